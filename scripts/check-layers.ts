@@ -1,0 +1,96 @@
+/**
+ * Guards the layers of docs/architecture.md: which module of src/ may import which, that app/
+ * reaches the engine only through its public faces, and that the engine has no DOM or React.
+ * Exits non-zero with one line per violation.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+
+/** module -> the src/ modules it may import (itself always allowed) */
+const SRC_RULES: Record<string, readonly string[]> = {
+  isa: [],
+  program: ['isa'],
+  asm: ['isa', 'program'],
+  mem: ['isa'],
+  kernel: ['isa', 'program', 'mem'],
+  verifier: ['isa', 'program', 'kernel', 'mem'],
+  vm: ['isa', 'program', 'mem', 'kernel'],
+  elf: ['isa', 'program', 'asm'],
+  pcap: [],
+  session: ['isa', 'program', 'asm', 'mem', 'kernel', 'verifier', 'vm', 'protocol', 'elf', 'pcap', 'share', 'lessons'],
+  lessons: ['isa', 'program', 'protocol'],
+  protocol: ['*types'],
+  share: ['protocol', 'isa'],
+  worker: ['session', 'protocol'],
+  cli: ['*'],
+};
+/** what app/ may import from src/ */
+const APP_ALLOWED = ['protocol', 'share', 'isa', 'lessons'];
+
+const IMPORT_RE = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...files(p));
+    else if (/\.(ts|tsx)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const problems: string[] = [];
+const srcDir = join(ROOT, 'src');
+const moduleOf = (abs: string): string | undefined => {
+  const rel = relative(srcDir, abs);
+  return rel.startsWith('..') ? undefined : rel.split(sep)[0];
+};
+
+for (const file of files(srcDir)) {
+  const mod = moduleOf(file)!;
+  const rules = SRC_RULES[mod];
+  const text = readFileSync(file, 'utf8');
+  const rel = relative(ROOT, file);
+  if (!rules) problems.push(`${rel}: module src/${mod} is not in the layer table (scripts/check-layers.ts)`);
+  if (/\bfrom\s+['"](react|react-dom)(\/[^'"]*)?['"]/.test(text)) problems.push(`${rel}: the engine must not import React`);
+  if (/\b(document|window)\.\w/.test(text.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))) {
+    problems.push(`${rel}: the engine must not touch the DOM`);
+  }
+  for (const m of text.matchAll(IMPORT_RE)) {
+    const spec = m[3] ?? m[4] ?? m[5];
+    const typeOnly = Boolean(m[2]);
+    if (!spec || !spec.startsWith('.')) continue;
+    const target = moduleOf(resolve(dirname(file), spec));
+    if (target === undefined) {
+      problems.push(`${rel}: imports ${spec}, outside src/`);
+      continue;
+    }
+    if (!rules || target === mod || rules.includes('*')) continue;
+    if (rules.includes('*types') && typeOnly) continue;
+    if (!rules.includes(target)) problems.push(`${rel}: src/${mod} may not import src/${target} (${spec})`);
+  }
+}
+
+const appDir = join(ROOT, 'app');
+for (const file of files(appDir)) {
+  const text = readFileSync(file, 'utf8');
+  const rel = relative(ROOT, file);
+  for (const m of text.matchAll(IMPORT_RE)) {
+    const spec = m[3] ?? m[4] ?? m[5];
+    if (!spec || !spec.startsWith('.')) continue;
+    const abs = resolve(dirname(file), spec);
+    const target = moduleOf(abs);
+    if (target !== undefined && !APP_ALLOWED.includes(target)) {
+      problems.push(`${rel}: app/ may import only src/{${APP_ALLOWED.join(',')}} from the engine, not ${spec}`);
+    }
+  }
+}
+
+if (problems.length) {
+  for (const p of problems) console.error(p);
+  console.error(`layers: ${problems.length} violation(s)`);
+  process.exit(1);
+}
+console.log('layers: ok');

@@ -1,0 +1,5 @@
+/** `bpflab asm`: not built yet (see the open issues). */
+export async function main(_args: string[]): Promise<number> {
+  console.error('bpflab asm: not available yet');
+  return 69;
+}

@@ -1,0 +1,98 @@
+/**
+ * Context access rules of Linux 4.8, per program type: which (offset, size) of the context a
+ * program may read or write. The verifier uses them to accept or refuse an access
+ * (`invalid bpf_context access off=%d size=%d`); the runtime relies on the same table.
+ * Alignment (`off % size == 0`) is checked by the verifier before these rules.
+ */
+import { ProgType } from '../../isa';
+
+export interface CtxAccess {
+  off: number;
+  size: number;
+  write: boolean;
+}
+
+/** The result of a permitted access: what the loaded value is (priv loads of data/data_end give packet pointers). */
+export type CtxAccessResult = false | 'scalar' | 'pkt' | 'pkt_end';
+
+const SKB_DATA = 76;
+const SKB_DATA_END = 80;
+const SKB_TC_CLASSID = 72;
+const SKB_CB_FIRST = 48;
+const SKB_CB_LAST = 64;
+const SKB_SIZE = 84;
+
+function skbCommon(a: CtxAccess): boolean {
+  return a.off >= 0 && a.off + a.size <= SKB_SIZE && a.size === 4 && a.off % 4 === 0;
+}
+
+/** 4.8's sk_filter_is_valid_access */
+function socketFilter(a: CtxAccess): CtxAccessResult {
+  if (!skbCommon(a)) return false;
+  if (a.off === SKB_TC_CLASSID || a.off === SKB_DATA || a.off === SKB_DATA_END) return false;
+  if (a.write) return a.off >= SKB_CB_FIRST && a.off <= SKB_CB_LAST ? 'scalar' : false;
+  return 'scalar';
+}
+
+const TC_WRITABLE = new Set([8 /* mark */, 44 /* tc_index */, 32 /* priority */, 48, 52, 56, 60, 64, SKB_TC_CLASSID]);
+
+/** 4.8's tc_cls_act_is_valid_access */
+function tc(a: CtxAccess): CtxAccessResult {
+  if (!skbCommon(a)) return false;
+  if (a.write) return TC_WRITABLE.has(a.off) ? 'scalar' : false;
+  if (a.off === SKB_DATA) return 'pkt';
+  if (a.off === SKB_DATA_END) return 'pkt_end';
+  return 'scalar';
+}
+
+/** 4.8's xdp_is_valid_access: struct xdp_md { data, data_end }, read-only */
+function xdp(a: CtxAccess): CtxAccessResult {
+  if (a.write || a.size !== 4 || a.off % 4 !== 0) return false;
+  if (a.off === 0) return 'pkt';
+  if (a.off === 4) return 'pkt_end';
+  return false;
+}
+
+const PT_REGS_SIZE = 168;
+
+/** 4.8's kprobe_prog_is_valid_access: read-only pt_regs, any aligned size */
+function kprobe(a: CtxAccess): CtxAccessResult {
+  if (a.write || a.off < 0 || a.off >= PT_REGS_SIZE || a.off % a.size !== 0) return false;
+  return 'scalar';
+}
+
+/** 4.8's tp_prog_is_valid_access: read-only, 8 <= off < 2048 (the common header is hidden) */
+function tracepoint(a: CtxAccess): CtxAccessResult {
+  if (a.write || a.off < 8 || a.off >= 2048 || a.off % a.size !== 0) return false;
+  return 'scalar';
+}
+
+/** Whether a program of `progType` may make this context access, and what it yields. */
+export function ctxAccess(progType: number, a: CtxAccess): CtxAccessResult {
+  switch (progType) {
+    case ProgType.SocketFilter:
+      return socketFilter(a);
+    case ProgType.SchedCls:
+    case ProgType.SchedAct:
+      return tc(a);
+    case ProgType.Xdp:
+      return xdp(a);
+    case ProgType.Kprobe:
+      return kprobe(a);
+    case ProgType.Tracepoint:
+      return tracepoint(a);
+    default:
+      return false;
+  }
+}
+
+/** Program types that may use LD_ABS / LD_IND (4.8's may_access_skb). */
+export const mayAccessSkb = (progType: number): boolean =>
+  progType === ProgType.SocketFilter || progType === ProgType.SchedCls || progType === ProgType.SchedAct;
+
+/** Program types whose context holds data/data_end (direct packet access). */
+export const mayAccessDirectPacket = (progType: number): boolean =>
+  progType === ProgType.SchedCls || progType === ProgType.SchedAct || progType === ProgType.Xdp;
+
+/** Direct packet writes: only XDP in 4.8 (tc got them in 4.9). */
+export const mayWriteDirectPacket = (progType: number): boolean => progType === ProgType.Xdp;

@@ -1,0 +1,106 @@
+/**
+ * The contracts between the simulated kernel and its users: the map and program objects that
+ * bpf(2) hands out as fds, and the host interface the VM calls during a run (helpers, LD_ABS).
+ * Implementations live beside this file (maps/, helpers/, progtypes/, sys.ts); the VM and the
+ * verifier depend only on these types.
+ */
+import type { Insn } from '../isa';
+import type { AddressSpace, MemFault } from '../mem';
+
+/** Failures are negative errno values, as the kernel returns them. */
+export type Errno = number;
+
+/** The attributes BPF_MAP_CREATE takes. */
+export interface MapAttr {
+  mapType: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  mapFlags: number;
+}
+
+/**
+ * One map object. The user-space side (the bpf(2) commands) copies bytes in and out; the
+ * program side (helpers) works with addresses in the kernel's address space, since
+ * map_lookup_elem hands the program a pointer into the value.
+ */
+export interface BpfMap extends Readonly<MapAttr> {
+  /** the kernel object id (bpftool's `id N`), unique per kernel instance */
+  readonly id: number;
+  /** the name from the source or the request, for display */
+  name: string;
+  /** address of the map object itself: what ld_imm64 with BPF_PSEUDO_MAP_FD loads */
+  readonly addr: bigint;
+  /** size of a value as bpf(2) copies it: per-CPU maps round up to 8 and repeat per CPU */
+  readonly userValueSize: number;
+
+  /** BPF_MAP_LOOKUP_ELEM */
+  lookup(key: Uint8Array): Uint8Array | Errno;
+  /** BPF_MAP_UPDATE_ELEM with BPF_ANY / BPF_NOEXIST / BPF_EXIST; 0 or a negative errno */
+  update(key: Uint8Array, value: Uint8Array, flags: bigint): 0 | Errno;
+  /** BPF_MAP_DELETE_ELEM */
+  delete(key: Uint8Array): 0 | Errno;
+  /** BPF_MAP_GET_NEXT_KEY; a null or missing key gives the first key */
+  getNextKey(key: Uint8Array | null): Uint8Array | Errno;
+  /** every entry, in GET_NEXT_KEY order (for dumps and the UI) */
+  entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
+}
+
+/** A program loaded by BPF_PROG_LOAD. */
+export interface LoadedProg {
+  readonly id: number;
+  readonly progType: number;
+  name: string;
+  /** the instructions as the kernel keeps them: map fds replaced by map addresses */
+  readonly bytes: Uint8Array;
+  /** decoded, one entry per slot (as the kernel indexes them) */
+  readonly slots: readonly Insn[];
+  /** the maps the program refers to */
+  readonly maps: readonly BpfMap[];
+  readonly license: string;
+  readonly gplCompatible: boolean;
+  /** loaded with CAP_SYS_ADMIN */
+  readonly privileged: boolean;
+}
+
+/**
+ * Something a helper did that the debugger shows beside the registers and bytes: map changes,
+ * trace_printk lines, perf records, redirect decisions. Helpers report them; the VM puts them
+ * into the step event.
+ */
+export type Effect =
+  | { kind: 'map_update'; mapId: number; key: Uint8Array; old: Uint8Array | null; value: Uint8Array }
+  | { kind: 'map_delete'; mapId: number; key: Uint8Array; old: Uint8Array }
+  | { kind: 'map_lookup'; mapId: number; key: Uint8Array; found: boolean }
+  | { kind: 'trace'; line: string }
+  | { kind: 'perf_output'; mapId: number; cpu: number; data: Uint8Array }
+  | { kind: 'redirect'; ifindex: number; ingress: boolean; clone: boolean }
+  | { kind: 'packet_resize'; oldLen: number; newLen: number }
+  | { kind: 'note'; text: string };
+
+/** What a helper call did, besides clobbering R1-R5. */
+export type HelperOutcome =
+  /** returned a value in R0 */
+  | { kind: 'ret'; r0: bigint; effects?: Effect[] }
+  /** bpf_tail_call succeeded: continue at insn 0 of `prog`, same context, same stack */
+  | { kind: 'tail_call'; prog: LoadedProg; effects?: Effect[] }
+  /** the helper touched memory it may not (only unverified programs get here) */
+  | { kind: 'fault'; fault: MemFault | string };
+
+/**
+ * The kernel side of one program run, as the VM sees it. The session builds one per run with
+ * the context, packet and stack regions mapped into `mem`.
+ */
+export interface RunHost {
+  readonly mem: AddressSpace;
+  /** calls helper `id` with R1..R5; `pc` is the call's slot index, for records */
+  callHelper(id: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint, pc: number): HelperOutcome;
+  /**
+   * LD_ABS / LD_IND: the big-endian value of `size` bytes at `offset` of the skb (as 4.8's
+   * load_pointer/skb_header_pointer: negative SKF_NET_OFF / SKF_LL_OFF offsets included), or
+   * null when out of bounds (the program then ends with R0 = 0).
+   */
+  loadSkb(offset: number, size: 1 | 2 | 4): number | null;
+  /** whether helper `id` exists for this run (an unknown id is a load error) */
+  hasHelper(id: number): boolean;
+}

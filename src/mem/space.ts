@@ -1,0 +1,186 @@
+/**
+ * The address space of one program run: regions of bytes at kernel-like 64-bit addresses.
+ *
+ * Each region owns a distinct upper 32-bit half of the address, so finding the region of an
+ * address is one lookup by its upper half, and a pointer that walks off its region never lands
+ * in another one. Every load and store is checked; a bad access is a `MemFault` value naming
+ * the address, the size and the region (or none), never an exception.
+ */
+import type { Journal } from './journal';
+
+export type RegionKind = 'stack' | 'ctx' | 'packet' | 'map_value' | 'task' | 'kernel' | 'user' | 'mem' | 'map';
+
+export interface Region {
+  /** what it is, for faults and the UI */
+  kind: RegionKind;
+  /** a readable name: "stack", "ctx (__sk_buff)", "map counts value", ... */
+  name: string;
+  /** the backing bytes; a region may be resized by replacing them (the packet) */
+  bytes: Uint8Array;
+  writable: boolean;
+  /** upper 32 bits of every address in the region (assigned by the space) */
+  hi: number;
+  /** lower 32 bits of the region's first byte (assigned by the space) */
+  lo: number;
+  /** number of bytes addressable, usually bytes.length */
+  size: number;
+  /**
+   * Set for regions whose loads and stores are not plain bytes: the __sk_buff context, whose
+   * fields the kernel rewrites into accesses of the real sk_buff (data/data_end load 64-bit
+   * pointers, tc_index keeps 16 bits, ...). Loads and stores of the VM go through these; `bytes`
+   * then only mirrors the last values for display.
+   */
+  hooks?: RegionHooks;
+}
+
+export interface RegionHooks {
+  /** the value an aligned load of `size` bytes at `offset` gives (unsigned), or null to fault */
+  load(offset: number, size: number): bigint | null;
+  /** performs a store; false to fault */
+  store(offset: number, size: number, value: bigint): boolean;
+}
+
+export interface MemFault {
+  fault: 'mem';
+  /** the address accessed, as an unsigned 64-bit number */
+  addr: bigint;
+  size: number;
+  write: boolean;
+  /** the region the address fell in, if any */
+  region?: string;
+  reason: 'no region' | 'out of bounds' | 'read-only';
+}
+
+export const isMemFault = (x: unknown): x is MemFault =>
+  typeof x === 'object' && x !== null && (x as MemFault).fault === 'mem';
+
+/** Describes a fault the way the debugger and the CLI print it. */
+export function describeFault(f: MemFault): string {
+  const where = f.region ? `region ${f.region}` : 'no region';
+  const what = f.reason === 'read-only' ? 'write to read-only memory' : f.reason === 'out of bounds' ? 'out of bounds' : 'invalid address';
+  return `${what}: ${f.write ? 'store' : 'load'} of ${f.size} byte${f.size === 1 ? '' : 's'} at 0x${f.addr.toString(16)} (${where})`;
+}
+
+/** Upper halves of region addresses are taken from here on, like x86-64's direct map. */
+const HI_BASE = 0xffff8800;
+const STACK_HI = 0xffffc900;
+
+export class AddressSpace {
+  private readonly byHi = new Map<number, Region>();
+  private nextHi = HI_BASE;
+  /** set while stepping with history; stores push their undo here */
+  journal: Journal | null = null;
+
+  /**
+   * Maps a region and gives it its address. The start is placed at a fixed low half so that
+   * addresses look like the kernel's and stay stable across runs (determinism).
+   */
+  map(kind: RegionKind, name: string, bytes: Uint8Array, writable: boolean, size = bytes.length): Region {
+    const hi = kind === 'stack' && !this.byHi.has(STACK_HI) ? STACK_HI : this.nextHi++;
+    const lo = kind === 'stack' ? 0x0000_8000 : 0x1000_0000;
+    const region: Region = { kind, name, bytes, writable, hi, lo, size };
+    this.byHi.set(hi, region);
+    return region;
+  }
+
+  unmap(region: Region): void {
+    if (this.byHi.get(region.hi) === region) this.byHi.delete(region.hi);
+  }
+
+  /** The 64-bit address of byte `offset` of a region. */
+  addr(region: Region, offset = 0): bigint {
+    return (BigInt(region.hi) << 32n) | BigInt((region.lo + offset) >>> 0);
+  }
+
+  /** The region an address's upper half names (no bounds check). */
+  regionOfHi(hi: number): Region | undefined {
+    return this.byHi.get(hi >>> 0);
+  }
+
+  regions(): IterableIterator<Region> {
+    return this.byHi.values();
+  }
+
+  /**
+   * Finds the region and offset of [addr, addr+size), or the fault that access would be.
+   * `write` asks for a writable region.
+   */
+  resolve(addr: bigint, size: number, write: boolean): { region: Region; offset: number } | MemFault {
+    const a = BigInt.asUintN(64, addr);
+    const hi = Number(a >> 32n);
+    const lo = Number(a & 0xffffffffn);
+    const region = this.byHi.get(hi);
+    if (!region) return { fault: 'mem', addr: a, size, write, reason: 'no region' };
+    const offset = lo - region.lo;
+    if (offset < 0 || size < 0 || offset + size > region.size) {
+      return { fault: 'mem', addr: a, size, write, region: region.name, reason: 'out of bounds' };
+    }
+    if (write && !region.writable) return { fault: 'mem', addr: a, size, write, region: region.name, reason: 'read-only' };
+    return { region, offset };
+  }
+
+  /** Copies `len` bytes out of memory. */
+  read(addr: bigint, len: number): Uint8Array | MemFault {
+    const r = this.resolve(addr, len, false);
+    if (isMemFault(r)) return r;
+    return r.region.bytes.slice(r.offset, r.offset + len);
+  }
+
+  /** Copies bytes into memory, recording the old bytes when a journal is set. */
+  write(addr: bigint, data: Uint8Array): MemFault | null {
+    const r = this.resolve(addr, data.length, true);
+    if (isMemFault(r)) return r;
+    this.writeAt(r.region, r.offset, data);
+    return null;
+  }
+
+  /** Writes into a region directly (helpers writing into maps or the packet), journaled. */
+  writeAt(region: Region, offset: number, data: Uint8Array): void {
+    const j = this.journal;
+    if (j) {
+      const old = region.bytes.slice(offset, offset + data.length);
+      const bytes = region.bytes;
+      j.push(() => bytes.set(old, offset));
+    }
+    region.bytes.set(data, offset);
+  }
+
+  /** Reads an unsigned little-endian integer of 1, 2, 4 or 8 bytes. */
+  readUint(addr: bigint, size: 1 | 2 | 4 | 8): bigint | MemFault {
+    const b = this.read(addr, size);
+    if (isMemFault(b)) return b;
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    return v;
+  }
+
+  /** Reads a NUL-terminated string of at most `max` bytes (for trace_printk's %s and the like). */
+  readCString(addr: bigint, max: number): string | MemFault {
+    let out = '';
+    for (let i = 0; i < max; i++) {
+      const b = this.read(addr + BigInt(i), 1);
+      if (isMemFault(b)) return b;
+      if (b[0] === 0) break;
+      out += String.fromCharCode(b[0]);
+    }
+    return out;
+  }
+}
+
+/** Little-endian bytes of an unsigned integer. */
+export function leBytes(value: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let v = BigInt.asUintN(size * 8, value);
+  for (let i = 0; i < size; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** The unsigned little-endian integer in bytes [off, off+size). */
+export function leValue(bytes: Uint8Array, off: number, size: number): bigint {
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[off + i]);
+  return v;
+}

@@ -1,0 +1,92 @@
+/**
+ * Browser test harness: serves the built app (dist/) with `vite preview` on 127.0.0.1 and drives
+ * Debian's Chromium through playwright-core. Every request that leaves 127.0.0.1 is recorded
+ * and aborted, and console errors are collected, so tests can assert there were none.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.BPFLAB_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Harness {
+  url: string;
+  browser: Browser;
+  /** a fresh context and page; console errors and outside requests are collected */
+  open(path?: string, context?: BrowserContext): Promise<Opened>;
+  close(): Promise<void>;
+}
+
+export interface Opened {
+  page: Page;
+  context: BrowserContext;
+  consoleErrors: string[];
+  outsideRequests: string[];
+}
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`preview server did not answer at ${url}`);
+}
+
+export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)): Promise<Harness> {
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` first (npm test does)');
+  const url = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  await waitForServer(url, 30_000);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return {
+    url,
+    browser,
+    async open(path = '/', context?: BrowserContext): Promise<Opened> {
+      const ctx = context ?? (await browser.newContext());
+      const page = await ctx.newPage();
+      const consoleErrors: string[] = [];
+      const outsideRequests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      page.on('pageerror', (e) => consoleErrors.push(String(e)));
+      await page.route('**/*', (route) => {
+        const u = new URL(route.request().url());
+        if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1') return route.continue();
+        outsideRequests.push(route.request().url());
+        return route.abort();
+      });
+      await page.goto(url + path);
+      return { page, context: ctx, consoleErrors, outsideRequests };
+    },
+    async close() {
+      await browser.close();
+      if (server.pid) {
+        try {
+          process.kill(-server.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
