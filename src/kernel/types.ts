@@ -44,6 +44,19 @@ export interface BpfMap extends Readonly<MapAttr> {
   getNextKey(key: Uint8Array | null): Uint8Array | Errno;
   /** every entry, in GET_NEXT_KEY order (for dumps and the UI) */
   entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
+
+  // The program side, used by helpers. Keys and values are read from program memory by the
+  // helper; the map works with bytes and with addresses in the kernel's address space.
+
+  /**
+   * bpf_map_lookup_elem: the address of the value (this CPU's copy for per-CPU maps) in the
+   * kernel's address space, or 0n if there is no entry.
+   */
+  lookupAddr?(key: Uint8Array, cpu: number): bigint;
+  /** bpf_map_update_elem from a program: per-CPU maps update this CPU's copy only */
+  updateFromProg?(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno;
+  /** bpf_map_delete_elem from a program */
+  deleteFromProg?(key: Uint8Array): 0 | Errno;
 }
 
 /** A program loaded by BPF_PROG_LOAD. */
