@@ -117,3 +117,61 @@ export interface RunHost {
   /** whether helper `id` exists for this run (an unknown id is a load error) */
   hasHelper(id: number): boolean;
 }
+
+/** A task of the simulated world: what get_current_* report and get_current_task points at. */
+export interface Task {
+  pid: number;
+  tgid: number;
+  uid: number;
+  gid: number;
+  /** at most 15 characters (TASK_COMM_LEN 16 with the NUL) */
+  comm: string;
+  /** cgroup v2 path the task belongs to, e.g. "/sys/fs/cgroup/app" */
+  cgroup: string;
+}
+
+export interface NetDevice {
+  ifindex: number;
+  name: string;
+  mac: string;
+}
+
+export interface Cgroup {
+  /** the cgroup v2 path, "/" for the root */
+  path: string;
+  /** net_cls classid (0 when unset) */
+  classid: number;
+}
+
+/** One frame of a simulated stack: an address and its symbol. */
+export interface StackFrame {
+  ip: bigint;
+  symbol: string;
+}
+
+/**
+ * The deterministic simulated world a kernel instance runs in (`env`): seeded, so that a run
+ * replays identically anywhere. Every mutation of its state (clock, PRNG, CPU) is journaled by
+ * the implementation when the kernel's address space has a journal.
+ */
+export interface World {
+  readonly seed: number;
+  /** simulated CPU count (per-CPU maps hold one value each) */
+  ncpus: number;
+  /** the CPU programs run on */
+  cpu: number;
+  /** virtual monotonic clock in ns; advances by `nsPerInsn` for each instruction executed */
+  readonly clockNs: bigint;
+  nsPerInsn: number;
+  advanceClock(instructions: number): void;
+  /** the next number of the seeded PRNG (bpf_get_prandom_u32) */
+  nextRandom32(): number;
+  task: Task;
+  netDevices: NetDevice[];
+  cgroups: Cgroup[];
+  /** the realm of the route of a packet (bpf_get_route_realm) */
+  routeRealm: number;
+  /** stacks returned by get_stackid and shown with symbols */
+  kernelStack: StackFrame[];
+  userStack: StackFrame[];
+}
