@@ -15,7 +15,7 @@ const SRC_RULES: Record<string, readonly string[]> = {
   asm: ['isa', 'program'],
   mem: ['isa'],
   kernel: ['isa', 'program', 'mem'],
-  verifier: ['isa', 'program', 'kernel', 'mem'],
+  verifier: ['isa', 'program', 'asm', 'kernel', 'mem'],
   vm: ['isa', 'program', 'mem', 'kernel'],
   elf: ['isa', 'program', 'asm'],
   pcap: [],
