@@ -175,3 +175,74 @@ export interface World {
   kernelStack: StackFrame[];
   userStack: StackFrame[];
 }
+
+/**
+ * BPF_PROG_LOAD as the kernel hands it to the verifier (injected: the kernel does not import
+ * the verifier). `bytes` still hold map fds in ld_imm64 imm fields; the verifier resolves them
+ * through `resolveMapFd`, as 4.8's pre-scan does, and returns the rewritten instructions.
+ */
+export interface ProgLoadRequest {
+  progType: number;
+  /** 8 bytes a slot, map fds not yet replaced */
+  bytes: Uint8Array;
+  license: string;
+  logLevel: number;
+  logSize: number;
+  /** whether user space passed a log buffer (log_buf != NULL) */
+  logBuf: boolean;
+  kernVersion: number;
+  /** the loader has CAP_SYS_ADMIN */
+  privileged: boolean;
+  /** fd -> map, or the errno name 4.8 answers for an fd that is not open (EBADF) or not a map (EINVAL) */
+  resolveMapFd(fd: number): BpfMap | 'EBADF' | 'EINVAL';
+}
+
+export interface ProgLoadVerdict {
+  ok: boolean;
+  /** 0 on success, else a positive errno (EINVAL, EACCES, ENOSPC, ...) */
+  errno: number;
+  /** the log as user space would read it from log_buf ("" when no log was requested) */
+  log: string;
+  /** on success: the instructions with map fds replaced by map addresses */
+  bytes?: Uint8Array;
+  /** on success: the distinct maps used, in order of first reference */
+  maps?: BpfMap[];
+  /** the verifier's structured findings for the IDE (states per pc, pruning, error pc) */
+  analysis?: unknown;
+}
+
+export type ProgVerifier = (req: ProgLoadRequest) => ProgLoadVerdict;
+
+/** A simulated perf event (the value type of a PERF_EVENT_ARRAY). */
+export interface PerfEvent {
+  fd: number;
+  cpu: number;
+  /** counter value perf_event_read returns */
+  counter: bigint;
+  /** raw samples written by perf_event_output, oldest first */
+  samples: { cpu: number; data: Uint8Array }[];
+}
+
+/**
+ * What helpers need from the kernel instance they run in. The Kernel class implements it;
+ * helpers and the run builder (kernel/run.ts) depend only on this.
+ */
+export interface KernelServices {
+  readonly mem: AddressSpace;
+  readonly world: World;
+  /** the map whose object address (what ld_imm64 loaded) is `addr` */
+  mapByAddr(addr: bigint): BpfMap | undefined;
+  /** PROG_ARRAY: the program in slot `index`, or null if empty or out of range */
+  progArrayGet(map: BpfMap, index: number): LoadedProg | null;
+  /** PERF_EVENT_ARRAY: the event in slot `index`, or null */
+  perfEventGet(map: BpfMap, index: number): PerfEvent | null;
+  /** CGROUP_ARRAY: the cgroup in slot `index`, or null */
+  cgroupGet(map: BpfMap, index: number): Cgroup | null;
+  /**
+   * STACK_TRACE: stores a stack (instruction pointers, innermost first) under its id, with the
+   * BPF_F_FAST_STACK_CMP / BPF_F_REUSE_STACKID rules; returns the id or a negative errno.
+   */
+  stackStore(map: BpfMap, ips: readonly bigint[], flags: bigint): number;
+  /** appends a line to /sys/kernel/debug/tracing/trace_pipe (journaled) */
+  traceWrite(line: string): void;
+}
