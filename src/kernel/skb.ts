@@ -184,8 +184,7 @@ const SKB_CTX_SIZE = 84;
 /** sizeof(struct __sk_buff) on the host kernel: a non-zero byte past it is E2BIG */
 const HOST_SKB_CTX_SIZE = 192;
 
-const u32At = (b: Uint8Array, off: number): number =>
-  off + 4 <= b.length ? (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0 : 0;
+const u32At = (b: Uint8Array, off: number): number => (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
 
 /** Checks a frame's size the way the test run does. */
 export function checkFrame(data: Uint8Array): SkbBuildError | null {
@@ -199,7 +198,10 @@ export function checkFrame(data: Uint8Array): SkbBuildError | null {
 }
 
 /** Validates ctx_in (a struct __sk_buff) and returns the fields it sets. */
-function applyCtxIn(ctx: Uint8Array, world: World, f: SkbFields): SkbBuildError | null {
+function applyCtxIn(ctxIn: Uint8Array, world: World, f: SkbFields): SkbBuildError | null {
+  // a shorter ctx is zero-extended
+  const ctx = new Uint8Array(Math.max(ctxIn.length, SKB_CTX_SIZE));
+  ctx.set(ctxIn);
   for (let off = SKB_CTX_SIZE; off < ctx.length; off++) {
     if (ctx[off] === 0) continue;
     if (off >= HOST_SKB_CTX_SIZE) return { errno: 'E2BIG', message: `ctx byte ${off} is past struct __sk_buff and not zero` };
