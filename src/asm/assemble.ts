@@ -119,21 +119,21 @@ class Assembler {
   private syntaxOf(toks: Token[]): Syntax {
     const t = toks[0];
     const word = t.kind === 'ident' ? t.text : '';
-    const either = word === 'call' || word === 'callx' || word === 'exit';
-    const ubpf = isUbpfStart(word, toks[1]);
-    if (this.syntax === 'auto') {
-      if (either) return toks.some((x) => x.text.startsWith('%')) ? 'ubpf' : 'llvm';
-      // a word that starts no pseudo-C statement is taken for a (mistyped) mnemonic
-      const pseudoC = !word || REG_RE.test(word) || LLVM_WORDS.has(word);
-      return ubpf || !pseudoC ? 'ubpf' : 'llvm';
+    if (word === 'call' || word === 'callx' || word === 'exit') {
+      if (this.syntax !== 'auto') return this.syntax;
+      return toks.some((x) => x.text.startsWith('%')) ? 'ubpf' : 'llvm';
     }
+    const ubpf = isUbpfStart(word, toks[1]);
+    // a word that starts no pseudo-C statement is taken for a (mistyped) mnemonic
+    const pseudoC = !ubpf && (!word || REG_RE.test(word) || LLVM_WORDS.has(word));
     if (this.syntax === 'llvm' && ubpf) {
       throw new AsmError(`\`${word}\` is ubpf syntax, but this source is assembled as LLVM syntax (e.g. r0 = 1, not mov r0, 1)`, t);
     }
-    if (this.syntax === 'ubpf' && !ubpf && !either) {
-      throw new AsmError(`this is LLVM syntax, but the source is assembled as ubpf syntax (e.g. mov r0, 1, not r0 = 1)`, t);
+    if (this.syntax === 'ubpf' && pseudoC) {
+      throw new AsmError('this is LLVM syntax, but the source is assembled as ubpf syntax (e.g. mov r0, 1, not r0 = 1)', t);
     }
-    return this.syntax;
+    if (this.syntax !== 'auto') return this.syntax;
+    return pseudoC ? 'llvm' : 'ubpf';
   }
 
   private push(emit: Emit, line: number, span: Span, pasted: Stmt['pasted']): void {

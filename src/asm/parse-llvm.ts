@@ -54,7 +54,7 @@ export function parseLlvm(c: Cursor, ctx: LlvmLineCtx = {}): Emit {
   }
   if (c.isOp('*')) return parseStore(c);
   if (c.isOp('(') && c.isWord('u32', 1)) return parseAlu32Log(c);
-  return fail(`cannot read \`${t.text}\` as an instruction`, c.whole);
+  return fail(`unknown instruction \`${t.text}\`; statements start with a register, *(, if, goto, call, lock or exit`, t);
 }
 
 function parseGoto(c: Cursor): Emit {
