@@ -5,7 +5,7 @@
  * names and map references and builds the `Program`. Never throws: every problem becomes a
  * diagnostic with its line and columns.
  */
-import { decodeProgram, helperByName, writeRaw, Pseudo } from '../isa';
+import { decodeProgram, helperByName, writeRaw, Pseudo, type Insn } from '../isa';
 import type { MapRef, Program, SourcePos } from '../program';
 import { AsmError, type AsmResult, type Diagnostic, type Span } from './diagnostic';
 import { finishEntries, newDirectiveState, parseDirective, type DirectiveState } from './directives';
@@ -96,7 +96,7 @@ class Assembler {
       }
       try {
         const syntax = this.syntaxOf(toks);
-        const c = new Cursor(toks, syntax, whole);
+        const c = new Cursor(toks, syntax, whole, pasted !== undefined);
         const emit = syntax === 'ubpf' ? parseUbpf(c) : parseLlvm(c, { pastedCode: pasted?.code });
         this.push(emit, line, whole, pasted);
       } catch (e) {
@@ -206,10 +206,31 @@ class Assembler {
       if (s.emit.next) writeRaw(bytes, s.pc + 1, s.emit.next);
       sourceMap[s.pc] = { line: s.line, col: s.span.col, endCol: s.span.end };
     }
-    const { insns, pcs } = decodeProgram(bytes);
     const labels = new Map([...this.labels].map(([k, v]) => [k, v.pc]));
     const { maps, directives } = this.dirs;
-    return { bytes, insns, pcs, sourceMap, labels, maps, mapRefs, directives };
+    // Decoded on first use: the editor assembles on every keystroke and mostly wants diagnostics.
+    let decoded: { insns: Insn[]; pcs: number[] } | undefined;
+    const lazy = () => (decoded ??= decodeProgram(bytes));
+    return {
+      bytes,
+      get insns() {
+        return lazy().insns;
+      },
+      set insns(insns: Insn[]) {
+        decoded = { insns, pcs: lazy().pcs };
+      },
+      get pcs() {
+        return lazy().pcs;
+      },
+      set pcs(pcs: number[]) {
+        decoded = { insns: lazy().insns, pcs };
+      },
+      sourceMap,
+      labels,
+      maps,
+      mapRefs,
+      directives,
+    };
   }
 }
 

@@ -36,6 +36,8 @@ export class Cursor {
     readonly syntax: Syntax,
     /** the span of the whole statement, for messages about it */
     readonly whole: Span,
+    /** accept r11-r15 in pseudo-C too (a pasted verifier-log line may show them) */
+    readonly wideRegs = false,
   ) {}
 
   peek(k = 0): Token | undefined {
@@ -106,7 +108,7 @@ export class Cursor {
       if (n > 15) fail(`invalid register: ${t.text}; registers are r0-r10 (r11-r15 assemble, but the kernel refuses them)`, t);
     } else {
       if (m[1]) fail(`\`%\` is ubpf syntax; write ${t.text.slice(1)}`, t);
-      if (n > 10) fail(`unknown register ${t.text}; registers are ${w ? 'w0-w10' : 'r0-r10'}`, t);
+      if (n > (this.wideRegs ? 15 : 10)) fail(`unknown register ${t.text}; registers are ${w ? 'w0-w10' : 'r0-r10'}`, t);
       if (w && !allowW) fail(`${t.text} is a 32-bit register name; here write r${n}`, t);
     }
     return { n, w, text: t.text, col: t.col, end: t.end };
