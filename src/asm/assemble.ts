@@ -69,6 +69,7 @@ class Assembler {
       inBlock = lx.inBlock;
       if (lx.badString) this.report(i + 1, lx.badString, 'unterminated string: add the closing "');
       else if (lx.toks.length) this.line(lx.toks, i + 1);
+      if (lx.semicolon) this.checkSemicolon(lx.semicolon, i + 1, lines[i].length);
     }
     if (inBlock) this.report(lines.length, { col: 1, end: 2 }, 'unterminated /* comment');
     finishEntries(this.dirs, (line, span, msg) => this.report(line, span, msg));
@@ -106,6 +107,18 @@ class Assembler {
     } catch (e) {
       if (!(e instanceof AsmError)) throw e;
       this.report(line, e.span, e.message);
+    }
+  }
+
+  /** Warns when a `;` comment holds an instruction: LLVM would assemble it, bpflab does not. */
+  private checkSemicolon(semi: { col: number; text: string }, line: number, len: number): void {
+    const toks = lex(semi.text).toks;
+    if (!toks.length || toks[0].kind !== 'ident') return;
+    const probe = new Assembler(this.syntax);
+    probe.line(toks, 1);
+    if (probe.diags.length === 0 && probe.stmts.length === 1) {
+      const msg = `\`;\` starts a comment in bpflab, so \`${semi.text.trim()}\` is not assembled; put it on its own line`;
+      this.report(line, { col: semi.col, end: len + 1 }, msg, 'warning');
     }
   }
 

@@ -49,10 +49,9 @@ export function parseDirective(c: Cursor, st: DirectiveState, line: number): Emi
     case '.raw':
       return parseRawSlots(c);
   }
+  if (!['.type', '.license', '.kern_version', '.name'].includes(kw.text)) fail(`unknown directive ${kw.text}; directives are ${KNOWN}`, kw);
   const prev = st.seen.get(kw.text);
-  if (prev !== undefined && ['.type', '.license', '.kern_version', '.name'].includes(kw.text)) {
-    fail(`${kw.text} is already set on line ${prev}`, kw);
-  }
+  if (prev !== undefined) fail(`${kw.text} is already set on line ${prev}`, kw);
   st.seen.set(kw.text, line);
   const arg = c.next(`an argument for ${kw.text}`);
   switch (kw.text) {
@@ -75,8 +74,6 @@ export function parseDirective(c: Cursor, st: DirectiveState, line: number): Emi
       if (arg.kind !== 'ident' && arg.kind !== 'str') fail(`expected a name, found \`${arg.text}\``, arg);
       st.directives.name = arg.text;
       break;
-    default:
-      fail(`unknown directive ${kw.text}; directives are ${KNOWN}`, kw);
   }
   c.expectEnd();
   return undefined;

@@ -21,6 +21,8 @@ export interface LexResult {
   inBlock: boolean;
   /** an unterminated string: where it starts */
   badString?: Span;
+  /** a `;` comment: where it starts and its text (LLVM would read it as another statement) */
+  semicolon?: { col: number; text: string };
 }
 
 /** Longest first, so that `s>>=` wins over `s>` and `<<=` over `<`. */
@@ -53,7 +55,8 @@ export function lex(line: string, inBlock = false): LexResult {
       continue;
     }
     const ch = line[i];
-    if (ch === ';' || ch === '#' || (ch === '/' && line[i + 1] === '/')) break;
+    if (ch === ';') return { toks, inBlock: false, semicolon: { col: i + 1, text: line.slice(i + 1) } };
+    if (ch === '#' || (ch === '/' && line[i + 1] === '/')) break;
     if (ch === '/' && line[i + 1] === '*') {
       const close = line.indexOf('*/', i + 2);
       if (close < 0) return { toks, inBlock: true };

@@ -88,7 +88,7 @@ function operand(c: Cursor, like: Reg): Operand {
     if (r.w !== like.w) fail(`${like.text} and ${r.text} mix 64-bit (r) and 32-bit (w) register names`, r);
     return { reg: r.n };
   }
-  return { imm: c.imm32() };
+  return { imm: c.imm32('a register or an immediate') };
 }
 
 /** `*(u32 *)` or `*(s8 *)`: the size of a memory access. */

@@ -128,7 +128,7 @@ function whole<T>(c: Cursor, read: (c: Cursor) => T): T {
   return v;
 }
 
-const regOrImm = (c: Cursor): Operand => (c.isReg() ? { reg: c.reg('source').n } : { imm: c.imm32() });
+const regOrImm = (c: Cursor): Operand => (c.isReg() ? { reg: c.reg('source').n } : { imm: c.imm32('a register or an immediate') });
 
 /** `[%r1+4]`, `[r10 - 8]`, `[%r1]`. */
 function memref(c: Cursor): { reg: number; off: number } {
