@@ -265,7 +265,7 @@ export class Kernel implements KernelServices {
 
   /** @internal Registers a loaded program (after verification) with no reference yet. */
   createProg(p: ProgSpec): Prog {
-    const prog = new Prog(this.nextProgId++, p.progType, p.name.slice(0, 15), p.bytes, p.maps, p.license, p.privileged, p.kernVersion, this.world.clockNs, this.uid);
+    const prog = new Prog(this.nextProgId++, p.progType, p.name.slice(0, 15), p.bytes, p.maps, p.license, p.privileged, p.kernVersion, this.world.clockNs, this.uid, p.tag);
     for (const m of p.maps) m.refcnt++;
     this.progsById.set(prog.id, prog);
     return prog;
@@ -420,6 +420,8 @@ export interface ProgSpec {
   license: string;
   privileged: boolean;
   kernVersion: number;
+  /** bpftool's tag, computed from the instructions as user space passed them */
+  tag?: string;
 }
 
 const pageRound = (n: number): number => Math.ceil(n / 4096) * 4096;

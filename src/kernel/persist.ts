@@ -50,6 +50,7 @@ interface ProgRecord {
   maps: string[];
   /** ld_imm64 slots that load a map: slot index and index into `maps` */
   mapSlots: [number, number][];
+  tag: string;
 }
 
 const objKey = (kind: 'map' | 'prog', id: number): string => `obj/${kind}/${id}`;
@@ -110,7 +111,7 @@ function progRecord(p: Prog, visit: (o: MapBase | Prog) => string): ProgRecord {
   });
   return {
     v: V, kind: 'prog', type: p.progType, name: p.name, license: p.license, privileged: p.privileged,
-    kernVersion: p.kernVersion, insns: hex(p.bytes), maps: p.maps.map((m) => visit(m)), mapSlots,
+    kernVersion: p.kernVersion, insns: hex(p.bytes), maps: p.maps.map((m) => visit(m)), mapSlots, tag: p.tag,
   };
 }
 
@@ -195,7 +196,7 @@ function restoreProg(k: Kernel, key: string, r: ProgRecord, objs: Map<string, Ma
     dv.setUint32(slot * 8 + 4, Number(addr & 0xffffffffn), true);
     dv.setUint32(slot * 8 + 12, Number(addr >> 32n), true);
   }
-  const prog = k.createProg({ progType: r.type, name: r.name, bytes, maps: maps as MapBase[], license: r.license, privileged: r.privileged, kernVersion: r.kernVersion });
+  const prog = k.createProg({ progType: r.type, name: r.name, bytes, maps: maps as MapBase[], license: r.license, privileged: r.privileged, kernVersion: r.kernVersion, tag: r.tag });
   k.hold({ kind: 'prog', obj: prog }, false);
   objs.set(key, prog);
 }

@@ -40,9 +40,11 @@ export class Prog implements LoadedProg {
     readonly loadTimeNs: bigint,
     /** the loader's uid */
     readonly uid: number,
+    /** the tag of the instructions as loaded (before map fds were replaced) */
+    tag?: string,
   ) {
     this.slots = decodeSlots(bytes);
-    this.tag = progTag(bytes);
+    this.tag = tag ?? progTag(bytes);
   }
 
   get gplCompatible(): boolean {

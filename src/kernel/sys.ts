@@ -11,8 +11,9 @@ import { Cmd, Errno as E, LINUX_VERSION_CODE, MapType, ProgType, BPF_MAXINSNS } 
 import type { Kernel } from './kernel';
 import type { FileObject, MapBase } from './maps';
 import { ProgArrayMap } from './maps/prog-array';
-import { resolveMapFds, type Prog } from './prog';
-import type { BpfMap, ProgLoadRequest, ProgLoadVerdict } from './types';
+import { progTag, resolveMapFds } from './prog';
+import type { Prog } from './prog';
+import type { BpfMap, LoadedProg, ProgLoadRequest, ProgLoadVerdict } from './types';
 
 export type SysResult<T> = { ok: true; value: T } | { ok: false; errno: number };
 /** PROG_LOAD's answer carries the log (and the verifier's analysis) whatever the outcome. */
@@ -263,7 +264,7 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   }
   if (!verdict.ok || !verdict.bytes) return failed(verdict.errno || E.EINVAL, verdict.log, verdict.analysis);
   const maps = (verdict.maps ?? []).map((m) => k.mapByAddr(m.addr) as MapBase);
-  const spec = { progType: a.progType, name: a.name ?? '', bytes: verdict.bytes, maps, license, privileged: k.privileged, kernVersion: (a.kernVersion ?? 0) >>> 0 };
+  const spec = { progType: a.progType, name: a.name ?? '', bytes: verdict.bytes, maps, license, privileged: k.privileged, kernVersion: (a.kernVersion ?? 0) >>> 0, tag: progTag(bytes) };
   // bpf_prog_select_runtime's bpf_check_tail_call: every PROG_ARRAY used takes this type
   for (const m of maps) {
     if (m instanceof ProgArrayMap && !m.compatible({ progType: a.progType })) return failed(E.EINVAL, verdict.log, verdict.analysis);
@@ -357,7 +358,7 @@ function objGet(k: Kernel, a: ObjAttr): SysResult<number> {
   const node = k.fs.lookup(path);
   if (typeof node === 'number') return fail(node);
   if (node.type !== 'obj') return fail(E.EACCES);
-  const f: FileObject = node.kind === 'map' ? { kind: 'map', obj: node.obj as MapBase } : { kind: 'prog', obj: node.obj as Prog };
+  const f: FileObject = node.kind === 'map' ? { kind: 'map', obj: node.obj as MapBase } : { kind: 'prog', obj: node.obj as LoadedProg };
   return k.installFd(f);
 }
 

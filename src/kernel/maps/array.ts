@@ -90,7 +90,7 @@ export class ArrayMap extends MapBase {
     return 0;
   }
 
-  updateFromProg(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno {
+  override updateFromProg(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno {
     const index = keyIndex(key);
     const bad = this.check(index, flags);
     if (bad) return bad;
@@ -104,7 +104,7 @@ export class ArrayMap extends MapBase {
     return -E.EINVAL;
   }
 
-  deleteFromProg(): 0 | Errno {
+  override deleteFromProg(): 0 | Errno {
     return -E.EINVAL;
   }
 
@@ -116,7 +116,7 @@ export class ArrayMap extends MapBase {
     for (let i = 0; i < this.maxEntries; i++) yield { key: indexKey(i), value: this.userValue(i) };
   }
 
-  lookupAddr(key: Uint8Array, cpu: number): bigint {
+  override lookupAddr(key: Uint8Array, cpu: number): bigint {
     const index = keyIndex(key);
     const c = this.percpu ? cpu : 0;
     if (index >= this.maxEntries || c < 0 || c >= this.values.length) return 0n;

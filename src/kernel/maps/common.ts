@@ -141,6 +141,9 @@ export abstract class MapBase implements BpfMap {
   abstract delete(key: Uint8Array): 0 | Errno;
   abstract getNextKey(key: Uint8Array | null): Uint8Array | Errno;
   abstract entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
+  lookupAddr?(key: Uint8Array, cpu: number): bigint;
+  updateFromProg?(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno;
+  deleteFromProg?(key: Uint8Array): 0 | Errno;
 }
 
 /** 4.8's array-style GET_NEXT_KEY: a missing or out-of-range index restarts at 0. */

@@ -35,11 +35,11 @@ export class HashMap extends HashTab {
     return 0;
   }
 
-  updateFromProg(key: Uint8Array, value: Uint8Array, flags: bigint): 0 | Errno {
+  override updateFromProg(key: Uint8Array, value: Uint8Array, flags: bigint): 0 | Errno {
     return this.update(key, value, flags);
   }
 
-  lookupAddr(key: Uint8Array): bigint {
+  override lookupAddr(key: Uint8Array): bigint {
     const s = this.find(key);
     return s < 0 ? 0n : this.slotAddr(0, s);
   }

@@ -144,7 +144,7 @@ export abstract class HashTab extends MapBase {
     return 0;
   }
 
-  deleteFromProg(key: Uint8Array): 0 | Errno {
+  override deleteFromProg(key: Uint8Array): 0 | Errno {
     return this.delete(key);
   }
 

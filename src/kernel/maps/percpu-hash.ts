@@ -34,7 +34,7 @@ export class PercpuHashMap extends HashTab {
   }
 
   /** __htab_percpu_map_update_elem from a program: this CPU's copy only */
-  updateFromProg(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno {
+  override updateFromProg(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno {
     if (cpu < 0 || cpu >= this.ncpus) return -E.EINVAL;
     return this.updateCpus(key, flags, (s, fresh) => {
       if (fresh && !this.prealloc) {
@@ -61,7 +61,7 @@ export class PercpuHashMap extends HashTab {
     return 0;
   }
 
-  lookupAddr(key: Uint8Array, cpu: number): bigint {
+  override lookupAddr(key: Uint8Array, cpu: number): bigint {
     if (cpu < 0 || cpu >= this.ncpus) return 0n;
     const s = this.find(key);
     return s < 0 ? 0n : this.slotAddr(cpu, s);
