@@ -161,7 +161,6 @@ function directives(elf: ElfFile): Omit<BpfObject, 'programs' | 'maps'> {
     const end = lic.data.indexOf(0);
     if (end < 0) malformed('the license section is not a NUL-terminated string');
     const text = new TextDecoder('utf-8').decode(lic.data.subarray(0, end));
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f\ufffd]/.test(text)) malformed('the license section holds unprintable characters');
     out.license = text;
   }
