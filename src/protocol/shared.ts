@@ -21,9 +21,32 @@ export interface SharedLoadSettings {
   logSize: number;
   /** whether the loader has CAP_SYS_ADMIN */
   privileged: boolean;
+  /** the license when the source has no `.license` directive */
+  license?: string;
+  /** kern_version when the source has no `.kern_version` directive */
+  kernVersion?: number;
 }
 
-/** One map entry, bytes in memory order. Per-CPU maps carry one value per CPU, concatenated. */
+/** The simulated world and the run settings that a replay needs to give the same results. */
+export interface SharedEngineSettings {
+  /** seed of the simulated world (u32) */
+  seed: number;
+  /** simulated CPU count */
+  ncpus: number;
+  /** the CPU programs run on (< ncpus) */
+  cpu: number;
+  /** instruction budget of one debug run */
+  budget: number;
+  /** division by a zero register as Linux 4.8 or as later kernels */
+  semantics: '4.8' | 'modern';
+  /** false: loaded without the verifier */
+  verify: boolean;
+}
+
+/**
+ * One map entry, bytes in memory order, the value as MAP_LOOKUP_ELEM copies it: per-CPU maps
+ * hold round_up(value_size, 8) bytes for each of the session's CPUs.
+ */
 export interface SharedMapEntry {
   key: string;
   value: string;
@@ -44,14 +67,17 @@ export interface SharedMap {
 }
 
 /**
- * The input of a run: a packet for the skb and XDP program types (with, optionally, the
- * `__sk_buff` fields given as ctx_in), x86-64 `pt_regs` for kprobes, the raw record for tracepoints.
+ * The input of a run (the debugger's RunInput with bytes as hex): a packet for socket filters,
+ * tc and XDP; a ctx of `__sk_buff` fields (ctx_in) for the skb types, x86-64 `pt_regs` for
+ * kprobes, or a tracepoint's raw record (and which tracepoint, "sched:sched_switch").
  */
-export type SharedInput =
-  | { kind: 'none' }
-  | { kind: 'packet'; data: string; ctx?: string }
-  | { kind: 'pt_regs'; data: string }
-  | { kind: 'tracepoint'; data: string };
+export interface SharedInput {
+  packet?: string;
+  ctx?: string;
+  tracepoint?: string;
+  /** BPF_PROG_TEST_RUN's repeat */
+  repeat?: number;
+}
 
 /** Version 1 of a shared session. */
 export interface SharedSession {
@@ -62,14 +88,13 @@ export interface SharedSession {
   /** enum bpf_prog_type */
   progType: number;
   load: SharedLoadSettings;
+  settings: SharedEngineSettings;
   maps: SharedMap[];
   input: SharedInput;
   /** 1-based source lines with a breakpoint, ascending, no duplicates */
   breakpoints: number[];
-  /** the number of steps executed when shared (0: not started) */
+  /** the number of steps executed when shared (0: not started; at most settings.budget) */
   step: number;
-  /** seed of the simulated world (u32) */
-  seed: number;
 }
 
 /** Bounds every decoded session is checked against. */
@@ -79,15 +104,17 @@ export const SHARED_LIMITS = {
   /** bytes of a log buffer: 4.8 refuses more than UINT_MAX >> 8 */
   logSize: 0xffffff,
   logLevel: 2,
+  license: 128,
   maps: 64,
   mapName: 64,
   keySize: 4096,
   valueSize: 65536,
   entriesPerMap: 4096,
-  /** values per entry of a per-CPU map (one per simulated CPU) */
   cpus: 64,
-  /** bytes of a packet, a ctx, pt_regs or a record */
+  /** bytes of a packet or a tracepoint record */
   input: 65536,
+  repeat: 1_000_000,
+  tracepointName: 128,
   breakpoints: 4096,
-  step: 10_000_000,
+  budget: 100_000_000,
 } as const;

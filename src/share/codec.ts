@@ -93,12 +93,14 @@ export function encodeShare(s: SharedSession): string {
 
 /** The session's fields in the order the v1 dictionary expects (and nothing else). */
 function canonical(s: SharedSession): SharedSession {
+  const { load: l, settings: w, input: i } = s;
   return {
     v: s.v,
     source: s.source,
     syntax: s.syntax,
     progType: s.progType,
-    load: { logLevel: s.load.logLevel, logSize: s.load.logSize, privileged: s.load.privileged },
+    load: { logLevel: l.logLevel, logSize: l.logSize, privileged: l.privileged, license: l.license, kernVersion: l.kernVersion },
+    settings: { seed: w.seed, ncpus: w.ncpus, cpu: w.cpu, budget: w.budget, semantics: w.semantics, verify: w.verify },
     maps: s.maps.map((m) => ({
       name: m.name,
       type: m.type,
@@ -108,10 +110,9 @@ function canonical(s: SharedSession): SharedSession {
       flags: m.flags,
       entries: m.entries.map((e) => ({ key: e.key, value: e.value })),
     })),
-    input: { ...s.input },
+    input: { packet: i.packet, ctx: i.ctx, tracepoint: i.tracepoint, repeat: i.repeat },
     breakpoints: [...s.breakpoints],
     step: s.step,
-    seed: s.seed,
   };
 }
 

@@ -60,15 +60,16 @@ const V1_TEXT = [
   '","syntax":"llvm","progType":1,',
   '","syntax":"ubpf","progType":3,',
   '"load":{"logLevel":1,"logSize":65536,"privileged":true},',
+  '"settings":{"seed":1,"ncpus":2,"cpu":0,"budget":1000000,"semantics":"4.8","verify":true},',
   '"maps":[{"name":"',
   '","type":1,"keySize":4,"valueSize":8,"maxEntries":',
   '","type":2,"keySize":4,"valueSize":8,"maxEntries":',
   ',"flags":0,"entries":[{"key":"00000000","value":"',
   '"},{"key":"',
   '"}]}',
-  '],"input":{"kind":"none"},',
-  '],"input":{"kind":"packet","data":"',
-  '"breakpoints":[],"step":0,"seed":',
+  '],"input":{},',
+  '],"input":{"packet":"',
+  '"breakpoints":[],"step":0}',
 ].join('');
 
 /** The v1 dictionary as bytes. */

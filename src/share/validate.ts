@@ -9,6 +9,7 @@ import { MAP_TYPE_NAMES, MapType, PROG_TYPE_NAMES, PT_REGS, ProgType, SK_BUFF } 
 import {
   SHARED_LIMITS as L,
   SHARED_SESSION_VERSION,
+  type SharedEngineSettings,
   type SharedInput,
   type SharedLoadSettings,
   type SharedMap,
@@ -92,17 +93,16 @@ const ARRAY_TYPES: ReadonlySet<number> = new Set([
 ]);
 const PERCPU_TYPES: ReadonlySet<number> = new Set([MapType.PercpuHash, MapType.PercpuArray]);
 
-function mapEntry(v: unknown, path: string, m: Omit<SharedMap, 'entries'>): SharedMapEntry {
+function mapEntry(v: unknown, path: string, m: Omit<SharedMap, 'entries'>, ncpus: number): SharedMapEntry {
   const o = object(v, path, ['key', 'value']);
   const key = hex(o.key, `${path}.key`, L.keySize);
   if (key.length !== m.keySize * 2) fail(`${path}.key`, `must be ${m.keySize} bytes (key_size), got ${key.length / 2}`);
   const value = hex(o.value, `${path}.value`, L.valueSize * L.cpus);
   const n = value.length / 2;
-  if (PERCPU_TYPES.has(m.type)) {
-    const ok = m.valueSize > 0 && n % m.valueSize === 0 && n / m.valueSize >= 1 && n / m.valueSize <= L.cpus;
-    if (!ok) fail(`${path}.value`, `must be 1 to ${L.cpus} values of ${m.valueSize} bytes (one per CPU), got ${n} bytes`);
-  } else if (n !== m.valueSize) {
-    fail(`${path}.value`, `must be ${m.valueSize} bytes (value_size), got ${n}`);
+  const want = PERCPU_TYPES.has(m.type) ? Math.ceil(m.valueSize / 8) * 8 * ncpus : m.valueSize;
+  if (n !== want) {
+    const why = PERCPU_TYPES.has(m.type) ? `round_up(value_size, 8) for each of ${ncpus} CPUs` : 'value_size';
+    fail(`${path}.value`, `must be ${want} bytes (${why}), got ${n}`);
   }
   if (ARRAY_TYPES.has(m.type) && m.keySize === 4) {
     const index = parseInt(key.slice(6, 8) + key.slice(4, 6) + key.slice(2, 4) + key.slice(0, 2), 16);
@@ -111,7 +111,7 @@ function mapEntry(v: unknown, path: string, m: Omit<SharedMap, 'entries'>): Shar
   return { key, value };
 }
 
-function map(v: unknown, path: string): SharedMap {
+function map(v: unknown, path: string, ncpus: number): SharedMap {
   const o = object(v, path, ['name', 'type', 'keySize', 'valueSize', 'maxEntries', 'flags', 'entries']);
   const name = text(o.name, `${path}.name`, L.mapName);
   if (!NAME.test(name)) fail(`${path}.name`, 'must be a name of letters, digits and _ (not starting with a digit)');
@@ -126,7 +126,7 @@ function map(v: unknown, path: string): SharedMap {
     flags: int(o.flags, `${path}.flags`, 0, 0xffffffff),
   };
   const raw = array(o.entries, `${path}.entries`, Math.min(L.entriesPerMap, head.maxEntries));
-  const entries = raw.map((e, i) => mapEntry(e, `${path}.entries[${i}]`, head));
+  const entries = raw.map((e, i) => mapEntry(e, `${path}.entries[${i}]`, head, ncpus));
   const seen = new Set<string>();
   entries.forEach((e, i) => {
     if (seen.has(e.key)) fail(`${path}.entries[${i}].key`, 'repeats an earlier key');
@@ -135,50 +135,64 @@ function map(v: unknown, path: string): SharedMap {
   return { ...head, entries };
 }
 
-/** The input kinds each program type takes. */
-const INPUT_KINDS: Record<number, readonly SharedInput['kind'][]> = {
-  [ProgType.Unspec]: ['none'],
-  [ProgType.SocketFilter]: ['none', 'packet'],
-  [ProgType.Kprobe]: ['none', 'pt_regs'],
-  [ProgType.SchedCls]: ['none', 'packet'],
-  [ProgType.SchedAct]: ['none', 'packet'],
-  [ProgType.Tracepoint]: ['none', 'tracepoint'],
-  [ProgType.Xdp]: ['none', 'packet'],
-};
+const SKB_TYPES: ReadonlySet<number> = new Set([ProgType.SocketFilter, ProgType.SchedCls, ProgType.SchedAct]);
+const TRACEPOINT_NAME = /^[a-z0-9_]+:[a-z0-9_]+$/;
+
+/** The most ctx bytes each program type takes (0: none). */
+function ctxLimit(progType: number): number {
+  if (SKB_TYPES.has(progType)) return SK_BUFF.size;
+  if (progType === ProgType.Kprobe) return PT_REGS.size;
+  if (progType === ProgType.Tracepoint) return L.input;
+  return 0;
+}
 
 function input(v: unknown, path: string, progType: number): SharedInput {
-  if (typeof v !== 'object' || v === null) fail(path, 'must be an object');
-  const kind = (v as Obj).kind;
-  let out: SharedInput;
-  if (kind === 'none') {
-    object(v, path, ['kind']);
-    out = { kind };
-  } else if (kind === 'packet') {
-    const o = object(v, path, ['kind', 'data'], ['ctx']);
-    out = { kind, data: hex(o.data, `${path}.data`, L.input) };
-    if (o.ctx !== undefined) out.ctx = hex(o.ctx, `${path}.ctx`, SK_BUFF.size);
-  } else if (kind === 'pt_regs') {
-    const o = object(v, path, ['kind', 'data']);
-    out = { kind, data: hex(o.data, `${path}.data`, PT_REGS.size) };
-  } else if (kind === 'tracepoint') {
-    const o = object(v, path, ['kind', 'data']);
-    out = { kind, data: hex(o.data, `${path}.data`, L.input) };
-  } else {
-    fail(`${path}.kind`, 'must be "none", "packet", "pt_regs" or "tracepoint"');
+  const o = object(v, path, [], ['packet', 'ctx', 'tracepoint', 'repeat']);
+  const typeName = PROG_TYPE_NAMES[progType];
+  const out: SharedInput = {};
+  if (o.packet !== undefined) {
+    if (!SKB_TYPES.has(progType) && progType !== ProgType.Xdp) fail(`${path}.packet`, `a ${typeName} program takes no packet`);
+    out.packet = hex(o.packet, `${path}.packet`, L.input);
   }
-  if (!INPUT_KINDS[progType].includes(out.kind)) {
-    fail(`${path}.kind`, `a ${PROG_TYPE_NAMES[progType]} program does not take a ${out.kind} input`);
+  if (o.ctx !== undefined) {
+    const max = ctxLimit(progType);
+    if (max === 0) fail(`${path}.ctx`, `a ${typeName} program takes no ctx input`);
+    out.ctx = hex(o.ctx, `${path}.ctx`, max);
   }
+  if (o.tracepoint !== undefined) {
+    if (progType !== ProgType.Tracepoint) fail(`${path}.tracepoint`, `a ${typeName} program is not attached to a tracepoint`);
+    const name = text(o.tracepoint, `${path}.tracepoint`, L.tracepointName);
+    if (!TRACEPOINT_NAME.test(name)) fail(`${path}.tracepoint`, 'must be a tracepoint name such as "sched:sched_switch"');
+    out.tracepoint = name;
+  }
+  if (o.repeat !== undefined) out.repeat = int(o.repeat, `${path}.repeat`, 1, L.repeat);
   return out;
 }
 
-function load(v: unknown, path: string): SharedLoadSettings {
-  const o = object(v, path, ['logLevel', 'logSize', 'privileged']);
+function settings(v: unknown, path: string): SharedEngineSettings {
+  const o = object(v, path, ['seed', 'ncpus', 'cpu', 'budget', 'semantics', 'verify']);
+  const ncpus = int(o.ncpus, `${path}.ncpus`, 1, L.cpus);
+  if (o.semantics !== '4.8' && o.semantics !== 'modern') fail(`${path}.semantics`, 'must be "4.8" or "modern"');
   return {
+    seed: int(o.seed, `${path}.seed`, 0, 0xffffffff),
+    ncpus,
+    cpu: int(o.cpu, `${path}.cpu`, 0, ncpus - 1),
+    budget: int(o.budget, `${path}.budget`, 1, L.budget),
+    semantics: o.semantics,
+    verify: bool(o.verify, `${path}.verify`),
+  };
+}
+
+function load(v: unknown, path: string): SharedLoadSettings {
+  const o = object(v, path, ['logLevel', 'logSize', 'privileged'], ['license', 'kernVersion']);
+  const out: SharedLoadSettings = {
     logLevel: int(o.logLevel, `${path}.logLevel`, 0, L.logLevel),
     logSize: int(o.logSize, `${path}.logSize`, 0, L.logSize),
     privileged: bool(o.privileged, `${path}.privileged`),
   };
+  if (o.license !== undefined) out.license = text(o.license, `${path}.license`, L.license);
+  if (o.kernVersion !== undefined) out.kernVersion = int(o.kernVersion, `${path}.kernVersion`, 0, 0xffffffff);
+  return out;
 }
 
 function breakpoints(v: unknown, path: string, lines: number): number[] {
@@ -191,7 +205,7 @@ function breakpoints(v: unknown, path: string, lines: number): number[] {
 }
 
 function session(v: unknown): SharedSession {
-  const keys = ['v', 'source', 'syntax', 'progType', 'load', 'maps', 'input', 'breakpoints', 'step', 'seed'];
+  const keys = ['v', 'source', 'syntax', 'progType', 'load', 'settings', 'maps', 'input', 'breakpoints', 'step'];
   const o = object(v, 'session', keys);
   if (o.v !== SHARED_SESSION_VERSION) fail('session.v', `must be ${SHARED_SESSION_VERSION}`);
   const source = text(o.source, 'source', L.source);
@@ -199,7 +213,8 @@ function session(v: unknown): SharedSession {
   const syntax: SharedSyntax = o.syntax;
   const progType = int(o.progType, 'progType', 0, 0xffffffff);
   if (PROG_TYPE_NAMES[progType] === undefined) fail('progType', `${progType} is not a program type of Linux 4.8`);
-  const maps = array(o.maps, 'maps', L.maps).map((m, i) => map(m, `maps[${i}]`));
+  const world = settings(o.settings, 'settings');
+  const maps = array(o.maps, 'maps', L.maps).map((m, i) => map(m, `maps[${i}]`, world.ncpus));
   const names = new Set<string>();
   maps.forEach((m, i) => {
     if (names.has(m.name)) fail(`maps[${i}].name`, `repeats the name ${m.name}`);
@@ -211,11 +226,11 @@ function session(v: unknown): SharedSession {
     syntax,
     progType,
     load: load(o.load, 'load'),
+    settings: world,
     maps,
     input: input(o.input, 'input', progType),
     breakpoints: breakpoints(o.breakpoints, 'breakpoints', source.split('\n').length),
-    step: int(o.step, 'step', 0, L.step),
-    seed: int(o.seed, 'seed', 0, 0xffffffff),
+    step: int(o.step, 'step', 0, world.budget),
   };
 }
 

@@ -24,48 +24,56 @@ function keyHex(i: number, keySize: number): string {
   return b.toString('hex');
 }
 
-const map: fc.Arbitrary<Omit<SharedMap, 'name'>> = fc
-  .record({
-    type: fc.integer({ min: 0, max: 8 }),
-    keySize: fc.integer({ min: 1, max: 16 }),
-    valueSize: fc.integer({ min: 1, max: 24 }),
-    maxEntries: fc.integer({ min: 0, max: 0xffffffff }),
-    flags: fc.constantFrom(0, 1, 0xffffffff),
-    count: fc.integer({ min: 0, max: 5 }),
-    cpus: fc.integer({ min: 1, max: 4 }),
-    seed: fc.integer({ min: 0, max: 255 }),
-  })
-  .map(({ type, keySize, valueSize, maxEntries, flags, count, cpus, seed }) => {
-    const ks = ARRAYS.has(type) ? 4 : keySize;
-    const n = Math.min(count, maxEntries);
-    const vlen = PERCPU.has(type) ? valueSize * cpus : valueSize;
-    const entries = Array.from({ length: n }, (_, i) => ({
-      key: keyHex(i, ks),
-      value: Buffer.alloc(vlen, (seed + i) & 0xff).toString('hex'),
-    }));
-    return { type, keySize: ks, valueSize, maxEntries, flags, entries };
-  });
+const map = (ncpus: number): fc.Arbitrary<Omit<SharedMap, 'name'>> =>
+  fc
+    .record({
+      type: fc.integer({ min: 0, max: 8 }),
+      keySize: fc.integer({ min: 1, max: 16 }),
+      valueSize: fc.integer({ min: 1, max: 24 }),
+      maxEntries: fc.integer({ min: 0, max: 0xffffffff }),
+      flags: fc.constantFrom(0, 1, 0xffffffff),
+      count: fc.integer({ min: 0, max: 5 }),
+      seed: fc.integer({ min: 0, max: 255 }),
+    })
+    .map(({ type, keySize, valueSize, maxEntries, flags, count, seed }) => {
+      const ks = ARRAYS.has(type) ? 4 : keySize;
+      const n = Math.min(count, maxEntries);
+      const vlen = PERCPU.has(type) ? Math.ceil(valueSize / 8) * 8 * ncpus : valueSize;
+      const entries = Array.from({ length: n }, (_, i) => ({
+        key: keyHex(i, ks),
+        value: Buffer.alloc(vlen, (seed + i) & 0xff).toString('hex'),
+      }));
+      return { type, keySize: ks, valueSize, maxEntries, flags, entries };
+    });
+
+const SKB: number[] = [ProgType.SocketFilter, ProgType.SchedCls, ProgType.SchedAct];
 
 function inputFor(progType: number): fc.Arbitrary<SharedInput> {
-  const none = fc.constant<SharedInput>({ kind: 'none' });
-  switch (progType) {
-    case ProgType.SocketFilter:
-    case ProgType.SchedCls:
-    case ProgType.SchedAct:
-    case ProgType.Xdp:
-      return fc.oneof(
-        none,
-        fc.record({ kind: fc.constant('packet' as const), data: hexBytes(0, 200) }),
-        fc.record({ kind: fc.constant('packet' as const), data: hexBytes(14, 60), ctx: hexBytes(0, 84) }),
-      );
-    case ProgType.Kprobe:
-      return fc.oneof(none, fc.record({ kind: fc.constant('pt_regs' as const), data: hexBytes(0, 168) }));
-    case ProgType.Tracepoint:
-      return fc.oneof(none, fc.record({ kind: fc.constant('tracepoint' as const), data: hexBytes(0, 64) }));
-    default:
-      return none;
-  }
+  const repeat = fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined });
+  const packet = SKB.includes(progType) || progType === ProgType.Xdp ? fc.option(hexBytes(0, 200), { nil: undefined }) : fc.constant(undefined);
+  const ctxMax = SKB.includes(progType) ? 84 : progType === ProgType.Kprobe ? 168 : progType === ProgType.Tracepoint ? 64 : -1;
+  const ctx = ctxMax < 0 ? fc.constant(undefined) : fc.option(hexBytes(0, ctxMax), { nil: undefined });
+  const tracepoint =
+    progType === ProgType.Tracepoint
+      ? fc.option(fc.constantFrom('sched:sched_switch', 'syscalls:sys_enter_open', 'net:netif_rx'), { nil: undefined })
+      : fc.constant(undefined);
+  return fc.record({ packet, ctx, tracepoint, repeat }).map((r) => {
+    const out: SharedInput = {};
+    for (const [k, v] of Object.entries(r)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+    return out;
+  });
 }
+
+const settings = fc
+  .record({
+    seed: fc.integer({ min: 0, max: 0xffffffff }),
+    ncpus: fc.integer({ min: 1, max: 64 }),
+    cpuPick: fc.nat(),
+    budget: fc.integer({ min: 1, max: 100_000_000 }),
+    semantics: fc.constantFrom('4.8' as const, 'modern' as const),
+    verify: fc.boolean(),
+  })
+  .map(({ cpuPick, ...w }) => ({ ...w, cpu: cpuPick % w.ncpus }));
 
 /** Any valid version-1 session. */
 export const sharedSession: fc.Arbitrary<SharedSession> = fc
@@ -74,36 +82,45 @@ export const sharedSession: fc.Arbitrary<SharedSession> = fc
     crlf: fc.boolean(),
     syntax: fc.constantFrom('llvm' as const, 'ubpf' as const),
     progType: fc.integer({ min: 0, max: 6 }),
-    load: fc.record({
-      logLevel: fc.integer({ min: 0, max: 2 }),
-      logSize: fc.integer({ min: 0, max: 0xffffff }),
-      privileged: fc.boolean(),
-    }),
-    maps: fc.uniqueArray(fc.tuple(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/), map), {
-      maxLength: 4,
-      selector: ([name]) => name,
-    }),
+    load: fc.record(
+      {
+        logLevel: fc.integer({ min: 0, max: 2 }),
+        logSize: fc.integer({ min: 0, max: 0xffffff }),
+        privileged: fc.boolean(),
+        license: fc.constantFrom('GPL', 'Dual BSD/GPL', 'Proprietary', ''),
+        kernVersion: fc.integer({ min: 0, max: 0xffffffff }),
+      },
+      { requiredKeys: ['logLevel', 'logSize', 'privileged'] },
+    ),
+    settings,
     bpMask: fc.array(fc.boolean(), { maxLength: 30 }),
-    step: fc.integer({ min: 0, max: 10_000_000 }),
-    seed: fc.integer({ min: 0, max: 0xffffffff }),
+    stepPick: fc.nat(),
   })
   .chain((r) =>
-    inputFor(r.progType).map((input): SharedSession => {
-      const source = r.lines.join(r.crlf ? '\r\n' : '\n');
-      const breakpoints = r.bpMask.slice(0, r.lines.length).flatMap((on, i) => (on ? [i + 1] : []));
-      return {
-        v: 1,
-        source,
-        syntax: r.syntax,
-        progType: r.progType,
-        load: r.load,
-        maps: r.maps.map(([name, m]) => ({ name, ...m })),
-        input,
-        breakpoints,
-        step: r.step,
-        seed: r.seed,
-      };
-    }),
+    fc
+      .tuple(
+        inputFor(r.progType),
+        fc.uniqueArray(fc.tuple(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/), map(r.settings.ncpus)), {
+          maxLength: 4,
+          selector: ([name]) => name,
+        }),
+      )
+      .map(([input, maps]): SharedSession => {
+        const source = r.lines.join(r.crlf ? '\r\n' : '\n');
+        const breakpoints = r.bpMask.slice(0, r.lines.length).flatMap((on, i) => (on ? [i + 1] : []));
+        return {
+          v: 1,
+          source,
+          syntax: r.syntax,
+          progType: r.progType,
+          load: r.load,
+          settings: r.settings,
+          maps: maps.map(([name, m]) => ({ name, ...m })),
+          input,
+          breakpoints,
+          step: r.stepPick % (r.settings.budget + 1),
+        };
+      }),
   );
 
 /** A typical session: a socket filter counting packets by protocol, paused mid-run. */
@@ -146,13 +163,12 @@ export const TYPICAL: SharedSession = {
       ],
     },
   ],
+  settings: { seed: 42, ncpus: 2, cpu: 0, budget: 1_000_000, semantics: '4.8', verify: true },
   input: {
-    kind: 'packet',
-    data:
+    packet:
       '00000000000000000000000008004500003c1c4640004006b1e6c0a80001c0a800c7' +
       'c7d80050a0b1c2d300000000a002faf0fe300000020405b40402080a0000000000000000',
   },
   breakpoints: [12],
   step: 7,
-  seed: 42,
 };

@@ -88,8 +88,11 @@ const HOSTILE: [string, () => string, RegExp][] = [
   ['unknown program type', () => withField((s) => (s.progType = 99)), /progType: 99 is not a program type/],
   ['negative step', () => withField((s) => (s.step = -1)), /step: must be from 0/],
   ['fractional step', () => withField((s) => (s.step = 1.5)), /step: must be an integer/],
-  ['huge step', () => withField((s) => (s.step = 1e15)), /step: must be from 0 to/],
-  ['seed beyond u32', () => withField((s) => (s.seed = 2 ** 32)), /seed: must be from 0 to/],
+  ['huge step', () => withField((s) => (s.step = 1e15)), /step: must be from 0 to 1000000/],
+  ['seed beyond u32', () => withField((s) => (s.settings.seed = 2 ** 32)), /settings\.seed: must be from 0 to/],
+  ['cpu past ncpus', () => withField((s) => (s.settings.cpu = 2)), /settings\.cpu: must be from 0 to 1/],
+  ['unknown semantics', () => withField((s) => (s.settings.semantics = '5.0')), /settings\.semantics/],
+  ['step past the budget', () => withField((s) => (s.settings.budget = 5)), /step: must be from 0 to 5 \(got 7\)/],
   ['script control characters', () => withField((s) => (s.source = 'r0 = 0\u0000<script>')), /U\+0000/],
   ['bidi override (Trojan Source)', () => withField((s) => (s.source = 'r0 = 0 ; \u202e1 = 0r')), /U\+202e/],
   ['markup as a map name', () => withField((s) => (s.maps[0].name = '<script>alert(1)</script>')), /maps\[0\]\.name: must be a name/],
@@ -100,16 +103,25 @@ const HOSTILE: [string, () => string, RegExp][] = [
   ['repeated key', () => withField((s) => s.maps[0].entries.push({ ...s.maps[0].entries[0] })), /repeats an earlier key/],
   ['too many entries', () => withField((s) => (s.maps[0].maxEntries = 1)), /entries: has 2 items, at most 1/],
   ['huge key_size', () => withField((s) => (s.maps[0].keySize = 1e9)), /keySize: must be from 0 to 4096/],
-  ['input for another program type', () => withField((s) => (s.input = { kind: 'pt_regs', data: '' })), /does not take a pt_regs input/],
+  ['a packet for a kprobe', () => withField((s) => (s.progType = 2)), /input\.packet: a kprobe program takes no packet/],
   ['pt_regs too long', () => withField((s) => {
     s.progType = 2;
-    s.input = { kind: 'pt_regs', data: '00'.repeat(169) };
-  }), /at most 168/],
+    s.input = { ctx: '00'.repeat(169) };
+  }), /input\.ctx: holds 169 bytes, at most 168/],
+  ['a tracepoint name with markup', () => withField((s) => {
+    s.progType = 5;
+    s.input = { tracepoint: '"><svg onload=alert(1)>' };
+  }), /input\.tracepoint: must be a tracepoint name/],
+  ['repeat of zero', () => withField((s) => (s.input.repeat = 0)), /input\.repeat: must be from 1/],
+  ['a per-CPU value of the wrong size', () => withField((s) => {
+    s.maps[0].type = 6;
+    s.maps[0].entries[0].value = '00'.repeat(8);
+  }), /must be 16 bytes \(round_up\(value_size, 8\) for each of 2 CPUs\)/],
   ['breakpoint past the source', () => withField((s) => (s.breakpoints = [9999])), /breakpoints\[0\]: must be from 1 to 18/],
   ['unsorted breakpoints', () => withField((s) => (s.breakpoints = [3, 2])), /ascending/],
   ['prototype pollution', () => wrap(JSON.stringify(TYPICAL).replace('{"v":1', '{"__proto__":{"x":1},"v":1')), /unknown field "__proto__"/],
   ['extra field', () => withField((s) => (s.load.extra = true)), /load: unknown field "extra"/],
-  ['missing field', () => withField((s) => delete s.seed), /missing field "seed"/],
+  ['missing field', () => withField((s) => delete s.step), /missing field "step"/],
 ];
 
 function flipChar(frag: string, at: number): string {
