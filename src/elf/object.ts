@@ -47,6 +47,7 @@ export type ObjectResult = { ok: true; object: BpfObject } | { ok: false; error:
 const R_BPF_64_64 = 1;
 const R_BPF_64_32 = 10;
 const BPF_LD_IMM64 = 0x18;
+const BPF_PSEUDO_MAP_FD = 1;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** bytes of the fields read from each definition: type, key_size, value_size, max_entries[, map_flags] */
 const MAP_DEF_MIN = 16;
@@ -120,6 +121,8 @@ function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: Ma
       const addend = r.addend ?? (sym.type === STT.SECTION ? view.getInt32(r.offset + 4, true) : 0);
       const m = relocTarget(elf, sec, sym, addend, maps, mapsIndex);
       if (refs.some((x) => x.pc === r.offset / 8)) malformed(`${at}: a second relocation on the same instruction`);
+      // as the assembler encodes `r1 = map[NAME] ll`: src_reg BPF_PSEUDO_MAP_FD, imm 0 until loaded
+      bytes[r.offset + 1] = (bytes[r.offset + 1] & 0x0f) | (BPF_PSEUDO_MAP_FD << 4);
       view.setInt32(r.offset + 4, 0, true);
       view.setInt32(r.offset + 12, 0, true);
       refs.push({ pc: r.offset / 8, map: m.decl.name });
