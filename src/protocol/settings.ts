@@ -1,0 +1,28 @@
+/** Settings the engine keeps per session: the simulated world and how programs load and run. */
+
+/** The two assembly syntaxes: kernel/LLVM pseudo-C (`r0 = 1`) and ubpf mnemonics (`mov r0, 1`). */
+export type Syntax = 'llvm' | 'ubpf';
+
+export interface EngineSettings {
+  /** seed of the simulated world (PRNG, hashes): the same seed replays the same run */
+  seed: number;
+  /** simulated CPU count; per-CPU maps hold one value each */
+  ncpus: number;
+  /** the CPU programs run on */
+  cpu: number;
+  /** instruction budget of one debug run (unverified programs may loop) */
+  budget: number;
+  /** division by a zero register: Linux 4.8 ends the program with r0 = 0; "modern" as 5.x+ */
+  semantics: '4.8' | 'modern';
+  /** false loads the program without the verifier (for experiments; the log is then empty) */
+  verify: boolean;
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = {
+  seed: 1,
+  ncpus: 2,
+  cpu: 0,
+  budget: 1_000_000,
+  semantics: '4.8',
+  verify: true,
+};
