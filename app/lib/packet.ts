@@ -109,7 +109,7 @@ function transport(b: Uint8Array, proto: number, off: number, out: PacketLayer[]
     ]));
     payload(b, off + 8, out);
   } else if (proto === 1 || proto === 58) {
-    const types = proto === 1 ? { 0: 'echo reply', 3: 'unreachable', 8: 'echo request', 11: 'time exceeded' } : { 128: 'echo request', 129: 'echo reply', 135: 'neighbor solicitation', 136: 'neighbor advertisement' };
+    const types: Record<number, string> = proto === 1 ? { 0: 'echo reply', 3: 'unreachable', 8: 'echo request', 11: 'time exceeded' } : { 128: 'echo request', 129: 'echo reply', 135: 'neighbor solicitation', 136: 'neighbor advertisement' };
     out.push(layer(proto === 1 ? 'ICMP' : 'ICMPv6', b, off, 8, [
       ['type', 0, 1, num(1, types)], ['code', 1, 1, num(1)], ['checksum', 2, 2, hexf(2)], ['identifier', 4, 2, num(2)], ['sequence', 6, 2, num(2)],
     ]));

@@ -122,6 +122,8 @@ export interface DebugSnapshot {
   last?: StepView;
   /** the 512-byte stack, byte 0 at fp-512 */
   stack: RegionView;
+  /** stackPointers[i]: where the 8-byte slot at fp-512+8i points, if it holds a pointer */
+  stackPointers: (PointerView | null)[];
   ctx?: CtxView;
   packet?: RegionView;
   stop?: StopView;
