@@ -73,6 +73,8 @@ export const DIRECTIVE_DOCS: Record<string, string> = {
   '.license': 'The license: `.license "GPL"`. GPL-only helpers need a GPL-compatible license.',
   '.kern_version': 'kern_version for kprobes: must be LINUX_VERSION_CODE, 264192 (0x040800) for 4.8.0.',
   '.name': "The program's name, as bpftool shows it.",
+  '.entry': 'An initial map entry: `.entry NAME key=HEXBYTES value=HEXBYTES` (memory order, exactly the key and value sizes).',
+  '.raw': 'Instruction slots verbatim: `.raw b700000001000000` (16 hex digits a slot, in memory order).',
 };
 
 /** Operators of the kernel syntax, longest first. */

@@ -13,7 +13,7 @@ export const MONARCH: Monaco.languages.IMonarchLanguage = {
     root: [
       [/(#|;|\/\/).*$/, 'comment'],
       [/^\s*[A-Za-z_]\w*:/, 'type.identifier'],
-      [/\.(map|type|license|kern_version|name)\b/, 'keyword.directive'],
+      [/\.(map|entry|type|license|kern_version|name|raw)\b/, 'keyword.directive'],
       [/%?\b[rw](10|[0-9])\b/, 'variable.register'],
       [/%r(10|[0-9])\b/, 'variable.register'],
       [/\b(if|goto|call|exit|lock|ll|map|skb|be16|be32|be64|le16|le32|le64)\b/, 'keyword'],

@@ -26,6 +26,9 @@ engine.onStatus((s) => {
 });
 engine.onRestart((n) => void actions.onEngineRestart(n));
 
+/** A read-only handle for the browser tests and the curious (devtools console). */
+(globalThis as unknown as { bpflab: unknown }).bpflab = { state: () => store.getState() };
+
 /** Reads the store through a module-level selector. */
 export function useApp<T>(selector: (s: State) => T): T {
   return useStore(store, selector);

@@ -32,7 +32,7 @@ export function mergePersisted(raw: unknown, current: State): State {
   if (!isObj(raw)) return current;
   const s = { ...current };
   if (typeof raw.text === 'string') s.text = raw.text;
-  if (raw.syntax === 'llvm' || raw.syntax === 'ubpf') s.syntax = raw.syntax;
+  if (raw.syntax === 'auto' || raw.syntax === 'llvm' || raw.syntax === 'ubpf') s.syntax = raw.syntax;
   if (Array.isArray(raw.breakpoints)) s.breakpoints = raw.breakpoints.filter((n): n is number => Number.isInteger(n) && n > 0);
   if (Number.isInteger(raw.progType) && (raw.progType as number) >= 1 && (raw.progType as number) <= 6) s.progType = raw.progType as number;
   if (raw.logLevel === 0 || raw.logLevel === 1 || raw.logLevel === 2) s.logLevel = raw.logLevel;

@@ -93,7 +93,7 @@ export type State = EditorSlice & SettingsSlice & LoadSlice & DebugSlice & MapsS
 
 export const initialState = (): State => ({
   text: EXAMPLE_PROGRAM,
-  syntax: 'llvm',
+  syntax: 'auto',
   breakpoints: [],
   diagnostics: [],
   program: null,

@@ -1,7 +1,10 @@
 /** Settings the engine keeps per session: the simulated world and how programs load and run. */
 
-/** The two assembly syntaxes: kernel/LLVM pseudo-C (`r0 = 1`) and ubpf mnemonics (`mov r0, 1`). */
-export type Syntax = 'llvm' | 'ubpf';
+/**
+ * The assembly syntaxes: kernel/LLVM pseudo-C (`r0 = 1`), ubpf mnemonics (`mov r0, 1`), or
+ * `auto`, which decides line by line (the two can be mixed).
+ */
+export type Syntax = 'auto' | 'llvm' | 'ubpf';
 
 export interface EngineSettings {
   /** seed of the simulated world (PRNG, hashes): the same seed replays the same run */

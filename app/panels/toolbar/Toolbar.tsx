@@ -58,7 +58,8 @@ export function Toolbar() {
         </label>
         <label>
           Syntax
-          <select value={syntax} onChange={(e) => actions.setSyntax(e.target.value as 'llvm' | 'ubpf')}>
+          <select value={syntax} onChange={(e) => actions.setSyntax(e.target.value as 'auto' | 'llvm' | 'ubpf')}>
+            <option value="auto">either (per line)</option>
             <option value="llvm">kernel / LLVM</option>
             <option value="ubpf">ubpf</option>
           </select>
