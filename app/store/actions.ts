@@ -263,7 +263,10 @@ export function makeActions(store: Store, port: EnginePort) {
     const r = value(await api.mapDelete({ mapId, key }));
     if (!r) return 'the engine could not delete the entry';
     await refreshMaps();
-    return r.errno ? `${r.errnoName} (${r.errno})` : null;
+    if (!r.errno) return null;
+    const why = `${r.errnoName} (${r.errno})`;
+    notify('error', `BPF_MAP_DELETE_ELEM failed: ${why}${r.errno === 22 ? ' — array entries cannot be deleted' : ''}`);
+    return why;
   }
 
   /** After the worker was replaced: the run and the kernel's unpinned objects are gone. */
@@ -286,6 +289,7 @@ export function makeActions(store: Store, port: EnginePort) {
       const b = get().breakpoints;
       set({ breakpoints: b.includes(line) ? b.filter((x) => x !== line) : [...b, line].sort((x, y) => x - y) });
     },
+    setBreakpoints: (lines: number[]) => set({ breakpoints: lines }),
     setSettings: (patch: Partial<Pick<SettingsSlice, 'progType' | 'logLevel' | 'logSize' | 'privileged' | 'theme' | 'engineSettings'>>) => set(patch),
     setInput: (patch: Partial<InputState>) => set({ input: { ...get().input, ...patch } }),
     setLayout: (layout: LayoutState) => set({ layout }),

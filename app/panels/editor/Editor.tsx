@@ -33,7 +33,7 @@ export default function Editor() {
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const [ed, setEd] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useDecorations(monaco, ed);
+  useDecorations(monaco, ed, actions.setBreakpoints);
 
   useEffect(() => {
     if (!reveal || !editorRef.current) return;

@@ -26,11 +26,15 @@ export function registerHint(s: State, pc: number): string {
   return parts.join(' ');
 }
 
+const BREAKPOINT: Monaco.editor.IModelDecorationOptions = {
+  glyphMarginClassName: 'bp-glyph',
+  glyphMarginHoverMessage: { value: 'Breakpoint (click or F9 to remove)' },
+  // stays on its line as lines are inserted or deleted above it
+  stickiness: 1,
+};
+
 function overlays(s: State): Overlay[] {
   const out: Overlay[] = [];
-  for (const line of s.breakpoints) {
-    out.push({ line, options: { glyphMarginClassName: 'bp-glyph', glyphMarginHoverMessage: { value: 'Breakpoint (click or F9 to remove)' }, stickiness: 1 } });
-  }
   const err = s.load && !s.load.ok && s.load.analysis?.errorPc !== undefined ? lineOfPc(s, s.load.analysis.errorPc) : undefined;
   if (err !== undefined) {
     const msg = s.load!.log.trimEnd().split('\n').at(-1) ?? '';
@@ -58,15 +62,23 @@ function overlays(s: State): Overlay[] {
   return out;
 }
 
-export function useDecorations(monaco: typeof Monaco, editor: Monaco.editor.IStandaloneCodeEditor | null): void {
+export function useDecorations(monaco: typeof Monaco, editor: Monaco.editor.IStandaloneCodeEditor | null, onBreakpointsMoved: (lines: number[]) => void): void {
   const collection = useRef<Monaco.editor.IEditorDecorationsCollection | null>(null);
   useEffect(() => {
     if (!editor) return;
     collection.current = editor.createDecorationsCollection();
+    const bps = editor.createDecorationsCollection();
+    const setBreakpoints = (lines: number[], n: number) =>
+      bps.set(lines.filter((l) => l >= 1 && l <= n).map((l) => ({ range: new monaco.Range(l, 1, l, 1), options: BREAKPOINT })));
+    const moved = editor.onDidChangeModelContent(() => {
+      const lines = [...new Set(bps.getRanges().map((r) => r.startLineNumber))].sort((a, b) => a - b);
+      if (lines.join() !== store.getState().breakpoints.join()) onBreakpointsMoved(lines);
+    });
     const apply = (s: State) => {
       const model = editor.getModel();
       if (!model) return;
       const n = model.getLineCount();
+      setBreakpoints(s.breakpoints, n);
       collection.current!.set(
         overlays(s)
           .filter((o) => o.line >= 1 && o.line <= n)
@@ -91,7 +103,9 @@ export function useDecorations(monaco: typeof Monaco, editor: Monaco.editor.ISta
     });
     return () => {
       unsub();
+      moved.dispose();
+      bps.clear();
       collection.current?.clear();
     };
-  }, [editor, monaco]);
+  }, [editor, monaco, onBreakpointsMoved]);
 }
