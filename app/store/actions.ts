@@ -70,7 +70,7 @@ export function makeActions(store: Store, port: EnginePort) {
     const r = await api.assemble({ text, syntax });
     if (!r.ok) return; // 'unavailable' while the assembler has not landed: no markers, no noise
     if (get().text !== text) return; // typed on meanwhile
-    if (r.value.ok) set({ diagnostics: [], program: r.value.program });
+    if (r.value.ok) set({ diagnostics: r.value.diagnostics, program: r.value.program });
     else set({ diagnostics: r.value.diagnostics });
   }
 
