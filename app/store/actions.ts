@@ -202,7 +202,12 @@ export function makeActions(store: Store, port: EnginePort) {
       return;
     }
     if (get().busy === 'running') await pause();
-    await command('stepping', () => api.restart());
+    const input = buildRunInput(get().progType, get().input);
+    if (typeof input === 'string') {
+      notify('error', `The run input is not valid: ${input}`);
+      return;
+    }
+    await command('stepping', () => api.restart(input));
   }
 
   /** Interrupts a run in progress; it stays paused where it got to. */
