@@ -92,7 +92,7 @@ export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)
 }
 
 /** What the app's store holds (read through the page's `bpflab` handle). */
-export async function appState<T = Record<string, unknown>>(page: Page, pick: string): Promise<T> {
+export async function appState<T = unknown>(page: Page, pick: string): Promise<T> {
   return page.evaluate((p) => {
     const s = (globalThis as unknown as { bpflab: { state: () => Record<string, unknown> } }).bpflab.state();
     return JSON.parse(JSON.stringify(p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], s), (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
