@@ -35,6 +35,11 @@ export class Cpu {
   readonly modern: boolean;
   /** upper half of the last 8-byte load */
   vHi = 0;
+  /**
+   * upper half of the last 4-byte load through region hooks: the kernel rewrites __sk_buff's
+   * data and data_end (and xdp_md's) into 64-bit pointer loads, so those u32 loads give 64 bits
+   */
+  wide = 0;
 
   // call frames of bpf-to-bpf calls: return pc, program, and the saved r6-r10 of the caller
   depth = 0;
@@ -171,6 +176,7 @@ export class Cpu {
     const v = r.hooks!.load(o, size);
     if (v === null) return this.memFault(hi, lo, size, false, 'refused', r);
     this.vHi = Number((v >> 32n) & 0xffffffffn) | 0;
+    if (size < 8) this.wide = this.vHi;
     return Number(v & 0xffffffffn) | 0;
   }
 
