@@ -3,9 +3,7 @@
  * verifier and, in the browser, bpffs kept in IndexedDB), the loaded program and at most one
  * debug run, and answers every request with plain data. The worker exposes it; Node tests and the
  * CLI call it directly. An exception inside is a bug: it is reported as an 'internal' error.
- *
- * Until an engine module has landed, the requests that need it answer `unavailable` naming the
- * module: never a made-up result.
+ * Requests that make no sense answer 'bad_request'; run commands without a run 'no_run'.
  */
 import { assemble } from '../asm';
 import { Kernel } from '../kernel/kernel';
@@ -39,6 +37,7 @@ import {
   type RunInput,
   type ShellResult,
 } from '../protocol';
+import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
 import { listMaps, mapEdit, mapPage } from './maps';
 import { checkSettings } from './settings';
@@ -48,13 +47,34 @@ export const MODULES: Record<EngineModule, boolean> = {
   asm: true,
   kernel: true,
   verifier: true,
-  vm: false,
-  run: false,
+  vm: true,
+  run: true,
   shell: true,
 };
 
-const unavailable = <T>(module: EngineModule, what: string): Outcome<T> =>
-  fail('unavailable', `${what} is not available yet: the ${module} module has not landed in this build`, module);
+/** Instructions a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
+const CHUNK_STEPS = 20_000;
+const PROGRESS_MS = 100;
+
+/** Lets the worker take its messages (an interrupt) between chunks of a long run. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(0);
+  });
+}
+
+function checkInput(input: RunInput): string | null {
+  if (typeof input !== 'object' || input === null) return 'the run input must be an object';
+  if (input.packet !== undefined && !(input.packet instanceof Uint8Array)) return 'packet must be bytes';
+  if (input.ctx !== undefined && !(input.ctx instanceof Uint8Array)) return 'ctx must be bytes';
+  if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 1 || input.repeat > 1_000_000)) return 'repeat must be 1..1000000';
+  return null;
+}
 
 /** Runs `f`, turning an exception (a bug) into an 'internal' error value. */
 async function guard<T>(what: string, f: () => Promise<Outcome<T>> | Outcome<T>): Promise<Outcome<T>> {
@@ -78,6 +98,9 @@ export class Session implements EngineApi {
   /** the world's seed or CPU count changed: the next load boots a new kernel */
   private stale = false;
   private loaded: Loaded | null = null;
+  private run: DebugRun | null = null;
+  private lastInput: RunInput | null = null;
+  private interrupted = false;
 
   constructor(opts: SessionOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
@@ -146,44 +169,116 @@ export class Session implements EngineApi {
     });
   }
 
-  /** Ends the debug run, if any (the run module wires this). */
-  private endRun(): void {}
-
-  async debugStart(_input: RunInput): Promise<Outcome<DebugUpdate>> {
-    return unavailable('run', 'Debugging');
+  /** Ends the debug run, if any: its regions go, its map changes stay (pinned ones are saved). */
+  private endRun(): void {
+    if (!this.run) return;
+    this.run.dispose();
+    this.run = null;
+    void this.kernelP?.then((k) => k.scheduleSync());
   }
 
-  async step(_count = 1): Promise<Outcome<DebugUpdate>> {
-    return unavailable('run', 'Stepping');
+  private update(run: DebugRun): DebugUpdate {
+    const t = run.takeTouched();
+    return { snapshot: run.snapshot(), touchedMaps: t.maps, touchedKeys: t.keys };
   }
 
-  async stepBack(_count = 1): Promise<Outcome<DebugUpdate>> {
-    return unavailable('run', 'Stepping back');
+  /** The run, or the error a run command gets without one. */
+  private withRun(f: (run: DebugRun) => Outcome<DebugUpdate>): Outcome<DebugUpdate> {
+    return this.run ? f(this.run) : fail('no_run', 'no debug run: start one with Step or Run');
   }
 
-  async goto(_n: number): Promise<Outcome<DebugUpdate>> {
-    return unavailable('run', 'Moving to a step');
+  private async startRun(input: RunInput): Promise<Outcome<DebugUpdate>> {
+    const problem = checkInput(input);
+    if (problem) return fail('bad_request', problem);
+    const k = await this.kernel();
+    const prog = this.loaded?.progFd !== null && this.loaded?.progFd !== undefined ? k.progOfFd(this.loaded.progFd) : undefined;
+    if (!prog || !this.loaded) return fail('no_program', 'no program is loaded: Load it first');
+    this.endRun();
+    const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings);
+    if (!('runId' in run)) return fail('bad_request', `the kernel refused the run input (as BPF_PROG_TEST_RUN would): ${run.message}`);
+    this.run = run;
+    this.lastInput = input;
+    return done(this.update(run));
   }
 
-  async continue(_opts: ContinueOptions, _progress?: ProgressSink): Promise<Outcome<DebugUpdate>> {
-    return unavailable('run', 'Running');
+  async debugStart(input: RunInput): Promise<Outcome<DebugUpdate>> {
+    return guard('debugStart', () => this.startRun(input));
   }
 
-  async restart(): Promise<Outcome<DebugUpdate>> {
-    return unavailable('run', 'Restarting');
+  async step(count = 1): Promise<Outcome<DebugUpdate>> {
+    return guard('step', () =>
+      this.withRun((run) => {
+        run.step(Math.max(1, Math.floor(count) || 1));
+        return done(this.update(run));
+      }),
+    );
+  }
+
+  async stepBack(count = 1): Promise<Outcome<DebugUpdate>> {
+    return guard('stepBack', () =>
+      this.withRun((run) => {
+        run.back(Math.max(1, Math.floor(count) || 1));
+        return done(this.update(run));
+      }),
+    );
+  }
+
+  async goto(n: number): Promise<Outcome<DebugUpdate>> {
+    return guard('goto', () =>
+      this.withRun((run) => {
+        const target = Math.max(0, Math.floor(n) || 0);
+        if (target < run.stepCount) run.back(run.stepCount - target);
+        else if (target > run.stepCount) run.step(target - run.stepCount);
+        return done(this.update(run));
+      }),
+    );
+  }
+
+  async continue(opts: ContinueOptions, progress?: ProgressSink): Promise<Outcome<DebugUpdate>> {
+    return guard('continue', async () => {
+      const run = this.run;
+      if (!run) return fail('no_run', 'no debug run: start one with Step or Run');
+      const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
+      this.interrupted = false;
+      let reported = Date.now();
+      let sent = run.trace.length;
+      while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
+        if (progress && Date.now() - reported >= PROGRESS_MS) {
+          const snap = { runId: run.runId, step: run.stepCount, pc: 0, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
+          sent = run.trace.length;
+          reported = Date.now();
+          void progress(snap);
+        }
+        await yieldToEvents();
+        if (this.run !== run) return fail('no_run', 'the run was stopped');
+      }
+      return done(this.update(run));
+    });
+  }
+
+  async restart(input?: RunInput): Promise<Outcome<DebugUpdate>> {
+    return guard('restart', async () => {
+      // undo the run so far, so the maps are as they were before it
+      this.run?.back(this.run.stepCount);
+      const next = input ?? this.lastInput;
+      if (!next) return fail('no_run', 'no debug run to restart');
+      return this.startRun(next);
+    });
   }
 
   async interrupt(): Promise<Outcome<null>> {
+    this.interrupted = true;
     return done(null);
   }
 
   async stop(): Promise<Outcome<null>> {
+    this.interrupted = true;
     this.endRun();
     return done(null);
   }
 
   async snapshot(): Promise<Outcome<DebugSnapshot>> {
-    return fail('no_run', 'no debug run: start one with Step or Run');
+    return this.run ? done(this.run.snapshot()) : fail('no_run', 'no debug run: start one with Step or Run');
   }
 
   async maps(): Promise<Outcome<MapInfo[]>> {
