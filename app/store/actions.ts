@@ -90,11 +90,13 @@ export function makeActions(store: Store, port: EnginePort) {
     const r = value(await api.load(req));
     set({ loading: false });
     if (!r) return false;
-    const patch: Partial<State> = { load: r, loadedSig: loadSignature(s), snap: null, maps: r.maps, mapGen: get().mapGen + 1 };
+    const patch: Partial<State> = { load: r, snap: null, maps: r.maps, mapGen: get().mapGen + 1 };
     if (r.stage === 'assemble') patch.diagnostics = r.diagnostics;
-    else if (r.program) Object.assign(patch, { diagnostics: [], program: r.program });
+    else if (r.program) Object.assign(patch, { diagnostics: r.diagnostics, program: r.program });
     if (r.progType !== s.progType && r.stage === 'load') patch.progType = r.progType; // a .type directive won
     set(patch);
+    // what was loaded, with the program type the directive chose
+    set({ loadedSig: loadSignature({ ...s, progType: patch.progType ?? s.progType }) });
     if (get().selectedMap === null || !r.maps.some((m) => m.id === get().selectedMap)) set({ selectedMap: r.maps[0]?.id ?? null });
     if (r.stage === 'load' && !r.ok && r.analysis?.errorPc !== undefined) revealPc(r.analysis.errorPc);
     return r.ok;

@@ -17,6 +17,8 @@ import type { CtxView, DebugSnapshot, EngineSettings, RunInput, RunState, StepVi
 import { pointerOf, regionView, stepView, stopView } from './views';
 
 let nextRunId = 1;
+/** trace lines of finished repetitions kept (the current one keeps all of its own) */
+const TRACE_KEPT = 10_000;
 
 /** Why a run could not start (BPF_PROG_TEST_RUN's refusal). */
 export interface RunRefusal {
@@ -104,6 +106,8 @@ export class DebugRun {
     if (stop?.kind === 'exit') this.output = this.prepared.finish(stop.r0);
     this.prepared.again();
     this.machine.reset(this.prepared.init);
+    // earlier repetitions can no longer be undone: keep only their latest lines
+    if (this.trace.length > TRACE_KEPT) this.trace.splice(0, this.trace.length - TRACE_KEPT);
     this.rep++;
     this.last = undefined;
   }

@@ -95,7 +95,8 @@ export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)
 export async function appState<T = unknown>(page: Page, pick: string): Promise<T> {
   return page.evaluate((p) => {
     const s = (globalThis as unknown as { bpflab: { state: () => Record<string, unknown> } }).bpflab.state();
-    return JSON.parse(JSON.stringify(p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], s), (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+    const v = p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], s);
+    return v === undefined ? undefined : JSON.parse(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x)));
   }, pick) as Promise<T>;
 }
 
@@ -114,11 +115,11 @@ export async function setEditorText(page: Page, text: string): Promise<void> {
 }
 
 /** Polls `f` until it returns true (or throws after `ms`). */
-export async function until(f: () => Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+export async function until(f: () => Promise<boolean>, ms = 10_000, what = 'condition', every = 50): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await f()) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, every));
   }
   throw new Error(`timed out waiting for ${what}`);
 }
