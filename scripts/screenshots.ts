@@ -18,6 +18,7 @@ async function settle(page: Page): Promise<void> {
 async function theme(page: Page, want: 'light' | 'dark'): Promise<void> {
   const now = await page.evaluate(() => document.documentElement.dataset.theme);
   if (now !== want) await page.getByRole('button', { name: 'Dark theme' }).click();
+  await until(async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === want, 5000, `the ${want} theme`);
 }
 
 async function main(): Promise<void> {
@@ -56,12 +57,12 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await settle(page);
     await page.locator('.xterm').click();
-    for (const cmd of ['bpftool prog show', 'bpftool map lookup name counts key 6 0 0 0']) {
+    for (const cmd of ['bpftool map show', 'bpftool map dump id 3']) {
       await page.keyboard.type(cmd);
       await page.keyboard.press('Enter');
       await page.waitForTimeout(300);
     }
-    await page.getByRole('spinbutton', { name: 'Repeat' }).fill('1');
+    await page.getByRole('tab', { name: 'This step' }).click();
     await page.screenshot({ path: `${OUT}/maps-terminal.png` });
     console.log(`screenshots written to ${OUT}/`);
   } finally {

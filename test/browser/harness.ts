@@ -62,6 +62,7 @@ export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)
     browser,
     async open(path = '/', context?: BrowserContext): Promise<Opened> {
       const ctx = context ?? (await browser.newContext());
+      await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
       const page = await ctx.newPage();
       const consoleErrors: string[] = [];
       const outsideRequests: string[] = [];
@@ -106,12 +107,16 @@ export async function waitForEditor(page: Page): Promise<void> {
   await page.locator('.editor-host[data-ready="true"]').waitFor({ timeout: 30_000 });
 }
 
-/** Replaces the editor's text as a user would (select all, delete, type). */
+/**
+ * Replaces the editor's text as a user would: select all, paste (typing would auto-indent each
+ * new line on top of the text's own indentation).
+ */
 export async function setEditorText(page: Page, text: string): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().click();
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
   await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
+  await page.keyboard.press('Control+V');
+  await until(async () => (await appState(page, 'text')) === text, 5000, 'the pasted text');
 }
 
 /** Polls `f` until it returns true (or throws after `ms`). */

@@ -20,8 +20,9 @@ export function registerHint(s: State, pc: number): string {
   if (!states?.length) return '';
   const parts: string[] = [];
   for (let r = 0; r <= 10; r++) {
-    const t = typesOf(states, r);
-    if (t && t !== '?') parts.push(`R${r}=${t}`);
+    // live registers only: initialised on every path that reaches this pc
+    if (!states.every((st) => st.regs.some((x) => x.reg === r))) continue;
+    parts.push(`R${r}=${typesOf(states, r)}`);
   }
   return parts.join(' ');
 }

@@ -115,5 +115,5 @@ export default function Terminal() {
     if (termRef.current) termRef.current.options.theme = THEMES[theme];
   }, [theme]);
 
-  return <div className="terminal" ref={host} onClick={() => termRef.current?.focus()} />;
+  return <div className="term-host" ref={host} onClick={() => termRef.current?.focus()} />;
 }
