@@ -297,6 +297,9 @@ export function makeActions(store: Store, port: EnginePort) {
       set({ breakpoints: b.includes(line) ? b.filter((x) => x !== line) : [...b, line].sort((x, y) => x - y) });
     },
     setBreakpoints: (lines: number[]) => set({ breakpoints: lines }),
+    setCursorLine: (line: number) => {
+      if (get().cursorLine !== line) set({ cursorLine: line });
+    },
     setSettings: (patch: Partial<Pick<SettingsSlice, 'progType' | 'logLevel' | 'logSize' | 'privileged' | 'theme' | 'engineSettings'>>) => set(patch),
     setInput: (patch: Partial<InputState>) => set({ input: { ...get().input, ...patch } }),
     setLayout: (layout: LayoutState) => set({ layout }),

@@ -31,6 +31,7 @@ export const selectBreakpoints = (s: State) => s.breakpoints;
 export const selectDiagnostics = (s: State) => s.diagnostics;
 export const selectProgram = (s: State) => s.program;
 export const selectReveal = (s: State) => s.reveal;
+export const selectCursorLine = (s: State) => s.cursorLine;
 export const selectProgType = (s: State) => s.progType;
 export const selectLogLevel = (s: State) => s.logLevel;
 export const selectLogSize = (s: State) => s.logSize;

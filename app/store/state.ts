@@ -22,6 +22,8 @@ export interface EditorSlice {
   program: ProgramView | null;
   /** asks the editor to reveal a line (nonce changes every time) */
   reveal: { line: number; nonce: number } | null;
+  /** the line the editor's cursor is on (the verifier log highlights its instruction's lines) */
+  cursorLine: number | null;
 }
 
 export interface SettingsSlice {
@@ -98,6 +100,7 @@ export const initialState = (): State => ({
   diagnostics: [],
   program: null,
   reveal: null,
+  cursorLine: null,
   progType: ProgType.SchedCls,
   logLevel: 1,
   logSize: 65536,

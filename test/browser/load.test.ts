@@ -81,4 +81,7 @@ test('a refused program: the error line is marked, linked to its instruction and
   await errorLine.getByRole('button').click();
   await until(async () => (await appState<{ line: number } | null>(page, 'reveal'))?.line === 8, 5000, 'the editor to reveal line 8');
   await page.locator('.monaco-editor .err-line').first().waitFor();
+  // and back: the cursor's line marks its instruction's lines in the log
+  await region.locator('li.cursor').first().waitFor();
+  expect(await region.locator('li.cursor').first().textContent()).toBe('6: (79) r0 = *(u64 *)(r0 +0)');
 });

@@ -123,3 +123,24 @@ describe('a debug run', () => {
     expect(u.snapshot.step).toBeLessThan(100_000_000);
   });
 });
+
+describe('every program type runs in the debugger', () => {
+  const packet = buildRunInput(3, DEFAULT_INPUT) as { packet: Uint8Array };
+  test.each([
+    ['socket_filter', 1, 'r0 = *(u32 *)(r1 +0)\nexit\n', { packet: packet.packet }, '__sk_buff', 'keep all 40 bytes'],
+    ['sched_act', 4, 'r0 = 2\nexit\n', { packet: packet.packet }, '__sk_buff', 'TC_ACT_SHOT'],
+    ['xdp', 6, 'r2 = *(u32 *)(r1 +0)\nr3 = *(u32 *)(r1 +4)\nr0 = 1\nr2 += 14\nif r2 > r3 goto +1\nr0 = 2\nexit\n', { packet: packet.packet }, 'xdp_md', 'XDP_PASS'],
+    ['kprobe', 2, 'r0 = *(u64 *)(r1 +112)\nexit\n', { ctx: new Uint8Array(168).fill(1) }, 'pt_regs', 'r0 = 16843009'],
+    ['tracepoint', 5, 'r0 = *(u32 *)(r1 +8)\nexit\n', { tracepoint: 'raw_syscalls:sys_enter' }, 'raw_syscalls:sys_enter', undefined],
+  ])('%s', async (_, progType, text, runInput, layout, verdict) => {
+    const s = new Session();
+    const l = value(await s.load(req({ text, progType: progType as number })));
+    expect(l.ok, l.log).toBe(true);
+    const start = value(await s.debugStart(runInput as object));
+    expect(start.snapshot.ctx?.layout).toBe(layout);
+    const end = value(await s.continue({ breakpoints: [] })).snapshot;
+    expect(end.state).toBe('exited');
+    if (verdict) expect(end.result?.verdict).toBe(verdict);
+    expect(structuredClone(end)).toEqual(end);
+  });
+});

@@ -3,9 +3,9 @@
  * reveal it in the editor; the current instruction's lines are highlighted), the error line
  * marked and explained, and ENOSPC shown as such with the cut log.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Panel } from '../../ui/Panel';
-import { actions, selectCurrentPc, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
+import { actions, selectCurrentPc, selectCursorLine, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
 import { explainErrno, explainMessage, type Explanation } from './explain';
 import { parseLog } from './logLines';
 
@@ -29,7 +29,18 @@ export function VerifierPanel() {
   const logLevel = useApp(selectLogLevel);
   const logSize = useApp(selectLogSize);
   const stale = useApp(selectStale);
+  const cursorLine = useApp(selectCursorLine);
   const lines = useMemo(() => (load ? parseLog(load.log, !load.ok) : []), [load]);
+  const list = useRef<HTMLOListElement>(null);
+  // the editor's cursor line -> the slots on it -> their log lines, brought into view
+  const cursorPcs = useMemo(() => {
+    const pcs = new Set<number>();
+    load?.program?.lines.forEach((l, pc) => l !== null && l === cursorLine && pcs.add(pc));
+    return pcs;
+  }, [load, cursorLine]);
+  useEffect(() => {
+    list.current?.querySelector('li.cursor')?.scrollIntoView({ block: 'nearest' });
+  }, [cursorPcs]);
   const errorLine = lines.find((l) => l.kind === 'error');
   const explanation = load && !load.ok && load.stage === 'load'
     ? (errorLine && load.errno !== 28 ? explainMessage(errorLine.text) : undefined) ?? explainErrno(load.errno, logLevel, logSize)
@@ -58,9 +69,9 @@ export function VerifierPanel() {
         <p className="muted pad">{logLevel === 0 ? 'log_level 0: no log was asked for, so the kernel wrote none.' : 'The kernel wrote no log.'}</p>
       ) : null}
       {lines.length ? (
-        <ol className="log mono" aria-label="Log lines">
+        <ol className="log mono" aria-label="Log lines" ref={list}>
           {lines.slice(0, MAX_LINES).map((l, i) => {
-            const cls = [l.kind, l.pc !== undefined && l.pc === pc ? 'current' : ''].join(' ');
+            const cls = [l.kind, l.pc !== undefined && l.pc === pc ? 'current' : '', l.pc !== undefined && cursorPcs.has(l.pc) ? 'cursor' : ''].join(' ');
             return (
               <li key={i} className={cls} data-pc={l.pc}>
                 {l.pc !== undefined && l.kind !== 'state' ? (
