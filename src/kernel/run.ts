@@ -15,7 +15,6 @@ import { buildRecord, tracepointByName } from './progtypes/tracepoint';
 import { verdictOf, type Verdict } from './progtypes/verdict';
 import { buildXdp, mapXdpCtx } from './progtypes/xdp';
 import { buildSkb, type Skb, type SkbBuildError } from './skb';
-import { taskRegion } from './task';
 import type { HelperOutcome, KernelServices, LoadedProg, RunHost } from './types';
 import { leBytes } from '../mem';
 
@@ -187,7 +186,7 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     mem,
     world: kernel.world,
     run: state,
-    taskAddr: () => mem.addr(taskRegion(mem, kernel.world)),
+    taskAddr: () => kernel.world.taskAddr ?? 0n,
     regsAddr: built.regs ? mem.addr(built.regs) : null,
   };
   const host = makeHost(env, built);

@@ -199,6 +199,8 @@ export interface World {
   /** stacks returned by get_stackid and shown with symbols */
   kernelStack: StackFrame[];
   userStack: StackFrame[];
+  /** address of the current task's task_struct in the kernel's address space (get_current_task) */
+  readonly taskAddr?: bigint;
   /** tunnel metadata packets arrive with (a collect_md tunnel device), absent for plain packets */
   tunnel?: TunnelInfo | null;
 }

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PT_REGS, ProgType } from '../../src/isa';
 import { leValue } from '../../src/mem';
-import { prepareRun } from '../../src/kernel/run';
 import { buildRecord, tracepointByName, TRACEPOINTS } from '../../src/kernel/progtypes/tracepoint';
 import { verdictOf } from '../../src/kernel/progtypes/verdict';
-import { FakeKernel, fakeProg } from './fakes';
-import { harness } from './harness';
+import { newKernel } from './kernel';
+import { harness, setWorld, tryPrepare } from './harness';
 import { ipv4Udp, toHex } from './packets';
 
 const regOff = (n: string) => PT_REGS.fields.find((f) => f.name === n)!.offset;
@@ -26,7 +25,7 @@ describe('kprobe: pt_regs', () => {
     expect(leValue(h.get(h.ctx + BigInt(regOff('ip')), 8), 0, 8)).toBe(0n);
   });
   it('refuses more than 168 bytes', () => {
-    const r = prepareRun(new FakeKernel(), fakeProg(ProgType.Kprobe), { ctx: new Uint8Array(169) });
+    const r = tryPrepare(ProgType.Kprobe, { ctx: new Uint8Array(169) });
     expect(r.ok ? null : r.error).toBe('EINVAL');
   });
 });
@@ -50,15 +49,16 @@ describe('tracepoint: raw records', () => {
     expect(regs).toBe(h.k.mem.addr(h.run.regions.regs!));
   });
   it('sched_process_exec stores its filename as __data_loc', () => {
-    const rec = buildRecord(tracepointByName('sched_process_exec')!, new FakeKernel().world) as Uint8Array;
+    const k = newKernel();
+    setWorld(k);
+    const rec = buildRecord(tracepointByName('sched_process_exec')!, k.world) as Uint8Array;
     const loc = Number(leValue(rec, 8, 4));
     const [len, off] = [loc >> 16, loc & 0xffff];
     expect(String.fromCharCode(...rec.subarray(off, off + len - 1))).toBe('/usr/bin/curl');
   });
   it('refuses unknown tracepoints and fields', () => {
-    const k = new FakeKernel();
     for (const input of [{ tracepoint: 'nope:nope' }, { tracepoint: 'sched_switch', tracepointFields: { bogus: 1 } }]) {
-      const r = prepareRun(k, fakeProg(ProgType.Tracepoint), input);
+      const r = tryPrepare(ProgType.Tracepoint, input);
       expect(r.ok ? null : r.error).toBe('EINVAL');
     }
   });
@@ -111,7 +111,7 @@ describe('return values per program type', () => {
     expect([out.r0, out.retval, out.verdict.name]).toEqual([0x1_0000_0002n, 2, 'TC_ACT_SHOT']);
   });
   it('dispose unmaps the run', () => {
-    const k = new FakeKernel();
+    const k = newKernel();
     const h = harness(ProgType.SchedCls, { data: ipv4Udp() }, k);
     const before = [...k.mem.regions()].length;
     h.run.dispose();

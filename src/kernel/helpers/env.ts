@@ -31,7 +31,7 @@ export interface HelperEnv {
   readonly mem: AddressSpace;
   readonly world: World;
   readonly run: RunState;
-  /** address of the current task_struct (mapped on first use) */
+  /** address of the current task_struct (0 if the world has none) */
   taskAddr(): bigint;
   /** address of the pt_regs a tracing program runs with, if any */
   readonly regsAddr: bigint | null;
