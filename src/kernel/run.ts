@@ -74,6 +74,8 @@ export interface PreparedRun {
 const STACK_SIZE = 512;
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
+/** the perf trace buffer a tracepoint record is in (tp_prog_is_valid_access's bound) */
+const PERF_MAX_TRACE_SIZE = 2048;
 
 const refuse = (errno: keyof typeof Errno, message: string): RunRefused => ({ ok: false, errno: Errno[errno], error: errno, message });
 const isRefused = (x: unknown): x is SkbBuildError => typeof x === 'object' && x !== null && 'errno' in x && 'message' in x;
@@ -159,7 +161,10 @@ function buildTracepoint(kernel: KernelServices, input: RunInput): Built | RunRe
   if (record.length < 8) return refuse('EINVAL', 'a tracepoint record has at least the 8-byte common header');
   const regs = mapPtRegs(mem, kernel.world, undefined, 'pt_regs (tracepoint)')!;
   record.set(leBytes(mem.addr(regs), 8), 0);
-  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, record, false);
+  // the record sits in the perf trace buffer: the verifier lets programs read up to its end
+  const buffer = new Uint8Array(Math.max(record.length, PERF_MAX_TRACE_SIZE));
+  buffer.set(record);
+  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, buffer, false);
   return { ctx, regs, skb: null, xdp: null, r1: mem.addr(ctx) };
 }
 
@@ -220,7 +225,7 @@ function makeHost(env: HelperEnv, built: Built): RunHost {
         return { kind: 'fault', fault: `helper ${id} is not offered to this program type` };
       }
       const out = entry.impl(env, r1, r2, r3, r4, r5);
-      if (skb && ctx) refreshSkbMirror(ctx, skb);
+      if (skb && ctx) refreshSkbMirror(env.mem, ctx, skb);
       return out;
     },
     loadSkb(offset, size) {

@@ -45,6 +45,7 @@ describe('tracepoint: raw records', () => {
     expect(toHex(rec.subarray(8, 13))).toBe('6375726c00'); // prev_comm "curl"
     expect(leValue(rec, 24, 4)).toBe(4242n);
     expect(leValue(rec, 56, 4)).toBe(7n);
+    expect(h.run.regions.ctx!.size).toBe(2048); // readable up to the verifier's bound
     const regs = leValue(rec, 0, 8);
     expect(regs).toBe(h.k.mem.addr(h.run.regions.regs!));
   });

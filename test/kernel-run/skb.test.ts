@@ -136,8 +136,10 @@ describe('__sk_buff reads and writes', () => {
     h.k.mem.journal = j;
     store(h, SkbCtx.mark, 5n);
     store(h, SkbCtx.cb0, 6n);
+    expect(h.run.regions.ctx!.bytes[SkbCtx.mark]).toBe(5);
     j.rewindTo(0);
     expect([load(h, SkbCtx.mark), load(h, SkbCtx.cb0)]).toEqual([0n, 0n]);
+    expect(h.run.regions.ctx!.bytes[SkbCtx.mark]).toBe(0); // the display mirror steps back too
   });
 });
 
