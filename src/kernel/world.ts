@@ -1,0 +1,254 @@
+/**
+ * The deterministic world a kernel instance runs in (`env`): a virtual clock that advances per
+ * instruction, a seeded PRNG, CPUs, the current task (with a task_struct-like region that
+ * get_current_task points at and probe_read can read), net devices, a cgroup v2 tree with
+ * net_cls classids, the route realm, and kernel and user stacks with symbols. Every change made
+ * while the address space's journal records is undone by stepping back.
+ * Non-goals: real task_struct offsets (the layout below is bpflab's own, documented one).
+ */
+import type { Layout } from '../isa';
+import { leBytes, type AddressSpace, type Region } from '../mem';
+import type { Cgroup, NetDevice, StackFrame, Task, World } from './types';
+
+/** bpflab's task_struct: the fields a tracing program reads, at fixed offsets. */
+export const TASK_STRUCT: Layout = {
+  name: 'task_struct',
+  size: 128,
+  fields: [
+    { name: 'state', offset: 0, size: 8, doc: '0 = TASK_RUNNING' },
+    { name: 'stack', offset: 8, size: 8, doc: 'address of the kernel stack' },
+    { name: 'flags', offset: 16, size: 4 },
+    { name: 'prio', offset: 20, size: 4 },
+    { name: 'pid', offset: 24, size: 4 },
+    { name: 'tgid', offset: 28, size: 4 },
+    { name: 'real_parent', offset: 32, size: 8, doc: 'address of the parent task_struct' },
+    { name: 'comm', offset: 40, size: 16, doc: 'TASK_COMM_LEN 16, NUL terminated' },
+    { name: 'uid', offset: 56, size: 4 },
+    { name: 'gid', offset: 60, size: 4 },
+    { name: 'start_time', offset: 64, size: 8, doc: 'ns since boot' },
+  ],
+};
+
+/** A kernel symbol: where a function starts and how long it is. */
+export interface KernelSymbol {
+  addr: bigint;
+  size: number;
+  name: string;
+}
+
+/** The symbols the simulated stacks use (kernel text at 0xffffffff81000000, user text below). */
+export const SYMBOLS: readonly KernelSymbol[] = [
+  { addr: 0xffffffff81063a20n, size: 0x90, name: 'SyS_sendto' },
+  { addr: 0xffffffff8106d340n, size: 0x1a0, name: 'SYSC_sendto' },
+  { addr: 0xffffffff816a2e10n, size: 0x60, name: 'sock_sendmsg' },
+  { addr: 0xffffffff8172b5c0n, size: 0xb0, name: 'inet_sendmsg' },
+  { addr: 0xffffffff81719e80n, size: 0xc40, name: 'tcp_sendmsg' },
+  { addr: 0xffffffff81800030n, size: 0x80, name: 'entry_SYSCALL_64_fastpath' },
+  { addr: 0x00007f3c1a2b4f10n, size: 0x90, name: '__libc_send' },
+  { addr: 0x0000000000400b26n, size: 0x140, name: 'main' },
+  { addr: 0x00007f3c1a1e2740n, size: 0x1c0, name: '__libc_start_main' },
+];
+
+const frame = (name: string, off: number): StackFrame => {
+  const s = SYMBOLS.find((x) => x.name === name)!;
+  return { ip: s.addr + BigInt(off), symbol: `${name}+0x${off.toString(16)}` };
+};
+
+/** `name+0xoff` for an address inside a known symbol, else the address in hex. */
+export function symbolize(ip: bigint): string {
+  const u = BigInt.asUintN(64, ip);
+  for (const s of SYMBOLS) {
+    if (u >= s.addr && u < s.addr + BigInt(s.size)) return `${s.name}+0x${(u - s.addr).toString(16)}`;
+  }
+  return `0x${u.toString(16)}`;
+}
+
+/** The cgroup v2 mount; Task.cgroup paths start with it, Cgroup.path is relative to it. */
+export const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** A cgroup path relative to the cgroup v2 root ("/", "/app"), from either spelling. */
+export function cgroupPath(path: string): string {
+  let p = path.startsWith(CGROUP_ROOT) ? path.slice(CGROUP_ROOT.length) : path;
+  p = '/' + p.split('/').filter(Boolean).join('/');
+  return p;
+}
+
+/** Whether cgroup `path` is `ancestor` or below it (skb_under_cgroup's question). */
+export function cgroupIsDescendant(path: string, ancestor: string): boolean {
+  const p = cgroupPath(path);
+  const a = cgroupPath(ancestor);
+  return a === '/' || p === a || p.startsWith(a + '/');
+}
+
+/** The seconds since the epoch at which the simulated machine booted (Linux 4.8's release day). */
+export const BOOT_EPOCH_S = 1475366400;
+
+/** mulberry32: a small seeded PRNG whose whole state is one 32-bit number (cheap to journal). */
+function mulberry32(state: number): [number, number] {
+  const s = (state + 0x6d2b79f5) >>> 0;
+  let t = s;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return [s, (t ^ (t >>> 14)) >>> 0];
+}
+
+export interface WorldOptions {
+  seed?: number;
+  ncpus?: number;
+}
+
+export class SimWorld implements World {
+  readonly seed: number;
+  nsPerInsn = 1;
+  netDevices: NetDevice[] = [
+    { ifindex: 1, name: 'lo', mac: '00:00:00:00:00:00' },
+    { ifindex: 2, name: 'eth0', mac: '52:54:00:12:34:56' },
+    { ifindex: 3, name: 'eth1', mac: '52:54:00:12:34:57' },
+  ];
+  cgroups: Cgroup[] = [
+    { path: '/', classid: 0 },
+    { path: '/system.slice', classid: 0 },
+    { path: '/user.slice', classid: 0 },
+    { path: '/app', classid: 0x00100001 },
+    { path: '/app/web', classid: 0x00100002 },
+  ];
+  kernelStack: StackFrame[] = [
+    frame('tcp_sendmsg', 0x5),
+    frame('inet_sendmsg', 0x64),
+    frame('sock_sendmsg', 0x38),
+    frame('SYSC_sendto', 0x100),
+    frame('SyS_sendto', 0xe),
+    frame('entry_SYSCALL_64_fastpath', 0x1e),
+  ];
+  userStack: StackFrame[] = [frame('__libc_send', 0x4e), frame('main', 0x8a), frame('__libc_start_main', 0xf0)];
+  /** address of the current task's task_struct (get_current_task) */
+  readonly taskAddr: bigint;
+  /** address of the parent (init) task's task_struct */
+  readonly initTaskAddr: bigint;
+
+  private _ncpus: number;
+  private _cpu = 0;
+  private _clock: bigint;
+  private prng: number;
+  private _task: Task;
+  private _realm = 0;
+  private readonly taskRegion: Region;
+
+  constructor(
+    private readonly mem: AddressSpace,
+    opts: WorldOptions = {},
+  ) {
+    this.seed = (opts.seed ?? 1) >>> 0;
+    this._ncpus = Math.max(1, Math.min(64, Math.floor(opts.ncpus ?? 2)));
+    this.prng = this.seed;
+    // a machine up for about 100 s; the seed moves it by up to a second so runs differ per seed
+    this._clock = 100_000_000_000n + BigInt(this.seed % 1_000_000_000);
+    this._task = { pid: 1234, tgid: 1234, uid: 1000, gid: 1000, comm: 'bpflab', cgroup: `${CGROUP_ROOT}/app` };
+    const init = mem.map('task', 'task_struct (init)', new Uint8Array(TASK_STRUCT.size), false);
+    this.initTaskAddr = mem.addr(init);
+    this.taskRegion = mem.map('task', 'task_struct (current)', new Uint8Array(TASK_STRUCT.size), false);
+    this.taskAddr = mem.addr(this.taskRegion);
+    init.bytes.set(this.taskBytes({ pid: 1, tgid: 1, uid: 0, gid: 0, comm: 'systemd', cgroup: CGROUP_ROOT }, this.initTaskAddr));
+    this.taskRegion.bytes.set(this.taskBytes(this._task, this.initTaskAddr));
+  }
+
+  private record(undo: () => void): void {
+    this.mem.journal?.push(undo);
+  }
+
+  get ncpus(): number {
+    return this._ncpus;
+  }
+  /** Per-CPU maps keep the count they were created with; set this before creating them. */
+  set ncpus(n: number) {
+    const old = this._ncpus;
+    const oldCpu = this._cpu;
+    this._ncpus = Math.max(1, Math.min(64, Math.floor(n)));
+    if (this._cpu >= this._ncpus) this._cpu = this._ncpus - 1;
+    this.record(() => {
+      this._ncpus = old;
+      this._cpu = oldCpu;
+    });
+  }
+
+  get cpu(): number {
+    return this._cpu;
+  }
+  set cpu(c: number) {
+    const old = this._cpu;
+    this._cpu = Math.max(0, Math.min(this._ncpus - 1, Math.floor(c)));
+    this.record(() => (this._cpu = old));
+  }
+
+  get clockNs(): bigint {
+    return this._clock;
+  }
+
+  advanceClock(instructions: number): void {
+    const old = this._clock;
+    this._clock += BigInt(Math.max(0, Math.floor(instructions * this.nsPerInsn)));
+    this.record(() => (this._clock = old));
+  }
+
+  nextRandom32(): number {
+    const old = this.prng;
+    const [state, out] = mulberry32(this.prng);
+    this.prng = state;
+    this.record(() => (this.prng = old));
+    return out;
+  }
+
+  get routeRealm(): number {
+    return this._realm;
+  }
+  set routeRealm(r: number) {
+    const old = this._realm;
+    this._realm = r >>> 0;
+    this.record(() => (this._realm = old));
+  }
+
+  get task(): Task {
+    return this._task;
+  }
+  /** Replaces the current task and rewrites its task_struct region (journaled). */
+  set task(t: Task) {
+    const old = this._task;
+    this._task = { ...t, comm: t.comm.slice(0, 15) };
+    this.mem.writeAt(this.taskRegion, 0, this.taskBytes(this._task, this.initTaskAddr));
+    this.record(() => (this._task = old));
+  }
+
+  /** The net device with this ifindex. */
+  device(ifindex: number): NetDevice | undefined {
+    return this.netDevices.find((d) => d.ifindex === ifindex);
+  }
+
+  /** The cgroup at `path` ("/app" or "/sys/fs/cgroup/app"). */
+  findCgroup(path: string): Cgroup | undefined {
+    const p = cgroupPath(path);
+    return this.cgroups.find((c) => cgroupPath(c.path) === p);
+  }
+
+  /** The cgroup the current task belongs to. */
+  taskCgroup(): Cgroup | undefined {
+    return this.findCgroup(this._task.cgroup);
+  }
+
+  private taskBytes(t: Task, parent: bigint): Uint8Array {
+    const b = new Uint8Array(TASK_STRUCT.size);
+    const put = (name: string, v: bigint) => {
+      const f = TASK_STRUCT.fields.find((x) => x.name === name)!;
+      b.set(leBytes(v, f.size), f.offset);
+    };
+    put('stack', 0xffffc90000400000n);
+    put('prio', 120n);
+    put('pid', BigInt(t.pid));
+    put('tgid', BigInt(t.tgid));
+    put('real_parent', parent);
+    for (let i = 0; i < Math.min(15, t.comm.length); i++) b[40 + i] = t.comm.charCodeAt(i) & 0xff;
+    put('uid', BigInt(t.uid));
+    put('gid', BigInt(t.gid));
+    put('start_time', 5_000_000_000n);
+    return b;
+  }
+}
