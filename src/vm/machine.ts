@@ -88,6 +88,13 @@ export class Machine {
     cpu.stop = null;
     cpu.depth = 0;
     cpu.code = this.mainCode;
+    cpu.releaseFrames();
+  }
+
+  /** Unmaps what the run mapped in the host's address space (the stacks of bpf-to-bpf call frames). */
+  dispose(): void {
+    this.history.clear();
+    this.cpu.dispose();
   }
 
   // the registers a reset starts from, converted once per init object (bulk runs reset often)
