@@ -312,7 +312,7 @@ export class Cpu {
 
   /** Forgets which frame stacks this run uses: the next run zeroes them again on first use. */
   releaseFrames(): void {
-    this.frameStacks.length = 0;
+    if (this.frameStacks.length !== 0) this.frameStacks.length = 0;
   }
 
   /** Unmaps the call-frame stacks this run mapped. */
