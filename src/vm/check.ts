@@ -118,6 +118,7 @@ function encodingProblem(insn: Insn, opts: CheckOptions): string | undefined {
       if (insn.target === 'local') return firstOf(must0('dst', insn.dst), must0('off', insn.off));
       return firstOf(
         must0('dst', insn.dst),
+        must0('src', insn.src),
         must0('off', insn.off),
         opts.hasHelper(insn.imm) ? ok : `call to helper function ${insn.imm}, which does not exist here`,
       );

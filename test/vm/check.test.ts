@@ -25,6 +25,7 @@ describe('checkProgram refuses', () => {
     ['ld_imm64 of src_reg 2', [lddw(0, 5n, 2), exit()], 0, /src_reg 2 is not supported/],
     ['an 8-byte LD_ABS', [ins(0x38), exit()], 0, /not 8/],
     ['an unknown helper', [call(2), exit()], 0, /call to helper function 2, which does not exist here/],
+    ['a helper call with src_reg 3', [ins(0x85, 0, 3, 0, 1), exit()], 0, /does not use src/],
     ['a jump out of the program', [ins(0x15, 1, 0, 5), mov64(0, 0), exit()], 0, /jump to instruction 6, outside the program \(0 to 2\)/],
     ['a jump before the start', [mov64(0, 0), ins(0x05, 0, 0, -3), exit()], 1, /instruction -1/],
     ['a jump into an ld_imm64', [ins(0x05, 0, 0, 1), lddw(0, 1n), exit()], 0, /the second half of the ld_imm64 at 1/],
