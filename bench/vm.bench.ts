@@ -175,7 +175,7 @@ function bench(c: Case): string[] {
     fast.toFixed(0),
     ((n / recorded) * 1000).toFixed(1),
     ((steps / stepped) * 1000).toFixed(2),
-    `${histBytes.toFixed(0)} + ${journal.toFixed(2)} undo`,
+    n >= 1000 ? `${histBytes.toFixed(0)} + ${journal.toFixed(2)} undo` : '- (short run)',
     k.ns === undefined ? `skipped: ${k.note}` : `${k.ns}${same}`,
     k.ns === undefined ? '' : `${(fast / Math.max(k.ns, 1)).toFixed(1)}x`,
   ];
