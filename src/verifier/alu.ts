@@ -1,0 +1,192 @@
+/**
+ * ALU and ALU64 instructions (4.8's check_alu_op): reserved fields, operand checks, the
+ * unprivileged pointer-arithmetic rules, and what the verifier learns: fp + K gives a stack
+ * pointer, packet pointer additions keep or renew the pointer, privileged constant folding of
+ * ADD, and the known-zero upper bits of unknown values. Everything else makes dst unknown.
+ */
+import { AluOp, Class, Errno, Src, type RawInsn } from '../isa';
+import { checkRegRead, checkRegWrite } from './regcheck';
+import { fail, type VerifierEnv } from './env';
+import { isPointerValue } from './mem';
+import { REG_TYPE_STR, RegType, ilog2u64, isPositive64, pktHi, pktOff, pktRange } from './state';
+
+/** 4.8's MAX_PACKET_OFF */
+const MAX_PACKET_OFF = 0xffff;
+
+/** Checks one ALU/ALU64 instruction and applies it to the current state; 0 or an errno. */
+export function checkAlu(env: VerifierEnv, insn: RawInsn): number {
+  const op = insn.code & 0xf0;
+  const useX = (insn.code & Src.X) !== 0;
+  if (op === AluOp.END || op === AluOp.NEG) return checkNegEnd(env, insn, op, useX);
+  if (op === AluOp.MOV) return checkMov(env, insn, useX);
+  if (op > AluOp.END) return fail(env, Errno.EINVAL, `invalid BPF_ALU opcode ${op.toString(16)}`);
+  if (useX) {
+    if (insn.imm !== 0 || insn.off !== 0) return fail(env, Errno.EINVAL, 'BPF_ALU uses reserved fields');
+    const e = checkRegRead(env, insn.src);
+    if (e) return e;
+  } else if (insn.src !== 0 || insn.off !== 0) {
+    return fail(env, Errno.EINVAL, 'BPF_ALU uses reserved fields');
+  }
+  let e = checkRegRead(env, insn.dst);
+  if (e) return e;
+  if ((op === AluOp.MOD || op === AluOp.DIV) && !useX && insn.imm === 0) return fail(env, Errno.EINVAL, 'div by zero');
+  if ((op === AluOp.LSH || op === AluOp.RSH || op === AluOp.ARSH) && !useX) {
+    const width = (insn.code & 0x07) === Class.ALU64 ? 64 : 32;
+    if (insn.imm < 0 || insn.imm >= width) return fail(env, Errno.EINVAL, `invalid shift ${insn.imm}`);
+  }
+  e = checkRegWrite(env, insn.dst, false);
+  if (e) return e;
+  return applyAlu(env, insn, op, useX);
+}
+
+/** The result of ADD, SUB, ... once the operands passed their checks. */
+function applyAlu(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): number {
+  const st = env.cur;
+  const alu64 = (insn.code & 0x07) === Class.ALU64;
+  const dstType = st.type(insn.dst);
+  if (alu64 && op === AluOp.ADD && !useX && dstType === RegType.FRAME_PTR) {
+    st.set(insn.dst, RegType.PTR_TO_STACK, insn.imm, insn.imm >> 31);
+    return 0;
+  }
+  if (alu64 && op === AluOp.ADD && (dstType === RegType.PTR_TO_PACKET || (useX && st.type(insn.src) === RegType.PTR_TO_PACKET))) {
+    return packetPtrAdd(env, insn, useX);
+  }
+  if (alu64 && dstType === RegType.UNKNOWN_VALUE && env.allowPtrLeaks) {
+    knownZeroBits(env, insn, op, useX);
+    return 0;
+  }
+  if (alu64 && dstType === RegType.CONST_IMM && env.allowPtrLeaks) {
+    constAdd(env, insn, op, useX);
+    return 0;
+  }
+  if (isPointerValue(env, insn.dst)) return fail(env, Errno.EACCES, `R${insn.dst} pointer arithmetic prohibited`);
+  if (useX && isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, `R${insn.src} pointer arithmetic prohibited`);
+  st.unknown(insn.dst);
+  return 0;
+}
+
+function checkNegEnd(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): number {
+  if (op === AluOp.NEG) {
+    if (useX || insn.src !== 0 || insn.off !== 0 || insn.imm !== 0) return fail(env, Errno.EINVAL, 'BPF_NEG uses reserved fields');
+  } else if (insn.src !== 0 || insn.off !== 0 || (insn.imm !== 16 && insn.imm !== 32 && insn.imm !== 64)) {
+    return fail(env, Errno.EINVAL, 'BPF_END uses reserved fields');
+  }
+  const e = checkRegRead(env, insn.dst);
+  if (e) return e;
+  if (isPointerValue(env, insn.dst)) return fail(env, Errno.EACCES, `R${insn.dst} pointer arithmetic prohibited`);
+  return checkRegWrite(env, insn.dst, true);
+}
+
+function checkMov(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
+  if (useX) {
+    if (insn.imm !== 0 || insn.off !== 0) return fail(env, Errno.EINVAL, 'BPF_MOV uses reserved fields');
+    const e = checkRegRead(env, insn.src);
+    if (e) return e;
+  } else if (insn.src !== 0 || insn.off !== 0) {
+    return fail(env, Errno.EINVAL, 'BPF_MOV uses reserved fields');
+  }
+  // dst is made unknown before the copy, so `r1 = r1` leaves r1 unknown, as in 4.8
+  const e = checkRegWrite(env, insn.dst, true);
+  if (e) return e;
+  const st = env.cur;
+  if (!useX) {
+    // the 32-bit mov records the sign-extended imm too (4.8 quirk)
+    st.set(insn.dst, RegType.CONST_IMM, insn.imm, insn.imm >> 31);
+  } else if ((insn.code & 0x07) === Class.ALU64) {
+    st.copyReg(insn.dst, insn.src);
+  } else {
+    if (isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, `R${insn.src} partial copy of pointer`);
+    st.unknown(insn.dst);
+  }
+  return 0;
+}
+
+/** check_packet_ptr_add: pkt += K keeps the id and moves off; pkt += unknown gets a new id. */
+function packetPtrAdd(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
+  const st = env.cur;
+  const dst = insn.dst;
+  // the addend: (type, lo, hi); when the packet pointer is the source, dst takes its place
+  let aType: number;
+  let aLo: number;
+  let aHi: number;
+  if (!useX) {
+    aType = RegType.CONST_IMM;
+    aLo = insn.imm;
+    aHi = insn.imm >> 31;
+  } else {
+    aType = st.type(insn.src);
+    aLo = st.lo(insn.src);
+    aHi = st.hi(insn.src);
+    if (aType === RegType.PTR_TO_PACKET) {
+      aType = st.type(dst);
+      aLo = st.lo(dst);
+      aHi = st.hi(dst);
+      st.copyReg(dst, insn.src);
+    }
+  }
+  if (aType === RegType.CONST_IMM) {
+    const imm = aLo; // the constant is used as a 32-bit int
+    if (imm <= 0) return fail(env, Errno.EACCES, 'addition of negative constant to packet pointer is not allowed');
+    const off = pktOff(st.hi(dst));
+    if (imm >= MAX_PACKET_OFF || imm + off >= MAX_PACKET_OFF) {
+      return fail(env, Errno.EACCES, `constant ${imm} is too large to add to packet pointer`);
+    }
+    st.set(dst, RegType.PTR_TO_PACKET, st.lo(dst), pktHi(off + imm, pktRange(st.hi(dst))));
+    return 0;
+  }
+  if (aType !== RegType.UNKNOWN_VALUE) return fail(env, Errno.EACCES, `cannot add '${REG_TYPE_STR[aType]}' to ptr_to_packet`);
+  if (aHi === 0 && aLo < 48) {
+    return fail(env, Errno.EACCES, `cannot add integer value with ${aLo} upper zero bits to ptr_to_packet`);
+  }
+  st.set(dst, RegType.PTR_TO_PACKET, ++env.idGen, 0);
+  return 0;
+}
+
+/** evaluate_reg_alu: how many upper bits of an unknown dst are still known to be zero. */
+function knownZeroBits(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): void {
+  const st = env.cur;
+  const k = st.lo(insn.dst);
+  if (useX) {
+    const sType = st.type(insn.src);
+    const sLo = st.lo(insn.src);
+    const sHi = st.hi(insn.src);
+    let nk = 0;
+    if (op === AluOp.ADD && k !== 0 && sType === RegType.UNKNOWN_VALUE && sLo > 0) nk = Math.min(k, sLo) - 1;
+    else if (op === AluOp.ADD && k !== 0 && sType === RegType.CONST_IMM && isPositive64(sLo, sHi)) {
+      nk = Math.min(k, 63 - ilog2u64(sLo, sHi)) - 1;
+    }
+    st.set(insn.dst, RegType.UNKNOWN_VALUE, nk, 0);
+    return;
+  }
+  // log2 of the imm sign-extended to 64 bits: negative masks count as 63
+  const log2 = ilog2u64(insn.imm, insn.imm >> 31);
+  let nk: number;
+  if (k !== 0 && op === AluOp.LSH) nk = k - insn.imm;
+  else if (k !== 0 && op === AluOp.MUL) nk = k - (log2 + 1);
+  else if (op === AluOp.AND) nk = 63 - log2;
+  else if (k !== 0 && op === AluOp.ADD) nk = Math.min(k, 63 - log2) - 1;
+  else if (op === AluOp.RSH) nk = Math.min(k + insn.imm, 64);
+  else nk = 0;
+  st.set(insn.dst, RegType.UNKNOWN_VALUE, nk < 0 ? 0 : nk, 0);
+}
+
+/** evaluate_reg_imm_alu: privileged constants survive ADD of a constant, nothing else. */
+function constAdd(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): void {
+  const st = env.cur;
+  let bLo: number;
+  let bHi: number;
+  if (op === AluOp.ADD && !useX) {
+    bLo = insn.imm;
+    bHi = insn.imm >> 31;
+  } else if (op === AluOp.ADD && useX && st.type(insn.src) === RegType.CONST_IMM) {
+    bLo = st.lo(insn.src);
+    bHi = st.hi(insn.src);
+  } else {
+    st.unknown(insn.dst);
+    return;
+  }
+  const aLo = st.lo(insn.dst);
+  const sum = (aLo >>> 0) + (bLo >>> 0);
+  const carry = sum > 0xffffffff ? 1 : 0;
+  st.set(insn.dst, RegType.CONST_IMM, sum | 0, (st.hi(insn.dst) + bHi + carry) | 0);
+}

@@ -1,0 +1,160 @@
+/**
+ * Helper calls (4.8's check_call): the helper must exist and be offered to the program type,
+ * GPL-only helpers need a GPL-compatible license, R1-R5 are checked against the prototype in
+ * isa's HELPERS, a raw stack output buffer is marked written, R0-R5 are clobbered and R0 gets
+ * the return type, the map argument must suit the helper, and helpers that may move packet
+ * data forget every packet pointer.
+ */
+import { BPF_FUNC_MAX_ID, Errno, HELPERS, ProgType, type ArgKind, type HelperProto } from '../isa';
+import { fail, type VerifierEnv } from './env';
+import { checkMemAccess, isPointerValue } from './mem';
+import { MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } from './state';
+
+/** What the argument checks learn (bpf_call_arg_meta). */
+interface CallMeta {
+  /** index of the map passed as CONST_MAP_PTR, -1 if none */
+  map: number;
+  rawMode: boolean;
+  /** raw stack output: its register and size */
+  rawReg: number;
+  rawSize: number;
+}
+
+/** The prototype a program of `progType` gets for helper `id` (4.8's func_proto), or null. */
+export function helperFor(progType: number, id: number, privileged: boolean): HelperProto | null {
+  const h = HELPERS[id];
+  if (!h || !h.progTypes.includes(progType)) return null;
+  // trace_printk is offered to networking programs only with CAP_SYS_ADMIN
+  if (h.privilegedOnly && !privileged && progType !== ProgType.Kprobe && progType !== ProgType.Tracepoint) return null;
+  return h;
+}
+
+/** Checks `call imm` and applies its effect; 0 or an errno. */
+export function checkCall(env: VerifierEnv, funcId: number): number {
+  if (funcId < 0 || funcId >= BPF_FUNC_MAX_ID) return fail(env, Errno.EINVAL, `invalid func ${funcId}`);
+  const fn = helperFor(env.progType, funcId, env.allowPtrLeaks);
+  if (!fn) return fail(env, Errno.EINVAL, `unknown func ${funcId}`);
+  if (!env.gplCompatible && fn.gplOnly) return fail(env, Errno.EINVAL, 'cannot call GPL only function from proprietary program');
+  const meta: CallMeta = { map: -1, rawMode: false, rawReg: -1, rawSize: 0 };
+  for (let i = 0; i < 5; i++) {
+    const e = checkArg(env, i + 1, fn.args[i], meta);
+    if (e) return e;
+  }
+  for (let i = 0; i < meta.rawSize; i++) {
+    const e = checkMemAccess(env, meta.rawReg, i, 1, true, -1);
+    if (e) return e;
+  }
+  const st = env.cur;
+  for (let r = 0; r <= 5; r++) st.set(r, RegType.NOT_INIT, 0, 0);
+  if (fn.ret === 'integer') st.set(0, RegType.UNKNOWN_VALUE, 0, 0);
+  else if (fn.ret === 'map_value_or_null') {
+    if (meta.map < 0) return fail(env, Errno.EINVAL, 'kernel subsystem misconfigured verifier');
+    st.set(0, RegType.PTR_TO_MAP_VALUE_OR_NULL, meta.map, 0);
+  }
+  if (meta.map >= 0) {
+    const map = env.maps[meta.map];
+    if (!fn.mapTypes?.includes(map.mapType)) {
+      return fail(env, Errno.EINVAL, `cannot pass map_type ${map.mapType} into func ${funcId}`);
+    }
+  }
+  if (fn.invalidatesPacket) clearPacketPointers(env);
+  return 0;
+}
+
+/** The register type an argument kind asks for. */
+function expectedType(kind: ArgKind): number {
+  switch (kind) {
+    case 'ptr_to_map_key':
+    case 'ptr_to_map_value':
+    case 'ptr_to_stack':
+    case 'ptr_to_raw_stack':
+      return RegType.PTR_TO_STACK;
+    case 'const_stack_size':
+    case 'const_stack_size_or_zero':
+      return RegType.CONST_IMM;
+    case 'const_map_ptr':
+      return RegType.CONST_PTR_TO_MAP;
+    default:
+      return RegType.PTR_TO_CTX;
+  }
+}
+
+/** check_func_arg for register `r`. */
+function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): number {
+  if (kind === 'dontcare') return 0;
+  const st = env.cur;
+  const type = st.type(r);
+  if (type === RegType.NOT_INIT) return fail(env, Errno.EACCES, `R${r} !read_ok`);
+  if (kind === 'anything') {
+    return isPointerValue(env, r) ? fail(env, Errno.EACCES, `R${r} leaks addr into helper function`) : 0;
+  }
+  let expected = expectedType(kind);
+  if (kind === 'ptr_to_stack' || kind === 'ptr_to_raw_stack') {
+    // NULL (the constant 0) passes here; the size check decides whether it is allowed
+    if (type === RegType.CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) expected = RegType.CONST_IMM;
+    meta.rawMode = kind === 'ptr_to_raw_stack';
+  }
+  if (type !== expected) {
+    return fail(env, Errno.EACCES, `R${r} type=${REG_TYPE_STR[type]} expected=${REG_TYPE_STR[expected]}`);
+  }
+  switch (kind) {
+    case 'const_map_ptr':
+      meta.map = st.lo(r);
+      return 0;
+    case 'ptr_to_map_key':
+    case 'ptr_to_map_value': {
+      if (meta.map < 0) return fail(env, Errno.EACCES, `invalid map_ptr to access map->${kind === 'ptr_to_map_key' ? 'key' : 'value'}`);
+      const m = env.maps[meta.map];
+      return checkStackBoundary(env, r, kind === 'ptr_to_map_key' ? m.keySize : m.valueSize, false, null);
+    }
+    case 'const_stack_size':
+    case 'const_stack_size_or_zero':
+      // the buffer is the previous argument; the size is used as a 32-bit int
+      return checkStackBoundary(env, r - 1, st.lo(r), kind === 'const_stack_size_or_zero', meta);
+    default:
+      return 0;
+  }
+}
+
+/** check_stack_boundary: [off, off+size) of a stack pointer argument lies in the stack and is initialised. */
+function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllowed: boolean, meta: CallMeta | null): number {
+  const st = env.cur;
+  const type = st.type(r);
+  if (type !== RegType.PTR_TO_STACK) {
+    if (zeroAllowed && size === 0 && type === RegType.CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) return 0;
+    return fail(env, Errno.EACCES, `R${r} type=${REG_TYPE_STR[type]} expected=${REG_TYPE_STR[RegType.PTR_TO_STACK]}`);
+  }
+  const off = st.lo(r);
+  if (off >= 0 || off < -MAX_BPF_STACK || off + size > 0 || size <= 0) {
+    return fail(env, Errno.EACCES, `invalid stack type R${r} off=${off} access_size=${size}`);
+  }
+  if (meta && meta.rawMode) {
+    meta.rawReg = r;
+    meta.rawSize = size;
+    return 0;
+  }
+  for (let i = 0; i < size; i++) {
+    if (st.stack[MAX_BPF_STACK + off + i] !== StackSlot.MISC) {
+      return fail(env, Errno.EACCES, `invalid indirect read from stack off ${off}+${i} size ${size}`);
+    }
+  }
+  return 0;
+}
+
+/** clear_all_pkt_pointers: registers and spilled slots holding packet pointers become unknown. */
+function clearPacketPointers(env: VerifierEnv): void {
+  const st = env.cur;
+  for (let r = 0; r < 11; r++) {
+    const t = st.type(r);
+    if (t === RegType.PTR_TO_PACKET || t === RegType.PTR_TO_PACKET_END) st.unknown(r);
+  }
+  for (let b = 0; b < MAX_BPF_STACK; b += 8) {
+    if (st.stack[b] !== StackSlot.SPILL) continue;
+    const i = SPILL_BASE + (b >> 3) * 3;
+    const t = st.w[i];
+    if (t !== RegType.PTR_TO_PACKET && t !== RegType.PTR_TO_PACKET_END) continue;
+    st.w[i] = RegType.UNKNOWN_VALUE;
+    st.w[i + 1] = 0;
+    st.w[i + 2] = 0;
+  }
+}

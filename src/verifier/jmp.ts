@@ -1,0 +1,75 @@
+/**
+ * Conditional jumps (4.8's check_cond_jmp_op): opcode and operand checks, the static outcome of
+ * `if rX == K` / `!= K` on a known constant, the push of the taken branch, and the two things
+ * 4.8 learns from a comparison: a map lookup result tested against 0 becomes a map value on the
+ * non-null side, and `if pkt > pkt_end` gives every packet pointer of that id its range on the
+ * fall-through side. Nothing else is learned; unprivileged loads may not compare pointers.
+ */
+import { Errno, JmpOp, Src, type RawInsn } from '../isa';
+import { checkRegRead } from './regcheck';
+import { fail, pushBranch, type VerifierEnv } from './env';
+import { isPointerValue } from './mem';
+import { MAX_BPF_STACK, RegType, SPILL_BASE, StackSlot, pktHi, pktOff, type VState } from './state';
+import { stateLine } from './print';
+
+/**
+ * Checks the jump at `idx`; returns 0 or an errno. `next` receives the slot to continue with
+ * minus one (the caller adds one), i.e. idx for the fall-through or idx + off for a static jump.
+ */
+export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next: { idx: number }): number {
+  const op = insn.code & 0xf0;
+  if (op > JmpOp.EXIT) return fail(env, Errno.EINVAL, `invalid BPF_JMP opcode ${op.toString(16)}`);
+  const useX = (insn.code & Src.X) !== 0;
+  if (useX) {
+    if (insn.imm !== 0) return fail(env, Errno.EINVAL, 'BPF_JMP uses reserved fields');
+    const e = checkRegRead(env, insn.src);
+    if (e) return e;
+    if (isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, `R${insn.src} pointer comparison prohibited`);
+  } else if (insn.src !== 0) {
+    return fail(env, Errno.EINVAL, 'BPF_JMP uses reserved fields');
+  }
+  const e = checkRegRead(env, insn.dst);
+  if (e) return e;
+  const st = env.cur;
+  const dst = insn.dst;
+  const dstType = st.type(dst);
+  next.idx = idx;
+  if (
+    !useX &&
+    (op === JmpOp.JEQ || op === JmpOp.JNE) &&
+    dstType === RegType.CONST_IMM &&
+    st.lo(dst) === insn.imm &&
+    st.hi(dst) === insn.imm >> 31
+  ) {
+    // known outcome: only one side is followed, nothing is pushed or printed
+    if (op === JmpOp.JEQ) next.idx = idx + insn.off;
+    return 0;
+  }
+  const other = pushBranch(env, idx + insn.off + 1, idx);
+  if (!other) return Errno.EFAULT;
+  if (!useX && insn.imm === 0 && (op === JmpOp.JEQ || op === JmpOp.JNE) && dstType === RegType.PTR_TO_MAP_VALUE_OR_NULL) {
+    // only the tested register learns: 4.8 has no ids to reach its copies
+    const nonNull = op === JmpOp.JEQ ? st : other;
+    const isNull = op === JmpOp.JEQ ? other : st;
+    nonNull.w[dst * 3] = RegType.PTR_TO_MAP_VALUE;
+    isNull.unknown(dst);
+  } else if (useX && op === JmpOp.JGT && dstType === RegType.PTR_TO_PACKET && st.type(insn.src) === RegType.PTR_TO_PACKET_END) {
+    markPacketRange(st, st.lo(dst), pktOff(st.hi(dst)));
+  } else if (isPointerValue(env, dst)) {
+    return fail(env, Errno.EACCES, `R${dst} pointer comparison prohibited`);
+  }
+  env.log.write(stateLine(env.maps, st) + '\n');
+  return 0;
+}
+
+/** find_good_pkt_pointers: every packet pointer with this id, in registers or spilled, gets range = off. */
+function markPacketRange(st: VState, id: number, range: number): void {
+  for (let i = 0; i < SPILL_BASE; i += 3) {
+    if (st.w[i] === RegType.PTR_TO_PACKET && st.w[i + 1] === id) st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+  }
+  for (let b = 0; b < MAX_BPF_STACK; b += 8) {
+    if (st.stack[b] !== StackSlot.SPILL) continue;
+    const i = SPILL_BASE + (b >> 3) * 3;
+    if (st.w[i] === RegType.PTR_TO_PACKET && st.w[i + 1] === id) st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+  }
+}

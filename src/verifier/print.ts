@@ -1,0 +1,56 @@
+/**
+ * The log's notation for registers and states (4.8's print_verifier_state): ` R<n>=<type>`
+ * with the payload each type shows, then ` fp<off>=<type>` for every spilled slot from fp-512
+ * up (type name only). Instructions themselves are printed by asm's kernel-log printer.
+ */
+import type { BpfMap } from '../kernel/types';
+import {
+  MAX_BPF_REG,
+  MAX_BPF_STACK,
+  REG_TYPE_STR,
+  RegType,
+  SPILL_BASE,
+  StackSlot,
+  payloadValue,
+  pktOff,
+  pktRange,
+  type VState,
+} from './state';
+
+/** How one register prints after `R<n>=`: `imm-1`, `fp-8`, `inv56`, `pkt(id=0,off=8,r=8)`... */
+export function regText(maps: readonly BpfMap[], type: number, lo: number, hi: number): string {
+  const name = REG_TYPE_STR[type];
+  switch (type) {
+    case RegType.CONST_IMM:
+    case RegType.PTR_TO_STACK:
+      return name + payloadValue(lo, hi).toString();
+    case RegType.PTR_TO_PACKET:
+      return `${name}(id=${lo >>> 0},off=${pktOff(hi)},r=${pktRange(hi)})`;
+    case RegType.UNKNOWN_VALUE:
+      return lo === 0 && hi === 0 ? name : name + payloadValue(lo, hi).toString();
+    case RegType.CONST_PTR_TO_MAP:
+    case RegType.PTR_TO_MAP_VALUE:
+    case RegType.PTR_TO_MAP_VALUE_OR_NULL: {
+      const m = maps[lo];
+      return `${name}(ks=${m.keySize},vs=${m.valueSize})`;
+    }
+    default:
+      return name;
+  }
+}
+
+/** The state line without its newline: ` R1=ctx R10=fp fp-8=ctx`. */
+export function stateLine(maps: readonly BpfMap[], st: VState): string {
+  const w = st.w;
+  let out = '';
+  for (let r = 0; r < MAX_BPF_REG; r++) {
+    const t = w[r * 3];
+    if (t === RegType.NOT_INIT) continue;
+    out += ` R${r}=${regText(maps, t, w[r * 3 + 1], w[r * 3 + 2])}`;
+  }
+  for (let b = 0; b < MAX_BPF_STACK; b += 8) {
+    if (st.stack[b] !== StackSlot.SPILL) continue;
+    out += ` fp${b - MAX_BPF_STACK}=${REG_TYPE_STR[w[SPILL_BASE + (b >> 3) * 3]]}`;
+  }
+  return out;
+}

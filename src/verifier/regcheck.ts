@@ -1,0 +1,21 @@
+/** Register operand checks (4.8's check_reg_arg): valid number, readable source, writable destination. */
+import { Errno } from '../isa';
+import { fail, type VerifierEnv } from './env';
+import { MAX_BPF_REG, RegType } from './state';
+
+const BPF_REG_FP = 10;
+
+/** A source operand must be a real register that holds something. */
+export function checkRegRead(env: VerifierEnv, r: number): number {
+  if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, `R${r} is invalid`);
+  if (env.cur.type(r) === RegType.NOT_INIT) return fail(env, Errno.EACCES, `R${r} !read_ok`);
+  return 0;
+}
+
+/** A destination must be a real register other than fp; `mark` makes it unknown right away. */
+export function checkRegWrite(env: VerifierEnv, r: number, mark: boolean): number {
+  if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, `R${r} is invalid`);
+  if (r === BPF_REG_FP) return fail(env, Errno.EACCES, 'frame pointer is read only');
+  if (mark) env.cur.unknown(r);
+  return 0;
+}

@@ -1,0 +1,208 @@
+/**
+ * The verifier's abstract state of one path: eleven registers, each a type and an 8-byte
+ * payload, and the 512-byte stack as one kind per byte plus a saved register per 8-byte slot.
+ *
+ * Linux 4.8 keeps the payload as one union (imm | {id, off, range} | map pointer) and compares
+ * states byte for byte, so the payload here is two 32-bit words with the same meaning per type:
+ *   CONST_IMM, PTR_TO_STACK   lo:hi = the signed 64-bit value / offset from fp
+ *   UNKNOWN_VALUE             lo = number of upper bits known to be zero (0: nothing known)
+ *   PTR_TO_PACKET             lo = id, hi = off | range << 16
+ *   map types                 lo = index of the map among the program's used maps
+ *   everything else           0
+ * A state is one ArrayBuffer, so that copying it for a branch or for pruning is one slice.
+ * Non-goals: value ranges, register ids and liveness (all later than 4.8).
+ */
+
+/** enum bpf_reg_type of Linux 4.8, in its order. */
+export const RegType = {
+  NOT_INIT: 0,
+  UNKNOWN_VALUE: 1,
+  PTR_TO_CTX: 2,
+  CONST_PTR_TO_MAP: 3,
+  PTR_TO_MAP_VALUE: 4,
+  PTR_TO_MAP_VALUE_OR_NULL: 5,
+  FRAME_PTR: 6,
+  PTR_TO_STACK: 7,
+  CONST_IMM: 8,
+  PTR_TO_PACKET: 9,
+  PTR_TO_PACKET_END: 10,
+} as const;
+export type RegTypeValue = (typeof RegType)[keyof typeof RegType];
+export type RegTypeName = keyof typeof RegType;
+
+/** The kernel's enum names, by value. */
+export const REG_TYPE_NAMES: readonly RegTypeName[] = Object.keys(RegType) as RegTypeName[];
+
+/** 4.8's reg_type_str: the names messages and the state line print. */
+export const REG_TYPE_STR: readonly string[] = [
+  '?',
+  'inv',
+  'ctx',
+  'map_ptr',
+  'map_value',
+  'map_value_or_null',
+  'fp',
+  'fp',
+  'imm',
+  'pkt',
+  'pkt_end',
+];
+
+/** Kind of one stack byte (enum bpf_stack_slot_type). */
+export const StackSlot = { INVALID: 0, SPILL: 1, MISC: 2 } as const;
+
+export const MAX_BPF_REG = 11;
+export const MAX_BPF_STACK = 512;
+export const BPF_REG_SIZE = 8;
+const SLOTS = MAX_BPF_STACK / BPF_REG_SIZE;
+/** word index of the first spilled register (slot 0 is fp-512) */
+export const SPILL_BASE = MAX_BPF_REG * 3;
+const WORDS = SPILL_BASE + SLOTS * 3;
+const BYTES = WORDS * 4 + MAX_BPF_STACK;
+
+/** One path's state. Registers and spilled registers are (type, lo, hi) triples in `w`. */
+export class VState {
+  readonly buf: ArrayBuffer;
+  /** registers at 3*r, spilled registers at SPILL_BASE + 3*slot */
+  readonly w: Int32Array;
+  /** kind of stack byte i, i = 512 + offset from fp */
+  readonly stack: Uint8Array;
+
+  constructor(buf?: ArrayBuffer) {
+    this.buf = buf ?? new ArrayBuffer(BYTES);
+    this.w = new Int32Array(this.buf, 0, WORDS);
+    this.stack = new Uint8Array(this.buf, WORDS * 4, MAX_BPF_STACK);
+  }
+
+  /** The state at the start of a program: R1 = ctx, R10 = fp, all else not initialised. */
+  static initial(): VState {
+    const s = new VState();
+    s.w[1 * 3] = RegType.PTR_TO_CTX;
+    s.w[10 * 3] = RegType.FRAME_PTR;
+    return s;
+  }
+
+  clone(): VState {
+    return new VState(this.buf.slice(0));
+  }
+
+  type(r: number): number {
+    return this.w[r * 3];
+  }
+  lo(r: number): number {
+    return this.w[r * 3 + 1];
+  }
+  hi(r: number): number {
+    return this.w[r * 3 + 2];
+  }
+  set(r: number, type: number, lo: number, hi: number): void {
+    const i = r * 3;
+    this.w[i] = type;
+    this.w[i + 1] = lo;
+    this.w[i + 2] = hi;
+  }
+  /** mark_reg_unknown_value: UNKNOWN with the whole payload cleared */
+  unknown(r: number): void {
+    this.set(r, RegType.UNKNOWN_VALUE, 0, 0);
+  }
+  /** copies register `from` (type and payload) into `to` */
+  copyReg(to: number, from: number): void {
+    this.set(to, this.w[from * 3], this.w[from * 3 + 1], this.w[from * 3 + 2]);
+  }
+  /** saves register r as the spilled register of slot `slot` */
+  spill(slot: number, r: number): void {
+    const i = SPILL_BASE + slot * 3;
+    this.w[i] = this.w[r * 3];
+    this.w[i + 1] = this.w[r * 3 + 1];
+    this.w[i + 2] = this.w[r * 3 + 2];
+  }
+  /** restores the spilled register of `slot` into register r */
+  fill(r: number, slot: number): void {
+    const i = SPILL_BASE + slot * 3;
+    this.set(r, this.w[i], this.w[i + 1], this.w[i + 2]);
+  }
+  clearSpill(slot: number): void {
+    const i = SPILL_BASE + slot * 3;
+    this.w[i] = 0;
+    this.w[i + 1] = 0;
+    this.w[i + 2] = 0;
+  }
+}
+
+/** Whether a register of this type counts as a pointer for the unprivileged rules. */
+export const isPointerType = (t: number): boolean => t !== RegType.UNKNOWN_VALUE && t !== RegType.CONST_IMM;
+
+/** Types whose full state a stack store saves (is_spillable_regtype). */
+export function isSpillable(t: number): boolean {
+  switch (t) {
+    case RegType.PTR_TO_MAP_VALUE:
+    case RegType.PTR_TO_MAP_VALUE_OR_NULL:
+    case RegType.PTR_TO_STACK:
+    case RegType.PTR_TO_CTX:
+    case RegType.PTR_TO_PACKET:
+    case RegType.PTR_TO_PACKET_END:
+    case RegType.FRAME_PTR:
+    case RegType.CONST_PTR_TO_MAP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+export const pktOff = (hi: number): number => hi & 0xffff;
+export const pktRange = (hi: number): number => (hi >>> 16) & 0xffff;
+export const pktHi = (off: number, range: number): number => (off & 0xffff) | ((range & 0xffff) << 16);
+
+/** An old packet pointer covers a current one (same id; old allows no more than current). */
+function pktCovers(ow: Int32Array, oi: number, cw: Int32Array, ci: number): boolean {
+  if (ow[oi + 1] !== cw[ci + 1]) return false;
+  const oOff = pktOff(ow[oi + 2]);
+  const oRange = pktRange(ow[oi + 2]);
+  const cOff = pktOff(cw[ci + 2]);
+  const cRange = pktRange(cw[ci + 2]);
+  if (oOff === cOff && oRange < cRange) return true;
+  return oOff <= cOff && oOff >= oRange && cOff >= cRange;
+}
+
+/**
+ * 4.8's states_equal: whether a remembered (old) state covers the current one, so that the
+ * current path can stop. Note the 4.8 weakness kept on purpose: an old UNKNOWN register covers
+ * any initialised current register, pointers included.
+ */
+export function statesEqual(old: VState, cur: VState): boolean {
+  const ow = old.w;
+  const cw = cur.w;
+  for (let i = 0; i < SPILL_BASE; i += 3) {
+    const ot = ow[i];
+    const ct = cw[i];
+    if (ot === ct && ow[i + 1] === cw[i + 1] && ow[i + 2] === cw[i + 2]) continue;
+    if (ot === RegType.NOT_INIT) continue;
+    if (ot === RegType.UNKNOWN_VALUE && ct !== RegType.NOT_INIT) continue;
+    if (ot === RegType.PTR_TO_PACKET && ct === RegType.PTR_TO_PACKET && pktCovers(ow, i, cw, i)) continue;
+    return false;
+  }
+  const os = old.stack;
+  const cs = cur.stack;
+  for (let b = 0; b < MAX_BPF_STACK; b++) {
+    const kind = os[b];
+    if (kind === StackSlot.INVALID) continue;
+    if (kind !== cs[b]) return false;
+    if ((b & 7) !== 0) continue;
+    const i = SPILL_BASE + (b >> 3) * 3;
+    if (ow[i] !== cw[i] || ow[i + 1] !== cw[i + 1] || ow[i + 2] !== cw[i + 2]) return false;
+  }
+  return true;
+}
+
+/** The signed 64-bit value of a (lo, hi) payload. */
+export const payloadValue = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+
+/** floor(log2(x)) of the unsigned 64-bit (lo, hi), -1 for 0 (the kernel's __ilog2_u64). */
+export function ilog2u64(lo: number, hi: number): number {
+  if (hi !== 0) return 63 - Math.clz32(hi);
+  if (lo !== 0) return 31 - Math.clz32(lo);
+  return -1;
+}
+
+/** Whether the signed 64-bit (lo, hi) is greater than zero. */
+export const isPositive64 = (lo: number, hi: number): boolean => hi > 0 || (hi === 0 && lo !== 0);
