@@ -1,6 +1,7 @@
 /** The simulated world: determinism by seed, the clock, the task_struct region, stacks, cgroups. */
 import { describe, expect, it } from 'vitest';
-import { CGROUP_ROOT, SYMBOLS, TASK_STRUCT, cgroupIsDescendant, cgroupPath, symbolize } from '../../src/kernel/world';
+import { TASK_STRUCT, taskRegion } from '../../src/kernel/task';
+import { CGROUP_ROOT, SYMBOLS, cgroupIsDescendant, cgroupPath, symbolize } from '../../src/kernel/world';
 import { kernel } from './util';
 
 describe('world', () => {
@@ -43,9 +44,9 @@ describe('world', () => {
     const t = k.world.taskAddr;
     expect(k.mem.readUint(t + BigInt(at('pid')), 4)).toBe(1234n);
     expect(k.mem.readCString(t + BigInt(at('comm')), 16)).toBe('bpflab');
-    const parent = k.mem.readUint(t + BigInt(at('real_parent')), 8) as bigint;
-    expect(parent).toBe(k.world.initTaskAddr);
-    expect(k.mem.readUint(parent + BigInt(at('pid')), 4)).toBe(1n);
+    expect(k.mem.readUint(t + BigInt(at('cgroup_classid')), 4)).toBe(0x00100001n);
+    // the run builder's taskRegion() finds this region rather than mapping another
+    expect(k.mem.addr(taskRegion(k.mem, k.world))).toBe(t);
     k.world.task = { ...k.world.task, comm: 'a-very-long-command-name', pid: 7 };
     expect(k.mem.readCString(t + BigInt(at('comm')), 16)).toBe('a-very-long-com');
     expect(k.world.task.comm).toBe('a-very-long-com');
