@@ -108,7 +108,9 @@ export class SimWorld implements World {
 
   private _ncpus: number;
   private _cpu = 0;
-  private _clock: bigint;
+  /** the clock at boot of the simulation; `_elapsed` ns (a safe integer) have passed since */
+  private readonly _clock: bigint;
+  private _elapsed = 0;
   private prng: number;
   private _task: Task;
   private _realm = 0;
@@ -129,10 +131,6 @@ export class SimWorld implements World {
     this.taskRegion.bytes.set(taskStructBytes(this));
   }
 
-  private record(undo: () => void): void {
-    this.mem.journal?.push(undo);
-  }
-
   get ncpus(): number {
     return this._ncpus;
   }
@@ -142,7 +140,7 @@ export class SimWorld implements World {
     const oldCpu = this._cpu;
     this._ncpus = Math.max(1, Math.min(64, Math.floor(n)));
     if (this._cpu >= this._ncpus) this._cpu = this._ncpus - 1;
-    this.record(() => {
+    this.mem.journal?.push(() => {
       this._ncpus = old;
       this._cpu = oldCpu;
     });
@@ -154,24 +152,25 @@ export class SimWorld implements World {
   set cpu(c: number) {
     const old = this._cpu;
     this._cpu = Math.max(0, Math.min(this._ncpus - 1, Math.floor(c)));
-    this.record(() => (this._cpu = old));
+    this.mem.journal?.push(() => (this._cpu = old));
   }
 
   get clockNs(): bigint {
-    return this._clock;
+    return this._clock + BigInt(this._elapsed);
   }
 
+  /** Called per instruction by the VM: plain number arithmetic, a BigInt only when read. */
   advanceClock(instructions: number): void {
-    const old = this._clock;
-    this._clock += BigInt(Math.max(0, Math.floor(instructions * this.nsPerInsn)));
-    this.record(() => (this._clock = old));
+    const old = this._elapsed;
+    this._elapsed += Math.max(0, Math.floor(instructions * this.nsPerInsn));
+    this.mem.journal?.push(() => (this._elapsed = old));
   }
 
   nextRandom32(): number {
     const old = this.prng;
     const [state, out] = mulberry32(this.prng);
     this.prng = state;
-    this.record(() => (this.prng = old));
+    this.mem.journal?.push(() => (this.prng = old));
     return out;
   }
 
@@ -181,7 +180,7 @@ export class SimWorld implements World {
   set routeRealm(r: number) {
     const old = this._realm;
     this._realm = r >>> 0;
-    this.record(() => (this._realm = old));
+    this.mem.journal?.push(() => (this._realm = old));
   }
 
   get task(): Task {
@@ -192,7 +191,7 @@ export class SimWorld implements World {
     const old = this._task;
     this._task = { ...t, comm: t.comm.slice(0, 15) };
     this.mem.writeAt(this.taskRegion, 0, taskStructBytes(this));
-    this.record(() => (this._task = old));
+    this.mem.journal?.push(() => (this._task = old));
   }
 
   /** The net device with this ifindex. */

@@ -1,5 +1,6 @@
 /** The terminal's shell: bpftool's output shapes and errors, ls/mkdir/rm/cat, and anything else. */
 import { describe, expect, it } from 'vitest';
+import { kernelInsnText } from '../../src/asm';
 import { Cmd, MapType as T, ProgType } from '../../src/isa';
 import type { Kernel } from '../../src/kernel/kernel';
 import { runShell, splitWords } from '../../src/kernel/shell';
@@ -129,6 +130,13 @@ describe('bpftool prog', () => {
     expect(r.output).toBe(`   0: (18) imm ${0x3a5c0000}\n   2: (b7) imm 0\n   3: (95) imm 0\n`);
     expect(sh(k, 'bpftool prog dump xlated id 1').output.split('\n')[1]).toBe('   2: (b7) dst r0 src r0 off 0 imm 0');
     expect(sh(k, 'bpftool prog dump jited id 1').exitCode).toBe(255);
+  });
+
+  it("dump xlated in the 4.8 log's format with the assembler's printer: the map address's low half", () => {
+    const k = world();
+    expect(runShell(k, 'bpftool prog dump xlated id 1', { insnText: kernelInsnText }).output).toBe(
+      '   0: (18) r1 = 0x3a5c0000\n   2: (b7) r0 = 0\n   3: (95) exit\n',
+    );
   });
 
   it('pin and show the pin', () => {
