@@ -165,6 +165,7 @@ function directives(elf: ElfFile): Omit<BpfObject, 'programs' | 'maps'> {
     if (end < 0) malformed('the license section is not a NUL-terminated string');
     const text = new TextDecoder('utf-8').decode(lic.data.subarray(0, end));
     if (/[\u0000-\u001f\u007f\ufffd]/.test(text)) malformed('the license section holds unprintable characters');
+    if (text.includes('"')) malformed('the license holds a double quote, which a .license "..." directive cannot carry');
     out.license = text;
   }
   const ver = elf.sections.find((s) => s.name === 'version');

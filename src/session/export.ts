@@ -1,10 +1,12 @@
 /**
  * Export: a program as hex slots (the `asm` CLI's format and kernel-oracle's `insns`), as raw
- * bytes, as assembly text in the LLVM or ubpf syntax, and as a request that both
- * `bpflab run --json` and ../shared/tools/kernel-oracle load and run.
+ * bytes, as assembly text in the LLVM or ubpf syntax (src/elf's programSource, over src/asm's
+ * disassembler), and as a request that both `bpflab run --json` and
+ * ../shared/tools/kernel-oracle load and run.
  *
  * Not here: files and downloads (the IDE saves what these return), running the request.
  */
+import { programSource, type SourceSyntax } from '../elf';
 import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, ProgType, slotsToHex } from '../isa';
 import type { MapDecl, Program } from '../program';
 
@@ -16,6 +18,15 @@ export function exportHex(p: Pick<Program, 'bytes'>): string {
 /** The instruction bytes as bpf(2) receives them (map loads with imm 0), a copy. */
 export function exportBytes(p: Pick<Program, 'bytes'>): Uint8Array {
   return p.bytes.slice();
+}
+
+/**
+ * The program as assembly text in the LLVM or ubpf syntax: directives, `.map` and `.entry`
+ * lines, then the instructions with labelled jumps; `bpflab asm` turns it back into the same
+ * bytes. `header` lines become `;` comments at the top.
+ */
+export function exportText(p: Program, syntax: SourceSyntax, header: readonly string[] = []): string {
+  return programSource(p, syntax, header);
 }
 
 /** A map of a request, as kernel-oracle reads it. */
@@ -41,7 +52,9 @@ export interface RunRequest {
   maps: RequestMap[];
   /** ld_imm64 slots that get a map's fd */
   map_fixups: { insn: number; map: string }[];
-  run?: { data: string; ctx?: string; repeat?: number };
+  /** bpflab's addition (kernel-oracle always loads as root): load without CAP_SYS_ADMIN */
+  unprivileged?: boolean;
+  run?: { data: string; ctx?: string; repeat?: number; tracepoint?: string };
 }
 
 /** What a request needs beyond the program; the program's directives win where they are set. */
@@ -58,8 +71,10 @@ export interface RequestOptions {
   logSize?: number;
   /** the maps with their current contents (default: the program's declarations and entries) */
   maps?: readonly MapDecl[];
-  /** a run with BPF_PROG_TEST_RUN: the packet, the ctx (ctx_in) and repeat */
-  run?: { packet?: Uint8Array; ctx?: Uint8Array; repeat?: number };
+  /** false adds bpflab's `unprivileged: true` (default: privileged, as kernel-oracle loads) */
+  privileged?: boolean;
+  /** a run with BPF_PROG_TEST_RUN: the packet, the ctx (ctx_in), repeat, and for tracepoints which one */
+  run?: { packet?: Uint8Array; ctx?: Uint8Array; repeat?: number; tracepoint?: string };
 }
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -92,11 +107,13 @@ export function exportRequest(p: Program, opts: RequestOptions = {}): RunRequest
     maps: (opts.maps ?? p.maps).map(requestMap),
     map_fixups: p.mapRefs.map((r) => ({ insn: r.pc, map: r.map })),
   };
+  if (opts.privileged === false) req.unprivileged = true;
   if (opts.run) {
-    const { packet, ctx, repeat } = opts.run;
+    const { packet, ctx, repeat, tracepoint } = opts.run;
     req.run = { data: hex(packet ?? new Uint8Array(0)) };
     if (ctx) req.run.ctx = hex(ctx);
     if (repeat !== undefined) req.run.repeat = repeat;
+    if (tracepoint !== undefined) req.run.tracepoint = tracepoint;
   }
   return req;
 }

@@ -80,6 +80,9 @@ const HOSTILE: [string, () => Uint8Array, RegExp][] = [
   }), /BTF maps \(\.maps section\)/],
   ['no program at all', () => edit('socket_count', (v, at) => v.setUint32(at.sec('socket1') + SH_FLAGS, 2, true)), /holds no program/],
   ['a version section of the wrong size', () => edit('kprobe_write', (v, at) => u64(v, at.sec('version') + SH_SIZE, 2n)), /version section is 2 bytes/],
+  ['a license with a double quote', () => edit('socket_count', (v, at) => {
+    v.setUint8(Number(v.getBigUint64(at.sec('license') + SH_OFFSET, true)) + 1, 0x22);
+  }), /license holds a double quote/],
   ['a license without its NUL', () => edit('socket_count', (v, at) => u64(v, at.sec('license') + SH_SIZE, 3n)), /license section is not a NUL-terminated/],
 ];
 

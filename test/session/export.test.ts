@@ -5,7 +5,9 @@ import { MapType, ProgType, hexToSlots } from '../../src/isa';
 import { programFromBytes } from '../../src/program';
 import { readBpfObject, type BpfObject } from '../../src/elf';
 import { parseCapture } from '../../src/pcap';
-import { exportBytes, exportHex, exportRequest, exportRequestJson, type RunRequest } from '../../src/session/export';
+import { assemble } from '../../src/asm';
+import { exportBytes, exportHex, exportRequest, exportRequestJson, exportText, type RunRequest } from '../../src/session/export';
+import { parseRequest } from '../../src/session/request-schema';
 import { sharedPath } from '../support/shared';
 
 const ORACLE = sharedPath('tools/kernel-oracle');
@@ -64,7 +66,33 @@ describe('hex and bytes', () => {
   });
 });
 
+describe('assembly text', () => {
+  it.each(['llvm', 'ubpf'] as const)('in %s reassembles to the same program, maps and entries included', (syntax) => {
+    const p = object('kprobe_write').programs[1].program;
+    p.maps = p.maps.map((m) => (m.name === 'start_ns' ? { ...m, entries: [{ key: new Uint8Array([1, 0, 0, 0]), value: new Uint8Array(8).fill(9) }] } : m));
+    const text = exportText(p, syntax, ['exported by bpflab']);
+    expect(text.startsWith('; exported by bpflab\n')).toBe(true);
+    expect(text).toContain('.entry start_ns key=01000000 value=0909090909090909\n');
+    const r = assemble(text, { syntax });
+    expect(r.ok && Buffer.from(r.program.bytes).equals(Buffer.from(p.bytes))).toBe(true);
+    expect(r.ok && r.program.maps.find((m) => m.name === 'start_ns')!.entries).toEqual(p.maps[0].entries);
+  });
+});
+
 describe('run requests', () => {
+  it('every fixture program exports a request bpflab run --json accepts', () => {
+    const progs = ['socket_count', 'tc_two', 'kprobe_write', 'tracepoint_open', 'xdp_drop', 'tail_calls'].flatMap((n) => object(n).programs);
+    for (const { program } of progs) {
+      const parsed = parseRequest(JSON.parse(exportRequestJson(program, { run: { packet: new Uint8Array(60), repeat: 2 }, privileged: false })));
+      if (typeof parsed === 'string') throw new Error(parsed);
+      expect(parsed.insns).toEqual(program.bytes);
+      expect(parsed.fixups).toEqual(program.mapRefs.map((r) => ({ insn: r.pc, map: r.map })));
+      expect(parsed.maps.map((m) => m.name)).toEqual(program.maps.map((m) => m.name));
+      expect(parsed.unprivileged).toBe(true);
+      expect(parsed.run?.repeat).toBe(2);
+    }
+  });
+
   it('carries type, instructions, license, version, maps with contents and fixups', () => {
     const p = object('kprobe_write').programs[0].program;
     const maps = p.maps.map((m) => (m.name === 'start_ns' ? { ...m, entries: [{ key: new Uint8Array([1, 0, 0, 0]), value: new Uint8Array(8).fill(7) }] } : m));
