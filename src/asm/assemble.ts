@@ -113,7 +113,9 @@ class Assembler {
   /** Warns when a `;` comment holds an instruction: LLVM would assemble it, bpflab does not. */
   private checkSemicolon(semi: { col: number; text: string }, line: number, len: number): void {
     const toks = lex(semi.text).toks;
-    if (!toks.length || toks[0].kind !== 'ident') return;
+    // only text that starts like an instruction is worth a trial assembly (prose is the common case)
+    const w = toks[0]?.kind === 'ident' ? toks[0].text : '';
+    if (!(isUbpfStart(w, toks[1]) || REG_RE.test(w) || LLVM_WORDS.has(w) || ['call', 'callx', 'exit'].includes(w))) return;
     const probe = new Assembler(this.syntax);
     probe.line(toks, 1);
     if (probe.diags.length === 0 && probe.stmts.length === 1) {

@@ -91,3 +91,13 @@ test('map references by name survive the round trip', () => {
     expect(b.program.mapRefs).toEqual(a.program.mapRefs);
   }
 });
+
+test('helper calls printed by name reassemble to their ids', () => {
+  const bytes = encodeProgram(Array.from({ length: 40 }, (_, id) => ins(0x85, 0, 0, 0, id)));
+  const lines = disassemble(bytes, 'llvm', { helperNames: true });
+  expect(lines[1]).toBe('call bpf_map_lookup_elem');
+  expect(lines[0]).toBe('call 0');
+  expect(roundTrip(bytes, 'llvm')).toEqual(bytes);
+  const r = assemble(lines.join('\n'), { syntax: 'llvm' });
+  expect(r.ok && slotsToHex(r.program.bytes)).toEqual(slotsToHex(bytes));
+});
