@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cmd, Errno, MapType, ProgType } from '../../src/isa';
 import { Journal, leValue } from '../../src/mem';
-import { TASK_STRUCT } from '../../src/kernel/world';
+import { TASK_STRUCT } from '../../src/kernel/task';
 import type { World } from '../../src/kernel/types';
 import { createMap, newKernel, setSlot } from './kernel';
 import { harness, neg } from './harness';
