@@ -73,7 +73,7 @@ describe('answers', () => {
     expect(ok(answerValue({ insns: RET7, log_level: 0 })).load.log).toBe('');
   });
   it('verify: false skips the verifier but still refuses what cannot run', () => {
-    expect(ok(answerValue({ insns: [exit()], verify: false, run: { data: PKT } })).load).toMatchObject({ ok: false, error: 'EINVAL' });
+    expect(ok(answerValue({ insns: [movr(0, 3), exit()], verify: false, run: { data: PKT } })).load).toMatchObject({ ok: false, error: 'EINVAL' });
     const a = ok(answerValue({ insns: [mov(0, 1), ldx(8, 0, 0, 0), exit()], verify: false, run: { data: PKT } }));
     expect(a.load.ok).toBe(true);
     expect(a.run).toMatchObject({ ok: false, error: 'EFAULT' });
