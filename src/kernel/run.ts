@@ -43,6 +43,11 @@ export interface RunOutput {
   /** the packet as BPF_PROG_TEST_RUN copies it out (or the `mem` bytes), null without one */
   dataOut: Uint8Array | null;
   verdict: Verdict;
+  /**
+   * the packet as the program's type leaves it: a socket filter's bytes from skb->data cut to
+   * what it kept (empty when dropped), a tc or XDP program's frame; null without a packet
+   */
+  packet: Uint8Array | null;
   /** where a tc program that returned TC_ACT_REDIRECT sends the packet */
   redirect: { ifindex: number; ingress: boolean } | null;
 }
@@ -255,7 +260,14 @@ function finishRun(state: RunState, built: Built, r0: bigint): RunOutput {
   }
   const verdict = verdictOf(state.progType, retval, len);
   const redirect = verdict.name === 'TC_ACT_REDIRECT' ? state.redirect : null;
-  return { r0: BigInt.asUintN(64, r0), retval, dataOut, verdict, redirect };
+  let packet: Uint8Array | null = null;
+  if (built.skb) {
+    const skb = built.skb;
+    packet = skb.frame.slice(skb.f.dataOff, skb.f.dataOff + (verdict.kept ?? skb.len));
+  } else if (built.packet) {
+    packet = dataOut;
+  }
+  return { r0: BigInt.asUintN(64, r0), retval, dataOut, verdict, packet, redirect };
 }
 
 /** A refused run's errno as its name ("EINVAL"). */

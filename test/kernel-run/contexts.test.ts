@@ -107,6 +107,13 @@ describe('return values per program type', () => {
   ])('type %i returning %i', (t, v, len, name) => {
     expect(verdictOf(t, v, len).name).toBe(name);
   });
+  it('a socket filter keeps the bytes it returns; tc keeps the frame', () => {
+    const data = ipv4Udp(8);
+    expect(toHex(harness(ProgType.SocketFilter, { data }).run.finish(20n).packet!)).toBe(toHex(data.subarray(14, 34)));
+    expect(harness(ProgType.SocketFilter, { data }).run.finish(0n).packet!.length).toBe(0);
+    expect(harness(ProgType.SocketFilter, { data }).run.finish(0xffffn).packet!.length).toBe(data.length - 14);
+    expect(toHex(harness(ProgType.SchedCls, { data }).run.finish(2n).packet!)).toBe(toHex(data));
+  });
   it('finish gives the 64-bit r0 and the 32-bit retval', () => {
     const out = harness(ProgType.SchedCls, { data: ipv4Udp() }).run.finish(0x1_0000_0002n);
     expect([out.r0, out.retval, out.verdict.name]).toEqual([0x1_0000_0002n, 2, 'TC_ACT_SHOT']);
