@@ -13,12 +13,18 @@
 import { Cmd, errnoName, Errno } from '../isa';
 import { Kernel } from '../kernel/kernel';
 import { helperOffered } from '../kernel/helpers';
-import { prepareRun, type RunInput } from '../kernel/run';
+import { prepareRun, type PreparedRun, type RunInput } from '../kernel/run';
 import type { LoadedProg, ProgVerifier } from '../kernel/types';
 import { progLoad } from '../verifier';
 import { checkProgram, Machine } from '../vm';
 import { parseRequest, type MapSpec, type Request, type RunSpec } from './request-schema';
 import { applyFixups, createMaps, dumpMap, loadProgs, programOf, progTypeOf, RequestError, toHex, type DumpedEntry, type MapTable } from './request-setup';
+
+/**
+ * Instructions all repetitions of one request may run together: past it the run stops with
+ * EINTR, as the kernel's test run does when a signal interrupts a long repeat.
+ */
+export const MAX_TOTAL_STEPS = 1_000_000_000;
 
 /** What bpflab reports as its kernel release. */
 export const KERNEL_RELEASE = '4.8.0-bpflab';
@@ -32,6 +38,8 @@ export interface RequestOptions {
   verifier?: ProgVerifier;
   /** instruction budget of each run (default: the VM's) */
   budget?: number;
+  /** instructions all repetitions of a request may run together (default MAX_TOTAL_STEPS) */
+  maxTotalSteps?: number;
 }
 
 export interface LoadAnswer {
@@ -125,16 +133,25 @@ function inputOf(spec: RunSpec): RunInput {
   return { data: spec.data, ctx: spec.ctx, mem: spec.mem, tracepoint: spec.tracepoint, tracepointFields: spec.tracepointFields };
 }
 
-/** BPF_PROG_TEST_RUN: `repeat` runs on the same packet; retval and data_out of the last one. */
-function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, opts: RequestOptions): RunAnswer {
-  const spec = req.run!;
-  const prep = prepareRun(k, prog, inputOf(spec));
-  if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
-  const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget });
+interface Repeated {
+  stop: ReturnType<Machine['run']>;
+  steps: number;
+  /** the request's instruction budget ran out before the last repetition */
+  interrupted: boolean;
+  durationNs: number;
+}
+
+/** Runs `repeat` times on the same packet and context, the clock advancing by each run's steps. */
+function repeatRuns(k: Kernel, m: Machine, prep: PreparedRun, repeat: number, maxSteps: number): Repeated {
   const started = performance.now();
   let steps = 0;
   let stop = m.run();
-  for (let i = 1; i < spec.repeat && stop.kind === 'exit'; i++) {
+  let interrupted = false;
+  for (let i = 1; i < repeat && stop.kind === 'exit'; i++) {
+    if (steps + m.stepCount > maxSteps) {
+      interrupted = true;
+      break;
+    }
     steps += m.stepCount;
     k.world.advanceClock(m.stepCount);
     prep.again();
@@ -143,14 +160,25 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
   }
   steps += m.stepCount;
   k.world.advanceClock(m.stepCount);
-  const duration = Math.round(((performance.now() - started) * 1e6) / spec.repeat);
-  const extras = sideEffects(k, maps);
-  if (stop.kind !== 'exit') {
+  return { stop, steps, interrupted, durationNs: Math.round(((performance.now() - started) * 1e6) / repeat) };
+}
+
+/** BPF_PROG_TEST_RUN: `repeat` runs on the same packet; retval and data_out of the last one. */
+function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, opts: RequestOptions): RunAnswer {
+  const spec = req.run!;
+  const prep = prepareRun(k, prog, inputOf(spec));
+  if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
+  const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget });
+  const maxSteps = opts.maxTotalSteps ?? MAX_TOTAL_STEPS;
+  const { stop, steps, interrupted, durationNs } = repeatRuns(k, m, prep, spec.repeat, maxSteps);
+  const extras = { steps, ...sideEffects(k, maps) };
+  const failed = (errno: number, fault: string): RunAnswer => {
     prep.dispose();
-    const fault = stop.kind === 'fault' ? `pc ${stop.pc}: ${stop.message}` : `the instruction budget ran out after ${m.stepCount} instructions`;
-    const errno = stop.kind === 'fault' ? Errno.EFAULT : Errno.EINTR;
-    return { ok: false, errno, error: errnoName(errno), retval: null, data_out: null, duration_ns: null, steps, ...extras, fault };
-  }
+    return { ok: false, errno, error: errnoName(errno), retval: null, data_out: null, duration_ns: null, ...extras, fault };
+  };
+  if (interrupted) return failed(Errno.EINTR, `the request's instruction budget (${maxSteps}) ran out before the last repetition`);
+  if (stop.kind === 'fault') return failed(Errno.EFAULT, `pc ${stop.pc}: ${stop.message}`);
+  if (stop.kind !== 'exit') return failed(Errno.EINTR, `the instruction budget ran out after ${m.stepCount} instructions`);
   const out = prep.finish(stop.r0);
   prep.dispose();
   return {
@@ -159,10 +187,9 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
     error: null,
     retval: out.retval,
     data_out: out.dataOut ? toHex(out.dataOut) : '',
-    duration_ns: duration,
+    duration_ns: durationNs,
     r0: r0Hex(out.r0),
     verdict: out.verdict.name,
-    steps,
     ...extras,
     ...(out.redirect ? { redirect: out.redirect } : {}),
   };

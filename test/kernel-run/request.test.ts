@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { answerText, answerValue, type Answer } from '../../src/session/request';
 import { REPO_ROOT } from '../support/shared';
-import { alu64i, alu64r, call, exit, jmpi, ld64, ldx, mov, movr, Prog, st, stx } from './bpf';
+import { alu64i, alu64r, call, exit, ja, jmpi, ld64, ldx, mov, movr, Prog, st, stx } from './bpf';
 import { ipv4Udp, toHex } from './packets';
 
 type Ok = Extract<Answer, { load: unknown }>;
@@ -111,6 +111,18 @@ describe('answers', () => {
     const insns = [ldx(4, 2, 1, 48), mov(0, 0), alu64i('add', 0, 0), movr(0, 2), alu64i('add', 2, 7), stx(4, 1, 2, 48), exit()];
     const a = ok(answerValue({ insns, prog_type: 'sched_cls', run: { data: PKT, repeat: 3 } }));
     expect(a.run?.retval).toBe(14);
+  });
+  it('budgets: an endless unverified loop stops with EINTR; so do repeats past the request budget', () => {
+    const loop = [mov(0, 0), alu64i('add', 0, 1), ja(-2), exit()];
+    const a = ok(answerValue({ insns: loop, verify: false, run: { data: PKT } }, { budget: 1000 }));
+    expect(a.run).toMatchObject({ ok: false, error: 'EINTR', steps: 1000 });
+    const b = ok(answerValue({ insns: RET7, run: { data: PKT, repeat: 100 } }, { maxTotalSteps: 50 }));
+    expect(b.run).toMatchObject({ ok: false, error: 'EINTR' });
+    expect(b.run!.fault).toMatch(/instruction budget \(50\)/);
+  });
+  it('a tracepoint field that is not an integer refuses the run', () => {
+    const a = ok(answerValue({ insns: RET7, prog_type: 'tracepoint', run: { tracepoint: { name: 'sched_switch', fields: { prev_pid: 1.5 } } } }));
+    expect(a.run).toMatchObject({ ok: false, error: 'EINVAL' });
   });
   it('run.ctx and its refusals', () => {
     const insns = [ldx(4, 0, 1, 8), exit()];
