@@ -18,9 +18,9 @@ function printk(fmt: string, args: (bigint | number)[] = [], progType: number = 
 
 const msgOf = (line: string): string => line.slice(line.indexOf(': : ') + 4);
 
-describe('trace_printk format check (4.8)', () => {
-  const valid = ['hello\n', '%d %u %x', '%ld %lu %lx', '%lld %llu %llx', '%p', '%s', 'a %p, %s.', '100%% sure? no', 'tab\there'];
-  const invalid = ['%i', '%li', '%d %d %d %d', '%c', '%5d', '%%', '%s %s', '%pK', '%lp', '%l', 'end %', '\x01'];
+describe('trace_printk format check (4.8, plus %i)', () => {
+  const valid = ['hello\n', '%d %u %x', '%i %li %lli', '%ld %lu %lx', '%lld %llu %llx', '%p', '%s', 'a %p, %s.', '100%% sure? no', 'tab\there'];
+  const invalid = ['%d %d %d %d', '%c', '%5d', '%%', '%s %s', '%pK', '%lp', '%l', 'end %', '\x01'];
   it.each(valid.filter((f) => !f.includes('%%')))('accepts %j', (f) => {
     expect(checkPrintkFormat(Uint8Array.from(ascii(f)))).not.toBeNull();
   });
@@ -70,9 +70,13 @@ describe('trace_printk', () => {
     expect(h.k.trace.peek()).toEqual([]);
   });
   it('-EINVAL for a refused conversion', () => {
-    const { r0, lines } = printk('%i', [1]);
+    const { r0, lines } = printk('%c', [1]);
     expect(r0).toBe(neg(Errno.EINVAL));
     expect(lines).toEqual([]);
+  });
+  it('%i prints a signed int like %d', () => {
+    const { lines } = printk('%i %li', [0xffff_ffffn, -2n]);
+    expect(msgOf(lines[0])).toBe('-1 -2');
   });
   it('the trace_pipe line: comm, pid, cpu, flags, time', () => {
     const { lines } = printk('hi');
