@@ -72,6 +72,8 @@ export interface PreparedRun {
   finish(r0: bigint): RunOutput;
   /** readies another invocation on the same packet and context (tail-call count back to 0) */
   again(): void;
+  /** advances the world's clock to `executed` instructions of this invocation (call it when the run stops) */
+  retire(executed: number): void;
   /** unmaps the run's regions from the kernel's address space */
   dispose(): void;
 }
@@ -190,6 +192,7 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     xdp: built.xdp && !isRefused(built.xdp) ? built.xdp : null,
     ctxAddr: built.r1,
     redirect: null,
+    clocked: 0,
   };
   const env: HelperEnv = {
     kernel,
@@ -209,7 +212,9 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     skb: built.skb,
     regions,
     finish: (r0) => finishRun(state, built, r0),
+    retire: (executed) => retire(env, executed),
     again() {
+      state.clocked = 0;
       state.tailCalls = 0;
       state.prog = prog;
       state.redirect = null;
@@ -220,11 +225,27 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
   };
 }
 
+/**
+ * Advances the world's clock to `executed` instructions into this invocation (journaled, like
+ * the clock itself, so stepping back and forth replays the same times).
+ */
+export function retire(env: HelperEnv, executed: number): void {
+  const run = env.run;
+  if (executed <= run.clocked) return;
+  const before = run.clocked;
+  env.world.advanceClock(executed - before);
+  run.clocked = executed;
+  env.mem.journal?.push(() => {
+    run.clocked = before;
+  });
+}
+
 function makeHost(env: HelperEnv, built: Built): RunHost {
   const { skb, ctx } = built;
   return {
     mem: env.mem,
-    callHelper(id, r1, r2, r3, r4, r5): HelperOutcome {
+    callHelper(id, r1, r2, r3, r4, r5, _pc, executed): HelperOutcome {
+      retire(env, executed);
       const entry = HELPER_REGISTRY.get(id);
       if (!entry || !helperOffered(env.run.progType, id, env.run.prog.privileged)) {
         return { kind: 'fault', fault: `helper ${id} is not offered to this program type` };

@@ -153,13 +153,13 @@ function repeatRuns(k: Kernel, m: Machine, prep: PreparedRun, repeat: number, ma
       break;
     }
     steps += m.stepCount;
-    k.world.advanceClock(m.stepCount);
+    prep.retire(m.stepCount);
     prep.again();
     m.reset(prep.init);
     stop = m.run();
   }
   steps += m.stepCount;
-  k.world.advanceClock(m.stepCount);
+  prep.retire(m.stepCount);
   return { stop, steps, interrupted, durationNs: Math.round(((performance.now() - started) * 1e6) / repeat) };
 }
 

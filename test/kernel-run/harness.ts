@@ -58,7 +58,7 @@ export function harness(progType: number, input: RunInput = {}, k = newKernel(),
     },
     call(id, ...args) {
       const a = [...args.map((x) => BigInt.asUintN(64, BigInt(x))), 0n, 0n, 0n, 0n, 0n];
-      return run.host.callHelper(id, a[0], a[1], a[2], a[3], a[4], 0);
+      return run.host.callHelper(id, a[0], a[1], a[2], a[3], a[4], 0, 0);
     },
     r0(id, ...args) {
       const out = h.call(id, ...args);

@@ -169,3 +169,24 @@ describe('the command line', () => {
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 });
+
+describe('the virtual clock', () => {
+  // r6 = ktime; 3 filler instructions; r0 = ktime - r6 (in ns: one ns per instruction executed)
+  const source = (fill: number) =>
+    ['.type sched_cls', 'call bpf_ktime_get_ns', 'r6 = r0', ...new Array(fill).fill('r1 = 1'), 'call bpf_ktime_get_ns', 'r0 -= r6', 'exit'].join('\n');
+  it('advances with the instructions executed inside one run', () => {
+    const a3 = ok(answerValue({ source: source(3), run: { data: PKT } }));
+    const a10 = ok(answerValue({ source: source(10), run: { data: PKT } }));
+    // between the two calls: r6 = r0, the fillers, and the second call itself
+    expect(a3.run?.retval).toBe(5);
+    expect(a10.run?.retval).toBe(12);
+  });
+  it('keeps advancing across repeats, never going back', () => {
+    const src = ['.type sched_cls', 'call bpf_ktime_get_ns', 'r1 = 0', '*(u32 *)(r10 -4) = r1', 'r2 = r10', 'r2 += -4', 'r1 = map[t] ll', 'r3 = r10', 'r3 += -16', '*(u64 *)(r10 -16) = r0', 'r4 = 0', 'call bpf_map_update_elem', 'r0 = 0', 'exit'].join('\n');
+    const once = ok(answerValue({ source: '.map t array key=4 value=8 entries=1\n' + src, run: { data: PKT, repeat: 1 } }));
+    const thrice = ok(answerValue({ source: '.map t array key=4 value=8 entries=1\n' + src, run: { data: PKT, repeat: 3 } }));
+    const stamp = (a: Ok) => BigInt('0x' + a.maps[0].entries[0].value!.match(/../g)!.reverse().join(''));
+    // each run is 13 instructions; the third run's first call is 2 runs (26 insns) later
+    expect(stamp(thrice) - stamp(once)).toBe(26n);
+  });
+});

@@ -24,6 +24,8 @@ export interface RunState {
   readonly ctxAddr: bigint;
   /** where bpf_redirect sends the packet when the program returns TC_ACT_REDIRECT */
   redirect: { ifindex: number; ingress: boolean } | null;
+  /** instructions of this invocation the world's clock has already advanced by */
+  clocked: number;
 }
 
 export interface HelperEnv {
