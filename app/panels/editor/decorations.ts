@@ -7,24 +7,11 @@ import { useEffect, useRef } from 'react';
 import type * as Monaco from 'monaco-editor/editor';
 import type { State } from '../../store';
 import { lineOfPc, selectCurrentPc, store } from '../../store';
-import { typesOf } from '../../lib/pointers';
+import { registerHint } from './hints';
 
 interface Overlay {
   line: number;
   options: Monaco.editor.IModelDecorationOptions;
-}
-
-/** Register types at pc as one inline hint: "R1=ctx R2=fp-8". */
-export function registerHint(s: State, pc: number): string {
-  const states = s.load?.analysis?.states[pc];
-  if (!states?.length) return '';
-  const parts: string[] = [];
-  for (let r = 0; r <= 10; r++) {
-    // live registers only: initialised on every path that reaches this pc
-    if (!states.every((st) => st.regs.some((x) => x.reg === r))) continue;
-    parts.push(`R${r}=${typesOf(states, r)}`);
-  }
-  return parts.join(' ');
 }
 
 const BREAKPOINT: Monaco.editor.IModelDecorationOptions = {
