@@ -56,8 +56,11 @@ export const selectLayout = (s: State) => s.layout;
 export const selectEngineSettings = (s: State) => s.engineSettings;
 
 /** The slot the debugger stands at, in the loaded program (not inside a tail-called one). */
-export const selectCurrentPc = (s: State): number | null =>
-  s.snap && s.load?.progId !== undefined && s.snap.progId === s.load.progId ? s.snap.pc : s.snap && s.load?.progId === undefined ? s.snap.pc : null;
+export const selectCurrentPc = (s: State): number | null => {
+  if (!s.snap) return null;
+  const main = s.load?.progId;
+  return main === undefined || s.snap.progId === main ? s.snap.pc : null;
+};
 
 /** The verifier's states at the current pc (for register types and stack slot kinds). */
 export const selectStatesAtPc = (s: State) => {

@@ -88,6 +88,12 @@ export function useDecorations(monaco: typeof Monaco, editor: Monaco.editor.ISta
     apply(store.getState());
     const unsub = store.subscribe((s, prev) => {
       if (s.breakpoints !== prev.breakpoints || s.snap !== prev.snap || s.load !== prev.load || s.diagnostics !== prev.diagnostics) apply(s);
+      // follow the debugger: keep the current instruction on screen
+      const pc = selectCurrentPc(s);
+      if (s.snap !== prev.snap && pc !== null) {
+        const line = lineOfPc(s, pc);
+        if (line !== undefined) editor.revealLineInCenterIfOutsideViewport(line);
+      }
     });
     return () => {
       unsub();

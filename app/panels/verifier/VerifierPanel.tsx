@@ -41,6 +41,9 @@ export function VerifierPanel() {
   useEffect(() => {
     list.current?.querySelector('li.cursor')?.scrollIntoView({ block: 'nearest' });
   }, [cursorPcs]);
+  useEffect(() => {
+    list.current?.querySelector('li.current')?.scrollIntoView({ block: 'nearest' });
+  }, [pc]);
   const errorLine = lines.find((l) => l.kind === 'error');
   const explanation = load && !load.ok && load.stage === 'load'
     ? (errorLine && load.errno !== 28 ? explainMessage(errorLine.text) : undefined) ?? explainErrno(load.errno, logLevel, logSize)
