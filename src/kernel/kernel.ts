@@ -180,15 +180,15 @@ export class Kernel implements KernelServices {
   }
 
   /** The map an fd refers to. */
-  mapOfFd(fd: number): BpfMap | undefined {
+  mapOfFd(fd: number): MapBase | undefined {
     const f = this.fdGet(fd);
     return f?.kind === 'map' ? f.obj : undefined;
   }
 
   /** The program an fd refers to. */
-  progOfFd(fd: number): LoadedProg | undefined {
+  progOfFd(fd: number): Prog | undefined {
     const f = this.fdGet(fd);
-    return f?.kind === 'prog' ? f.obj : undefined;
+    return f?.kind === 'prog' ? (f.obj as Prog) : undefined;
   }
 
   mapById(id: number): MapBase | undefined {

@@ -4,30 +4,12 @@
  * get_current_task points at and probe_read can read), net devices, a cgroup v2 tree with
  * net_cls classids, the route realm, and kernel and user stacks with symbols. Every change made
  * while the address space's journal records is undone by stepping back.
- * Non-goals: real task_struct offsets (the layout below is bpflab's own, documented one).
+ * The task_struct layout is task.ts's (bpflab's own, documented); the region is the one the run
+ * builder's taskRegion() refreshes. Non-goals: real task_struct offsets.
  */
-import type { Layout } from '../isa';
-import { leBytes, type AddressSpace, type Region } from '../mem';
+import type { AddressSpace, Region } from '../mem';
+import { TASK_STRUCT, taskStructBytes } from './task';
 import type { Cgroup, NetDevice, StackFrame, Task, World } from './types';
-
-/** bpflab's task_struct: the fields a tracing program reads, at fixed offsets. */
-export const TASK_STRUCT: Layout = {
-  name: 'task_struct',
-  size: 128,
-  fields: [
-    { name: 'state', offset: 0, size: 8, doc: '0 = TASK_RUNNING' },
-    { name: 'stack', offset: 8, size: 8, doc: 'address of the kernel stack' },
-    { name: 'flags', offset: 16, size: 4 },
-    { name: 'prio', offset: 20, size: 4 },
-    { name: 'pid', offset: 24, size: 4 },
-    { name: 'tgid', offset: 28, size: 4 },
-    { name: 'real_parent', offset: 32, size: 8, doc: 'address of the parent task_struct' },
-    { name: 'comm', offset: 40, size: 16, doc: 'TASK_COMM_LEN 16, NUL terminated' },
-    { name: 'uid', offset: 56, size: 4 },
-    { name: 'gid', offset: 60, size: 4 },
-    { name: 'start_time', offset: 64, size: 8, doc: 'ns since boot' },
-  ],
-};
 
 /** A kernel symbol: where a function starts and how long it is. */
 export interface KernelSymbol {
@@ -123,12 +105,12 @@ export class SimWorld implements World {
   userStack: StackFrame[] = [frame('__libc_send', 0x4e), frame('main', 0x8a), frame('__libc_start_main', 0xf0)];
   /** address of the current task's task_struct (get_current_task) */
   readonly taskAddr: bigint;
-  /** address of the parent (init) task's task_struct */
-  readonly initTaskAddr: bigint;
 
   private _ncpus: number;
   private _cpu = 0;
-  private _clock: bigint;
+  /** the clock at boot of the simulation; `_elapsed` ns (a safe integer) have passed since */
+  private readonly _clock: bigint;
+  private _elapsed = 0;
   private prng: number;
   private _task: Task;
   private _realm = 0;
@@ -143,17 +125,10 @@ export class SimWorld implements World {
     this.prng = this.seed;
     // a machine up for about 100 s; the seed moves it by up to a second so runs differ per seed
     this._clock = 100_000_000_000n + BigInt(this.seed % 1_000_000_000);
-    this._task = { pid: 1234, tgid: 1234, uid: 1000, gid: 1000, comm: 'bpflab', cgroup: `${CGROUP_ROOT}/app` };
-    const init = mem.map('task', 'task_struct (init)', new Uint8Array(TASK_STRUCT.size), false);
-    this.initTaskAddr = mem.addr(init);
-    this.taskRegion = mem.map('task', 'task_struct (current)', new Uint8Array(TASK_STRUCT.size), false);
+    this._task = { pid: 1234, tgid: 1234, uid: 1000, gid: 1000, comm: 'bpflab', cgroup: '/app' };
+    this.taskRegion = mem.map('task', 'task_struct', new Uint8Array(TASK_STRUCT.size), false);
     this.taskAddr = mem.addr(this.taskRegion);
-    init.bytes.set(this.taskBytes({ pid: 1, tgid: 1, uid: 0, gid: 0, comm: 'systemd', cgroup: CGROUP_ROOT }, this.initTaskAddr));
-    this.taskRegion.bytes.set(this.taskBytes(this._task, this.initTaskAddr));
-  }
-
-  private record(undo: () => void): void {
-    this.mem.journal?.push(undo);
+    this.taskRegion.bytes.set(taskStructBytes(this));
   }
 
   get ncpus(): number {
@@ -165,7 +140,7 @@ export class SimWorld implements World {
     const oldCpu = this._cpu;
     this._ncpus = Math.max(1, Math.min(64, Math.floor(n)));
     if (this._cpu >= this._ncpus) this._cpu = this._ncpus - 1;
-    this.record(() => {
+    this.mem.journal?.push(() => {
       this._ncpus = old;
       this._cpu = oldCpu;
     });
@@ -177,24 +152,25 @@ export class SimWorld implements World {
   set cpu(c: number) {
     const old = this._cpu;
     this._cpu = Math.max(0, Math.min(this._ncpus - 1, Math.floor(c)));
-    this.record(() => (this._cpu = old));
+    this.mem.journal?.push(() => (this._cpu = old));
   }
 
   get clockNs(): bigint {
-    return this._clock;
+    return this._clock + BigInt(this._elapsed);
   }
 
+  /** Called per instruction by the VM: plain number arithmetic, a BigInt only when read. */
   advanceClock(instructions: number): void {
-    const old = this._clock;
-    this._clock += BigInt(Math.max(0, Math.floor(instructions * this.nsPerInsn)));
-    this.record(() => (this._clock = old));
+    const old = this._elapsed;
+    this._elapsed += Math.max(0, Math.floor(instructions * this.nsPerInsn));
+    this.mem.journal?.push(() => (this._elapsed = old));
   }
 
   nextRandom32(): number {
     const old = this.prng;
     const [state, out] = mulberry32(this.prng);
     this.prng = state;
-    this.record(() => (this.prng = old));
+    this.mem.journal?.push(() => (this.prng = old));
     return out;
   }
 
@@ -204,7 +180,7 @@ export class SimWorld implements World {
   set routeRealm(r: number) {
     const old = this._realm;
     this._realm = r >>> 0;
-    this.record(() => (this._realm = old));
+    this.mem.journal?.push(() => (this._realm = old));
   }
 
   get task(): Task {
@@ -214,8 +190,8 @@ export class SimWorld implements World {
   set task(t: Task) {
     const old = this._task;
     this._task = { ...t, comm: t.comm.slice(0, 15) };
-    this.mem.writeAt(this.taskRegion, 0, this.taskBytes(this._task, this.initTaskAddr));
-    this.record(() => (this._task = old));
+    this.mem.writeAt(this.taskRegion, 0, taskStructBytes(this));
+    this.mem.journal?.push(() => (this._task = old));
   }
 
   /** The net device with this ifindex. */
@@ -232,23 +208,5 @@ export class SimWorld implements World {
   /** The cgroup the current task belongs to. */
   taskCgroup(): Cgroup | undefined {
     return this.findCgroup(this._task.cgroup);
-  }
-
-  private taskBytes(t: Task, parent: bigint): Uint8Array {
-    const b = new Uint8Array(TASK_STRUCT.size);
-    const put = (name: string, v: bigint) => {
-      const f = TASK_STRUCT.fields.find((x) => x.name === name)!;
-      b.set(leBytes(v, f.size), f.offset);
-    };
-    put('stack', 0xffffc90000400000n);
-    put('prio', 120n);
-    put('pid', BigInt(t.pid));
-    put('tgid', BigInt(t.tgid));
-    put('real_parent', parent);
-    for (let i = 0; i < Math.min(15, t.comm.length); i++) b[40 + i] = t.comm.charCodeAt(i) & 0xff;
-    put('uid', BigInt(t.uid));
-    put('gid', BigInt(t.gid));
-    put('start_time', 5_000_000_000n);
-    return b;
   }
 }

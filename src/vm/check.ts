@@ -118,6 +118,7 @@ function encodingProblem(insn: Insn, opts: CheckOptions): string | undefined {
       if (insn.target === 'local') return firstOf(must0('dst', insn.dst), must0('off', insn.off));
       return firstOf(
         must0('dst', insn.dst),
+        must0('src', insn.src),
         must0('off', insn.off),
         opts.hasHelper(insn.imm) ? ok : `call to helper function ${insn.imm}, which does not exist here`,
       );
@@ -171,7 +172,7 @@ function structureProblems(insns: (Insn | undefined)[], n: number): ProgramProbl
     if (insns[last] === undefined) last--;
     const insn = insns[last]!;
     if (insn.kind !== 'exit' && insn.kind !== 'ja') {
-      const what = sorted.length === 1 ? 'the program' : `the function at ${sorted[k]}`;
+      const what = sorted.length === 1 ? 'the program' : k === 0 ? 'the main function' : `the function at ${sorted[k]}`;
       problems.push({ pc: last, message: `${what} ends with an instruction that is not exit or ja: execution would run past its end` });
     }
     for (let pc = sorted[k]; pc < end; pc++) {

@@ -42,6 +42,8 @@ export class Cpu {
   readonly frameCode: Code[] = [];
   readonly frameSaved = new Int32Array(MAX_CALL_FRAMES * SAVED * 2);
   private readonly frameStacks: (Region | undefined)[] = [];
+  /** frame stacks this run mapped (dispose unmaps them) */
+  private readonly mapped: Region[] = [];
 
   /** the last helper call, for step events */
   lastHelper = -1;
@@ -181,8 +183,11 @@ export class Cpu {
 
   // ---- calls ----
 
-  /** A helper call at `pc`; returns the pc to continue at, or -1 when the run stopped. */
-  callHelper(pc: number, id: number): number {
+  /**
+   * A helper call at `pc`, the `ran`-th instruction of the current execute() slice; returns the
+   * pc to continue at, or -1 when the run stopped.
+   */
+  callHelper(pc: number, id: number, ran: number): number {
     const L = this.L;
     const H = this.H;
     this.lastHelper = id;
@@ -193,7 +198,7 @@ export class Cpu {
       this.fault(pc, `call to unknown helper function ${id}`);
       return -1;
     }
-    const out = this.host.callHelper(id, u64(H[1], L[1]), u64(H[2], L[2]), u64(H[3], L[3]), u64(H[4], L[4]), u64(H[5], L[5]), pc);
+    const out = this.host.callHelper(id, u64(H[1], L[1]), u64(H[2], L[2]), u64(H[3], L[3]), u64(H[4], L[4]), u64(H[5], L[5]), pc, this.executed + ran);
     switch (out.kind) {
       case 'ret':
         this.lastEffects = out.effects;
@@ -274,25 +279,50 @@ export class Cpu {
   }
 
   /**
-   * The stack of call frame `k` (1..7): its own 512-byte region at a fixed upper half, mapped on
-   * first use (and unmapped again when that step is undone), so addresses are the same in
-   * every run.
+   * The stack of call frame `k` (1..7): its own 512-byte region at a fixed upper half, so that
+   * addresses are the same in every run. Mapped on first use (and unmapped again when that step
+   * is undone); a region left by an earlier run in the same address space is taken over and
+   * zeroed, so a run never sees another run's bytes.
    */
   private frameStack(k: number): Region {
+    const mine = this.frameStacks[k];
+    if (mine !== undefined) return mine;
     const hi = (STACK_HI + k) >>> 0;
-    let r = this.frameStacks[k] ?? this.mem.regionOfHi(hi);
-    if (r === undefined || r.hi !== hi) {
+    const j = this.journal;
+    let r = this.mem.regionOfHi(hi);
+    if (r === undefined) {
       const made = this.mem.map('stack', `stack (frame ${k})`, new Uint8Array(MAX_BPF_STACK), true, MAX_BPF_STACK, hi);
-      r = made;
-      if (this.journal !== null) {
-        this.journal.push(() => {
+      this.mapped.push(made);
+      if (j !== null) {
+        j.push(() => {
           this.mem.unmap(made);
-          this.frameStacks[k] = undefined;
+          this.mapped.splice(this.mapped.indexOf(made), 1);
         });
       }
+      r = made;
+    } else {
+      const bytes = r.bytes;
+      if (j !== null) {
+        const old = bytes.slice();
+        j.push(() => bytes.set(old));
+      }
+      bytes.fill(0);
     }
     this.frameStacks[k] = r;
+    if (j !== null) j.push(() => (this.frameStacks[k] = undefined));
     return r;
+  }
+
+  /** Forgets which frame stacks this run uses: the next run zeroes them again on first use. */
+  releaseFrames(): void {
+    if (this.frameStacks.length !== 0) this.frameStacks.length = 0;
+  }
+
+  /** Unmaps the call-frame stacks this run mapped. */
+  dispose(): void {
+    for (const r of this.mapped) this.mem.unmap(r);
+    this.mapped.length = 0;
+    this.frameStacks.length = 0;
   }
 
   // ---- LD_ABS / LD_IND ----

@@ -100,6 +100,7 @@ export class History {
 
   /** Forgets every step (after an unrecorded run the old steps no longer lead here). */
   clear(): void {
+    if (this.length === 0 && this.journal.size === 0) return;
     this.length = 0;
     this.regLen = 0;
     this.journal.clear();

@@ -18,6 +18,7 @@ import type { Insn } from '../isa';
 import type { RunHost } from '../kernel/types';
 import { execute } from './core';
 import { Cpu, type Semantics } from './cpu';
+import type { Code } from './code';
 import { buildEvent, memWrite, pendingAccess } from './event';
 import { History } from './history';
 import { setBig } from './alu';
@@ -52,7 +53,7 @@ export class Machine {
   readonly budget: number;
   readonly semantics: Semantics;
 
-  private readonly main: { id: number; bytes: Uint8Array };
+  private readonly mainCode: Code;
 
   constructor(
     readonly host: RunHost,
@@ -62,8 +63,8 @@ export class Machine {
   ) {
     this.semantics = opts.semantics ?? '4.8';
     this.budget = opts.budget ?? DEFAULT_BUDGET;
-    this.main = prog;
     this.cpu = new Cpu(host, prog, this.semantics);
+    this.mainCode = this.cpu.code;
     this.reset(init);
   }
 
@@ -73,18 +74,41 @@ export class Machine {
    */
   reset(init: MachineInit): void {
     const cpu = this.cpu;
+    if (init !== this.init) this.setInit(init);
     this.history.clear();
-    cpu.L.fill(0);
-    cpu.H.fill(0);
+    const { L, H } = cpu;
+    const iL = this.initL;
+    const iH = this.initH;
+    for (let r = 0; r < 16; r++) {
+      L[r] = iL[r];
+      H[r] = iH[r];
+    }
     cpu.pc = 0;
     cpu.executed = 0;
     cpu.stop = null;
     cpu.depth = 0;
-    cpu.code = cpu.codeOf(this.main.id, this.main.bytes);
-    const { L, H } = cpu;
-    if (init.r1 !== undefined) setBig(L, H, 1, init.r1);
-    if (init.r2 !== undefined) setBig(L, H, 2, init.r2);
-    setBig(L, H, 10, init.r10);
+    cpu.code = this.mainCode;
+    cpu.releaseFrames();
+  }
+
+  /** Unmaps what the run mapped in the host's address space (the stacks of bpf-to-bpf call frames). */
+  dispose(): void {
+    this.history.clear();
+    this.cpu.dispose();
+  }
+
+  // the registers a reset starts from, converted once per init object (bulk runs reset often)
+  private init: MachineInit | undefined;
+  private readonly initL = new Int32Array(16);
+  private readonly initH = new Int32Array(16);
+
+  private setInit(init: MachineInit): void {
+    this.init = init;
+    this.initL.fill(0);
+    this.initH.fill(0);
+    if (init.r1 !== undefined) setBig(this.initL, this.initH, 1, init.r1);
+    if (init.r2 !== undefined) setBig(this.initL, this.initH, 2, init.r2);
+    setBig(this.initL, this.initH, 10, init.r10);
   }
 
   /** the slot index of the next instruction (of the instruction that stopped the run, once stopped) */

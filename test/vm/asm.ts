@@ -1,9 +1,10 @@
-/**
- * The assembler for the VM's tests, in one place so the tests need no change when src/asm
- * lands: for now there is none and asm-only conformance cases are skipped with that reason.
- */
+/** The assembler for the VM's tests: ubpf syntax through src/asm. */
+import { assemble } from '../../src/asm';
 
-/** Assembles ubpf-syntax text; undefined while no assembler is available, `{ refused }` on errors. */
-export function assembleUbpf(_text: string): Uint8Array | { refused: string } | undefined {
-  return undefined;
+/** Assembles ubpf-syntax text; `{ refused }` with the first error when the assembler refuses it. */
+export function assembleUbpf(text: string): Uint8Array | { refused: string } {
+  const r = assemble(text, { syntax: 'ubpf' });
+  if (r.ok) return r.program.bytes;
+  const e = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
+  return { refused: e ? `line ${e.line}: ${e.message}` : 'refused' };
 }

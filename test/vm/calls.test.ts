@@ -79,6 +79,18 @@ describe('bpf-to-bpf calls', () => {
     expect(m.frameDepth).toBe(1);
   });
 
+  test('a new run finds its call frames zeroed; dispose unmaps them', () => {
+    // the function returns the byte at r10 - 1 of its frame, then writes 7 there
+    const { m, host } = machine([ins(0x85, 0, 1, 0, 1), exit(), ins(0x71, 0, 10, -1), ins(0x72, 10, 0, -1, 7), exit()]);
+    expect(m.run()).toEqual({ kind: 'exit', r0: 0n });
+    m.reset({ r10: host.r10 });
+    expect(m.run()).toEqual({ kind: 'exit', r0: 0n });
+    const names = () => [...host.mem.regions()].map((r) => r.name);
+    expect(names()).toContain('stack (frame 1)');
+    m.dispose();
+    expect(names()).not.toContain('stack (frame 1)');
+  });
+
   test(`more than ${MAX_CALL_FRAMES} frames is a fault`, () => {
     const stop = machine([ins(0x85, 0, 1, 0, -1), exit()]).m.run();
     expect(stop).toMatchObject({ kind: 'fault', pc: 0, message: expect.stringMatching(/too many nested calls/) });

@@ -25,6 +25,7 @@ describe('checkProgram refuses', () => {
     ['ld_imm64 of src_reg 2', [lddw(0, 5n, 2), exit()], 0, /src_reg 2 is not supported/],
     ['an 8-byte LD_ABS', [ins(0x38), exit()], 0, /not 8/],
     ['an unknown helper', [call(2), exit()], 0, /call to helper function 2, which does not exist here/],
+    ['a helper call with src_reg 3', [ins(0x85, 0, 3, 0, 1), exit()], 0, /does not use src/],
     ['a jump out of the program', [ins(0x15, 1, 0, 5), mov64(0, 0), exit()], 0, /jump to instruction 6, outside the program \(0 to 2\)/],
     ['a jump before the start', [mov64(0, 0), ins(0x05, 0, 0, -3), exit()], 1, /instruction -1/],
     ['a jump into an ld_imm64', [ins(0x05, 0, 0, 1), lddw(0, 1n), exit()], 0, /the second half of the ld_imm64 at 1/],
@@ -34,7 +35,7 @@ describe('checkProgram refuses', () => {
     ['a read of r0 before any write', [ins(0x4f, 0, 10), exit()], 0, /reads r0, which may hold no value here/],
     ['a read of r2 without init', [movReg(0, 2), exit()], 0, /reads r2/],
     ['a read of r1 after a helper call', [call(1), movReg(0, 1), exit()], 1, /reads r1/],
-    ['an exit without r0 on one path', [ins(0x15, 1, 0, 1), mov64(0, 0), exit()], 2, /reads r0/],
+    ['a read of r0 that one path did not set', [ins(0x15, 1, 0, 1), mov64(0, 0), ins(0x07, 0, 0, 0, 1), exit()], 2, /reads r0/],
   ] as const)('%s', (_n, insns, pc, message) => {
     const got = problems([...insns]);
     expect(got.length).toBeGreaterThan(0);
@@ -56,7 +57,8 @@ describe('checkProgram accepts', () => {
     ['a map load when the fd is a map', [lddw(0, 3n, 1), exit()], { isMapFd: (fd) => fd === 3 }],
     ['the later ISA (sdiv, movsx, jmp32, atomics, ja32)', [mov64(0, 8), ins(0x37, 0, 0, 1, -2), ins(0xbf, 0, 0, 8), ins(0x16, 0, 0, 1, 3), ins(0x06, 0, 0, 0, 0), ins(0xdb, 10, 0, -8, 0xf1), exit()]],
     ['a function reading r6 of its caller', [mov64(6, 1), ins(0x85, 0, 1, 0, 1), exit(), movReg(0, 6), exit()]],
-    ['r0 set on every path', [ins(0x15, 1, 0, 2), mov64(0, 0), ins(0x05, 0, 0, 1), mov64(0, 1), exit()]],
+    ['r0 set on every path', [ins(0x15, 1, 0, 2), mov64(0, 0), ins(0x05, 0, 0, 1), mov64(0, 1), ins(0x07, 0, 0, 0, 1), exit()]],
+    ['an exit that returns an r0 never set (it returns 0)', [ins(0x72, 10, 0, -1, 0), exit()]],
     ['a loop (the run budget deals with it)', [mov64(0, 0), ins(0x07, 0, 0, 0, 1), ins(0x05, 0, 0, -2), exit()]],
   ] as [string, Parameters<typeof prog>[0], { isMapFd?: (fd: number) => boolean }?][])('%s', (_n, insns, o = {}) => {
     expect(problems([...insns], o)).toEqual([]);

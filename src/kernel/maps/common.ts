@@ -3,7 +3,8 @@
  * the memory it accounts for, and journaling of its mutations. Map types extend `MapBase` and
  * register in maps/index.ts. Values that programs can point at live in regions of the kernel's
  * address space; structural state (buckets, slots) lives in plain arrays whose changes push
- * their undo onto `mem.journal`.
+ * their undo onto `mem.journal` (as `mem.journal?.push(...)`, so that nothing is allocated
+ * when no journal records).
  */
 import { Errno as E } from '../../isa';
 import type { AddressSpace, Region } from '../../mem';
@@ -113,11 +114,6 @@ export abstract class MapBase implements BpfMap {
     this.valueSize = attr.valueSize;
     this.maxEntries = attr.maxEntries;
     this.mapFlags = attr.mapFlags;
-  }
-
-  /** Pushes the undo of a structural change when a journal records. */
-  protected journal(undo: () => void): void {
-    this.mem.journal?.push(undo);
   }
 
   /** Maps a value region of this map into the kernel's address space. */

@@ -49,7 +49,7 @@ export class FdArrayMap<T> extends MapBase {
   private set(index: number, obj: T | null): void {
     const old = this.slots[index];
     this.slots[index] = obj;
-    this.journal(() => {
+    this.mem.journal?.push(() => {
       this.slots[index] = old;
     });
     if (old !== null) this.ops.put(old);

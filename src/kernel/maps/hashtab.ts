@@ -85,7 +85,7 @@ export abstract class HashTab extends MapBase {
   protected allocSlot(): number {
     const s = this.freeSlots.pop();
     if (s === undefined) return -1;
-    this.journal(() => this.freeSlots.push(s));
+    this.mem.journal?.push(() => this.freeSlots.push(s));
     return s;
   }
 
@@ -99,7 +99,7 @@ export abstract class HashTab extends MapBase {
     this.buckets[b] = [s, ...oldBucket];
     this.keys[s] = key.slice();
     this.hashes[s] = h;
-    this.journal(() => {
+    this.mem.journal?.push(() => {
       this.buckets[b] = oldBucket;
       this.keys[s] = oldKey;
       this.hashes[s] = oldHash;
@@ -114,7 +114,7 @@ export abstract class HashTab extends MapBase {
     this.buckets[b] = oldBucket.filter((x) => x !== s);
     this.keys[s] = null;
     this.freeSlots.push(s);
-    this.journal(() => {
+    this.mem.journal?.push(() => {
       this.freeSlots.pop();
       this.keys[s] = oldKey;
       this.buckets[b] = oldBucket;

@@ -73,7 +73,7 @@ export class StackTraceMap extends MapBase {
     const oldFree = this.freeBuckets;
     this.buckets[id] = b;
     this.freeBuckets += (old ? 1 : 0) - (b ? 1 : 0);
-    this.journal(() => {
+    this.mem.journal?.push(() => {
       this.buckets[id] = old;
       this.freeBuckets = oldFree;
     });
