@@ -71,7 +71,7 @@ export function coverageGaps(c: Coverage): string[] {
 const links = (ids: readonly string[] | undefined): string => (ids?.length ? ids.map((id) => `[${id}](#${id})`).join(', ') : '**none**');
 
 function table(head: string, rows: [string, string | undefined, readonly string[] | undefined][]): string[] {
-  const out = [`| ${head} | | lessons |`, '|---|---|---|'];
+  const out = [`| ${head} | note | lessons |`, '|---|---|---|'];
   for (const [name, note, ids] of rows) out.push(`| ${name} | ${note ?? ''} | ${links(ids)} |`);
   return out;
 }

@@ -19,7 +19,7 @@ const perfOutput = lesson({
   privileged: true,
   input: { tracepoint: { name: 'sched:sched_process_exec' } },
   maps: [{ map: 'events', slots: [{ index: 0, value: { perfCpu: 0 } }, { index: 1, value: { perfCpu: 1 } }] }],
-  expect: { load: { accepted: true }, run: { retval: 0, verdict: 'r0 = 0', perf: [{ map: 'events', cpu: 0, data: 'd2040000d204000001e8764817000000' }] } },
+  expect: { load: { accepted: true }, run: { retval: 0, verdict: 'r0 = 0', perf: [{ map: 'events', cpu: 0, data: 'd2040000d204000007e8764817000000' }] } },
   body: `
     ; Send events to user space with bpf_perf_event_output.
     ;

@@ -93,7 +93,7 @@ const taskInfo = lesson({
     .license "GPL"
     .kern_version 4.8.0
 
-            call bpf_get_current_task     ; r0 = current
+            call bpf_get_current_task     ; the address of current
             r1 = r10
             r1 += -8
             r2 = 8
@@ -203,9 +203,10 @@ const schedSwitch = lesson({
       retval: 0,
       verdict: 'r0 = 0',
       maps: [
-        // now is 100000000001 ns: pid 1234 ran for 500000001 ns, pid 42 starts now
-        { name: 'start', entries: [{ key: 'd2040000', value: '0083a92a17000000' }, { key: '2a000000', value: '01e8764817000000' }] },
-        { name: 'oncpu', entries: [{ key: 'd2040000', value: '0165cd1d00000000' }] },
+        // ktime_get_ns reads 100000000003 (100 s, +1 ns for the seed, +1 ns an instruction so far):
+        // pid 1234 ran for 500000003 ns, pid 42 starts now
+        { name: 'start', entries: [{ key: 'd2040000', value: '0083a92a17000000' }, { key: '2a000000', value: '03e8764817000000' }] },
+        { name: 'oncpu', entries: [{ key: 'd2040000', value: '0365cd1d00000000' }] },
       ],
     },
   },
