@@ -16,7 +16,7 @@ const returnConstant = lesson({
     'Change r0 = -1 to r0 = 0 and Run: the verdict becomes "drop".',
     'Return 20: the packet is cut to its first 20 bytes (the IPv4 header).',
     'Delete the line r0 = -1 and Load: the verifier refuses with "R0 !read_ok" (r0 is read at exit but never written).',
-    'Delete exit and Load: "jump out of range from insn 1 to 2" (a program must end with exit).',
+    'Delete exit and Load: "jump out of range from insn 0 to 1" (the last instruction must be exit or a jump).',
   ],
   progType: 'socket_filter',
   privileged: true,

@@ -112,7 +112,7 @@ const nat64 = lesson({
   summary: 'bpf_skb_change_proto makes room for an IPv6 header and sets skb->protocol; the program writes the header (addresses mapped into 64:ff9b::/96), the ethertype and the TCP checksum for the new pseudo-header. bpf_skb_change_type marks the packet as addressed to this host.',
   tryNext: [
     'Map into 2001:db8::/96 instead (r1 = 0xb80d0120 ll): now the TCP checksum changes, and without the l4_csum_replace call it would not verify.',
-    'Call bpf_skb_change_proto on the VLAN-tagged packet: -ENOTSUPP (-524), a kernel-internal errno that only a BPF program can see.',
+    'Delete the protocol check and run it on the VLAN-tagged packet: bpf_skb_change_proto answers -ENOTSUPP (-524), a kernel-internal errno only BPF programs see, and the packet is dropped.',
     'Give bpf_skb_change_type the type 4: -EINVAL, only PACKET_HOST (0) to PACKET_OTHERHOST (3) are allowed.',
   ],
   progType: 'sched_cls',
@@ -234,7 +234,7 @@ const xdpPong = lesson({
   summary: 'An XDP program sees the packet before the kernel allocates an skb and may write it directly. This one turns an ICMP echo request into the reply (swapping MAC and IP addresses, type 8 to 0, checksum adjusted) and sends it back out with XDP_TX.',
   tryNext: [
     'Run it on the TCP packet: XDP_PASS, the packet goes on to the stack unchanged.',
-    'Change .type to sched_cls: the stores into the packet are refused, "cannot write into packet" (tc got direct writes in 4.9).',
+    'Change .type to sched_cls: offset 0 of its context is skb->len, a number, so the first packet read is refused ("R2 invalid mem access \'inv\'"); tc finds data at 76, and 4.8 lets it only read through it.',
     'Return 1 (XDP_DROP) for pings instead: the cheapest firewall there is.',
   ],
   progType: 'xdp',

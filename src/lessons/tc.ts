@@ -105,7 +105,7 @@ const tailCalls = lesson({
   tryNext: [
     'Run it on the DNS packet: the UDP program keeps 28 bytes (IPv4 and UDP headers).',
     'Run it on the ping: slot 1 is empty, the call falls through, and the packet is dropped.',
-    'Put exit right after call bpf_tail_call and Load: "R0 !read_ok", because tail_call returns nothing.',
+    'Delete the line r0 = 0 after the call and Load: "R0 !read_ok"; bpf_tail_call returns nothing, so after it r0 holds no value.',
   ],
   progType: 'socket_filter',
   privileged: true,
@@ -155,7 +155,7 @@ const redirect = lesson({
   tryNext: [
     'Set r2 = 1 (BPF_F_INGRESS) in the bpf_redirect call: the packet is delivered into eth0 instead of sent out.',
     'Give bpf_redirect flags 2: it returns TC_ACT_SHOT, and the packet is dropped.',
-    'Clone to ifindex 9: there is no such device, and bpf_clone_redirect returns -ENODEV (-19).',
+    'Clone to ifindex 9: there is no such device, and bpf_clone_redirect returns -EINVAL (-22), which the results map shows.',
   ],
   progType: 'sched_cls',
   privileged: true,
@@ -218,7 +218,7 @@ const cgroup = lesson({
   tryNext: [
     'Put "/user.slice" in slot 0: the sender (in /app) is not below it, so the packet is dropped.',
     'Put "/" in slot 0: every cgroup is below the root, so the packet passes.',
-    'Call bpf_skb_in_cgroup with index 1: -E2BIG (-7), the array has one slot.',
+    'Call bpf_skb_in_cgroup with index 1: -E2BIG (-7), the array has one slot, so the packet is dropped.',
   ],
   progType: 'sched_cls',
   privileged: true,

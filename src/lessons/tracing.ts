@@ -14,7 +14,7 @@ const printk = lesson({
   tryNext: [
     'Pass 14 as the size: the NUL is not counted in, and trace_printk returns -EINVAL (-22) without printing.',
     'Add a fourth %d: trace_printk takes three arguments at most, so it refuses the format (-EINVAL).',
-    'Change .type to socket_filter and Load unprivileged: "unknown func 6"; only root may print from a socket filter.',
+    'Change .type to socket_filter: "unknown func 14"; bpf_get_current_pid_tgid is for tracing programs only.',
   ],
   progType: 'kprobe',
   privileged: true,
@@ -146,8 +146,9 @@ const stackid = lesson({
     ; function, stores its return addresses in a stack_trace map (value =
     ; 8 bytes per frame) and returns the id it is stored under: the same stack
     ; gives the same id. The low 8 bits of flags skip frames; BPF_F_USER_STACK
-    ; (0x100) walks the user stack instead. User space reads the addresses
-    ; from the map and turns them into names (the map view does).
+    ; (0x100) walks the user stack instead. User space looks each id of the
+    ; hits map up in the stack map and names the addresses (4.8 cannot list a
+    ; stack_trace map, so the ids have to come from elsewhere).
     ; 4.8 has no "signed less than" jump (jslt came in 5.1), hence s>= below.
     .type kprobe
     .license "GPL"

@@ -152,9 +152,9 @@ const packetRange = lesson({
   level: 'verifier',
   summary: 'A packet pointer starts with a range of 0 bytes: nothing may be read through it until the program compares it (plus a length) with data_end. The message shows the pointer\'s id, offset and range.',
   tryNext: [
-    'Insert r4 = r2, r4 += 14, if r4 > r3 goto out before the load (with out: r0 = 0 ; exit at the end): accepted.',
+    'Insert r4 = r2, r4 += 14 and if r4 > r3 goto +1 before the load: accepted (too short a packet skips the load).',
     'Check only 13 bytes: the 2-byte load at 12 needs 14, "off=12 size=2 ... r=13".',
-    'Compare with if r3 < r4: 4.8 only learns a range from "pkt > pkt_end"; other forms give nothing.',
+    'Check with if r4 >= r3 goto out instead: 4.8 learns a range only from "pkt > pkt_end", so the load is still refused.',
   ],
   progType: 'sched_cls',
   privileged: true,
