@@ -129,7 +129,8 @@ const tailCalls = lesson({
     ; the one in slot index. That program starts with the same ctx and its
     ; return value is the result; control never comes back. If the slot is
     ; empty, or index is past the end, nothing happens and the program goes on:
-    ; the code after the call is the fallback. Chains stop after 32 tail calls.
+    ; the code after the call is the fallback. A chain of tail calls stops after
+    ; 33 jumps (MAX_TAIL_CALL_CNT is 32, and 4.8 checks before counting).
     ; User space fills the slots with program fds; here slot 6 holds the lesson's
     ; "tcp" program and slot 17 its "udp" program.
     .type socket_filter
@@ -234,7 +235,7 @@ const cgroup = lesson({
     ; A cgroup_array map holds cgroups: user space puts the fd of a cgroup v2
     ; directory in each slot. bpf_skb_in_cgroup(skb, &map, index) returns 1 if
     ; the socket that sent the packet is in that cgroup or below it, 0 if not
-    ; (later kernels call it bpf_skb_under_cgroup).
+    ; (the released 4.8 header renamed it bpf_skb_under_cgroup).
     ; bpf_get_cgroup_classid(skb) returns the net_cls class id of the socket's
     ; cgroup (cgroup v1's way to tag traffic); 0 if it has none.
     ; Here slot 0 holds /app, and the packet comes from bpflab (pid 1234) in
