@@ -102,8 +102,10 @@ export class Cpu {
   // ---- memory ----
 
   /**
-   * Loads `size` bytes at base + off, little-endian; the upper half of an 8-byte load is left in
-   * `vHi`. On a bad access sets `stop` (the caller checks it) and returns 0. `pc` must be set.
+   * Loads `size` bytes at base + off, little-endian; the upper half of the value is left in `vHi`
+   * (0 for plain loads narrower than 8 bytes; a hooked region such as the __sk_buff context may
+   * give a 4-byte field a 64-bit value: data and data_end are rewritten into pointer loads). On a
+   * bad access sets `stop` (the caller checks it) and returns 0. `pc` must be set.
    */
   load(bl: number, bh: number, off: number, size: number): number {
     const lo = (bl + off) | 0;
@@ -114,6 +116,7 @@ export class Cpu {
     if (o < 0 || o + size > r.size) return this.memFault(hi, lo, size, false, 'out of bounds', r);
     if (r.hooks !== undefined) return this.hookLoad(r, o, size, hi, lo);
     const b = r.bytes;
+    if (size !== 8) this.vHi = 0;
     switch (size) {
       case 1:
         return b[o];
