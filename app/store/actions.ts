@@ -188,8 +188,9 @@ export function makeActions(store: Store, port: EnginePort) {
   /** Starts a fresh run and continues to a breakpoint or the end. */
   async function run(): Promise<void> {
     if (get().busy !== 'idle') return;
-    if (get().snap) await api.stop();
+    const had = get().snap !== null;
     set({ snap: null });
+    if (had) await api.stop();
     let started = false;
     await command('stepping', async () => {
       started = await startInner();

@@ -115,7 +115,13 @@ export class Session implements EngineApi {
 
   private async boot(): Promise<Kernel> {
     const opts = { seed: this.settings.seed, ncpus: this.settings.ncpus, verifier: progLoad };
-    const k = this.storage ? await Kernel.restore({ ...opts, storage: this.storage }) : new Kernel(opts);
+    let k: Kernel;
+    try {
+      k = this.storage ? await Kernel.restore({ ...opts, storage: this.storage }) : new Kernel(opts);
+    } catch {
+      // the storage is unreadable (IndexedDB denied or corrupt): work without it rather than not at all
+      k = new Kernel(opts);
+    }
     k.world.cpu = this.settings.cpu;
     return k;
   }

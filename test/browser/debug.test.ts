@@ -127,7 +127,7 @@ test('an edit to a map value changes the program\'s result', async () => {
   const text = '.type socket_filter\n.map cfg array key=4 value=4 entries=1\n*(u32 *)(r10 -4) = 0\nr2 = r10\nr2 += -4\nr1 = map[cfg] ll\ncall bpf_map_lookup_elem\nif r0 == 0 goto out\nr0 = *(u32 *)(r0 +0)\nexit\nout:\nr0 = 0\nexit\n';
   await setEditorText(page, text);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await until(async () => (await appState(page, 'snap.state')) === 'exited', 10_000, 'the run');
+  await until(async () => (await appState(page, 'snap.state')) === 'exited' && (await appState(page, 'load.progType')) === 1, 10_000, 'the run');
   expect(await appState(page, 'snap.result.retval')).toBe(0);
   const maps = page.getByRole('region', { name: 'Maps', exact: true });
   await maps.getByRole('button', { name: 'Edit entry 0' }).click();

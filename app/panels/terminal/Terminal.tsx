@@ -29,7 +29,7 @@ export default function Terminal() {
   const theme = useApp(selectTheme);
 
   useEffect(() => {
-    const term = new XTerm({ convertEol: false, fontSize: 12, scrollback: 5000, theme: THEMES[store.getState().theme], cursorBlink: false });
+    const term = new XTerm({ convertEol: false, fontSize: 12, scrollback: 5000, theme: THEMES[store.getState().theme], cursorBlink: false, screenReaderMode: true });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(host.current!);
