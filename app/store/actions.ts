@@ -189,8 +189,9 @@ export function makeActions(store: Store, port: EnginePort) {
   async function run(): Promise<void> {
     if (get().busy !== 'idle') return;
     const had = get().snap !== null;
-    set({ snap: null });
+    set({ snap: null, busy: 'stepping' });
     if (had) await api.stop();
+    set({ busy: 'idle' }); // command() takes it at once: no moment looks idle
     let started = false;
     await command('stepping', async () => {
       started = await startInner();
