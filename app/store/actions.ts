@@ -47,8 +47,10 @@ export function makeActions(store: Store, port: EnginePort) {
 
   function applyUpdate(u: DebugUpdate): void {
     const s = get();
+    const sameRun = s.snap && s.snap.runId === u.snapshot.runId && s.snap.repetition === u.snapshot.repetition;
     set({
       snap: u.snapshot,
+      maxStep: sameRun ? Math.max(s.maxStep, u.snapshot.step) : u.snapshot.step,
       mapGen: s.mapGen + 1,
       touched: u.touchedKeys.map((t) => ({ mapId: t.mapId, key: bytesHex(t.key, '') })),
       term: reconcileTrace(s.term, u.snapshot.runId, u.snapshot.trace),

@@ -43,6 +43,7 @@ export const selectLoading = (s: State) => s.loading;
 export const selectSnap = (s: State) => s.snap;
 export const selectBusy = (s: State) => s.busy;
 export const selectProgress = (s: State) => s.progressStep;
+export const selectMaxStep = (s: State) => s.maxStep;
 export const selectMaps = (s: State) => s.maps;
 export const selectSelectedMap = (s: State) => s.selectedMap;
 export const selectMapGen = (s: State) => s.mapGen;

@@ -50,6 +50,8 @@ export interface DebugSlice {
   busy: Busy;
   /** live progress of a long run */
   progressStep: number | null;
+  /** the furthest step reached in this run and repetition (the timeline's end) */
+  maxStep: number;
 }
 
 export interface MapFormat {
@@ -114,6 +116,7 @@ export const initialState = (): State => ({
   snap: null,
   busy: 'idle',
   progressStep: null,
+  maxStep: 0,
   maps: [],
   selectedMap: null,
   mapGen: 0,

@@ -73,6 +73,13 @@ test('Step forward and back: registers, stack and terminal change and restore', 
   await pressAndSettle(page, 'Shift+F11');
   expect(await step(page)).toBe(0);
   expect(await regHex(page, 6)).toBe('0x0000000000000000');
+
+  // the timeline travels back to the end in one move, replaying the same run
+  const end = await appState<number>(page, 'maxStep');
+  await page.getByRole('slider', { name: 'Step of the run' }).fill(String(end));
+  await until(async () => (await step(page)) === end && (await idle(page)), 10_000, 'the timeline');
+  expect(await appState(page, 'snap.state')).toBe('exited');
+  await until(async () => (await terminalText(page)).includes('proto 6'), 10_000, 'the trace line again');
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await until(async () => (await appState(page, 'snap')) === null, 5000, 'the run to end');
 });
