@@ -101,6 +101,8 @@ export class Session implements EngineApi {
   private run: DebugRun | null = null;
   private lastInput: RunInput | null = null;
   private interrupted = false;
+  /** a continue is between chunks: other run commands wait for it to pause */
+  private continuing = false;
 
   constructor(opts: SessionOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
@@ -188,8 +190,9 @@ export class Session implements EngineApi {
     return { snapshot: run.snapshot(), touchedMaps: t.maps, touchedKeys: t.keys };
   }
 
-  /** The run, or the error a run command gets without one. */
+  /** The run, or the error a run command gets without one (or while it runs). */
   private withRun(f: (run: DebugRun) => Outcome<DebugUpdate>): Outcome<DebugUpdate> {
+    if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
     return this.run ? f(this.run) : fail('no_run', 'no debug run: start one with Step or Run');
   }
 
@@ -244,21 +247,27 @@ export class Session implements EngineApi {
     return guard('continue', async () => {
       const run = this.run;
       if (!run) return fail('no_run', 'no debug run: start one with Step or Run');
+      if (this.continuing) return fail('bad_request', 'the program is already running');
       const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
       this.interrupted = false;
-      let reported = Date.now();
-      let sent = run.trace.length;
-      while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
-        if (progress && Date.now() - reported >= PROGRESS_MS) {
-          const snap = { runId: run.runId, step: run.stepCount, pc: 0, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
-          sent = run.trace.length;
-          reported = Date.now();
-          void progress(snap);
+      this.continuing = true;
+      try {
+        let reported = Date.now();
+        let sent = run.trace.length;
+        while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
+          if (progress && Date.now() - reported >= PROGRESS_MS) {
+            const snap = { runId: run.runId, step: run.stepCount, pc: 0, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
+            sent = run.trace.length;
+            reported = Date.now();
+            void progress(snap);
+          }
+          await yieldToEvents();
+          if (this.run !== run) return fail('no_run', 'the run was stopped');
         }
-        await yieldToEvents();
-        if (this.run !== run) return fail('no_run', 'the run was stopped');
+        return done(this.update(run));
+      } finally {
+        this.continuing = false;
       }
-      return done(this.update(run));
     });
   }
 

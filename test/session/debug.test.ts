@@ -144,3 +144,17 @@ describe('every program type runs in the debugger', () => {
     expect(structuredClone(end)).toEqual(end);
   });
 });
+
+test('run commands wait while a continue runs', async () => {
+  const s = new Session({ settings: { verify: false, budget: 100_000_000 } });
+  value(await s.load(req({ text: '.type socket_filter\nr0 = 0\nloop:\nr0 += 1\ngoto loop\n', progType: 1 })));
+  value(await s.debugStart(input()));
+  const running = s.continue({ breakpoints: [] });
+  await new Promise((r) => setTimeout(r, 20));
+  const step = await s.step();
+  expect(step.ok).toBe(false);
+  if (!step.ok) expect(step.error.message).toMatch(/pause it first/);
+  await s.interrupt();
+  expect(value(await running).snapshot.state).toBe('paused');
+  expect((await s.step()).ok).toBe(true);
+});
