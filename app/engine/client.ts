@@ -22,7 +22,8 @@ export interface RestartNotice {
 type Methods = { [K in keyof EngineApi]: EngineApi[K] };
 const METHODS = [
   'hello', 'configure', 'assemble', 'load', 'debugStart', 'step', 'stepBack', 'goto', 'continue', 'restart',
-  'interrupt', 'stop', 'snapshot', 'maps', 'mapEntries', 'mapUpdate', 'mapDelete', 'shell',
+  'interrupt', 'stop', 'snapshot', 'seek', 'maps', 'mapEntries', 'mapUpdate', 'mapDelete', 'shell',
+  'shareState', 'tracepointRecord', 'readObject', 'captureOpen', 'captureRun', 'capturePacket', 'exportProgram',
 ] as const satisfies readonly (keyof EngineApi)[];
 // a compile-time check that METHODS names every method of EngineApi
 type Missing = Exclude<keyof EngineApi, (typeof METHODS)[number]>;

@@ -10,13 +10,13 @@ import type { LayoutState } from '../ui/layout';
 import type { Store } from './store';
 import type { MapFormat, Notice, SettingsSlice, State } from './state';
 import { appendTerm, reconcileTrace, type TermEntry } from './terminal';
-import { breakpointPcs, lineOfPc, loadSignature } from './selectors';
+import { breakpointPcs, lineOfPc, loadSetupOf, loadSignature } from './selectors';
 
 /** What actions need of the engine: the API, and (in the page) halting and progress proxies. */
 export interface EnginePort {
   api: EngineApi;
   halt?(): Promise<'interrupted' | 'restarted'>;
-  progress?<T extends (p: RunProgress) => void>(fn: T): T;
+  progress?<T extends (p: never) => void>(fn: T): T;
 }
 
 export type Actions = ReturnType<typeof makeActions>;
@@ -89,9 +89,13 @@ export function makeActions(store: Store, port: EnginePort) {
       logSize: s.logSize,
       privileged: s.privileged,
     };
+    const setup = loadSetupOf(s);
+    if (setup) req.setup = setup;
     const r = value(await api.load(req));
     set({ loading: false });
     if (!r) return false;
+    if (r.stage === 'load' && get().pendingSetup === s.pendingSetup) set({ pendingSetup: null });
+    if (r.setupProblems?.length) notify('error', `Setting up beside the program: ${r.setupProblems.join('; ')}`);
     const patch: Partial<State> = { load: r, snap: null, maps: r.maps, mapGen: get().mapGen + 1 };
     if (r.stage === 'assemble') patch.diagnostics = r.diagnostics;
     else if (r.program) Object.assign(patch, { diagnostics: r.diagnostics, program: r.program });
@@ -293,6 +297,7 @@ export function makeActions(store: Store, port: EnginePort) {
 
   return {
     notify,
+    applyUpdate,
     dismiss: (id: number) => set({ notices: get().notices.filter((n) => n.id !== id) }),
     setText: (text: string) => set({ text }),
     setSyntax: (syntax: State['syntax']) => set({ syntax }),

@@ -13,5 +13,13 @@ export type {
   ProgramView,
   RunProgress,
   Syntax,
+  CaptureReplay,
+  ExportFormat,
+  LoadSetup,
+  ObjectProgramView,
+  SharedSession,
+  ShareState,
+  CaptureProgress,
+  ExportResult,
 } from '../../src/protocol';
 export { ProgType, PROG_TYPE_NAMES, errnoName } from '../../src/isa';

@@ -5,16 +5,19 @@
 import { useStore } from 'zustand';
 import { EngineClient, engineWorker } from '../engine';
 import { makeActions } from './actions';
+import { makeIoActions } from './io-actions';
 import { makeStore } from './store';
 import type { State } from './state';
 
 export const store = makeStore(typeof localStorage !== 'undefined' ? localStorage : undefined);
 export const engine = new EngineClient(engineWorker);
-export const actions = makeActions(store, {
+const port = {
   api: engine.api,
   halt: () => engine.halt(),
-  progress: (fn) => engine.progress(fn),
-});
+  progress: <T extends (p: never) => void>(fn: T): T => engine.progress(fn),
+};
+export const actions = makeActions(store, port);
+export const io = makeIoActions(store, port, actions);
 
 engine.onStatus((s) => {
   store.setState({ engine: s });

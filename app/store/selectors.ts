@@ -1,5 +1,14 @@
 /** Module-level selectors: components read the store only through these (stable identities). */
 import type { State } from './state';
+import type { LoadSetup } from './deps';
+
+/** What the next Load sets up beside the program: the open lesson's programs and slots, and one-shot parts. */
+export function loadSetupOf(s: Pick<State, 'lesson' | 'pendingSetup'>): LoadSetup | undefined {
+  const l = s.lesson?.setup;
+  const p = s.pendingSetup;
+  if (!l && !p) return undefined;
+  return { ...l, ...p };
+}
 
 /** The slots of the loaded program that carry a breakpoint line. */
 export function breakpointPcs(s: State): number[] {
@@ -69,3 +78,9 @@ export const selectStatesAtPc = (s: State) => {
   if (pc === null) return undefined;
   return s.load?.analysis?.states[pc];
 };
+export const selectLesson = (s: State) => s.lesson;
+export const selectShare = (s: State) => s.share;
+export const selectObjectChoice = (s: State) => s.objectChoice;
+export const selectCapture = (s: State) => s.capture;
+export const selectExported = (s: State) => s.exported;
+export const selectOpening = (s: State) => s.opening;

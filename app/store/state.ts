@@ -5,6 +5,8 @@
  */
 import { DEFAULT_SETTINGS, ProgType } from './deps';
 import type { DebugSnapshot, Diagnostic, EngineSettings, LoadResult, MapInfo, ProgramView, Syntax } from './deps';
+import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView } from './deps';
+import type { OpenLesson } from '../lib/lesson';
 import type { EngineStatus } from '../engine';
 import { DEFAULT_INPUT, type InputState } from '../lib/input';
 import type { ValueFormat } from '../lib/values';
@@ -93,7 +95,37 @@ export interface LayoutSlice {
   layout: LayoutState;
 }
 
-export type State = EditorSlice & SettingsSlice & LoadSlice & DebugSlice & MapsSlice & TerminalSlice & EngineSlice & LayoutSlice;
+/** A capture opened in the engine and its replay through the loaded program. */
+export interface CaptureState {
+  file: string;
+  format: string;
+  packets: number;
+  warnings: string[];
+  replay: CaptureReplay | null;
+  /** packets run so far while a replay goes on */
+  progress: number | null;
+  /** the packet whose debug run was started from the table */
+  debugged: number | null;
+}
+
+/** Sharing, lessons, imports and exports. */
+export interface IoSlice {
+  /** the lesson open in the editor (its setup goes with every Load) */
+  lesson: OpenLesson | null;
+  /** one-shot parts of the next Load's setup: a fresh world, a link's map contents */
+  pendingSetup: LoadSetup | null;
+  /** the link the Share button made */
+  share: { url: string; copied: boolean; warning?: string } | null;
+  /** an object with several programs waits for the user to pick one */
+  objectChoice: { file: string; programs: ObjectProgramView[] } | null;
+  capture: CaptureState | null;
+  /** an exported text the Export dialog shows */
+  exported: { format: ExportFormat; filename: string; mime: string; text: string } | null;
+  /** a link is being opened (loaded and replayed) */
+  opening: boolean;
+}
+
+export type State = EditorSlice & SettingsSlice & LoadSlice & DebugSlice & MapsSlice & TerminalSlice & EngineSlice & LayoutSlice & IoSlice;
 
 export const initialState = (): State => ({
   text: EXAMPLE_PROGRAM,
@@ -127,4 +159,11 @@ export const initialState = (): State => ({
   engine: { kind: 'starting' },
   notices: [],
   layout: DEFAULT_LAYOUT,
+  lesson: null,
+  pendingSetup: null,
+  share: null,
+  objectChoice: null,
+  capture: null,
+  exported: null,
+  opening: false,
 });

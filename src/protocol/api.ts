@@ -8,6 +8,18 @@ import type { AssembleRequest, AssembleResult, LoadRequest, LoadResult } from '.
 import type { ContinueOptions, DebugSnapshot, DebugUpdate, RunInput, RunProgress } from './debug';
 import type { MapDeleteRequest, MapEditResult, MapInfo, MapPage, MapPageRequest, MapUpdateRequest } from './maps';
 import type { EngineModule, Outcome } from './result';
+import type {
+  CaptureInfo,
+  CaptureProgress,
+  CaptureReplay,
+  CaptureRunRequest,
+  ExportRequest,
+  ExportResult,
+  ObjectView,
+  ReadObjectRequest,
+  ShareState,
+  TracepointRecordRequest,
+} from './io';
 import type { EngineSettings } from './settings';
 
 /** Bumped on every incompatible change of these types; the client refuses a worker of another version. */
@@ -61,6 +73,11 @@ export interface EngineApi {
   stop(): Promise<Outcome<null>>;
   /** the current run's state */
   snapshot(): Promise<Outcome<DebugSnapshot>>;
+  /**
+   * moves the run to `position` (DebugSnapshot.position: steps counted across repetitions):
+   * forwards from anywhere, backwards within the current repetition
+   */
+  seek(position: number): Promise<Outcome<DebugUpdate>>;
 
   maps(): Promise<Outcome<MapInfo[]>>;
   mapEntries(req: MapPageRequest): Promise<Outcome<MapPage>>;
@@ -69,4 +86,22 @@ export interface EngineApi {
 
   /** runs one line of the kernel's shell (bpftool, ls, cat trace_pipe, ...) */
   shell(line: string): Promise<Outcome<ShellResult>>;
+
+  /** the loaded program's maps as its run began and the run's position, for a share link */
+  shareState(): Promise<Outcome<ShareState>>;
+  /** a tracepoint's raw record from the world and field values (a lesson's input as record bytes) */
+  tracepointRecord(req: TracepointRecordRequest): Promise<Outcome<Uint8Array>>;
+  /** reads a clang-compiled BPF object: its programs as editor text */
+  readObject(req: ReadObjectRequest): Promise<Outcome<ObjectView>>;
+  /** reads a pcap or pcapng capture and keeps it for `captureRun` and `capturePacket` */
+  captureOpen(bytes: Uint8Array): Promise<Outcome<CaptureInfo>>;
+  /**
+   * runs the loaded program over every packet of the kept capture (ending any debug run), in
+   * chunks so `interrupt()` and `stop()` end it early
+   */
+  captureRun(req: CaptureRunRequest, progress?: (p: CaptureProgress) => void): Promise<Outcome<CaptureReplay>>;
+  /** packet `index` of the kept capture */
+  capturePacket(index: number): Promise<Outcome<Uint8Array>>;
+  /** the editor's program as hex slots, raw bytes, LLVM or ubpf text, or a run request (JSON) */
+  exportProgram(req: ExportRequest): Promise<Outcome<ExportResult>>;
 }

@@ -132,6 +132,11 @@ export interface DebugSnapshot {
   trace: { step: number; line: string }[];
   /** repetition (0-based) when the input repeats */
   repetition: number;
+  /**
+   * where the run stands counted from its start: the steps of every repetition so far, plus one
+   * for each move to the next repetition (what `seek` takes; equals `step` without repeats)
+   */
+  position: number;
 }
 
 /** The answer to every debugger command. */

@@ -5,3 +5,5 @@ export * from './maps';
 export * from './program';
 export * from './result';
 export * from './settings';
+export * from './io';
+export * from './shared';

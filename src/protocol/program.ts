@@ -54,6 +54,35 @@ export interface LoadRequest {
   license?: string;
   /** kprobes: a `.kern_version` directive wins; default LINUX_VERSION_CODE */
   kernVersion?: number;
+  /** what the loader sets up beside the program (lessons, opened share links) */
+  setup?: LoadSetup;
+}
+
+/** What one slot of a map of file descriptors gets before the program loads. */
+export type SlotValue =
+  /** PROG_ARRAY: the fd of a program of `LoadSetup.progs` */
+  | { prog: string }
+  /** PERF_EVENT_ARRAY: a perf event opened on this CPU */
+  | { perfCpu: number }
+  /** CGROUP_ARRAY: a cgroup v2 directory ("/app", relative to /sys/fs/cgroup) */
+  | { cgroup: string };
+
+/**
+ * What a loader process does beside loading the program, as a lesson or a share link needs it:
+ * a fresh world, other programs (tail-call targets), fd-array slots, and map contents.
+ */
+export interface LoadSetup {
+  /** boot a fresh kernel first, so the world (clock, PRNG) starts as its seed makes it; pinned objects come back */
+  freshWorld?: boolean;
+  /** programs loaded first, with the main program's type and its maps (tail-call targets) */
+  progs?: { name: string; text: string; syntax?: Syntax }[];
+  /** fd-array slots filled once the maps and `progs` exist */
+  slots?: { map: string; index: number; value: SlotValue }[];
+  /**
+   * contents that replace the source's `.entry` lines of these maps (a share link's maps), values
+   * as MAP_UPDATE_ELEM takes them (per-CPU: round_up(value_size, 8) per CPU)
+   */
+  contents?: { name: string; entries: { key: Uint8Array; value: Uint8Array }[] }[];
 }
 
 /** The verifier's state of one register or stack slot, in the log's notation. */
@@ -114,4 +143,6 @@ export interface LoadResult {
   analysis?: AnalysisView;
   /** the maps of the kernel after the load (declared maps are created by the load) */
   maps: MapInfo[];
+  /** what of `LoadRequest.setup` could not be done (an unknown map, a program that did not load) */
+  setupProblems?: string[];
 }

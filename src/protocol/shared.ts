@@ -10,8 +10,11 @@
 /** The format version carried by every shared session (and outside the compressed payload). */
 export const SHARED_SESSION_VERSION = 1;
 
-/** The two assembler syntaxes: kernel/LLVM (`r0 = 1`) and ubpf (`mov r0, 1`). */
-export type SharedSyntax = 'llvm' | 'ubpf';
+/**
+ * The assembler syntaxes: kernel/LLVM (`r0 = 1`), ubpf (`mov r0, 1`), or `auto`, which decides
+ * line by line as the IDE's default does.
+ */
+export type SharedSyntax = 'llvm' | 'ubpf' | 'auto';
 
 /** PROG_LOAD settings that are not in the source text. */
 export interface SharedLoadSettings {

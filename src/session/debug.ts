@@ -30,6 +30,8 @@ export class DebugRun {
   readonly runId = nextRunId++;
   private machine: Machine;
   private rep = 0;
+  /** position (see DebugSnapshot.position) at the start of the current repetition */
+  private repStart = 0;
   private last: StepView | undefined;
   private output: RunOutput | undefined;
   readonly trace: { step: number; line: string }[] = [];
@@ -103,6 +105,7 @@ export class DebugRun {
   /** Starts the next repetition on the same skb (history restarts there). */
   private nextRepetition(): void {
     const stop = this.machine.stopped;
+    this.repStart += this.machine.stepCount + 1;
     if (stop?.kind === 'exit') this.output = this.prepared.finish(stop.r0);
     this.prepared.again();
     this.machine.reset(this.prepared.init);
@@ -112,18 +115,41 @@ export class DebugRun {
     this.last = undefined;
   }
 
-  /** Executes up to `count` instructions. */
+  /** Steps counted from the start of the run, one more for each move to the next repetition. */
+  get position(): number {
+    return this.repStart + this.machine.stepCount;
+  }
+
+  /** Executes up to `count` instructions (the view of the last one only is built). */
   step(count: number): void {
+    let lastEvent: StepEvent | undefined;
     for (let i = 0; i < count; i++) {
+      if (this.machine.stopped) {
+        if (!this.canStep) break;
+        this.nextRepetition();
+        lastEvent = undefined;
+        continue;
+      }
+      lastEvent = this.machine.step();
+      this.note(lastEvent);
+    }
+    if (lastEvent) this.last = this.view(lastEvent);
+    this.finishIfDone();
+  }
+
+  /** Moves forwards to `position` as `step` would get there, recording but without events. */
+  seek(position: number): void {
+    while (this.position < position) {
       if (this.machine.stopped) {
         if (!this.canStep) break;
         this.nextRepetition();
         continue;
       }
-      const e = this.machine.step();
-      this.note(e);
-      this.last = this.view(e);
+      this.machine.runRecorded(position - this.position);
+      this.touched.maps.add(-1);
+      if (this.machine.stopped === null) break; // paused: the budget of steps is used up
     }
+    this.replayLast();
     this.finishIfDone();
   }
 
@@ -205,7 +231,7 @@ export class DebugRun {
     if (t === ProgType.Xdp) return { ...base, layout: XDP_MD.name, fields: [...XDP_MD.fields] };
     if (t === ProgType.Kprobe) return { ...base, layout: PT_REGS.name, fields: [...PT_REGS.fields] };
     const def = tracepointByName(this.input.tracepoint ?? 'sched:sched_switch');
-    if (!def || this.input.ctx) return { ...base, layout: 'tracepoint record', fields: [] };
+    if (!def) return { ...base, layout: 'tracepoint record', fields: [] };
     return { ...base, layout: def.name, fields: def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) };
   }
 
@@ -229,6 +255,7 @@ export class DebugRun {
       stackPointers,
       trace: this.trace.slice(-2000),
       repetition: this.rep,
+      position: this.position,
     };
     const line = onMain ? this.lines[m.pc] : null;
     if (line !== null && line !== undefined) snap.line = line;

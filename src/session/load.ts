@@ -6,17 +6,22 @@
  */
 import { assemble } from '../asm';
 import { kernelInsnText } from '../asm';
-import { Cmd, Errno, LINUX_VERSION_CODE, decodeSlots, errnoName, readRaw, writeRaw } from '../isa';
+import { Cmd, Errno, LINUX_VERSION_CODE, decodeSlots, errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { Program } from '../program';
 import type { VerifierAnalysis } from '../verifier';
 import type { Diagnostic, LoadRequest, LoadResult, ProgramView } from '../protocol';
 import { analysisView } from './analysis';
+import { fillContents, fillSlots, loadProgs, withMapFds } from './setup';
 
 /** What a load leaves open: its fds, released by the next load. */
 export interface Loaded {
   progFd: number | null;
   mapFds: number[];
+  /** the setup's other programs (tail-call targets) */
+  progFds: number[];
+  /** the declared maps' fds by name */
+  mapsByName: Map<string, number>;
   program: Program;
   view: ProgramView;
 }
@@ -48,6 +53,7 @@ export const asmDiagnostics = (ds: readonly Diagnostic[]): Diagnostic[] =>
 export function release(k: Kernel, l: Loaded | null): void {
   if (!l) return;
   if (l.progFd !== null) k.close(l.progFd);
+  for (const fd of l.progFds) k.close(fd);
   for (const fd of l.mapFds) k.close(fd);
 }
 
@@ -55,13 +61,15 @@ function failedAt(req: LoadRequest, progType: number, errno: number, diagnostics
   return { stage: 'load', diagnostics, ok: false, errno, errnoName: errnoName(errno), log: '', logTruncated: false, progType, program, maps: [] };
 }
 
-/** Creates the declared maps; on failure, a diagnostic at the declaration. */
-function createMaps(k: Kernel, p: Program, fds: number[]): { errno: number; diag: Diagnostic } | null {
+/** Creates the declared maps (with their `.entry` lines unless `replaced`); on failure, a diagnostic at the declaration. */
+function createMaps(k: Kernel, p: Program, l: Loaded, replaced: ReadonlySet<string>): { errno: number; diag: Diagnostic } | null {
   for (const m of p.maps) {
     const r = k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, mapFlags: m.flags, name: m.name });
     const at = { line: m.pos?.line ?? 1, col: m.pos?.col ?? 1, severity: 'error' as const };
     if (!r.ok) return { errno: r.errno, diag: { ...at, message: `BPF_MAP_CREATE of ${m.name} failed: ${errnoName(r.errno)}` } };
-    fds.push(r.value);
+    l.mapFds.push(r.value);
+    l.mapsByName.set(m.name, r.value);
+    if (replaced.has(m.name)) continue;
     for (const e of m.entries ?? []) {
       const u = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: r.value, key: e.key, value: e.value, flags: 0 });
       if (!u.ok) return { errno: u.errno, diag: { ...at, message: `an entry of ${m.name} failed: BPF_MAP_UPDATE_ELEM gave ${errnoName(u.errno)}` } };
@@ -70,15 +78,16 @@ function createMaps(k: Kernel, p: Program, fds: number[]): { errno: number; diag
   return null;
 }
 
-/** Instruction bytes with each map reference's fd in its ld_imm64 (src_reg BPF_PSEUDO_MAP_FD). */
-function withMapFds(p: Program, fds: number[]): Uint8Array {
-  const bytes = p.bytes.slice();
-  for (const ref of p.mapRefs) {
-    const i = p.maps.findIndex((m) => m.name === ref.map);
-    const raw = readRaw(bytes, ref.pc);
-    writeRaw(bytes, ref.pc, { ...raw, src: 1, imm: fds[i] ?? -1 });
-  }
-  return bytes;
+/** The setup beside the program: map contents, other programs, fd-array slots; what failed. */
+function runSetup(k: Kernel, req: LoadRequest, progType: number, l: Loaded): string[] {
+  const problems: string[] = [];
+  const setup = req.setup;
+  if (!setup) return problems;
+  if (setup.contents) fillContents(k, l.mapsByName, setup.contents, problems);
+  const progs = setup.progs?.length ? loadProgs(k, progType, l.mapsByName, setup.progs, problems) : new Map<string, number>();
+  l.progFds.push(...progs.values());
+  if (setup.slots?.length) fillSlots(k, l.mapsByName, setup.slots, progs, problems);
+  return problems;
 }
 
 /** Assembles and loads; `previous` is released first. */
@@ -91,17 +100,18 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   const p = asm.program;
   const view = programView(p);
   const progType = p.directives.progType ?? req.progType;
-  const loaded: Loaded = { progFd: null, mapFds: [], program: p, view };
+  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view };
   const warnings = asmDiagnostics(asm.diagnostics);
   const was = k.privileged;
   k.privileged = req.privileged;
   try {
-    const bad = createMaps(k, p, loaded.mapFds);
+    const bad = createMaps(k, p, loaded, new Set((req.setup?.contents ?? []).map((c) => c.name)));
     if (bad) return { result: failedAt(req, progType, bad.errno, [...warnings, bad.diag], view), loaded };
+    const setupProblems = runSetup(k, req, progType, loaded);
     const wantLog = req.logLevel > 0;
     const r = k.bpf(Cmd.PROG_LOAD, {
       progType,
-      insns: withMapFds(p, loaded.mapFds),
+      insns: withMapFds(p, loaded.mapsByName),
       license: p.directives.license ?? req.license ?? 'GPL',
       logLevel: wantLog ? req.logLevel : 0,
       logSize: wantLog ? req.logSize : 0,
@@ -123,6 +133,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       analysis,
       maps: [],
     };
+    if (setupProblems.length) result.setupProblems = setupProblems;
     if (r.ok) {
       loaded.progFd = r.value;
       result.progId = k.progOfFd(r.value)?.id;

@@ -36,11 +36,26 @@ import {
   type ProgressSink,
   type RunInput,
   type ShellResult,
+  type CaptureInfo,
+  type CaptureProgress,
+  type CaptureReplay,
+  type CaptureRunRequest,
+  type ExportRequest,
+  type ExportResult,
+  type ObjectView,
+  type ReadObjectRequest,
+  type ShareState,
+  type TracepointRecordRequest,
 } from '../protocol';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
 import { listMaps, mapEdit, mapPage } from './maps';
 import { checkSettings } from './settings';
+import { CaptureReplayer, runsOnPackets } from './capture';
+import { exportProgram, objectView } from './io';
+import { sharedMaps } from './share';
+import { buildRecord, tracepointByName } from '../kernel/progtypes/tracepoint';
+import { parseCapture, type Capture } from '../pcap';
 
 /** Which engine modules this build wires. */
 export const MODULES: Record<EngineModule, boolean> = {
@@ -55,6 +70,8 @@ export const MODULES: Record<EngineModule, boolean> = {
 /** Instructions a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
 const CHUNK_STEPS = 20_000;
 const PROGRESS_MS = 100;
+/** Milliseconds of a capture replay between looks at the worker's messages (halt's grace is 60). */
+const CAPTURE_SLICE_MS = 15;
 
 /** Lets the worker take its messages (an interrupt) between chunks of a long run. */
 function yieldToEvents(): Promise<void> {
@@ -101,8 +118,12 @@ export class Session implements EngineApi {
   private run: DebugRun | null = null;
   private lastInput: RunInput | null = null;
   private interrupted = false;
-  /** a continue is between chunks: other run commands wait for it to pause */
+  /** a continue (or a capture replay) is between chunks: other run commands wait for it to pause */
   private continuing = false;
+  /** the loaded program's maps as the current run began (what a share link carries) */
+  private runStartMaps: ShareState | null = null;
+  /** the capture last opened */
+  private capture: Capture | null = null;
 
   constructor(opts: SessionOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
@@ -167,6 +188,7 @@ export class Session implements EngineApi {
   async load(req: LoadRequest): Promise<Outcome<LoadResult>> {
     return guard('load', async () => {
       if (typeof req?.text !== 'string') return fail('bad_request', 'load needs the text');
+      if (req.setup?.freshWorld) this.stale = true;
       const k = await this.fresh();
       this.endRun();
       const { result, loaded } = loadProgram(k, req, this.loaded);
@@ -203,9 +225,11 @@ export class Session implements EngineApi {
     const prog = this.loaded?.progFd !== null && this.loaded?.progFd !== undefined ? k.progOfFd(this.loaded.progFd) : undefined;
     if (!prog || !this.loaded) return fail('no_program', 'no program is loaded: Load it first');
     this.endRun();
+    const shared = sharedMaps(k, this.loaded);
     const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings);
     if (!('runId' in run)) return fail('bad_request', `the kernel refused the run input (as BPF_PROG_TEST_RUN would): ${run.message}`);
     this.run = run;
+    this.runStartMaps = { ...shared, position: 0 };
     this.lastInput = input;
     return done(this.update(run));
   }
@@ -238,6 +262,20 @@ export class Session implements EngineApi {
         const target = Math.max(0, Math.floor(n) || 0);
         if (target < run.stepCount) run.back(run.stepCount - target);
         else if (target > run.stepCount) run.step(target - run.stepCount);
+        return done(this.update(run));
+      }),
+    );
+  }
+
+  async seek(position: number): Promise<Outcome<DebugUpdate>> {
+    return guard('seek', () =>
+      this.withRun((run) => {
+        const target = Math.max(0, Math.floor(position) || 0);
+        if (target < run.position) {
+          const back = run.position - target;
+          if (back > run.stepCount) return fail('bad_request', 'the run cannot go back past the start of this repetition');
+          run.back(back);
+        } else run.seek(target);
         return done(this.update(run));
       }),
     );
@@ -335,6 +373,72 @@ export class Session implements EngineApi {
       k.scheduleSync();
       return done({ output: r.output, status: r.exitCode });
     });
+  }
+
+  async shareState(): Promise<Outcome<ShareState>> {
+    return guard('shareState', async () => {
+      if (this.run && this.runStartMaps) return done({ ...this.runStartMaps, position: this.run.position });
+      return done({ ...sharedMaps(await this.kernel(), this.loaded), position: 0 });
+    });
+  }
+
+  async tracepointRecord(req: TracepointRecordRequest): Promise<Outcome<Uint8Array>> {
+    return guard('tracepointRecord', async () => {
+      const def = tracepointByName(String(req?.name));
+      if (!def) return fail('bad_request', `no tracepoint ${JSON.stringify(req?.name)}`);
+      const r = buildRecord(def, (await this.kernel()).world, req.fields ?? {});
+      return typeof r === 'string' ? fail('bad_request', r) : done(r);
+    });
+  }
+
+  async readObject(req: ReadObjectRequest): Promise<Outcome<ObjectView>> {
+    return guard('readObject', () => done(objectView(req)));
+  }
+
+  async captureOpen(bytes: Uint8Array): Promise<Outcome<CaptureInfo>> {
+    return guard('captureOpen', () => {
+      if (!(bytes instanceof Uint8Array)) return fail('bad_request', 'captureOpen needs the file bytes');
+      const r = parseCapture(bytes);
+      if (!r.ok) return done({ ok: false as const, error: r.error });
+      this.capture = r.capture;
+      return done({ ok: true as const, format: r.capture.format, packets: r.capture.packets.length, warnings: r.capture.warnings });
+    });
+  }
+
+  async captureRun(req: CaptureRunRequest, progress?: (p: CaptureProgress) => void): Promise<Outcome<CaptureReplay>> {
+    return guard('captureRun', async () => {
+      if (!this.capture) return fail('bad_request', 'no capture is open');
+      if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
+      const k = await this.kernel();
+      const prog = this.loaded?.progFd != null ? k.progOfFd(this.loaded.progFd) : undefined;
+      if (!prog) return fail('no_program', 'no program is loaded: Load it first');
+      if (!runsOnPackets(prog.progType)) return fail('bad_request', `a ${prog.progType === 2 ? 'kprobe' : 'tracepoint'} program does not run on packets`);
+      this.endRun();
+      const capture = this.capture;
+      const replay = new CaptureReplayer(k, prog, capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings);
+      this.interrupted = false;
+      this.continuing = true;
+      try {
+        while (!replay.finished && !this.interrupted) {
+          replay.slice(CAPTURE_SLICE_MS);
+          if (progress) void progress({ done: replay.done, total: capture.packets.length });
+          await yieldToEvents();
+        }
+        k.scheduleSync();
+        return done(replay.result(!replay.finished));
+      } finally {
+        this.continuing = false;
+      }
+    });
+  }
+
+  async capturePacket(index: number): Promise<Outcome<Uint8Array>> {
+    const p = this.capture?.packets[index];
+    return p ? done(p.data.slice()) : fail('bad_request', this.capture ? `the capture has no packet ${index}` : 'no capture is open');
+  }
+
+  async exportProgram(req: ExportRequest): Promise<Outcome<ExportResult>> {
+    return guard('exportProgram', () => done(exportProgram(req)));
   }
 
   /** Waits until pinned objects are written to the storage (tests, and before a reload). */

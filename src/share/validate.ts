@@ -209,7 +209,7 @@ function session(v: unknown): SharedSession {
   const o = object(v, 'session', keys);
   if (o.v !== SHARED_SESSION_VERSION) fail('session.v', `must be ${SHARED_SESSION_VERSION}`);
   const source = text(o.source, 'source', L.source);
-  if (o.syntax !== 'llvm' && o.syntax !== 'ubpf') fail('syntax', 'must be "llvm" or "ubpf"');
+  if (o.syntax !== 'llvm' && o.syntax !== 'ubpf' && o.syntax !== 'auto') fail('syntax', 'must be "llvm", "ubpf" or "auto"');
   const syntax: SharedSyntax = o.syntax;
   const progType = int(o.progType, 'progType', 0, 0xffffffff);
   if (PROG_TYPE_NAMES[progType] === undefined) fail('progType', `${progType} is not a program type of Linux 4.8`);

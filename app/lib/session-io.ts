@@ -1,0 +1,115 @@
+/**
+ * The IDE's session as a share link carries it, and back: the pure conversions between the
+ * store's fields (text, settings, the input as the user edits it, breakpoints) and a
+ * `SharedSession`, and from a lesson to what the store and the loader need. No engine, no DOM.
+ */
+import { PT_REGS, ProgType, SK_BUFF } from '../../src/isa';
+import type { LoadSetup, RunInput, ShareState } from '../../src/protocol';
+import { SHARED_LIMITS, SHARED_SESSION_VERSION, type SharedInput, type SharedSession } from '../../src/protocol';
+import { bytesHex, parseHexBytes, readLE } from './format';
+import { DEFAULT_INPUT, buildRunInput, editableCtxFields, type InputState } from './input';
+
+/** The store's fields a share link is made from. */
+export interface ShareSource {
+  text: string;
+  syntax: 'auto' | 'llvm' | 'ubpf';
+  progType: number;
+  logLevel: 0 | 1 | 2;
+  logSize: number;
+  privileged: boolean;
+  engineSettings: SharedSession['settings'];
+  input: InputState;
+  breakpoints: number[];
+}
+
+const hex = (b: Uint8Array | undefined): string | undefined => (b ? bytesHex(b, '') : undefined);
+
+/** The run input as a link carries it (hex), or why the input cannot be shared. */
+export function sharedInput(progType: number, input: InputState): SharedInput | string {
+  const run = buildRunInput(progType, input);
+  if (typeof run === 'string') return run;
+  const out: SharedInput = {};
+  if (run.packet) out.packet = hex(run.packet);
+  if (run.ctx) out.ctx = hex(run.ctx);
+  if (run.tracepoint !== undefined) out.tracepoint = run.tracepoint;
+  if (run.repeat !== undefined && run.repeat > 1) out.repeat = run.repeat;
+  return out;
+}
+
+/**
+ * The session to share: the store's fields, and from the engine the maps as the run began and
+ * the run's position (`state` null: the program is not loaded as the editor has it, so the maps
+ * are the source's and no run is shared).
+ */
+export function toShared(s: ShareSource, state: ShareState | null): SharedSession | string {
+  const input = sharedInput(s.progType, s.input);
+  if (typeof input === 'string') return `the run input is not valid: ${input}`;
+  if (state?.problems.length) return state.problems.join('; ');
+  const lines = s.text.split('\n').length;
+  const step = state?.position ?? 0;
+  if (step > s.engineSettings.budget) return `the run is at step ${step}, past the instruction budget a link allows (${s.engineSettings.budget})`;
+  return {
+    v: SHARED_SESSION_VERSION,
+    source: s.text,
+    syntax: s.syntax,
+    progType: s.progType,
+    load: { logLevel: s.logLevel, logSize: s.logSize, privileged: s.privileged },
+    settings: { ...s.engineSettings },
+    maps: state?.maps ?? [],
+    input,
+    breakpoints: [...new Set(s.breakpoints)].filter((b) => b >= 1 && b <= lines).sort((a, b) => a - b).slice(0, SHARED_LIMITS.breakpoints),
+    step,
+  };
+}
+
+/** Context field values (as the input panel edits them) from ctx bytes. */
+export function ctxValuesFromBytes(progType: number, ctx: Uint8Array): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of editableCtxFields(progType)) {
+    const v = readLE(ctx, f.offset, f.size);
+    if (v !== 0n) out[f.name] = `0x${v.toString(16)}`;
+  }
+  return out;
+}
+
+/** Ctx bytes that the input panel cannot show (outside its fields), if any. */
+export function ctxOutsideFields(progType: number, ctx: Uint8Array): boolean {
+  const covered = new Uint8Array(ctx.length);
+  for (const f of editableCtxFields(progType)) covered.fill(1, f.offset, f.offset + f.size);
+  return ctx.some((b, i) => b !== 0 && !covered[i]);
+}
+
+const bytesOf = (h: string | undefined): Uint8Array | undefined => {
+  if (h === undefined) return undefined;
+  const b = parseHexBytes(h);
+  return typeof b === 'string' ? undefined : b;
+};
+
+/** The input panel's state from a link's input (the packet builder keeps its last template). */
+export function inputFromShared(progType: number, i: SharedInput, current: InputState): InputState {
+  const ctx = bytesOf(i.ctx);
+  const tp = progType === ProgType.Tracepoint;
+  return {
+    ...DEFAULT_INPUT,
+    spec: current.spec,
+    packetHex: i.packet ?? (progType === ProgType.Xdp || progType === ProgType.SocketFilter || progType === ProgType.SchedCls || progType === ProgType.SchedAct ? '' : current.packetHex),
+    ctxValues: ctx && !tp ? ctxValuesFromBytes(progType, ctx) : {},
+    tpHex: tp && i.ctx ? i.ctx : '',
+    tracepoint: i.tracepoint ?? DEFAULT_INPUT.tracepoint,
+    repeat: i.repeat ?? 1,
+  };
+}
+
+/** A link's maps as the loader puts them back. */
+export function contentsFromShared(maps: SharedSession['maps']): NonNullable<LoadSetup['contents']> {
+  return maps.map((m) => ({ name: m.name, entries: m.entries.map((e) => ({ key: bytesOf(e.key)!, value: bytesOf(e.value)! })) }));
+}
+
+/** The ctx layout size for a program type (0: it takes none): the input panel writes whole structs. */
+export const ctxSize = (progType: number): number => (progType === ProgType.Kprobe ? PT_REGS.size : SK_BUFF.size);
+
+/** Whether two run inputs are the same bytes (a restored link must rebuild the input it carried). */
+export function sameInput(a: RunInput, b: RunInput): boolean {
+  const eq = (x?: Uint8Array, y?: Uint8Array) => (x === undefined || y === undefined ? x === y : x.length === y.length && x.every((v, i) => v === y[i]));
+  return eq(a.packet, b.packet) && eq(a.ctx, b.ctx) && a.tracepoint === b.tracepoint && (a.repeat ?? 1) === (b.repeat ?? 1);
+}

@@ -1,0 +1,113 @@
+/**
+ * What a loader process does beside BPF_PROG_LOAD of the main program, for lessons and opened
+ * share links (`LoadRequest.setup`): map contents that replace the source's `.entry` lines,
+ * other programs loaded first (tail-call targets, sharing the main program's maps), and the
+ * slots of maps of file descriptors (programs, perf events, cgroups). Each step that fails is a
+ * problem the IDE shows; the main program still loads, as a loader that ignores the failure would.
+ */
+import { assemble } from '../asm';
+import { Cmd, errnoName, readRaw, writeRaw } from '../isa';
+import type { Kernel } from '../kernel/kernel';
+import type { Program } from '../program';
+import type { LoadSetup } from '../protocol';
+
+const le32 = (v: number): Uint8Array => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+
+/** The maps a load created, by the name the source gives them. */
+export type MapFds = ReadonlyMap<string, number>;
+
+/** Instruction bytes with each map reference's fd in its ld_imm64 (src_reg BPF_PSEUDO_MAP_FD); -1 for an unknown map. */
+export function withMapFds(p: Program, fds: MapFds): Uint8Array {
+  const bytes = p.bytes.slice();
+  for (const ref of p.mapRefs) {
+    const raw = readRaw(bytes, ref.pc);
+    writeRaw(bytes, ref.pc, { ...raw, src: 1, imm: fds.get(ref.map) ?? -1 });
+  }
+  return bytes;
+}
+
+/** Puts a share link's contents into freshly created maps (created without their `.entry` lines). */
+export function fillContents(k: Kernel, fds: MapFds, contents: NonNullable<LoadSetup['contents']>, problems: string[]): void {
+  for (const c of contents) {
+    const fd = fds.get(c.name);
+    if (fd === undefined) {
+      problems.push(`map ${c.name}: the source declares no map of that name, so its contents were left out`);
+      continue;
+    }
+    const size = k.mapOfFd(fd)?.userValueSize ?? 0;
+    for (const e of c.entries) {
+      const value = new Uint8Array(size);
+      value.set(e.value.subarray(0, size));
+      const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: fd, key: e.key, value, flags: 0 });
+      if (!r.ok) {
+        problems.push(`map ${c.name}: an entry could not be restored (BPF_MAP_UPDATE_ELEM gave ${errnoName(r.errno)})`);
+        break;
+      }
+    }
+  }
+}
+
+/** Loads `progs` with the main program's type; their fds by name (the caller closes them). */
+export function loadProgs(k: Kernel, progType: number, fds: MapFds, progs: NonNullable<LoadSetup['progs']>, problems: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of progs) {
+    const asm = assemble(p.text, { syntax: p.syntax ?? 'auto' });
+    if (!asm.ok) {
+      const first = asm.diagnostics.find((d) => d.severity === 'error');
+      problems.push(`program ${p.name} does not assemble${first ? ` (line ${first.line}: ${first.message})` : ''}`);
+      continue;
+    }
+    const prog = asm.program;
+    const missing = prog.mapRefs.find((r) => !fds.has(r.map));
+    if (missing) {
+      problems.push(`program ${p.name} uses map ${missing.map}, which the main program does not declare`);
+      continue;
+    }
+    const r = k.bpf(Cmd.PROG_LOAD, {
+      progType,
+      insns: withMapFds(prog, fds),
+      license: prog.directives.license ?? 'GPL',
+      logLevel: 1,
+      logSize: 1 << 16,
+      logBuf: new Uint8Array(1 << 16),
+      kernVersion: prog.directives.kernVersion ?? 0,
+      name: p.name,
+    });
+    if (!r.ok) {
+      const last = r.log.trimEnd().split('\n').at(-1) ?? '';
+      problems.push(`program ${p.name} did not load: ${errnoName(r.errno)}${last ? ` (${last})` : ''}`);
+      continue;
+    }
+    out.set(p.name, r.value);
+  }
+  return out;
+}
+
+function slotFd(k: Kernel, value: NonNullable<LoadSetup['slots']>[number]['value'], progs: ReadonlyMap<string, number>): { fd: number; close: boolean } | string {
+  if ('prog' in value) {
+    const fd = progs.get(value.prog);
+    return fd === undefined ? `no program ${value.prog} was loaded` : { fd, close: false };
+  }
+  const opened = 'perfCpu' in value ? k.perfEventOpen({ cpu: value.perfCpu }) : k.cgroupOpen(value.cgroup);
+  if (!opened.ok) return `cannot open ${'perfCpu' in value ? `a perf event on CPU ${value.perfCpu}` : `cgroup ${value.cgroup}`}: ${errnoName(opened.errno)}`;
+  return { fd: opened.value, close: true };
+}
+
+/** Fills fd-array slots with programs, perf events and cgroups (as MAP_UPDATE_ELEM with their fds). */
+export function fillSlots(k: Kernel, fds: MapFds, slots: NonNullable<LoadSetup['slots']>, progs: ReadonlyMap<string, number>, problems: string[]): void {
+  for (const s of slots) {
+    const mapFd = fds.get(s.map);
+    if (mapFd === undefined) {
+      problems.push(`slot ${s.index} of ${s.map}: the source declares no map of that name`);
+      continue;
+    }
+    const got = slotFd(k, s.value, progs);
+    if (typeof got === 'string') {
+      problems.push(`slot ${s.index} of ${s.map}: ${got}`);
+      continue;
+    }
+    const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd, key: le32(s.index), value: le32(got.fd), flags: 0 });
+    if (got.close) k.close(got.fd);
+    if (!r.ok) problems.push(`slot ${s.index} of ${s.map}: BPF_MAP_UPDATE_ELEM gave ${errnoName(r.errno)}`);
+  }
+}
