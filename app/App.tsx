@@ -9,11 +9,25 @@ import { Layout } from './ui/Layout';
 import { Loading, Panel } from './ui/Panel';
 import { PANEL_TITLES, type PanelId } from './ui/layout';
 import { commandOf, type Command } from './ui/shortcuts';
-import { actions, selectLayout, selectTheme, useApp } from './store';
+import { actions, io, selectCapture, selectLayout, selectTheme, store, useApp } from './store';
+import { LessonBar } from './panels/session/LessonBar';
+import { ObjectChoice } from './panels/session/ObjectChoice';
+import { fileBytes, isElf } from './lib/files';
+import { watchLinks } from './lib/links';
 
 const Editor = lazy(() => import('./panels/editor/Editor'));
 const Maps = lazy(() => import('./panels/maps/Maps'));
 const Terminal = lazy(() => import('./panels/terminal/Terminal'));
+const CapturePanel = lazy(() => import('./panels/session/CapturePanel'));
+
+/** A file dropped on the page: a clang object (ELF) or a packet capture. */
+async function onDrop(files: FileList): Promise<void> {
+  const f = files[0];
+  if (!f) return;
+  const bytes = await fileBytes(f);
+  if (isElf(bytes)) await io.openObject(f.name, bytes);
+  else await io.openCapture(f.name, bytes);
+}
 
 const RUN: Record<Command, () => void> = {
   load: () => void actions.load(),
@@ -56,6 +70,8 @@ function renderPanel(id: PanelId): ReactNode {
 export function App() {
   const layout = useApp(selectLayout);
   const theme = useApp(selectTheme);
+  const capture = useApp(selectCapture);
+  useEffect(() => watchLinks(store, io), []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
@@ -71,14 +87,31 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
   return (
-    <div className="app">
+    <div
+      className="app"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        void onDrop(e.dataTransfer.files);
+      }}
+    >
       <header className="top">
         <h1>bpflab</h1>
         <Toolbar />
       </header>
+      <LessonBar />
       <main className="main" aria-label="bpflab">
         <Layout layout={layout} onChange={actions.setLayout} render={renderPanel} />
       </main>
+      {capture ? (
+        <Suspense fallback={<Loading what="the capture" />}>
+          <CapturePanel />
+        </Suspense>
+      ) : null}
+      <ObjectChoice />
     </div>
   );
 }

@@ -79,7 +79,6 @@ export type WriteWatcher = (region: Region, offset: number, old: Uint8Array, dat
 
 export class AddressSpace {
   private readonly byHi = new Map<number, Region>();
-  private nextHi = HI_BASE;
   // A two-entry cache of the last regions found: loads and stores mostly alternate between
   // the stack and one other region, and the interpreter looks a region up on every access.
   private hi0 = 0;
@@ -113,9 +112,11 @@ export class AddressSpace {
     this.forget();
   }
 
+  /** The lowest free upper half: a run maps its regions where the previous run had them (same addresses every run). */
   private takeHi(): number {
-    while (this.byHi.has(this.nextHi)) this.nextHi++;
-    return this.nextHi++;
+    let hi = HI_BASE;
+    while (this.byHi.has(hi)) hi++;
+    return hi;
   }
 
   private forget(): void {

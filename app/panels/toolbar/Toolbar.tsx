@@ -18,6 +18,7 @@ import {
 } from '../../store';
 import { keysOf, type Command } from '../../ui/shortcuts';
 import { Status } from './Status';
+import { SessionTools } from '../session/SessionTools';
 
 const PROG_TYPES = Object.entries(PROG_TYPE_NAMES).filter(([k]) => k !== '0');
 
@@ -115,6 +116,7 @@ export function Toolbar() {
         <Btn cmd="restart" label="Restart" onClick={() => void actions.restart()} disabled={busy === 'stepping'} />
         <Btn cmd="stop" label="Stop" onClick={() => void actions.stop()} disabled={!snap && !running} />
       </div>
+      <SessionTools />
       <div className="group grow">
         <Status />
       </div>

@@ -1,0 +1,113 @@
+/**
+ * A packet capture replayed through the loaded program: counts per verdict and a virtualized
+ * table of every packet's verdict and return value (a million rows stay smooth). Choosing a
+ * packet starts a debug run on it, paused before the first instruction.
+ */
+import { useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { actions, io, selectBusy, selectCapture, useApp } from '../../store';
+import type { CaptureReplay } from '../../../src/protocol';
+
+const ROW = 24;
+
+function timeText(r: CaptureReplay, i: number): string {
+  const t = r.timestamps[i] - r.timestamps[0];
+  return `${(Number(t) / 1e6).toFixed(3)} ms`;
+}
+
+function Rows({ r, debugged }: { r: CaptureReplay; debugged: number | null }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders through its own state
+  const v = useVirtualizer({ count: r.total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
+  const grid = { gridTemplateColumns: '5em 8em 5em 8em minmax(10em, 1fr) 5em 7em' };
+  return (
+    <div role="table" aria-label="Packets" aria-rowcount={r.total + 1} className="entries capture-table">
+      <div role="row" aria-rowindex={1} className="erow ehead" style={grid}>
+        {['#', 'time', 'bytes', 'return value', 'verdict', 'steps', ''].map((h) => (
+          <span role="columnheader" key={h}>
+            {h}
+          </span>
+        ))}
+      </div>
+      <div ref={scroller} className="escroll">
+        <div role="rowgroup" style={{ height: v.getTotalSize(), position: 'relative' }}>
+          {v.getVirtualItems().map((it) => {
+            const i = it.index;
+            const ran = i < r.done;
+            return (
+              <div
+                key={i}
+                role="row"
+                aria-rowindex={i + 2}
+                aria-selected={debugged === i}
+                className={`erow prow${debugged === i ? ' selected' : ''}`}
+                style={{ ...grid, position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${it.start}px)` }}
+              >
+                <span role="cell">{i + 1}</span>
+                <span role="cell">{timeText(r, i)}</span>
+                <span role="cell">{r.lengths[i]}</span>
+                <span role="cell">{ran ? `0x${r.retvals[i].toString(16)}` : ''}</span>
+                <span role="cell">{ran ? r.names[r.verdicts[i]] : 'not run'}</span>
+                <span role="cell">{ran ? r.steps[i] : ''}</span>
+                <span role="cell">
+                  <button type="button" className="btn small" aria-label={`Debug packet ${i + 1}`} onClick={() => void io.debugPacket(i)}>
+                    Debug
+                  </button>
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export default function CapturePanel() {
+  const cap = useApp(selectCapture);
+  const busy = useApp(selectBusy);
+  if (!cap) return null;
+  const r = cap.replay;
+  return (
+    <section aria-label="Capture" className="capture-panel">
+      <header className="panel-head">
+        <h2>
+          Capture {cap.file}: {cap.packets.toLocaleString('en')} packets ({cap.format})
+        </h2>
+        <div className="panel-tools">
+          {cap.progress !== null ? (
+            <>
+              <span role="status">
+                Replaying… {cap.progress.toLocaleString('en')} of {cap.packets.toLocaleString('en')}
+              </span>
+              <button type="button" className="btn small" onClick={() => void actions.stop()}>
+                Stop replay
+              </button>
+            </>
+          ) : (
+            <button type="button" className="btn small" disabled={busy !== 'idle'} onClick={() => void io.runCapture()}>
+              Replay again
+            </button>
+          )}
+          <button type="button" className="btn small" onClick={() => io.closeCapture()}>
+            Close capture
+          </button>
+        </div>
+      </header>
+      {cap.warnings.length ? <p className="small bad pad-s">{cap.warnings.join('; ')}</p> : null}
+      {r ? (
+        <>
+          <ul aria-label="Verdict counts" className="counts">
+            {r.counts.map((c) => (
+              <li key={c.name}>
+                <strong>{c.name}</strong>: {c.count.toLocaleString('en')}
+              </li>
+            ))}
+            {r.stopped ? <li className="bad">stopped after {r.done.toLocaleString('en')} packets</li> : null}
+          </ul>
+          <Rows r={r} debugged={cap.debugged} />
+        </>
+      ) : null}
+    </section>
+  );
+}
