@@ -47,7 +47,9 @@ test('a lesson from the gallery loads and runs with its expected result', async 
   await bar.waitFor();
   expect(await bar.innerText()).toContain(lesson.tryNext[0]);
   expect(await bar.innerText()).toContain('keep all 40 bytes');
-  await until(async () => (await appState<string>(page, 'text')) === lesson.source, 5000, 'the lesson in the editor');
+  await until(async () => (await appState<string>(page, 'text')) === lesson.source, 5000, 'the lesson in the store');
+  const editor = page.locator('.monaco-editor .view-lines').first();
+  await until(async () => (await editor.innerText()).replace(/\u00a0/g, ' ').includes('Tail calls: jump to another program'), 5000, 'the lesson in the editor');
   await click(page, 'Load');
   await click(page, 'Run');
   await until(async () => (await status(page).innerText()).includes('Exited'), 10_000, 'the run to end');
@@ -61,7 +63,8 @@ test('an ELF object imports (choosing one of its programs), loads and runs; a ma
   const choose = page.getByRole('dialog', { name: 'Choose a program' });
   await choose.waitFor();
   await choose.getByRole('button', { name: 'action (sched_act)' }).click();
-  await until(async () => (await appState<string>(page, 'text')).includes('.map verdicts percpu_array'), 5000, 'the program in the editor');
+  await until(async () => (await appState<string>(page, 'text')).includes('.map verdicts percpu_array'), 5000, 'the program in the store');
+  await until(async () => (await page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ').includes('section action of a clang object'), 5000, 'the program in the editor');
   expect(await page.getByRole('combobox', { name: 'Program type' }).inputValue()).toBe('4');
   expect(await appState<unknown>(page, 'lesson')).toBeNull();
   await click(page, 'Load');

@@ -56,6 +56,7 @@ test('a shared link opened in a new page restores program, maps and step', async
   await waitForEditor(b.page);
   await until(async () => (await appState<number>(b.page, 'snap.step')) === 12, 20_000, 'the replay to step 12');
   expect(await appState<string>(b.page, 'text')).toBe(text);
+  expect((await b.page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ')).toContain('Count IPv4 packets by IP protocol');
   expect(await appState<string[]>(b.page, 'snap.regs')).toEqual(regs);
   expect(await b.page.getByRole('combobox', { name: 'Log level' }).inputValue()).toBe('2');
   await until(async () => (await entriesText(b.page)) === mapsBefore, 10_000, 'the same map contents');

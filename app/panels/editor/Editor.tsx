@@ -44,6 +44,24 @@ export default function Editor() {
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
+  // text put in the store from outside (a lesson, a share link, an object): into the editor as
+  // one edit, so Undo brings the previous text back
+  useEffect(() => {
+    if (!ed) return;
+    const sync = (text: string) => {
+      const m = ed.getModel();
+      if (!m || text === m.getValue()) return;
+      ed.pushUndoStop();
+      ed.executeEdits('bpflab', [{ range: m.getFullModelRange(), text }]);
+      ed.pushUndoStop();
+      ed.setScrollPosition({ scrollTop: 0, scrollLeft: 0 });
+    };
+    sync(store.getState().text);
+    return store.subscribe((s, prev) => {
+      if (s.text !== prev.text) sync(s.text);
+    });
+  }, [ed]);
+
   const onMount = (e: Monaco.editor.IStandaloneCodeEditor) => {
     editorRef.current = e;
     setEd(e);
