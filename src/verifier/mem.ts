@@ -106,11 +106,11 @@ export function stackWrite(env: VerifierEnv, st: VState, off: number, size: numb
   if (valueReg >= 0 && isSpillable(st.type(valueReg))) {
     if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'invalid size of register spill');
     st.spill(slot, valueReg);
-    st.stack.fill(StackSlot.SPILL, at, at + BPF_REG_SIZE);
+    st.setStackKind(at, BPF_REG_SIZE, StackSlot.SPILL);
     return 0;
   }
   st.clearSpill(slot);
-  st.stack.fill(StackSlot.MISC, at, at + size);
+  st.setStackKind(at, size, StackSlot.MISC);
   return 0;
 }
 

@@ -57,7 +57,10 @@ export const BPF_REG_SIZE = 8;
 const SLOTS = MAX_BPF_STACK / BPF_REG_SIZE;
 /** word index of the first spilled register (slot 0 is fp-512) */
 export const SPILL_BASE = MAX_BPF_REG * 3;
-const WORDS = SPILL_BASE + SLOTS * 3;
+/** word index of the stack summary: 16 words of "byte written" bits, then 16 of "byte is spill" bits */
+export const MASK_BASE = SPILL_BASE + SLOTS * 3;
+export const MASK_WORDS = MAX_BPF_STACK / 32;
+const WORDS = MASK_BASE + 2 * MASK_WORDS;
 const BYTES = WORDS * 4 + MAX_BPF_STACK;
 
 /** One path's state. Registers and spilled registers are (type, lo, hi) triples in `w`. */
@@ -121,6 +124,19 @@ export class VState {
     const i = SPILL_BASE + slot * 3;
     this.set(r, this.w[i], this.w[i + 1], this.w[i + 2]);
   }
+  /** Sets the kind of stack bytes [at, at+size) (at = 512 + offset), keeping the summary bits in step. */
+  setStackKind(at: number, size: number, kind: number): void {
+    this.stack.fill(kind, at, at + size);
+    const w = this.w;
+    for (let b = at; b < at + size; b++) {
+      const i = b >> 5;
+      const bit = 1 << (b & 31);
+      if (kind === StackSlot.INVALID) w[MASK_BASE + i] &= ~bit;
+      else w[MASK_BASE + i] |= bit;
+      if (kind === StackSlot.SPILL) w[MASK_BASE + MASK_WORDS + i] |= bit;
+      else w[MASK_BASE + MASK_WORDS + i] &= ~bit;
+    }
+  }
   clearSpill(slot: number): void {
     const i = SPILL_BASE + slot * 3;
     this.w[i] = 0;
@@ -170,8 +186,23 @@ function pktCovers(ow: Int32Array, oi: number, cw: Int32Array, ci: number): bool
  * any initialised current register, pointers included.
  */
 export function statesEqual(old: VState, cur: VState): boolean {
-  const ow = old.w;
-  const cw = cur.w;
+  return regsCover(old.w, cur.w) && stackCovers(old.w, cur.w);
+}
+
+/** How many stack bytes the state has written (a remembered state must not have more to cover another). */
+export function writtenBytes(w: Int32Array): number {
+  let n = 0;
+  for (let k = 0; k < MASK_WORDS; k++) {
+    let x = w[MASK_BASE + k];
+    x = x - ((x >>> 1) & 0x55555555);
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    n += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  }
+  return n;
+}
+
+/** The register half of states_equal, on the (type, lo, hi) words of both states. */
+export function regsCover(ow: Int32Array, cw: Int32Array): boolean {
   for (let i = 0; i < SPILL_BASE; i += 3) {
     const ot = ow[i];
     const ct = cw[i];
@@ -181,15 +212,32 @@ export function statesEqual(old: VState, cur: VState): boolean {
     if (ot === RegType.PTR_TO_PACKET && ct === RegType.PTR_TO_PACKET && pktCovers(ow, i, cw, i)) continue;
     return false;
   }
-  const os = old.stack;
-  const cs = cur.stack;
-  for (let b = 0; b < MAX_BPF_STACK; b++) {
-    const kind = os[b];
-    if (kind === StackSlot.INVALID) continue;
-    if (kind !== cs[b]) return false;
-    if ((b & 7) !== 0) continue;
-    const i = SPILL_BASE + (b >> 3) * 3;
-    if (ow[i] !== cw[i] || ow[i + 1] !== cw[i + 1] || ow[i + 2] !== cw[i + 2]) return false;
+  return true;
+}
+
+/**
+ * The stack half: every byte old wrote, cur wrote with the same kind, and the saved registers
+ * of old's spilled slots are identical. Works on the summary bits (a slot whose first byte is
+ * misc has its saved register cleared in both states, so only spilled slots are compared).
+ */
+export function stackCovers(ow: Int32Array, cw: Int32Array): boolean {
+  return stackCoversMasks(ow, MASK_BASE, ow, cw);
+}
+
+/** stackCovers with old's summary bits at `om[ob..ob+32)` (a compact copy) and its words in `ow`. */
+export function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw: Int32Array): boolean {
+  for (let k = 0; k < MASK_WORDS; k++) {
+    const oWritten = om[ob + k];
+    if (oWritten === 0) continue;
+    if ((oWritten & ~cw[MASK_BASE + k]) !== 0) return false;
+    const oSpill = om[ob + MASK_WORDS + k];
+    if (((oSpill ^ cw[MASK_BASE + MASK_WORDS + k]) & oWritten) !== 0) return false;
+    if (oSpill === 0) continue;
+    for (let j = 0; j < 4; j++) {
+      if ((oSpill & (1 << (j * 8))) === 0) continue;
+      const i = SPILL_BASE + (k * 4 + j) * 3;
+      if (ow[i] !== cw[i] || ow[i + 1] !== cw[i + 1] || ow[i + 2] !== cw[i + 2]) return false;
+    }
   }
   return true;
 }

@@ -15,16 +15,10 @@ import { checkLdAbs, checkLdImm, checkLdx, checkSt, checkStx } from './ldst';
 import { isPointerValue } from './mem';
 import { stateLine } from './print';
 import { checkRegRead } from './regcheck';
-import { statesEqual, type VState } from './state';
+import { ExploredStates } from './prune';
 
 /** 4.8's BPF_COMPLEXITY_LIMIT_INSNS */
 export const BPF_COMPLEXITY_LIMIT_INSNS = 65536;
-
-/** A state remembered at a pruning point, with the visit that remembered it. */
-interface Explored {
-  state: VState;
-  visit: number;
-}
 
 /** What the walk did: the errno (0: accepted) and the number of visits. */
 export interface WalkResult {
@@ -34,8 +28,8 @@ export interface WalkResult {
 
 /** Runs the walk over a program that passed the pre-scan and the CFG check. */
 export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult {
-  const explored: (Explored[] | null)[] = new Array(env.len);
-  for (let i = 0; i < env.len; i++) explored[i] = pruningPoints[i] ? [] : null;
+  const explored: (ExploredStates | null)[] = new Array(env.len);
+  for (let i = 0; i < env.len; i++) explored[i] = pruningPoints[i] ? new ExploredStates() : null;
   const log = env.log;
   const rec = env.rec;
   const next = { idx: 0 };
@@ -53,7 +47,7 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
     let ended = false;
     const list = explored[idx];
     if (list) {
-      const by = findEquivalent(list, env.cur);
+      const by = list.find(env.cur);
       if (by) {
         log.write(afterPop ? `\nfrom ${prev} to ${idx}: safe\n` : `${idx}: safe\n`);
         if (rec) {
@@ -62,7 +56,7 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
         }
         ended = true;
       } else {
-        list.push({ state: env.cur.clone(), visit });
+        list.add({ state: env.cur.clone(), visit });
         rec?.remembered.add(visit);
       }
     }
@@ -94,12 +88,6 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
   }
   log.write(`processed ${processed} insns\n`);
   return { errno: 0, processed };
-}
-
-/** is_state_visited's search, newest remembered state first. */
-function findEquivalent(list: Explored[], cur: VState): Explored | null {
-  for (let i = list.length - 1; i >= 0; i--) if (statesEqual(list[i].state, cur)) return list[i];
-  return null;
 }
 
 /**
