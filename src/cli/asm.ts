@@ -1,5 +1,72 @@
-/** `bpflab asm`: not built yet (see the open issues). */
-export async function main(_args: string[]): Promise<number> {
-  console.error('bpflab asm: not available yet');
-  return 69;
+/**
+ * `bpflab asm FILE [--syntax auto|llvm|ubpf] [--json]`: assembles FILE (`-` for stdin) and
+ * prints one 8-byte slot a line as 16 lowercase hex characters in memory order. With `--json`
+ * it prints a kernel-oracle request ({"insns", and "maps", "map_fixups", "prog_type",
+ * "license", "kern_version" when the source sets them}), or {"errors": [...]}.
+ * Errors go to stderr as FILE:LINE:COL: message, with exit status 1.
+ */
+import { assemble, type Diagnostic } from '../asm';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, slotsToHex } from '../isa';
+import type { Program } from '../program';
+import { parseArgs, readInput } from './read-input';
+
+const USAGE = 'usage: bpflab asm FILE [--syntax auto|llvm|ubpf] [--json]   (FILE may be - for stdin)';
+
+export async function main(args: string[]): Promise<number> {
+  const parsed = parseArgs(args, ['--syntax'], ['--json']);
+  if (typeof parsed === 'string' || parsed.positional.length !== 1) {
+    console.error(`bpflab asm: ${typeof parsed === 'string' ? parsed : 'expected one FILE'}\n${USAGE}`);
+    return 2;
+  }
+  const syntax = parsed.flags.get('--syntax') ?? 'auto';
+  if (syntax !== 'auto' && syntax !== 'llvm' && syntax !== 'ubpf') {
+    console.error(`bpflab asm: --syntax must be auto, llvm or ubpf, not ${syntax}\n${USAGE}`);
+    return 2;
+  }
+  const file = parsed.positional[0];
+  const input = await readInput(file);
+  if (typeof input === 'string') {
+    console.error(`bpflab asm: ${input}`);
+    return 1;
+  }
+  const json = parsed.flags.has('--json');
+  const r = assemble(new TextDecoder().decode(input), { syntax });
+  const name = file === '-' ? '<stdin>' : file;
+  const where = (d: Diagnostic) => `${name}:${d.line}:${d.col}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
+  for (const d of r.diagnostics) if (d.severity === 'warning' || !json) console.error(where(d));
+  if (!r.ok) {
+    if (json) {
+      const errors = r.diagnostics.filter((d) => d.severity === 'error').map(({ severity: _s, ...d }) => d);
+      console.log(JSON.stringify({ errors }));
+    }
+    return 1;
+  }
+  if (json) console.log(JSON.stringify(oracleRequest(r.program)));
+  else for (const h of slotsToHex(r.program.bytes)) console.log(h);
+  return 0;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** The program as a ../shared/tools/kernel-oracle request (the keys the source sets). */
+export function oracleRequest(p: Program): Record<string, unknown> {
+  const req: Record<string, unknown> = {};
+  const d = p.directives;
+  if (d.progType !== undefined) req.prog_type = PROG_TYPE_NAMES[d.progType] ?? d.progType;
+  req.insns = slotsToHex(p.bytes);
+  if (d.license !== undefined) req.license = d.license;
+  if (d.kernVersion !== undefined) req.kern_version = d.kernVersion;
+  if (p.maps.length) {
+    req.maps = p.maps.map((m) => ({
+      name: m.name,
+      type: MAP_TYPE_NAMES[m.type] ?? m.type,
+      key_size: m.keySize,
+      value_size: m.valueSize,
+      max_entries: m.maxEntries,
+      flags: m.flags,
+      ...(m.entries?.length ? { entries: m.entries.map((e) => ({ key: hex(e.key), value: hex(e.value) })) } : {}),
+    }));
+    req.map_fixups = p.mapRefs.map((r) => ({ insn: r.pc, map: r.map }));
+  }
+  return req;
 }

@@ -122,6 +122,7 @@ export const Errno = {
   ENOSYS: 38,
   ENOTEMPTY: 39,
   ELOOP: 40,
+  EPROTO: 71,
   EOPNOTSUPP: 95,
   /** kernel-internal, but visible as a helper result */
   ENOTSUPP: 524,

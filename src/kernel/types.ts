@@ -150,6 +150,31 @@ export interface StackFrame {
 }
 
 /**
+ * Tunnel metadata of a packet (struct ip_tunnel_info, as skb_get/set_tunnel_key and _opt see it).
+ * A packet received on a collect_md tunnel device carries RX metadata; bpf_skb_set_tunnel_key
+ * replaces it with TX metadata for the tunnel device the packet will be sent through.
+ */
+export interface TunnelInfo {
+  /** IP_TUNNEL_INFO_TX: set by skb_set_tunnel_key (RX: received on a tunnel device) */
+  tx: boolean;
+  /** IP_TUNNEL_INFO_IPV6: the addresses are IPv6 */
+  ipv6: boolean;
+  /** key.tun_id (host order) */
+  id: bigint;
+  /** key.u.ipv4/ipv6.src and .dst: 4 or 16 bytes in network order */
+  src: Uint8Array;
+  dst: Uint8Array;
+  tos: number;
+  ttl: number;
+  /** key.label, the IPv6 flow label (host order) */
+  label: number;
+  /** key.tun_flags as names: 'key', 'csum', 'nocache', 'dont_fragment', 'geneve_opt', 'vxlan_opt' */
+  flags: string[];
+  /** tunnel options (Geneve/VXLAN-GBP); present to programs only with a *_opt flag */
+  options: Uint8Array;
+}
+
+/**
  * The deterministic simulated world a kernel instance runs in (`env`): seeded, so that a run
  * replays identically anywhere. Every mutation of its state (clock, PRNG, CPU) is journaled by
  * the implementation when the kernel's address space has a journal.
@@ -174,6 +199,8 @@ export interface World {
   /** stacks returned by get_stackid and shown with symbols */
   kernelStack: StackFrame[];
   userStack: StackFrame[];
+  /** tunnel metadata packets arrive with (a collect_md tunnel device), absent for plain packets */
+  tunnel?: TunnelInfo | null;
 }
 
 /**

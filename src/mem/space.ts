@@ -48,7 +48,8 @@ export interface MemFault {
   write: boolean;
   /** the region the address fell in, if any */
   region?: string;
-  reason: 'no region' | 'out of bounds' | 'read-only';
+  /** 'refused': the region's hooks did not allow this access (a context field that is not there) */
+  reason: 'no region' | 'out of bounds' | 'read-only' | 'refused';
 }
 
 export const isMemFault = (x: unknown): x is MemFault =>
@@ -57,34 +58,69 @@ export const isMemFault = (x: unknown): x is MemFault =>
 /** Describes a fault the way the debugger and the CLI print it. */
 export function describeFault(f: MemFault): string {
   const where = f.region ? `region ${f.region}` : 'no region';
-  const what = f.reason === 'read-only' ? 'write to read-only memory' : f.reason === 'out of bounds' ? 'out of bounds' : 'invalid address';
+  const what =
+    f.reason === 'read-only'
+      ? 'write to read-only memory'
+      : f.reason === 'out of bounds'
+        ? 'out of bounds'
+        : f.reason === 'refused'
+          ? 'access not allowed'
+          : 'invalid address';
   return `${what}: ${f.write ? 'store' : 'load'} of ${f.size} byte${f.size === 1 ? '' : 's'} at 0x${f.addr.toString(16)} (${where})`;
 }
 
 /** Upper halves of region addresses are taken from here on, like x86-64's direct map. */
 const HI_BASE = 0xffff8800;
-const STACK_HI = 0xffffc900;
+/** Upper half of the first stack; the stacks of bpf-to-bpf call frames follow it. */
+export const STACK_HI = 0xffffc900;
+
+/** Sees every byte change made through `writeAt` (the VM collects a step's helper writes with it). */
+export type WriteWatcher = (region: Region, offset: number, old: Uint8Array, data: Uint8Array) => void;
 
 export class AddressSpace {
   private readonly byHi = new Map<number, Region>();
   private nextHi = HI_BASE;
+  // A two-entry cache of the last regions found: loads and stores mostly alternate between
+  // the stack and one other region, and the interpreter looks a region up on every access.
+  private hi0 = 0;
+  private r0: Region | undefined = undefined;
+  private hi1 = 0;
+  private r1: Region | undefined = undefined;
   /** set while stepping with history; stores push their undo here */
   journal: Journal | null = null;
+  /** set while the VM records a step; told of every `writeAt` */
+  watcher: WriteWatcher | null = null;
 
   /**
    * Maps a region and gives it its address. The start is placed at a fixed low half so that
-   * addresses look like the kernel's and stay stable across runs (determinism).
+   * addresses look like the kernel's and stay stable across runs (determinism). `hi` asks for a
+   * given upper half (the VM's call frames); it must be free.
    */
-  map(kind: RegionKind, name: string, bytes: Uint8Array, writable: boolean, size = bytes.length): Region {
-    const hi = kind === 'stack' && !this.byHi.has(STACK_HI) ? STACK_HI : this.nextHi++;
+  map(kind: RegionKind, name: string, bytes: Uint8Array, writable: boolean, size = bytes.length, hi?: number): Region {
+    if (hi === undefined) hi = kind === 'stack' && !this.byHi.has(STACK_HI) ? STACK_HI : this.takeHi();
+    else if (this.byHi.has(hi >>> 0)) throw new Error(`address space: upper half 0x${(hi >>> 0).toString(16)} is taken`);
+    hi >>>= 0;
     const lo = kind === 'stack' ? 0x0000_8000 : 0x1000_0000;
-    const region: Region = { kind, name, bytes, writable, hi, lo, size };
+    // every field present from the start, so that all regions share one object shape
+    const region: Region = { kind, name, bytes, writable, hi, lo, size, hooks: undefined };
     this.byHi.set(hi, region);
+    this.forget();
     return region;
   }
 
   unmap(region: Region): void {
     if (this.byHi.get(region.hi) === region) this.byHi.delete(region.hi);
+    this.forget();
+  }
+
+  private takeHi(): number {
+    while (this.byHi.has(this.nextHi)) this.nextHi++;
+    return this.nextHi++;
+  }
+
+  private forget(): void {
+    this.hi0 = this.hi1 = 0;
+    this.r0 = this.r1 = undefined;
   }
 
   /** The 64-bit address of byte `offset` of a region. */
@@ -92,9 +128,26 @@ export class AddressSpace {
     return (BigInt(region.hi) << 32n) | BigInt((region.lo + offset) >>> 0);
   }
 
-  /** The region an address's upper half names (no bounds check). */
+  /** The region an address's upper half names (no bounds check). Signed or unsigned `hi` alike. */
   regionOfHi(hi: number): Region | undefined {
-    return this.byHi.get(hi >>> 0);
+    hi |= 0;
+    if (hi === this.hi0 && hi !== 0) return this.r0;
+    if (hi === this.hi1 && hi !== 0) {
+      const r = this.r1;
+      this.hi1 = this.hi0;
+      this.r1 = this.r0;
+      this.hi0 = hi;
+      this.r0 = r;
+      return r;
+    }
+    const r = this.byHi.get(hi >>> 0);
+    if (r !== undefined) {
+      this.hi1 = this.hi0;
+      this.r1 = this.r0;
+      this.hi0 = hi;
+      this.r0 = r;
+    }
+    return r;
   }
 
   regions(): IterableIterator<Region> {
@@ -109,7 +162,7 @@ export class AddressSpace {
     const a = BigInt.asUintN(64, addr);
     const hi = Number(a >> 32n);
     const lo = Number(a & 0xffffffffn);
-    const region = this.byHi.get(hi);
+    const region = this.regionOfHi(hi);
     if (!region) return { fault: 'mem', addr: a, size, write, reason: 'no region' };
     const offset = lo - region.lo;
     if (offset < 0 || size < 0 || offset + size > region.size) {
@@ -137,10 +190,12 @@ export class AddressSpace {
   /** Writes into a region directly (helpers writing into maps or the packet), journaled. */
   writeAt(region: Region, offset: number, data: Uint8Array): void {
     const j = this.journal;
-    if (j) {
+    const w = this.watcher;
+    if (j || w) {
       const old = region.bytes.slice(offset, offset + data.length);
       const bytes = region.bytes;
-      j.push(() => bytes.set(old, offset));
+      if (j) j.push(() => bytes.set(old, offset));
+      if (w) w(region, offset, old, data.slice());
     }
     region.bytes.set(data, offset);
   }

@@ -37,10 +37,28 @@ export interface HelperCall {
 }
 
 export type StopReason =
-  | { kind: 'exit'; r0: bigint }
-  /** a fault: bad memory access, division by zero in 4.8 mode is not one (it exits with 0) */
-  | { kind: 'fault'; message: string; mem?: MemFault }
+  /**
+   * the program returned. `cause` is set when it did not reach an exit instruction: LD_ABS or
+   * LD_IND out of the packet, or (4.8 semantics) a division or modulo by a zero register; both
+   * make Linux's interpreter return 0 at once.
+   */
+  | { kind: 'exit'; r0: bigint; cause?: 'ld_abs' | 'div_by_zero' }
+  /**
+   * the run cannot go on: a bad memory access (`mem`), an instruction that cannot run, a helper
+   * that refused its arguments. `pc` and `progId` name the instruction.
+   */
+  | { kind: 'fault'; message: string; mem?: MemFault; pc: number; progId: number }
+  /** the run's instruction budget is spent (an unverified program may loop forever) */
   | { kind: 'budget'; executed: number };
+
+/** A run that stopped without ending: at a breakpoint, or after the number of steps asked for. */
+export interface Pause {
+  kind: 'paused';
+  at: 'breakpoint' | 'limit';
+}
+
+/** What `run` and `runRecorded` report. */
+export type RunResult = StopReason | Pause;
 
 export interface StepEvent {
   /** 0-based number of this step in the run */

@@ -90,3 +90,35 @@ export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)
     },
   };
 }
+
+/** What the app's store holds (read through the page's `bpflab` handle). */
+export async function appState<T = Record<string, unknown>>(page: Page, pick: string): Promise<T> {
+  return page.evaluate((p) => {
+    const s = (globalThis as unknown as { bpflab: { state: () => Record<string, unknown> } }).bpflab.state();
+    return JSON.parse(JSON.stringify(p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], s), (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+  }, pick) as Promise<T>;
+}
+
+/** Waits until Monaco has rendered and accepts input. */
+export async function waitForEditor(page: Page): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+  await page.locator('.editor-host[data-ready="true"]').waitFor({ timeout: 30_000 });
+}
+
+/** Replaces the editor's text as a user would (select all, delete, type). */
+export async function setEditorText(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Polls `f` until it returns true (or throws after `ms`). */
+export async function until(f: () => Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await f()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,154 @@
+/**
+ * The typed client of the engine worker: the only app code that talks to it. Every call answers
+ * an `Outcome`, even when the worker throws (an engine bug), crashes, or is restarted while the
+ * call is pending; those become 'internal' errors and a status change the UI reports. `halt()`
+ * interrupts a run cooperatively and, if the worker does not answer within the grace period,
+ * terminates it and starts a fresh one.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import { PROTOCOL_VERSION, fail, type EngineApi, type Hello, type Outcome } from '../../src/protocol';
+
+export type EngineStatus =
+  | { kind: 'starting' }
+  | { kind: 'ready'; hello: Hello; restarts: number }
+  | { kind: 'failed'; message: string };
+
+/** Why the worker was replaced: shown to the user, and tells the store to re-sync. */
+export interface RestartNotice {
+  reason: 'crash' | 'stop' | 'manual';
+  message: string;
+}
+
+type Methods = { [K in keyof EngineApi]: EngineApi[K] };
+const METHODS = [
+  'hello', 'configure', 'assemble', 'load', 'debugStart', 'step', 'stepBack', 'goto', 'continue', 'restart',
+  'interrupt', 'stop', 'snapshot', 'maps', 'mapEntries', 'mapUpdate', 'mapDelete', 'shell',
+] as const satisfies readonly (keyof EngineApi)[];
+// a compile-time check that METHODS names every method of EngineApi
+type Missing = Exclude<keyof EngineApi, (typeof METHODS)[number]>;
+const _allListed: Missing extends never ? true : Missing = true;
+void _allListed;
+
+export type WorkerFactory = () => Worker;
+
+interface Live {
+  worker: Worker;
+  remote: Remote<EngineApi>;
+  /** resolves when this worker dies (crash, terminate) */
+  dead: Promise<string>;
+  kill: (why: string) => void;
+}
+
+export class EngineClient {
+  /** the API, each method safe to call at any time */
+  readonly api: Methods;
+  private live: Live;
+  private restarts = 0;
+  private statusListeners = new Set<(s: EngineStatus) => void>();
+  private restartListeners = new Set<(n: RestartNotice) => void>();
+  status: EngineStatus = { kind: 'starting' };
+
+  constructor(private readonly factory: WorkerFactory) {
+    this.live = this.spawn();
+    const api = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const name of METHODS) api[name] = (...args: unknown[]) => this.call(name, args);
+    this.api = api as unknown as Methods;
+    void this.greet();
+  }
+
+  onStatus(cb: (s: EngineStatus) => void): () => void {
+    this.statusListeners.add(cb);
+    return () => this.statusListeners.delete(cb);
+  }
+
+  onRestart(cb: (n: RestartNotice) => void): () => void {
+    this.restartListeners.add(cb);
+    return () => this.restartListeners.delete(cb);
+  }
+
+  /** Wraps a progress callback so the worker can call it across the boundary. */
+  progress<T extends (...a: never[]) => void>(fn: T): T {
+    return proxy(fn);
+  }
+
+  /**
+   * Interrupts whatever runs in the worker: asks it politely, and if it has not answered within
+   * `graceMs`, terminates it and starts a new one (the run is lost; the editor never is).
+   */
+  async halt(graceMs = 60): Promise<'interrupted' | 'restarted'> {
+    const live = this.live;
+    const polite = live.remote.interrupt().then(() => 'interrupted' as const, () => 'failed' as const);
+    const timer = new Promise<'late'>((r) => setTimeout(() => r('late'), graceMs));
+    const first = await Promise.race([polite, timer]);
+    if (first === 'interrupted') return 'interrupted';
+    this.replace({ reason: 'stop', message: 'The engine did not stop in time, so it was restarted; the run was discarded.' });
+    return 'restarted';
+  }
+
+  /** Terminates the worker and starts a new one. */
+  replace(notice: RestartNotice): void {
+    this.live.kill(notice.message);
+    this.restarts++;
+    this.live = this.spawn();
+    this.setStatus({ kind: 'starting' });
+    void this.greet().then(() => {
+      for (const l of this.restartListeners) l(notice);
+    });
+  }
+
+  dispose(): void {
+    this.live.kill('disposed');
+  }
+
+  private spawn(): Live {
+    const worker = this.factory();
+    let kill!: (why: string) => void;
+    const dead = new Promise<string>((resolve) => {
+      kill = (why: string) => {
+        worker.terminate();
+        resolve(why);
+      };
+    });
+    const live: Live = { worker, remote: wrap<EngineApi>(worker), dead, kill };
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      if (this.live !== live) return;
+      this.replace({ reason: 'crash', message: `The engine crashed (${e.message || 'worker error'}) and was restarted.` });
+    });
+    return live;
+  }
+
+  private async greet(): Promise<void> {
+    const hello = (await this.call('hello', [])) as Hello | Outcome<never>;
+    if ('ok' in hello) {
+      this.setStatus({ kind: 'failed', message: hello.ok ? 'unexpected answer' : hello.error.message });
+      return;
+    }
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      this.setStatus({ kind: 'failed', message: `engine protocol ${hello.protocol}, app expects ${PROTOCOL_VERSION}` });
+      return;
+    }
+    this.setStatus({ kind: 'ready', hello, restarts: this.restarts });
+  }
+
+  private setStatus(s: EngineStatus): void {
+    this.status = s;
+    for (const l of this.statusListeners) l(s);
+  }
+
+  private async call(name: keyof EngineApi, args: unknown[]): Promise<unknown> {
+    const live = this.live;
+    const method = live.remote[name] as unknown as (...a: unknown[]) => Promise<unknown>;
+    const died = live.dead.then((why) => fail('internal', `the engine stopped before answering ${name}: ${why}`));
+    try {
+      return await Promise.race([method(...args), died]);
+    } catch (e) {
+      // the engine threw: a bug in the engine, reported as a value
+      return fail('internal', `engine error in ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+/** The worker of the production app. */
+export const engineWorker: WorkerFactory = () =>
+  new Worker(new URL('../../src/worker/worker.ts', import.meta.url), { type: 'module', name: 'bpflab-engine' });

@@ -1,0 +1,123 @@
+/**
+ * Hovers and completions for eBPF assembly. They read the IDE's state (the assembled program,
+ * the run, the verifier's states) through a getter, so they stay current without re-registering.
+ */
+import type * as Monaco from 'monaco-editor/editor';
+import { HELPERS, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../../src/isa';
+import type { AnalysisView, DebugSnapshot, ProgramView } from '../../src/protocol';
+import { hex64, s64 } from '../lib/format';
+import { pointerText, typesOf } from '../lib/pointers';
+import { DIRECTIVE_DOCS, KEYWORD_DOCS, MNEMONIC_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown, helperNamed } from './docs';
+import { LANGUAGE_ID } from './language';
+
+export interface EditorContext {
+  program: ProgramView | null;
+  snap: DebugSnapshot | null;
+  analysis: AnalysisView | undefined;
+  /** the slot the debugger is at, in the loaded program */
+  pc: number | null;
+  maps: { id: number; name: string; count: number }[];
+}
+
+const md = (value: string): Monaco.IMarkdownString => ({ value });
+
+function registerHover(ctx: EditorContext, reg: number): string {
+  const parts = [`**r${reg}** — ${REGISTER_DOCS[reg]}`];
+  if (ctx.snap) {
+    const v = ctx.snap.regs[reg];
+    const p = ctx.snap.pointers[reg];
+    parts.push(`now: \`${hex64(v)}\` (${s64(v)})${p ? ` → ${pointerText(p)}` : ''}`);
+  }
+  const t = ctx.pc !== null ? typesOf(ctx.analysis?.states[ctx.pc], reg) : '';
+  if (t) parts.push(`verifier type here: \`${t}\``);
+  return parts.join('\n\n');
+}
+
+/** The hover text for a word (and the text of its line, for `call N`). */
+export function hoverFor(word: string, line: string, ctx: EditorContext): string | undefined {
+  const reg = /^%?[rw](10|[0-9])$/.exec(word);
+  if (reg) return registerHover(ctx, Number(reg[1]));
+  const helper = helperNamed(word);
+  if (helper && (word.startsWith('bpf_') || /\bcall\s/.test(line))) return helperMarkdown(helper);
+  if (/^\d+$/.test(word) && new RegExp(`\\bcall\\s+${word}\\b`).test(line)) {
+    const h = HELPERS.find((x) => x.id === Number(word));
+    if (h) return helperMarkdown(h);
+  }
+  if (DIRECTIVE_DOCS[word]) return DIRECTIVE_DOCS[word];
+  if (KEYWORD_DOCS[word]) return KEYWORD_DOCS[word];
+  if (MNEMONIC_DOCS[word]) return `**${word}** — ${MNEMONIC_DOCS[word]}`;
+  const decl = ctx.program?.maps.find((m) => m.name === word);
+  if (decl) {
+    const live = ctx.maps.find((m) => m.name === word);
+    return `**map ${word}**: ${MAP_TYPE_NAMES[decl.type] ?? decl.type}, key ${decl.keySize} bytes, value ${decl.valueSize} bytes, ${decl.maxEntries} entries${live ? ` — id ${live.id}, ${live.count} in use` : ''}`;
+  }
+  if (word !== 'unspec' && Object.values(PROG_TYPE_NAMES).includes(word)) return `Program type ${word} (enum bpf_prog_type).`;
+  if (word !== 'unspec' && Object.values(MAP_TYPE_NAMES).includes(word)) return `Map type ${word} (enum bpf_map_type).`;
+  return undefined;
+}
+
+function operatorAt(line: string, col: number): string | undefined {
+  for (const [op, doc] of OPERATOR_DOCS) {
+    for (let start = Math.max(0, col - op.length); start <= col; start++) {
+      if (line.startsWith(op, start) && col >= start && col < start + op.length) return `\`${op}\` — ${doc}`;
+    }
+  }
+  return undefined;
+}
+
+const DIRECTIVE_ITEMS = Object.keys(DIRECTIVE_DOCS);
+
+function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos: Monaco.Position): Monaco.languages.CompletionItem[] {
+  const before = model.getLineContent(pos.lineNumber).slice(0, pos.column - 1);
+  const word = model.getWordUntilPosition(pos);
+  const range = new monaco.Range(pos.lineNumber, word.startColumn, pos.lineNumber, word.endColumn);
+  const K = monaco.languages.CompletionItemKind;
+  const item = (label: string, kind: Monaco.languages.CompletionItemKind, detail?: string, doc?: string, insertText = label) => ({
+    label, kind, detail, documentation: doc ? md(doc) : undefined, insertText, range,
+  });
+  const declared = [...model.getValue().matchAll(/^\s*\.map\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]);
+  if (/\bmap\[\w*$/.test(before) || /\bld_map_fd\s+\S+,\s*\w*$/.test(before) || /\blddw\s+\S+,\s*\w*$/.test(before)) {
+    return declared.map((n) => item(n, K.Variable, 'map'));
+  }
+  if (/\bcall\s+\w*$/.test(before)) {
+    return HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, K.Function, `helper ${h.id}`, helperMarkdown(h)));
+  }
+  if (/^\s*\.type\s+\w*$/.test(before)) return Object.values(PROG_TYPE_NAMES).slice(1).map((n) => item(n, K.EnumMember, 'program type'));
+  if (/^\s*\.map\s+\w+\s+\w*$/.test(before)) return Object.values(MAP_TYPE_NAMES).slice(1).map((n) => item(n, K.EnumMember, 'map type'));
+  if (/^\s*\.\w*$/.test(before)) {
+    const dotRange = new monaco.Range(pos.lineNumber, before.lastIndexOf('.') + 1, pos.lineNumber, pos.column);
+    return DIRECTIVE_ITEMS.map((d) => ({ ...item(d, K.Keyword, 'directive', DIRECTIVE_DOCS[d]), range: dotRange }));
+  }
+  return [
+    ...Object.keys(MNEMONIC_DOCS).map((m) => item(m, K.Keyword, 'instruction', MNEMONIC_DOCS[m])),
+    ...Object.keys(KEYWORD_DOCS).map((m) => item(m, K.Keyword, 'keyword', KEYWORD_DOCS[m])),
+    ...REGISTER_DOCS.map((d, i) => item(`r${i}`, K.Variable, 'register', d)),
+    ...HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, K.Function, `helper ${h.id}`, helperMarkdown(h))),
+    ...declared.map((n) => item(n, K.Variable, 'map')),
+  ];
+}
+
+/** Registers the providers once; `get` is called at each request. */
+export function registerProviders(monaco: typeof Monaco, get: () => EditorContext): void {
+  monaco.languages.registerHoverProvider(LANGUAGE_ID, {
+    provideHover(model, pos) {
+      const line = model.getLineContent(pos.lineNumber);
+      const w = model.getWordAtPosition(pos);
+      let text: string | undefined;
+      if (w) {
+        const dot = w.startColumn > 1 && line[w.startColumn - 2] === '.' ? '.' : '';
+        text = hoverFor(dot + w.word, line, get());
+      }
+      text ??= operatorAt(line, pos.column - 1);
+      if (!text) return null;
+      const range = w ? new monaco.Range(pos.lineNumber, w.startColumn, pos.lineNumber, w.endColumn) : undefined;
+      return { contents: [md(text)], range };
+    },
+  });
+  monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
+    triggerCharacters: ['.', '['],
+    provideCompletionItems(model, pos) {
+      return { suggestions: completions(monaco, model, pos) };
+    },
+  });
+}

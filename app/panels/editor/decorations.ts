@@ -1,0 +1,111 @@
+/**
+ * The editor's overlays, kept in step with the store: markers for assembler errors, and
+ * decorations for breakpoints, the current instruction (with the verifier's register types
+ * inline), the last executed instruction and the verifier's error line.
+ */
+import { useEffect, useRef } from 'react';
+import type * as Monaco from 'monaco-editor/editor';
+import type { State } from '../../store';
+import { lineOfPc, selectCurrentPc, store } from '../../store';
+import { typesOf } from '../../lib/pointers';
+
+interface Overlay {
+  line: number;
+  options: Monaco.editor.IModelDecorationOptions;
+}
+
+/** Register types at pc as one inline hint: "R1=ctx R2=fp-8". */
+export function registerHint(s: State, pc: number): string {
+  const states = s.load?.analysis?.states[pc];
+  if (!states?.length) return '';
+  const parts: string[] = [];
+  for (let r = 0; r <= 10; r++) {
+    const t = typesOf(states, r);
+    if (t && t !== '?') parts.push(`R${r}=${t}`);
+  }
+  return parts.join(' ');
+}
+
+const BREAKPOINT: Monaco.editor.IModelDecorationOptions = {
+  glyphMarginClassName: 'bp-glyph',
+  glyphMarginHoverMessage: { value: 'Breakpoint (click or F9 to remove)' },
+  // stays on its line as lines are inserted or deleted above it
+  stickiness: 1,
+};
+
+function overlays(s: State): Overlay[] {
+  const out: Overlay[] = [];
+  const err = s.load && !s.load.ok && s.load.analysis?.errorPc !== undefined ? lineOfPc(s, s.load.analysis.errorPc) : undefined;
+  if (err !== undefined) {
+    const msg = s.load!.log.trimEnd().split('\n').at(-1) ?? '';
+    out.push({ line: err, options: { isWholeLine: true, className: 'err-line', hoverMessage: { value: `**verifier:** ${msg}` }, linesDecorationsClassName: 'err-mark' } });
+  }
+  const last = s.snap?.last;
+  if (last && s.snap!.progId === s.load?.progId) {
+    const l = lineOfPc(s, last.pcBefore);
+    if (l !== undefined) out.push({ line: l, options: { isWholeLine: true, className: 'last-line' } });
+  }
+  const pc = selectCurrentPc(s);
+  const line = pc !== null ? lineOfPc(s, pc) : undefined;
+  if (pc !== null && line !== undefined) {
+    const hint = registerHint(s, pc);
+    out.push({
+      line,
+      options: {
+        isWholeLine: true,
+        className: s.snap?.state === 'faulted' ? 'fault-line' : 'pc-line',
+        glyphMarginClassName: 'pc-glyph',
+        after: hint ? { content: `  ${hint}`, inlineClassName: 'reg-hint' } : undefined,
+      },
+    });
+  }
+  return out;
+}
+
+export function useDecorations(monaco: typeof Monaco, editor: Monaco.editor.IStandaloneCodeEditor | null, onBreakpointsMoved: (lines: number[]) => void): void {
+  const collection = useRef<Monaco.editor.IEditorDecorationsCollection | null>(null);
+  useEffect(() => {
+    if (!editor) return;
+    collection.current = editor.createDecorationsCollection();
+    const bps = editor.createDecorationsCollection();
+    const setBreakpoints = (lines: number[], n: number) =>
+      bps.set(lines.filter((l) => l >= 1 && l <= n).map((l) => ({ range: new monaco.Range(l, 1, l, 1), options: BREAKPOINT })));
+    const moved = editor.onDidChangeModelContent(() => {
+      const lines = [...new Set(bps.getRanges().map((r) => r.startLineNumber))].sort((a, b) => a - b);
+      if (lines.join() !== store.getState().breakpoints.join()) onBreakpointsMoved(lines);
+    });
+    const apply = (s: State) => {
+      const model = editor.getModel();
+      if (!model) return;
+      const n = model.getLineCount();
+      setBreakpoints(s.breakpoints, n);
+      collection.current!.set(
+        overlays(s)
+          .filter((o) => o.line >= 1 && o.line <= n)
+          .map((o) => ({ range: new monaco.Range(o.line, 1, o.line, model.getLineMaxColumn(o.line)), options: o.options })),
+      );
+      monaco.editor.setModelMarkers(
+        model,
+        'asm',
+        s.diagnostics.map((d) => ({
+          severity: d.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+          message: d.message,
+          startLineNumber: d.line,
+          startColumn: d.col,
+          endLineNumber: d.line,
+          endColumn: d.endCol ?? model.getLineMaxColumn(Math.min(d.line, n)),
+        })),
+      );
+    };
+    apply(store.getState());
+    const unsub = store.subscribe((s, prev) => {
+      if (s.breakpoints !== prev.breakpoints || s.snap !== prev.snap || s.load !== prev.load || s.diagnostics !== prev.diagnostics) apply(s);
+    });
+    return () => {
+      unsub();
+      moved.dispose();
+      bps.clear();
+      collection.current?.clear();
+    };
+  }, [editor, monaco, onBreakpointsMoved]);
+}

@@ -1,0 +1,115 @@
+/** The toolbar: program type, syntax, log settings, privilege, and the debugger's commands. */
+import { PROG_TYPE_NAMES } from '../../../src/isa';
+import {
+  actions,
+  selectBusy,
+  selectLoad,
+  selectLoading,
+  selectLogLevel,
+  selectLogSize,
+  selectPrivileged,
+  selectProgType,
+  selectSnap,
+  selectStale,
+  selectSyntax,
+  selectTheme,
+  useApp,
+} from '../../store';
+import { keysOf, type Command } from '../../ui/shortcuts';
+import { Status } from './Status';
+
+const PROG_TYPES = Object.entries(PROG_TYPE_NAMES).filter(([k]) => k !== '0');
+
+function Btn({ cmd, label, onClick, disabled, primary }: { cmd: Command; label: string; onClick: () => void; disabled?: boolean; primary?: boolean }) {
+  const keys = keysOf(cmd);
+  return (
+    <button type="button" className={primary ? 'btn primary' : 'btn'} title={keys ? `${label} (${keys})` : label} aria-keyshortcuts={keys.replace(/, /g, ' ')} onClick={onClick} disabled={disabled}>
+      {label}
+    </button>
+  );
+}
+
+export function Toolbar() {
+  const progType = useApp(selectProgType);
+  const syntax = useApp(selectSyntax);
+  const logLevel = useApp(selectLogLevel);
+  const logSize = useApp(selectLogSize);
+  const privileged = useApp(selectPrivileged);
+  const theme = useApp(selectTheme);
+  const busy = useApp(selectBusy);
+  const snap = useApp(selectSnap);
+  const loading = useApp(selectLoading);
+  const load = useApp(selectLoad);
+  const stale = useApp(selectStale);
+  const paused = snap?.state === 'paused';
+  const running = busy === 'running';
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Program and debugger">
+      <div className="group">
+        <label>
+          Program type
+          <select value={progType} onChange={(e) => actions.setSettings({ progType: Number(e.target.value) })}>
+            {PROG_TYPES.map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Syntax
+          <select value={syntax} onChange={(e) => actions.setSyntax(e.target.value as 'auto' | 'llvm' | 'ubpf')}>
+            <option value="auto">either (per line)</option>
+            <option value="llvm">kernel / LLVM</option>
+            <option value="ubpf">ubpf</option>
+          </select>
+        </label>
+        <label>
+          Log level
+          <select value={logLevel} onChange={(e) => actions.setSettings({ logLevel: Number(e.target.value) as 0 | 1 | 2 })}>
+            <option value="0">0: no log</option>
+            <option value="1">1: the 4.8 log</option>
+            <option value="2">2: with states</option>
+          </select>
+        </label>
+        <label>
+          Log size
+          <input
+            type="number"
+            min={0}
+            max={16777215}
+            value={logSize}
+            className="num"
+            onChange={(e) => actions.setSettings({ logSize: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
+          />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={privileged} onChange={(e) => actions.setSettings({ privileged: e.target.checked })} />
+          Privileged
+        </label>
+      </div>
+      <div className="group">
+        <Btn cmd="load" label="Load" primary={!load || stale} onClick={() => void actions.load()} disabled={loading || running} />
+        <Btn cmd="run" label="Run" onClick={() => void actions.run()} disabled={busy !== 'idle'} />
+        <Btn cmd="step" label="Step" onClick={() => void actions.step()} disabled={busy !== 'idle' || (!!snap && !paused)} />
+        <Btn cmd="stepBack" label="Step back" onClick={() => void actions.stepBack()} disabled={busy !== 'idle' || !snap || snap.step === 0} />
+        <Btn cmd="continue" label="Continue" onClick={() => void actions.continueRun()} disabled={busy !== 'idle' || !paused} />
+        <Btn cmd="pause" label="Pause" onClick={() => void actions.pause()} disabled={!running} />
+        <Btn cmd="restart" label="Restart" onClick={() => void actions.restart()} disabled={busy === 'stepping'} />
+        <Btn cmd="stop" label="Stop" onClick={() => void actions.stop()} disabled={!snap && !running} />
+      </div>
+      <div className="group grow">
+        <Status />
+      </div>
+      <button
+        type="button"
+        className="btn"
+        aria-pressed={theme === 'dark'}
+        onClick={() => actions.setSettings({ theme: theme === 'dark' ? 'light' : 'dark' })}
+        title="Switch between the light and the dark theme"
+      >
+        Dark theme
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The page's store and actions (singletons), and the hook components read it with. The engine
+ * client is created here, once; its status and restarts flow into the store.
+ */
+import { useStore } from 'zustand';
+import { EngineClient, engineWorker } from '../engine';
+import { makeActions } from './actions';
+import { makeStore } from './store';
+import type { State } from './state';
+
+export const store = makeStore(typeof localStorage !== 'undefined' ? localStorage : undefined);
+export const engine = new EngineClient(engineWorker);
+export const actions = makeActions(store, {
+  api: engine.api,
+  halt: () => engine.halt(),
+  progress: (fn) => engine.progress(fn),
+});
+
+engine.onStatus((s) => {
+  store.setState({ engine: s });
+  if (s.kind === 'ready' && s.restarts === 0) {
+    void engine.api.configure(store.getState().engineSettings);
+    void actions.refreshMaps();
+  }
+  if (s.kind === 'failed') actions.notify('error', `The engine could not start: ${s.message}`);
+});
+engine.onRestart((n) => void actions.onEngineRestart(n));
+
+/** A read-only handle for the browser tests and the curious (devtools console). */
+(globalThis as unknown as { bpflab: unknown }).bpflab = { state: () => store.getState() };
+
+/** Reads the store through a module-level selector. */
+export function useApp<T>(selector: (s: State) => T): T {
+  return useStore(store, selector);
+}
+
+export * from './selectors';
+export type { State, MapFormat, Notice } from './state';

@@ -1,0 +1,66 @@
+/** Module-level selectors: components read the store only through these (stable identities). */
+import type { State } from './state';
+
+/** The slots of the loaded program that carry a breakpoint line. */
+export function breakpointPcs(s: State): number[] {
+  const lines = s.load?.program?.lines;
+  if (!lines) return [];
+  const want = new Set(s.breakpoints);
+  const pcs: number[] = [];
+  lines.forEach((l, pc) => {
+    if (l !== null && want.has(l)) pcs.push(pc);
+  });
+  return pcs;
+}
+
+/** The source line of a slot of the loaded program. */
+export function lineOfPc(s: State, pc: number): number | undefined {
+  return s.load?.program?.lines[pc] ?? undefined;
+}
+
+/** The loaded program is out of date with the editor or the settings. */
+export const selectStale = (s: State): boolean => s.load !== null && s.loadedSig !== null && s.loadedSig !== loadSignature(s);
+
+/** The signature of what Load sends: when it changes, the loaded program is stale. */
+export const loadSignature = (s: State): string =>
+  JSON.stringify([s.text, s.syntax, s.progType, s.logLevel, s.logSize, s.privileged, s.engineSettings]);
+
+export const selectText = (s: State) => s.text;
+export const selectSyntax = (s: State) => s.syntax;
+export const selectBreakpoints = (s: State) => s.breakpoints;
+export const selectDiagnostics = (s: State) => s.diagnostics;
+export const selectProgram = (s: State) => s.program;
+export const selectReveal = (s: State) => s.reveal;
+export const selectProgType = (s: State) => s.progType;
+export const selectLogLevel = (s: State) => s.logLevel;
+export const selectLogSize = (s: State) => s.logSize;
+export const selectPrivileged = (s: State) => s.privileged;
+export const selectTheme = (s: State) => s.theme;
+export const selectInput = (s: State) => s.input;
+export const selectLoad = (s: State) => s.load;
+export const selectLoading = (s: State) => s.loading;
+export const selectSnap = (s: State) => s.snap;
+export const selectBusy = (s: State) => s.busy;
+export const selectProgress = (s: State) => s.progressStep;
+export const selectMaps = (s: State) => s.maps;
+export const selectSelectedMap = (s: State) => s.selectedMap;
+export const selectMapGen = (s: State) => s.mapGen;
+export const selectTouched = (s: State) => s.touched;
+export const selectFormats = (s: State) => s.formats;
+export const selectTerm = (s: State) => s.term;
+export const selectHistory = (s: State) => s.history;
+export const selectEngine = (s: State) => s.engine;
+export const selectNotices = (s: State) => s.notices;
+export const selectLayout = (s: State) => s.layout;
+export const selectEngineSettings = (s: State) => s.engineSettings;
+
+/** The slot the debugger stands at, in the loaded program (not inside a tail-called one). */
+export const selectCurrentPc = (s: State): number | null =>
+  s.snap && s.load?.progId !== undefined && s.snap.progId === s.load.progId ? s.snap.pc : s.snap && s.load?.progId === undefined ? s.snap.pc : null;
+
+/** The verifier's states at the current pc (for register types and stack slot kinds). */
+export const selectStatesAtPc = (s: State) => {
+  const pc = selectCurrentPc(s);
+  if (pc === null) return undefined;
+  return s.load?.analysis?.states[pc];
+};

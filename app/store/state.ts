@@ -1,0 +1,124 @@
+/**
+ * The app's one store, in slices: editor, settings, load, debug, maps, terminal, layout, engine.
+ * State only; actions live in actions.ts and selectors in selectors.ts. What survives a reload is
+ * listed in PERSISTED (persist.ts).
+ */
+import { DEFAULT_SETTINGS, ProgType } from './deps';
+import type { DebugSnapshot, Diagnostic, EngineSettings, LoadResult, MapInfo, ProgramView, Syntax } from './deps';
+import type { EngineStatus } from '../engine';
+import { DEFAULT_INPUT, type InputState } from '../lib/input';
+import type { ValueFormat } from '../lib/values';
+import { DEFAULT_LAYOUT, type LayoutState } from '../ui/layout';
+import { EXAMPLE_PROGRAM } from './example';
+import type { TermState } from './terminal';
+
+export interface EditorSlice {
+  text: string;
+  syntax: Syntax;
+  /** 1-based source lines with a breakpoint */
+  breakpoints: number[];
+  diagnostics: Diagnostic[];
+  /** the program as last assembled (for hovers, completions and pc <-> line) */
+  program: ProgramView | null;
+  /** asks the editor to reveal a line (nonce changes every time) */
+  reveal: { line: number; nonce: number } | null;
+}
+
+export interface SettingsSlice {
+  progType: number;
+  logLevel: 0 | 1 | 2;
+  logSize: number;
+  privileged: boolean;
+  theme: 'light' | 'dark';
+  engineSettings: EngineSettings;
+  input: InputState;
+}
+
+export interface LoadSlice {
+  load: LoadResult | null;
+  /** the signature of what was loaded: the editor and settings at Load */
+  loadedSig: string | null;
+  loading: boolean;
+}
+
+export type Busy = 'idle' | 'stepping' | 'running';
+
+export interface DebugSlice {
+  snap: DebugSnapshot | null;
+  busy: Busy;
+  /** live progress of a long run */
+  progressStep: number | null;
+}
+
+export interface MapFormat {
+  key: ValueFormat;
+  value: ValueFormat;
+  /** a struct layout for the value ("u32 a; u16 b") */
+  layout: string;
+}
+
+export interface MapsSlice {
+  maps: MapInfo[];
+  selectedMap: number | null;
+  /** bumps whenever map contents may have changed: inspectors refetch */
+  mapGen: number;
+  /** entries the last step touched, as map id and key hex (inspectors flash them) */
+  touched: { mapId: number; key: string }[];
+  /** formats by map name (names survive a reload, ids do not) */
+  formats: Record<string, MapFormat>;
+}
+
+export interface TerminalSlice {
+  term: TermState;
+  /** commands typed, newest last (arrow up recalls them) */
+  history: string[];
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface EngineSlice {
+  engine: EngineStatus;
+  notices: Notice[];
+}
+
+export interface LayoutSlice {
+  layout: LayoutState;
+}
+
+export type State = EditorSlice & SettingsSlice & LoadSlice & DebugSlice & MapsSlice & TerminalSlice & EngineSlice & LayoutSlice;
+
+export const initialState = (): State => ({
+  text: EXAMPLE_PROGRAM,
+  syntax: 'auto',
+  breakpoints: [],
+  diagnostics: [],
+  program: null,
+  reveal: null,
+  progType: ProgType.SchedCls,
+  logLevel: 1,
+  logSize: 65536,
+  privileged: true,
+  theme: 'dark',
+  engineSettings: { ...DEFAULT_SETTINGS },
+  input: DEFAULT_INPUT,
+  load: null,
+  loadedSig: null,
+  loading: false,
+  snap: null,
+  busy: 'idle',
+  progressStep: null,
+  maps: [],
+  selectedMap: null,
+  mapGen: 0,
+  touched: [],
+  formats: {},
+  term: { entries: [], epoch: 0 },
+  history: [],
+  engine: { kind: 'starting' },
+  notices: [],
+  layout: DEFAULT_LAYOUT,
+});

@@ -1,0 +1,61 @@
+/**
+ * Whether an instruction has a text spelling that assembles back to exactly its bytes: every
+ * field its form does not use is zero, its registers are ones the syntax can name, and its
+ * form is one the printers spell. The llvm and ubpf printers fall back to `.raw` otherwise, so
+ * bytes → text → bytes is the identity for any bytes.
+ */
+import type { Insn, RawInsn } from '../isa';
+
+const zero = (...fields: number[]): boolean => fields.every((f) => f === 0);
+const isZeroSlot = (r: RawInsn, withImm: boolean): boolean => zero(r.code, r.dst, r.src, r.off) && (!withImm || r.imm === 0);
+
+/** True when the printers can spell `insn` so that it reassembles to the same bytes. */
+export function isCanonical(insn: Insn, maxReg: number): boolean {
+  if (insn.dst > maxReg || insn.src > maxReg) return false;
+  switch (insn.kind) {
+    case 'alu': {
+      const off = insn.op === 'sdiv' || insn.op === 'smod' ? 1 : insn.op === 'movsx' ? insn.extendBits : 0;
+      if (insn.off !== off) return false;
+      if (insn.op === 'neg') return !insn.useSrc && zero(insn.src, insn.imm);
+      return insn.useSrc ? insn.imm === 0 : insn.src === 0;
+    }
+    case 'end':
+      return zero(insn.src, insn.off) && (insn.imm === 16 || insn.imm === 32 || insn.imm === 64);
+    case 'ld_imm64':
+      if (insn.off !== 0 || !isZeroSlot(insn.next, false)) return false;
+      if (insn.src === 1) return insn.next.imm === 0;
+      return insn.src <= 2;
+    case 'ld_abs':
+      return zero(insn.dst, insn.src, insn.off);
+    case 'ld_ind':
+      return zero(insn.dst, insn.off);
+    case 'ldx':
+    case 'stx':
+      return insn.imm === 0;
+    case 'st':
+      return insn.src === 0;
+    case 'atomic':
+      return insn.bytes === 4 || insn.bytes === 8;
+    case 'ja':
+      return insn.long ? zero(insn.dst, insn.src, insn.off) : zero(insn.dst, insn.src, insn.imm);
+    case 'jcond':
+      return insn.useSrc ? insn.imm === 0 : insn.src === 0;
+    case 'call':
+      return zero(insn.dst, insn.off);
+    case 'callx':
+      return zero(insn.src, insn.off, insn.imm);
+    case 'exit':
+      return zero(insn.dst, insn.src, insn.off, insn.imm);
+    default:
+      return false;
+  }
+}
+
+const hexSlot = (r: RawInsn): string => {
+  const b = [r.code, (r.src << 4) | r.dst, r.off & 0xff, (r.off >> 8) & 0xff, r.imm & 0xff, (r.imm >> 8) & 0xff, (r.imm >> 16) & 0xff, (r.imm >>> 24) & 0xff];
+  return b.map((x) => x.toString(16).padStart(2, '0')).join('');
+};
+
+/** The `.raw` spelling of an instruction (both slots of an ld_imm64). */
+export const rawText = (insn: Insn): string =>
+  insn.kind === 'ld_imm64' ? `.raw ${hexSlot(insn)}, ${hexSlot(insn.next)}` : `.raw ${hexSlot(insn)}`;

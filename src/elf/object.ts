@@ -1,0 +1,207 @@
+/**
+ * A clang-compiled BPF object as a 4.8-era loader (samples/bpf, tc, bcc) read it: every
+ * executable section is a program, SEC("maps") holds `struct bpf_map_def`s named by symbols,
+ * R_BPF_64_64 relocations on ld_imm64 turn into map references, and the `license` and
+ * `version` sections become directives. The result is one `Program` per program section.
+ *
+ * Not here: BTF and `.maps` (later kernels), global data, bpf-to-bpf calls (4.16), CO-RE.
+ */
+import { PROG_TYPE_NAMES } from '../isa';
+import { programFromBytes, type MapDecl, type MapRef, type Program } from '../program';
+import { progTypeOfSection } from './progtype';
+import {
+  definedIn,
+  Malformed,
+  malformed,
+  readElfStructure,
+  relocations,
+  SHF_EXECINSTR,
+  SHT,
+  STT,
+  type ElfFile,
+  type ElfSection,
+  type ElfSymbol,
+} from './reader';
+
+/** One program section of an object. */
+export interface ObjectProgram {
+  /** the section's name, e.g. "kprobe/sys_write" */
+  section: string;
+  /** the function defined at the section's start, else the section name */
+  name: string;
+  /** the program, with its referenced maps, labels and directives (progType when inferred) */
+  program: Program;
+}
+
+/** What a BPF object holds. */
+export interface BpfObject {
+  programs: ObjectProgram[];
+  /** every map of the `maps` section, in section order */
+  maps: MapDecl[];
+  license?: string;
+  kernVersion?: number;
+}
+
+export type ObjectResult = { ok: true; object: BpfObject } | { ok: false; error: string };
+
+const R_BPF_64_64 = 1;
+const R_BPF_64_32 = 10;
+const BPF_LD_IMM64 = 0x18;
+const BPF_PSEUDO_MAP_FD = 1;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** bytes of the fields read from each definition: type, key_size, value_size, max_entries[, map_flags] */
+const MAP_DEF_MIN = 16;
+
+interface MapAt {
+  offset: number;
+  decl: MapDecl;
+}
+
+function mapDefs(elf: ElfFile, maps: ElfSection | undefined): MapAt[] {
+  if (!maps) return [];
+  const syms = elf.symbols.filter((s) => s.shndx === maps.index && s.type !== STT.SECTION && s.type !== STT.FILE);
+  if (syms.length === 0 && maps.size > 0) malformed('the maps section has no symbols naming its maps');
+  syms.sort((a, b) => a.value - b.value);
+  const view = new DataView(maps.data.buffer, maps.data.byteOffset, maps.data.byteLength);
+  const stride = syms.length ? Math.floor(maps.size / syms.length) : 0;
+  const out: MapAt[] = [];
+  for (const s of syms) {
+    const size = s.size || stride;
+    const what = `map ${JSON.stringify(s.name)}`;
+    if (!IDENT.test(s.name)) malformed(`${what}: its name is not an identifier`);
+    if (size < MAP_DEF_MIN) malformed(`${what}: its definition is ${size} bytes, less than struct bpf_map_def`);
+    if (maps.data.length !== maps.size) malformed(`${what}: the maps section has no contents in the file`);
+    if (s.value + size > maps.size) malformed(`${what}: its definition at offset ${s.value} runs past the maps section`);
+    if (out.length && out[out.length - 1].offset === s.value) malformed(`${what}: two symbols name the map at offset ${s.value}`);
+    const u32 = (i: number) => (i * 4 + 4 <= size ? view.getUint32(s.value + i * 4, true) : 0);
+    out.push({
+      offset: s.value,
+      decl: { name: s.name, type: u32(0), keySize: u32(1), valueSize: u32(2), maxEntries: u32(3), flags: u32(4) },
+    });
+  }
+  return out;
+}
+
+/** Where a relocated ld_imm64 points: the map at (symbol value + addend) in the maps section. */
+function relocTarget(elf: ElfFile, sec: ElfSection, sym: ElfSymbol, addend: number, maps: MapAt[], mapsIndex: number): MapAt {
+  const symName = sym.type === STT.SECTION && definedIn(sym, elf.sections.length) ? elf.sections[sym.shndx].name : sym.name;
+  const where = `${sec.name}: the relocation against ${JSON.stringify(symName || `symbol ${sym.index}`)}`;
+  if (!definedIn(sym, elf.sections.length)) {
+    malformed(`${where} names an undefined symbol (a map from another object, which 4.8 loaders cannot link)`);
+  }
+  const target = elf.sections[sym.shndx];
+  if (sym.shndx !== mapsIndex) {
+    if (/^\.(rodata|data|bss)/.test(target.name)) {
+      malformed(`${where} uses global data in ${target.name}, which Linux 4.8 does not have (keep constants on the stack)`);
+    }
+    malformed(`${where} points into section ${JSON.stringify(target.name)}, not into the maps section`);
+  }
+  const offset = sym.value + addend;
+  const m = maps.find((x) => x.offset === offset);
+  if (!m) malformed(`${where} points at offset ${offset} of the maps section, where no map starts`);
+  return m;
+}
+
+/** Map references of one program section: bytes with imm 0 at each, and the maps used. */
+function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: MapAt[], mapsIndex: number) {
+  const bytes = sec.data.slice();
+  const view = new DataView(bytes.buffer);
+  const refs: MapRef[] = [];
+  for (const rs of rels) {
+    for (const r of relocations(rs)) {
+      const at = `${sec.name}+0x${r.offset.toString(16)}`;
+      if (r.sym === 0 || r.sym >= elf.symbols.length) malformed(`${at}: the relocation names symbol ${r.sym}, which does not exist`);
+      if (r.offset % 8 || r.offset + 8 > sec.size) malformed(`${at}: the relocation is not at an instruction of the section`);
+      const sym = elf.symbols[r.sym];
+      if (r.type === R_BPF_64_32 && bytes[r.offset] === 0x85) {
+        malformed(`${at}: a call to the function ${JSON.stringify(sym.name)}; bpf-to-bpf calls came after Linux 4.8 (inline it)`);
+      }
+      if (r.type !== R_BPF_64_64) malformed(`${at}: relocation type ${r.type} is not R_BPF_64_64 (1), the only one 4.8 loaders knew`);
+      if (bytes[r.offset] !== BPF_LD_IMM64 || r.offset + 16 > sec.size) malformed(`${at}: the relocated instruction is not an ld_imm64`);
+      const addend = r.addend ?? (sym.type === STT.SECTION ? view.getInt32(r.offset + 4, true) : 0);
+      const m = relocTarget(elf, sec, sym, addend, maps, mapsIndex);
+      if (refs.some((x) => x.pc === r.offset / 8)) malformed(`${at}: a second relocation on the same instruction`);
+      // as the assembler encodes `r1 = map[NAME] ll`: src_reg BPF_PSEUDO_MAP_FD, imm 0 until loaded
+      bytes[r.offset + 1] = (bytes[r.offset + 1] & 0x0f) | (BPF_PSEUDO_MAP_FD << 4);
+      view.setInt32(r.offset + 4, 0, true);
+      view.setInt32(r.offset + 12, 0, true);
+      refs.push({ pc: r.offset / 8, map: m.decl.name });
+    }
+  }
+  refs.sort((a, b) => a.pc - b.pc);
+  return { bytes, refs };
+}
+
+function program(elf: ElfFile, sec: ElfSection, maps: MapAt[], mapsIndex: number, dirs: Omit<BpfObject, 'programs' | 'maps'>) {
+  if (sec.size % 8) malformed(`${sec.name}: its size ${sec.size} is not a whole number of 8-byte instructions`);
+  const rels = elf.sections.filter((s) => (s.type === SHT.REL || s.type === SHT.RELA) && s.info === sec.index);
+  const { bytes, refs } = applyRelocs(elf, sec, rels, maps, mapsIndex);
+  const p = programFromBytes(bytes);
+  const here = elf.symbols.filter((s) => s.shndx === sec.index).sort((a, b) => a.value - b.value);
+  const fn = here.find((s) => s.type === STT.FUNC && s.value === 0);
+  for (const s of here) {
+    const ok = s.type === STT.NOTYPE && IDENT.test(s.name) && s.value % 8 === 0 && s.value < sec.size;
+    if (ok) p.labels.set(s.name, s.value / 8);
+  }
+  const used = new Set(refs.map((r) => r.map));
+  p.maps = maps.filter((m) => used.has(m.decl.name)).map((m) => ({ ...m.decl }));
+  p.mapRefs = refs;
+  const name = fn && IDENT.test(fn.name) ? fn.name : sec.name;
+  const progType = progTypeOfSection(sec.name);
+  p.directives = { name, ...(progType === undefined ? {} : { progType }), ...pick(dirs) };
+  return { section: sec.name, name, program: p };
+}
+
+const pick = (d: Omit<BpfObject, 'programs' | 'maps'>) => ({
+  ...(d.license === undefined ? {} : { license: d.license }),
+  ...(d.kernVersion === undefined ? {} : { kernVersion: d.kernVersion }),
+});
+
+function directives(elf: ElfFile): Omit<BpfObject, 'programs' | 'maps'> {
+  const out: Omit<BpfObject, 'programs' | 'maps'> = {};
+  const lic = elf.sections.find((s) => s.name === 'license');
+  if (lic) {
+    const end = lic.data.indexOf(0);
+    if (end < 0) malformed('the license section is not a NUL-terminated string');
+    const text = new TextDecoder('utf-8').decode(lic.data.subarray(0, end));
+    if (/[\u0000-\u001f\u007f\ufffd]/.test(text)) malformed('the license section holds unprintable characters');
+    if (text.includes('"')) malformed('the license holds a double quote, which a .license "..." directive cannot carry');
+    out.license = text;
+  }
+  const ver = elf.sections.find((s) => s.name === 'version');
+  if (ver) {
+    if (ver.size !== 4 || ver.data.length !== 4) malformed(`the version section is ${ver.size} bytes; it holds one u32`);
+    out.kernVersion = new DataView(ver.data.buffer, ver.data.byteOffset, 4).getUint32(0, true);
+  }
+  return out;
+}
+
+function readObject(file: Uint8Array): BpfObject {
+  const elf = readElfStructure(file);
+  if (elf.sections.some((s) => s.name === '.maps')) {
+    malformed('the object defines BTF maps (.maps section), which came after Linux 4.8; use SEC("maps") struct bpf_map_def');
+  }
+  const mapsSec = elf.sections.find((s) => s.name === 'maps');
+  const maps = mapDefs(elf, mapsSec);
+  const dirs = directives(elf);
+  const progSecs = elf.sections.filter((s) => s.type === SHT.PROGBITS && s.flags & SHF_EXECINSTR && s.size > 0);
+  if (progSecs.length === 0) malformed('the object holds no program: no executable section has any instructions');
+  const programs = progSecs.map((s) => program(elf, s, maps, mapsSec?.index ?? -1, dirs));
+  return { programs, maps: maps.map((m) => m.decl), ...dirs };
+}
+
+/** Reads a BPF object compiled by clang (-target bpf -c); an error value for anything malformed. */
+export function readBpfObject(file: Uint8Array): ObjectResult {
+  try {
+    return { ok: true, object: readObject(file) };
+  } catch (e) {
+    if (e instanceof Malformed) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** "kprobe/sys_write (kprobe)": a section with its inferred program type, for pickers. */
+export function describeProgram(p: ObjectProgram): string {
+  const t = p.program.directives.progType;
+  return `${p.section} (${t === undefined ? 'type unknown' : PROG_TYPE_NAMES[t]})`;
+}

@@ -1,0 +1,74 @@
+/**
+ * A program read from an object as editor text: its directives, its maps, then one instruction
+ * a line in the LLVM or ubpf syntax (src/asm's disassembler), with a label line before every
+ * jump target and jumps written to those labels. Assembling the text gives the program back.
+ *
+ * Not here: comments from the C source (objects built without -g carry none).
+ */
+import { disassemble } from '../asm';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
+import type { MapDecl, Program } from '../program';
+
+/** The assembler syntax of the text. */
+export type SourceSyntax = 'llvm' | 'ubpf';
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** `4.8.0` for KERNEL_VERSION(4, 8, 0); hex when it does not look like one. */
+function kernVersionText(v: number): string {
+  return v >>> 24 === 0 ? `${v >>> 16}.${(v >>> 8) & 0xff}.${v & 0xff}` : `0x${v.toString(16)}`;
+}
+
+function mapLines(m: MapDecl): string[] {
+  const type = MAP_TYPE_NAMES[m.type] ?? String(m.type);
+  const flags = m.flags ? ` flags=${m.flags}` : '';
+  const out = [`.map ${m.name} ${type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}${flags}`];
+  for (const e of m.entries ?? []) out.push(`.entry ${m.name} key=${hex(e.key)} value=${hex(e.value)}`);
+  return out;
+}
+
+function directiveLines(p: Program): string[] {
+  const d = p.directives;
+  const out: string[] = [];
+  if (d.name !== undefined) out.push(`.name ${d.name}`);
+  if (d.progType !== undefined) out.push(`.type ${PROG_TYPE_NAMES[d.progType] ?? d.progType}`);
+  if (d.license !== undefined) out.push(`.license "${d.license}"`);
+  if (d.kernVersion !== undefined) out.push(`.kern_version ${kernVersionText(d.kernVersion)}`);
+  return out;
+}
+
+/** Slot -> label for every jump target: the program's own labels first, `L<slot>` otherwise. */
+function jumpLabels(p: Program): Map<number, string> {
+  const bySlot = new Map<number, string>();
+  for (const [name, slot] of [...p.labels].sort((a, b) => a[1] - b[1])) if (!bySlot.has(slot)) bySlot.set(slot, name);
+  const taken = new Set(p.labels.keys());
+  p.insns.forEach((insn, i) => {
+    if ((insn.kind !== 'ja' || insn.long) && insn.kind !== 'jcond') return;
+    const target = p.pcs[i] + 1 + insn.off;
+    if (bySlot.has(target) || target < 0 || target >= p.bytes.length / 8) return;
+    let name = `L${target}`;
+    while (taken.has(name)) name += '_';
+    taken.add(name);
+    bySlot.set(target, name);
+  });
+  return bySlot;
+}
+
+/** The program as text the editor opens and the assembler turns back into the same program. */
+export function programSource(p: Program, syntax: SourceSyntax, header: readonly string[] = []): string {
+  const labels = jumpLabels(p);
+  const text = disassemble(p.bytes, syntax, { mapRefs: p.mapRefs, helperNames: syntax === 'llvm' });
+  const lines = [...header.map((h) => `; ${h}`), ...directiveLines(p), ...p.maps.flatMap(mapLines), ''];
+  p.insns.forEach((insn, i) => {
+    const pc = p.pcs[i];
+    const label = labels.get(pc);
+    if (label !== undefined) lines.push(`${label}:`);
+    let t = text[i];
+    const isJump = (insn.kind === 'ja' && !insn.long) || insn.kind === 'jcond';
+    const off = insn.off < 0 ? `${insn.off}` : `+${insn.off}`;
+    const target = labels.get(pc + 1 + insn.off);
+    if (isJump && target !== undefined && t.endsWith(` ${off}`)) t = `${t.slice(0, -off.length)}${target}`;
+    lines.push(`    ${t}`);
+  });
+  return `${lines.join('\n')}\n`;
+}

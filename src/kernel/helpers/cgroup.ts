@@ -1,0 +1,44 @@
+/**
+ * The packet's socket and route: get_cgroup_classid (the net_cls classid of the task's cgroup),
+ * get_route_realm (the realm of skb->dst, 0 without a route, as on a test-run skb or after
+ * skb_set_tunnel_key) and skb_in_cgroup (whether the socket's cgroup is at or below the one in
+ * a CGROUP_ARRAY slot).
+ */
+import { MapType } from '../../isa';
+import { err, fault, ret, skbOf, u32, type HelperImpl } from './env';
+import { mapArg } from './maps';
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+/** A cgroup v2 path without the mount point: "/" for the root. */
+export const cgroupPath = (p: string): string => {
+  const rel = p.startsWith(CGROUP_ROOT) ? p.slice(CGROUP_ROOT.length) : p;
+  return rel === '' ? '/' : rel.replace(/\/+$/, '') || '/';
+};
+
+/** cgroup_is_descendant: `path` is `ancestor` or below it. */
+export function isDescendant(path: string, ancestor: string): boolean {
+  const p = cgroupPath(path);
+  const a = cgroupPath(ancestor);
+  return a === '/' || p === a || p.startsWith(a + '/');
+}
+
+export const getCgroupClassid: HelperImpl = (env) => {
+  const mine = cgroupPath(env.world.task.cgroup);
+  return ret(env.world.cgroups.find((c) => cgroupPath(c.path) === mine)?.classid ?? 0);
+};
+
+export const getRouteRealm: HelperImpl = (env) => {
+  const skb = skbOf(env);
+  if ('kind' in skb) return skb;
+  return ret(skb.f.route ? env.world.routeRealm >>> 0 : 0);
+};
+
+export const skbInCgroup: HelperImpl = (env, _r1, r2, r3) => {
+  const map = mapArg(env, r2);
+  if (!map || map.mapType !== MapType.CgroupArray) return fault(`0x${r2.toString(16)} is not a cgroup array`);
+  const index = u32(r3);
+  if (index >= map.maxEntries) return err('E2BIG');
+  const cg = env.kernel.cgroupGet(map, index);
+  if (!cg) return err('EAGAIN');
+  return ret(isDescendant(env.world.task.cgroup, cg.path) ? 1 : 0);
+};

@@ -1,0 +1,151 @@
+/**
+ * What every map type shares: the attributes, the object's identity (id, name, kernel address),
+ * the memory it accounts for, and journaling of its mutations. Map types extend `MapBase` and
+ * register in maps/index.ts. Values that programs can point at live in regions of the kernel's
+ * address space; structural state (buckets, slots) lives in plain arrays whose changes push
+ * their undo onto `mem.journal` (as `mem.journal?.push(...)`, so that nothing is allocated
+ * when no journal records).
+ */
+import { Errno as E } from '../../isa';
+import type { AddressSpace, Region } from '../../mem';
+import type { BpfMap, Cgroup, Errno, LoadedProg, MapAttr, PerfEvent } from '../types';
+
+/** What an open file descriptor refers to. */
+export type FileObject =
+  | { kind: 'map'; obj: MapBase }
+  | { kind: 'prog'; obj: LoadedProg }
+  | { kind: 'perf'; obj: PerfEvent }
+  | { kind: 'cgroup'; obj: Cgroup }
+  /** anything else a process has open (stdin, stdout, stderr) */
+  | { kind: 'file'; obj: string };
+
+/** The kernel's file table as the fd arrays see it. */
+export interface FileTable {
+  /** the object an open fd refers to */
+  fdGet(fd: number): FileObject | undefined;
+  /** takes a reference (EBUSY past 4.8's BPF_MAX_REFCNT) */
+  hold(f: FileObject): 0 | Errno;
+  release(f: FileObject): void;
+  /** the id bpftool and the UI show for the object */
+  idOf(f: FileObject): number;
+}
+
+/** What a map needs from the kernel it lives in. */
+export interface MapCtx {
+  readonly mem: AddressSpace;
+  /** simulated CPUs when the map was created (per-CPU maps keep one value each) */
+  readonly ncpus: number;
+  readonly id: number;
+  readonly addr: bigint;
+  readonly name: string;
+  readonly files: FileTable;
+}
+
+/** The environment MAP_CREATE's checks see. */
+export interface MapCreateEnv {
+  /** the caller has CAP_SYS_ADMIN */
+  privileged: boolean;
+  ncpus: number;
+}
+
+/** One map type: 4.8's map_alloc checks and a constructor. */
+export interface MapTypeOps {
+  readonly name: string;
+  /** the checks of the type's map_alloc: the memory the map accounts for, or a negative errno */
+  check(attr: MapAttr, env: MapCreateEnv): { cost: number } | Errno;
+  create(ctx: MapCtx, attr: MapAttr): MapBase;
+}
+
+export const PAGE_SIZE = 4096;
+/** KMALLOC_SHIFT_MAX - 1 on x86-64 with SLUB: values of 2 MiB and more are refused */
+export const KMALLOC_MAX_HALF = 1 << 21;
+/** U32_MAX - PAGE_SIZE: the cost bound 4.8's allocators check */
+export const COST_LIMIT = 0xffffffff - PAGE_SIZE;
+/** PCPU_MIN_UNIT_SIZE: the largest per-CPU value */
+export const PCPU_MIN_UNIT_SIZE = 32768;
+
+export const round8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/** The u32 index a 4-byte array key holds. */
+export const keyIndex = (key: Uint8Array): number => (key[0] | (key[1] << 8) | (key[2] << 16) | (key[3] << 24)) >>> 0;
+
+/** The 4-byte key of an index. */
+export function indexKey(i: number): Uint8Array {
+  const k = new Uint8Array(4);
+  new DataView(k.buffer).setUint32(0, i >>> 0, true);
+  return k;
+}
+
+export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** The base of every map: identity, attributes, journaling, and the regions it maps. */
+export abstract class MapBase implements BpfMap {
+  readonly id: number;
+  name: string;
+  readonly addr: bigint;
+  readonly mapType: number;
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly maxEntries: number;
+  readonly mapFlags: number;
+  abstract readonly userValueSize: number;
+  /** the bytes this map accounts for (4.8's cost), for the memory cap and bpftool's memlock */
+  cost = 0;
+  /** references: fds, pins and programs using the map */
+  refcnt = 0;
+  /** user references: fds and pins (a PROG_ARRAY is cleared when they are gone) */
+  usercnt = 0;
+  protected readonly mem: AddressSpace;
+  protected readonly ncpus: number;
+  private readonly regions: Region[] = [];
+
+  constructor(ctx: MapCtx, attr: MapAttr) {
+    this.id = ctx.id;
+    this.name = ctx.name;
+    this.addr = ctx.addr;
+    this.mem = ctx.mem;
+    this.ncpus = ctx.ncpus;
+    this.mapType = attr.mapType;
+    this.keySize = attr.keySize;
+    this.valueSize = attr.valueSize;
+    this.maxEntries = attr.maxEntries;
+    this.mapFlags = attr.mapFlags;
+  }
+
+  /** Maps a value region of this map into the kernel's address space. */
+  protected mapValues(size: number, label: string): Region {
+    const r = this.mem.map('map_value', `map ${this.name || `id ${this.id}`} ${label}`, new Uint8Array(size), true);
+    this.regions.push(r);
+    return r;
+  }
+
+  /** Releases the map's memory (the last reference is gone). */
+  free(): void {
+    for (const r of this.regions) this.mem.unmap(r);
+    this.regions.length = 0;
+  }
+
+  /** Drops what the map holds on other objects (PROG_ARRAY slots when user references end). */
+  clear(): void {}
+
+  abstract lookup(key: Uint8Array): Uint8Array | Errno;
+  abstract update(key: Uint8Array, value: Uint8Array, flags: bigint): 0 | Errno;
+  abstract delete(key: Uint8Array): 0 | Errno;
+  abstract getNextKey(key: Uint8Array | null): Uint8Array | Errno;
+  abstract entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
+  lookupAddr?(key: Uint8Array, cpu: number): bigint;
+  updateFromProg?(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno;
+  deleteFromProg?(key: Uint8Array): 0 | Errno;
+}
+
+/** 4.8's array-style GET_NEXT_KEY: a missing or out-of-range index restarts at 0. */
+export function arrayNextKey(maxEntries: number, key: Uint8Array | null): Uint8Array | Errno {
+  const index = key === null ? maxEntries : keyIndex(key);
+  if (index >= maxEntries) return indexKey(0);
+  if (index === maxEntries - 1) return -E.ENOENT;
+  return indexKey(index + 1);
+}

@@ -1,0 +1,226 @@
+/**
+ * Pinned objects across restarts: the state bpffs holds (directories, pins, and every object a
+ * pin reaches: maps with their contents, programs with their instructions, the programs in a
+ * PROG_ARRAY) as JSON records in the kernel's storage port, and the restore that rebuilds it in
+ * a new kernel. Records live under the prefix "bpffs/": "dir<path>", "pin<path>" (naming an
+ * object key), "obj/map/<id>" and "obj/prog/<id>". A save writes only what changed and deletes
+ * what is gone. Restored objects get new ids and addresses; hash maps keep their order.
+ */
+import { MapType } from '../isa';
+import type { Kernel } from './kernel';
+import type { MapBase } from './maps';
+import { FdArrayMap } from './maps/fd-array';
+import { ProgArrayMap } from './maps/prog-array';
+import { StackTraceMap } from './maps/stack-trace';
+import type { Prog } from './prog';
+import type { Cgroup, PerfEvent } from './types';
+
+const PREFIX = 'bpffs/';
+const V = 1;
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const unhex = (s: string): Uint8Array => new Uint8Array((s.match(/../g) ?? []).map((x) => parseInt(x, 16)));
+
+interface MapRecord {
+  v: number;
+  kind: 'map';
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+  name: string;
+  ncpus: number;
+  /** key and user-side value in hex, in GET_NEXT_KEY order (arrays: non-zero values only) */
+  entries: [string, string][];
+  /** fd arrays: index and what the slot holds (a program key, a perf event's cpu, a cgroup path) */
+  slots?: [number, string | number][];
+  owner?: number;
+}
+
+interface ProgRecord {
+  v: number;
+  kind: 'prog';
+  type: number;
+  name: string;
+  license: string;
+  privileged: boolean;
+  kernVersion: number;
+  insns: string;
+  maps: string[];
+  /** ld_imm64 slots that load a map: slot index and index into `maps` */
+  mapSlots: [number, number][];
+  tag: string;
+}
+
+const objKey = (kind: 'map' | 'prog', id: number): string => `obj/${kind}/${id}`;
+
+/** The records of everything pinned, as they would be stored now. */
+export function snapshot(k: Kernel): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Set<MapBase | Prog>();
+  const visit = (o: MapBase | Prog): string => {
+    const key = 'bytes' in o ? objKey('prog', o.id) : objKey('map', o.id);
+    if (!seen.has(o)) {
+      seen.add(o);
+      out.set(PREFIX + key, JSON.stringify('bytes' in o ? progRecord(o, visit) : mapRecord(o, visit)));
+    }
+    return key;
+  };
+  for (const { path, node } of k.fs.walkAll()) {
+    if (node.type === 'dir') out.set(`${PREFIX}dir${path}`, JSON.stringify({ v: V }));
+    else out.set(`${PREFIX}pin${path}`, JSON.stringify({ v: V, obj: visit(node.obj) }));
+  }
+  return out;
+}
+
+function mapRecord(m: MapBase, visit: (o: MapBase | Prog) => string): MapRecord {
+  const r: MapRecord = {
+    v: V, kind: 'map', type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
+    flags: m.mapFlags, name: m.name, ncpus: m.userValueSize === m.valueSize ? 1 : Math.round(m.userValueSize / Math.ceil(m.valueSize / 8) / 8),
+    entries: [],
+  };
+  if (m instanceof FdArrayMap) {
+    r.slots = [];
+    for (let i = 0; i < m.maxEntries; i++) {
+      const o = m.slot(i);
+      if (o === null) continue;
+      if (m.mapType === MapType.ProgArray) r.slots.push([i, visit(o as Prog)]);
+      else if (m.mapType === MapType.PerfEventArray) r.slots.push([i, (o as PerfEvent).cpu]);
+      else r.slots.push([i, (o as Cgroup).path]);
+    }
+    if (m instanceof ProgArrayMap) r.owner = m.ownerProgType;
+    return r;
+  }
+  const isArray = m.mapType === MapType.Array || m.mapType === MapType.PercpuArray;
+  for (const { key, value } of m.entries()) {
+    if (isArray && value.every((b) => b === 0)) continue;
+    r.entries.push([hex(key), hex(value)]);
+  }
+  return r;
+}
+
+function progRecord(p: Prog, visit: (o: MapBase | Prog) => string): ProgRecord {
+  const mapSlots: [number, number][] = [];
+  const addrs = p.maps.map((m) => m.addr);
+  p.slots.forEach((insn, i) => {
+    if (insn.kind !== 'ld_imm64' || i + 1 >= p.slots.length) return;
+    const v = (BigInt.asUintN(32, BigInt(p.slots[i + 1].imm)) << 32n) | BigInt.asUintN(32, BigInt(insn.imm));
+    const mi = addrs.indexOf(v);
+    if (mi >= 0) mapSlots.push([i, mi]);
+  });
+  return {
+    v: V, kind: 'prog', type: p.progType, name: p.name, license: p.license, privileged: p.privileged,
+    kernVersion: p.kernVersion, insns: hex(p.bytes), maps: p.maps.map((m) => visit(m)), mapSlots, tag: p.tag,
+  };
+}
+
+/** Writes the current snapshot to the kernel's storage: changed records, and deletions. */
+export async function saveSnapshot(k: Kernel): Promise<void> {
+  const storage = k.storage;
+  if (!storage) return;
+  if (!k.storedListed) {
+    for (const key of await storage.list()) if (key.startsWith(PREFIX) && !k.stored.has(key)) k.stored.set(key, '');
+    k.storedListed = true;
+  }
+  const next = snapshot(k);
+  for (const key of k.stored.keys()) if (!next.has(key)) await storage.delete(key);
+  for (const [key, value] of next) if (k.stored.get(key) !== value) await storage.set(key, value);
+  k.stored = next;
+}
+
+/** Rebuilds the pinned state a storage holds into a fresh kernel. */
+export async function loadSnapshot(k: Kernel): Promise<void> {
+  const storage = k.storage;
+  if (!storage) return;
+  const records = new Map<string, string>();
+  for (const key of await storage.list()) {
+    if (!key.startsWith(PREFIX)) continue;
+    const v = await storage.get(key);
+    if (v !== undefined) records.set(key, v);
+  }
+  const objs = new Map<string, MapBase | Prog>();
+  const parsed = [...records].map(([key, v]) => [key.slice(PREFIX.length), JSON.parse(v)] as [string, Record<string, unknown>]);
+  for (const [key, r] of parsed) if (r.kind === 'map') restoreMap(k, key, r as unknown as MapRecord, objs);
+  for (const [key, r] of parsed) if (r.kind === 'prog') restoreProg(k, key, r as unknown as ProgRecord, objs);
+  for (const [key, r] of parsed) if (r.kind === 'map') fillSlots(k, objs.get(key), r as unknown as MapRecord, objs);
+  const dirs = parsed.filter(([key]) => key.startsWith('dir')).map(([key]) => key.slice(3));
+  for (const d of dirs.sort((a, b) => a.length - b.length)) k.fs.mkdir(d);
+  for (const [key, r] of parsed) {
+    if (!key.startsWith('pin')) continue;
+    const obj = objs.get(String(r.obj));
+    if (!obj) continue;
+    const f = 'bytes' in obj ? ({ kind: 'prog', obj } as const) : ({ kind: 'map', obj } as const);
+    if (k.hold(f, true) === 0 && k.fs.pin(key.slice(3), f.kind, obj) !== 0) k.release(f, true);
+  }
+  // drop the holds restore took; objects no pin reaches go away
+  for (const obj of objs.values()) k.release('bytes' in obj ? { kind: 'prog', obj } : { kind: 'map', obj }, false);
+  k.stored = records;
+  k.storedListed = true;
+}
+
+function restoreMap(k: Kernel, key: string, r: MapRecord, objs: Map<string, MapBase | Prog>): void {
+  const m = k.createMap({ mapType: r.type, keySize: r.keySize, valueSize: r.valueSize, maxEntries: r.maxEntries, mapFlags: r.flags, name: r.name });
+  if (typeof m === 'number') return;
+  k.hold({ kind: 'map', obj: m }, false);
+  objs.set(key, m);
+  if (m instanceof StackTraceMap) {
+    for (const [, v] of r.entries) {
+      const b = unhex(v);
+      const ips: bigint[] = [];
+      for (let i = 0; i + 8 <= b.length; i += 8) ips.push(new DataView(b.buffer).getBigUint64(i, true));
+      while (ips.length && ips[ips.length - 1] === 0n) ips.pop();
+      m.store(ips, 1n << 10n);
+    }
+    return;
+  }
+  // newest first within a bucket: insert in reverse GET_NEXT_KEY order to keep the order
+  for (const [kh, vh] of [...r.entries].reverse()) m.update(unhex(kh), perCpuValue(unhex(vh), r, m), 0n);
+}
+
+/** A stored user-side value resized to this kernel's CPU count (extra CPUs read zeros). */
+function perCpuValue(v: Uint8Array, r: MapRecord, m: MapBase): Uint8Array {
+  if (v.length === m.userValueSize) return v;
+  const out = new Uint8Array(m.userValueSize);
+  out.set(v.subarray(0, Math.min(v.length, out.length)));
+  return out;
+}
+
+function restoreProg(k: Kernel, key: string, r: ProgRecord, objs: Map<string, MapBase | Prog>): void {
+  const maps = r.maps.map((mk) => objs.get(mk));
+  if (maps.some((m) => !m || 'bytes' in m)) return;
+  const bytes = unhex(r.insns);
+  const dv = new DataView(bytes.buffer);
+  for (const [slot, mi] of r.mapSlots) {
+    const addr = (maps[mi] as MapBase).addr;
+    dv.setUint32(slot * 8 + 4, Number(addr & 0xffffffffn), true);
+    dv.setUint32(slot * 8 + 12, Number(addr >> 32n), true);
+  }
+  const prog = k.createProg({ progType: r.type, name: r.name, bytes, maps: maps as MapBase[], license: r.license, privileged: r.privileged, kernVersion: r.kernVersion, tag: r.tag });
+  k.hold({ kind: 'prog', obj: prog }, false);
+  objs.set(key, prog);
+}
+
+/** Puts objects back into an fd array through temporary fds, as user space would. */
+function fillSlots(k: Kernel, m: MapBase | Prog | undefined, r: MapRecord, objs: Map<string, MapBase | Prog>): void {
+  if (!(m instanceof FdArrayMap) || !r.slots) return;
+  if (m instanceof ProgArrayMap && r.owner) m.ownerProgType = r.owner;
+  for (const [index, what] of r.slots) {
+    let fd: number | undefined;
+    if (m.mapType === MapType.ProgArray) {
+      const p = objs.get(String(what));
+      const opened = p && 'bytes' in p ? k.installFd({ kind: 'prog', obj: p }) : undefined;
+      fd = opened?.ok ? opened.value : undefined;
+    } else {
+      const opened = m.mapType === MapType.PerfEventArray ? k.perfEventOpen({ cpu: Number(what) }) : k.cgroupOpen(String(what));
+      fd = opened.ok ? opened.value : undefined;
+    }
+    if (fd === undefined) continue;
+    const key = new Uint8Array(4);
+    new DataView(key.buffer).setUint32(0, index, true);
+    const value = new Uint8Array(4);
+    new DataView(value.buffer).setUint32(0, fd, true);
+    m.update(key, value, 0n);
+    k.close(fd);
+  }
+}

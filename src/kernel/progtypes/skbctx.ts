@@ -1,0 +1,132 @@
+/**
+ * The `struct __sk_buff` context of SOCKET_FILTER, SCHED_CLS and SCHED_ACT programs as a
+ * virtual region: 4.8's verifier rewrites every ctx load and store into an access of the real
+ * sk_buff, so reads here are derived from the simulated skb and writes land in it, with the
+ * widths of the real fields (tc_index and tc_classid keep 16 bits). data and data_end load
+ * 64-bit packet pointers. Accesses the program type may not make fault, as they would never
+ * have passed the verifier.
+ */
+import { SK_BUFF } from '../../isa';
+import { leBytes, type AddressSpace, type Region, type RegionHooks } from '../../mem';
+import { VLAN_TAG_PRESENT, type Skb } from '../skb';
+import { ctxAccess } from './access';
+
+/** Offsets of struct __sk_buff (4.8). */
+export const SkbCtx = {
+  len: 0,
+  pkt_type: 4,
+  mark: 8,
+  queue_mapping: 12,
+  protocol: 16,
+  vlan_present: 20,
+  vlan_tci: 24,
+  vlan_proto: 28,
+  priority: 32,
+  ingress_ifindex: 36,
+  ifindex: 40,
+  tc_index: 44,
+  cb0: 48,
+  cb4: 64,
+  hash: 68,
+  tc_classid: 72,
+  data: 76,
+  data_end: 80,
+} as const;
+
+const swab16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+
+/** The value a program's 4-byte load of the field at `off` gives (data/data_end: 64-bit pointers). */
+export function readSkbField(skb: Skb, off: number): bigint {
+  const f = skb.f;
+  switch (off) {
+    case SkbCtx.len:
+      return BigInt(skb.len);
+    case SkbCtx.pkt_type:
+      return BigInt(f.pktType);
+    case SkbCtx.mark:
+      return BigInt(f.mark >>> 0);
+    case SkbCtx.queue_mapping:
+      return BigInt(f.queueMapping);
+    case SkbCtx.protocol:
+      // a u16 load of the __be16 field: network order read as a little-endian number
+      return BigInt(swab16(f.protocol));
+    case SkbCtx.vlan_present:
+      return BigInt((f.vlanTci >> 12) & 1);
+    case SkbCtx.vlan_tci:
+      return BigInt(f.vlanTci & ~VLAN_TAG_PRESENT & 0xffff);
+    case SkbCtx.vlan_proto:
+      return BigInt(swab16(f.vlanProto));
+    case SkbCtx.priority:
+      return BigInt(f.priority >>> 0);
+    case SkbCtx.ingress_ifindex:
+      return BigInt(f.iif >>> 0);
+    case SkbCtx.ifindex:
+      return BigInt(f.ifindex >>> 0);
+    case SkbCtx.tc_index:
+      return BigInt(f.tcIndex);
+    case SkbCtx.hash:
+      return BigInt(f.hash >>> 0);
+    case SkbCtx.tc_classid:
+      return BigInt(f.tcClassid);
+    case SkbCtx.data:
+      return skb.dataAddr;
+    case SkbCtx.data_end:
+      return skb.dataEndAddr;
+    default:
+      if (off >= SkbCtx.cb0 && off <= SkbCtx.cb4) return BigInt(f.cb[(off - SkbCtx.cb0) >> 2] >>> 0);
+      return 0n;
+  }
+}
+
+/** Performs a program's store into the field at `off` with the real field's width. */
+export function writeSkbField(skb: Skb, off: number, value: bigint): void {
+  const v32 = Number(value & 0xffffffffn);
+  skb.save();
+  const f = skb.f;
+  switch (off) {
+    case SkbCtx.mark:
+      f.mark = v32;
+      break;
+    case SkbCtx.priority:
+      f.priority = v32;
+      break;
+    case SkbCtx.tc_index:
+      f.tcIndex = v32 & 0xffff;
+      break;
+    case SkbCtx.tc_classid:
+      f.tcClassid = v32 & 0xffff;
+      break;
+    default:
+      if (off >= SkbCtx.cb0 && off <= SkbCtx.cb4) f.cb[(off - SkbCtx.cb0) >> 2] = v32;
+  }
+}
+
+/** Rewrites the display mirror of the ctx region from the skb (not journaled: it is derived). */
+export function refreshSkbMirror(region: Region, skb: Skb): void {
+  for (const field of SK_BUFF.fields) region.bytes.set(leBytes(readSkbField(skb, field.offset), 4), field.offset);
+}
+
+/** The hooks of the ctx region of a program of `progType` over `skb`. */
+export function skbCtxHooks(progType: number, skb: Skb, region: () => Region | undefined): RegionHooks {
+  return {
+    load(off, size) {
+      if (!ctxAccess(progType, { off, size, write: false })) return null;
+      return readSkbField(skb, off);
+    },
+    store(off, size, value) {
+      if (!ctxAccess(progType, { off, size, write: true })) return false;
+      writeSkbField(skb, off, value);
+      const r = region();
+      if (r) refreshSkbMirror(r, skb);
+      return true;
+    },
+  };
+}
+
+/** Maps the __sk_buff context region of a run over `skb`. */
+export function mapSkbCtx(mem: AddressSpace, progType: number, skb: Skb): Region {
+  const region = mem.map('ctx', 'ctx (__sk_buff)', new Uint8Array(SK_BUFF.size), true);
+  region.hooks = skbCtxHooks(progType, skb, () => region);
+  refreshSkbMirror(region, skb);
+  return region;
+}

@@ -1,0 +1,69 @@
+/**
+ * EngineApi: the one typed boundary between the IDE and the engine. The worker exposes an object
+ * implementing it (`src/worker`), the app reaches it only through `app/engine`, and the Node tests
+ * call the same object directly. Every argument and answer is structured-clone data (numbers,
+ * bigints, strings, Uint8Arrays, plain objects); every answer is an `Outcome`.
+ */
+import type { AssembleRequest, AssembleResult, LoadRequest, LoadResult } from './program';
+import type { ContinueOptions, DebugSnapshot, DebugUpdate, RunInput, RunProgress } from './debug';
+import type { MapDeleteRequest, MapEditResult, MapInfo, MapPage, MapPageRequest, MapUpdateRequest } from './maps';
+import type { EngineModule, Outcome } from './result';
+import type { EngineSettings } from './settings';
+
+/** Bumped on every incompatible change of these types; the client refuses a worker of another version. */
+export const PROTOCOL_VERSION = 1;
+
+export interface Hello {
+  protocol: number;
+  /** which engine modules this build has wired; requests needing a missing one answer 'unavailable' */
+  modules: Record<EngineModule, boolean>;
+  settings: EngineSettings;
+}
+
+export interface ShellResult {
+  /** what the command printed (lines end with \n) */
+  output: string;
+  /** 0 on success */
+  status: number;
+}
+
+/** A callback the worker calls during long runs (a Comlink proxy across the boundary). */
+export type ProgressSink = (p: RunProgress) => void;
+
+export interface EngineApi {
+  hello(): Promise<Hello>;
+  /** changes settings; the world is re-seeded at the next load */
+  configure(settings: Partial<EngineSettings>): Promise<Outcome<EngineSettings>>;
+
+  /** assembles without loading (markers while typing) */
+  assemble(req: AssembleRequest): Promise<Outcome<AssembleResult>>;
+  /** assembles, creates the declared maps, and loads through BPF_PROG_LOAD (verifier included) */
+  load(req: LoadRequest): Promise<Outcome<LoadResult>>;
+
+  /** starts a debug run of the loaded program, paused before its first instruction */
+  debugStart(input: RunInput): Promise<Outcome<DebugUpdate>>;
+  /** executes `count` instructions (default 1), stopping early at the end of the run */
+  step(count?: number): Promise<Outcome<DebugUpdate>>;
+  /** undoes `count` instructions (default 1): registers, memory, maps and trace output */
+  stepBack(count?: number): Promise<Outcome<DebugUpdate>>;
+  /** moves to step `n` of the run, forwards or backwards */
+  goto(n: number): Promise<Outcome<DebugUpdate>>;
+  /** runs until a breakpoint (after at least one instruction), the end of the run, or `interrupt()` */
+  continue(opts: ContinueOptions, progress?: ProgressSink): Promise<Outcome<DebugUpdate>>;
+  /** back to step 0 of the same run input (a new runId) */
+  restart(): Promise<Outcome<DebugUpdate>>;
+  /** interrupts a `continue` in progress at its next chunk; it answers with state 'paused' */
+  interrupt(): Promise<Outcome<null>>;
+  /** ends the debug run (map changes stay, as after a real run) */
+  stop(): Promise<Outcome<null>>;
+  /** the current run's state */
+  snapshot(): Promise<Outcome<DebugSnapshot>>;
+
+  maps(): Promise<Outcome<MapInfo[]>>;
+  mapEntries(req: MapPageRequest): Promise<Outcome<MapPage>>;
+  mapUpdate(req: MapUpdateRequest): Promise<Outcome<MapEditResult>>;
+  mapDelete(req: MapDeleteRequest): Promise<Outcome<MapEditResult>>;
+
+  /** runs one line of the kernel's shell (bpftool, ls, cat trace_pipe, ...) */
+  shell(line: string): Promise<Outcome<ShellResult>>;
+}

@@ -1,0 +1,158 @@
+/**
+ * The debugger's view of a run: the input it starts from, the step events it renders, and the
+ * snapshots that are the whole state at one step (so stepping back restores the whole view).
+ */
+
+/** What a run starts from. Which fields apply depends on the program type. */
+export interface RunInput {
+  /** an Ethernet frame, for socket filters, tc and XDP programs */
+  packet?: Uint8Array;
+  /**
+   * the context as bytes: the initial `struct __sk_buff` fields (as BPF_PROG_TEST_RUN's ctx_in),
+   * a `struct pt_regs` for kprobes, or a tracepoint's raw record
+   */
+  ctx?: Uint8Array;
+  /** for tracepoint programs: which tracepoint's record the ctx holds ("sched:sched_switch") */
+  tracepoint?: string;
+  /** repetitions on the same skb, as BPF_PROG_TEST_RUN's repeat */
+  repeat?: number;
+}
+
+export type RegionKindName = 'stack' | 'ctx' | 'packet' | 'map_value' | 'task' | 'kernel' | 'user' | 'mem' | 'map';
+
+/** Where a 64-bit value points, if anywhere: a region of the run's address space and an offset. */
+export interface PointerView {
+  region: string;
+  kind: RegionKindName;
+  offset: number;
+}
+
+export interface AccessView {
+  region: string;
+  kind: RegionKindName;
+  offset: number;
+  size: number;
+  addr: bigint;
+}
+
+export interface WriteView extends AccessView {
+  old: Uint8Array;
+  new: Uint8Array;
+}
+
+export type EffectView =
+  | { kind: 'map_update'; mapId: number; key: Uint8Array; old: Uint8Array | null; value: Uint8Array }
+  | { kind: 'map_delete'; mapId: number; key: Uint8Array; old: Uint8Array }
+  | { kind: 'map_lookup'; mapId: number; key: Uint8Array; found: boolean }
+  | { kind: 'trace'; line: string }
+  | { kind: 'perf_output'; mapId: number; cpu: number; data: Uint8Array }
+  | { kind: 'redirect'; ifindex: number; ingress: boolean; clone: boolean }
+  | { kind: 'packet_resize'; oldLen: number; newLen: number }
+  | { kind: 'note'; text: string };
+
+export type StopView =
+  | { kind: 'exit'; r0: bigint }
+  | { kind: 'fault'; message: string }
+  | { kind: 'budget'; executed: number }
+  | { kind: 'stopped' };
+
+/** One executed instruction and everything it did. */
+export interface StepView {
+  /** 0-based number of the step in the run */
+  step: number;
+  progId: number;
+  pcBefore: number;
+  pcAfter: number;
+  /** the instruction in the kernel log's notation */
+  text: string;
+  regs: { reg: number; old: bigint; new: bigint }[];
+  reads: AccessView[];
+  writes: WriteView[];
+  call?: { id: number; name: string; args: bigint[]; ret?: bigint };
+  effects: EffectView[];
+  tailCall?: { fromProgId: number; toProgId: number };
+  stop?: StopView;
+}
+
+/** Bytes of a region at one step: the stack, the context or the packet. */
+export interface RegionView {
+  name: string;
+  /** address of byte 0 */
+  addr: bigint;
+  bytes: Uint8Array;
+}
+
+/** The context as the program sees it. */
+export interface CtxView extends RegionView {
+  /** struct name: "__sk_buff", "xdp_md", "pt_regs", or a tracepoint's record name */
+  layout: string;
+  fields: { name: string; offset: number; size: number; doc?: string }[];
+}
+
+/** What the run produced once it ended (the kernel's view: retval, packet out, verdict name). */
+export interface RunResult {
+  /** the low 32 bits of r0, as BPF_PROG_TEST_RUN's retval */
+  retval: number;
+  /** what the program type makes of it: "TC_ACT_SHOT", "keep 64 bytes", "XDP_PASS" */
+  verdict: string;
+  /** the packet after the run, as BPF_PROG_TEST_RUN's data_out */
+  dataOut?: Uint8Array;
+}
+
+export type RunState = 'paused' | 'exited' | 'faulted' | 'budget' | 'stopped';
+
+/** The whole state of a debug run at one step. */
+export interface DebugSnapshot {
+  /** changes with every new run (a Restart starts a new one) */
+  runId: number;
+  state: RunState;
+  /** steps executed so far; stepping back lowers it */
+  step: number;
+  /** the program and slot about to run (or that ended the run) */
+  progId: number;
+  progName: string;
+  pc: number;
+  /** the source line of pc in the loaded program (absent inside a tail-called program) */
+  line?: number;
+  /** r0..r10 */
+  regs: bigint[];
+  /** pointers[i]: where regs[i] points, if it falls inside a region */
+  pointers: (PointerView | null)[];
+  /** the step that led here (absent at step 0) */
+  last?: StepView;
+  /** the 512-byte stack, byte 0 at fp-512 */
+  stack: RegionView;
+  /** stackPointers[i]: where the 8-byte slot at fp-512+8i points, if it holds a pointer */
+  stackPointers: (PointerView | null)[];
+  ctx?: CtxView;
+  packet?: RegionView;
+  stop?: StopView;
+  result?: RunResult;
+  /** trace_printk lines of this run up to this step, with the step that printed each */
+  trace: { step: number; line: string }[];
+  /** repetition (0-based) when the input repeats */
+  repetition: number;
+}
+
+/** The answer to every debugger command. */
+export interface DebugUpdate {
+  snapshot: DebugSnapshot;
+  /** ids of maps whose contents differ from before the command */
+  touchedMaps: number[];
+  /** the map entries the last step touched (for the inspector's flash) */
+  touchedKeys: { mapId: number; key: Uint8Array }[];
+}
+
+/** Sent now and then while a long run goes on, so the panels stay live. */
+export interface RunProgress {
+  runId: number;
+  step: number;
+  pc: number;
+  touchedMaps: number[];
+  trace: { step: number; line: string }[];
+}
+
+export interface ContinueOptions {
+  /** slots of the loaded program to stop at (before executing them) */
+  breakpoints: number[];
+}

@@ -1,0 +1,7 @@
+/** protocol: the types that cross the worker boundary, versioned by PROTOCOL_VERSION. */
+export * from './api';
+export * from './debug';
+export * from './maps';
+export * from './program';
+export * from './result';
+export * from './settings';

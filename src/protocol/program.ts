@@ -1,0 +1,116 @@
+/** Assembling and loading: the editor's text in, diagnostics or a verdict with its log out. */
+import type { Syntax } from './settings';
+import type { MapInfo } from './maps';
+
+/** An assembler error or warning at a 1-based line and column of the editor's text. */
+export interface Diagnostic {
+  line: number;
+  col: number;
+  /** 1-based column just past the offending text, when known */
+  endCol?: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface AssembleRequest {
+  text: string;
+  syntax: Syntax;
+}
+
+/** What the editor needs of an assembled program. */
+export interface ProgramView {
+  /** number of 8-byte slots (insn_cnt) */
+  slots: number;
+  /** lines[pc]: the 1-based source line of the instruction at slot pc, null for a second half */
+  lines: (number | null)[];
+  /** text[pc]: the instruction as the 4.8 verifier log prints it ("" for a second half) */
+  text: string[];
+  /** label -> slot */
+  labels: Record<string, number>;
+  /** maps declared in the source */
+  maps: { name: string; type: number; keySize: number; valueSize: number; maxEntries: number; line?: number }[];
+  /** `.type`, `.license`, `.kern_version`, `.name` */
+  directives: { progType?: number; license?: string; kernVersion?: number; name?: string };
+}
+
+export type AssembleResult =
+  | { ok: true; program: ProgramView }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/** BPF_PROG_LOAD as the toolbar configures it; the source is assembled first. */
+export interface LoadRequest {
+  text: string;
+  syntax: Syntax;
+  /** enum bpf_prog_type; a `.type` directive in the text wins */
+  progType: number;
+  /** 0 passes no log buffer; 1 and 2 ask for the log (2 adds bpflab's per-instruction state lines) */
+  logLevel: 0 | 1 | 2;
+  /** log_size in bytes (4.8 requires 128 ..= 16777215 when a log is asked for) */
+  logSize: number;
+  /** loaded with CAP_SYS_ADMIN */
+  privileged: boolean;
+  /** a `.license` directive in the text wins; default "GPL" */
+  license?: string;
+  /** kprobes: a `.kern_version` directive wins; default LINUX_VERSION_CODE */
+  kernVersion?: number;
+}
+
+/** The verifier's state of one register or stack slot, in the log's notation. */
+export interface RegTypeView {
+  reg: number;
+  /** e.g. "ctx", "fp-8", "imm0", "map_value_or_null(ks=4,vs=8)" */
+  type: string;
+}
+
+export interface SlotTypeView {
+  /** offset from the frame pointer, e.g. -8 */
+  off: number;
+  /** "spill" for a spilled register (with its type), "misc" for data, "invalid" for never written */
+  kind: 'spill' | 'misc' | 'invalid';
+  type?: string;
+}
+
+/** One state the verifier saw at an instruction, on one path. */
+export interface VerifierStateView {
+  regs: RegTypeView[];
+  stack: SlotTypeView[];
+  /** position of this visit in the walk (0-based) */
+  order: number;
+  /** the branch this path came from (`from P to I`), if it began with a pop */
+  from?: number;
+  /** the walk stopped here because an earlier state covered this one */
+  pruned?: boolean;
+}
+
+/** The verifier's structured findings, for overlays in the editor and the panels. */
+export interface AnalysisView {
+  /** states[pc]: every state seen at slot pc, in walk order (empty if never reached) */
+  states: VerifierStateView[][];
+  /** the slot of the instruction the error line belongs to */
+  errorPc?: number;
+  /** instructions processed (the log's `processed N insns`) */
+  processed?: number;
+}
+
+/** What a load answers: the verdict exactly as bpf(2) gives it, plus what the IDE overlays. */
+export interface LoadResult {
+  /** 'assemble' when the text did not assemble (then diagnostics say why and nothing was loaded) */
+  stage: 'assemble' | 'load';
+  diagnostics: Diagnostic[];
+  ok: boolean;
+  /** 0 or a positive errno (EINVAL 22, EACCES 13, ENOSPC 28, ...) */
+  errno: number;
+  /** "EACCES" for 13, and so on; "" for success */
+  errnoName: string;
+  /** the log exactly as the verifier wrote it into log_buf ("" at log_level 0) */
+  log: string;
+  /** the log filled the buffer: cut at log_size - 1, and the load failed with ENOSPC */
+  logTruncated: boolean;
+  /** the program id when loaded */
+  progId?: number;
+  progType: number;
+  program?: ProgramView;
+  analysis?: AnalysisView;
+  /** the maps of the kernel after the load (declared maps are created by the load) */
+  maps: MapInfo[];
+}

@@ -1,0 +1,242 @@
+/**
+ * The request of `bpflab run --json`: kernel-oracle's JSON (../shared/tools/kernel-oracle) plus
+ * bpflab's additions (`source`/`syntax`, `verify`, `unprivileged`, `semantics`, `run.mem`,
+ * `run.tracepoint`). Parsing is strict: an unknown field, a wrong type, odd hex or a hostile
+ * size is a message for `request_error`, never an exception.
+ */
+import { byName, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
+
+/** More instructions than this is not a program but a hostile request (the kernel refuses >= 4096). */
+export const MAX_REQUEST_INSNS = 65536;
+/** Most repetitions of one run. */
+export const MAX_REPEAT = 1_000_000;
+/** Largest run.data / run.ctx / run.mem in bytes. */
+export const MAX_RUN_BYTES = 1 << 20;
+/** Most maps and extra programs in one request. */
+export const MAX_OBJECTS = 64;
+export const MAX_ENTRIES_PER_MAP = 65536;
+
+export interface MapEntrySpec {
+  key: Uint8Array;
+  /** value bytes, or the name of a program in `progs` (its fd goes in) */
+  value: Uint8Array | { prog: string };
+  flags: number;
+}
+
+export interface MapSpec {
+  name: string;
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+  entries: MapEntrySpec[];
+}
+
+export interface FixupSpec {
+  insn: number;
+  map: string;
+}
+
+/** One program: instructions (or source to assemble), its map fixups, license, kern_version. */
+export interface ProgSpec {
+  name?: string;
+  insns?: Uint8Array;
+  source?: string;
+  syntax?: 'llvm' | 'ubpf';
+  fixups: FixupSpec[];
+  license?: string;
+  kernVersion?: number;
+}
+
+export interface RunSpec {
+  data?: Uint8Array;
+  ctx?: Uint8Array;
+  mem?: Uint8Array;
+  repeat: number;
+  tracepoint?: string;
+  tracepointFields?: Record<string, unknown>;
+}
+
+export interface Request extends ProgSpec {
+  progType?: number;
+  logLevel: number;
+  logSize: number;
+  maps: MapSpec[];
+  progs: ProgSpec[];
+  run?: RunSpec;
+  verify: boolean;
+  unprivileged: boolean;
+  semantics: '4.8' | 'modern';
+}
+
+class Bad extends Error {}
+const bad = (msg: string): never => {
+  throw new Bad(msg);
+};
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function obj(v: unknown, where: string, allowed: readonly string[]): Obj {
+  if (!isObj(v)) bad(`${where}: expected an object`);
+  const o = v as Obj;
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) bad(`${where}: unknown field "${k}"`);
+  return o;
+}
+
+function int(v: unknown, where: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(`${where}: expected an integer from ${min} to ${max}`);
+  return v as number;
+}
+
+function str(v: unknown, where: string, max = 1 << 20): string {
+  if (typeof v !== 'string') bad(`${where}: expected a string`);
+  if ((v as string).length > max) bad(`${where}: longer than ${max} characters`);
+  return v as string;
+}
+
+/** Hex bytes as bytes.fromhex reads them (whitespace between bytes allowed). */
+export function hexBytes(v: unknown, where: string, maxBytes = MAX_RUN_BYTES): Uint8Array {
+  const s = str(v, where, maxBytes * 3).replace(/\s+/g, '');
+  if (s.length % 2) bad(`${where}: odd number of hex digits`);
+  if (!/^[0-9a-fA-F]*$/.test(s)) bad(`${where}: not hex`);
+  if (s.length / 2 > maxBytes) bad(`${where}: more than ${maxBytes} bytes`);
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function list(v: unknown, where: string, max: number): unknown[] {
+  if (!Array.isArray(v)) bad(`${where}: expected a list`);
+  if ((v as unknown[]).length > max) bad(`${where}: more than ${max} items`);
+  return v as unknown[];
+}
+
+function named(table: Record<number, string>, v: unknown, where: string): number {
+  if (typeof v === 'number') return int(v, where, 0, 0xffffffff);
+  const n = typeof v === 'string' ? byName(table, v) : undefined;
+  if (n === undefined) bad(`${where}: unknown ${JSON.stringify(v)} (known: ${Object.values(table).join(', ')})`);
+  return n as number;
+}
+
+function insnsOf(v: unknown, where: string): Uint8Array {
+  const items = list(v, where, MAX_REQUEST_INSNS);
+  const out = new Uint8Array(items.length * 8);
+  items.forEach((x, i) => {
+    const b = hexBytes(x, `${where}[${i}]`, 8);
+    if (b.length !== 8) bad(`${where}[${i}]: an instruction is 8 bytes (16 hex digits)`);
+    out.set(b, i * 8);
+  });
+  return out;
+}
+
+const PROG_FIELDS = ['name', 'insns', 'source', 'syntax', 'map_fixups', 'license', 'kern_version'];
+
+function progOf(o: Obj, where: string): ProgSpec {
+  const p: ProgSpec = { fixups: [] };
+  if (o.name !== undefined) p.name = str(o.name, `${where}.name`, 256);
+  if ((o.insns === undefined) === (o.source === undefined)) bad(`${where}: give either "insns" or "source"`);
+  if (o.insns !== undefined) p.insns = insnsOf(o.insns, `${where}.insns`);
+  if (o.source !== undefined) p.source = str(o.source, `${where}.source`);
+  if (o.syntax !== undefined) {
+    if (o.syntax !== 'llvm' && o.syntax !== 'ubpf') bad(`${where}.syntax: expected "llvm" or "ubpf"`);
+    p.syntax = o.syntax as 'llvm' | 'ubpf';
+  }
+  if (o.map_fixups !== undefined) {
+    p.fixups = list(o.map_fixups, `${where}.map_fixups`, MAX_REQUEST_INSNS).map((f, i) => {
+      const w = `${where}.map_fixups[${i}]`;
+      const fo = obj(f, w, ['insn', 'map']);
+      return { insn: int(fo.insn, `${w}.insn`, 0, MAX_REQUEST_INSNS), map: str(fo.map, `${w}.map`, 256) };
+    });
+  }
+  if (o.license !== undefined) p.license = str(o.license, `${where}.license`, 4096);
+  if (o.kern_version !== undefined) p.kernVersion = int(o.kern_version, `${where}.kern_version`, 0, 0xffffffff);
+  return p;
+}
+
+function entryOf(e: unknown, where: string): MapEntrySpec {
+  const o = obj(e, where, ['key', 'value', 'value_prog', 'flags']);
+  if ((o.value === undefined) === (o.value_prog === undefined)) bad(`${where}: give either "value" or "value_prog"`);
+  return {
+    key: hexBytes(o.key, `${where}.key`, 1 << 16),
+    value: o.value !== undefined ? hexBytes(o.value, `${where}.value`, 1 << 20) : { prog: str(o.value_prog, `${where}.value_prog`, 256) },
+    flags: o.flags === undefined ? 0 : int(o.flags, `${where}.flags`, 0, 0xffffffff),
+  };
+}
+
+function mapOf(m: unknown, where: string): MapSpec {
+  const o = obj(m, where, ['name', 'type', 'key_size', 'value_size', 'max_entries', 'flags', 'entries']);
+  return {
+    name: str(o.name, `${where}.name`, 256),
+    type: named(MAP_TYPE_NAMES, o.type, `${where}.type`),
+    keySize: int(o.key_size, `${where}.key_size`, 0, 0xffffffff),
+    valueSize: int(o.value_size, `${where}.value_size`, 0, 0xffffffff),
+    maxEntries: int(o.max_entries, `${where}.max_entries`, 0, 0xffffffff),
+    flags: o.flags === undefined ? 0 : int(o.flags, `${where}.flags`, 0, 0xffffffff),
+    entries: o.entries === undefined ? [] : list(o.entries, `${where}.entries`, MAX_ENTRIES_PER_MAP).map((e, i) => entryOf(e, `${where}.entries[${i}]`)),
+  };
+}
+
+function runOf(r: unknown): RunSpec {
+  const o = obj(r, 'run', ['data', 'ctx', 'mem', 'repeat', 'tracepoint']);
+  const run: RunSpec = { repeat: o.repeat === undefined ? 1 : int(o.repeat, 'run.repeat', 0, MAX_REPEAT) || 1 };
+  if (o.data !== undefined) run.data = hexBytes(o.data, 'run.data');
+  if (o.ctx !== undefined && o.ctx !== null && o.ctx !== '') run.ctx = hexBytes(o.ctx, 'run.ctx');
+  if (o.mem !== undefined) run.mem = hexBytes(o.mem, 'run.mem');
+  if (o.tracepoint !== undefined) {
+    if (typeof o.tracepoint === 'string') run.tracepoint = o.tracepoint;
+    else {
+      const t = obj(o.tracepoint, 'run.tracepoint', ['name', 'fields']);
+      run.tracepoint = str(t.name, 'run.tracepoint.name', 256);
+      if (t.fields !== undefined) run.tracepointFields = obj(t.fields, 'run.tracepoint.fields', Object.keys(t.fields as Obj));
+    }
+  }
+  return run;
+}
+
+const TOP_FIELDS = [
+  ...PROG_FIELDS, 'prog_type', 'log_level', 'log_size', 'maps', 'progs', 'run', 'verify', 'unprivileged', 'semantics',
+];
+
+function requestOf(v: unknown): Request {
+  const o = obj(v, 'request', TOP_FIELDS);
+  const bool = (k: string, dflt: boolean): boolean => {
+    if (o[k] === undefined) return dflt;
+    if (typeof o[k] !== 'boolean') bad(`${k}: expected true or false`);
+    return o[k] as boolean;
+  };
+  const semantics = o.semantics ?? '4.8';
+  if (semantics !== '4.8' && semantics !== 'modern') bad('semantics: expected "4.8" or "modern"');
+  const req: Request = {
+    ...progOf(o, 'request'),
+    progType: o.prog_type === undefined ? undefined : named(PROG_TYPE_NAMES, o.prog_type, 'prog_type'),
+    logLevel: o.log_level === undefined ? 1 : int(o.log_level, 'log_level', 0, 0xffffffff),
+    logSize: o.log_size === undefined ? 1 << 20 : int(o.log_size, 'log_size', 0, 0xffffffff),
+    maps: o.maps === undefined ? [] : list(o.maps, 'maps', MAX_OBJECTS).map((m, i) => mapOf(m, `maps[${i}]`)),
+    progs: o.progs === undefined ? [] : list(o.progs, 'progs', MAX_OBJECTS).map((p, i) => progOf(obj(p, `progs[${i}]`, PROG_FIELDS), `progs[${i}]`)),
+    run: o.run === undefined ? undefined : runOf(o.run),
+    verify: bool('verify', true),
+    unprivileged: bool('unprivileged', false),
+    semantics: semantics as '4.8' | 'modern',
+  };
+  const names = new Set<string>();
+  for (const m of req.maps) {
+    if (names.has(m.name)) bad(`maps: two maps are named "${m.name}"`);
+    names.add(m.name);
+  }
+  req.progs.forEach((p, i) => {
+    if (p.name === undefined) bad(`progs[${i}]: a program needs a "name"`);
+  });
+  return req;
+}
+
+/** Parses one request; a string is the request_error message. */
+export function parseRequest(v: unknown): Request | string {
+  try {
+    return requestOf(v);
+  } catch (e) {
+    if (e instanceof Bad) return e.message;
+    throw e;
+  }
+}

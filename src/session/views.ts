@@ -1,0 +1,110 @@
+/**
+ * Turns the engine's objects into the plain data of the protocol: step events, regions, pointers,
+ * maps. Pure functions over the contracts (vm/types, mem, kernel/types); everything returned is
+ * a copy, so a snapshot never changes under the UI when the run goes on.
+ */
+import { MAP_TYPE_NAMES, MapType } from '../isa';
+import type { AddressSpace, Region } from '../mem';
+import type { BpfMap, Effect } from '../kernel/types';
+import type { StepEvent, StopReason } from '../vm/types';
+import type { AccessView, EffectView, MapInfo, PointerView, RegionView, StepView, StopView } from '../protocol';
+
+const copy = (b: Uint8Array): Uint8Array => b.slice();
+
+/** Where a value points, if its upper half names a region and its offset falls inside it. */
+export function pointerOf(mem: AddressSpace, value: bigint): PointerView | null {
+  const v = BigInt.asUintN(64, value);
+  const region = mem.regionOfHi(Number(v >> 32n));
+  if (!region) return null;
+  const offset = Number(v & 0xffffffffn) - region.lo;
+  // one past the end is a valid pointer value (data_end, a stack pointer at fp)
+  if (offset < 0 || offset > region.size) return null;
+  return { region: region.name, kind: region.kind, offset };
+}
+
+/** A copy of a region's bytes with its base address. */
+export function regionView(mem: AddressSpace, region: Region): RegionView {
+  return { name: region.name, addr: mem.addr(region, 0), bytes: copy(region.bytes.subarray(0, region.size)) };
+}
+
+export function stopView(s: StopReason): StopView {
+  switch (s.kind) {
+    case 'exit':
+      return { kind: 'exit', r0: s.r0 };
+    case 'fault':
+      return { kind: 'fault', message: s.message };
+    case 'budget':
+      return { kind: 'budget', executed: s.executed };
+  }
+}
+
+export function effectView(e: Effect): EffectView {
+  switch (e.kind) {
+    case 'map_update':
+      return { ...e, key: copy(e.key), old: e.old ? copy(e.old) : null, value: copy(e.value) };
+    case 'map_delete':
+      return { ...e, key: copy(e.key), old: copy(e.old) };
+    case 'map_lookup':
+      return { ...e, key: copy(e.key) };
+    case 'perf_output':
+      return { ...e, data: copy(e.data) };
+    default:
+      return { ...e };
+  }
+}
+
+/** A step event as the protocol carries it; `text` prints the instruction (asm's kernel-log printer). */
+export function stepView(e: StepEvent, text: string): StepView {
+  const access = (a: StepEvent['reads'][number]): AccessView => ({
+    region: a.region,
+    kind: a.kind,
+    offset: a.offset,
+    size: a.size,
+    addr: a.addr,
+  });
+  const view: StepView = {
+    step: e.step,
+    progId: e.progId,
+    pcBefore: e.pcBefore,
+    pcAfter: e.pcAfter,
+    text,
+    regs: e.regs.map((r) => ({ reg: r.reg, old: r.old, new: r.new })),
+    reads: e.reads.map(access),
+    writes: e.writes.map((w) => ({ ...access(w), old: copy(w.old), new: copy(w.new) })),
+    effects: e.effects.map(effectView),
+  };
+  if (e.call) view.call = { id: e.call.id, name: e.call.name, args: [...e.call.args], ret: e.call.ret };
+  if (e.tailCall) view.tailCall = { ...e.tailCall };
+  if (e.stop) view.stop = stopView(e.stop);
+  return view;
+}
+
+const PERCPU = new Set<number>([MapType.PercpuHash, MapType.PercpuArray]);
+const ARRAYS = new Set<number>([MapType.Array, MapType.PercpuArray, MapType.ProgArray, MapType.PerfEventArray, MapType.CgroupArray]);
+
+/** Whether a map type holds one value per CPU. */
+export const isPercpu = (type: number): boolean => PERCPU.has(type);
+
+/** A map's metadata; `pins` are the bpffs paths that refer to it. */
+export function mapInfo(map: BpfMap, ncpus: number, pins: string[] = []): MapInfo {
+  let count = 0;
+  if (ARRAYS.has(map.mapType) && map.mapType !== MapType.ProgArray && map.mapType !== MapType.PerfEventArray && map.mapType !== MapType.CgroupArray) {
+    count = map.maxEntries;
+  } else {
+    for (const _ of map.entries()) count++;
+  }
+  return {
+    id: map.id,
+    name: map.name,
+    type: map.mapType,
+    typeName: MAP_TYPE_NAMES[map.mapType] ?? String(map.mapType),
+    keySize: map.keySize,
+    valueSize: map.valueSize,
+    maxEntries: map.maxEntries,
+    flags: map.mapFlags,
+    userValueSize: map.userValueSize,
+    ncpus: isPercpu(map.mapType) ? ncpus : 1,
+    count,
+    pins,
+  };
+}

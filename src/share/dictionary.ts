@@ -1,0 +1,76 @@
+/**
+ * The preset DEFLATE dictionary of format v1: text that typical sessions repeat (the JSON field
+ * names in the order they are written, assembly idioms of both syntaxes, packet headers), so a
+ * small program compresses as if the compressor had already seen a session. Part of the v1
+ * format: never edit it; a new dictionary needs a new format version.
+ */
+const V1_TEXT = [
+  // assembly idioms (inside JSON strings, a newline is written \n)
+  '\\n; ',
+  '\\n\\t',
+  '\\n  ',
+  'mov r0, 0\\n',
+  'mov r1, ',
+  'mov r2, r10\\nadd r2, -4\\n',
+  'ldxw r0, [r1+',
+  'ldxdw r0, [r0+0]\\n',
+  'stxdw [r10-8], r',
+  'stw [r10-4], ',
+  'jeq r0, 0, +',
+  'lddw r1, ',
+  'ld_map_fd r1, ',
+  'call 1\\n',
+  'exit\\n',
+  'r0 = *(u32 *)(r1 +',
+  'r0 = *(u64 *)(r0 +0)\\n',
+  '*(u64 *)(r10 -8) = r',
+  '*(u32 *)(r10 -4) = ',
+  'r2 = r10\\n',
+  'r2 += -4\\n',
+  'r2 += -8\\n',
+  'r3 = r10\\n',
+  'r1 = map[',
+  '] ll\\n',
+  'if r0 == 0 goto ',
+  'goto out\\n',
+  'call bpf_map_update_elem\\n',
+  'call bpf_map_lookup_elem\\n',
+  'r1 = r6\\n',
+  'r6 = r1\\n',
+  'r0 = 0\\nexit\\n',
+  'r0 = 1\\nexit\\n',
+  'lock *(u64 *)(r0 +0) += r1\\n',
+  ' key=4 value=8 entries=',
+  '.map counts array',
+  '.map ',
+  ' hash key=4 value=8 entries=',
+  '.license \\"GPL\\"\\n',
+  '.type socket_filter\\n',
+  '.type sched_cls\\n',
+  '.type kprobe\\n',
+  '.type xdp\\n',
+  // packet bytes: Ethernet II with IPv4 / TCP / UDP headers
+  'ffffffffffff',
+  '000000000000',
+  '08004500',
+  '4000400',
+  '0000000000000000',
+  // the JSON of a session, fields in the order encodeShare writes them
+  '{"v":1,"source":"',
+  '","syntax":"llvm","progType":1,',
+  '","syntax":"ubpf","progType":3,',
+  '"load":{"logLevel":1,"logSize":65536,"privileged":true},',
+  '"settings":{"seed":1,"ncpus":2,"cpu":0,"budget":1000000,"semantics":"4.8","verify":true},',
+  '"maps":[{"name":"',
+  '","type":1,"keySize":4,"valueSize":8,"maxEntries":',
+  '","type":2,"keySize":4,"valueSize":8,"maxEntries":',
+  ',"flags":0,"entries":[{"key":"00000000","value":"',
+  '"},{"key":"',
+  '"}]}',
+  '],"input":{},',
+  '],"input":{"packet":"',
+  '"breakpoints":[],"step":0}',
+].join('');
+
+/** The v1 dictionary as bytes. */
+export const DICTIONARY_V1: Uint8Array = new TextEncoder().encode(V1_TEXT);

@@ -1,0 +1,166 @@
+/**
+ * 64-bit arithmetic on registers held as two signed 32-bit halves (`L[r]` low, `H[r]` high), the
+ * representation the interpreter's hot loop uses so that it never touches BigInt. Each function
+ * updates register `d` in place from an operand given as halves (`bl`, `bh`). Division's slow
+ * cases (operands beyond 32 bits) fall back to BigInt: they are rare and never in straight-line
+ * ALU code. Division by zero is the caller's business (it depends on the semantics mode).
+ */
+
+/** dst += b */
+export function add64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: number): void {
+  const a = L[d];
+  const r = (a + bl) | 0;
+  H[d] = (H[d] + bh + ((r >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
+  L[d] = r;
+}
+
+/** dst -= b */
+export function sub64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: number): void {
+  const a = L[d];
+  H[d] = (H[d] - bh - ((a >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+  L[d] = (a - bl) | 0;
+}
+
+/** The upper 32 bits of the unsigned 64-bit product of two 32-bit numbers. */
+export function mulhiu(a: number, b: number): number {
+  const a0 = a & 0xffff;
+  const a1 = a >>> 16;
+  const b0 = b & 0xffff;
+  const b1 = b >>> 16;
+  const t = a1 * b0 + ((a0 * b0) >>> 16);
+  const w = (t & 0xffff) + a0 * b1;
+  return (a1 * b1 + (t >>> 16) + (w >>> 16)) | 0;
+}
+
+/** dst *= b (the low 64 bits of the product) */
+export function mul64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: number): void {
+  const al = L[d];
+  H[d] = (Math.imul(al, bh) + Math.imul(H[d], bl) + mulhiu(al, bl)) | 0;
+  L[d] = Math.imul(al, bl);
+}
+
+/** dst <<= n, n already masked to 0..63 */
+export function lsh64(L: Int32Array, H: Int32Array, d: number, n: number): void {
+  if (n === 0) return;
+  if (n < 32) {
+    H[d] = (H[d] << n) | (L[d] >>> (32 - n));
+    L[d] = L[d] << n;
+  } else {
+    H[d] = L[d] << (n - 32);
+    L[d] = 0;
+  }
+}
+
+/** dst >>= n (logical), n already masked to 0..63 */
+export function rsh64(L: Int32Array, H: Int32Array, d: number, n: number): void {
+  if (n === 0) return;
+  if (n < 32) {
+    L[d] = (L[d] >>> n) | (H[d] << (32 - n));
+    H[d] = H[d] >>> n;
+  } else {
+    L[d] = H[d] >>> (n - 32);
+    H[d] = 0;
+  }
+}
+
+/** dst s>>= n (arithmetic), n already masked to 0..63 */
+export function arsh64(L: Int32Array, H: Int32Array, d: number, n: number): void {
+  if (n === 0) return;
+  if (n < 32) {
+    L[d] = (L[d] >>> n) | (H[d] << (32 - n));
+    H[d] = H[d] >> n;
+  } else {
+    L[d] = H[d] >> (n - 32);
+    H[d] = H[d] >> 31;
+  }
+}
+
+/** dst = -dst */
+export function neg64(L: Int32Array, H: Int32Array, d: number): void {
+  const l = L[d];
+  L[d] = -l | 0;
+  H[d] = (~H[d] + (l === 0 ? 1 : 0)) | 0;
+}
+
+export const bswap16 = (v: number): number => ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
+export const bswap32 = (v: number): number =>
+  ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | ((v >>> 24) & 0xff);
+
+/** Byte-swaps the low `bits` (16, 32, 64) of dst; narrower widths zero the rest. */
+export function bswap(L: Int32Array, H: Int32Array, d: number, bits: number): void {
+  if (bits === 16) {
+    L[d] = bswap16(L[d]);
+    H[d] = 0;
+  } else if (bits === 32) {
+    L[d] = bswap32(L[d]);
+    H[d] = 0;
+  } else {
+    const l = L[d];
+    L[d] = bswap32(H[d]);
+    H[d] = bswap32(l);
+  }
+}
+
+/** Truncates dst to its low `bits` (16, 32, 64): to-little-endian on a little-endian machine. */
+export function truncate(L: Int32Array, H: Int32Array, d: number, bits: number): void {
+  if (bits === 16) {
+    L[d] &= 0xffff;
+    H[d] = 0;
+  } else if (bits === 32) {
+    H[d] = 0;
+  }
+}
+
+/** Unsigned a > b for 64-bit values given as halves. */
+export const gtu = (ah: number, al: number, bh: number, bl: number): boolean =>
+  ah !== bh ? ah >>> 0 > bh >>> 0 : al >>> 0 > bl >>> 0;
+/** Unsigned a >= b */
+export const geu = (ah: number, al: number, bh: number, bl: number): boolean =>
+  ah !== bh ? ah >>> 0 > bh >>> 0 : al >>> 0 >= bl >>> 0;
+/** Signed a > b */
+export const gts = (ah: number, al: number, bh: number, bl: number): boolean =>
+  ah !== bh ? ah > bh : al >>> 0 > bl >>> 0;
+/** Signed a >= b */
+export const ges = (ah: number, al: number, bh: number, bl: number): boolean =>
+  ah !== bh ? ah > bh : al >>> 0 >= bl >>> 0;
+
+/** The unsigned 64-bit value of two halves. */
+export const u64 = (hi: number, lo: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+
+/** Sets register d from a 64-bit bigint (any sign: taken modulo 2^64). */
+export function setBig(L: Int32Array, H: Int32Array, d: number, v: bigint): void {
+  const u = BigInt.asUintN(64, v);
+  L[d] = Number(u & 0xffffffffn) | 0;
+  H[d] = Number(u >> 32n) | 0;
+}
+
+/**
+ * dst = dst / b or dst % b over 64 bits, b not zero. `signed` gives sdiv/smod (truncating
+ * toward zero, INT_MIN / -1 = INT_MIN, INT_MIN % -1 = 0).
+ */
+export function divmod64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: number, mod: boolean, signed: boolean): void {
+  const al = L[d];
+  const ah = H[d];
+  if (!signed && ah === 0 && bh === 0) {
+    L[d] = (mod ? (al >>> 0) % (bl >>> 0) : (al >>> 0) / (bl >>> 0)) | 0;
+    return;
+  }
+  if (signed && ah === al >> 31 && bh === bl >> 31) {
+    // both fit in 32 signed bits: the quotient fits in 33, which a double holds exactly
+    const r = mod ? al % bl : Math.trunc(al / bl);
+    L[d] = r | 0;
+    H[d] = r < 0 ? -1 : 0;
+    return;
+  }
+  const a = signed ? BigInt.asIntN(64, u64(ah, al)) : u64(ah, al);
+  const b = signed ? BigInt.asIntN(64, u64(bh, bl)) : u64(bh, bl);
+  setBig(L, H, d, mod ? a % b : a / b);
+}
+
+/** dst = dst / b or dst % b over the low 32 bits (result zero-extended), b not zero. */
+export function divmod32(L: Int32Array, H: Int32Array, d: number, b: number, mod: boolean, signed: boolean): void {
+  const a = L[d];
+  if (signed) L[d] = mod ? a % b | 0 : Math.trunc(a / b) | 0;
+  else L[d] = (mod ? (a >>> 0) % (b >>> 0) : (a >>> 0) / (b >>> 0)) | 0;
+  H[d] = 0;
+}

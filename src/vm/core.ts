@@ -1,0 +1,246 @@
+/**
+ * The interpreter's hot loop: one switch on the opcode byte, one line per opcode where it fits,
+ * registers as 32-bit halves, no BigInt and no allocation on the straight path. `execute` runs
+ * at most `max` instructions and leaves the state in the Cpu; it records nothing itself (the
+ * Machine records around single instructions when it keeps history).
+ *
+ * Semantics are Linux's: 32-bit results zero-extend, shift counts are masked (&31, &63),
+ * immediates are sign-extended for 64-bit operations and jumps, and division by zero follows
+ * the Cpu's semantics mode (see divide()).
+ */
+import { add64, arsh64, bswap, divmod32, divmod64, ges, geu, gts, gtu, lsh64, mul64, neg64, rsh64, sub64, truncate } from './alu';
+import { OP_BAD } from './code';
+import type { Cpu } from './cpu';
+import { atomic } from './atomic';
+
+/** Runs up to `max` instructions; returns how many ran (the one that stopped the run included). */
+export function execute(cpu: Cpu, max: number): number {
+  const L = cpu.L;
+  const H = cpu.H;
+  let left = max;
+  let pc = cpu.pc;
+  outer: for (;;) {
+    const code = cpu.code;
+    const OP = code.op;
+    const DST = code.dst;
+    const SRC = code.src;
+    const OFF = code.off;
+    const IMM = code.imm;
+    for (;;) {
+      if (left === 0) break outer;
+      left--;
+      const i = pc++;
+      const d = DST[i];
+      const s = SRC[i];
+      const imm = IMM[i];
+      let v = 0;
+      // prettier-ignore
+      switch (OP[i]) {
+        // ALU64, immediate operand (sign-extended) and register operand
+        case 0x07: add64(L, H, d, imm, imm >> 31); break;                       // add
+        case 0x0f: add64(L, H, d, L[s], H[s]); break;
+        case 0x17: sub64(L, H, d, imm, imm >> 31); break;                       // sub
+        case 0x1f: sub64(L, H, d, L[s], H[s]); break;
+        case 0x27: mul64(L, H, d, imm, imm >> 31); break;                       // mul
+        case 0x2f: mul64(L, H, d, L[s], H[s]); break;
+        case 0x37: if (!divide(cpu, i, d, imm, imm >> 31, 0x37, false)) { pc = i; break outer; } break; // div, sdiv
+        case 0x3f: if (!divide(cpu, i, d, L[s], H[s], 0x3f, true)) { pc = i; break outer; } break;
+        case 0x47: L[d] |= imm; H[d] |= imm >> 31; break;                       // or
+        case 0x4f: L[d] |= L[s]; H[d] |= H[s]; break;
+        case 0x57: L[d] &= imm; H[d] &= imm >> 31; break;                       // and
+        case 0x5f: L[d] &= L[s]; H[d] &= H[s]; break;
+        case 0x67: lsh64(L, H, d, imm & 63); break;                             // lsh
+        case 0x6f: lsh64(L, H, d, L[s] & 63); break;
+        case 0x77: rsh64(L, H, d, imm & 63); break;                             // rsh
+        case 0x7f: rsh64(L, H, d, L[s] & 63); break;
+        case 0x87: case 0x8f: neg64(L, H, d); break;                            // neg
+        case 0x97: if (!divide(cpu, i, d, imm, imm >> 31, 0x97, false)) { pc = i; break outer; } break; // mod, smod
+        case 0x9f: if (!divide(cpu, i, d, L[s], H[s], 0x9f, true)) { pc = i; break outer; } break;
+        case 0xa7: L[d] ^= imm; H[d] ^= imm >> 31; break;                       // xor
+        case 0xaf: L[d] ^= L[s]; H[d] ^= H[s]; break;
+        case 0xb7: L[d] = imm; H[d] = imm >> 31; break;                         // mov
+        case 0xbf: v = OFF[i]; if (v === 0) { L[d] = L[s]; H[d] = H[s]; } else { L[d] = v === 32 ? L[s] : v === 16 ? (L[s] << 16) >> 16 : (L[s] << 24) >> 24; H[d] = L[d] >> 31; } break; // mov, movsx
+        case 0xc7: arsh64(L, H, d, imm & 63); break;                            // arsh
+        case 0xcf: arsh64(L, H, d, L[s] & 63); break;
+        case 0xd7: bswap(L, H, d, imm); break;                                  // bswap16/32/64
+
+        // ALU (32-bit): results zero-extend into the upper half
+        case 0x04: L[d] = (L[d] + imm) | 0; H[d] = 0; break;                    // add32
+        case 0x0c: L[d] = (L[d] + L[s]) | 0; H[d] = 0; break;
+        case 0x14: L[d] = (L[d] - imm) | 0; H[d] = 0; break;                    // sub32
+        case 0x1c: L[d] = (L[d] - L[s]) | 0; H[d] = 0; break;
+        case 0x24: L[d] = Math.imul(L[d], imm); H[d] = 0; break;                // mul32
+        case 0x2c: L[d] = Math.imul(L[d], L[s]); H[d] = 0; break;
+        case 0x34: if (!divide(cpu, i, d, imm, imm >> 31, 0x34, false)) { pc = i; break outer; } break; // div32, sdiv32
+        case 0x3c: if (!divide(cpu, i, d, L[s], H[s], 0x3c, true)) { pc = i; break outer; } break;
+        case 0x44: L[d] |= imm; H[d] = 0; break;                                // or32
+        case 0x4c: L[d] |= L[s]; H[d] = 0; break;
+        case 0x54: L[d] &= imm; H[d] = 0; break;                                // and32
+        case 0x5c: L[d] &= L[s]; H[d] = 0; break;
+        case 0x64: L[d] <<= imm & 31; H[d] = 0; break;                          // lsh32
+        case 0x6c: L[d] <<= L[s] & 31; H[d] = 0; break;
+        case 0x74: L[d] >>>= imm & 31; H[d] = 0; break;                         // rsh32
+        case 0x7c: L[d] >>>= L[s] & 31; H[d] = 0; break;
+        case 0x84: case 0x8c: L[d] = -L[d] | 0; H[d] = 0; break;                // neg32
+        case 0x94: if (!divide(cpu, i, d, imm, imm >> 31, 0x94, false)) { pc = i; break outer; } break; // mod32, smod32
+        case 0x9c: if (!divide(cpu, i, d, L[s], H[s], 0x9c, true)) { pc = i; break outer; } break;
+        case 0xa4: L[d] ^= imm; H[d] = 0; break;                                // xor32
+        case 0xac: L[d] ^= L[s]; H[d] = 0; break;
+        case 0xb4: L[d] = imm; H[d] = 0; break;                                 // mov32
+        case 0xbc: v = OFF[i]; L[d] = v === 0 ? L[s] : v === 16 ? (L[s] << 16) >> 16 : (L[s] << 24) >> 24; H[d] = 0; break; // mov32, movsx32
+        case 0xc4: L[d] >>= imm & 31; H[d] = 0; break;                          // arsh32
+        case 0xcc: L[d] >>= L[s] & 31; H[d] = 0; break;
+        case 0xd4: truncate(L, H, d, imm); break;                               // le16/32/64
+        case 0xdc: bswap(L, H, d, imm); break;                                  // be16/32/64
+
+        // JMP: 64-bit compares, immediates sign-extended
+        case 0x05: pc += OFF[i]; break;                                         // ja
+        case 0x15: if (L[d] === imm && H[d] === imm >> 31) pc += OFF[i]; break; // jeq
+        case 0x1d: if (L[d] === L[s] && H[d] === H[s]) pc += OFF[i]; break;
+        case 0x25: if (gtu(H[d], L[d], imm >> 31, imm)) pc += OFF[i]; break;    // jgt
+        case 0x2d: if (gtu(H[d], L[d], H[s], L[s])) pc += OFF[i]; break;
+        case 0x35: if (geu(H[d], L[d], imm >> 31, imm)) pc += OFF[i]; break;    // jge
+        case 0x3d: if (geu(H[d], L[d], H[s], L[s])) pc += OFF[i]; break;
+        case 0x45: if (((L[d] & imm) | (H[d] & (imm >> 31))) !== 0) pc += OFF[i]; break; // jset
+        case 0x4d: if (((L[d] & L[s]) | (H[d] & H[s])) !== 0) pc += OFF[i]; break;
+        case 0x55: if (L[d] !== imm || H[d] !== imm >> 31) pc += OFF[i]; break; // jne
+        case 0x5d: if (L[d] !== L[s] || H[d] !== H[s]) pc += OFF[i]; break;
+        case 0x65: if (gts(H[d], L[d], imm >> 31, imm)) pc += OFF[i]; break;    // jsgt
+        case 0x6d: if (gts(H[d], L[d], H[s], L[s])) pc += OFF[i]; break;
+        case 0x75: if (ges(H[d], L[d], imm >> 31, imm)) pc += OFF[i]; break;    // jsge
+        case 0x7d: if (ges(H[d], L[d], H[s], L[s])) pc += OFF[i]; break;
+        case 0xa5: if (gtu(imm >> 31, imm, H[d], L[d])) pc += OFF[i]; break;    // jlt
+        case 0xad: if (gtu(H[s], L[s], H[d], L[d])) pc += OFF[i]; break;
+        case 0xb5: if (geu(imm >> 31, imm, H[d], L[d])) pc += OFF[i]; break;    // jle
+        case 0xbd: if (geu(H[s], L[s], H[d], L[d])) pc += OFF[i]; break;
+        case 0xc5: if (gts(imm >> 31, imm, H[d], L[d])) pc += OFF[i]; break;    // jslt
+        case 0xcd: if (gts(H[s], L[s], H[d], L[d])) pc += OFF[i]; break;
+        case 0xd5: if (ges(imm >> 31, imm, H[d], L[d])) pc += OFF[i]; break;    // jsle
+        case 0xdd: if (ges(H[s], L[s], H[d], L[d])) pc += OFF[i]; break;
+
+        // JMP32: compares of the low halves
+        case 0x06: pc += imm; break;                                            // ja32 (gotol)
+        case 0x16: if (L[d] === imm) pc += OFF[i]; break;                       // jeq32
+        case 0x1e: if (L[d] === L[s]) pc += OFF[i]; break;
+        case 0x26: if (L[d] >>> 0 > imm >>> 0) pc += OFF[i]; break;             // jgt32
+        case 0x2e: if (L[d] >>> 0 > L[s] >>> 0) pc += OFF[i]; break;
+        case 0x36: if (L[d] >>> 0 >= imm >>> 0) pc += OFF[i]; break;            // jge32
+        case 0x3e: if (L[d] >>> 0 >= L[s] >>> 0) pc += OFF[i]; break;
+        case 0x46: if ((L[d] & imm) !== 0) pc += OFF[i]; break;                 // jset32
+        case 0x4e: if ((L[d] & L[s]) !== 0) pc += OFF[i]; break;
+        case 0x56: if (L[d] !== imm) pc += OFF[i]; break;                       // jne32
+        case 0x5e: if (L[d] !== L[s]) pc += OFF[i]; break;
+        case 0x66: if (L[d] > imm) pc += OFF[i]; break;                         // jsgt32
+        case 0x6e: if (L[d] > L[s]) pc += OFF[i]; break;
+        case 0x76: if (L[d] >= imm) pc += OFF[i]; break;                        // jsge32
+        case 0x7e: if (L[d] >= L[s]) pc += OFF[i]; break;
+        case 0xa6: if (L[d] >>> 0 < imm >>> 0) pc += OFF[i]; break;             // jlt32
+        case 0xae: if (L[d] >>> 0 < L[s] >>> 0) pc += OFF[i]; break;
+        case 0xb6: if (L[d] >>> 0 <= imm >>> 0) pc += OFF[i]; break;            // jle32
+        case 0xbe: if (L[d] >>> 0 <= L[s] >>> 0) pc += OFF[i]; break;
+        case 0xc6: if (L[d] < imm) pc += OFF[i]; break;                         // jslt32
+        case 0xce: if (L[d] < L[s]) pc += OFF[i]; break;
+        case 0xd6: if (L[d] <= imm) pc += OFF[i]; break;                        // jsle32
+        case 0xde: if (L[d] <= L[s]) pc += OFF[i]; break;
+
+        // calls and exit: they may switch program or frame, so the loop reloads its arrays
+        case 0x85:                                                              // call helper / call local
+          cpu.pc = i;
+          pc = s === 1 ? cpu.callLocal(i, i + 1 + imm) : cpu.callHelper(i, imm);
+          if (pc < 0) { pc = i; break outer; }
+          continue outer;
+        case 0x8d:                                                              // callx: helper id in dst
+          cpu.pc = i;
+          pc = cpu.callHelper(i, L[d]);
+          if (pc < 0) { pc = i; break outer; }
+          continue outer;
+        case 0x95:                                                              // exit
+          if (cpu.depth === 0) { cpu.exit(i); pc = i; break outer; }
+          pc = cpu.returnLocal();
+          continue outer;
+
+        // LD: the 64-bit immediate, and packet loads through the host (big-endian)
+        case 0x18: L[d] = imm; H[d] = code.imm2[i]; pc++; break;                // ld_imm64
+        case 0x20: if (!cpu.loadSkb(i, imm, 4)) { pc = i; break outer; } break; // ld_abs w
+        case 0x28: if (!cpu.loadSkb(i, imm, 2)) { pc = i; break outer; } break; // ld_abs h
+        case 0x30: if (!cpu.loadSkb(i, imm, 1)) { pc = i; break outer; } break; // ld_abs b
+        case 0x40: if (!cpu.loadSkb(i, (imm + L[s]) | 0, 4)) { pc = i; break outer; } break; // ld_ind w
+        case 0x48: if (!cpu.loadSkb(i, (imm + L[s]) | 0, 2)) { pc = i; break outer; } break; // ld_ind h
+        case 0x50: if (!cpu.loadSkb(i, (imm + L[s]) | 0, 1)) { pc = i; break outer; } break; // ld_ind b
+
+        // LDX: dst = *(size *)(src + off), zero- or sign-extended
+        case 0x61: v = cpu.load(L[s], H[s], OFF[i], 4); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = 0; break;
+        case 0x69: v = cpu.load(L[s], H[s], OFF[i], 2); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = 0; break;
+        case 0x71: v = cpu.load(L[s], H[s], OFF[i], 1); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = 0; break;
+        case 0x79: v = cpu.load(L[s], H[s], OFF[i], 8); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
+        case 0x81: v = cpu.load(L[s], H[s], OFF[i], 4); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = v >> 31; break;
+        case 0x89: v = cpu.load(L[s], H[s], OFF[i], 2); if (cpu.stop !== null) { pc = i; break outer; } L[d] = (v << 16) >> 16; H[d] = L[d] >> 31; break;
+        case 0x91: v = cpu.load(L[s], H[s], OFF[i], 1); if (cpu.stop !== null) { pc = i; break outer; } L[d] = (v << 24) >> 24; H[d] = L[d] >> 31; break;
+
+        // ST and STX: *(size *)(dst + off) = imm or src
+        case 0x62: cpu.store(L[d], H[d], OFF[i], 4, imm, 0); if (cpu.stop !== null) { pc = i; break outer; } break;
+        case 0x6a: cpu.store(L[d], H[d], OFF[i], 2, imm, 0); if (cpu.stop !== null) { pc = i; break outer; } break;
+        case 0x72: cpu.store(L[d], H[d], OFF[i], 1, imm, 0); if (cpu.stop !== null) { pc = i; break outer; } break;
+        case 0x7a: cpu.store(L[d], H[d], OFF[i], 8, imm, imm >> 31); if (cpu.stop !== null) { pc = i; break outer; } break;
+        case 0x63: cpu.store(L[d], H[d], OFF[i], 4, L[s], 0); if (cpu.stop !== null) { pc = i; break outer; } break;
+        case 0x6b: cpu.store(L[d], H[d], OFF[i], 2, L[s], 0); if (cpu.stop !== null) { pc = i; break outer; } break;
+        case 0x73: cpu.store(L[d], H[d], OFF[i], 1, L[s], 0); if (cpu.stop !== null) { pc = i; break outer; } break;
+        case 0x7b: cpu.store(L[d], H[d], OFF[i], 8, L[s], H[s]); if (cpu.stop !== null) { pc = i; break outer; } break;
+        case 0xc3: if (!atomic(cpu, d, s, OFF[i], imm, 4)) { pc = i; break outer; } break; // xadd / atomics, 32-bit
+        case 0xdb: if (!atomic(cpu, d, s, OFF[i], imm, 8)) { pc = i; break outer; } break; // xadd / atomics, 64-bit
+
+        case OP_BAD:
+        default:
+          cpu.fault(i, code.why.get(i) ?? `cannot run opcode 0x${OP[i].toString(16)}`);
+          pc = i;
+          break outer;
+      }
+    }
+  }
+  cpu.pc = pc;
+  const stop = cpu.stop;
+  if (stop !== null && stop.kind === 'fault') {
+    stop.pc = pc;
+    stop.progId = cpu.code.id;
+  }
+  const ran = max - left;
+  cpu.executed += ran;
+  return ran;
+}
+
+/**
+ * Division and modulo of every width and signedness (`op` is the opcode; the Cpu's pre-decoded
+ * off is 1 for sdiv/smod). Returns false when the run ended. By zero, 'modern' gives quotient 0
+ * and leaves the remainder's dst as it was (32-bit forms truncate it); '4.8' ends the program
+ * with r0 = 0 as its interpreter's `if (SRC == 0) return 0;` does. Two 4.8 cases are worse: a
+ * zero immediate (the verifier refuses it) and a 32-bit division by a register whose low half
+ * is zero but whose high half is not (4.8 tests all 64 bits first): 4.8 divides by zero there,
+ * which crashes the kernel, so bpflab stops with a fault that says so.
+ */
+function divide(cpu: Cpu, i: number, d: number, bl: number, bh: number, op: number, fromReg: boolean): boolean {
+  const L = cpu.L;
+  const H = cpu.H;
+  const is64 = (op & 7) === 7;
+  const mod = (op & 0xf0) === 0x90;
+  const signed = cpu.code.off[i] === 1;
+  if (bl !== 0 || (is64 && bh !== 0)) {
+    if (is64) divmod64(L, H, d, bl, bh, mod, signed);
+    else divmod32(L, H, d, bl, mod, signed);
+    return true;
+  }
+  if (cpu.modern) {
+    if (!mod) L[d] = 0;
+    if (!mod || !is64) H[d] = 0;
+    return true;
+  }
+  if (!fromReg) {
+    cpu.fault(i, 'division by the constant 0: Linux 4.8 refuses it when verifying ("div by zero"); run unverified, its interpreter would crash the kernel');
+    return false;
+  }
+  if (!is64 && bh !== 0) {
+    cpu.fault(i, 'division by zero: Linux 4.8 tests all 64 bits of the source register, finds them non-zero, then divides by the low 32 bits, which are 0: the kernel crashes here (fixed in 4.15)');
+    return false;
+  }
+  cpu.exit(i, 'div_by_zero');
+  return false;
+}

@@ -1,0 +1,338 @@
+/**
+ * The interpreter's state and its slow paths: checked memory access through the address space,
+ * helper calls, tail calls, bpf-to-bpf call frames, LD_ABS/LD_IND, and faults. The hot loop
+ * (core.ts) calls these; they allocate only when they must build a value for the outside (a
+ * helper's bigint arguments, a fault, an undo record while recording).
+ */
+import { MAX_BPF_STACK, helperById, helperByName } from '../isa';
+import type { LoadedProg, Effect, RunHost } from '../kernel/types';
+import { STACK_HI, type AddressSpace, type Journal, type MemFault, type Region } from '../mem';
+import { decodeCode, type Code } from './code';
+import { setBig, u64 } from './alu';
+import type { StopReason } from './types';
+
+/** Linux's MAX_CALL_FRAMES: the main program and 7 nested bpf-to-bpf calls. */
+export const MAX_CALL_FRAMES = 8;
+const TAIL_CALL = helperByName('tail_call')!.id;
+/** registers a bpf-to-bpf call saves and its exit restores: r6-r9 and the frame pointer */
+const SAVED = 5;
+
+export type Semantics = '4.8' | 'modern';
+
+export class Cpu {
+  /** low halves of r0..r10 (16 entries so that a stray register number cannot index past) */
+  readonly L = new Int32Array(16);
+  /** high halves */
+  readonly H = new Int32Array(16);
+  readonly mem: AddressSpace;
+  code: Code;
+  pc = 0;
+  /** instructions executed since the start of the run */
+  executed = 0;
+  stop: StopReason | null = null;
+  /** set while recording: stores and frame changes push their undo here */
+  journal: Journal | null = null;
+  readonly modern: boolean;
+  /** upper half of the last 8-byte load */
+  vHi = 0;
+
+  // call frames of bpf-to-bpf calls: return pc, program, and the saved r6-r10 of the caller
+  depth = 0;
+  readonly frameRet = new Int32Array(MAX_CALL_FRAMES);
+  readonly frameCode: Code[] = [];
+  readonly frameSaved = new Int32Array(MAX_CALL_FRAMES * SAVED * 2);
+  private readonly frameStacks: (Region | undefined)[] = [];
+  /** frame stacks this run mapped (dispose unmaps them) */
+  private readonly mapped: Region[] = [];
+
+  /** the last helper call, for step events */
+  lastHelper = -1;
+  lastRet = false;
+  lastTail = false;
+  lastEffects: Effect[] | undefined = undefined;
+
+  private readonly codes = new Map<Uint8Array, Code>();
+
+  constructor(
+    readonly host: RunHost,
+    main: { id: number; bytes: Uint8Array },
+    semantics: Semantics,
+  ) {
+    this.mem = host.mem;
+    this.modern = semantics === 'modern';
+    this.code = this.codeOf(main.id, main.bytes);
+  }
+
+  codeOf(id: number, bytes: Uint8Array): Code {
+    let c = this.codes.get(bytes);
+    if (c === undefined || c.id !== id) {
+      c = decodeCode(id, bytes);
+      this.codes.set(bytes, c);
+    }
+    return c;
+  }
+
+  /** The register as an unsigned 64-bit bigint. */
+  reg(n: number): bigint {
+    return u64(this.H[n], this.L[n]);
+  }
+
+  // ---- stopping ----
+
+  exit(pc: number, cause?: 'ld_abs' | 'div_by_zero'): void {
+    if (cause !== undefined) {
+      this.L[0] = 0;
+      this.H[0] = 0;
+    }
+    this.pc = pc;
+    this.stop = cause === undefined ? { kind: 'exit', r0: this.reg(0) } : { kind: 'exit', r0: 0n, cause };
+  }
+
+  fault(pc: number, message: string, mem?: MemFault): void {
+    this.pc = pc;
+    this.stop = { kind: 'fault', message, pc, progId: this.code.id, ...(mem ? { mem } : {}) };
+  }
+
+  private memFault(hi: number, lo: number, size: number, write: boolean, reason: MemFault['reason'], r?: Region): number {
+    const f: MemFault = { fault: 'mem', addr: u64(hi, lo), size, write, reason, ...(r ? { region: r.name } : {}) };
+    this.fault(this.pc, `${write ? 'store' : 'load'} fault`, f);
+    return 0;
+  }
+
+  // ---- memory ----
+
+  /**
+   * Loads `size` bytes at base + off, little-endian; the upper half of an 8-byte load is left in
+   * `vHi`. On a bad access sets `stop` (the caller checks it) and returns 0. `pc` must be set.
+   */
+  load(bl: number, bh: number, off: number, size: number): number {
+    const lo = (bl + off) | 0;
+    const hi = (bh + (off >> 31) + ((lo >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+    const r = this.mem.regionOfHi(hi);
+    if (r === undefined) return this.memFault(hi, lo, size, false, 'no region');
+    const o = (lo >>> 0) - r.lo;
+    if (o < 0 || o + size > r.size) return this.memFault(hi, lo, size, false, 'out of bounds', r);
+    if (r.hooks !== undefined) return this.hookLoad(r, o, size, hi, lo);
+    const b = r.bytes;
+    switch (size) {
+      case 1:
+        return b[o];
+      case 2:
+        return b[o] | (b[o + 1] << 8);
+      case 4:
+        return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
+      default:
+        this.vHi = b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24);
+        return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
+    }
+  }
+
+  /** Stores the low `size` bytes of (vl, vh) at base + off; sets `stop` on a bad access. */
+  store(bl: number, bh: number, off: number, size: number, vl: number, vh: number): void {
+    const lo = (bl + off) | 0;
+    const hi = (bh + (off >> 31) + ((lo >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+    const r = this.mem.regionOfHi(hi);
+    if (r === undefined) {
+      this.memFault(hi, lo, size, true, 'no region');
+      return;
+    }
+    const o = (lo >>> 0) - r.lo;
+    if (o < 0 || o + size > r.size) {
+      this.memFault(hi, lo, size, true, 'out of bounds', r);
+      return;
+    }
+    if (!r.writable) {
+      this.memFault(hi, lo, size, true, 'read-only', r);
+      return;
+    }
+    if (r.hooks !== undefined) {
+      this.hookStore(r, o, size, hi, lo, vl, vh);
+      return;
+    }
+    const b = r.bytes;
+    if (this.journal !== null) this.journalBytes(b, o, size);
+    b[o] = vl;
+    if (size === 1) return;
+    b[o + 1] = vl >> 8;
+    if (size === 2) return;
+    b[o + 2] = vl >> 16;
+    b[o + 3] = vl >> 24;
+    if (size === 4) return;
+    b[o + 4] = vh;
+    b[o + 5] = vh >> 8;
+    b[o + 6] = vh >> 16;
+    b[o + 7] = vh >> 24;
+  }
+
+  private journalBytes(b: Uint8Array, o: number, size: number): void {
+    const old = b.slice(o, o + size);
+    this.journal!.push(() => b.set(old, o));
+  }
+
+  private hookLoad(r: Region, o: number, size: number, hi: number, lo: number): number {
+    const v = r.hooks!.load(o, size);
+    if (v === null) return this.memFault(hi, lo, size, false, 'refused', r);
+    this.vHi = Number((v >> 32n) & 0xffffffffn) | 0;
+    return Number(v & 0xffffffffn) | 0;
+  }
+
+  private hookStore(r: Region, o: number, size: number, hi: number, lo: number, vl: number, vh: number): void {
+    const v = BigInt.asUintN(size * 8, u64(vh, vl));
+    if (!r.hooks!.store(o, size, v)) this.memFault(hi, lo, size, true, 'refused', r);
+  }
+
+  // ---- calls ----
+
+  /** A helper call at `pc`; returns the pc to continue at, or -1 when the run stopped. */
+  callHelper(pc: number, id: number): number {
+    const L = this.L;
+    const H = this.H;
+    this.lastHelper = id;
+    this.lastRet = false;
+    this.lastTail = false;
+    this.lastEffects = undefined;
+    if (!this.host.hasHelper(id)) {
+      this.fault(pc, `call to unknown helper function ${id}`);
+      return -1;
+    }
+    const out = this.host.callHelper(id, u64(H[1], L[1]), u64(H[2], L[2]), u64(H[3], L[3]), u64(H[4], L[4]), u64(H[5], L[5]), pc);
+    switch (out.kind) {
+      case 'ret':
+        this.lastEffects = out.effects;
+        // 4.8 runs a tail call that did not jump as "continue": every register stays as it was
+        if (id !== TAIL_CALL) {
+          setBig(L, H, 0, out.r0);
+          this.lastRet = true;
+        }
+        return pc + 1;
+      case 'tail_call':
+        this.lastEffects = out.effects;
+        this.lastTail = true;
+        this.code = this.codeOfProg(out.prog);
+        return 0;
+      default: {
+        const f = out.fault;
+        const name = helperById(id)?.name ?? `helper ${id}`;
+        if (typeof f === 'string') this.fault(pc, `${name}: ${f}`);
+        else this.fault(pc, `${name}: bad memory access`, f);
+        return -1;
+      }
+    }
+  }
+
+  private codeOfProg(p: LoadedProg): Code {
+    return this.codeOf(p.id, p.bytes);
+  }
+
+  /** A bpf-to-bpf call at `pc` to `target`: a fresh frame whose stack is its own region. */
+  callLocal(pc: number, target: number): number {
+    const d = this.depth;
+    if (d + 1 >= MAX_CALL_FRAMES) {
+      this.fault(pc, `too many nested calls (at most ${MAX_CALL_FRAMES} frames)`);
+      return -1;
+    }
+    const L = this.L;
+    const H = this.H;
+    const saved = this.frameSaved;
+    const base = d * SAVED * 2;
+    if (this.journal !== null) {
+      const old = saved.slice(base, base + SAVED * 2);
+      const oldRet = this.frameRet[d];
+      const oldCode = this.frameCode[d];
+      this.journal.push(() => {
+        saved.set(old, base);
+        this.frameRet[d] = oldRet;
+        this.frameCode[d] = oldCode;
+        this.depth = d;
+      });
+    }
+    for (let i = 0; i < SAVED; i++) {
+      saved[base + 2 * i] = L[6 + i];
+      saved[base + 2 * i + 1] = H[6 + i];
+    }
+    this.frameRet[d] = pc + 1;
+    this.frameCode[d] = this.code;
+    this.depth = d + 1;
+    const stack = this.frameStack(d + 1);
+    L[10] = (stack.lo + MAX_BPF_STACK) | 0;
+    H[10] = stack.hi | 0;
+    return target;
+  }
+
+  /** EXIT inside a called function: back to the caller with its r6-r10. */
+  returnLocal(): number {
+    const d = this.depth - 1;
+    const L = this.L;
+    const H = this.H;
+    const base = d * SAVED * 2;
+    for (let i = 0; i < SAVED; i++) {
+      L[6 + i] = this.frameSaved[base + 2 * i];
+      H[6 + i] = this.frameSaved[base + 2 * i + 1];
+    }
+    if (this.journal !== null) this.journal.push(() => (this.depth = d + 1));
+    this.depth = d;
+    this.code = this.frameCode[d];
+    return this.frameRet[d];
+  }
+
+  /**
+   * The stack of call frame `k` (1..7): its own 512-byte region at a fixed upper half, so that
+   * addresses are the same in every run. Mapped on first use (and unmapped again when that step
+   * is undone); a region left by an earlier run in the same address space is taken over and
+   * zeroed, so a run never sees another run's bytes.
+   */
+  private frameStack(k: number): Region {
+    const mine = this.frameStacks[k];
+    if (mine !== undefined) return mine;
+    const hi = (STACK_HI + k) >>> 0;
+    const j = this.journal;
+    let r = this.mem.regionOfHi(hi);
+    if (r === undefined) {
+      const made = this.mem.map('stack', `stack (frame ${k})`, new Uint8Array(MAX_BPF_STACK), true, MAX_BPF_STACK, hi);
+      this.mapped.push(made);
+      if (j !== null) {
+        j.push(() => {
+          this.mem.unmap(made);
+          this.mapped.splice(this.mapped.indexOf(made), 1);
+        });
+      }
+      r = made;
+    } else {
+      const bytes = r.bytes;
+      if (j !== null) {
+        const old = bytes.slice();
+        j.push(() => bytes.set(old));
+      }
+      bytes.fill(0);
+    }
+    this.frameStacks[k] = r;
+    if (j !== null) j.push(() => (this.frameStacks[k] = undefined));
+    return r;
+  }
+
+  /** Forgets which frame stacks this run uses: the next run zeroes them again on first use. */
+  releaseFrames(): void {
+    if (this.frameStacks.length !== 0) this.frameStacks.length = 0;
+  }
+
+  /** Unmaps the call-frame stacks this run mapped. */
+  dispose(): void {
+    for (const r of this.mapped) this.mem.unmap(r);
+    this.mapped.length = 0;
+    this.frameStacks.length = 0;
+  }
+
+  // ---- LD_ABS / LD_IND ----
+
+  /** Loads a big-endian value of the skb into r0; false when out of bounds (the run has ended). */
+  loadSkb(pc: number, offset: number, size: 1 | 2 | 4): boolean {
+    const v = this.host.loadSkb(offset, size);
+    if (v === null) {
+      this.exit(pc, 'ld_abs');
+      return false;
+    }
+    this.L[0] = v | 0;
+    this.H[0] = 0;
+    return true;
+  }
+}

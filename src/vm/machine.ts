@@ -1,0 +1,240 @@
+/**
+ * Machine: one run of one program, as the debugger and the CLI drive it.
+ *
+ *   step()          one instruction, recorded: returns its StepEvent; back() undoes it exactly
+ *   runRecorded()   many instructions, recorded but without events (Continue to a breakpoint)
+ *   run()           the fast path: no recording, and it forgets the history
+ *
+ * The run's instruction budget stops a program that loops (only unverified programs can). The
+ * Machine owns the registers and frames; memory and the kernel's state live in the host's
+ * address space and are restored through the journal, which the Machine installs on it while
+ * it records.
+ *
+ * R1-R5 after a helper call or LD_ABS/LD_IND: the kernel leaves them unspecified (its JITs
+ * clobber them; the verifier makes them unreadable). bpflab keeps what 4.8's interpreter does:
+ * they hold their values. checkProgram refuses unverified programs that read them.
+ */
+import type { Insn } from '../isa';
+import type { RunHost } from '../kernel/types';
+import { execute } from './core';
+import { Cpu, type Semantics } from './cpu';
+import type { Code } from './code';
+import { buildEvent, memWrite, pendingAccess } from './event';
+import { History } from './history';
+import { setBig } from './alu';
+import type { MemWrite, RunResult, StepEvent, StopReason } from './types';
+
+export interface MachineInit {
+  /** the context, or the conformance suites' memory pointer */
+  r1?: bigint;
+  /** the conformance suites' memory length */
+  r2?: bigint;
+  /** the frame pointer: one past the top of the stack region */
+  r10: bigint;
+}
+
+export interface MachineOptions {
+  /** division by a zero register: '4.8' (default) ends the program with r0 = 0; 'modern' gives 0 / keeps dst */
+  semantics?: Semantics;
+  /** instructions the whole run may execute (default 1,000,000) */
+  budget?: number;
+}
+
+/** The default instruction budget of a run: far above the longest legal 4.8 run (about 135k). */
+export const DEFAULT_BUDGET = 1_000_000;
+
+const PAST_END: Insn = { kind: 'invalid', why: 'past the end of the program', code: 0, dst: 0, src: 0, off: 0, imm: 0, slots: 1, later: false };
+/** largest chunk handed to the hot loop at once, so its counter stays a small integer */
+const CHUNK = 0x3fffffff;
+
+export class Machine {
+  private readonly cpu: Cpu;
+  private readonly history = new History();
+  readonly budget: number;
+  readonly semantics: Semantics;
+
+  private readonly mainCode: Code;
+
+  constructor(
+    readonly host: RunHost,
+    prog: { id: number; bytes: Uint8Array },
+    init: MachineInit,
+    opts: MachineOptions = {},
+  ) {
+    this.semantics = opts.semantics ?? '4.8';
+    this.budget = opts.budget ?? DEFAULT_BUDGET;
+    this.cpu = new Cpu(host, prog, this.semantics);
+    this.mainCode = this.cpu.code;
+    this.reset(init);
+  }
+
+  /**
+   * Starts the run over from the first instruction with fresh registers (memory is the host's:
+   * reset it there). The decoded program is kept, so repeated runs cost no decoding.
+   */
+  reset(init: MachineInit): void {
+    const cpu = this.cpu;
+    if (init !== this.init) this.setInit(init);
+    this.history.clear();
+    const { L, H } = cpu;
+    const iL = this.initL;
+    const iH = this.initH;
+    for (let r = 0; r < 16; r++) {
+      L[r] = iL[r];
+      H[r] = iH[r];
+    }
+    cpu.pc = 0;
+    cpu.executed = 0;
+    cpu.stop = null;
+    cpu.depth = 0;
+    cpu.code = this.mainCode;
+    cpu.releaseFrames();
+  }
+
+  /** Unmaps what the run mapped in the host's address space (the stacks of bpf-to-bpf call frames). */
+  dispose(): void {
+    this.history.clear();
+    this.cpu.dispose();
+  }
+
+  // the registers a reset starts from, converted once per init object (bulk runs reset often)
+  private init: MachineInit | undefined;
+  private readonly initL = new Int32Array(16);
+  private readonly initH = new Int32Array(16);
+
+  private setInit(init: MachineInit): void {
+    this.init = init;
+    this.initL.fill(0);
+    this.initH.fill(0);
+    if (init.r1 !== undefined) setBig(this.initL, this.initH, 1, init.r1);
+    if (init.r2 !== undefined) setBig(this.initL, this.initH, 2, init.r2);
+    setBig(this.initL, this.initH, 10, init.r10);
+  }
+
+  /** the slot index of the next instruction (of the instruction that stopped the run, once stopped) */
+  get pc(): number {
+    return this.cpu.pc;
+  }
+  /** the program running now (changes after a tail call) */
+  get progId(): number {
+    return this.cpu.code.id;
+  }
+  /** instructions executed so far, the stopping one included */
+  get stepCount(): number {
+    return this.cpu.executed;
+  }
+  /** why the run is over, or null while it can go on */
+  get stopped(): StopReason | null {
+    return this.cpu.stop;
+  }
+  /** bpf-to-bpf call depth: 0 in the main function */
+  get frameDepth(): number {
+    return this.cpu.depth;
+  }
+  /** steps that back() can undo */
+  get historyLength(): number {
+    return this.history.length;
+  }
+  /** bytes the history's step and register records hold (memory undo records not counted) */
+  get historyBytes(): number {
+    return this.history.bytes;
+  }
+  /** journal entries held (memory, frames, the kernel's changes) */
+  get journalSize(): number {
+    return this.history.journal.size;
+  }
+
+  /** Register `n` (0..10) as an unsigned 64-bit value. */
+  reg(n: number): bigint {
+    return this.cpu.reg(n);
+  }
+
+  /** r0..r10 as unsigned 64-bit values. */
+  regs(): bigint[] {
+    return Array.from({ length: 11 }, (_, n) => this.cpu.reg(n));
+  }
+
+  /** Runs one instruction, recorded, and says what it did. On a stopped run, changes nothing. */
+  step(): StepEvent {
+    const cpu = this.cpu;
+    const code = cpu.code;
+    const pc = cpu.pc;
+    const insn = pc < code.n ? code.insns()[pc] : PAST_END;
+    const isCall = (insn.kind === 'call' && insn.target === 'helper') || insn.kind === 'callx';
+    const before = { step: cpu.executed, progId: code.id, pc, insn, args: isCall ? [1, 2, 3, 4, 5].map((r) => cpu.reg(r)) : [] };
+    if (cpu.stop === null && cpu.executed >= this.budget) cpu.stop = { kind: 'budget', executed: cpu.executed };
+    if (cpu.stop !== null) {
+      return { step: cpu.executed, progId: code.id, pcBefore: pc, pcAfter: pc, insn, regs: [], reads: [], writes: [], effects: [], stop: cpu.stop };
+    }
+    const pending = pendingAccess(cpu, insn);
+    const helperWrites: MemWrite[] = [];
+    const mem = cpu.mem;
+    mem.watcher = (region, offset, old, data) => helperWrites.push(memWrite(cpu, region, offset, old, data));
+    this.recordOne();
+    mem.watcher = null;
+    return buildEvent(cpu, before, this.history.lastRegChanges(), pending, helperWrites);
+  }
+
+  /** Undoes the last recorded step exactly (registers, pc, program, frames, memory, kernel state). */
+  back(): boolean {
+    return this.history.undo(this.cpu);
+  }
+
+  /**
+   * The fast path: runs up to `maxSteps` instructions without recording, and forgets the
+   * history (back() can no longer go past this point).
+   */
+  run(maxSteps = Infinity): RunResult {
+    const cpu = this.cpu;
+    if (cpu.stop !== null) return cpu.stop;
+    this.history.clear();
+    const mem = cpu.mem;
+    const saved = mem.journal;
+    mem.journal = null;
+    cpu.journal = null;
+    let want = Math.min(maxSteps, this.budget - cpu.executed);
+    while (want > 0 && cpu.stop === null) want -= execute(cpu, Math.min(want, CHUNK));
+    mem.journal = saved;
+    return this.result(maxSteps === Infinity);
+  }
+
+  /**
+   * Runs up to `maxSteps` instructions with history, pausing before an instruction for which
+   * `stopAt(pc, progId)` holds (never before the first: Continue leaves a breakpoint).
+   */
+  runRecorded(maxSteps = Infinity, stopAt?: (pc: number, progId: number) => boolean): RunResult {
+    const cpu = this.cpu;
+    if (cpu.stop !== null) return cpu.stop;
+    for (let n = 0; n < maxSteps; n++) {
+      if (cpu.executed >= this.budget) break;
+      if (n > 0 && stopAt !== undefined && stopAt(cpu.pc, cpu.code.id)) return { kind: 'paused', at: 'breakpoint' };
+      this.recordOne();
+      if (cpu.stop !== null) return cpu.stop;
+    }
+    return this.result(maxSteps === Infinity);
+  }
+
+  private result(toTheEnd: boolean): RunResult {
+    const cpu = this.cpu;
+    if (cpu.stop !== null) return cpu.stop;
+    if (toTheEnd || cpu.executed >= this.budget) {
+      cpu.stop = { kind: 'budget', executed: cpu.executed };
+      return cpu.stop;
+    }
+    return { kind: 'paused', at: 'limit' };
+  }
+
+  private recordOne(): void {
+    const cpu = this.cpu;
+    const mem = cpu.mem;
+    const saved = mem.journal;
+    const j = this.history.journal;
+    mem.journal = j;
+    cpu.journal = j;
+    this.history.begin(cpu);
+    execute(cpu, 1);
+    this.history.end(cpu);
+    cpu.journal = null;
+    mem.journal = saved;
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_SETTINGS, PROTOCOL_VERSION } from '../../src/protocol';
+import { MODULES, Session } from '../../src/session';
+
+describe('Session basics', () => {
+  test('hello names the protocol version and the wired modules', async () => {
+    const h = await new Session().hello();
+    expect(h.protocol).toBe(PROTOCOL_VERSION);
+    expect(h.modules).toEqual(MODULES);
+    expect(h.settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  test.each([
+    [{ ncpus: 0 }, /ncpus/],
+    [{ ncpus: 2, cpu: 2 }, /cpu must/],
+    [{ seed: -1 }, /seed/],
+    [{ budget: 0 }, /budget/],
+    [{ semantics: 'new' as never }, /semantics/],
+  ])('configure refuses %o', async (patch, why) => {
+    const s = new Session();
+    const r = await s.configure(patch);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('bad_request');
+      expect(r.error.message).toMatch(why);
+    }
+    expect((await s.hello()).settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  test('configure keeps what it accepts', async () => {
+    const s = new Session();
+    const r = await s.configure({ ncpus: 4, cpu: 3, seed: 7 });
+    expect(r).toEqual({ ok: true, value: { ...DEFAULT_SETTINGS, ncpus: 4, cpu: 3, seed: 7 } });
+  });
+
+  test('without a run, run commands answer no_run or unavailable, never a result', async () => {
+    const s = new Session();
+    for (const r of [await s.step(), await s.stepBack(), await s.snapshot()]) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(['no_run', 'unavailable', 'no_program']).toContain(r.error.code);
+    }
+  });
+});
