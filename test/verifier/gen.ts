@@ -1,0 +1,543 @@
+/**
+ * A seeded generator of random eBPF programs in the 4.8 instruction set, built to reach the
+ * verifier's interesting places: pointers of every kind, stack spills and fills, map lookups
+ * with and without null checks, packet pointers with range checks, LD_ABS/LD_IND, helpers and
+ * forward branches. It tracks roughly what each register holds so that most programs are
+ * plausible, and sometimes picks operands at random so that the verifier's refusals get
+ * exercised too. Mode 'diff' keeps to what Linux 4.8 and a modern kernel should judge alike
+ * (see the differential test); mode 'sound' goes anywhere.
+ */
+import { MapType, ProgType, type RawInsn } from '../../src/isa';
+import * as B from './build';
+
+const { AluOp, JmpOp } = B;
+
+/** mulberry32: small, fast, seeded. */
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) | 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+  int(n: number): number {
+    return this.next() % n;
+  }
+  chance(p: number): boolean {
+    return this.next() / 0x100000000 < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)];
+  }
+  bytes(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.next() & 0xff;
+    return out;
+  }
+}
+
+export interface GenMap {
+  fd: number;
+  name: string;
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+}
+
+export interface GenOptions {
+  progType: number;
+  privileged: boolean;
+  maps: readonly GenMap[];
+  mode: 'sound' | 'diff';
+  /** rough number of building blocks (default 12) */
+  size?: number;
+}
+
+export interface GenProgram {
+  slots: RawInsn[];
+  bytes: Uint8Array;
+  /** slot index of each map ld_imm64 and the map's name (kernel-oracle's map_fixups) */
+  fixups: { insn: number; map: string }[];
+}
+
+/** What the generator believes a register holds. */
+type Kind =
+  | { k: 'none' }
+  | { k: 'scalar'; fresh: boolean }
+  | { k: 'known' }
+  | { k: 'ctx' }
+  | { k: 'fp' }
+  | { k: 'stack'; off: number }
+  | { k: 'map'; m: GenMap }
+  | { k: 'val'; m: GenMap }
+  | { k: 'valnull'; m: GenMap }
+  | { k: 'pkt'; range: number }
+  | { k: 'pktend' }
+  | { k: 'mixed' };
+
+interface Item {
+  slots: RawInsn[];
+  /** a forward jump to the start of item `to` (its off is resolved at layout) */
+  to?: number;
+  map?: string;
+}
+
+const NONE: Kind = { k: 'none' };
+const SCALAR: Kind = { k: 'scalar', fresh: false };
+const FRESH: Kind = { k: 'scalar', fresh: true };
+const IMMS = [0, 1, 2, 3, 4, 7, 8, 14, 16, 31, 32, 63, 64, 255, 0x7fff, 0xffff, -1, -8, 0x7fffffff, -0x80000000];
+
+const SKB_FIELDS = [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64, 68];
+const SKB_WRITABLE: Record<number, readonly number[]> = {
+  [ProgType.SocketFilter]: [48, 52, 56, 60, 64],
+  [ProgType.SchedCls]: [8, 32, 44, 48, 52, 56, 60, 64, 72],
+  [ProgType.SchedAct]: [8, 32, 44, 48, 52, 56, 60, 64, 72],
+};
+
+class Gen {
+  readonly items: Item[] = [];
+  regs: Kind[] = [];
+  /** stack bytes written on every path so far (offset -1..-512), and spilled pointer kinds by slot offset */
+  stack = new Set<number>();
+  spills = new Map<number, Kind>();
+
+  /** 0 for a program meant to be clean, 1 for one that may break rules on purpose */
+  readonly noise: number;
+
+  constructor(
+    readonly rng: Rng,
+    readonly o: GenOptions,
+  ) {
+    this.noise = rng.chance(0.5) ? 0 : 1;
+    this.regs = Array.from({ length: 11 }, () => NONE);
+    this.regs[1] = { k: 'ctx' };
+    this.regs[10] = { k: 'fp' };
+  }
+
+  /** a deliberate mistake with probability p (never in clean programs) */
+  oops(p: number): boolean {
+    return this.noise > 0 && this.rng.chance(p);
+  }
+
+  get diff(): boolean {
+    return this.o.mode === 'diff';
+  }
+  get skb(): boolean {
+    const t = this.o.progType;
+    return t === ProgType.SocketFilter || t === ProgType.SchedCls || t === ProgType.SchedAct;
+  }
+  get tc(): boolean {
+    return this.o.progType === ProgType.SchedCls || this.o.progType === ProgType.SchedAct;
+  }
+
+  emit(...parts: B.Slots[]): void {
+    this.items.push({ slots: parts.flat() });
+  }
+
+  /** A register holding something matching `want`, or (sometimes, or if none) any register. */
+  reg(want: (k: Kind) => boolean, randomRate = 0.05): number {
+    const ok = [];
+    for (let r = 0; r <= 10; r++) if (want(this.regs[r])) ok.push(r);
+    if (ok.length === 0 || this.oops(randomRate)) return this.rng.int(11);
+    return this.rng.pick(ok);
+  }
+  /** a register with a number in it, made by `mov` first if there is none */
+  scalarReg(): number {
+    const isNum = (k: Kind) => k.k === 'scalar' || k.k === 'known';
+    if (!this.regs.some(isNum) && !this.oops(0.3)) {
+      const d = this.freeReg();
+      this.emit(B.mov64Imm(d, this.imm()));
+      this.set(d, { k: 'known' });
+      return d;
+    }
+    return this.reg(isNum);
+  }
+  /** a destination: r0-r9 (rarely r10), preferring registers that hold nothing of use */
+  dst(): number {
+    if (this.oops(0.02)) return 10;
+    return this.rng.chance(0.7) ? this.freeReg() : this.rng.int(10);
+  }
+  freeReg(): number {
+    const free = [];
+    for (let r = 0; r < 10; r++) if (['none', 'scalar', 'known', 'mixed'].includes(this.regs[r].k)) free.push(r);
+    return free.length ? this.rng.pick(free) : this.rng.int(10);
+  }
+  set(r: number, k: Kind): void {
+    if (r <= 10) this.regs[r] = k;
+  }
+  clobber(): void {
+    for (let r = 0; r <= 5; r++) this.regs[r] = NONE;
+  }
+  imm(): number {
+    return this.rng.chance(0.7) ? this.rng.pick(IMMS) : this.rng.next() | 0;
+  }
+  stackOff(size: number): number {
+    const slot = -8 * (1 + this.rng.int(8));
+    const inner = size === 8 ? 0 : size * this.rng.int(8 / size);
+    return this.oops(0.05) ? -this.rng.int(530) : slot + inner;
+  }
+  writeStack(off: number, size: number): void {
+    for (let i = 0; i < size; i++) this.stack.add(off + i);
+    this.spills.delete(off & ~7);
+  }
+}
+
+function genMov(g: Gen): void {
+  const d = g.dst();
+  if (g.rng.chance(0.5)) {
+    g.emit(B.mov64Imm(d, g.imm()));
+    g.set(d, { k: 'known' });
+  } else {
+    const s = g.reg((k) => k.k !== 'none' && !(g.diff && k.k === 'valnull'));
+    g.emit(g.rng.chance(0.9) ? B.mov64Reg(d, s) : B.alu32Reg(AluOp.MOV, d, s));
+    g.set(d, g.regs[s] ?? NONE);
+  }
+}
+
+const ALU_OPS = [AluOp.ADD, AluOp.SUB, AluOp.MUL, AluOp.DIV, AluOp.OR, AluOp.AND, AluOp.LSH, AluOp.RSH, AluOp.MOD, AluOp.XOR, AluOp.ARSH];
+
+function genAlu(g: Gen): void {
+  const rng = g.rng;
+  const d = g.scalarReg();
+  const op = rng.pick(ALU_OPS);
+  const alu64 = rng.chance(0.75);
+  const shift = op === AluOp.LSH || op === AluOp.RSH || op === AluOp.ARSH;
+  if (rng.chance(0.05)) {
+    g.emit(B.raw(alu64 ? 0x87 : 0x84, d)); // neg
+  } else if (rng.chance(0.5)) {
+    let imm = g.imm();
+    if (shift) imm = rng.chance(0.95) ? rng.int(alu64 ? 64 : 32) : imm;
+    if ((op === AluOp.DIV || op === AluOp.MOD) && imm === 0 && rng.chance(0.9)) imm = 3;
+    g.emit(alu64 ? B.alu64Imm(op, d, imm) : B.alu32Imm(op, d, imm));
+  } else {
+    g.emit(alu64 ? B.alu64Reg(op, d, g.scalarReg()) : B.alu32Reg(op, d, g.scalarReg()));
+  }
+  const was = g.regs[d];
+  g.set(d, was.k === 'known' ? was : SCALAR);
+}
+
+/** fp + K, and (not in diff mode) arithmetic on other pointers */
+function genPtrArith(g: Gen): void {
+  const d = g.dst();
+  if (g.diff || !g.oops(0.5)) {
+    const off = g.oops(0.2) ? g.rng.pick([0, -4, -512, -520, 8]) : -8 * (1 + g.rng.int(8));
+    g.emit(B.mov64Reg(d, 10), B.alu64Imm(AluOp.ADD, d, off));
+    g.set(d, { k: 'stack', off });
+    return;
+  }
+  const p = g.reg((k) => k.k === 'val' || k.k === 'stack' || k.k === 'ctx' || k.k === 'pkt');
+  g.emit(B.alu64Imm(g.rng.pick([AluOp.ADD, AluOp.SUB]), p, g.rng.pick([1, 4, 8, -8])));
+  g.set(p, SCALAR);
+}
+
+function genStack(g: Gen): void {
+  const rng = g.rng;
+  const choice = rng.int(3);
+  if (choice === 0) {
+    const size = rng.pick([1, 2, 4, 8, 8, 8] as const);
+    const off = g.stackOff(size);
+    g.emit(B.st(size, 10, off, g.imm()));
+    g.writeStack(off, size);
+  } else if (choice === 1) {
+    const s = g.reg((k) => k.k !== 'none');
+    const k = g.regs[s];
+    const ptr = !['scalar', 'known', 'none', 'mixed'].includes(k.k);
+    const size = ptr && !g.oops(0.1) ? 8 : rng.pick([1, 2, 4, 8, 8, 8] as const);
+    const off = g.stackOff(size);
+    g.emit(B.stx(size, 10, s, off));
+    g.writeStack(off, size);
+    if (ptr && size === 8) g.spills.set(off, k);
+  } else {
+    const spilled = [...g.spills.keys()];
+    const written = [...g.stack].filter((o) => o % 8 === 0 && g.stack.has(o + 7));
+    let from: number;
+    let w: B.Width;
+    if (spilled.length && rng.chance(0.5)) {
+      from = rng.pick(spilled);
+      w = g.oops(0.1) ? 4 : 8;
+    } else if (written.length && !g.oops(0.2)) {
+      from = rng.pick(written);
+      w = g.spills.has(from) ? 8 : rng.pick([1, 2, 4, 8] as const);
+    } else {
+      w = rng.pick([1, 2, 4, 8] as const);
+      from = g.stackOff(w);
+    }
+    const d = g.dst();
+    g.emit(B.ldx(w, d, 10, from));
+    g.set(d, g.spills.get(from) ?? (w === 8 ? FRESH : SCALAR));
+  }
+}
+
+function genCtx(g: Gen): void {
+  const rng = g.rng;
+  const c = g.reg((k) => k.k === 'ctx');
+  const t = g.o.progType;
+  if (g.skb) {
+    const write = rng.chance(0.3);
+    const fields = write ? SKB_WRITABLE[t] : SKB_FIELDS;
+    let off = rng.pick(fields);
+    let size: B.Width = 4;
+    if (g.oops(0.08)) off = rng.int(100) - 4;
+    if (g.oops(0.08)) size = rng.pick([1, 2, 8] as const);
+    if (write) g.emit(rng.chance(0.5) ? B.st(size, c, off, g.imm()) : B.stx(size, c, g.scalarReg(), off));
+    else {
+      const d = g.dst();
+      g.emit(B.ldx(size, d, c, off));
+      g.set(d, SCALAR);
+    }
+    return;
+  }
+  if (t === ProgType.Xdp) return;
+  const size = rng.pick([1, 2, 4, 8, 8] as const);
+  const base = t === ProgType.Kprobe ? 0 : 8;
+  const off = base + size * rng.int(Math.floor((t === ProgType.Kprobe ? 168 : 64) / size));
+  const d = g.dst();
+  g.emit(B.ldx(size, d, c, off));
+  g.set(d, size === 8 ? FRESH : SCALAR);
+}
+
+/** key (and value) on the stack, r2 (and r3) pointing at them, r1 the map */
+function genMapOp(g: Gen, body: (g: Gen, depth: number) => void, depth: number): void {
+  const rng = g.rng;
+  const maps = g.o.maps.filter((m) => m.type !== MapType.ProgArray);
+  if (maps.length === 0) return;
+  const m = rng.pick(maps);
+  const keyOff = -8 * (1 + rng.int(4)) - (m.keySize > 8 ? 8 : 0);
+  const ks = m.keySize >= 8 ? 8 : 4;
+  if (!g.oops(0.1)) {
+    g.emit(B.st(ks as B.Width, 10, keyOff, rng.int(4)));
+    if (m.keySize > 8) g.emit(B.st(8, 10, keyOff + 8, 0));
+    g.writeStack(keyOff, m.keySize);
+  }
+  g.emit(B.mov64Reg(2, 10), B.alu64Imm(AluOp.ADD, 2, keyOff));
+  const op = rng.int(10);
+  if (op >= 2) {
+    g.items.push({ slots: B.ldMapFd(1, m.fd), map: m.name });
+    g.emit(B.call(1));
+    g.clobber();
+    g.set(0, { k: 'valnull', m });
+    if (g.oops(0.15)) return; // no null check: the verifier must refuse any access
+    if (!g.diff && g.oops(0.2)) {
+      const copy = 6 + rng.int(4);
+      g.emit(B.mov64Reg(copy, 0));
+      g.set(copy, { k: 'valnull', m });
+    }
+    branch(g, B.jmpImm(JmpOp.JEQ, 0, 0, 0), () => {
+      g.set(0, { k: 'val', m });
+      genValueAccess(g);
+      if (rng.chance(0.5)) body(g, depth + 1);
+    });
+    return;
+  }
+  const valOff = -8 * (5 + rng.int(3)) - m.valueSize;
+  for (let o = 0; o < m.valueSize; o += 8) g.emit(B.st(Math.min(8, m.valueSize - o) >= 8 ? 8 : 4, 10, valOff + o, g.imm()));
+  g.writeStack(valOff, m.valueSize);
+  g.emit(B.mov64Reg(3, 10), B.alu64Imm(AluOp.ADD, 3, valOff), B.mov64Imm(4, rng.int(3)));
+  g.items.push({ slots: B.ldMapFd(1, m.fd), map: m.name });
+  g.emit(B.call(op === 0 ? 2 : 3));
+  g.clobber();
+  g.set(0, FRESH);
+}
+
+function genValueAccess(g: Gen): void {
+  const rng = g.rng;
+  for (let n = 1 + rng.int(3); n > 0; n--) {
+    const v = g.reg((k) => k.k === 'val', 0.03);
+    const k = g.regs[v];
+    const vs = k.k === 'val' ? k.m.valueSize : 8;
+    const size = rng.pick([1, 2, 4, 8] as const);
+    let off = size * rng.int(Math.max(1, Math.floor(vs / size)));
+    if (g.oops(0.1)) off = rng.pick([-8, vs, vs - 4, 2 * vs]);
+    const c = rng.int(4);
+    if (c === 0) {
+      const d = g.dst();
+      g.emit(B.ldx(size, d, v, off));
+      g.set(d, size === 8 ? FRESH : SCALAR);
+    } else if (c === 1) g.emit(B.st(size, v, off, g.imm()));
+    else if (c === 2) g.emit(B.stx(size, v, g.oops(0.2) ? g.reg((x) => x.k !== 'none') : g.scalarReg(), off));
+    else g.emit(B.xadd(size >= 4 ? size : 8, v, g.scalarReg(), off & ~3));
+  }
+}
+
+/** data/data_end, a range check, accesses inside (tc reads, XDP reads and writes) */
+function genPacket(g: Gen, body: (g: Gen, depth: number) => void, depth: number): void {
+  const rng = g.rng;
+  const c = g.reg((k) => k.k === 'ctx');
+  const [dataOff, endOff] = g.o.progType === ProgType.Xdp ? [0, 4] : [76, 80];
+  const p = 2 + rng.int(3);
+  const e = p === 4 ? 5 : 4;
+  const t = p === 2 ? 3 : 2;
+  g.emit(B.ldx(4, p, c, dataOff), B.ldx(4, e, c, endOff));
+  g.set(p, { k: 'pkt', range: 0 });
+  g.set(e, { k: 'pktend' });
+  if (rng.chance(0.3)) {
+    // a variable offset: a byte of the packet (after a check) masked and added
+    g.emit(B.mov64Reg(t, p), B.alu64Imm(AluOp.ADD, t, 1));
+    branch(g, B.jmpReg(JmpOp.JGT, t, e, 0), () => {
+      g.emit(B.ldx(1, t, p, 0), B.alu64Imm(AluOp.AND, t, rng.pick([0x3f, 0xff, 0xfff])), B.alu64Reg(AluOp.ADD, p, t));
+    });
+    g.set(t, SCALAR);
+  }
+  const len = rng.pick([1, 2, 4, 8, 14, 20, 34, 60]);
+  g.emit(B.mov64Reg(t, p), B.alu64Imm(AluOp.ADD, t, len));
+  const op = g.oops(0.1) ? B.jmpReg(JmpOp.JGE, t, e, 0) : B.jmpReg(JmpOp.JGT, t, e, 0);
+  branch(g, op, () => {
+    g.set(p, { k: 'pkt', range: len });
+    for (let n = 1 + rng.int(3); n > 0; n--) {
+      const size = rng.pick([1, 2, 4, 8] as const);
+      const off = g.oops(0.1) ? rng.int(len + 4) : rng.int(Math.max(1, len - size + 1));
+      const write = g.o.progType === ProgType.Xdp ? rng.chance(0.5) : g.oops(0.05);
+      if (write) g.emit(rng.chance(0.5) ? B.st(size, p, off, g.imm()) : B.stx(size, p, g.scalarReg(), off));
+      else {
+        const d = rng.pick([0, 6, 7, 8, 9]);
+        g.emit(B.ldx(size, d, p, off));
+        g.set(d, SCALAR);
+      }
+    }
+    if (rng.chance(0.3)) body(g, depth + 1);
+  });
+  g.set(p, { k: 'mixed' });
+}
+
+function genLdAbs(g: Gen): void {
+  const rng = g.rng;
+  if (g.regs[6].k !== 'ctx' && !g.oops(0.1)) {
+    const c = g.reg((k) => k.k === 'ctx', 0);
+    g.emit(B.mov64Reg(6, c));
+    g.set(6, g.regs[c]);
+  }
+  const size = rng.pick([1, 2, 4] as const);
+  const off = rng.chance(0.8) ? rng.int(64) : rng.pick([-0x100000, -0x200000 + 12, 1000, -1]);
+  g.emit(rng.chance(0.7) ? B.ldAbs(size, off) : B.ldInd(size, g.scalarReg(), off));
+  g.clobber();
+  g.set(0, FRESH);
+}
+
+function genHelper(g: Gen): void {
+  const rng = g.rng;
+  const t = g.o.progType;
+  const trace = t === ProgType.Kprobe || t === ProgType.Tracepoint;
+  const ids = trace ? [5, 8, 14, 15, 35] : [5, 7, 8];
+  const c = rng.int(6);
+  if (c === 0 && !g.diff && g.oops(0.5)) {
+    g.emit(B.call(rng.pick(trace ? [4, 16, 22] : g.tc ? [9, 13, 17, 23, 26, 28, 34] : [9, 14, 26])));
+    g.clobber();
+    g.set(0, FRESH);
+    return;
+  }
+  if (c === 1 && (g.tc || trace)) {
+    // a helper writing into a stack buffer: skb_load_bytes / probe_read / get_current_comm
+    const size = rng.pick([1, 4, 8, 14, 16]);
+    const off = -16 - 8 * rng.int(4);
+    const ctx = g.reg((k) => k.k === 'ctx', 0);
+    if (g.tc) g.emit(B.mov64Reg(1, ctx), B.mov64Imm(2, rng.int(40)), B.mov64Reg(3, 10), B.alu64Imm(AluOp.ADD, 3, off), B.mov64Imm(4, size), B.call(26));
+    else g.emit(B.mov64Reg(1, 10), B.alu64Imm(AluOp.ADD, 1, off), B.mov64Imm(2, size), B.mov64Reg(3, ctx), B.call(rng.pick([4, 16])));
+    g.clobber();
+    g.set(0, FRESH);
+    if (off + size <= 0) g.writeStack(off, size);
+    return;
+  }
+  if (c === 2) {
+    const pa = g.o.maps.find((m) => m.type === MapType.ProgArray);
+    if (pa) {
+      const ctx = g.reg((k) => k.k === 'ctx', 0);
+      g.emit(B.mov64Reg(1, ctx));
+      g.items.push({ slots: B.ldMapFd(2, pa.fd), map: pa.name });
+      g.emit(B.mov64Imm(3, rng.int(4)), B.call(12));
+      g.clobber();
+      return;
+    }
+  }
+  g.emit(B.call(rng.pick(ids)));
+  g.clobber();
+  g.set(0, FRESH);
+}
+
+/** `if <cond> goto <after the sub-block>`; the sub-block's effects merge into "mixed" */
+function branch(g: Gen, jump: B.Slots, inner: () => void): void {
+  const before = g.regs.slice();
+  const stack = new Set(g.stack);
+  const spills = new Map(g.spills);
+  const at = g.items.length;
+  g.items.push({ slots: jump });
+  inner();
+  g.items[at].to = g.items.length;
+  g.regs = g.regs.map((k, r) => (JSON.stringify(k) === JSON.stringify(before[r]) ? k : { k: 'mixed' }));
+  g.stack = new Set([...g.stack].filter((b) => stack.has(b)));
+  g.spills = new Map([...spills].filter(([o, k]) => JSON.stringify(g.spills.get(o)) === JSON.stringify(k)));
+}
+
+function genBranch(g: Gen, depth: number): void {
+  const rng = g.rng;
+  const ops = [JmpOp.JEQ, JmpOp.JNE, JmpOp.JGT, JmpOp.JGE, JmpOp.JSGT, JmpOp.JSGE, JmpOp.JSET];
+  const op = rng.pick(ops);
+  // diff mode compares only fresh full-width unknowns, once: a modern kernel learns nothing decisive
+  const src = g.diff ? g.reg((k) => k.k === 'scalar' && k.fresh, 0) : g.reg((k) => k.k !== 'none' && (g.o.privileged || k.k === 'scalar' || k.k === 'known' || g.oops(0.3)));
+  if (g.diff && !(g.regs[src].k === 'scalar' && (g.regs[src] as { fresh: boolean }).fresh)) return;
+  if (g.diff) g.set(src, SCALAR);
+  const useReg = !g.diff && rng.chance(0.3);
+  const jump = useReg ? B.jmpReg(op, src, g.reg((k) => k.k !== 'none'), 0) : B.jmpImm(op, src, g.imm(), 0);
+  branch(g, jump, () => body(g, depth + 1));
+}
+
+function genExit(g: Gen): void {
+  if (g.rng.chance(0.9)) g.emit(B.mov64Imm(0, g.rng.int(3)));
+  g.emit(B.exit());
+}
+
+/** A run of random building blocks. */
+function body(g: Gen, depth: number): void {
+  const rng = g.rng;
+  const n = depth === 0 ? (g.o.size ?? 12) : 1 + rng.int(3);
+  for (let i = 0; i < n; i++) {
+    const c = rng.int(100);
+    if (c < 12) genMov(g);
+    else if (c < 24) genAlu(g);
+    else if (c < 30) genPtrArith(g);
+    else if (c < 44) genStack(g);
+    else if (c < 54) genCtx(g);
+    else if (c < 66 && depth < 3) genMapOp(g, body, depth);
+    else if (c < 74 && depth < 3 && (g.tc || g.o.progType === ProgType.Xdp)) genPacket(g, body, depth);
+    else if (c < 79 && g.skb) genLdAbs(g);
+    else if (c < 86) genHelper(g);
+    else if (c < 97 && depth < 4) genBranch(g, depth);
+    else if (depth > 0) {
+      genExit(g);
+      return;
+    }
+  }
+}
+
+/** A random program for `opts`, reproducible from `seed`. */
+export function generate(seed: number, opts: GenOptions): GenProgram {
+  const g = new Gen(new Rng(seed), opts);
+  if (g.rng.chance(0.7)) {
+    g.emit(B.mov64Reg(6, 1));
+    g.set(6, { k: 'ctx' });
+  }
+  body(g, 0);
+  genExit(g);
+  // layout: slot index of each item, then the jumps' offsets
+  const at: number[] = [];
+  let pc = 0;
+  for (const it of g.items) {
+    at.push(pc);
+    pc += it.slots.length;
+  }
+  at.push(pc);
+  const slots: RawInsn[] = [];
+  const fixups: GenProgram['fixups'] = [];
+  g.items.forEach((it, i) => {
+    const s = it.slots.map((x) => ({ ...x }));
+    if (it.to !== undefined) s[0].off = at[it.to] - at[i] - 1;
+    if (it.map) fixups.push({ insn: at[i], map: it.map });
+    slots.push(...s);
+  });
+  return { slots, bytes: B.prog(slots), fixups };
+}
