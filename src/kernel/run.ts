@@ -15,7 +15,6 @@ import { buildRecord, tracepointByName } from './progtypes/tracepoint';
 import { verdictOf, type Verdict } from './progtypes/verdict';
 import { buildXdp, mapXdpCtx } from './progtypes/xdp';
 import { buildSkb, type Skb, type SkbBuildError } from './skb';
-import { taskRegion } from './task';
 import type { HelperOutcome, KernelServices, LoadedProg, RunHost } from './types';
 import { leBytes } from '../mem';
 
@@ -44,6 +43,11 @@ export interface RunOutput {
   /** the packet as BPF_PROG_TEST_RUN copies it out (or the `mem` bytes), null without one */
   dataOut: Uint8Array | null;
   verdict: Verdict;
+  /**
+   * the packet as the program's type leaves it: a socket filter's bytes from skb->data cut to
+   * what it kept (empty when dropped), a tc or XDP program's frame; null without a packet
+   */
+  packet: Uint8Array | null;
   /** where a tc program that returned TC_ACT_REDIRECT sends the packet */
   redirect: { ifindex: number; ingress: boolean } | null;
 }
@@ -68,6 +72,8 @@ export interface PreparedRun {
   finish(r0: bigint): RunOutput;
   /** readies another invocation on the same packet and context (tail-call count back to 0) */
   again(): void;
+  /** advances the world's clock to `executed` instructions of this invocation (call it when the run stops) */
+  retire(executed: number): void;
   /** unmaps the run's regions from the kernel's address space */
   dispose(): void;
 }
@@ -75,6 +81,8 @@ export interface PreparedRun {
 const STACK_SIZE = 512;
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
+/** the perf trace buffer a tracepoint record is in (tp_prog_is_valid_access's bound) */
+const PERF_MAX_TRACE_SIZE = 2048;
 
 const refuse = (errno: keyof typeof Errno, message: string): RunRefused => ({ ok: false, errno: Errno[errno], error: errno, message });
 const isRefused = (x: unknown): x is SkbBuildError => typeof x === 'object' && x !== null && 'errno' in x && 'message' in x;
@@ -160,7 +168,10 @@ function buildTracepoint(kernel: KernelServices, input: RunInput): Built | RunRe
   if (record.length < 8) return refuse('EINVAL', 'a tracepoint record has at least the 8-byte common header');
   const regs = mapPtRegs(mem, kernel.world, undefined, 'pt_regs (tracepoint)')!;
   record.set(leBytes(mem.addr(regs), 8), 0);
-  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, record, false);
+  // the record sits in the perf trace buffer: the verifier lets programs read up to its end
+  const buffer = new Uint8Array(Math.max(record.length, PERF_MAX_TRACE_SIZE));
+  buffer.set(record);
+  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, buffer, false);
   return { ctx, regs, skb: null, xdp: null, r1: mem.addr(ctx) };
 }
 
@@ -181,13 +192,14 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     xdp: built.xdp && !isRefused(built.xdp) ? built.xdp : null,
     ctxAddr: built.r1,
     redirect: null,
+    clocked: 0,
   };
   const env: HelperEnv = {
     kernel,
     mem,
     world: kernel.world,
     run: state,
-    taskAddr: () => mem.addr(taskRegion(mem, kernel.world)),
+    taskAddr: () => kernel.world.taskAddr ?? 0n,
     regsAddr: built.regs ? mem.addr(built.regs) : null,
   };
   const host = makeHost(env, built);
@@ -200,7 +212,9 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     skb: built.skb,
     regions,
     finish: (r0) => finishRun(state, built, r0),
+    retire: (executed) => retire(env, executed),
     again() {
+      state.clocked = 0;
       state.tailCalls = 0;
       state.prog = prog;
       state.redirect = null;
@@ -211,17 +225,33 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
   };
 }
 
+/**
+ * Advances the world's clock to `executed` instructions into this invocation (journaled, like
+ * the clock itself, so stepping back and forth replays the same times).
+ */
+export function retire(env: HelperEnv, executed: number): void {
+  const run = env.run;
+  if (executed <= run.clocked) return;
+  const before = run.clocked;
+  env.world.advanceClock(executed - before);
+  run.clocked = executed;
+  env.mem.journal?.push(() => {
+    run.clocked = before;
+  });
+}
+
 function makeHost(env: HelperEnv, built: Built): RunHost {
   const { skb, ctx } = built;
   return {
     mem: env.mem,
-    callHelper(id, r1, r2, r3, r4, r5): HelperOutcome {
+    callHelper(id, r1, r2, r3, r4, r5, _pc, executed): HelperOutcome {
+      retire(env, executed);
       const entry = HELPER_REGISTRY.get(id);
       if (!entry || !helperOffered(env.run.progType, id, env.run.prog.privileged)) {
         return { kind: 'fault', fault: `helper ${id} is not offered to this program type` };
       }
       const out = entry.impl(env, r1, r2, r3, r4, r5);
-      if (skb && ctx) refreshSkbMirror(ctx, skb);
+      if (skb && ctx) refreshSkbMirror(env.mem, ctx, skb);
       return out;
     },
     loadSkb(offset, size) {
@@ -251,7 +281,14 @@ function finishRun(state: RunState, built: Built, r0: bigint): RunOutput {
   }
   const verdict = verdictOf(state.progType, retval, len);
   const redirect = verdict.name === 'TC_ACT_REDIRECT' ? state.redirect : null;
-  return { r0: BigInt.asUintN(64, r0), retval, dataOut, verdict, redirect };
+  let packet: Uint8Array | null = null;
+  if (built.skb) {
+    const skb = built.skb;
+    packet = skb.frame.slice(skb.f.dataOff, skb.f.dataOff + (verdict.kept ?? skb.len));
+  } else if (built.packet) {
+    packet = dataOut;
+  }
+  return { r0: BigInt.asUintN(64, r0), retval, dataOut, verdict, packet, redirect };
 }
 
 /** A refused run's errno as its name ("EINVAL"). */

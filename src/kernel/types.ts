@@ -106,8 +106,12 @@ export type HelperOutcome =
  */
 export interface RunHost {
   readonly mem: AddressSpace;
-  /** calls helper `id` with R1..R5; `pc` is the call's slot index, for records */
-  callHelper(id: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint, pc: number): HelperOutcome;
+  /**
+   * calls helper `id` with R1..R5; `pc` is the call's slot index, for records; `executed` is the
+   * number of instructions the run has executed so far, the call included (the world's clock
+   * advances with it, so bpf_ktime_get_ns sees time pass inside a run)
+   */
+  callHelper(id: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint, pc: number, executed: number): HelperOutcome;
   /**
    * LD_ABS / LD_IND: the big-endian value of `size` bytes at `offset` of the skb (as 4.8's
    * load_pointer/skb_header_pointer: negative SKF_NET_OFF / SKF_LL_OFF offsets included), or
@@ -199,6 +203,8 @@ export interface World {
   /** stacks returned by get_stackid and shown with symbols */
   kernelStack: StackFrame[];
   userStack: StackFrame[];
+  /** address of the current task's task_struct in the kernel's address space (get_current_task) */
+  readonly taskAddr?: bigint;
   /** tunnel metadata packets arrive with (a collect_md tunnel device), absent for plain packets */
   tunnel?: TunnelInfo | null;
 }

@@ -146,12 +146,12 @@ export function execute(cpu: Cpu, max: number): number {
         // calls and exit: they may switch program or frame, so the loop reloads its arrays
         case 0x85:                                                              // call helper / call local
           cpu.pc = i;
-          pc = s === 1 ? cpu.callLocal(i, i + 1 + imm) : cpu.callHelper(i, imm);
+          pc = s === 1 ? cpu.callLocal(i, i + 1 + imm) : cpu.callHelper(i, imm, max - left);
           if (pc < 0) { pc = i; break outer; }
           continue outer;
         case 0x8d:                                                              // callx: helper id in dst
           cpu.pc = i;
-          pc = cpu.callHelper(i, L[d]);
+          pc = cpu.callHelper(i, L[d], max - left);
           if (pc < 0) { pc = i; break outer; }
           continue outer;
         case 0x95:                                                              // exit

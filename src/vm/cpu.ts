@@ -183,8 +183,11 @@ export class Cpu {
 
   // ---- calls ----
 
-  /** A helper call at `pc`; returns the pc to continue at, or -1 when the run stopped. */
-  callHelper(pc: number, id: number): number {
+  /**
+   * A helper call at `pc`, the `ran`-th instruction of the current execute() slice; returns the
+   * pc to continue at, or -1 when the run stopped.
+   */
+  callHelper(pc: number, id: number, ran: number): number {
     const L = this.L;
     const H = this.H;
     this.lastHelper = id;
@@ -195,7 +198,7 @@ export class Cpu {
       this.fault(pc, `call to unknown helper function ${id}`);
       return -1;
     }
-    const out = this.host.callHelper(id, u64(H[1], L[1]), u64(H[2], L[2]), u64(H[3], L[3]), u64(H[4], L[4]), u64(H[5], L[5]), pc);
+    const out = this.host.callHelper(id, u64(H[1], L[1]), u64(H[2], L[2]), u64(H[3], L[3]), u64(H[4], L[4]), u64(H[5], L[5]), pc, this.executed + ran);
     switch (out.kind) {
       case 'ret':
         this.lastEffects = out.effects;

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PT_REGS, ProgType } from '../../src/isa';
 import { leValue } from '../../src/mem';
-import { prepareRun } from '../../src/kernel/run';
 import { buildRecord, tracepointByName, TRACEPOINTS } from '../../src/kernel/progtypes/tracepoint';
 import { verdictOf } from '../../src/kernel/progtypes/verdict';
-import { FakeKernel, fakeProg } from './fakes';
-import { harness } from './harness';
+import { newKernel } from './kernel';
+import { harness, setWorld, tryPrepare } from './harness';
 import { ipv4Udp, toHex } from './packets';
 
 const regOff = (n: string) => PT_REGS.fields.find((f) => f.name === n)!.offset;
@@ -26,7 +25,7 @@ describe('kprobe: pt_regs', () => {
     expect(leValue(h.get(h.ctx + BigInt(regOff('ip')), 8), 0, 8)).toBe(0n);
   });
   it('refuses more than 168 bytes', () => {
-    const r = prepareRun(new FakeKernel(), fakeProg(ProgType.Kprobe), { ctx: new Uint8Array(169) });
+    const r = tryPrepare(ProgType.Kprobe, { ctx: new Uint8Array(169) });
     expect(r.ok ? null : r.error).toBe('EINVAL');
   });
 });
@@ -46,19 +45,21 @@ describe('tracepoint: raw records', () => {
     expect(toHex(rec.subarray(8, 13))).toBe('6375726c00'); // prev_comm "curl"
     expect(leValue(rec, 24, 4)).toBe(4242n);
     expect(leValue(rec, 56, 4)).toBe(7n);
+    expect(h.run.regions.ctx!.size).toBe(2048); // readable up to the verifier's bound
     const regs = leValue(rec, 0, 8);
     expect(regs).toBe(h.k.mem.addr(h.run.regions.regs!));
   });
   it('sched_process_exec stores its filename as __data_loc', () => {
-    const rec = buildRecord(tracepointByName('sched_process_exec')!, new FakeKernel().world) as Uint8Array;
+    const k = newKernel();
+    setWorld(k);
+    const rec = buildRecord(tracepointByName('sched_process_exec')!, k.world) as Uint8Array;
     const loc = Number(leValue(rec, 8, 4));
     const [len, off] = [loc >> 16, loc & 0xffff];
     expect(String.fromCharCode(...rec.subarray(off, off + len - 1))).toBe('/usr/bin/curl');
   });
   it('refuses unknown tracepoints and fields', () => {
-    const k = new FakeKernel();
     for (const input of [{ tracepoint: 'nope:nope' }, { tracepoint: 'sched_switch', tracepointFields: { bogus: 1 } }]) {
-      const r = prepareRun(k, fakeProg(ProgType.Tracepoint), input);
+      const r = tryPrepare(ProgType.Tracepoint, input);
       expect(r.ok ? null : r.error).toBe('EINVAL');
     }
   });
@@ -106,12 +107,19 @@ describe('return values per program type', () => {
   ])('type %i returning %i', (t, v, len, name) => {
     expect(verdictOf(t, v, len).name).toBe(name);
   });
+  it('a socket filter keeps the bytes it returns; tc keeps the frame', () => {
+    const data = ipv4Udp(8);
+    expect(toHex(harness(ProgType.SocketFilter, { data }).run.finish(20n).packet!)).toBe(toHex(data.subarray(14, 34)));
+    expect(harness(ProgType.SocketFilter, { data }).run.finish(0n).packet!.length).toBe(0);
+    expect(harness(ProgType.SocketFilter, { data }).run.finish(0xffffn).packet!.length).toBe(data.length - 14);
+    expect(toHex(harness(ProgType.SchedCls, { data }).run.finish(2n).packet!)).toBe(toHex(data));
+  });
   it('finish gives the 64-bit r0 and the 32-bit retval', () => {
     const out = harness(ProgType.SchedCls, { data: ipv4Udp() }).run.finish(0x1_0000_0002n);
     expect([out.r0, out.retval, out.verdict.name]).toEqual([0x1_0000_0002n, 2, 'TC_ACT_SHOT']);
   });
   it('dispose unmaps the run', () => {
-    const k = new FakeKernel();
+    const k = newKernel();
     const h = harness(ProgType.SchedCls, { data: ipv4Udp() }, k);
     const before = [...k.mem.regions()].length;
     h.run.dispose();

@@ -1,14 +1,26 @@
 /** Drives the run builder and its helpers directly, with the fakes: call a helper, look at memory. */
 import { isMemFault } from '../../src/mem';
-import { prepareRun, type PreparedRun, type RunInput } from '../../src/kernel/run';
+import { prepareRun, type PreparedRun, type RunInput, type RunRefused } from '../../src/kernel/run';
 import type { HelperOutcome } from '../../src/kernel/types';
-import { FakeKernel, fakeProg } from './fakes';
+import type { Kernel } from '../../src/kernel/kernel';
+import { loadProg, newKernel } from './kernel';
+
+/** Prepares a run of a freshly loaded program of `progType` (refusals included). */
+export function tryPrepare(progType: number, input: RunInput, k = newKernel()): PreparedRun | RunRefused {
+  return prepareRun(k, loadProg(k, progType).prog, input);
+}
+
+/** A world state the tests rely on: task curl 4242/4200 in /app/web, uid 1000, gid 100, CPU 1 of 2. */
+export function setWorld(k: Kernel): void {
+  k.world.task = { pid: 4242, tgid: 4200, uid: 1000, gid: 100, comm: 'curl', cgroup: '/sys/fs/cgroup/app/web' };
+  k.world.cpu = 1;
+}
 
 /** The register value of a negative errno. */
 export const neg = (errno: number): bigint => BigInt.asUintN(64, BigInt(-errno));
 
 export interface Harness {
-  k: FakeKernel;
+  k: Kernel;
   run: PreparedRun;
   ctx: bigint;
   fp: bigint;
@@ -21,8 +33,11 @@ export interface Harness {
   r0(id: number, ...args: (bigint | number)[]): bigint;
 }
 
-export function harness(progType: number, input: RunInput = {}, k = new FakeKernel(), privileged = true): Harness {
-  const run = prepareRun(k, fakeProg(progType, 1, privileged), input);
+export function harness(progType: number, input: RunInput = {}, k = newKernel(), privileged = true): Harness {
+  setWorld(k);
+  k.privileged = privileged;
+  const run = prepareRun(k, loadProg(k, progType).prog, input);
+  k.privileged = true;
   if (!run.ok) throw new Error(`run refused: ${run.error} ${run.message}`);
   const fp = run.init.r10;
   const h: Harness = {
@@ -43,7 +58,7 @@ export function harness(progType: number, input: RunInput = {}, k = new FakeKern
     },
     call(id, ...args) {
       const a = [...args.map((x) => BigInt.asUintN(64, BigInt(x))), 0n, 0n, 0n, 0n, 0n];
-      return run.host.callHelper(id, a[0], a[1], a[2], a[3], a[4], 0);
+      return run.host.callHelper(id, a[0], a[1], a[2], a[3], a[4], 0, 0);
     },
     r0(id, ...args) {
       const out = h.call(id, ...args);

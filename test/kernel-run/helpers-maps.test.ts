@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Errno, MapType, ProgType } from '../../src/isa';
 import { Journal } from '../../src/mem';
-import { FakeKernel, fakeProg } from './fakes';
+import { createMap, loadProg, newKernel, setSlot } from './kernel';
 import { harness, neg } from './harness';
 import { ipv4Udp, toHex } from './packets';
 
@@ -12,9 +12,9 @@ const TAIL_CALL = 12;
 const le32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
 
 function withMaps() {
-  const k = new FakeKernel();
-  const arr = k.createMap(MapType.Array, 4, 8, 4);
-  const hash = k.createMap(MapType.Hash, 4, 8, 2);
+  const k = newKernel();
+  const arr = createMap(k, MapType.Array, 4, 8, 4).map;
+  const hash = createMap(k, MapType.Hash, 4, 8, 2).map;
   const h = harness(ProgType.SchedCls, { data: ipv4Udp() }, k);
   return { h, arr, hash };
 }
@@ -82,12 +82,12 @@ describe('map_lookup_elem / map_update_elem / map_delete_elem', () => {
 
 describe('tail_call (4.8 interpreter rules)', () => {
   function setup() {
-    const k = new FakeKernel();
-    const progs = k.createMap(MapType.ProgArray, 4, 4, 4);
-    const target = fakeProg(ProgType.SchedCls, 2);
-    progs.slots.set(1, target);
+    const k = newKernel();
+    const { fd, map: progs } = createMap(k, MapType.ProgArray, 4, 4, 4);
+    const target = loadProg(k, ProgType.SchedCls);
+    setSlot(k, fd, 1, target.fd);
     const h = harness(ProgType.SchedCls, { data: ipv4Udp() }, k);
-    return { h, progs, target };
+    return { h, progs, target: target.prog };
   }
   it('jumps into the program in the slot', () => {
     const { h, progs, target } = setup();

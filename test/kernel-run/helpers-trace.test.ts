@@ -13,14 +13,14 @@ function printk(fmt: string, args: (bigint | number)[] = [], progType: number = 
   const addr = h.put(bytes.length + 64, bytes);
   const a = [...args, 0, 0, 0];
   const r0 = h.r0(TRACE_PRINTK, addr, bytes.length, a[0], a[1], a[2]);
-  return { r0, lines: h.k.trace, h };
+  return { r0, lines: h.k.trace.peek(), h };
 }
 
 const msgOf = (line: string): string => line.slice(line.indexOf(': : ') + 4);
 
-describe('trace_printk format check (4.8)', () => {
-  const valid = ['hello\n', '%d %u %x', '%ld %lu %lx', '%lld %llu %llx', '%p', '%s', 'a %p, %s.', '100%% sure? no', 'tab\there'];
-  const invalid = ['%i', '%li', '%d %d %d %d', '%c', '%5d', '%%', '%s %s', '%pK', '%lp', '%l', 'end %', '\x01'];
+describe('trace_printk format check (4.8, plus %i)', () => {
+  const valid = ['hello\n', '%d %u %x', '%i %li %lli', '%ld %lu %lx', '%lld %llu %llx', '%p', '%s', 'a %p, %s.', '100%% sure? no', 'tab\there'];
+  const invalid = ['%d %d %d %d', '%c', '%5d', '%%', '%s %s', '%pK', '%lp', '%l', 'end %', '\x01'];
   it.each(valid.filter((f) => !f.includes('%%')))('accepts %j', (f) => {
     expect(checkPrintkFormat(Uint8Array.from(ascii(f)))).not.toBeNull();
   });
@@ -55,7 +55,7 @@ describe('trace_printk', () => {
     const s = h.put(200, [...ascii('x'.repeat(70)), 0]);
     const fmt = h.put(100, [...ascii('<%s>'), 0]);
     expect(h.r0(TRACE_PRINTK, fmt, 5, s)).toBe(65n);
-    expect(msgOf(h.k.trace[0])).toBe(`<${'x'.repeat(63)}>`);
+    expect(msgOf(h.k.trace.peek()[0])).toBe(`<${'x'.repeat(63)}>`);
   });
   it('%s of an unmapped address prints an empty string', () => {
     const { lines } = printk('[%s]', [0x1234_5678n]);
@@ -67,17 +67,21 @@ describe('trace_printk', () => {
   ])('-EINVAL for %s, nothing traced', (_, mk) => {
     const h = harness(ProgType.Kprobe);
     expect(h.r0(TRACE_PRINTK, mk(h), 4)).toBe(neg(Errno.EINVAL));
-    expect(h.k.trace).toEqual([]);
+    expect(h.k.trace.peek()).toEqual([]);
   });
   it('-EINVAL for a refused conversion', () => {
-    const { r0, lines } = printk('%i', [1]);
+    const { r0, lines } = printk('%c', [1]);
     expect(r0).toBe(neg(Errno.EINVAL));
     expect(lines).toEqual([]);
   });
+  it('%i prints a signed int like %d', () => {
+    const { lines } = printk('%i %li', [0xffff_ffffn, -2n]);
+    expect(msgOf(lines[0])).toBe('-1 -2');
+  });
   it('the trace_pipe line: comm, pid, cpu, flags, time', () => {
     const { lines } = printk('hi');
-    // FakeWorld: comm curl, pid 4242, cpu 1, clock 5.123456789 s
-    expect(lines[0]).toBe('            curl-4242  [001] d..2     5.123456: : hi');
+    // setWorld: comm curl, pid 4242, cpu 1; the seed-1 clock starts at 100.000000001 s
+    expect(lines[0]).toBe('            curl-4242  [001] d..2   100.000000: : hi');
   });
   it('is offered to a socket filter only when the loader is privileged', () => {
     const priv = harness(ProgType.SocketFilter, { data: new Uint8Array(60) });

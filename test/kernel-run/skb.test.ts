@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProgType } from '../../src/isa';
 import { Journal } from '../../src/mem';
-import { prepareRun } from '../../src/kernel/run';
 import { SkbCtx } from '../../src/kernel/progtypes/skbctx';
-import { FakeKernel, fakeProg } from './fakes';
-import { harness } from './harness';
+import { harness, tryPrepare } from './harness';
 import { frame, hex, ipv4Udp, ipv6Udp, toHex } from './packets';
 
 const SF = ProgType.SocketFilter;
@@ -26,13 +24,13 @@ describe('building the skb as BPF_PROG_TEST_RUN does', () => {
   ];
   it.each(sizes)('%s', (_, data, errno) => {
     for (const t of [SF, TC]) {
-      const r = prepareRun(new FakeKernel(), fakeProg(t), { data });
+      const r = tryPrepare(t, { data });
       expect(r.ok ? null : r.error).toBe(errno);
     }
   });
 
   it('refuses a run without a packet', () => {
-    const r = prepareRun(new FakeKernel(), fakeProg(TC), {});
+    const r = tryPrepare(TC, {});
     expect(r.ok ? null : r.error).toBe('EINVAL');
   });
 
@@ -99,7 +97,7 @@ describe('ctx_in', () => {
     ['a non-zero byte past the host struct', ctx({ 196: 1 }, 200), 'E2BIG'],
   ];
   it.each(bad)('refuses %s', (_, c, errno) => {
-    const r = prepareRun(new FakeKernel(), fakeProg(TC), { data: ipv4Udp(), ctx: c });
+    const r = tryPrepare(TC, { data: ipv4Udp(), ctx: c });
     expect(r.ok ? null : r.error).toBe(errno);
   });
 });
@@ -138,8 +136,10 @@ describe('__sk_buff reads and writes', () => {
     h.k.mem.journal = j;
     store(h, SkbCtx.mark, 5n);
     store(h, SkbCtx.cb0, 6n);
+    expect(h.run.regions.ctx!.bytes[SkbCtx.mark]).toBe(5);
     j.rewindTo(0);
     expect([load(h, SkbCtx.mark), load(h, SkbCtx.cb0)]).toEqual([0n, 0n]);
+    expect(h.run.regions.ctx!.bytes[SkbCtx.mark]).toBe(0); // the display mirror steps back too
   });
 });
 

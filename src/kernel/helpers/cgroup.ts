@@ -7,20 +7,7 @@
 import { MapType } from '../../isa';
 import { err, fault, ret, skbOf, u32, type HelperImpl } from './env';
 import { mapArg } from './maps';
-
-const CGROUP_ROOT = '/sys/fs/cgroup';
-/** A cgroup v2 path without the mount point: "/" for the root. */
-export const cgroupPath = (p: string): string => {
-  const rel = p.startsWith(CGROUP_ROOT) ? p.slice(CGROUP_ROOT.length) : p;
-  return rel === '' ? '/' : rel.replace(/\/+$/, '') || '/';
-};
-
-/** cgroup_is_descendant: `path` is `ancestor` or below it. */
-export function isDescendant(path: string, ancestor: string): boolean {
-  const p = cgroupPath(path);
-  const a = cgroupPath(ancestor);
-  return a === '/' || p === a || p.startsWith(a + '/');
-}
+import { cgroupIsDescendant, cgroupPath } from '../world';
 
 export const getCgroupClassid: HelperImpl = (env) => {
   const mine = cgroupPath(env.world.task.cgroup);
@@ -40,5 +27,5 @@ export const skbInCgroup: HelperImpl = (env, _r1, r2, r3) => {
   if (index >= map.maxEntries) return err('E2BIG');
   const cg = env.kernel.cgroupGet(map, index);
   if (!cg) return err('EAGAIN');
-  return ret(isDescendant(env.world.task.cgroup, cg.path) ? 1 : 0);
+  return ret(cgroupIsDescendant(env.world.task.cgroup, cg.path) ? 1 : 0);
 };

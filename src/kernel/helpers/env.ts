@@ -24,6 +24,8 @@ export interface RunState {
   readonly ctxAddr: bigint;
   /** where bpf_redirect sends the packet when the program returns TC_ACT_REDIRECT */
   redirect: { ifindex: number; ingress: boolean } | null;
+  /** instructions of this invocation the world's clock has already advanced by */
+  clocked: number;
 }
 
 export interface HelperEnv {
@@ -31,7 +33,7 @@ export interface HelperEnv {
   readonly mem: AddressSpace;
   readonly world: World;
   readonly run: RunState;
-  /** address of the current task_struct (mapped on first use) */
+  /** address of the current task_struct (0 if the world has none) */
   taskAddr(): bigint;
   /** address of the pt_regs a tracing program runs with, if any */
   readonly regsAddr: bigint | null;

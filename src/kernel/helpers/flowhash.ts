@@ -4,43 +4,8 @@
  * ordered so both directions of a flow hash alike, and never 0. Deterministic per world seed;
  * the host kernel's value differs (its seed is random), so only its properties are comparable.
  */
+import { jhash2 } from '../maps/jhash';
 import { ETH_P_8021AD, ETH_P_8021Q, ETH_P_IP, ETH_P_IPV6, type Skb } from '../skb';
-
-const rot = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
-
-/** Bob Jenkins' lookup3 hashword (the kernel's jhash2) over 32-bit words. */
-export function jhash2(k: readonly number[], initval: number): number {
-  let a = (0xdeadbeef + (k.length << 2) + initval) >>> 0;
-  let b = a;
-  let c = a;
-  let i = 0;
-  let n = k.length;
-  while (n > 3) {
-    a = (a + k[i]) >>> 0;
-    b = (b + k[i + 1]) >>> 0;
-    c = (c + k[i + 2]) >>> 0;
-    a = ((a - c) ^ rot(c, 4)) >>> 0; c = (c + b) >>> 0;
-    b = ((b - a) ^ rot(a, 6)) >>> 0; a = (a + c) >>> 0;
-    c = ((c - b) ^ rot(b, 8)) >>> 0; b = (b + a) >>> 0;
-    a = ((a - c) ^ rot(c, 16)) >>> 0; c = (c + b) >>> 0;
-    b = ((b - a) ^ rot(a, 19)) >>> 0; a = (a + c) >>> 0;
-    c = ((c - b) ^ rot(b, 4)) >>> 0; b = (b + a) >>> 0;
-    n -= 3;
-    i += 3;
-  }
-  if (n === 0) return c;
-  if (n >= 3) c = (c + k[i + 2]) >>> 0;
-  if (n >= 2) b = (b + k[i + 1]) >>> 0;
-  a = (a + k[i]) >>> 0;
-  c = ((c ^ b) - rot(b, 14)) >>> 0;
-  a = ((a ^ c) - rot(c, 11)) >>> 0;
-  b = ((b ^ a) - rot(a, 25)) >>> 0;
-  c = ((c ^ b) - rot(b, 16)) >>> 0;
-  a = ((a ^ c) - rot(c, 4)) >>> 0;
-  b = ((b ^ a) - rot(a, 14)) >>> 0;
-  c = ((c ^ b) - rot(b, 24)) >>> 0;
-  return c;
-}
 
 const be32 = (b: Uint8Array, o: number): number => (o + 4 <= b.length ? ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0 : 0);
 const be16 = (b: Uint8Array, o: number): number => (o + 2 <= b.length ? (b[o] << 8) | b[o + 1] : 0);

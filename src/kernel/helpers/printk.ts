@@ -1,8 +1,10 @@
 /**
  * bpf_trace_printk as Linux 4.8 has it (kernel/trace/bpf_trace.c): the format check that
- * allows at most three of %d %u %x (with l or ll), %p and one %s, then the kernel's vsnprintf
- * over the three arguments, and the trace_pipe line the entry prints as. 4.8 has no %i: it
- * came later. Non-goal: every vsnprintf extension (%pS, %pI4, ...), which the check refuses.
+ * allows at most three of %d %i %u %x (with l or ll), %p and one %s, then the kernel's vsnprintf
+ * over the three arguments, and the trace_pipe line the entry prints as. 4.8's own check knew
+ * only d, u and x; %i (which later kernels accept) is taken too because bpflab's contract lists
+ * it (issue 4) and a learner's %i should print, not fail. Non-goal: every vsnprintf extension
+ * (%pS, %pI4, ...), which the check refuses.
  */
 
 /** What the check leaves for the formatter: each argument's cast and where the %s string is. */
@@ -53,7 +55,7 @@ export function checkPrintkFormat(fmt: Uint8Array): PrintkPlan | null {
       mods[cnt]++;
       i++;
     }
-    if (at(i) !== ch('d') && at(i) !== ch('u') && at(i) !== ch('x')) return null;
+    if (at(i) !== ch('d') && at(i) !== ch('i') && at(i) !== ch('u') && at(i) !== ch('x')) return null;
     cnt++;
   }
   return { mods, strSlot };

@@ -34,7 +34,6 @@ export const getCurrentTask: HelperImpl = (env) => ret(env.taskAddr());
 export const probeRead: HelperImpl = (env, r1, r2, r3) => {
   const size = Number(BigInt.asIntN(32, r2));
   if (size <= 0) return ret(0);
-  env.taskAddr(); // the task_struct is kernel memory a program may read
   const src = env.mem.read(r3, size);
   const data = isMemFault(src) ? new Uint8Array(size) : src;
   const f = writeArg(env, r1, data);

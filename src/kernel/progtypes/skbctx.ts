@@ -101,13 +101,24 @@ export function writeSkbField(skb: Skb, off: number, value: bigint): void {
   }
 }
 
-/** Rewrites the display mirror of the ctx region from the skb (not journaled: it is derived). */
-export function refreshSkbMirror(region: Region, skb: Skb): void {
-  for (const field of SK_BUFF.fields) region.bytes.set(leBytes(readSkbField(skb, field.offset), 4), field.offset);
+/**
+ * Rewrites the display mirror of the ctx region from the skb. A change goes through the space
+ * (journaled), so that stepping back restores what the debugger shows too.
+ */
+export function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
+  const now = new Uint8Array(SK_BUFF.size);
+  for (const field of SK_BUFF.fields) now.set(leBytes(readSkbField(skb, field.offset), 4), field.offset);
+  const old = region.bytes;
+  for (let i = 0; i < now.length; i++) {
+    if (old[i] !== now[i]) {
+      mem.writeAt(region, 0, now);
+      return;
+    }
+  }
 }
 
 /** The hooks of the ctx region of a program of `progType` over `skb`. */
-export function skbCtxHooks(progType: number, skb: Skb, region: () => Region | undefined): RegionHooks {
+export function skbCtxHooks(mem: AddressSpace, progType: number, skb: Skb, region: () => Region | undefined): RegionHooks {
   return {
     load(off, size) {
       if (!ctxAccess(progType, { off, size, write: false })) return null;
@@ -117,7 +128,7 @@ export function skbCtxHooks(progType: number, skb: Skb, region: () => Region | u
       if (!ctxAccess(progType, { off, size, write: true })) return false;
       writeSkbField(skb, off, value);
       const r = region();
-      if (r) refreshSkbMirror(r, skb);
+      if (r) refreshSkbMirror(mem, r, skb);
       return true;
     },
   };
@@ -126,7 +137,7 @@ export function skbCtxHooks(progType: number, skb: Skb, region: () => Region | u
 /** Maps the __sk_buff context region of a run over `skb`. */
 export function mapSkbCtx(mem: AddressSpace, progType: number, skb: Skb): Region {
   const region = mem.map('ctx', 'ctx (__sk_buff)', new Uint8Array(SK_BUFF.size), true);
-  region.hooks = skbCtxHooks(progType, skb, () => region);
-  refreshSkbMirror(region, skb);
+  region.hooks = skbCtxHooks(mem, progType, skb, () => region);
+  refreshSkbMirror(mem, region, skb);
   return region;
 }

@@ -115,10 +115,10 @@ export function buildRecord(def: TracepointDef, world: World, overrides: Record<
     } else if (field.type.startsWith('char[')) {
       if (typeof v !== 'string') return `${field.name} must be a string`;
       out.set(ascii(v).subarray(0, field.size - 1), field.offset);
-    } else if (typeof v === 'number' || typeof v === 'bigint') {
+    } else if ((typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint') {
       out.set(leBytes(BigInt(v), Math.min(field.size, 8)), field.offset);
     } else {
-      return `${field.name} must be a number`;
+      return `${field.name} must be an integer`;
     }
   }
   out.set(tail, def.size);

@@ -1,0 +1,142 @@
+/**
+ * The kernel side of a `run --json` request, done the way kernel-oracle does it on the host:
+ * assemble `source`, create the maps and their entries, load `progs` (tail-call targets), put
+ * their fds into `value_prog` entries, patch `map_fixups`, and dump every map afterwards. A step
+ * that fails here is the request's fault (the oracle's request_error), not the program's.
+ */
+import { assemble } from '../asm';
+import { Cmd, errnoName, ProgType } from '../isa';
+import type { Kernel } from '../kernel/kernel';
+import type { SysResult } from '../kernel/sys';
+import type { MapSpec, ProgSpec, Request } from './request-schema';
+
+/** A problem with the request itself (answered as request_error). */
+export class RequestError extends Error {}
+
+const le32 = (v: number): Uint8Array => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+export const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** The maps a request made, by name, in creation order. */
+export type MapTable = Map<string, { fd: number; spec: MapSpec }>;
+
+/** A program ready for PROG_LOAD once its fixups are applied. */
+export interface ReadyProg {
+  name: string;
+  bytes: Uint8Array;
+  fixups: ProgSpec['fixups'];
+  progType?: number;
+  license?: string;
+  kernVersion?: number;
+}
+
+/** Assembles `source` if given; the program's own `.map` declarations join the request's maps. */
+export function programOf(p: ProgSpec, what: string, declared: MapSpec[]): ReadyProg {
+  if (p.insns) return { name: p.name ?? '', bytes: p.insns.slice(), fixups: p.fixups, license: p.license, kernVersion: p.kernVersion };
+  const r = assemble(p.source ?? '', { syntax: p.syntax ?? 'auto' });
+  if (!r.ok) {
+    const msgs = r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${what}:${d.line}:${d.col}: ${d.message}`);
+    throw new RequestError(`${what} does not assemble:\n${msgs.join('\n')}`);
+  }
+  const prog = r.program;
+  for (const m of prog.maps) {
+    declared.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, entries: (m.entries ?? []).map((e) => ({ ...e, flags: 0 })) });
+  }
+  const d = prog.directives;
+  return {
+    name: p.name ?? d.name ?? '',
+    bytes: prog.bytes.slice(),
+    fixups: [...prog.mapRefs.map((ref) => ({ insn: ref.pc, map: ref.map })), ...p.fixups],
+    progType: d.progType,
+    license: p.license ?? d.license,
+    kernVersion: p.kernVersion ?? d.kernVersion,
+  };
+}
+
+/** ld_imm64 at `insn` gets the map's fd and src_reg BPF_PSEUDO_MAP_FD, as the oracle patches it. */
+export function applyFixups(bytes: Uint8Array, fixups: ProgSpec['fixups'], maps: MapTable): void {
+  for (const f of fixups) {
+    const m = maps.get(f.map);
+    if (!m) throw new RequestError(`map fixup names unknown map ${JSON.stringify(f.map)}`);
+    const off = f.insn * 8;
+    if (off + 8 > bytes.length || bytes[off] !== 0x18) throw new RequestError(`map fixup at insn ${f.insn}: not a ld_imm64`);
+    bytes[off + 1] = (bytes[off + 1] & 0x0f) | (1 << 4);
+    bytes.set(le32(m.fd), off + 4);
+  }
+}
+
+/** MAP_CREATE and MAP_UPDATE_ELEM for each map and its entries (program values come later). */
+export function createMaps(k: Kernel, specs: MapSpec[]): MapTable {
+  const maps: MapTable = new Map();
+  for (const spec of specs) {
+    if (maps.has(spec.name)) throw new RequestError(`two maps are named ${JSON.stringify(spec.name)}`);
+    const r = k.bpf(Cmd.MAP_CREATE, { mapType: spec.type, keySize: spec.keySize, valueSize: spec.valueSize, maxEntries: spec.maxEntries, mapFlags: spec.flags, name: spec.name });
+    if (!r.ok) throw new RequestError(`map ${spec.name}: MAP_CREATE failed: ${errnoName(r.errno)}`);
+    maps.set(spec.name, { fd: r.value, spec });
+    const size = k.mapOfFd(r.value)!.userValueSize;
+    for (const e of spec.entries) {
+      if (!(e.value instanceof Uint8Array)) continue;
+      const value = new Uint8Array(size);
+      value.set(e.value.subarray(0, size));
+      updateEntry(k, spec.name, r.value, e.key, value, e.flags);
+    }
+  }
+  return maps;
+}
+
+function updateEntry(k: Kernel, name: string, mapFd: number, key: Uint8Array, value: Uint8Array, flags: number): void {
+  const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd, key, value, flags });
+  if (!r.ok) throw new RequestError(`map ${name}: update failed: ${errnoName(r.errno)}`);
+}
+
+/** Loads the request's extra programs (same type as the main one) and fills `value_prog` entries. */
+export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Map<string, ReadyProg>): void {
+  const fds = new Map<string, number>();
+  for (const [name, p] of ready) {
+    applyFixups(p.bytes, p.fixups, maps);
+    const r = k.bpf(Cmd.PROG_LOAD, {
+      progType,
+      insns: p.bytes,
+      license: p.license ?? 'GPL',
+      logLevel: 1,
+      logSize: 1 << 20,
+      logBuf: new Uint8Array(1 << 20),
+      kernVersion: p.kernVersion ?? 0,
+      name,
+    });
+    if (!r.ok) throw new RequestError(`program ${name}: PROG_LOAD failed: ${errnoName(r.errno)}\n${r.log}`);
+    fds.set(name, r.value);
+  }
+  for (const [name, { fd, spec }] of maps) {
+    for (const e of spec.entries) {
+      if (e.value instanceof Uint8Array) continue;
+      const pfd = fds.get(e.value.prog);
+      if (pfd === undefined) throw new RequestError(`map ${name}: unknown program ${JSON.stringify(e.value.prog)}`);
+      updateEntry(k, name, fd, e.key, le32(pfd), e.flags);
+    }
+  }
+}
+
+export interface DumpedEntry {
+  key: string;
+  value: string | null;
+  error: string | null;
+}
+
+/** Every entry of a map in GET_NEXT_KEY order, as kernel-oracle dumps it (at most 4096). */
+export function dumpMap(k: Kernel, fd: number): DumpedEntry[] {
+  const map = k.mapOfFd(fd)!;
+  const out: DumpedEntry[] = [];
+  let key: Uint8Array | null = null;
+  for (let i = 0; i < 4096; i++) {
+    const next: SysResult<Uint8Array> = k.bpf(Cmd.MAP_GET_NEXT_KEY, { mapFd: fd, key });
+    if (!next.ok) break;
+    const cur: Uint8Array = next.value;
+    key = cur;
+    const v = k.bpf(Cmd.MAP_LOOKUP_ELEM, { mapFd: fd, key: cur });
+    out.push({ key: toHex(cur), value: v.ok ? toHex(v.value.subarray(0, map.userValueSize)) : null, error: v.ok ? null : errnoName(v.errno) });
+  }
+  return out;
+}
+
+/** The program type of a request: the field, else the source's `.type`, else a socket filter. */
+export const progTypeOf = (req: Request, main: { progType?: number }): number => req.progType ?? main.progType ?? ProgType.SocketFilter;

@@ -1,0 +1,253 @@
+/**
+ * `bpflab run --json`: answers kernel-oracle's requests (../shared/tools/kernel-oracle) in the
+ * same shape, with bpflab's simulated Linux 4.8 instead of the host kernel, so that one request
+ * file gives comparable answers from both. One object in, one (indented) object out; JSON Lines
+ * in, one line out per line, each answered on its own. A request that makes no sense gets
+ * `{"request_error": ...}` and never a stack trace.
+ *
+ * Additions to the oracle's answer: `run.r0` (the full 64-bit r0), `run.verdict` (the return
+ * value's meaning for the program type), `run.trace` (trace_pipe lines), `run.perf` (perf
+ * samples), `run.redirect`, `run.steps` (instructions executed), and `run.fault` when an
+ * unverified program faulted or ran out of its instruction budget.
+ */
+import { Cmd, errnoName, Errno } from '../isa';
+import { Kernel } from '../kernel/kernel';
+import { helperOffered } from '../kernel/helpers';
+import { prepareRun, type PreparedRun, type RunInput } from '../kernel/run';
+import type { LoadedProg, ProgVerifier } from '../kernel/types';
+import { progLoad } from '../verifier';
+import { checkProgram, Machine } from '../vm';
+import { parseRequest, type MapSpec, type Request, type RunSpec } from './request-schema';
+import { applyFixups, createMaps, dumpMap, loadProgs, programOf, progTypeOf, RequestError, toHex, type DumpedEntry, type MapTable } from './request-setup';
+
+/**
+ * Instructions all repetitions of one request may run together: past it the run stops with
+ * EINTR, as the kernel's test run does when a signal interrupts a long repeat.
+ */
+export const MAX_TOTAL_STEPS = 1_000_000_000;
+
+/** What bpflab reports as its kernel release. */
+export const KERNEL_RELEASE = '4.8.0-bpflab';
+
+export interface RequestOptions {
+  /** seed of the simulated world (default 1) */
+  seed?: number;
+  /** simulated CPUs (default: the kernel's default, 2) */
+  ncpus?: number;
+  /** the verifier to inject (default: bpflab's 4.8 verifier) */
+  verifier?: ProgVerifier;
+  /** instruction budget of each run (default: the VM's) */
+  budget?: number;
+  /** instructions all repetitions of a request may run together (default MAX_TOTAL_STEPS) */
+  maxTotalSteps?: number;
+}
+
+export interface LoadAnswer {
+  ok: boolean;
+  errno: number;
+  error: string | null;
+  log: string;
+  log_truncated: boolean;
+}
+
+export interface RunAnswer {
+  ok: boolean;
+  errno: number;
+  error: string | null;
+  retval: number | null;
+  data_out: string | null;
+  duration_ns: number | null;
+  r0?: string;
+  verdict?: string;
+  steps?: number;
+  trace?: string[];
+  perf?: { map: string; cpu: number; data: string }[];
+  redirect?: { ifindex: number; ingress: boolean };
+  fault?: string;
+}
+
+export type Answer =
+  | { available: true; kernel: string; load: LoadAnswer; run?: RunAnswer; maps: { name: string; entries: DumpedEntry[] }[] }
+  | { available: true; request_error: string };
+
+/** Answers one parsed request. */
+export function answerRequest(req: Request, opts: RequestOptions = {}): Answer {
+  try {
+    return answerOrThrow(req, opts);
+  } catch (e) {
+    if (e instanceof RequestError) return { available: true, request_error: e.message };
+    // a bug of ours: say so in one line, without a stack trace
+    return { available: true, request_error: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function answerOrThrow(req: Request, opts: RequestOptions): Answer {
+  const declared: MapSpec[] = [];
+  const main = programOf(req, 'source', declared);
+  const extra = new Map(req.progs.map((p, i) => [p.name!, programOf(p, `progs[${i}].source`, declared)]));
+  const k = new Kernel({ seed: opts.seed ?? 1, ncpus: opts.ncpus, verifier: req.verify ? (opts.verifier ?? progLoad) : undefined });
+  const maps = createMaps(k, [...req.maps, ...declared]);
+  const progType = progTypeOf(req, main);
+  loadProgs(k, progType, maps, extra);
+  const original = main.bytes.slice();
+  applyFixups(main.bytes, main.fixups, maps);
+  const logSize = req.logLevel ? req.logSize : 0;
+  k.privileged = !req.unprivileged;
+  const r = k.bpf(Cmd.PROG_LOAD, {
+    progType,
+    insns: main.bytes,
+    license: main.license ?? 'GPL',
+    logLevel: req.logLevel,
+    logSize,
+    logBuf: logSize ? new Uint8Array(Math.min(logSize, 1 << 24)) : null,
+    kernVersion: main.kernVersion ?? 0,
+    name: main.name,
+  });
+  k.privileged = true;
+  let load: LoadAnswer = { ok: r.ok, errno: r.ok ? 0 : r.errno, error: r.ok ? null : errnoName(r.errno), log: r.log, log_truncated: !r.ok && r.errno === Errno.ENOSPC };
+  let run: RunAnswer | undefined;
+  if (r.ok) {
+    const prog = k.progOfFd(r.value)!;
+    if (!req.verify) load = checkUnverified(k, prog, original, req.run) ?? load;
+    if (load.ok && req.run) run = runProgram(k, prog, req, maps, opts);
+  }
+  const dumped = [...maps].map(([name, { fd }]) => ({ name, entries: dumpMap(k, fd) }));
+  return { available: true, kernel: KERNEL_RELEASE, load, ...(run ? { run } : {}), maps: dumped };
+}
+
+/** An unverified program must at least be runnable (vm/check.ts); otherwise the load is refused. */
+function checkUnverified(k: Kernel, prog: LoadedProg, bytes: Uint8Array, run: RunSpec | undefined): LoadAnswer | null {
+  const problems = checkProgram(bytes, {
+    hasHelper: (id) => helperOffered(prog.progType, id, prog.privileged),
+    isMapFd: (fd) => k.mapOfFd(fd) !== undefined,
+    initRegs: run?.mem ? [1, 2, 10] : [1, 10],
+  });
+  if (!problems.length) return null;
+  const log = problems.map((p) => (p.pc === undefined ? p.message : `${p.pc}: ${p.message}`)).join('\n') + '\n';
+  return { ok: false, errno: Errno.EINVAL, error: 'EINVAL', log, log_truncated: false };
+}
+
+const r0Hex = (r0: bigint): string => '0x' + BigInt.asUintN(64, r0).toString(16).padStart(16, '0');
+
+function inputOf(spec: RunSpec): RunInput {
+  return { data: spec.data, ctx: spec.ctx, mem: spec.mem, tracepoint: spec.tracepoint, tracepointFields: spec.tracepointFields };
+}
+
+interface Repeated {
+  stop: ReturnType<Machine['run']>;
+  steps: number;
+  /** the request's instruction budget ran out before the last repetition */
+  interrupted: boolean;
+  durationNs: number;
+}
+
+/** Runs `repeat` times on the same packet and context, the clock advancing by each run's steps. */
+function repeatRuns(k: Kernel, m: Machine, prep: PreparedRun, repeat: number, maxSteps: number): Repeated {
+  const started = performance.now();
+  let steps = 0;
+  let stop = m.run();
+  let interrupted = false;
+  for (let i = 1; i < repeat && stop.kind === 'exit'; i++) {
+    if (steps + m.stepCount > maxSteps) {
+      interrupted = true;
+      break;
+    }
+    steps += m.stepCount;
+    prep.retire(m.stepCount);
+    prep.again();
+    m.reset(prep.init);
+    stop = m.run();
+  }
+  steps += m.stepCount;
+  prep.retire(m.stepCount);
+  return { stop, steps, interrupted, durationNs: Math.round(((performance.now() - started) * 1e6) / repeat) };
+}
+
+/** BPF_PROG_TEST_RUN: `repeat` runs on the same packet; retval and data_out of the last one. */
+function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, opts: RequestOptions): RunAnswer {
+  const spec = req.run!;
+  const prep = prepareRun(k, prog, inputOf(spec));
+  if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
+  const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget });
+  const maxSteps = opts.maxTotalSteps ?? MAX_TOTAL_STEPS;
+  const { stop, steps, interrupted, durationNs } = repeatRuns(k, m, prep, spec.repeat, maxSteps);
+  const extras = { steps, ...sideEffects(k, maps) };
+  const failed = (errno: number, fault: string): RunAnswer => {
+    prep.dispose();
+    return { ok: false, errno, error: errnoName(errno), retval: null, data_out: null, duration_ns: null, ...extras, fault };
+  };
+  if (interrupted) return failed(Errno.EINTR, `the request's instruction budget (${maxSteps}) ran out before the last repetition`);
+  if (stop.kind === 'fault') return failed(Errno.EFAULT, `pc ${stop.pc}: ${stop.message}`);
+  if (stop.kind !== 'exit') return failed(Errno.EINTR, `the instruction budget ran out after ${m.stepCount} instructions`);
+  const out = prep.finish(stop.r0);
+  prep.dispose();
+  return {
+    ok: true,
+    errno: 0,
+    error: null,
+    retval: out.retval,
+    data_out: out.dataOut ? toHex(out.dataOut) : '',
+    duration_ns: durationNs,
+    r0: r0Hex(out.r0),
+    verdict: out.verdict.name,
+    ...extras,
+    ...(out.redirect ? { redirect: out.redirect } : {}),
+  };
+}
+
+/** trace_pipe lines and perf samples the run left, for the answer. */
+function sideEffects(k: Kernel, maps: MapTable): Pick<RunAnswer, 'trace' | 'perf'> {
+  const out: Pick<RunAnswer, 'trace' | 'perf'> = {};
+  const trace = k.trace.read();
+  if (trace.length) out.trace = trace;
+  const perf: NonNullable<RunAnswer['perf']> = [];
+  for (const [name, { fd }] of maps) {
+    const map = k.mapOfFd(fd)!;
+    for (let i = 0; i < map.maxEntries && i < 4096; i++) {
+      const ev = k.perfEventGet(map, i);
+      for (const s of ev?.samples ?? []) perf.push({ map: name, cpu: s.cpu, data: toHex(s.data) });
+    }
+  }
+  if (perf.length) out.perf = perf;
+  return out;
+}
+
+/** Parses and answers one request given as JSON text or an already parsed value. */
+export function answerValue(v: unknown, opts: RequestOptions = {}): Answer {
+  const req = parseRequest(v);
+  return typeof req === 'string' ? { available: true, request_error: req } : answerRequest(req, opts);
+}
+
+/**
+ * Answers a whole request file: one JSON value (answered indented, as the oracle does), or JSON
+ * Lines (one compact answer a line, a bad line getting its own request_error). `errors` counts
+ * the request errors (the CLI exits 2 if there are any, as the oracle does).
+ */
+export function answerText(text: string, opts: RequestOptions = {}): { output: string; errors: number } {
+  let single: unknown;
+  let isSingle = true;
+  try {
+    single = JSON.parse(text);
+  } catch {
+    isSingle = false;
+  }
+  if (isSingle) {
+    const a = answerValue(single, opts);
+    return { output: JSON.stringify(a, null, 1) + '\n', errors: 'request_error' in a ? 1 : 0 };
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  let errors = 0;
+  const out = lines.map((line, i) => {
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (e) {
+      errors++;
+      return JSON.stringify({ available: true, request_error: `line ${i + 1}: invalid JSON: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    const a = answerValue(v, opts);
+    if ('request_error' in a) errors++;
+    return JSON.stringify(a);
+  });
+  return { output: out.map((l) => l + '\n').join(''), errors };
+}
