@@ -35,6 +35,11 @@ export class Cpu {
   readonly modern: boolean;
   /** upper half of the last 8-byte load */
   vHi = 0;
+  /**
+   * The upper half a context hook gave for a 4-byte load (data/data_end: 4.8 rewrites those
+   * loads into 64-bit pointer loads), consumed and cleared by LDX W; 0 after plain loads.
+   */
+  hookHi = 0;
 
   // call frames of bpf-to-bpf calls: return pc, program, and the saved r6-r10 of the caller
   depth = 0;
@@ -173,6 +178,7 @@ export class Cpu {
     const v = r.hooks!.load(o, size);
     if (v === null) return this.memFault(hi, lo, size, false, 'refused', r);
     this.vHi = Number((v >> 32n) & 0xffffffffn) | 0;
+    if (size === 4) this.hookHi = this.vHi;
     return Number(v & 0xffffffffn) | 0;
   }
 
