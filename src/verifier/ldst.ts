@@ -9,6 +9,9 @@ import { checkMemAccess } from './mem';
 import { checkRegRead, checkRegWrite } from './regcheck';
 import { RegType } from './state';
 
+// module-local copies: hot paths skip the getters of imported bindings
+const { CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX } = RegType;
+
 const BPF_REG_6 = 6;
 
 /**
@@ -17,8 +20,8 @@ const BPF_REG_6 = 6;
  */
 function samePointerKind(env: VerifierEnv, idx: number, type: number): number {
   const prev = env.auxPtrType[idx];
-  if (prev === RegType.NOT_INIT) env.auxPtrType[idx] = type;
-  else if (prev !== type && (prev === RegType.PTR_TO_CTX || type === RegType.PTR_TO_CTX)) {
+  if (prev === NOT_INIT) env.auxPtrType[idx] = type;
+  else if (prev !== type && (prev === PTR_TO_CTX || type === PTR_TO_CTX)) {
     return fail(env, Errno.EINVAL, 'same insn cannot be used with different pointers');
   }
   return 0;
@@ -79,7 +82,7 @@ export function checkLdImm(env: VerifierEnv, insn: RawInsn, idx: number): number
   const e = checkRegWrite(env, insn.dst, true);
   if (e) return e;
   if (insn.src === 0) return 0;
-  env.cur.set(insn.dst, RegType.CONST_PTR_TO_MAP, env.mapOf[idx], 0);
+  env.cur.set(insn.dst, CONST_PTR_TO_MAP, env.mapOf[idx], 0);
   return 0;
 }
 
@@ -94,7 +97,7 @@ export function checkLdAbs(env: VerifierEnv, insn: RawInsn): number {
   }
   let e = checkRegRead(env, BPF_REG_6);
   if (e) return e;
-  if (env.cur.type(BPF_REG_6) !== RegType.PTR_TO_CTX) {
+  if (env.cur.type(BPF_REG_6) !== PTR_TO_CTX) {
     return fail(env, Errno.EINVAL, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
   }
   if (mode === Mode.IND) {
@@ -102,7 +105,7 @@ export function checkLdAbs(env: VerifierEnv, insn: RawInsn): number {
     if (e) return e;
   }
   const st = env.cur;
-  for (let r = 0; r <= 5; r++) st.set(r, RegType.NOT_INIT, 0, 0);
+  for (let r = 0; r <= 5; r++) st.set(r, NOT_INIT, 0, 0);
   st.unknown(0);
   return 0;
 }

@@ -10,6 +10,9 @@
  */
 import { MASK_BASE, MASK_WORDS, MAX_BPF_REG, RegType, SPILL_BASE, regsCover, stackCoversMasks, writtenBytes, type VState } from './state';
 
+// module-local copies: hot paths skip the getters of imported bindings
+const { NOT_INIT, PTR_TO_PACKET, UNKNOWN_VALUE } = RegType;
+
 /** A remembered state and the visit that remembered it. */
 export interface Explored {
   state: VState;
@@ -105,8 +108,8 @@ export class ExploredStates {
     let pkt = 0;
     for (let r = 0; r < MAX_BPF_REG; r++) {
       const t = w[r * 3];
-      if (t === RegType.PTR_TO_PACKET) pkt |= 1 << r;
-      else if (t !== RegType.NOT_INIT && t !== RegType.UNKNOWN_VALUE) strict |= 1 << r;
+      if (t === PTR_TO_PACKET) pkt |= 1 << r;
+      else if (t !== NOT_INIT && t !== UNKNOWN_VALUE) strict |= 1 << r;
     }
     let bucket = this.buckets.find((b) => b.strict === strict && b.pkt === pkt);
     if (!bucket) this.buckets.push((bucket = { strict, pkt, byKey: new Map() }));

@@ -18,6 +18,10 @@ import {
   type VState,
 } from './state';
 
+// module-local copies: hot paths skip the getters of imported bindings
+const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
+const { INVALID: STACK_INVALID, SPILL: STACK_SPILL } = StackSlot;
+
 /** States kept per verification by default (about 1.4 KB each). */
 export const DEFAULT_STATE_LIMIT = 8192;
 
@@ -72,21 +76,21 @@ export class Recorder {
 function regView(maps: readonly BpfMap[], reg: number, type: number, lo: number, hi: number): RegView {
   const v: RegView = { reg, type: REG_TYPE_NAMES[type], text: regText(maps, type, lo, hi) };
   switch (type) {
-    case RegType.CONST_IMM:
-    case RegType.PTR_TO_STACK:
+    case CONST_IMM:
+    case PTR_TO_STACK:
       v.value = payloadValue(lo, hi).toString();
       break;
-    case RegType.UNKNOWN_VALUE:
+    case UNKNOWN_VALUE:
       v.knownZeroBits = lo;
       break;
-    case RegType.PTR_TO_PACKET:
+    case PTR_TO_PACKET:
       v.id = lo >>> 0;
       v.off = pktOff(hi);
       v.range = pktRange(hi);
       break;
-    case RegType.CONST_PTR_TO_MAP:
-    case RegType.PTR_TO_MAP_VALUE:
-    case RegType.PTR_TO_MAP_VALUE_OR_NULL:
+    case CONST_PTR_TO_MAP:
+    case PTR_TO_MAP_VALUE:
+    case PTR_TO_MAP_VALUE_OR_NULL:
       v.map = lo;
       break;
   }
@@ -101,7 +105,7 @@ export function stateView(maps: readonly BpfMap[], st: VState): StateView {
   const regs: RegView[] = [];
   for (let r = 0; r < MAX_BPF_REG; r++) {
     const t = w[r * 3];
-    if (t !== RegType.NOT_INIT) regs.push(regView(maps, r, t, w[r * 3 + 1], w[r * 3 + 2]));
+    if (t !== NOT_INIT) regs.push(regView(maps, r, t, w[r * 3 + 1], w[r * 3 + 2]));
   }
   const stack: StackSlotView[] = [];
   for (let b = 0; b < MAX_BPF_STACK; b += 8) {
@@ -109,13 +113,13 @@ export function stateView(maps: readonly BpfMap[], st: VState): StateView {
     let any = false;
     for (let i = 0; i < 8; i++) {
       const k = st.stack[b + i];
-      if (k !== StackSlot.INVALID) any = true;
+      if (k !== STACK_INVALID) any = true;
       bytes += BYTE_CHAR[k];
     }
     if (!any) continue;
     const slot: StackSlotView = { off: b - MAX_BPF_STACK, bytes };
     const i = SPILL_BASE + (b >> 3) * 3;
-    if (st.stack[b] === StackSlot.SPILL) slot.spilled = regView(maps, -1, w[i], w[i + 1], w[i + 2]);
+    if (st.stack[b] === STACK_SPILL) slot.spilled = regView(maps, -1, w[i], w[i + 1], w[i + 2]);
     stack.push(slot);
   }
   return { text: stateLine(maps, st).slice(1), regs, stack };

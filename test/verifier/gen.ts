@@ -147,6 +147,13 @@ class Gen {
     if (ok.length === 0 || this.oops(randomRate)) return this.rng.int(11);
     return this.rng.pick(ok);
   }
+  /** a register holding the context, saved into r6 from r1 first if need be; -1 if the context is lost */
+  ctxReg(): number {
+    const has = this.regs.some((k) => k.k === 'ctx');
+    if (!has && !this.oops(0.3)) return -1;
+    return this.reg((k) => k.k === 'ctx');
+  }
+
   /** a register with a number in it, made by `mov` first if there is none */
   scalarReg(): number {
     const isNum = (k: Kind) => k.k === 'scalar' || k.k === 'known';
@@ -264,6 +271,11 @@ function genStack(g: Gen): void {
     } else if (written.length && !g.oops(0.2)) {
       from = rng.pick(written);
       w = g.spills.has(from) ? 8 : rng.pick([1, 2, 4, 8] as const);
+    } else if (written.length === 0 && !g.oops(0.3)) {
+      const off = g.stackOff(8);
+      g.emit(B.st(8, 10, off, g.imm()));
+      g.writeStack(off, 8);
+      return;
     } else {
       w = rng.pick([1, 2, 4, 8] as const);
       from = g.stackOff(w);
@@ -276,7 +288,8 @@ function genStack(g: Gen): void {
 
 function genCtx(g: Gen): void {
   const rng = g.rng;
-  const c = g.reg((k) => k.k === 'ctx');
+  const c = g.ctxReg();
+  if (c < 0) return;
   const t = g.o.progType;
   if (g.skb) {
     const write = rng.chance(0.3);
@@ -335,7 +348,7 @@ function genMapOp(g: Gen, body: (g: Gen, depth: number) => void, depth: number):
     });
     return;
   }
-  const valOff = -8 * (5 + rng.int(3)) - m.valueSize;
+  const valOff = -8 * (5 + rng.int(3)) - ((m.valueSize + 7) & ~7);
   for (let o = 0; o < m.valueSize; o += 8) g.emit(B.st(Math.min(8, m.valueSize - o) >= 8 ? 8 : 4, 10, valOff + o, g.imm()));
   g.writeStack(valOff, m.valueSize);
   g.emit(B.mov64Reg(3, 10), B.alu64Imm(AluOp.ADD, 3, valOff), B.mov64Imm(4, rng.int(3)));
@@ -361,14 +374,18 @@ function genValueAccess(g: Gen): void {
       g.set(d, size === 8 ? FRESH : SCALAR);
     } else if (c === 1) g.emit(B.st(size, v, off, g.imm()));
     else if (c === 2) g.emit(B.stx(size, v, g.oops(0.2) ? g.reg((x) => x.k !== 'none') : g.scalarReg(), off));
-    else g.emit(B.xadd(size >= 4 ? size : 8, v, g.scalarReg(), off & ~3));
+    else {
+      const xs = size >= 4 ? size : 8;
+      g.emit(B.xadd(xs, v, g.scalarReg(), g.oops(0.1) ? off : xs * rng.int(Math.max(1, Math.floor(vs / xs)))));
+    }
   }
 }
 
 /** data/data_end, a range check, accesses inside (tc reads, XDP reads and writes) */
 function genPacket(g: Gen, body: (g: Gen, depth: number) => void, depth: number): void {
   const rng = g.rng;
-  const c = g.reg((k) => k.k === 'ctx');
+  const c = g.ctxReg();
+  if (c < 0) return;
   const [dataOff, endOff] = g.o.progType === ProgType.Xdp ? [0, 4] : [76, 80];
   const p = 2 + rng.int(3);
   const e = p === 4 ? 5 : 4;
@@ -408,7 +425,8 @@ function genPacket(g: Gen, body: (g: Gen, depth: number) => void, depth: number)
 function genLdAbs(g: Gen): void {
   const rng = g.rng;
   if (g.regs[6].k !== 'ctx' && !g.oops(0.1)) {
-    const c = g.reg((k) => k.k === 'ctx', 0);
+    const c = g.ctxReg();
+    if (c < 0) return;
     g.emit(B.mov64Reg(6, c));
     g.set(6, g.regs[c]);
   }
@@ -435,7 +453,8 @@ function genHelper(g: Gen): void {
     // a helper writing into a stack buffer: skb_load_bytes / probe_read / get_current_comm
     const size = rng.pick([1, 4, 8, 14, 16]);
     const off = -16 - 8 * rng.int(4);
-    const ctx = g.reg((k) => k.k === 'ctx', 0);
+    const ctx = g.ctxReg();
+    if (ctx < 0) return;
     if (g.tc) g.emit(B.mov64Reg(1, ctx), B.mov64Imm(2, rng.int(40)), B.mov64Reg(3, 10), B.alu64Imm(AluOp.ADD, 3, off), B.mov64Imm(4, size), B.call(26));
     else g.emit(B.mov64Reg(1, 10), B.alu64Imm(AluOp.ADD, 1, off), B.mov64Imm(2, size), B.mov64Reg(3, ctx), B.call(rng.pick([4, 16])));
     g.clobber();
@@ -446,7 +465,8 @@ function genHelper(g: Gen): void {
   if (c === 2) {
     const pa = g.o.maps.find((m) => m.type === MapType.ProgArray);
     if (pa) {
-      const ctx = g.reg((k) => k.k === 'ctx', 0);
+      const ctx = g.ctxReg();
+      if (ctx < 0) return;
       g.emit(B.mov64Reg(1, ctx));
       g.items.push({ slots: B.ldMapFd(2, pa.fd), map: pa.name });
       g.emit(B.mov64Imm(3, rng.int(4)), B.call(12));
@@ -468,7 +488,11 @@ function branch(g: Gen, jump: B.Slots, inner: () => void): void {
   g.items.push({ slots: jump });
   inner();
   g.items[at].to = g.items.length;
-  g.regs = g.regs.map((k, r) => (JSON.stringify(k) === JSON.stringify(before[r]) ? k : { k: 'mixed' }));
+  // a register set on one side only may be uninitialised on the other
+  g.regs = g.regs.map((k, r) => {
+    if (k.k === 'none' || before[r].k === 'none') return NONE;
+    return JSON.stringify(k) === JSON.stringify(before[r]) ? k : { k: 'mixed' };
+  });
   g.stack = new Set([...g.stack].filter((b) => stack.has(b)));
   g.spills = new Map([...spills].filter(([o, k]) => JSON.stringify(g.spills.get(o)) === JSON.stringify(k)));
 }
@@ -482,7 +506,8 @@ function genBranch(g: Gen, depth: number): void {
   if (g.diff && !(g.regs[src].k === 'scalar' && (g.regs[src] as { fresh: boolean }).fresh)) return;
   if (g.diff) g.set(src, SCALAR);
   const useReg = !g.diff && rng.chance(0.3);
-  const jump = useReg ? B.jmpReg(op, src, g.reg((k) => k.k !== 'none'), 0) : B.jmpImm(op, src, g.imm(), 0);
+  const other = g.o.privileged ? g.reg((k) => k.k !== 'none') : g.scalarReg();
+  const jump = useReg ? B.jmpReg(op, src, other, 0) : B.jmpImm(op, src, g.imm(), 0);
   branch(g, jump, () => body(g, depth + 1));
 }
 
