@@ -246,10 +246,16 @@ function genPtrArith(g: Gen): void {
 function genStack(g: Gen): void {
   const rng = g.rng;
   const choice = rng.int(3);
+  // the base: fp itself, or sometimes a stack pointer (fp + K), the instruction's off adjusted
+  const ptrs = [];
+  for (let r = 0; r < 10; r++) if (g.regs[r].k === 'stack') ptrs.push(r);
+  const via = ptrs.length && rng.chance(0.3) ? rng.pick(ptrs) : 10;
+  const delta = via === 10 ? 0 : (g.regs[via] as { off: number }).off;
+  const at = (off: number) => off - delta;
   if (choice === 0) {
     const size = rng.pick([1, 2, 4, 8, 8, 8] as const);
     const off = g.stackOff(size);
-    g.emit(B.st(size, 10, off, g.imm()));
+    g.emit(B.st(size, via, at(off), g.imm()));
     g.writeStack(off, size);
   } else if (choice === 1) {
     const s = g.reg((k) => k.k !== 'none');
@@ -257,7 +263,7 @@ function genStack(g: Gen): void {
     const ptr = !['scalar', 'known', 'none', 'mixed'].includes(k.k);
     const size = ptr && !g.oops(0.1) ? 8 : rng.pick([1, 2, 4, 8, 8, 8] as const);
     const off = g.stackOff(size);
-    g.emit(B.stx(size, 10, s, off));
+    g.emit(B.stx(size, via, s, at(off)));
     g.writeStack(off, size);
     if (ptr && size === 8) g.spills.set(off, k);
   } else {
@@ -281,7 +287,7 @@ function genStack(g: Gen): void {
       from = g.stackOff(w);
     }
     const d = g.dst();
-    g.emit(B.ldx(w, d, 10, from));
+    g.emit(B.ldx(w, d, via, at(from)));
     g.set(d, g.spills.get(from) ?? (w === 8 ? FRESH : SCALAR));
   }
 }

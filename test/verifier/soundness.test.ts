@@ -11,7 +11,7 @@ import { prepareRun } from '../../src/kernel/run';
 import { progLoad } from '../../src/verifier';
 import { Machine } from '../../src/vm';
 import * as B from './build';
-import { runProperty } from './soundness';
+import { isLinux48Crash, runProperty } from './soundness';
 
 describe('accepted programs never fault', () => {
   test.each([1, 2, 3, 4])('2,500 random programs, batch %i', (batch) => {
@@ -55,7 +55,14 @@ describe('regressions', () => {
   });
 });
 
-describe("Linux 4.8's own hole, reproduced", () => {
+describe("Linux 4.8's own holes, reproduced", () => {
+  test('a 32-bit division by a register whose low half is zero: accepted, and 4.8 crashes at run time', () => {
+    const bytes = B.prog(B.mov64Imm(1, 1), B.alu64Imm(B.AluOp.LSH, 1, 32), B.mov64Imm(0, 7), B.alu32Reg(B.AluOp.DIV, 0, 1), B.exit());
+    const r = loadAndRun(ProgType.SocketFilter, bytes, frame);
+    expect(r.loaded).toBe(true);
+    expect(r.loaded && r.result.kind === 'fault' && isLinux48Crash(r.result.message)).toBe(true);
+  });
+
   test('a 32-bit mov of -1 is taken for the 64-bit constant -1 (FACTS §21.1): unverified code runs', () => {
     const bytes = B.prog(
       B.alu32Imm(B.AluOp.MOV, 1, -1),

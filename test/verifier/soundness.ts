@@ -71,6 +71,13 @@ function randomFrame(rng: Rng): Uint8Array {
   return f;
 }
 
+/**
+ * 4.8's interpreter divides a 32-bit ALU operation by the low half of the source after testing
+ * all 64 bits for zero, and the kernel crashes on a zero low half (fixed in 4.15). The verifier
+ * never looked at divisors, so this is not a verifier hole; the VM reports it as such a crash.
+ */
+export const isLinux48Crash = (message: string): boolean => message.startsWith('division by zero: Linux 4.8');
+
 export interface Outcome {
   accepted: boolean;
   /** the verifier's message when refused */
@@ -102,7 +109,7 @@ export function checkOne(w: World, seed: number, runs = 2): Outcome {
       if (!run.ok) return { accepted: true, fault: `run refused: ${run.message}`, prog };
       try {
         const r = new Machine(run.host, loaded, run.init, { budget: 200_000 }).run();
-        if (r.kind === 'fault') return { accepted: true, fault: `${r.message} at pc ${r.pc}`, prog };
+        if (r.kind === 'fault' && !isLinux48Crash(r.message)) return { accepted: true, fault: `${r.message} at pc ${r.pc}`, prog };
       } finally {
         run.dispose();
       }
