@@ -201,7 +201,10 @@ function genMov(g: Gen): void {
     g.emit(B.mov64Imm(d, g.imm()));
     g.set(d, { k: 'known' });
   } else {
-    const s = g.reg((k) => k.k !== 'none' && !(g.diff && k.k === 'valnull'));
+    // in diff mode no copy of a lookup result before its null check, and no `rX = rX` (4.8 makes
+    // rX unknown: the destination is reset before the copy; modern kernels keep it)
+    let s = g.reg((k) => k.k !== 'none' && !(g.diff && k.k === 'valnull'));
+    if (g.diff && s === d) s = 10;
     g.emit(g.rng.chance(0.9) ? B.mov64Reg(d, s) : B.alu32Reg(AluOp.MOV, d, s));
     g.set(d, g.regs[s] ?? NONE);
   }
@@ -288,7 +291,8 @@ function genStack(g: Gen): void {
     }
     const d = g.dst();
     g.emit(B.ldx(w, d, via, at(from)));
-    g.set(d, g.spills.get(from) ?? (w === 8 ? FRESH : SCALAR));
+    // a modern kernel remembers constants stored on the stack: not fresh in diff mode
+    g.set(d, g.spills.get(from) ?? (w === 8 && !g.diff ? FRESH : SCALAR));
   }
 }
 
@@ -302,8 +306,9 @@ function genCtx(g: Gen): void {
     const fields = write ? SKB_WRITABLE[t] : SKB_FIELDS;
     let off = rng.pick(fields);
     let size: B.Width = 4;
-    if (g.oops(0.08)) off = rng.int(100) - 4;
-    if (g.oops(0.08)) size = rng.pick([1, 2, 8] as const);
+    if (g.oops(0.08)) off = rng.int(g.diff ? 88 : 100) - 4;
+    // (diff mode: no 8-byte accesses, which a modern kernel allows on cb[])
+    if (g.oops(0.08)) size = rng.pick(g.diff ? ([1, 2] as const) : ([1, 2, 8] as const));
     if (write) g.emit(rng.chance(0.5) ? B.st(size, c, off, g.imm()) : B.stx(size, c, g.scalarReg(), off));
     else {
       const d = g.dst();
@@ -324,7 +329,9 @@ function genCtx(g: Gen): void {
 /** key (and value) on the stack, r2 (and r3) pointing at them, r1 the map */
 function genMapOp(g: Gen, body: (g: Gen, depth: number) => void, depth: number): void {
   const rng = g.rng;
-  const maps = g.o.maps.filter((m) => m.type !== MapType.ProgArray);
+  // diff mode: hash maps only (a modern kernel knows an array lookup with an in-range constant
+  // key never returns NULL, and would skip the null branch)
+  const maps = g.o.maps.filter((m) => m.type !== MapType.ProgArray && (!g.diff || m.type === MapType.Hash || m.type === MapType.PercpuHash));
   if (maps.length === 0) return;
   const m = rng.pick(maps);
   const keyOff = -8 * (1 + rng.int(4)) - (m.keySize > 8 ? 8 : 0);
@@ -372,7 +379,7 @@ function genValueAccess(g: Gen): void {
     const vs = k.k === 'val' ? k.m.valueSize : 8;
     const size = rng.pick([1, 2, 4, 8] as const);
     let off = size * rng.int(Math.max(1, Math.floor(vs / size)));
-    if (g.oops(0.1)) off = rng.pick([-8, vs, vs - 4, 2 * vs]);
+    if (g.oops(0.1)) off = rng.pick(g.diff ? [-size, (vs + size) & ~(size - 1), 2 * vs] : [-8, vs, vs - 4, 2 * vs]);
     const c = rng.int(4);
     if (c === 0) {
       const d = g.dst();
@@ -382,7 +389,7 @@ function genValueAccess(g: Gen): void {
     else if (c === 2) g.emit(B.stx(size, v, g.oops(0.2) ? g.reg((x) => x.k !== 'none') : g.scalarReg(), off));
     else {
       const xs = size >= 4 ? size : 8;
-      g.emit(B.xadd(xs, v, g.scalarReg(), g.oops(0.1) ? off : xs * rng.int(Math.max(1, Math.floor(vs / xs)))));
+      g.emit(B.xadd(xs, v, g.scalarReg(), g.oops(0.1) && !g.diff ? off : xs * rng.int(Math.max(1, Math.floor(vs / xs)))));
     }
   }
 }
@@ -440,7 +447,7 @@ function genLdAbs(g: Gen): void {
   const off = rng.chance(0.8) ? rng.int(64) : rng.pick([-0x100000, -0x200000 + 12, 1000, -1]);
   g.emit(rng.chance(0.7) ? B.ldAbs(size, off) : B.ldInd(size, g.scalarReg(), off));
   g.clobber();
-  g.set(0, FRESH);
+  g.set(0, g.diff ? SCALAR : FRESH);
 }
 
 function genHelper(g: Gen): void {
@@ -461,8 +468,13 @@ function genHelper(g: Gen): void {
     const off = -16 - 8 * rng.int(4);
     const ctx = g.ctxReg();
     if (ctx < 0) return;
-    if (g.tc) g.emit(B.mov64Reg(1, ctx), B.mov64Imm(2, rng.int(40)), B.mov64Reg(3, 10), B.alu64Imm(AluOp.ADD, 3, off), B.mov64Imm(4, size), B.call(26));
-    else g.emit(B.mov64Reg(1, 10), B.alu64Imm(AluOp.ADD, 1, off), B.mov64Imm(2, size), B.mov64Reg(3, ctx), B.call(rng.pick([4, 16])));
+    if (g.tc) {
+      // (r1 = r1 would make r1 unknown in 4.8: the destination is reset before the copy)
+      if (ctx !== 1) g.emit(B.mov64Reg(1, ctx));
+      g.emit(B.mov64Imm(2, rng.int(40)), B.mov64Reg(3, 10), B.alu64Imm(AluOp.ADD, 3, off), B.mov64Imm(4, size), B.call(26));
+    } else {
+      g.emit(B.mov64Reg(3, ctx), B.mov64Reg(1, 10), B.alu64Imm(AluOp.ADD, 1, off), B.mov64Imm(2, size), B.call(rng.pick([4, 16])));
+    }
     g.clobber();
     g.set(0, FRESH);
     if (off + size <= 0) g.writeStack(off, size);
@@ -473,16 +485,18 @@ function genHelper(g: Gen): void {
     if (pa) {
       const ctx = g.ctxReg();
       if (ctx < 0) return;
-      g.emit(B.mov64Reg(1, ctx));
+      if (ctx !== 1) g.emit(B.mov64Reg(1, ctx));
       g.items.push({ slots: B.ldMapFd(2, pa.fd), map: pa.name });
       g.emit(B.mov64Imm(3, rng.int(4)), B.call(12));
       g.clobber();
       return;
     }
   }
-  g.emit(B.call(rng.pick(ids)));
+  const id = rng.pick(ids);
+  g.emit(B.call(id));
   g.clobber();
-  g.set(0, FRESH);
+  // a modern kernel bounds get_smp_processor_id's result by the CPU count
+  g.set(0, g.diff && id === 8 ? SCALAR : FRESH);
 }
 
 /** `if <cond> goto <after the sub-block>`; the sub-block's effects merge into "mixed" */
