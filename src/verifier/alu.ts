@@ -4,13 +4,20 @@
  * pointer, packet pointer additions keep or renew the pointer, privileged constant folding of
  * ADD, and the known-zero upper bits of unknown values. Everything else makes dst unknown.
  */
-import { AluOp, Class, Errno, Src, type RawInsn } from '../isa';
-import { checkRegRead, checkRegWrite } from './regcheck';
-import { fail, type VerifierEnv } from './env';
-import { isPointerValue } from './mem';
-import { REG_TYPE_STR, RegType, ilog2u64, isPositive64, pktHi, pktOff, pktRange } from './state';
+import * as isa from '../isa';
+import type { RawInsn } from '../isa';
+import * as regcheckModule from './regcheck';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as memModule from './mem';
+import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
+const { AluOp, Class, Errno, Src } = isa;
+const { checkRegRead, checkRegWrite } = regcheckModule;
+const { fail } = envModule;
+const { isPointerValue } = memModule;
+const { REG_TYPE_STR, RegType, ilog2u64, isPositive64, pktHi, pktOff, pktRange } = stateModule;
 const { CONST_IMM, FRAME_PTR, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
 
 /** 4.8's MAX_PACKET_OFF */

@@ -5,12 +5,18 @@
  * the return type, the map argument must suit the helper, and helpers that may move packet
  * data forget every packet pointer.
  */
-import { BPF_FUNC_MAX_ID, Errno, HELPERS, ProgType, type ArgKind, type HelperProto } from '../isa';
-import { fail, type VerifierEnv } from './env';
-import { checkMemAccess, isPointerValue } from './mem';
-import { MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } from './state';
+import * as isa from '../isa';
+import type { ArgKind, HelperProto } from '../isa';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as memModule from './mem';
+import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
+const { BPF_FUNC_MAX_ID, Errno, HELPERS, ProgType } = isa;
+const { fail } = envModule;
+const { checkMemAccess, isPointerValue } = memModule;
+const { MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
 const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
 const { MISC: STACK_MISC, SPILL: STACK_SPILL } = StackSlot;
 
@@ -138,7 +144,7 @@ function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllow
     return 0;
   }
   for (let i = 0; i < size; i++) {
-    if (st.stack[MAX_BPF_STACK + off + i] !== STACK_MISC) {
+    if (st.kind(MAX_BPF_STACK + off + i) !== STACK_MISC) {
       return fail(env, Errno.EACCES, `invalid indirect read from stack off ${off}+${i} size ${size}`);
     }
   }
@@ -153,12 +159,13 @@ function clearPacketPointers(env: VerifierEnv): void {
     if (t === PTR_TO_PACKET || t === PTR_TO_PACKET_END) st.unknown(r);
   }
   for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    if (st.stack[b] !== STACK_SPILL) continue;
+    if (st.kind(b) !== STACK_SPILL) continue;
     const i = SPILL_BASE + (b >> 3) * 3;
     const t = st.w[i];
     if (t !== PTR_TO_PACKET && t !== PTR_TO_PACKET_END) continue;
     st.w[i] = UNKNOWN_VALUE;
     st.w[i + 1] = 0;
     st.w[i + 2] = 0;
+    st.touchStack();
   }
 }

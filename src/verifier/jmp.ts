@@ -5,14 +5,23 @@
  * non-null side, and `if pkt > pkt_end` gives every packet pointer of that id its range on the
  * fall-through side. Nothing else is learned; unprivileged loads may not compare pointers.
  */
-import { Errno, JmpOp, Src, type RawInsn } from '../isa';
-import { checkRegRead } from './regcheck';
-import { fail, pushBranch, type VerifierEnv } from './env';
-import { isPointerValue } from './mem';
-import { MAX_BPF_STACK, RegType, SPILL_BASE, StackSlot, pktHi, pktOff, type VState } from './state';
-import { stateLine } from './print';
+import * as isa from '../isa';
+import type { RawInsn } from '../isa';
+import * as regcheckModule from './regcheck';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as memModule from './mem';
+import * as stateModule from './state';
+import type { VState } from './state';
+import * as printModule from './print';
 
 // module-local copies: hot paths skip the getters of imported bindings
+const { Errno, JmpOp, Src } = isa;
+const { checkRegRead } = regcheckModule;
+const { fail, pushBranch } = envModule;
+const { isPointerValue } = memModule;
+const { MAX_BPF_STACK, RegType, SPILL_BASE, StackSlot, pktHi, pktOff } = stateModule;
+const { stateLine } = printModule;
 const { CONST_IMM, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END } = RegType;
 const { SPILL: STACK_SPILL } = StackSlot;
 
@@ -72,8 +81,11 @@ function markPacketRange(st: VState, id: number, range: number): void {
     if (st.w[i] === PTR_TO_PACKET && st.w[i + 1] === id) st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
   }
   for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    if (st.stack[b] !== STACK_SPILL) continue;
+    if (st.kind(b) !== STACK_SPILL) continue;
     const i = SPILL_BASE + (b >> 3) * 3;
-    if (st.w[i] === PTR_TO_PACKET && st.w[i + 1] === id) st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+    if (st.w[i] === PTR_TO_PACKET && st.w[i + 1] === id) {
+      st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+      st.touchStack();
+    }
   }
 }

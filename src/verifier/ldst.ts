@@ -2,14 +2,22 @@
  * Loads and stores (LDX, STX, XADD, ST), the 64-bit immediate load, and the legacy packet
  * loads LD_ABS/LD_IND, as 4.8's do_check, check_xadd, check_ld_imm and check_ld_abs check them.
  */
-import { Errno, Mode, Size, sizeBytes, type RawInsn } from '../isa';
-import { mayAccessSkb } from '../kernel/progtypes/access';
-import { fail, type VerifierEnv } from './env';
-import { checkMemAccess } from './mem';
-import { checkRegRead, checkRegWrite } from './regcheck';
-import { RegType } from './state';
+import * as isa from '../isa';
+import type { RawInsn } from '../isa';
+import * as accessModule from '../kernel/progtypes/access';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as memModule from './mem';
+import * as regcheckModule from './regcheck';
+import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
+const { Errno, Mode, Size, sizeBytes } = isa;
+const { mayAccessSkb } = accessModule;
+const { fail } = envModule;
+const { checkMemAccess } = memModule;
+const { checkRegRead, checkRegWrite } = regcheckModule;
+const { RegType } = stateModule;
 const { CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX } = RegType;
 
 const BPF_REG_6 = 6;

@@ -4,23 +4,18 @@
  * spill and fill, packet range), and the effect on the register that receives a load.
  * Used by LDX, STX, ST, XADD and by helpers that write their output to the stack.
  */
-import { Errno } from '../isa';
-import { ctxAccess, mayWriteDirectPacket } from '../kernel/progtypes/access';
-import { fail, type VerifierEnv } from './env';
-import {
-  BPF_REG_SIZE,
-  MAX_BPF_STACK,
-  REG_TYPE_STR,
-  RegType,
-  StackSlot,
-  isPointerType,
-  isSpillable,
-  pktOff,
-  pktRange,
-  type VState,
-} from './state';
+import * as isa from '../isa';
+import * as accessModule from '../kernel/progtypes/access';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as stateModule from './state';
+import type { VState } from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
+const { Errno } = isa;
+const { ctxAccess, mayWriteDirectPacket } = accessModule;
+const { fail } = envModule;
+const { BPF_REG_SIZE, MAX_BPF_STACK, REG_TYPE_STR, RegType, StackSlot, isPointerType, isSpillable, pktOff, pktRange } = stateModule;
 const { FRAME_PTR, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
 const { MISC: STACK_MISC, SPILL: STACK_SPILL } = StackSlot;
 
@@ -97,7 +92,7 @@ function stackAccess(env: VerifierEnv, off: number, size: number, write: boolean
   const st = env.cur;
   if (off >= 0 || off < -MAX_BPF_STACK) return fail(env, Errno.EACCES, `invalid stack off=${off} size=${size}`);
   if (!write) return stackRead(env, st, off, size, valueReg);
-  if (!env.allowPtrLeaks && st.stack[MAX_BPF_STACK + off] === STACK_SPILL && size !== BPF_REG_SIZE) {
+  if (!env.allowPtrLeaks && st.kind(MAX_BPF_STACK + off) === STACK_SPILL && size !== BPF_REG_SIZE) {
     return fail(env, Errno.EACCES, 'attempt to corrupt spilled pointer on stack');
   }
   return stackWrite(env, st, off, size, valueReg);
@@ -121,16 +116,16 @@ export function stackWrite(env: VerifierEnv, st: VState, off: number, size: numb
 /** check_stack_read: only the first byte's kind decides between a fill and a plain read. */
 function stackRead(env: VerifierEnv, st: VState, off: number, size: number, valueReg: number): number {
   const at = MAX_BPF_STACK + off;
-  if (st.stack[at] === STACK_SPILL) {
+  if (st.kind(at) === STACK_SPILL) {
     if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'invalid size of register spill');
     for (let i = 1; i < BPF_REG_SIZE; i++) {
-      if (st.stack[at + i] !== STACK_SPILL) return fail(env, Errno.EACCES, 'corrupted spill memory');
+      if (st.kind(at + i) !== STACK_SPILL) return fail(env, Errno.EACCES, 'corrupted spill memory');
     }
     if (valueReg >= 0) st.fill(valueReg, at >> 3);
     return 0;
   }
   for (let i = 0; i < size; i++) {
-    if (st.stack[at + i] !== STACK_MISC) {
+    if (st.kind(at + i) !== STACK_MISC) {
       return fail(env, Errno.EACCES, `invalid read from stack off ${off}+${i} size ${size}`);
     }
   }

@@ -8,9 +8,11 @@
  * are found by hashing the current registers under each group's strict-register mask. Within
  * a group only stacks differ; their summary bits are kept side by side for a fast scan.
  */
-import { MASK_BASE, MASK_WORDS, MAX_BPF_REG, RegType, SPILL_BASE, regsCover, stackCoversMasks, writtenBytes, type VState } from './state';
+import * as stateModule from './state';
+import type { VState } from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
+const { MASK_BASE, MASK_WORDS, MAX_BPF_REG, RegType, SPILL_BASE, regsCover, stackCoversMasks, writtenBytes } = stateModule;
 const { NOT_INIT, PTR_TO_PACKET, UNKNOWN_VALUE } = RegType;
 
 /** A remembered state and the visit that remembered it. */

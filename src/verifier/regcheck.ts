@@ -1,9 +1,13 @@
 /** Register operand checks (4.8's check_reg_arg): valid number, readable source, writable destination. */
-import { Errno } from '../isa';
-import { fail, type VerifierEnv } from './env';
-import { MAX_BPF_REG, RegType } from './state';
+import * as isa from '../isa';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
+const { Errno } = isa;
+const { fail } = envModule;
+const { MAX_BPF_REG, RegType } = stateModule;
 const { NOT_INIT } = RegType;
 
 const BPF_REG_FP = 10;

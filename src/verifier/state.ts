@@ -1,6 +1,8 @@
 /**
  * The verifier's abstract state of one path: eleven registers, each a type and an 8-byte
- * payload, and the 512-byte stack as one kind per byte plus a saved register per 8-byte slot.
+ * payload, and the 512-byte stack: one kind per byte (invalid, misc, spill; kept as two bitmaps,
+ * "written" and "spill", which also make the pruning comparison a few word operations) plus a
+ * saved register per 8-byte slot.
  *
  * Linux 4.8 keeps the payload as one union (imm | {id, off, range} | map pointer) and compares
  * states byte for byte, so the payload here is two 32-bit words with the same meaning per type:
@@ -9,7 +11,7 @@
  *   PTR_TO_PACKET             lo = id, hi = off | range << 16
  *   map types                 lo = index of the map among the program's used maps
  *   everything else           0
- * A state is one ArrayBuffer, so that copying it for a branch or for pruning is one slice.
+ * A state is one Int32Array, so that copying it for a branch or for pruning is one slice.
  * Non-goals: value ranges, register ids and liveness (all later than 4.8).
  */
 
@@ -60,21 +62,21 @@ export const SPILL_BASE = MAX_BPF_REG * 3;
 /** word index of the stack summary: 16 words of "byte written" bits, then 16 of "byte is spill" bits */
 export const MASK_BASE = SPILL_BASE + SLOTS * 3;
 export const MASK_WORDS = MAX_BPF_STACK / 32;
-const WORDS = MASK_BASE + 2 * MASK_WORDS;
-const BYTES = WORDS * 4 + MAX_BPF_STACK;
+/** word index of the stack's version: a new number whenever the stack or a spilled register changes */
+export const STACK_VERSION = MASK_BASE + 2 * MASK_WORDS;
+const WORDS = STACK_VERSION + 1;
+let stackVersions = 0;
 
-/** One path's state. Registers and spilled registers are (type, lo, hi) triples in `w`. */
+/**
+ * One path's state. Registers and spilled registers are (type, lo, hi) triples in `w`; the kind
+ * of each stack byte is two bits of the summary (written, spill): invalid, misc or spill.
+ */
 export class VState {
-  readonly buf: ArrayBuffer;
-  /** registers at 3*r, spilled registers at SPILL_BASE + 3*slot */
+  /** registers at 3*r, spilled registers at SPILL_BASE + 3*slot, then the stack summary */
   readonly w: Int32Array;
-  /** kind of stack byte i, i = 512 + offset from fp */
-  readonly stack: Uint8Array;
 
-  constructor(buf?: ArrayBuffer) {
-    this.buf = buf ?? new ArrayBuffer(BYTES);
-    this.w = new Int32Array(this.buf, 0, WORDS);
-    this.stack = new Uint8Array(this.buf, WORDS * 4, MAX_BPF_STACK);
+  constructor(w?: Int32Array) {
+    this.w = w ?? new Int32Array(WORDS);
   }
 
   /** The state at the start of a program: R1 = ctx, R10 = fp, all else not initialised. */
@@ -86,7 +88,14 @@ export class VState {
   }
 
   clone(): VState {
-    return new VState(this.buf.slice(0));
+    return new VState(this.w.slice());
+  }
+
+  /** The kind (StackSlot) of stack byte `at` = 512 + offset from fp. */
+  kind(at: number): number {
+    const bit = 1 << (at & 31);
+    if ((this.w[MASK_BASE + (at >> 5)] & bit) === 0) return StackSlot.INVALID;
+    return (this.w[MASK_BASE + MASK_WORDS + (at >> 5)] & bit) === 0 ? StackSlot.MISC : StackSlot.SPILL;
   }
 
   type(r: number): number {
@@ -114,6 +123,7 @@ export class VState {
   }
   /** saves register r as the spilled register of slot `slot` */
   spill(slot: number, r: number): void {
+    this.touchStack();
     const i = SPILL_BASE + slot * 3;
     this.w[i] = this.w[r * 3];
     this.w[i + 1] = this.w[r * 3 + 1];
@@ -124,9 +134,13 @@ export class VState {
     const i = SPILL_BASE + slot * 3;
     this.set(r, this.w[i], this.w[i + 1], this.w[i + 2]);
   }
+  /** Marks the stack changed (states with equal versions have equal stacks: the analysis shares them). */
+  touchStack(): void {
+    this.w[STACK_VERSION] = ++stackVersions;
+  }
   /** Sets the kind of stack bytes [at, at+size) (at = 512 + offset), keeping the summary bits in step. */
   setStackKind(at: number, size: number, kind: number): void {
-    this.stack.fill(kind, at, at + size);
+    this.touchStack();
     const w = this.w;
     for (let b = at; b < at + size; b++) {
       const i = b >> 5;
@@ -138,6 +152,7 @@ export class VState {
     }
   }
   clearSpill(slot: number): void {
+    this.touchStack();
     const i = SPILL_BASE + slot * 3;
     this.w[i] = 0;
     this.w[i + 1] = 0;
@@ -244,6 +259,9 @@ export function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw:
 
 /** The signed 64-bit value of a (lo, hi) payload. */
 export const payloadValue = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+
+/** The signed 64-bit value of a (lo, hi) payload in decimal (the log's %lld), without BigInt when it fits 32 bits. */
+export const payloadDecimal = (lo: number, hi: number): string => (hi === lo >> 31 ? String(lo) : payloadValue(lo, hi).toString());
 
 /** floor(log2(x)) of the unsigned 64-bit (lo, hi), -1 for 0 (the kernel's __ilog2_u64). */
 export function ilog2u64(lo: number, hi: number): number {

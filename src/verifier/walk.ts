@@ -5,17 +5,33 @@
  * printed, then checked and applied. A path ends at exit or when pruned; the next pushed branch
  * continues, announced by `from P to I:` and its state.
  */
-import { kernelInsnText } from '../asm';
-import { Class, Errno, JmpOp, Mode, Src, type RawInsn } from '../isa';
-import { checkAlu } from './alu';
-import { checkCall } from './call';
-import { fail, type VerifierEnv } from './env';
-import { checkCondJmp } from './jmp';
-import { checkLdAbs, checkLdImm, checkLdx, checkSt, checkStx } from './ldst';
-import { isPointerValue } from './mem';
-import { stateLine } from './print';
-import { checkRegRead } from './regcheck';
-import { ExploredStates } from './prune';
+import * as asm from '../asm';
+import * as isa from '../isa';
+import type { RawInsn } from '../isa';
+import * as aluModule from './alu';
+import * as callModule from './call';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as jmpModule from './jmp';
+import * as ldstModule from './ldst';
+import * as memModule from './mem';
+import * as printModule from './print';
+import * as regcheckModule from './regcheck';
+import * as pruneModule from './prune';
+import type { ExploredStates as Explored } from './prune';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { kernelInsnText } = asm;
+const { Class, Errno, JmpOp, Mode, Src } = isa;
+const { checkAlu } = aluModule;
+const { checkCall } = callModule;
+const { fail } = envModule;
+const { checkCondJmp } = jmpModule;
+const { checkLdAbs, checkLdImm, checkLdx, checkSt, checkStx } = ldstModule;
+const { isPointerValue } = memModule;
+const { stateLine } = printModule;
+const { checkRegRead } = regcheckModule;
+const { ExploredStates } = pruneModule;
 
 /** 4.8's BPF_COMPLEXITY_LIMIT_INSNS */
 export const BPF_COMPLEXITY_LIMIT_INSNS = 65536;
@@ -28,11 +44,13 @@ export interface WalkResult {
 
 /** Runs the walk over a program that passed the pre-scan and the CFG check. */
 export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult {
-  const explored: (ExploredStates | null)[] = new Array(env.len);
+  const explored: (Explored | null)[] = new Array(env.len);
   for (let i = 0; i < env.len; i++) explored[i] = pruningPoints[i] ? new ExploredStates() : null;
   const log = env.log;
   const rec = env.rec;
   const next = { idx: 0 };
+  // an instruction prints the same on every visit: its text once per slot
+  const text: (string | undefined)[] = new Array(env.len);
   let idx = 0;
   let prev = 0;
   let processed = 0;
@@ -64,7 +82,7 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
       if (log.writable) {
         if (afterPop) log.write(`\nfrom ${prev} to ${idx}:${stateLine(env.maps, env.cur)}\n`);
         else if (log.level > 1) log.write(`${idx}:${stateLine(env.maps, env.cur)}\n`);
-        log.write(`${idx}: ${kernelInsnText(env.insns[idx])}\n`);
+        log.write(`${idx}: ${(text[idx] ??= kernelInsnText(env.insns[idx]))}\n`);
       }
       afterPop = false;
       const err = step(env, env.insns[idx], idx, next);
