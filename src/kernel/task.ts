@@ -19,7 +19,7 @@ export const TASK_STRUCT: Layout = {
     { name: 'prio', offset: 20, size: 4 },
     { name: 'pid', offset: 24, size: 4 },
     { name: 'tgid', offset: 28, size: 4 },
-    { name: 'real_parent', offset: 32, size: 8, doc: 'the parent task_struct (NULL here)' },
+    { name: 'real_parent', offset: 32, size: 8, doc: 'the parent task_struct' },
     { name: 'comm', offset: 40, size: 16, doc: 'TASK_COMM_LEN 16, NUL-terminated' },
     { name: 'uid', offset: 56, size: 4, doc: 'cred->uid' },
     { name: 'gid', offset: 60, size: 4, doc: 'cred->gid' },
@@ -31,20 +31,41 @@ export const TASK_STRUCT: Layout = {
 const off = (name: string): number => TASK_STRUCT.fields.find((f) => f.name === name)!.offset;
 const TASK_REGION_NAME = 'task_struct';
 
-/** The bytes of the current task's task_struct in the world. */
-export function taskStructBytes(world: World): Uint8Array {
-  const b = new Uint8Array(TASK_STRUCT.size);
-  const put = (name: string, v: number | bigint, size: number): void => b.set(leBytes(BigInt(v), size), off(name));
+/**
+ * The task_structs the region holds, in order: the current task, its parent init (pid 1), and
+ * init's parent, the idle task swapper/0 (pid 0), whose real_parent is itself, so that walking
+ * `real_parent` from the current task ends as it does on Linux.
+ */
+export const TASK_CHAIN = 3;
+/** Size of the task_struct region: the chain of TASK_CHAIN structs. */
+export const TASK_REGION_SIZE = TASK_STRUCT.size * TASK_CHAIN;
+
+/**
+ * The bytes of the task_struct region, for a region whose first byte is at `base`: the current
+ * task of the world, then init, then swapper/0.
+ */
+export function taskStructBytes(world: World, base: bigint): Uint8Array {
+  const b = new Uint8Array(TASK_REGION_SIZE);
   const t = world.task;
-  put('stack', 0xffffc90000004000n, 8);
-  put('prio', 120, 4);
-  put('pid', t.pid, 4);
-  put('tgid', t.tgid, 4);
-  b.set(Uint8Array.from(t.comm.slice(0, 15), (c) => c.charCodeAt(0) & 0xff), off('comm'));
-  put('uid', t.uid, 4);
-  put('gid', t.gid, 4);
   const classid = world.cgroups.find((c) => c.path === t.cgroup)?.classid ?? 0;
-  put('cgroup_classid', classid, 4);
+  const tasks = [
+    { pid: t.pid, tgid: t.tgid, comm: t.comm, uid: t.uid, gid: t.gid, prio: 120, classid, parent: 1 },
+    { pid: 1, tgid: 1, comm: 'systemd', uid: 0, gid: 0, prio: 120, classid: 0, parent: 2 },
+    { pid: 0, tgid: 0, comm: 'swapper/0', uid: 0, gid: 0, prio: 120, classid: 0, parent: 2 },
+  ];
+  tasks.forEach((task, i) => {
+    const at = i * TASK_STRUCT.size;
+    const put = (name: string, v: number | bigint, size: number): void => b.set(leBytes(BigInt(v), size), at + off(name));
+    put('stack', 0xffffc90000004000n + BigInt(i) * 0x4000n, 8);
+    put('prio', task.prio, 4);
+    put('pid', task.pid, 4);
+    put('tgid', task.tgid, 4);
+    put('real_parent', base + BigInt(task.parent * TASK_STRUCT.size), 8);
+    b.set(Uint8Array.from(task.comm.slice(0, 15), (c) => c.charCodeAt(0) & 0xff), at + off('comm'));
+    put('uid', task.uid, 4);
+    put('gid', task.gid, 4);
+    put('cgroup_classid', task.classid, 4);
+  });
   return b;
 }
 
@@ -55,9 +76,11 @@ export function taskStructBytes(world: World): Uint8Array {
 export function taskRegion(mem: AddressSpace, world: World): Region {
   for (const r of mem.regions()) {
     if (r.kind === 'task' && r.name === TASK_REGION_NAME) {
-      r.bytes.set(taskStructBytes(world));
+      r.bytes.set(taskStructBytes(world, mem.addr(r)));
       return r;
     }
   }
-  return mem.map('task', TASK_REGION_NAME, taskStructBytes(world), false);
+  const r = mem.map('task', TASK_REGION_NAME, new Uint8Array(TASK_REGION_SIZE), false);
+  r.bytes.set(taskStructBytes(world, mem.addr(r)));
+  return r;
 }

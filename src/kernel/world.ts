@@ -8,7 +8,7 @@
  * builder's taskRegion() refreshes. Non-goals: real task_struct offsets.
  */
 import type { AddressSpace, Region } from '../mem';
-import { TASK_STRUCT, taskStructBytes } from './task';
+import { TASK_REGION_SIZE, taskStructBytes } from './task';
 import type { Cgroup, NetDevice, StackFrame, Task, World } from './types';
 
 /** A kernel symbol: where a function starts and how long it is. */
@@ -126,9 +126,9 @@ export class SimWorld implements World {
     // a machine up for about 100 s; the seed moves it by up to a second so runs differ per seed
     this._clock = 100_000_000_000n + BigInt(this.seed % 1_000_000_000);
     this._task = { pid: 1234, tgid: 1234, uid: 1000, gid: 1000, comm: 'bpflab', cgroup: '/app' };
-    this.taskRegion = mem.map('task', 'task_struct', new Uint8Array(TASK_STRUCT.size), false);
+    this.taskRegion = mem.map('task', 'task_struct', new Uint8Array(TASK_REGION_SIZE), false);
     this.taskAddr = mem.addr(this.taskRegion);
-    this.taskRegion.bytes.set(taskStructBytes(this));
+    this.taskRegion.bytes.set(taskStructBytes(this, this.taskAddr));
   }
 
   get ncpus(): number {
@@ -190,7 +190,7 @@ export class SimWorld implements World {
   set task(t: Task) {
     const old = this._task;
     this._task = { ...t, comm: t.comm.slice(0, 15) };
-    this.mem.writeAt(this.taskRegion, 0, taskStructBytes(this));
+    this.mem.writeAt(this.taskRegion, 0, taskStructBytes(this, this.taskAddr));
     this.mem.journal?.push(() => (this._task = old));
   }
 

@@ -1,7 +1,8 @@
 /**
  * The request of `bpflab run --json`: kernel-oracle's JSON (../shared/tools/kernel-oracle) plus
  * bpflab's additions (`source`/`syntax`, `verify`, `unprivileged`, `semantics`, `run.mem`,
- * `run.tracepoint`). Parsing is strict: an unknown field, a wrong type, odd hex or a hostile
+ * `run.tracepoint`; a map with only `name` and `entries` for a map the source declares, and the
+ * slot values `value_perf_cpu` and `value_cgroup`). Parsing is strict: an unknown field, a wrong type, odd hex or a hostile
  * size is a message for `request_error`, never an exception.
  */
 import { byName, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
@@ -18,8 +19,11 @@ export const MAX_ENTRIES_PER_MAP = 65536;
 
 export interface MapEntrySpec {
   key: Uint8Array;
-  /** value bytes, or the name of a program in `progs` (its fd goes in) */
-  value: Uint8Array | { prog: string };
+  /**
+   * value bytes; or what an fd-array slot gets: a program of `progs` (`value_prog`), a perf event
+   * opened on a CPU (`value_perf_cpu`, bpflab's) or a cgroup v2 directory (`value_cgroup`, bpflab's)
+   */
+  value: Uint8Array | { prog: string } | { perfCpu: number } | { cgroup: string };
   flags: number;
 }
 
@@ -31,6 +35,8 @@ export interface MapSpec {
   maxEntries: number;
   flags: number;
   entries: MapEntrySpec[];
+  /** only a name and entries: the map is the one the source declares with `.map` */
+  ref?: boolean;
 }
 
 export interface FixupSpec {
@@ -156,17 +162,28 @@ function progOf(o: Obj, where: string): ProgSpec {
 }
 
 function entryOf(e: unknown, where: string): MapEntrySpec {
-  const o = obj(e, where, ['key', 'value', 'value_prog', 'flags']);
-  if ((o.value === undefined) === (o.value_prog === undefined)) bad(`${where}: give either "value" or "value_prog"`);
+  const o = obj(e, where, ['key', 'value', 'value_prog', 'value_perf_cpu', 'value_cgroup', 'flags']);
+  const kinds = ['value', 'value_prog', 'value_perf_cpu', 'value_cgroup'].filter((k) => o[k] !== undefined);
+  if (kinds.length !== 1) bad(`${where}: give one of "value", "value_prog", "value_perf_cpu", "value_cgroup"`);
+  const value: MapEntrySpec['value'] =
+    o.value !== undefined ? hexBytes(o.value, `${where}.value`, 1 << 20)
+    : o.value_prog !== undefined ? { prog: str(o.value_prog, `${where}.value_prog`, 256) }
+    : o.value_perf_cpu !== undefined ? { perfCpu: int(o.value_perf_cpu, `${where}.value_perf_cpu`, 0, 63) }
+    : { cgroup: str(o.value_cgroup, `${where}.value_cgroup`, 4096) };
   return {
     key: hexBytes(o.key, `${where}.key`, 1 << 16),
-    value: o.value !== undefined ? hexBytes(o.value, `${where}.value`, 1 << 20) : { prog: str(o.value_prog, `${where}.value_prog`, 256) },
+    value,
     flags: o.flags === undefined ? 0 : int(o.flags, `${where}.flags`, 0, 0xffffffff),
   };
 }
 
 function mapOf(m: unknown, where: string): MapSpec {
   const o = obj(m, where, ['name', 'type', 'key_size', 'value_size', 'max_entries', 'flags', 'entries']);
+  const entries = (): MapEntrySpec[] =>
+    o.entries === undefined ? [] : list(o.entries, `${where}.entries`, MAX_ENTRIES_PER_MAP).map((e, i) => entryOf(e, `${where}.entries[${i}]`));
+  if (['type', 'key_size', 'value_size', 'max_entries', 'flags'].every((k) => o[k] === undefined)) {
+    return { name: str(o.name, `${where}.name`, 256), type: 0, keySize: 0, valueSize: 0, maxEntries: 0, flags: 0, entries: entries(), ref: true };
+  }
   return {
     name: str(o.name, `${where}.name`, 256),
     type: named(MAP_TYPE_NAMES, o.type, `${where}.type`),

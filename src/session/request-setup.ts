@@ -88,6 +88,35 @@ function updateEntry(k: Kernel, name: string, mapFd: number, key: Uint8Array, va
   if (!r.ok) throw new RequestError(`map ${name}: update failed: ${errnoName(r.errno)}`);
 }
 
+/** Request maps that only name a map the source declares add their entries to its declaration. */
+export function mergeMaps(req: MapSpec[], declared: MapSpec[]): MapSpec[] {
+  const out = declared.map((d) => ({ ...d, entries: [...d.entries] }));
+  const full: MapSpec[] = [];
+  for (const m of req) {
+    if (!m.ref) {
+      full.push(m);
+      continue;
+    }
+    const d = out.find((x) => x.name === m.name);
+    if (!d) throw new RequestError(`map ${JSON.stringify(m.name)}: no type or sizes, and the source declares no map of that name`);
+    d.entries.push(...m.entries);
+  }
+  return [...full, ...out];
+}
+
+/** PERF_EVENT_ARRAY and CGROUP_ARRAY slots: a perf event opened on a CPU, a cgroup opened by path. */
+export function fillSlots(k: Kernel, maps: MapTable): void {
+  for (const [name, { fd, spec }] of maps) {
+    for (const e of spec.entries) {
+      if (e.value instanceof Uint8Array || 'prog' in e.value) continue;
+      const opened = 'perfCpu' in e.value ? k.perfEventOpen({ cpu: e.value.perfCpu }) : k.cgroupOpen(e.value.cgroup);
+      if (!opened.ok) throw new RequestError(`map ${name}: cannot open ${'perfCpu' in e.value ? `a perf event on CPU ${e.value.perfCpu}` : `cgroup ${e.value.cgroup}`}: ${errnoName(opened.errno)}`);
+      updateEntry(k, name, fd, e.key, le32(opened.value), e.flags);
+      k.close(opened.value);
+    }
+  }
+}
+
 /** Loads the request's extra programs (same type as the main one) and fills `value_prog` entries. */
 export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Map<string, ReadyProg>): void {
   const fds = new Map<string, number>();
@@ -108,7 +137,7 @@ export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Ma
   }
   for (const [name, { fd, spec }] of maps) {
     for (const e of spec.entries) {
-      if (e.value instanceof Uint8Array) continue;
+      if (!('prog' in e.value)) continue;
       const pfd = fds.get(e.value.prog);
       if (pfd === undefined) throw new RequestError(`map ${name}: unknown program ${JSON.stringify(e.value.prog)}`);
       updateEntry(k, name, fd, e.key, le32(pfd), e.flags);

@@ -18,7 +18,7 @@ import type { LoadedProg, ProgVerifier } from '../kernel/types';
 import { progLoad } from '../verifier';
 import { checkProgram, Machine } from '../vm';
 import { parseRequest, type MapSpec, type Request, type RunSpec } from './request-schema';
-import { applyFixups, createMaps, dumpMap, loadProgs, programOf, progTypeOf, RequestError, toHex, type DumpedEntry, type MapTable } from './request-setup';
+import { applyFixups, createMaps, fillSlots, mergeMaps, dumpMap, loadProgs, programOf, progTypeOf, RequestError, toHex, type DumpedEntry, type MapTable } from './request-setup';
 
 /**
  * Instructions all repetitions of one request may run together: past it the run stops with
@@ -86,9 +86,10 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
   const main = programOf(req, 'source', declared);
   const extra = new Map(req.progs.map((p, i) => [p.name!, programOf(p, `progs[${i}].source`, declared)]));
   const k = new Kernel({ seed: opts.seed ?? 1, ncpus: opts.ncpus, verifier: req.verify ? (opts.verifier ?? progLoad) : undefined });
-  const maps = createMaps(k, [...req.maps, ...declared]);
+  const maps = createMaps(k, mergeMaps(req.maps, declared));
   const progType = progTypeOf(req, main);
   loadProgs(k, progType, maps, extra);
+  fillSlots(k, maps);
   const original = main.bytes.slice();
   applyFixups(main.bytes, main.fixups, maps);
   const logSize = req.logLevel ? req.logSize : 0;

@@ -169,9 +169,9 @@ export function execute(cpu: Cpu, max: number): number {
         case 0x50: if (!cpu.loadSkb(i, (imm + L[s]) | 0, 1)) { pc = i; break outer; } break; // ld_ind b
 
         // LDX: dst = *(size *)(src + off), zero- or sign-extended
-        case 0x61: v = cpu.load(L[s], H[s], OFF[i], 4); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.hookHi; cpu.hookHi = 0; break;
-        case 0x69: v = cpu.load(L[s], H[s], OFF[i], 2); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = 0; break;
-        case 0x71: v = cpu.load(L[s], H[s], OFF[i], 1); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = 0; break;
+        case 0x61: v = cpu.load(L[s], H[s], OFF[i], 4); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
+        case 0x69: v = cpu.load(L[s], H[s], OFF[i], 2); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
+        case 0x71: v = cpu.load(L[s], H[s], OFF[i], 1); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
         case 0x79: v = cpu.load(L[s], H[s], OFF[i], 8); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
         case 0x81: v = cpu.load(L[s], H[s], OFF[i], 4); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = v >> 31; break;
         case 0x89: v = cpu.load(L[s], H[s], OFF[i], 2); if (cpu.stop !== null) { pc = i; break outer; } L[d] = (v << 16) >> 16; H[d] = L[d] >> 31; break;

@@ -35,11 +35,6 @@ export class Cpu {
   readonly modern: boolean;
   /** upper half of the last 8-byte load */
   vHi = 0;
-  /**
-   * The upper half a context hook gave for a 4-byte load (data/data_end: 4.8 rewrites those
-   * loads into 64-bit pointer loads), consumed and cleared by LDX W; 0 after plain loads.
-   */
-  hookHi = 0;
 
   // call frames of bpf-to-bpf calls: return pc, program, and the saved r6-r10 of the caller
   depth = 0;
@@ -107,8 +102,10 @@ export class Cpu {
   // ---- memory ----
 
   /**
-   * Loads `size` bytes at base + off, little-endian; the upper half of an 8-byte load is left in
-   * `vHi`. On a bad access sets `stop` (the caller checks it) and returns 0. `pc` must be set.
+   * Loads `size` bytes at base + off, little-endian; the upper half of the value is left in `vHi`
+   * (0 for plain loads narrower than 8 bytes; a hooked region such as the __sk_buff context may
+   * give a 4-byte field a 64-bit value: data and data_end are rewritten into pointer loads). On a
+   * bad access sets `stop` (the caller checks it) and returns 0. `pc` must be set.
    */
   load(bl: number, bh: number, off: number, size: number): number {
     const lo = (bl + off) | 0;
@@ -119,6 +116,7 @@ export class Cpu {
     if (o < 0 || o + size > r.size) return this.memFault(hi, lo, size, false, 'out of bounds', r);
     if (r.hooks !== undefined) return this.hookLoad(r, o, size, hi, lo);
     const b = r.bytes;
+    if (size !== 8) this.vHi = 0;
     switch (size) {
       case 1:
         return b[o];
@@ -178,7 +176,6 @@ export class Cpu {
     const v = r.hooks!.load(o, size);
     if (v === null) return this.memFault(hi, lo, size, false, 'refused', r);
     this.vHi = Number((v >> 32n) & 0xffffffffn) | 0;
-    if (size === 4) this.hookHi = this.vHi;
     return Number(v & 0xffffffffn) | 0;
   }
 

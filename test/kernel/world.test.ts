@@ -54,6 +54,19 @@ describe('world', () => {
     expect(k.mem.write(t, new Uint8Array(1))).toMatchObject({ reason: 'read-only' });
   });
 
+  it('real_parent leads from the current task to init (pid 1) and to swapper/0, its own parent', () => {
+    const k = kernel();
+    const at = (name: string) => BigInt(TASK_STRUCT.fields.find((f) => f.name === name)!.offset);
+    const parent = (task: bigint) => k.mem.readUint(task + at('real_parent'), 8) as bigint;
+    const init = parent(k.world.taskAddr);
+    expect(k.mem.readUint(init + at('pid'), 4)).toBe(1n);
+    expect(k.mem.readCString(init + at('comm'), 16)).toBe('systemd');
+    const idle = parent(init);
+    expect(k.mem.readUint(idle + at('pid'), 4)).toBe(0n);
+    expect(k.mem.readCString(idle + at('comm'), 16)).toBe('swapper/0');
+    expect(parent(idle)).toBe(idle);
+  });
+
   it('stacks have symbols; unknown addresses print in hex', () => {
     const k = kernel();
     expect(k.world.kernelStack[0].symbol).toBe('tcp_sendmsg+0x5');

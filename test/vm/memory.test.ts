@@ -151,6 +151,16 @@ describe('faults', () => {
     expect(stored).toEqual([[4, 4, 7n]]);
     expect(stop).toMatchObject({ kind: 'fault', pc: 2, mem: { reason: 'refused', region: 'ctx (__sk_buff)' } });
   });
+
+  test('a 4-byte load from a hooked field keeps the 64-bit value the hook gives (data, data_end)', () => {
+    // r2 = *(u32 *)(r1 +76) is rewritten to a pointer load; a plain 4-byte load after it zero-extends
+    const { m, host } = machine([ins(0x61, 2, 1, 76), ins(0x61, 3, 1, 0), ins(0xbf, 0, 2), exit()]);
+    const ctx = host.mem.map('ctx', 'ctx (__sk_buff)', new Uint8Array(84), true);
+    ctx.hooks = { load: (off) => (off === 76 ? 0xffff8800_10000000n : 0xffff_ffffn), store: () => false };
+    m.reset({ r1: host.mem.addr(ctx), r10: host.r10 });
+    expect(m.run()).toEqual({ kind: 'exit', r0: 0xffff8800_10000000n });
+    expect(m.reg(3)).toBe(0xffff_ffffn);
+  });
 });
 
 describe('LD_ABS and LD_IND', () => {

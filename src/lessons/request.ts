@@ -1,0 +1,61 @@
+/**
+ * A lesson as the request `bpflab run --json` answers (the shape of ../shared/tools/kernel-oracle
+ * with bpflab's `source`): the program's text, its tail-call targets, the slots of its maps of
+ * file descriptors, how to load it and what to run it on. The lesson test sends exactly this, so
+ * a lesson is checked the way the CLI and users run it. Data entries stay in the source's
+ * `.entry` lines and are not repeated here.
+ */
+import type { Lesson, LessonSlotValue } from './types';
+
+/** One element of a request map: a key and what the slot gets. */
+export interface RequestSlotEntry {
+  key: string;
+  value_prog?: string;
+  value_perf_cpu?: number;
+  value_cgroup?: string;
+}
+
+/** The JSON a lesson is run with (`run --json`). */
+export interface LessonRequest {
+  source: string;
+  unprivileged?: boolean;
+  progs?: { name: string; source: string }[];
+  /** entries for maps the source declares: only their name and the fd-array slots */
+  maps?: { name: string; entries: RequestSlotEntry[] }[];
+  run?: {
+    data?: string;
+    ctx?: string;
+    repeat?: number;
+    tracepoint?: { name: string; fields?: Record<string, number | string> };
+  };
+}
+
+/** A 32-bit array index as a map key: 4 bytes little-endian, in hex. */
+export const indexKey = (i: number): string =>
+  [i & 0xff, (i >>> 8) & 0xff, (i >>> 16) & 0xff, (i >>> 24) & 0xff].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+function slotEntry(index: number, v: LessonSlotValue): RequestSlotEntry {
+  const key = indexKey(index);
+  if ('prog' in v) return { key, value_prog: v.prog };
+  if ('perfCpu' in v) return { key, value_perf_cpu: v.perfCpu };
+  return { key, value_cgroup: v.cgroup };
+}
+
+/** The `run --json` request that loads and runs `lesson` as the gallery does. */
+export function lessonRequest(lesson: Lesson): LessonRequest {
+  const req: LessonRequest = { source: lesson.source };
+  if (!lesson.privileged) req.unprivileged = true;
+  if (lesson.progs?.length) req.progs = lesson.progs.map((p) => ({ name: p.name, source: p.source }));
+  const slotted = (lesson.maps ?? []).filter((m) => m.slots?.length);
+  if (slotted.length) req.maps = slotted.map((m) => ({ name: m.map, entries: m.slots!.map((s) => slotEntry(s.index, s.value)) }));
+  const input = lesson.input;
+  if (input) {
+    const run: NonNullable<LessonRequest['run']> = {};
+    if (input.packet !== undefined) run.data = input.packet;
+    if (input.ctx !== undefined) run.ctx = input.ctx;
+    if (input.repeat !== undefined) run.repeat = input.repeat;
+    if (input.tracepoint) run.tracepoint = input.tracepoint;
+    req.run = run;
+  }
+  return req;
+}
