@@ -71,7 +71,7 @@ export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next:
   } else if (isPointerValue(env, dst)) {
     return fail(env, Errno.EACCES, `R${dst} pointer comparison prohibited`);
   }
-  env.log.write(stateLine(env.maps, st) + '\n');
+  if (env.log.writable) env.log.write(stateLine(env.maps, st) + '\n');
   return 0;
 }
 
