@@ -47,8 +47,10 @@ export function makeActions(store: Store, port: EnginePort) {
 
   function applyUpdate(u: DebugUpdate): void {
     const s = get();
+    const sameRun = s.snap && s.snap.runId === u.snapshot.runId && s.snap.repetition === u.snapshot.repetition;
     set({
       snap: u.snapshot,
+      maxStep: sameRun ? Math.max(s.maxStep, u.snapshot.step) : u.snapshot.step,
       mapGen: s.mapGen + 1,
       touched: u.touchedKeys.map((t) => ({ mapId: t.mapId, key: bytesHex(t.key, '') })),
       term: reconcileTrace(s.term, u.snapshot.runId, u.snapshot.trace),
@@ -70,7 +72,7 @@ export function makeActions(store: Store, port: EnginePort) {
     const r = await api.assemble({ text, syntax });
     if (!r.ok) return; // 'unavailable' while the assembler has not landed: no markers, no noise
     if (get().text !== text) return; // typed on meanwhile
-    if (r.value.ok) set({ diagnostics: [], program: r.value.program });
+    if (r.value.ok) set({ diagnostics: r.value.diagnostics, program: r.value.program });
     else set({ diagnostics: r.value.diagnostics });
   }
 
@@ -90,11 +92,13 @@ export function makeActions(store: Store, port: EnginePort) {
     const r = value(await api.load(req));
     set({ loading: false });
     if (!r) return false;
-    const patch: Partial<State> = { load: r, loadedSig: loadSignature(s), snap: null, maps: r.maps, mapGen: get().mapGen + 1 };
+    const patch: Partial<State> = { load: r, snap: null, maps: r.maps, mapGen: get().mapGen + 1 };
     if (r.stage === 'assemble') patch.diagnostics = r.diagnostics;
-    else if (r.program) Object.assign(patch, { diagnostics: [], program: r.program });
+    else if (r.program) Object.assign(patch, { diagnostics: r.diagnostics, program: r.program });
     if (r.progType !== s.progType && r.stage === 'load') patch.progType = r.progType; // a .type directive won
     set(patch);
+    // what was loaded, with the program type the directive chose
+    set({ loadedSig: loadSignature({ ...s, progType: patch.progType ?? s.progType }) });
     if (get().selectedMap === null || !r.maps.some((m) => m.id === get().selectedMap)) set({ selectedMap: r.maps[0]?.id ?? null });
     if (r.stage === 'load' && !r.ok && r.analysis?.errorPc !== undefined) revealPc(r.analysis.errorPc);
     return r.ok;
@@ -186,8 +190,10 @@ export function makeActions(store: Store, port: EnginePort) {
   /** Starts a fresh run and continues to a breakpoint or the end. */
   async function run(): Promise<void> {
     if (get().busy !== 'idle') return;
-    if (get().snap) await api.stop();
-    set({ snap: null });
+    const had = get().snap !== null;
+    set({ snap: null, busy: 'stepping' });
+    if (had) await api.stop();
+    set({ busy: 'idle' }); // command() takes it at once: no moment looks idle
     let started = false;
     await command('stepping', async () => {
       started = await startInner();
@@ -202,7 +208,12 @@ export function makeActions(store: Store, port: EnginePort) {
       return;
     }
     if (get().busy === 'running') await pause();
-    await command('stepping', () => api.restart());
+    const input = buildRunInput(get().progType, get().input);
+    if (typeof input === 'string') {
+      notify('error', `The run input is not valid: ${input}`);
+      return;
+    }
+    await command('stepping', () => api.restart(input));
   }
 
   /** Interrupts a run in progress; it stays paused where it got to. */
@@ -290,6 +301,9 @@ export function makeActions(store: Store, port: EnginePort) {
       set({ breakpoints: b.includes(line) ? b.filter((x) => x !== line) : [...b, line].sort((x, y) => x - y) });
     },
     setBreakpoints: (lines: number[]) => set({ breakpoints: lines }),
+    setCursorLine: (line: number) => {
+      if (get().cursorLine !== line) set({ cursorLine: line });
+    },
     setSettings: (patch: Partial<Pick<SettingsSlice, 'progType' | 'logLevel' | 'logSize' | 'privileged' | 'theme' | 'engineSettings'>>) => set(patch),
     setInput: (patch: Partial<InputState>) => set({ input: { ...get().input, ...patch } }),
     setLayout: (layout: LayoutState) => set({ layout }),

@@ -31,6 +31,7 @@ export const selectBreakpoints = (s: State) => s.breakpoints;
 export const selectDiagnostics = (s: State) => s.diagnostics;
 export const selectProgram = (s: State) => s.program;
 export const selectReveal = (s: State) => s.reveal;
+export const selectCursorLine = (s: State) => s.cursorLine;
 export const selectProgType = (s: State) => s.progType;
 export const selectLogLevel = (s: State) => s.logLevel;
 export const selectLogSize = (s: State) => s.logSize;
@@ -42,6 +43,7 @@ export const selectLoading = (s: State) => s.loading;
 export const selectSnap = (s: State) => s.snap;
 export const selectBusy = (s: State) => s.busy;
 export const selectProgress = (s: State) => s.progressStep;
+export const selectMaxStep = (s: State) => s.maxStep;
 export const selectMaps = (s: State) => s.maps;
 export const selectSelectedMap = (s: State) => s.selectedMap;
 export const selectMapGen = (s: State) => s.mapGen;
@@ -55,8 +57,11 @@ export const selectLayout = (s: State) => s.layout;
 export const selectEngineSettings = (s: State) => s.engineSettings;
 
 /** The slot the debugger stands at, in the loaded program (not inside a tail-called one). */
-export const selectCurrentPc = (s: State): number | null =>
-  s.snap && s.load?.progId !== undefined && s.snap.progId === s.load.progId ? s.snap.pc : s.snap && s.load?.progId === undefined ? s.snap.pc : null;
+export const selectCurrentPc = (s: State): number | null => {
+  if (!s.snap) return null;
+  const main = s.load?.progId;
+  return main === undefined || s.snap.progId === main ? s.snap.pc : null;
+};
 
 /** The verifier's states at the current pc (for register types and stack slot kinds). */
 export const selectStatesAtPc = (s: State) => {

@@ -22,6 +22,8 @@ export interface EditorSlice {
   program: ProgramView | null;
   /** asks the editor to reveal a line (nonce changes every time) */
   reveal: { line: number; nonce: number } | null;
+  /** the line the editor's cursor is on (the verifier log highlights its instruction's lines) */
+  cursorLine: number | null;
 }
 
 export interface SettingsSlice {
@@ -48,6 +50,8 @@ export interface DebugSlice {
   busy: Busy;
   /** live progress of a long run */
   progressStep: number | null;
+  /** the furthest step reached in this run and repetition (the timeline's end) */
+  maxStep: number;
 }
 
 export interface MapFormat {
@@ -98,6 +102,7 @@ export const initialState = (): State => ({
   diagnostics: [],
   program: null,
   reveal: null,
+  cursorLine: null,
   progType: ProgType.SchedCls,
   logLevel: 1,
   logSize: 65536,
@@ -111,6 +116,7 @@ export const initialState = (): State => ({
   snap: null,
   busy: 'idle',
   progressStep: null,
+  maxStep: 0,
   maps: [],
   selectedMap: null,
   mapGen: 0,

@@ -9,7 +9,10 @@ export function Panel({ title, tools, children, id }: { title: string; tools?: R
         <h2 id={headingId}>{title}</h2>
         {tools ? <div className="panel-tools">{tools}</div> : null}
       </header>
-      <div className="panel-body">{children}</div>
+      {/* focusable so the keyboard can scroll it */}
+      <div className="panel-body" tabIndex={0}>
+        {children}
+      </div>
     </section>
   );
 }

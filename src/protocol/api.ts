@@ -50,8 +50,11 @@ export interface EngineApi {
   goto(n: number): Promise<Outcome<DebugUpdate>>;
   /** runs until a breakpoint (after at least one instruction), the end of the run, or `interrupt()` */
   continue(opts: ContinueOptions, progress?: ProgressSink): Promise<Outcome<DebugUpdate>>;
-  /** back to step 0 of the same run input (a new runId) */
-  restart(): Promise<Outcome<DebugUpdate>>;
+  /**
+   * undoes the run so far (maps included) and starts a new one (a new runId) from `input`, or
+   * from the same input as before
+   */
+  restart(input?: RunInput): Promise<Outcome<DebugUpdate>>;
   /** interrupts a `continue` in progress at its next chunk; it answers with state 'paused' */
   interrupt(): Promise<Outcome<null>>;
   /** ends the debug run (map changes stay, as after a real run) */

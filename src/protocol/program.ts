@@ -33,8 +33,9 @@ export interface ProgramView {
   directives: { progType?: number; license?: string; kernVersion?: number; name?: string };
 }
 
+/** The assembler's answer: a program (with any warnings), or the errors. */
 export type AssembleResult =
-  | { ok: true; program: ProgramView }
+  | { ok: true; program: ProgramView; diagnostics: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
 /** BPF_PROG_LOAD as the toolbar configures it; the source is assembled first. */

@@ -1,11 +1,15 @@
 /**
- * Session: one user's world behind the EngineApi. It owns a simulated kernel, the loaded
- * program and at most one debug run, and answers every request with plain data. The worker
- * exposes it; Node tests and the CLI call it directly.
- *
- * Until an engine module has landed, the requests that need it answer `unavailable` naming the
- * module: never a made-up result.
+ * Session: one user's world behind the EngineApi. It owns a simulated kernel (with the 4.8
+ * verifier and, in the browser, bpffs kept in IndexedDB), the loaded program and at most one
+ * debug run, and answers every request with plain data. The worker exposes it; Node tests and the
+ * CLI call it directly. An exception inside is a bug: it is reported as an 'internal' error.
+ * Requests that make no sense answer 'bad_request'; run commands without a run 'no_run'.
  */
+import { assemble } from '../asm';
+import { Kernel } from '../kernel/kernel';
+import { runShell } from '../kernel/shell';
+import type { StoragePort } from '../kernel/storage';
+import { progLoad } from '../verifier';
 import {
   DEFAULT_SETTINGS,
   PROTOCOL_VERSION,
@@ -33,30 +37,110 @@ import {
   type RunInput,
   type ShellResult,
 } from '../protocol';
+import { DebugRun } from './debug';
+import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
+import { listMaps, mapEdit, mapPage } from './maps';
 import { checkSettings } from './settings';
 
-/** Which engine modules this build wires (flipped to true as each lands in main). */
+/** Which engine modules this build wires. */
 export const MODULES: Record<EngineModule, boolean> = {
-  asm: false,
-  kernel: false,
-  verifier: false,
-  vm: false,
-  run: false,
-  shell: false,
+  asm: true,
+  kernel: true,
+  verifier: true,
+  vm: true,
+  run: true,
+  shell: true,
 };
 
-const unavailable = <T>(module: EngineModule, what: string): Outcome<T> =>
-  fail('unavailable', `${what} is not available yet: the ${module} module has not landed in this build`, module);
+/** Instructions a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
+const CHUNK_STEPS = 20_000;
+const PROGRESS_MS = 100;
+
+/** Lets the worker take its messages (an interrupt) between chunks of a long run. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(0);
+  });
+}
+
+function checkInput(input: RunInput): string | null {
+  if (typeof input !== 'object' || input === null) return 'the run input must be an object';
+  if (input.packet !== undefined && !(input.packet instanceof Uint8Array)) return 'packet must be bytes';
+  if (input.ctx !== undefined && !(input.ctx instanceof Uint8Array)) return 'ctx must be bytes';
+  if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 1 || input.repeat > 1_000_000)) return 'repeat must be 1..1000000';
+  return null;
+}
+
+/** Runs `f`, turning an exception (a bug) into an 'internal' error value. */
+async function guard<T>(what: string, f: () => Promise<Outcome<T>> | Outcome<T>): Promise<Outcome<T>> {
+  try {
+    return await f();
+  } catch (e) {
+    return fail('internal', `internal error in ${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 
 export interface SessionOptions {
   settings?: Partial<EngineSettings>;
+  /** where bpffs keeps pinned objects (IndexedDB in the browser); none: they live as long as the session */
+  storage?: StoragePort;
 }
 
 export class Session implements EngineApi {
   private settings: EngineSettings;
+  private readonly storage: StoragePort | undefined;
+  private kernelP: Promise<Kernel> | null = null;
+  /** the world's seed or CPU count changed: the next load boots a new kernel */
+  private stale = false;
+  private loaded: Loaded | null = null;
+  private run: DebugRun | null = null;
+  private lastInput: RunInput | null = null;
+  private interrupted = false;
+  /** a continue is between chunks: other run commands wait for it to pause */
+  private continuing = false;
 
   constructor(opts: SessionOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
+    this.storage = opts.storage;
+  }
+
+  /** The kernel, booted on first use (restoring pinned objects from the storage). */
+  private kernel(): Promise<Kernel> {
+    if (!this.kernelP) this.kernelP = this.boot();
+    return this.kernelP;
+  }
+
+  private async boot(): Promise<Kernel> {
+    const opts = { seed: this.settings.seed, ncpus: this.settings.ncpus, verifier: progLoad };
+    let k: Kernel;
+    try {
+      k = this.storage ? await Kernel.restore({ ...opts, storage: this.storage }) : new Kernel(opts);
+    } catch {
+      // the storage is unreadable (IndexedDB denied or corrupt): work without it rather than not at all
+      k = new Kernel(opts);
+    }
+    k.world.cpu = this.settings.cpu;
+    return k;
+  }
+
+  /** Boots a new kernel if the world's settings changed (pinned objects come back from storage). */
+  private async fresh(): Promise<Kernel> {
+    if (this.stale && this.kernelP) {
+      const old = await this.kernelP;
+      await old.sync();
+      this.kernelP = null;
+      this.loaded = null;
+      this.stale = false;
+    }
+    const k = await this.kernel();
+    k.verifier = this.settings.verify ? progLoad : undefined;
+    k.world.cpu = this.settings.cpu;
+    return k;
   }
 
   async hello(): Promise<Hello> {
@@ -67,71 +151,194 @@ export class Session implements EngineApi {
     const next = { ...this.settings, ...patch };
     const problem = checkSettings(next);
     if (problem) return fail('bad_request', problem);
+    if (next.seed !== this.settings.seed || next.ncpus !== this.settings.ncpus) this.stale = true;
     this.settings = next;
     return done({ ...next });
   }
 
-  async assemble(_req: AssembleRequest): Promise<Outcome<AssembleResult>> {
-    return unavailable('asm', 'Assembling');
+  async assemble(req: AssembleRequest): Promise<Outcome<AssembleResult>> {
+    return guard('assemble', () => {
+      if (typeof req?.text !== 'string') return fail('bad_request', 'assemble needs the text');
+      const r = assemble(req.text, { syntax: req.syntax });
+      return done(r.ok ? { ok: true as const, program: programView(r.program), diagnostics: asmDiagnostics(r.diagnostics) } : { ok: false as const, diagnostics: asmDiagnostics(r.diagnostics) });
+    });
   }
 
-  async load(_req: LoadRequest): Promise<Outcome<LoadResult>> {
-    return unavailable('asm', 'Loading');
+  async load(req: LoadRequest): Promise<Outcome<LoadResult>> {
+    return guard('load', async () => {
+      if (typeof req?.text !== 'string') return fail('bad_request', 'load needs the text');
+      const k = await this.fresh();
+      this.endRun();
+      const { result, loaded } = loadProgram(k, req, this.loaded);
+      this.loaded = loaded;
+      result.maps = listMaps(k);
+      k.scheduleSync();
+      return done(result);
+    });
   }
 
-  async debugStart(_input: RunInput): Promise<Outcome<DebugUpdate>> {
-    return unavailable('vm', 'Debugging');
+  /** Ends the debug run, if any: its regions go, its map changes stay (pinned ones are saved). */
+  private endRun(): void {
+    if (!this.run) return;
+    this.run.dispose();
+    this.run = null;
+    void this.kernelP?.then((k) => k.scheduleSync());
   }
 
-  async step(_count = 1): Promise<Outcome<DebugUpdate>> {
-    return unavailable('vm', 'Stepping');
+  private update(run: DebugRun): DebugUpdate {
+    const t = run.takeTouched();
+    return { snapshot: run.snapshot(), touchedMaps: t.maps, touchedKeys: t.keys };
   }
 
-  async stepBack(_count = 1): Promise<Outcome<DebugUpdate>> {
-    return unavailable('vm', 'Stepping back');
+  /** The run, or the error a run command gets without one (or while it runs). */
+  private withRun(f: (run: DebugRun) => Outcome<DebugUpdate>): Outcome<DebugUpdate> {
+    if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
+    return this.run ? f(this.run) : fail('no_run', 'no debug run: start one with Step or Run');
   }
 
-  async goto(_n: number): Promise<Outcome<DebugUpdate>> {
-    return unavailable('vm', 'Moving to a step');
+  private async startRun(input: RunInput): Promise<Outcome<DebugUpdate>> {
+    const problem = checkInput(input);
+    if (problem) return fail('bad_request', problem);
+    const k = await this.kernel();
+    const prog = this.loaded?.progFd !== null && this.loaded?.progFd !== undefined ? k.progOfFd(this.loaded.progFd) : undefined;
+    if (!prog || !this.loaded) return fail('no_program', 'no program is loaded: Load it first');
+    this.endRun();
+    const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings);
+    if (!('runId' in run)) return fail('bad_request', `the kernel refused the run input (as BPF_PROG_TEST_RUN would): ${run.message}`);
+    this.run = run;
+    this.lastInput = input;
+    return done(this.update(run));
   }
 
-  async continue(_opts: ContinueOptions, _progress?: ProgressSink): Promise<Outcome<DebugUpdate>> {
-    return unavailable('vm', 'Running');
+  async debugStart(input: RunInput): Promise<Outcome<DebugUpdate>> {
+    return guard('debugStart', () => this.startRun(input));
   }
 
-  async restart(): Promise<Outcome<DebugUpdate>> {
-    return unavailable('vm', 'Restarting');
+  async step(count = 1): Promise<Outcome<DebugUpdate>> {
+    return guard('step', () =>
+      this.withRun((run) => {
+        run.step(Math.max(1, Math.floor(count) || 1));
+        return done(this.update(run));
+      }),
+    );
+  }
+
+  async stepBack(count = 1): Promise<Outcome<DebugUpdate>> {
+    return guard('stepBack', () =>
+      this.withRun((run) => {
+        run.back(Math.max(1, Math.floor(count) || 1));
+        return done(this.update(run));
+      }),
+    );
+  }
+
+  async goto(n: number): Promise<Outcome<DebugUpdate>> {
+    return guard('goto', () =>
+      this.withRun((run) => {
+        const target = Math.max(0, Math.floor(n) || 0);
+        if (target < run.stepCount) run.back(run.stepCount - target);
+        else if (target > run.stepCount) run.step(target - run.stepCount);
+        return done(this.update(run));
+      }),
+    );
+  }
+
+  async continue(opts: ContinueOptions, progress?: ProgressSink): Promise<Outcome<DebugUpdate>> {
+    return guard('continue', async () => {
+      const run = this.run;
+      if (!run) return fail('no_run', 'no debug run: start one with Step or Run');
+      if (this.continuing) return fail('bad_request', 'the program is already running');
+      const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
+      this.interrupted = false;
+      this.continuing = true;
+      try {
+        let reported = Date.now();
+        let sent = run.trace.length;
+        while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
+          if (progress && Date.now() - reported >= PROGRESS_MS) {
+            const snap = { runId: run.runId, step: run.stepCount, pc: 0, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
+            sent = run.trace.length;
+            reported = Date.now();
+            void progress(snap);
+          }
+          await yieldToEvents();
+          if (this.run !== run) return fail('no_run', 'the run was stopped');
+        }
+        return done(this.update(run));
+      } finally {
+        this.continuing = false;
+      }
+    });
+  }
+
+  async restart(input?: RunInput): Promise<Outcome<DebugUpdate>> {
+    return guard('restart', async () => {
+      // undo the run so far, so the maps are as they were before it
+      this.run?.back(this.run.stepCount);
+      const next = input ?? this.lastInput;
+      if (!next) return fail('no_run', 'no debug run to restart');
+      return this.startRun(next);
+    });
   }
 
   async interrupt(): Promise<Outcome<null>> {
+    this.interrupted = true;
     return done(null);
   }
 
   async stop(): Promise<Outcome<null>> {
+    this.interrupted = true;
+    this.endRun();
     return done(null);
   }
 
   async snapshot(): Promise<Outcome<DebugSnapshot>> {
-    return fail('no_run', 'no debug run: start one with Step or Run');
+    return this.run ? done(this.run.snapshot()) : fail('no_run', 'no debug run: start one with Step or Run');
   }
 
   async maps(): Promise<Outcome<MapInfo[]>> {
-    return unavailable('kernel', 'The map list');
+    return guard('maps', async () => done(listMaps(await this.kernel())));
   }
 
-  async mapEntries(_req: MapPageRequest): Promise<Outcome<MapPage>> {
-    return unavailable('kernel', 'Reading maps');
+  async mapEntries(req: MapPageRequest): Promise<Outcome<MapPage>> {
+    return guard('mapEntries', async () => {
+      const page = mapPage(await this.kernel(), req?.mapId, req?.offset ?? 0, req?.limit ?? 100);
+      return typeof page === 'string' ? fail('bad_request', page) : done(page);
+    });
   }
 
-  async mapUpdate(_req: MapUpdateRequest): Promise<Outcome<MapEditResult>> {
-    return unavailable('kernel', 'Updating maps');
+  async mapUpdate(req: MapUpdateRequest): Promise<Outcome<MapEditResult>> {
+    return guard('mapUpdate', async () => {
+      if (!(req?.key instanceof Uint8Array) || !(req.value instanceof Uint8Array)) return fail('bad_request', 'a map update needs key and value bytes');
+      const k = await this.kernel();
+      const r = mapEdit(k, req.mapId, req.key, req.value, req.flags ?? 0);
+      k.scheduleSync();
+      return done(r);
+    });
   }
 
-  async mapDelete(_req: MapDeleteRequest): Promise<Outcome<MapEditResult>> {
-    return unavailable('kernel', 'Deleting map entries');
+  async mapDelete(req: MapDeleteRequest): Promise<Outcome<MapEditResult>> {
+    return guard('mapDelete', async () => {
+      if (!(req?.key instanceof Uint8Array)) return fail('bad_request', 'a map delete needs key bytes');
+      const k = await this.kernel();
+      const r = mapEdit(k, req.mapId, req.key, null);
+      k.scheduleSync();
+      return done(r);
+    });
   }
 
-  async shell(_line: string): Promise<Outcome<ShellResult>> {
-    return unavailable('shell', 'The shell');
+  async shell(line: string): Promise<Outcome<ShellResult>> {
+    return guard('shell', async () => {
+      if (typeof line !== 'string') return fail('bad_request', 'the shell needs a line');
+      const k = await this.kernel();
+      const r = runShell(k, line);
+      k.scheduleSync();
+      return done({ output: r.output, status: r.exitCode });
+    });
+  }
+
+  /** Waits until pinned objects are written to the storage (tests, and before a reload). */
+  async flush(): Promise<void> {
+    if (this.kernelP) await (await this.kernelP).sync();
   }
 }

@@ -3,6 +3,6 @@
  * runs at import, so this file is never imported by tests; they use src/session directly).
  */
 import { expose } from 'comlink';
-import { Session } from '../session';
+import { createBrowserSession } from '../session';
 
-expose(new Session());
+expose(createBrowserSession());

@@ -62,6 +62,7 @@ export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)
     browser,
     async open(path = '/', context?: BrowserContext): Promise<Opened> {
       const ctx = context ?? (await browser.newContext());
+      await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
       const page = await ctx.newPage();
       const consoleErrors: string[] = [];
       const outsideRequests: string[] = [];
@@ -92,10 +93,11 @@ export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)
 }
 
 /** What the app's store holds (read through the page's `bpflab` handle). */
-export async function appState<T = Record<string, unknown>>(page: Page, pick: string): Promise<T> {
+export async function appState<T = unknown>(page: Page, pick: string): Promise<T> {
   return page.evaluate((p) => {
     const s = (globalThis as unknown as { bpflab: { state: () => Record<string, unknown> } }).bpflab.state();
-    return JSON.parse(JSON.stringify(p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], s), (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+    const v = p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], s);
+    return v === undefined ? undefined : JSON.parse(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x)));
   }, pick) as Promise<T>;
 }
 
@@ -105,20 +107,24 @@ export async function waitForEditor(page: Page): Promise<void> {
   await page.locator('.editor-host[data-ready="true"]').waitFor({ timeout: 30_000 });
 }
 
-/** Replaces the editor's text as a user would (select all, delete, type). */
+/**
+ * Replaces the editor's text as a user would: select all, paste (typing would auto-indent each
+ * new line on top of the text's own indentation).
+ */
 export async function setEditorText(page: Page, text: string): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().click();
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
   await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
+  await page.keyboard.press('Control+V');
+  await until(async () => (await appState(page, 'text')) === text, 5000, 'the pasted text');
 }
 
 /** Polls `f` until it returns true (or throws after `ms`). */
-export async function until(f: () => Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+export async function until(f: () => Promise<boolean>, ms = 10_000, what = 'condition', every = 50): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await f()) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, every));
   }
   throw new Error(`timed out waiting for ${what}`);
 }

@@ -57,9 +57,16 @@ export function LiveView() {
                 })}
               </tbody>
             </table>
-          ) : (
-            <HexView bytes={ctx.bytes} marks={ctxMarks} label="Context bytes" />
-          )}
+          ) : null}
+          <details open={!ctx.fields.length}>
+            <summary className="small muted">bytes</summary>
+            <HexView
+              bytes={ctx.bytes}
+              marks={ctxMarks}
+              label="Context bytes"
+              nameOf={(o) => ctx.fields.find((f) => o >= f.offset && o < f.offset + f.size)?.name}
+            />
+          </details>
         </>
       ) : null}
       {snap.packet ? (

@@ -53,6 +53,7 @@ export default function Editor() {
         if (ev.target.position) actions.toggleBreakpoint(ev.target.position.lineNumber);
       }
     });
+    e.onDidChangeCursorPosition((ev) => actions.setCursorLine(ev.position.lineNumber));
     e.addCommand(monaco.KeyCode.F9, () => {
       const p = e.getPosition();
       if (p) actions.toggleBreakpoint(p.lineNumber);

@@ -7,23 +7,11 @@ import { useEffect, useRef } from 'react';
 import type * as Monaco from 'monaco-editor/editor';
 import type { State } from '../../store';
 import { lineOfPc, selectCurrentPc, store } from '../../store';
-import { typesOf } from '../../lib/pointers';
+import { registerHint } from './hints';
 
 interface Overlay {
   line: number;
   options: Monaco.editor.IModelDecorationOptions;
-}
-
-/** Register types at pc as one inline hint: "R1=ctx R2=fp-8". */
-export function registerHint(s: State, pc: number): string {
-  const states = s.load?.analysis?.states[pc];
-  if (!states?.length) return '';
-  const parts: string[] = [];
-  for (let r = 0; r <= 10; r++) {
-    const t = typesOf(states, r);
-    if (t && t !== '?') parts.push(`R${r}=${t}`);
-  }
-  return parts.join(' ');
 }
 
 const BREAKPOINT: Monaco.editor.IModelDecorationOptions = {
@@ -100,6 +88,12 @@ export function useDecorations(monaco: typeof Monaco, editor: Monaco.editor.ISta
     apply(store.getState());
     const unsub = store.subscribe((s, prev) => {
       if (s.breakpoints !== prev.breakpoints || s.snap !== prev.snap || s.load !== prev.load || s.diagnostics !== prev.diagnostics) apply(s);
+      // follow the debugger: keep the current instruction on screen
+      const pc = selectCurrentPc(s);
+      if (s.snap !== prev.snap && pc !== null) {
+        const line = lineOfPc(s, pc);
+        if (line !== undefined) editor.revealLineInCenterIfOutsideViewport(line);
+      }
     });
     return () => {
       unsub();

@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { engine, actions, selectFormats, selectMapGen, selectTouched, useApp } from '../../store';
 import { bytesHex } from '../../lib/format';
 import type { MapEntryView, MapInfo } from '../../../src/protocol';
-import { defaultFormat, editable, keyText, parseEntry, splitPercpu, valueTexts } from './entries';
+import { defaultFormat, deletable, editable, keyText, parseEntry, splitPercpu, valueTexts } from './entries';
 import { formatValue } from '../../lib/values';
 import { layoutOf } from './entries';
 
@@ -150,9 +150,11 @@ export function EntryTable({ m }: { m: MapInfo }) {
                         <button type="button" className="link" aria-label={`Edit entry ${keyText(e, f)}`} onClick={() => setEditing(khex)}>
                           Edit
                         </button>
-                        <button type="button" className="link" aria-label={`Delete entry ${keyText(e, f)}`} onClick={() => void actions.mapDelete(m.id, e.key)}>
-                          Delete
-                        </button>
+                        {deletable(m) ? (
+                          <button type="button" className="link" aria-label={`Delete entry ${keyText(e, f)}`} onClick={() => void actions.mapDelete(m.id, e.key)}>
+                            Delete
+                          </button>
+                        ) : null}
                       </span>
                     ) : null}
                   </>

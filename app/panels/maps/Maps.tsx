@@ -60,11 +60,11 @@ function AddEntry({ m }: { m: MapInfo }) {
       }}
     >
       <label>
-        Key
+        New key
         <input className="mono" value={key} onChange={(e) => setKey(e.target.value)} placeholder={f.key} />
       </label>
       <label>
-        Value
+        New value
         <input className="mono" value={value} onChange={(e) => setValue(e.target.value)} placeholder={m.ncpus > 1 ? `${f.value} | ${f.value} (one a CPU)` : f.value} />
       </label>
       <button type="submit" className="btn small">

@@ -65,6 +65,9 @@ export function parseEntry(m: MapInfo, f: MapFormat, keyText: string, valueTexts
   return { key, value: joinPercpu(m, parts) };
 }
 
+/** Maps whose entries can be deleted (array entries always exist: delete is EINVAL). */
+export const deletable = (m: MapInfo): boolean => m.type === MapType.Hash || m.type === MapType.PercpuHash;
+
 /** Maps whose values are fds or records, edited through the shell rather than the form. */
 export const editable = (m: MapInfo): boolean =>
   m.type === MapType.Hash || m.type === MapType.Array || m.type === MapType.PercpuHash || m.type === MapType.PercpuArray;

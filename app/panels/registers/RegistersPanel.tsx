@@ -23,10 +23,10 @@ export function RegistersPanel() {
           <tr>
             <th scope="col">reg</th>
             <th scope="col">hex</th>
+            <th scope="col">verifier type</th>
+            <th scope="col">points to</th>
             <th scope="col">unsigned</th>
             <th scope="col">signed</th>
-            <th scope="col">points to</th>
-            <th scope="col">verifier type</th>
           </tr>
         </thead>
         <tbody>
@@ -38,10 +38,18 @@ export function RegistersPanel() {
               <tr key={r} className={old !== undefined ? 'changed' : undefined} title={old !== undefined ? `r${r} was ${hex64(old)} (${s64(old)})` : ROLE[r]} data-reg={r}>
                 <th scope="row">r{r}</th>
                 <td className="mono">{v === undefined ? '—' : hex64(v)}</td>
+                <td className="mono vtype">
+                  {typesOf(states, r) === '?' ? (
+                    <span className="muted" title="not initialised on this path: reading it is an error (R!read_ok)">
+                      not init
+                    </span>
+                  ) : (
+                    typesOf(states, r)
+                  )}
+                </td>
+                <td className="mono">{p ? pointerText(p) : ''}</td>
                 <td className="mono num">{v === undefined ? '' : u64(v)}</td>
                 <td className="mono num">{v === undefined ? '' : s64(v)}</td>
-                <td className="mono">{p ? pointerText(p) : ''}</td>
-                <td className="mono vtype">{typesOf(states, r)}</td>
               </tr>
             );
           })}

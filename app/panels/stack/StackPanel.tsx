@@ -52,9 +52,9 @@ export function StackPanel() {
               ))
             : ''}
         </td>
-        <td className="mono">{slice ? hex64(readLE(slice, 0, 8)) : ''}</td>
-        <td className="mono">{p ? pointerText(p) : ''}</td>
         <td className="mono vtype">{kind}</td>
+        <td className="mono">{p ? pointerText(p) : ''}</td>
+        <td className="mono">{slice ? hex64(readLE(slice, 0, 8)) : ''}</td>
       </tr>,
     );
   }
@@ -74,9 +74,9 @@ export function StackPanel() {
             <tr>
               <th scope="col">slot</th>
               <th scope="col">bytes (memory order)</th>
-              <th scope="col">u64</th>
-              <th scope="col">points to</th>
               <th scope="col">verifier kind</th>
+              <th scope="col">points to</th>
+              <th scope="col">u64</th>
             </tr>
           </thead>
           <tbody>{rows}</tbody>

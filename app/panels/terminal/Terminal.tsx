@@ -29,7 +29,7 @@ export default function Terminal() {
   const theme = useApp(selectTheme);
 
   useEffect(() => {
-    const term = new XTerm({ convertEol: false, fontSize: 12, scrollback: 5000, theme: THEMES[store.getState().theme], cursorBlink: false });
+    const term = new XTerm({ convertEol: false, fontSize: 12, scrollback: 5000, theme: THEMES[store.getState().theme], cursorBlink: false, screenReaderMode: true });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(host.current!);
@@ -115,5 +115,5 @@ export default function Terminal() {
     if (termRef.current) termRef.current.options.theme = THEMES[theme];
   }, [theme]);
 
-  return <div className="terminal" ref={host} onClick={() => termRef.current?.focus()} />;
+  return <div className="term-host" ref={host} onClick={() => termRef.current?.focus()} />;
 }

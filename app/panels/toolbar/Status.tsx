@@ -1,5 +1,5 @@
 /** One line saying what state things are in: engine, load verdict, run position; and the notices. */
-import { actions, selectBusy, selectEngine, selectLoad, selectNotices, selectProgress, selectSnap, selectStale, useApp } from '../../store';
+import { actions, selectBusy, selectEngine, selectLoad, selectMaxStep, selectNotices, selectProgress, selectSnap, selectStale, useApp } from '../../store';
 import type { DebugSnapshot } from '../../../src/protocol';
 import { hexShort } from '../../lib/format';
 
@@ -27,6 +27,7 @@ export function Status() {
   const progress = useApp(selectProgress);
   const stale = useApp(selectStale);
   const notices = useApp(selectNotices);
+  const maxStep = useApp(selectMaxStep);
   let text: string;
   if (engine.kind === 'starting') text = 'Starting the engine…';
   else if (engine.kind === 'failed') text = `Engine failed: ${engine.message}`;
@@ -37,6 +38,20 @@ export function Status() {
   else text = 'Ready';
   return (
     <div className="status">
+      {snap && maxStep > 0 ? (
+        <label className="timeline" title="Drag to travel through the run (forwards replays it)">
+          Step
+          <input
+            type="range"
+            aria-label="Step of the run"
+            min={0}
+            max={maxStep}
+            value={snap.step}
+            disabled={busy !== 'idle'}
+            onChange={(e) => void actions.gotoStep(Number(e.target.value))}
+          />
+        </label>
+      ) : null}
       <span role="status" aria-live="polite" className={snap?.state === 'faulted' || (load && !load.ok) ? 'bad' : ''}>
         {text}
       </span>

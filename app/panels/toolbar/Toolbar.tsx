@@ -3,6 +3,7 @@ import { PROG_TYPE_NAMES } from '../../../src/isa';
 import {
   actions,
   selectBusy,
+  selectEngineSettings,
   selectLoad,
   selectLoading,
   selectLogLevel,
@@ -41,6 +42,7 @@ export function Toolbar() {
   const loading = useApp(selectLoading);
   const load = useApp(selectLoad);
   const stale = useApp(selectStale);
+  const es = useApp(selectEngineSettings);
   const paused = snap?.state === 'paused';
   const running = busy === 'running';
   return (
@@ -83,9 +85,24 @@ export function Toolbar() {
             onChange={(e) => actions.setSettings({ logSize: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
           />
         </label>
-        <label className="check">
+        <label className="check" title="Load with CAP_SYS_ADMIN (unprivileged: socket filters only, no pointer leaks)">
           <input type="checkbox" checked={privileged} onChange={(e) => actions.setSettings({ privileged: e.target.checked })} />
           Privileged
+        </label>
+        <label className="check" title="Run the 4.8 verifier at Load (off: load anything, for experiments)">
+          <input type="checkbox" checked={es.verify} onChange={(e) => actions.setSettings({ engineSettings: { ...es, verify: e.target.checked } })} />
+          Verify
+        </label>
+        <label title="Instructions one run may execute (an unverified program may loop)">
+          Budget
+          <input
+            type="number"
+            min={1}
+            max={100000000}
+            className="num"
+            value={es.budget}
+            onChange={(e) => actions.setSettings({ engineSettings: { ...es, budget: Math.min(100_000_000, Math.max(1, Math.floor(Number(e.target.value) || 1))) } })}
+          />
         </label>
       </div>
       <div className="group">

@@ -3,9 +3,9 @@
  * reveal it in the editor; the current instruction's lines are highlighted), the error line
  * marked and explained, and ENOSPC shown as such with the cut log.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Panel } from '../../ui/Panel';
-import { actions, selectCurrentPc, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
+import { actions, selectCurrentPc, selectCursorLine, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
 import { explainErrno, explainMessage, type Explanation } from './explain';
 import { parseLog } from './logLines';
 
@@ -23,13 +23,41 @@ function ExplanationBox({ e }: { e: Explanation }) {
   );
 }
 
+/** Arrow keys move between the log's links, so the log is one Tab stop, not hundreds. */
+function onLogKey(e: KeyboardEvent<HTMLOListElement>): void {
+  const delta = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : e.key === 'Home' ? -Infinity : e.key === 'End' ? Infinity : 0;
+  if (!delta) return;
+  const links = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button.loglink')];
+  const at = links.indexOf(document.activeElement as HTMLButtonElement);
+  const next = links[Math.max(0, Math.min(links.length - 1, Number.isFinite(delta) ? at + delta : delta < 0 ? 0 : links.length - 1))];
+  if (!next) return;
+  e.preventDefault();
+  for (const l of links) l.tabIndex = l === next ? 0 : -1;
+  next.focus();
+}
+
 export function VerifierPanel() {
   const load = useApp(selectLoad);
   const pc = useApp(selectCurrentPc);
   const logLevel = useApp(selectLogLevel);
   const logSize = useApp(selectLogSize);
   const stale = useApp(selectStale);
+  const cursorLine = useApp(selectCursorLine);
   const lines = useMemo(() => (load ? parseLog(load.log, !load.ok) : []), [load]);
+  const list = useRef<HTMLOListElement>(null);
+  const firstLink = lines.findIndex((x) => x.pc !== undefined && x.kind !== 'state');
+  // the editor's cursor line -> the slots on it -> their log lines, brought into view
+  const cursorPcs = useMemo(() => {
+    const pcs = new Set<number>();
+    load?.program?.lines.forEach((l, pc) => l !== null && l === cursorLine && pcs.add(pc));
+    return pcs;
+  }, [load, cursorLine]);
+  useEffect(() => {
+    list.current?.querySelector('li.cursor')?.scrollIntoView({ block: 'nearest' });
+  }, [cursorPcs]);
+  useEffect(() => {
+    list.current?.querySelector('li.current')?.scrollIntoView({ block: 'nearest' });
+  }, [pc]);
   const errorLine = lines.find((l) => l.kind === 'error');
   const explanation = load && !load.ok && load.stage === 'load'
     ? (errorLine && load.errno !== 28 ? explainMessage(errorLine.text) : undefined) ?? explainErrno(load.errno, logLevel, logSize)
@@ -58,13 +86,13 @@ export function VerifierPanel() {
         <p className="muted pad">{logLevel === 0 ? 'log_level 0: no log was asked for, so the kernel wrote none.' : 'The kernel wrote no log.'}</p>
       ) : null}
       {lines.length ? (
-        <ol className="log mono" aria-label="Log lines">
+        <ol className="log mono" aria-label="Log lines (arrow keys move between instructions)" ref={list} onKeyDown={onLogKey}>
           {lines.slice(0, MAX_LINES).map((l, i) => {
-            const cls = [l.kind, l.pc !== undefined && l.pc === pc ? 'current' : ''].join(' ');
+            const cls = [l.kind, l.pc !== undefined && l.pc === pc ? 'current' : '', l.pc !== undefined && cursorPcs.has(l.pc) ? 'cursor' : ''].join(' ');
             return (
               <li key={i} className={cls} data-pc={l.pc}>
                 {l.pc !== undefined && l.kind !== 'state' ? (
-                  <button type="button" className="loglink" title={`Show instruction ${l.pc} in the editor`} onClick={() => actions.revealPc(l.pc!)}>
+                  <button type="button" className="loglink" tabIndex={i === firstLink ? 0 : -1} title={`Show instruction ${l.pc} in the editor`} onClick={() => actions.revealPc(l.pc!)}>
                     {l.text}
                   </button>
                 ) : (

@@ -1,0 +1,33 @@
+/**
+ * The verifier's analysis as the IDE overlays it: for every instruction, the states the verifier
+ * had before it (one per visit), in the log's notation, with stack slots classified.
+ */
+import type { VerifierAnalysis } from '../verifier';
+import type { AnalysisView, SlotTypeView, VerifierStateView } from '../protocol';
+
+type Slot = VerifierAnalysis['visits'][number] extends { state: infer S } ? NonNullable<S> extends { stack: (infer T)[] } ? T : never : never;
+
+function slotView(s: Slot): SlotTypeView {
+  if (s.spilled) return { off: s.off, kind: 'spill', type: s.spilled.text };
+  return { off: s.off, kind: s.bytes.includes('m') ? 'misc' : 'invalid' };
+}
+
+/** Per-pc states from the verifier's visits (visits past its state limit carry none). */
+export function analysisView(a: VerifierAnalysis): AnalysisView {
+  const states: VerifierStateView[][] = Array.from({ length: a.insnCount }, () => []);
+  a.visits.forEach((v, order) => {
+    if (!v.state || v.pc < 0 || v.pc >= states.length) return;
+    const path = a.paths[v.path];
+    const view: VerifierStateView = {
+      regs: v.state.regs.map((r) => ({ reg: r.reg, type: r.text })),
+      stack: v.state.stack.map(slotView),
+      order,
+    };
+    if (path && path.firstVisit === order && path.parent >= 0) view.from = path.from;
+    if (v.prunedBy !== undefined) view.pruned = true;
+    states[v.pc].push(view);
+  });
+  const view: AnalysisView = { states, processed: a.processed };
+  if (a.error?.pc !== null && a.error?.pc !== undefined) view.errorPc = a.error.pc;
+  return view;
+}

@@ -1,0 +1,246 @@
+/**
+ * One debug run: a prepared run (the kernel's context, packet and stack for the program) driven
+ * by a recording Machine, so every step can be undone. Repetitions (BPF_PROG_TEST_RUN's repeat)
+ * follow one another on the same skb; stepping back stops at the start of a repetition.
+ * trace_printk lines are captured with the step that printed them, and undone with it.
+ */
+import { kernelInsnText } from '../asm';
+import { PT_REGS, ProgType, SK_BUFF, XDP_MD } from '../isa';
+import type { Kernel } from '../kernel/kernel';
+import { prepareRun, type PreparedRun, type RunOutput } from '../kernel/run';
+import { tracepointByName } from '../kernel/progtypes/tracepoint';
+import type { LoadedProg } from '../kernel/types';
+import { leValue } from '../mem';
+import { Machine } from '../vm';
+import type { StepEvent } from '../vm/types';
+import type { CtxView, DebugSnapshot, EngineSettings, RunInput, RunState, StepView } from '../protocol';
+import { pointerOf, regionView, stepView, stopView } from './views';
+
+let nextRunId = 1;
+/** trace lines of finished repetitions kept (the current one keeps all of its own) */
+const TRACE_KEPT = 10_000;
+
+/** Why a run could not start (BPF_PROG_TEST_RUN's refusal). */
+export interface RunRefusal {
+  errno: number;
+  message: string;
+}
+
+export class DebugRun {
+  readonly runId = nextRunId++;
+  private machine: Machine;
+  private rep = 0;
+  private last: StepView | undefined;
+  private output: RunOutput | undefined;
+  readonly trace: { step: number; line: string }[] = [];
+  /** maps and keys the commands since the last `takeTouched` changed */
+  private touched = { maps: new Set<number>(), keys: [] as { mapId: number; key: Uint8Array }[] };
+
+  private constructor(
+    private readonly k: Kernel,
+    private readonly prog: LoadedProg,
+    private readonly input: RunInput,
+    private prepared: PreparedRun,
+    private readonly lines: readonly (number | null)[],
+    settings: EngineSettings,
+  ) {
+    this.machine = new Machine(prepared.host, { id: prog.id, bytes: prog.bytes }, prepared.init, { semantics: settings.semantics, budget: settings.budget });
+    this.captureTrace();
+  }
+
+  /** Prepares a run of `prog` on `input`, or says why the kernel refuses it. */
+  static start(k: Kernel, prog: LoadedProg, input: RunInput, lines: readonly (number | null)[], settings: EngineSettings): DebugRun | RunRefusal {
+    const p = prepareRun(k, prog, { data: input.packet, ctx: input.ctx, tracepoint: input.tracepoint });
+    if (!p.ok) return { errno: p.errno, message: `${p.error}: ${p.message}` };
+    return new DebugRun(k, prog, input, p, lines, settings);
+  }
+
+  /** trace_printk goes through kernel.traceWrite: note each line with its step, journaled with the run. */
+  private captureTrace(): void {
+    const k = this.k;
+    const write = Object.getPrototypeOf(k).traceWrite as (line: string) => void;
+    k.traceWrite = (line: string) => {
+      write.call(k, line);
+      this.trace.push({ step: this.machine.stepCount, line });
+      k.mem.journal?.push(() => void this.trace.pop());
+    };
+  }
+
+  /** Unmaps the run's regions and stops capturing (map changes stay, as after a real run). */
+  dispose(): void {
+    delete (this.k as { traceWrite?: unknown }).traceWrite;
+    this.prepared.dispose();
+  }
+
+  private get repeat(): number {
+    return Math.max(1, Math.floor(this.input.repeat ?? 1));
+  }
+
+  /** The run can go on: not stopped, or stopped at the exit of a repetition that has a next one. */
+  get canStep(): boolean {
+    const s = this.machine.stopped;
+    return s === null || (s.kind === 'exit' && this.rep + 1 < this.repeat);
+  }
+
+  get stepCount(): number {
+    return this.machine.stepCount;
+  }
+
+  private view(e: StepEvent): StepView {
+    return stepView(e, kernelInsnText(e.insn));
+  }
+
+  private note(e: StepEvent): void {
+    for (const x of e.effects) {
+      if (x.kind === 'map_update' || x.kind === 'map_delete' || x.kind === 'map_lookup') {
+        if (x.kind !== 'map_lookup') this.touched.maps.add(x.mapId);
+        this.touched.keys.push({ mapId: x.mapId, key: x.key.slice() });
+      }
+    }
+    if (e.writes.some((w) => w.kind === 'map_value')) this.touched.maps.add(-1);
+  }
+
+  /** Starts the next repetition on the same skb (history restarts there). */
+  private nextRepetition(): void {
+    const stop = this.machine.stopped;
+    if (stop?.kind === 'exit') this.output = this.prepared.finish(stop.r0);
+    this.prepared.again();
+    this.machine.reset(this.prepared.init);
+    // earlier repetitions can no longer be undone: keep only their latest lines
+    if (this.trace.length > TRACE_KEPT) this.trace.splice(0, this.trace.length - TRACE_KEPT);
+    this.rep++;
+    this.last = undefined;
+  }
+
+  /** Executes up to `count` instructions. */
+  step(count: number): void {
+    for (let i = 0; i < count; i++) {
+      if (this.machine.stopped) {
+        if (!this.canStep) break;
+        this.nextRepetition();
+        continue;
+      }
+      const e = this.machine.step();
+      this.note(e);
+      this.last = this.view(e);
+    }
+    this.finishIfDone();
+  }
+
+  /** Undoes up to `count` instructions of this repetition. */
+  back(count: number): void {
+    let undone = 0;
+    while (undone < count && this.machine.back()) undone++;
+    if (undone) this.touched.maps.add(-1);
+    this.output = undefined;
+    this.replayLast();
+  }
+
+  /** Recomputes the event of the step that led here: undo it and do it again (runs are deterministic). */
+  private replayLast(): void {
+    if (this.machine.historyLength === 0) {
+      this.last = undefined;
+      return;
+    }
+    this.machine.back();
+    this.last = this.view(this.machine.step());
+  }
+
+  /**
+   * Runs recorded, up to `maxSteps` instructions, stopping before a breakpoint of the loaded
+   * program (never before the first instruction executed). Returns true when it stopped for a
+   * reason (breakpoint, end of the run) rather than the step limit.
+   */
+  runChunk(maxSteps: number, breakpoints: ReadonlySet<number>): boolean {
+    const main = this.prog.id;
+    let left = maxSteps;
+    while (left > 0) {
+      if (this.machine.stopped) {
+        if (!this.canStep) return true;
+        this.nextRepetition();
+        if (breakpoints.has(0)) return true;
+      }
+      const before = this.machine.stepCount;
+      const r = this.machine.runRecorded(left, (pc, progId) => progId === main && breakpoints.has(pc));
+      left -= this.machine.stepCount - before;
+      this.touched.maps.add(-1);
+      if (r.kind === 'paused' && r.at === 'breakpoint') return this.settle(true);
+      if (r.kind === 'paused') break;
+      if (r.kind !== 'exit' || !this.canStep) return this.settle(true);
+    }
+    return this.settle(false);
+  }
+
+  private settle(done: boolean): boolean {
+    this.replayLast();
+    this.finishIfDone();
+    return done;
+  }
+
+  private finishIfDone(): void {
+    const s = this.machine.stopped;
+    if (s?.kind === 'exit' && !this.canStep) this.output = this.prepared.finish(s.r0);
+  }
+
+  /** Maps and keys changed since the last call; -1 in maps means "any map value". */
+  takeTouched(): { maps: number[]; keys: { mapId: number; key: Uint8Array }[] } {
+    const t = this.touched;
+    this.touched = { maps: new Set(), keys: [] };
+    const maps = t.maps.has(-1) ? this.k.objects().maps.map((m) => m.id) : [...t.maps];
+    return { maps, keys: t.keys.slice(-16) };
+  }
+
+  private state(): RunState {
+    const s = this.machine.stopped;
+    if (!s || this.canStep) return 'paused';
+    return s.kind === 'exit' ? 'exited' : s.kind === 'fault' ? 'faulted' : 'budget';
+  }
+
+  private ctxView(): CtxView | undefined {
+    const region = this.prepared.regions.ctx;
+    if (!region) return undefined;
+    const base = regionView(this.k.mem, region);
+    const t = this.prog.progType;
+    if (t === ProgType.SocketFilter || t === ProgType.SchedCls || t === ProgType.SchedAct) return { ...base, layout: SK_BUFF.name, fields: [...SK_BUFF.fields] };
+    if (t === ProgType.Xdp) return { ...base, layout: XDP_MD.name, fields: [...XDP_MD.fields] };
+    if (t === ProgType.Kprobe) return { ...base, layout: PT_REGS.name, fields: [...PT_REGS.fields] };
+    const def = tracepointByName(this.input.tracepoint ?? 'sched:sched_switch');
+    if (!def || this.input.ctx) return { ...base, layout: 'tracepoint record', fields: [] };
+    return { ...base, layout: def.name, fields: def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) };
+  }
+
+  snapshot(): DebugSnapshot {
+    const m = this.machine;
+    const mem = this.k.mem;
+    const regs = m.regs();
+    const stack = regionView(mem, this.prepared.regions.stack);
+    const stackPointers = Array.from({ length: 64 }, (_, i) => pointerOf(mem, leValue(stack.bytes, i * 8, 8)));
+    const onMain = m.progId === this.prog.id;
+    const snap: DebugSnapshot = {
+      runId: this.runId,
+      state: this.state(),
+      step: m.stepCount,
+      progId: m.progId,
+      progName: onMain ? this.prog.name : (this.k.progById(m.progId)?.name ?? ''),
+      pc: m.pc,
+      regs,
+      pointers: regs.map((v) => pointerOf(mem, v)),
+      stack,
+      stackPointers,
+      trace: this.trace.slice(-2000),
+      repetition: this.rep,
+    };
+    const line = onMain ? this.lines[m.pc] : null;
+    if (line !== null && line !== undefined) snap.line = line;
+    if (this.last) snap.last = this.last;
+    const ctx = this.ctxView();
+    if (ctx) snap.ctx = ctx;
+    if (this.prepared.regions.packet) snap.packet = regionView(mem, this.prepared.regions.packet);
+    if (m.stopped) snap.stop = stopView(m.stopped);
+    if (this.output && snap.state === 'exited') {
+      snap.result = { retval: this.output.retval, verdict: this.output.verdict.name };
+      if (this.output.dataOut) snap.result.dataOut = this.output.dataOut.slice();
+    }
+    return snap;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Load, as a loader process does it: assemble the text, create the maps it declares (with their
+ * `.entry` contents), put their fds into the ld_imm64 instructions that name them, and call
+ * BPF_PROG_LOAD with the toolbar's log settings. Each Load starts afresh: the previous program
+ * and maps are closed (pinned objects live on, as in Linux).
+ */
+import { assemble } from '../asm';
+import { kernelInsnText } from '../asm';
+import { Cmd, Errno, LINUX_VERSION_CODE, decodeSlots, errnoName, readRaw, writeRaw } from '../isa';
+import type { Kernel } from '../kernel/kernel';
+import type { Program } from '../program';
+import type { VerifierAnalysis } from '../verifier';
+import type { Diagnostic, LoadRequest, LoadResult, ProgramView } from '../protocol';
+import { analysisView } from './analysis';
+
+/** What a load leaves open: its fds, released by the next load. */
+export interface Loaded {
+  progFd: number | null;
+  mapFds: number[];
+  program: Program;
+  view: ProgramView;
+}
+
+/** The editor's view of an assembled program. */
+export function programView(p: Program): ProgramView {
+  const slots = decodeSlots(p.bytes);
+  const n = p.bytes.length >> 3;
+  const lines: (number | null)[] = new Array(n).fill(null);
+  const text: string[] = new Array(n).fill('');
+  for (const pc of p.pcs) {
+    lines[pc] = p.sourceMap[pc]?.line ?? null;
+    text[pc] = kernelInsnText(slots[pc]);
+  }
+  return {
+    slots: n,
+    lines,
+    text,
+    labels: Object.fromEntries(p.labels),
+    maps: p.maps.map((m) => ({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, line: m.pos?.line })),
+    directives: { ...p.directives },
+  };
+}
+
+export const asmDiagnostics = (ds: readonly Diagnostic[]): Diagnostic[] =>
+  ds.map((d) => ({ line: d.line, col: d.col, endCol: d.endCol, message: d.message, severity: d.severity }));
+
+/** Closes what an earlier load left open. */
+export function release(k: Kernel, l: Loaded | null): void {
+  if (!l) return;
+  if (l.progFd !== null) k.close(l.progFd);
+  for (const fd of l.mapFds) k.close(fd);
+}
+
+function failedAt(req: LoadRequest, progType: number, errno: number, diagnostics: Diagnostic[], program: ProgramView): LoadResult {
+  return { stage: 'load', diagnostics, ok: false, errno, errnoName: errnoName(errno), log: '', logTruncated: false, progType, program, maps: [] };
+}
+
+/** Creates the declared maps; on failure, a diagnostic at the declaration. */
+function createMaps(k: Kernel, p: Program, fds: number[]): { errno: number; diag: Diagnostic } | null {
+  for (const m of p.maps) {
+    const r = k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, mapFlags: m.flags, name: m.name });
+    const at = { line: m.pos?.line ?? 1, col: m.pos?.col ?? 1, severity: 'error' as const };
+    if (!r.ok) return { errno: r.errno, diag: { ...at, message: `BPF_MAP_CREATE of ${m.name} failed: ${errnoName(r.errno)}` } };
+    fds.push(r.value);
+    for (const e of m.entries ?? []) {
+      const u = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: r.value, key: e.key, value: e.value, flags: 0 });
+      if (!u.ok) return { errno: u.errno, diag: { ...at, message: `an entry of ${m.name} failed: BPF_MAP_UPDATE_ELEM gave ${errnoName(u.errno)}` } };
+    }
+  }
+  return null;
+}
+
+/** Instruction bytes with each map reference's fd in its ld_imm64 (src_reg BPF_PSEUDO_MAP_FD). */
+function withMapFds(p: Program, fds: number[]): Uint8Array {
+  const bytes = p.bytes.slice();
+  for (const ref of p.mapRefs) {
+    const i = p.maps.findIndex((m) => m.name === ref.map);
+    const raw = readRaw(bytes, ref.pc);
+    writeRaw(bytes, ref.pc, { ...raw, src: 1, imm: fds[i] ?? -1 });
+  }
+  return bytes;
+}
+
+/** Assembles and loads; `previous` is released first. */
+export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null): { result: LoadResult; loaded: Loaded | null } {
+  const asm = assemble(req.text, { syntax: req.syntax });
+  if (!asm.ok) {
+    return { result: { stage: 'assemble', diagnostics: asmDiagnostics(asm.diagnostics), ok: false, errno: 0, errnoName: '', log: '', logTruncated: false, progType: req.progType, maps: [] }, loaded: previous };
+  }
+  release(k, previous);
+  const p = asm.program;
+  const view = programView(p);
+  const progType = p.directives.progType ?? req.progType;
+  const loaded: Loaded = { progFd: null, mapFds: [], program: p, view };
+  const warnings = asmDiagnostics(asm.diagnostics);
+  const was = k.privileged;
+  k.privileged = req.privileged;
+  try {
+    const bad = createMaps(k, p, loaded.mapFds);
+    if (bad) return { result: failedAt(req, progType, bad.errno, [...warnings, bad.diag], view), loaded };
+    const wantLog = req.logLevel > 0;
+    const r = k.bpf(Cmd.PROG_LOAD, {
+      progType,
+      insns: withMapFds(p, loaded.mapFds),
+      license: p.directives.license ?? req.license ?? 'GPL',
+      logLevel: wantLog ? req.logLevel : 0,
+      logSize: wantLog ? req.logSize : 0,
+      logBuf: wantLog ? new Uint8Array(Math.max(0, Math.min(req.logSize, 0xffffff))) : null,
+      kernVersion: p.directives.kernVersion ?? req.kernVersion ?? LINUX_VERSION_CODE,
+      name: p.directives.name ?? '',
+    });
+    const analysis = r.analysis ? analysisView(r.analysis as VerifierAnalysis) : undefined;
+    const result: LoadResult = {
+      stage: 'load',
+      diagnostics: warnings,
+      ok: r.ok,
+      errno: r.ok ? 0 : r.errno,
+      errnoName: r.ok ? '' : errnoName(r.errno),
+      log: r.log,
+      logTruncated: !r.ok && r.errno === Errno.ENOSPC,
+      progType,
+      program: view,
+      analysis,
+      maps: [],
+    };
+    if (r.ok) {
+      loaded.progFd = r.value;
+      result.progId = k.progOfFd(r.value)?.id;
+    }
+    return { result, loaded };
+  } finally {
+    k.privileged = was;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The maps as the inspectors see them: every live map of the kernel with its pins, pages of
+ * entries (fd arrays show every slot and what is in it; stack traces their frames with symbols;
+ * perf event arrays the records written), and edits through bpf(2) as user space makes them.
+ */
+import { Cmd, MAP_TYPE_NAMES, MapType, errnoName } from '../isa';
+import type { Kernel } from '../kernel/kernel';
+import { symbolize } from '../kernel/world';
+import type { BpfMap } from '../kernel/types';
+import type { MapEditResult, MapEntryView, MapInfo, MapPage } from '../protocol';
+
+const PERCPU = new Set<number>([MapType.PercpuHash, MapType.PercpuArray]);
+const FD_ARRAYS = new Set<number>([MapType.ProgArray, MapType.PerfEventArray, MapType.CgroupArray]);
+const ARRAYS = new Set<number>([MapType.Array, MapType.PercpuArray]);
+
+const u32 = (i: number): Uint8Array => new Uint8Array(new Uint32Array([i]).buffer);
+
+function count(m: BpfMap): number {
+  if (ARRAYS.has(m.mapType) || FD_ARRAYS.has(m.mapType)) return m.maxEntries;
+  let n = 0;
+  for (const _ of m.entries()) n++;
+  return n;
+}
+
+/** Every live map, by id. */
+export function listMaps(k: Kernel): MapInfo[] {
+  return k.objects().maps.map(({ map: m, pins }) => ({
+    id: m.id,
+    name: m.name,
+    type: m.mapType,
+    typeName: MAP_TYPE_NAMES[m.mapType] ?? String(m.mapType),
+    keySize: m.keySize,
+    valueSize: m.valueSize,
+    maxEntries: m.maxEntries,
+    flags: m.mapFlags,
+    userValueSize: m.userValueSize,
+    ncpus: PERCPU.has(m.mapType) ? k.world.ncpus : 1,
+    count: count(m),
+    pins,
+  }));
+}
+
+function fdSlot(k: Kernel, m: BpfMap, i: number): MapEntryView {
+  const key = u32(i);
+  if (m.mapType === MapType.ProgArray) {
+    const p = k.progArrayGet(m, i);
+    return p ? { key, value: u32(p.id), prog: { id: p.id, name: p.name } } : { key, value: null };
+  }
+  if (m.mapType === MapType.PerfEventArray) {
+    const e = k.perfEventGet(m, i);
+    return e ? { key, value: u32(e.fd), records: e.samples.map((s) => ({ cpu: s.cpu, data: s.data.slice() })) } : { key, value: null };
+  }
+  const c = k.cgroupGet(m, i);
+  return c ? { key, value: new TextEncoder().encode(c.path) } : { key, value: null };
+}
+
+function stackEntry(key: Uint8Array, value: Uint8Array): MapEntryView {
+  const frames = [];
+  const dv = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  for (let off = 0; off + 8 <= value.length; off += 8) {
+    const ip = dv.getBigUint64(off, true);
+    if (ip === 0n) break;
+    frames.push({ ip, symbol: symbolize(ip) });
+  }
+  return { key: key.slice(), value: value.slice(), frames };
+}
+
+/** A page of entries in GET_NEXT_KEY order (fd arrays: slots 0..max_entries-1). */
+export function mapPage(k: Kernel, id: number, offset: number, limit: number): MapPage | string {
+  const m = k.mapById(id);
+  if (!m) return `no map with id ${id}`;
+  const off = Math.max(0, Math.floor(offset));
+  const lim = Math.max(0, Math.min(Math.floor(limit), 10_000));
+  if (FD_ARRAYS.has(m.mapType)) {
+    const entries: MapEntryView[] = [];
+    for (let i = off; i < Math.min(m.maxEntries, off + lim); i++) entries.push(fdSlot(k, m, i));
+    return { mapId: id, total: m.maxEntries, offset: off, entries };
+  }
+  const entries: MapEntryView[] = [];
+  let total = 0;
+  for (const e of m.entries()) {
+    if (total >= off && total < off + lim) entries.push(m.mapType === MapType.StackTrace ? stackEntry(e.key, e.value) : { key: e.key.slice(), value: e.value.slice() });
+    total++;
+  }
+  return { mapId: id, total, offset: off, entries };
+}
+
+/** MAP_UPDATE_ELEM or MAP_DELETE_ELEM through a fd opened on the map, as bpftool does. */
+export function mapEdit(k: Kernel, id: number, key: Uint8Array, value: Uint8Array | null, flags = 0): MapEditResult {
+  const fd = k.openById('map', id);
+  if (!fd.ok) return { errno: fd.errno, errnoName: errnoName(fd.errno) };
+  try {
+    const r = value ? k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: fd.value, key, value, flags }) : k.bpf(Cmd.MAP_DELETE_ELEM, { mapFd: fd.value, key });
+    const errno = r.ok ? 0 : r.errno;
+    return { errno, errnoName: errno ? errnoName(errno) : '', map: listMaps(k).find((x) => x.id === id) };
+  } finally {
+    k.close(fd.value);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The app's engine client over a real Session behind a MessageChannel (a stand-in for the worker):
+ * typed calls, errors as values when the engine throws or dies, and halt() restarting an engine
+ * that does not answer.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { expose } from 'comlink';
+import { EngineClient, type RestartNotice } from '../../app/engine/client';
+import { Session } from '../../src/session';
+
+/** A Worker-shaped end of a MessageChannel whose other end serves `target` with Comlink. */
+class FakeWorker extends EventTarget {
+  readonly port: MessagePort;
+  terminated = false;
+  constructor(target: object) {
+    super();
+    const ch = new MessageChannel();
+    this.port = ch.port1;
+    expose(target, ch.port2 as unknown as Parameters<typeof expose>[1]);
+    this.port.addEventListener('message', (e) => this.dispatchEvent(new MessageEvent('message', { data: (e as MessageEvent).data })));
+    this.port.start();
+  }
+  postMessage(data: unknown, transfer?: Transferable[]): void {
+    if (!this.terminated) this.port.postMessage(data, transfer ?? []);
+  }
+  terminate(): void {
+    this.terminated = true;
+    this.port.close();
+  }
+}
+
+const clients: EngineClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+function client(make: () => object): { c: EngineClient; workers: FakeWorker[] } {
+  const workers: FakeWorker[] = [];
+  const c = new EngineClient(() => {
+    const w = new FakeWorker(make());
+    workers.push(w);
+    return w as unknown as Worker;
+  });
+  clients.push(c);
+  return { c, workers };
+}
+
+const ready = (c: EngineClient) =>
+  new Promise<void>((resolve) => {
+    if (c.status.kind === 'ready') resolve();
+    const off = c.onStatus((s) => {
+      if (s.kind === 'ready') {
+        off();
+        resolve();
+      }
+    });
+  });
+
+describe('EngineClient', () => {
+  test('greets the engine and calls it with typed, cloned data', async () => {
+    const { c } = client(() => new Session());
+    await ready(c);
+    expect(c.status.kind).toBe('ready');
+    const r = await c.api.assemble({ text: 'r0 = 1\nexit\n', syntax: 'auto' });
+    expect(r.ok && r.value.ok && r.value.program.slots).toBe(2);
+  });
+
+  test('an exception in the engine comes back as an internal error value', async () => {
+    const broken = { hello: async () => ({ protocol: 1, modules: {}, settings: {} }), shell: async () => { throw new Error('boom'); } };
+    const { c } = client(() => broken);
+    const r = await c.api.shell('ls');
+    expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'engine error in shell: boom' } });
+  });
+
+  test('a worker of another protocol version is refused', async () => {
+    const { c } = client(() => ({ hello: async () => ({ protocol: 999, modules: {}, settings: {} }) }));
+    await new Promise<void>((r) => c.onStatus((s) => s.kind === 'failed' && r()));
+    expect(c.status).toMatchObject({ kind: 'failed', message: expect.stringContaining('999') });
+  });
+
+  test('halt restarts an engine that does not answer, and pending calls resolve with an error', async () => {
+    let n = 0;
+    const hanging = () => ({
+      hello: async () => ({ protocol: 1, modules: {}, settings: {} }),
+      interrupt: () => new Promise(() => {}),
+      continue: () => new Promise(() => {}),
+      id: ++n,
+    });
+    const { c, workers } = client(hanging);
+    await ready(c);
+    const notices: RestartNotice[] = [];
+    c.onRestart((x) => notices.push(x));
+    const pending = c.api.continue({ breakpoints: [] });
+    const how = await c.halt(20);
+    expect(how).toBe('restarted');
+    const r = await pending;
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('internal');
+    expect(workers[0].terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    await ready(c);
+    await new Promise((r2) => setTimeout(r2, 10));
+    expect(notices.map((x) => x.reason)).toEqual(['stop']);
+  });
+
+  test('halt of an engine that answers only interrupts it', async () => {
+    const { c, workers } = client(() => new Session());
+    await ready(c);
+    expect(await c.halt(500)).toBe('interrupted');
+    expect(workers).toHaveLength(1);
+  });
+});

@@ -1,0 +1,50 @@
+/** The terminal: the kernel's shell (bpftool), and a pinned map that survives a reload (bpffs in IndexedDB). */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { appState, setEditorText, startHarness, until, waitForEditor, type Harness } from './harness';
+import type { Page } from 'playwright-core';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const terminalText = (page: Page): Promise<string> =>
+  page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').innerText();
+
+async function shell(page: Page, line: string, expectText: string | RegExp): Promise<string> {
+  await page.locator('.xterm').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+  let text = '';
+  await until(async () => {
+    text = await terminalText(page);
+    return typeof expectText === 'string' ? text.includes(expectText) : expectText.test(text);
+  }, 10_000, `the terminal to show ${expectText}`);
+  return text;
+}
+
+test('bpftool map dump in the terminal, and a pinned map survives a reload', async () => {
+  const { page, context, consoleErrors, outsideRequests } = await h.open();
+  await waitForEditor(page);
+  await setEditorText(page, '.type socket_filter\n.map hits hash key=4 value=8 entries=8\n.entry hits key=01000000 value=2a00000000000000\nr0 = 0\nexit\n');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await until(async () => (await appState<boolean>(page, 'load.ok')) === true, 10_000, 'the load');
+  const id = (await appState<{ id: number }[]>(page, 'maps'))[0].id;
+  const dump = await shell(page, `bpftool map dump id ${id}`, 'Found 1 element');
+  expect(dump).toMatch(/key: 01 00 00 00\s+value: 2a 00 00 00 00 00 00 00/);
+  await shell(page, `bpftool map pin id ${id} /sys/fs/bpf/hits`, `# bpftool map pin id ${id} /sys/fs/bpf/hits`);
+  await shell(page, 'ls /sys/fs/bpf', /^hits\s*$/m);
+  // bpffs writes to IndexedDB in the background: give it a moment, as a user would before reloading
+  await page.waitForTimeout(300);
+  await page.reload();
+  await waitForEditor(page);
+  await until(async () => (await appState<{ pins: string[] }[]>(page, 'maps')).some((m) => m.pins.includes('/sys/fs/bpf/hits')), 10_000, 'the pinned map after the reload');
+  const after = await shell(page, 'bpftool map dump pinned /sys/fs/bpf/hits', 'Found 1 element');
+  expect(after).toMatch(/key: 01 00 00 00\s+value: 2a 00 00 00 00 00 00 00/);
+  expect(consoleErrors).toEqual([]);
+  expect(outsideRequests).toEqual([]);
+  await context.close();
+});
