@@ -4,11 +4,21 @@
  * pointer, packet pointer additions keep or renew the pointer, privileged constant folding of
  * ADD, and the known-zero upper bits of unknown values. Everything else makes dst unknown.
  */
-import { AluOp, Class, Errno, Src, type RawInsn } from '../isa';
-import { checkRegRead, checkRegWrite } from './regcheck';
-import { fail, type VerifierEnv } from './env';
-import { isPointerValue } from './mem';
-import { REG_TYPE_STR, RegType, ilog2u64, isPositive64, pktHi, pktOff, pktRange } from './state';
+import * as isa from '../isa';
+import type { RawInsn } from '../isa';
+import * as regcheckModule from './regcheck';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as memModule from './mem';
+import * as stateModule from './state';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { AluOp, Class, Errno, Src } = isa;
+const { checkRegRead, checkRegWrite } = regcheckModule;
+const { fail } = envModule;
+const { isPointerValue } = memModule;
+const { REG_TYPE_STR, RegType, ilog2u64, isPositive64, pktHi, pktOff, pktRange } = stateModule;
+const { CONST_IMM, FRAME_PTR, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
 
 /** 4.8's MAX_PACKET_OFF */
 const MAX_PACKET_OFF = 0xffff;
@@ -44,18 +54,18 @@ function applyAlu(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): n
   const st = env.cur;
   const alu64 = (insn.code & 0x07) === Class.ALU64;
   const dstType = st.type(insn.dst);
-  if (alu64 && op === AluOp.ADD && !useX && dstType === RegType.FRAME_PTR) {
-    st.set(insn.dst, RegType.PTR_TO_STACK, insn.imm, insn.imm >> 31);
+  if (alu64 && op === AluOp.ADD && !useX && dstType === FRAME_PTR) {
+    st.set(insn.dst, PTR_TO_STACK, insn.imm, insn.imm >> 31);
     return 0;
   }
-  if (alu64 && op === AluOp.ADD && (dstType === RegType.PTR_TO_PACKET || (useX && st.type(insn.src) === RegType.PTR_TO_PACKET))) {
+  if (alu64 && op === AluOp.ADD && (dstType === PTR_TO_PACKET || (useX && st.type(insn.src) === PTR_TO_PACKET))) {
     return packetPtrAdd(env, insn, useX);
   }
-  if (alu64 && dstType === RegType.UNKNOWN_VALUE && env.allowPtrLeaks) {
+  if (alu64 && dstType === UNKNOWN_VALUE && env.allowPtrLeaks) {
     knownZeroBits(env, insn, op, useX);
     return 0;
   }
-  if (alu64 && dstType === RegType.CONST_IMM && env.allowPtrLeaks) {
+  if (alu64 && dstType === CONST_IMM && env.allowPtrLeaks) {
     constAdd(env, insn, op, useX);
     return 0;
   }
@@ -91,7 +101,7 @@ function checkMov(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
   const st = env.cur;
   if (!useX) {
     // the 32-bit mov records the sign-extended imm too (4.8 quirk)
-    st.set(insn.dst, RegType.CONST_IMM, insn.imm, insn.imm >> 31);
+    st.set(insn.dst, CONST_IMM, insn.imm, insn.imm >> 31);
   } else if ((insn.code & 0x07) === Class.ALU64) {
     st.copyReg(insn.dst, insn.src);
   } else {
@@ -110,35 +120,35 @@ function packetPtrAdd(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
   let aLo: number;
   let aHi: number;
   if (!useX) {
-    aType = RegType.CONST_IMM;
+    aType = CONST_IMM;
     aLo = insn.imm;
     aHi = insn.imm >> 31;
   } else {
     aType = st.type(insn.src);
     aLo = st.lo(insn.src);
     aHi = st.hi(insn.src);
-    if (aType === RegType.PTR_TO_PACKET) {
+    if (aType === PTR_TO_PACKET) {
       aType = st.type(dst);
       aLo = st.lo(dst);
       aHi = st.hi(dst);
       st.copyReg(dst, insn.src);
     }
   }
-  if (aType === RegType.CONST_IMM) {
+  if (aType === CONST_IMM) {
     const imm = aLo; // the constant is used as a 32-bit int
     if (imm <= 0) return fail(env, Errno.EACCES, 'addition of negative constant to packet pointer is not allowed');
     const off = pktOff(st.hi(dst));
     if (imm >= MAX_PACKET_OFF || imm + off >= MAX_PACKET_OFF) {
       return fail(env, Errno.EACCES, `constant ${imm} is too large to add to packet pointer`);
     }
-    st.set(dst, RegType.PTR_TO_PACKET, st.lo(dst), pktHi(off + imm, pktRange(st.hi(dst))));
+    st.set(dst, PTR_TO_PACKET, st.lo(dst), pktHi(off + imm, pktRange(st.hi(dst))));
     return 0;
   }
-  if (aType !== RegType.UNKNOWN_VALUE) return fail(env, Errno.EACCES, `cannot add '${REG_TYPE_STR[aType]}' to ptr_to_packet`);
+  if (aType !== UNKNOWN_VALUE) return fail(env, Errno.EACCES, `cannot add '${REG_TYPE_STR[aType]}' to ptr_to_packet`);
   if (aHi === 0 && aLo < 48) {
     return fail(env, Errno.EACCES, `cannot add integer value with ${aLo} upper zero bits to ptr_to_packet`);
   }
-  st.set(dst, RegType.PTR_TO_PACKET, ++env.idGen, 0);
+  st.set(dst, PTR_TO_PACKET, ++env.idGen, 0);
   return 0;
 }
 
@@ -151,11 +161,11 @@ function knownZeroBits(env: VerifierEnv, insn: RawInsn, op: number, useX: boolea
     const sLo = st.lo(insn.src);
     const sHi = st.hi(insn.src);
     let nk = 0;
-    if (op === AluOp.ADD && k !== 0 && sType === RegType.UNKNOWN_VALUE && sLo > 0) nk = Math.min(k, sLo) - 1;
-    else if (op === AluOp.ADD && k !== 0 && sType === RegType.CONST_IMM && isPositive64(sLo, sHi)) {
+    if (op === AluOp.ADD && k !== 0 && sType === UNKNOWN_VALUE && sLo > 0) nk = Math.min(k, sLo) - 1;
+    else if (op === AluOp.ADD && k !== 0 && sType === CONST_IMM && isPositive64(sLo, sHi)) {
       nk = Math.min(k, 63 - ilog2u64(sLo, sHi)) - 1;
     }
-    st.set(insn.dst, RegType.UNKNOWN_VALUE, nk, 0);
+    st.set(insn.dst, UNKNOWN_VALUE, nk, 0);
     return;
   }
   // log2 of the imm sign-extended to 64 bits: negative masks count as 63
@@ -167,7 +177,7 @@ function knownZeroBits(env: VerifierEnv, insn: RawInsn, op: number, useX: boolea
   else if (k !== 0 && op === AluOp.ADD) nk = Math.min(k, 63 - log2) - 1;
   else if (op === AluOp.RSH) nk = Math.min(k + insn.imm, 64);
   else nk = 0;
-  st.set(insn.dst, RegType.UNKNOWN_VALUE, nk < 0 ? 0 : nk, 0);
+  st.set(insn.dst, UNKNOWN_VALUE, nk < 0 ? 0 : nk, 0);
 }
 
 /** evaluate_reg_imm_alu: privileged constants survive ADD of a constant, nothing else. */
@@ -178,7 +188,7 @@ function constAdd(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): v
   if (op === AluOp.ADD && !useX) {
     bLo = insn.imm;
     bHi = insn.imm >> 31;
-  } else if (op === AluOp.ADD && useX && st.type(insn.src) === RegType.CONST_IMM) {
+  } else if (op === AluOp.ADD && useX && st.type(insn.src) === CONST_IMM) {
     bLo = st.lo(insn.src);
     bHi = st.hi(insn.src);
   } else {
@@ -188,5 +198,5 @@ function constAdd(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): v
   const aLo = st.lo(insn.dst);
   const sum = (aLo >>> 0) + (bLo >>> 0);
   const carry = sum > 0xffffffff ? 1 : 0;
-  st.set(insn.dst, RegType.CONST_IMM, sum | 0, (st.hi(insn.dst) + bHi + carry) | 0);
+  st.set(insn.dst, CONST_IMM, sum | 0, (st.hi(insn.dst) + bHi + carry) | 0);
 }

@@ -74,7 +74,8 @@ export interface PathInfo {
   end: 'exit' | 'pruned' | 'error' | 'unexplored';
 }
 
-export interface MapInfo {
+/** A map the program uses, as the analysis lists it. */
+export interface AnalysisMap {
   id: number;
   name: string;
   mapType: number;
@@ -99,7 +100,7 @@ export interface VerifierAnalysis {
   processed: number;
   /** instructions where states are remembered and compared */
   pruningPoints: number[];
-  maps: MapInfo[];
+  maps: AnalysisMap[];
   /** every visit in exploration order */
   visits: Visit[];
   paths: PathInfo[];

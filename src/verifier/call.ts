@@ -5,10 +5,20 @@
  * the return type, the map argument must suit the helper, and helpers that may move packet
  * data forget every packet pointer.
  */
-import { BPF_FUNC_MAX_ID, Errno, HELPERS, ProgType, type ArgKind, type HelperProto } from '../isa';
-import { fail, type VerifierEnv } from './env';
-import { checkMemAccess, isPointerValue } from './mem';
-import { MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } from './state';
+import * as isa from '../isa';
+import type { ArgKind, HelperProto } from '../isa';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as memModule from './mem';
+import * as stateModule from './state';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { BPF_FUNC_MAX_ID, Errno, HELPERS, ProgType } = isa;
+const { fail } = envModule;
+const { checkMemAccess, isPointerValue } = memModule;
+const { MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
+const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
+const { MISC: STACK_MISC, SPILL: STACK_SPILL } = StackSlot;
 
 /** What the argument checks learn (bpf_call_arg_meta). */
 interface CallMeta {
@@ -45,11 +55,11 @@ export function checkCall(env: VerifierEnv, funcId: number): number {
     if (e) return e;
   }
   const st = env.cur;
-  for (let r = 0; r <= 5; r++) st.set(r, RegType.NOT_INIT, 0, 0);
-  if (fn.ret === 'integer') st.set(0, RegType.UNKNOWN_VALUE, 0, 0);
+  for (let r = 0; r <= 5; r++) st.set(r, NOT_INIT, 0, 0);
+  if (fn.ret === 'integer') st.set(0, UNKNOWN_VALUE, 0, 0);
   else if (fn.ret === 'map_value_or_null') {
     if (meta.map < 0) return fail(env, Errno.EINVAL, 'kernel subsystem misconfigured verifier');
-    st.set(0, RegType.PTR_TO_MAP_VALUE_OR_NULL, meta.map, 0);
+    st.set(0, PTR_TO_MAP_VALUE_OR_NULL, meta.map, 0);
   }
   if (meta.map >= 0) {
     const map = env.maps[meta.map];
@@ -68,14 +78,14 @@ function expectedType(kind: ArgKind): number {
     case 'ptr_to_map_value':
     case 'ptr_to_stack':
     case 'ptr_to_raw_stack':
-      return RegType.PTR_TO_STACK;
+      return PTR_TO_STACK;
     case 'const_stack_size':
     case 'const_stack_size_or_zero':
-      return RegType.CONST_IMM;
+      return CONST_IMM;
     case 'const_map_ptr':
-      return RegType.CONST_PTR_TO_MAP;
+      return CONST_PTR_TO_MAP;
     default:
-      return RegType.PTR_TO_CTX;
+      return PTR_TO_CTX;
   }
 }
 
@@ -84,14 +94,14 @@ function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): n
   if (kind === 'dontcare') return 0;
   const st = env.cur;
   const type = st.type(r);
-  if (type === RegType.NOT_INIT) return fail(env, Errno.EACCES, `R${r} !read_ok`);
+  if (type === NOT_INIT) return fail(env, Errno.EACCES, `R${r} !read_ok`);
   if (kind === 'anything') {
     return isPointerValue(env, r) ? fail(env, Errno.EACCES, `R${r} leaks addr into helper function`) : 0;
   }
   let expected = expectedType(kind);
   if (kind === 'ptr_to_stack' || kind === 'ptr_to_raw_stack') {
     // NULL (the constant 0) passes here; the size check decides whether it is allowed
-    if (type === RegType.CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) expected = RegType.CONST_IMM;
+    if (type === CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) expected = CONST_IMM;
     meta.rawMode = kind === 'ptr_to_raw_stack';
   }
   if (type !== expected) {
@@ -120,9 +130,9 @@ function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): n
 function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllowed: boolean, meta: CallMeta | null): number {
   const st = env.cur;
   const type = st.type(r);
-  if (type !== RegType.PTR_TO_STACK) {
-    if (zeroAllowed && size === 0 && type === RegType.CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) return 0;
-    return fail(env, Errno.EACCES, `R${r} type=${REG_TYPE_STR[type]} expected=${REG_TYPE_STR[RegType.PTR_TO_STACK]}`);
+  if (type !== PTR_TO_STACK) {
+    if (zeroAllowed && size === 0 && type === CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) return 0;
+    return fail(env, Errno.EACCES, `R${r} type=${REG_TYPE_STR[type]} expected=${REG_TYPE_STR[PTR_TO_STACK]}`);
   }
   const off = st.lo(r);
   if (off >= 0 || off < -MAX_BPF_STACK || off + size > 0 || size <= 0) {
@@ -134,7 +144,7 @@ function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllow
     return 0;
   }
   for (let i = 0; i < size; i++) {
-    if (st.stack[MAX_BPF_STACK + off + i] !== StackSlot.MISC) {
+    if (st.kind(MAX_BPF_STACK + off + i) !== STACK_MISC) {
       return fail(env, Errno.EACCES, `invalid indirect read from stack off ${off}+${i} size ${size}`);
     }
   }
@@ -146,15 +156,16 @@ function clearPacketPointers(env: VerifierEnv): void {
   const st = env.cur;
   for (let r = 0; r < 11; r++) {
     const t = st.type(r);
-    if (t === RegType.PTR_TO_PACKET || t === RegType.PTR_TO_PACKET_END) st.unknown(r);
+    if (t === PTR_TO_PACKET || t === PTR_TO_PACKET_END) st.unknown(r);
   }
   for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    if (st.stack[b] !== StackSlot.SPILL) continue;
+    if (st.kind(b) !== STACK_SPILL) continue;
     const i = SPILL_BASE + (b >> 3) * 3;
     const t = st.w[i];
-    if (t !== RegType.PTR_TO_PACKET && t !== RegType.PTR_TO_PACKET_END) continue;
-    st.w[i] = RegType.UNKNOWN_VALUE;
+    if (t !== PTR_TO_PACKET && t !== PTR_TO_PACKET_END) continue;
+    st.w[i] = UNKNOWN_VALUE;
     st.w[i + 1] = 0;
     st.w[i + 2] = 0;
+    st.touchStack();
   }
 }

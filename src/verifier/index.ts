@@ -5,7 +5,7 @@
  */
 export { progLoad, verify, gplCompatible, GPL_COMPATIBLE_LICENSES, LOG_SIZE_MAX, LOG_SIZE_MIN } from './load';
 export type { VerifierVerdict, VerifyOptions } from './load';
-export type { VerifierAnalysis, Visit, PathInfo, StateView, RegView, StackSlotView, MapInfo } from './analysis';
+export type { VerifierAnalysis, Visit, PathInfo, StateView, RegView, StackSlotView, AnalysisMap } from './analysis';
 export { RegType, REG_TYPE_STR, REG_TYPE_NAMES } from './state';
 export type { RegTypeName, RegTypeValue } from './state';
 export { helperFor } from './call';

@@ -5,12 +5,25 @@
  * non-null side, and `if pkt > pkt_end` gives every packet pointer of that id its range on the
  * fall-through side. Nothing else is learned; unprivileged loads may not compare pointers.
  */
-import { Errno, JmpOp, Src, type RawInsn } from '../isa';
-import { checkRegRead } from './regcheck';
-import { fail, pushBranch, type VerifierEnv } from './env';
-import { isPointerValue } from './mem';
-import { MAX_BPF_STACK, RegType, SPILL_BASE, StackSlot, pktHi, pktOff, type VState } from './state';
-import { stateLine } from './print';
+import * as isa from '../isa';
+import type { RawInsn } from '../isa';
+import * as regcheckModule from './regcheck';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as memModule from './mem';
+import * as stateModule from './state';
+import type { VState } from './state';
+import * as printModule from './print';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { Errno, JmpOp, Src } = isa;
+const { checkRegRead } = regcheckModule;
+const { fail, pushBranch } = envModule;
+const { isPointerValue } = memModule;
+const { MAX_BPF_STACK, RegType, SPILL_BASE, StackSlot, pktHi, pktOff } = stateModule;
+const { stateLine } = printModule;
+const { CONST_IMM, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END } = RegType;
+const { SPILL: STACK_SPILL } = StackSlot;
 
 /**
  * Checks the jump at `idx`; returns 0 or an errno. `next` receives the slot to continue with
@@ -37,7 +50,7 @@ export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next:
   if (
     !useX &&
     (op === JmpOp.JEQ || op === JmpOp.JNE) &&
-    dstType === RegType.CONST_IMM &&
+    dstType === CONST_IMM &&
     st.lo(dst) === insn.imm &&
     st.hi(dst) === insn.imm >> 31
   ) {
@@ -47,29 +60,32 @@ export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next:
   }
   const other = pushBranch(env, idx + insn.off + 1, idx);
   if (!other) return Errno.EFAULT;
-  if (!useX && insn.imm === 0 && (op === JmpOp.JEQ || op === JmpOp.JNE) && dstType === RegType.PTR_TO_MAP_VALUE_OR_NULL) {
+  if (!useX && insn.imm === 0 && (op === JmpOp.JEQ || op === JmpOp.JNE) && dstType === PTR_TO_MAP_VALUE_OR_NULL) {
     // only the tested register learns: 4.8 has no ids to reach its copies
     const nonNull = op === JmpOp.JEQ ? st : other;
     const isNull = op === JmpOp.JEQ ? other : st;
-    nonNull.w[dst * 3] = RegType.PTR_TO_MAP_VALUE;
+    nonNull.w[dst * 3] = PTR_TO_MAP_VALUE;
     isNull.unknown(dst);
-  } else if (useX && op === JmpOp.JGT && dstType === RegType.PTR_TO_PACKET && st.type(insn.src) === RegType.PTR_TO_PACKET_END) {
+  } else if (useX && op === JmpOp.JGT && dstType === PTR_TO_PACKET && st.type(insn.src) === PTR_TO_PACKET_END) {
     markPacketRange(st, st.lo(dst), pktOff(st.hi(dst)));
   } else if (isPointerValue(env, dst)) {
     return fail(env, Errno.EACCES, `R${dst} pointer comparison prohibited`);
   }
-  env.log.write(stateLine(env.maps, st) + '\n');
+  if (env.log.writable) env.log.write(stateLine(env.maps, st) + '\n');
   return 0;
 }
 
 /** find_good_pkt_pointers: every packet pointer with this id, in registers or spilled, gets range = off. */
 function markPacketRange(st: VState, id: number, range: number): void {
   for (let i = 0; i < SPILL_BASE; i += 3) {
-    if (st.w[i] === RegType.PTR_TO_PACKET && st.w[i + 1] === id) st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+    if (st.w[i] === PTR_TO_PACKET && st.w[i + 1] === id) st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
   }
   for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    if (st.stack[b] !== StackSlot.SPILL) continue;
+    if (st.kind(b) !== STACK_SPILL) continue;
     const i = SPILL_BASE + (b >> 3) * 3;
-    if (st.w[i] === RegType.PTR_TO_PACKET && st.w[i + 1] === id) st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+    if (st.w[i] === PTR_TO_PACKET && st.w[i + 1] === id) {
+      st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+      st.touchStack();
+    }
   }
 }

@@ -2,12 +2,23 @@
  * Loads and stores (LDX, STX, XADD, ST), the 64-bit immediate load, and the legacy packet
  * loads LD_ABS/LD_IND, as 4.8's do_check, check_xadd, check_ld_imm and check_ld_abs check them.
  */
-import { Errno, Mode, Size, sizeBytes, type RawInsn } from '../isa';
-import { mayAccessSkb } from '../kernel/progtypes/access';
-import { fail, type VerifierEnv } from './env';
-import { checkMemAccess } from './mem';
-import { checkRegRead, checkRegWrite } from './regcheck';
-import { RegType } from './state';
+import * as isa from '../isa';
+import type { RawInsn } from '../isa';
+import * as accessModule from '../kernel/progtypes/access';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as memModule from './mem';
+import * as regcheckModule from './regcheck';
+import * as stateModule from './state';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { Errno, Mode, Size, sizeBytes } = isa;
+const { mayAccessSkb } = accessModule;
+const { fail } = envModule;
+const { checkMemAccess } = memModule;
+const { checkRegRead, checkRegWrite } = regcheckModule;
+const { RegType } = stateModule;
+const { CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX } = RegType;
 
 const BPF_REG_6 = 6;
 
@@ -17,8 +28,8 @@ const BPF_REG_6 = 6;
  */
 function samePointerKind(env: VerifierEnv, idx: number, type: number): number {
   const prev = env.auxPtrType[idx];
-  if (prev === RegType.NOT_INIT) env.auxPtrType[idx] = type;
-  else if (prev !== type && (prev === RegType.PTR_TO_CTX || type === RegType.PTR_TO_CTX)) {
+  if (prev === NOT_INIT) env.auxPtrType[idx] = type;
+  else if (prev !== type && (prev === PTR_TO_CTX || type === PTR_TO_CTX)) {
     return fail(env, Errno.EINVAL, 'same insn cannot be used with different pointers');
   }
   return 0;
@@ -79,7 +90,7 @@ export function checkLdImm(env: VerifierEnv, insn: RawInsn, idx: number): number
   const e = checkRegWrite(env, insn.dst, true);
   if (e) return e;
   if (insn.src === 0) return 0;
-  env.cur.set(insn.dst, RegType.CONST_PTR_TO_MAP, env.mapOf[idx], 0);
+  env.cur.set(insn.dst, CONST_PTR_TO_MAP, env.mapOf[idx], 0);
   return 0;
 }
 
@@ -94,7 +105,7 @@ export function checkLdAbs(env: VerifierEnv, insn: RawInsn): number {
   }
   let e = checkRegRead(env, BPF_REG_6);
   if (e) return e;
-  if (env.cur.type(BPF_REG_6) !== RegType.PTR_TO_CTX) {
+  if (env.cur.type(BPF_REG_6) !== PTR_TO_CTX) {
     return fail(env, Errno.EINVAL, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
   }
   if (mode === Mode.IND) {
@@ -102,7 +113,7 @@ export function checkLdAbs(env: VerifierEnv, insn: RawInsn): number {
     if (e) return e;
   }
   const st = env.cur;
-  for (let r = 0; r <= 5; r++) st.set(r, RegType.NOT_INIT, 0, 0);
+  for (let r = 0; r <= 5; r++) st.set(r, NOT_INIT, 0, 0);
   st.unknown(0);
   return 0;
 }

@@ -4,21 +4,20 @@
  * spill and fill, packet range), and the effect on the register that receives a load.
  * Used by LDX, STX, ST, XADD and by helpers that write their output to the stack.
  */
-import { Errno } from '../isa';
-import { ctxAccess, mayWriteDirectPacket } from '../kernel/progtypes/access';
-import { fail, type VerifierEnv } from './env';
-import {
-  BPF_REG_SIZE,
-  MAX_BPF_STACK,
-  REG_TYPE_STR,
-  RegType,
-  StackSlot,
-  isPointerType,
-  isSpillable,
-  pktOff,
-  pktRange,
-  type VState,
-} from './state';
+import * as isa from '../isa';
+import * as accessModule from '../kernel/progtypes/access';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as stateModule from './state';
+import type { VState } from './state';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { Errno } = isa;
+const { ctxAccess, mayWriteDirectPacket } = accessModule;
+const { fail } = envModule;
+const { BPF_REG_SIZE, MAX_BPF_STACK, REG_TYPE_STR, RegType, StackSlot, isPointerType, isSpillable, pktOff, pktRange } = stateModule;
+const { FRAME_PTR, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
+const { MISC: STACK_MISC, SPILL: STACK_SPILL } = StackSlot;
 
 /** is_pointer_value: only unprivileged loads care whether a register holds a pointer. */
 export const isPointerValue = (env: VerifierEnv, regno: number): boolean =>
@@ -32,32 +31,32 @@ export const isPointerValue = (env: VerifierEnv, regno: number): boolean =>
 export function checkMemAccess(env: VerifierEnv, regno: number, off: number, size: number, write: boolean, valueReg: number): number {
   const st = env.cur;
   const type = st.type(regno);
-  if (type === RegType.PTR_TO_STACK) off = (off + st.lo(regno)) | 0;
+  if (type === PTR_TO_STACK) off = (off + st.lo(regno)) | 0;
   // alignment first, whatever the base; packet data has no rule on x86-64
-  if (type !== RegType.PTR_TO_PACKET && off % size !== 0) {
+  if (type !== PTR_TO_PACKET && off % size !== 0) {
     return fail(env, Errno.EACCES, `misaligned access off ${off} size ${size}`);
   }
   let err: number;
   switch (type) {
-    case RegType.PTR_TO_MAP_VALUE:
+    case PTR_TO_MAP_VALUE:
       err = mapValueAccess(env, regno, off, size, write, valueReg);
       break;
-    case RegType.PTR_TO_CTX:
+    case PTR_TO_CTX:
       err = ctxMemAccess(env, off, size, write, valueReg);
       break;
-    case RegType.FRAME_PTR:
-    case RegType.PTR_TO_STACK:
+    case FRAME_PTR:
+    case PTR_TO_STACK:
       err = stackAccess(env, off, size, write, valueReg);
       break;
-    case RegType.PTR_TO_PACKET:
+    case PTR_TO_PACKET:
       err = packetAccess(env, regno, off, size, write, valueReg);
       break;
     default:
       return fail(env, Errno.EACCES, `R${regno} invalid mem access '${REG_TYPE_STR[type]}'`);
   }
   // 4.8 does this after writes as well: a u8/u16 store marks the stored unknown register too
-  if (err === 0 && size <= 2 && valueReg >= 0 && env.allowPtrLeaks && st.type(valueReg) === RegType.UNKNOWN_VALUE) {
-    st.set(valueReg, RegType.UNKNOWN_VALUE, 64 - size * 8, 0);
+  if (err === 0 && size <= 2 && valueReg >= 0 && env.allowPtrLeaks && st.type(valueReg) === UNKNOWN_VALUE) {
+    st.set(valueReg, UNKNOWN_VALUE, 64 - size * 8, 0);
   }
   return err;
 }
@@ -83,8 +82,8 @@ function ctxMemAccess(env: VerifierEnv, off: number, size: number, write: boolea
   if (!write && valueReg >= 0) {
     env.cur.unknown(valueReg);
     // data/data_end become packet pointers (id 0, off 0, range 0) for privileged loaders only
-    if (env.allowPtrLeaks && r === 'pkt') env.cur.set(valueReg, RegType.PTR_TO_PACKET, 0, 0);
-    if (env.allowPtrLeaks && r === 'pkt_end') env.cur.set(valueReg, RegType.PTR_TO_PACKET_END, 0, 0);
+    if (env.allowPtrLeaks && r === 'pkt') env.cur.set(valueReg, PTR_TO_PACKET, 0, 0);
+    if (env.allowPtrLeaks && r === 'pkt_end') env.cur.set(valueReg, PTR_TO_PACKET_END, 0, 0);
   }
   return 0;
 }
@@ -93,7 +92,7 @@ function stackAccess(env: VerifierEnv, off: number, size: number, write: boolean
   const st = env.cur;
   if (off >= 0 || off < -MAX_BPF_STACK) return fail(env, Errno.EACCES, `invalid stack off=${off} size=${size}`);
   if (!write) return stackRead(env, st, off, size, valueReg);
-  if (!env.allowPtrLeaks && st.stack[MAX_BPF_STACK + off] === StackSlot.SPILL && size !== BPF_REG_SIZE) {
+  if (!env.allowPtrLeaks && st.kind(MAX_BPF_STACK + off) === STACK_SPILL && size !== BPF_REG_SIZE) {
     return fail(env, Errno.EACCES, 'attempt to corrupt spilled pointer on stack');
   }
   return stackWrite(env, st, off, size, valueReg);
@@ -106,27 +105,27 @@ export function stackWrite(env: VerifierEnv, st: VState, off: number, size: numb
   if (valueReg >= 0 && isSpillable(st.type(valueReg))) {
     if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'invalid size of register spill');
     st.spill(slot, valueReg);
-    st.stack.fill(StackSlot.SPILL, at, at + BPF_REG_SIZE);
+    st.setStackKind(at, BPF_REG_SIZE, STACK_SPILL);
     return 0;
   }
   st.clearSpill(slot);
-  st.stack.fill(StackSlot.MISC, at, at + size);
+  st.setStackKind(at, size, STACK_MISC);
   return 0;
 }
 
 /** check_stack_read: only the first byte's kind decides between a fill and a plain read. */
 function stackRead(env: VerifierEnv, st: VState, off: number, size: number, valueReg: number): number {
   const at = MAX_BPF_STACK + off;
-  if (st.stack[at] === StackSlot.SPILL) {
+  if (st.kind(at) === STACK_SPILL) {
     if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'invalid size of register spill');
     for (let i = 1; i < BPF_REG_SIZE; i++) {
-      if (st.stack[at + i] !== StackSlot.SPILL) return fail(env, Errno.EACCES, 'corrupted spill memory');
+      if (st.kind(at + i) !== STACK_SPILL) return fail(env, Errno.EACCES, 'corrupted spill memory');
     }
     if (valueReg >= 0) st.fill(valueReg, at >> 3);
     return 0;
   }
   for (let i = 0; i < size; i++) {
-    if (st.stack[at + i] !== StackSlot.MISC) {
+    if (st.kind(at + i) !== STACK_MISC) {
       return fail(env, Errno.EACCES, `invalid read from stack off ${off}+${i} size ${size}`);
     }
   }

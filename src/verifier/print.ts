@@ -4,33 +4,28 @@
  * up (type name only). Instructions themselves are printed by asm's kernel-log printer.
  */
 import type { BpfMap } from '../kernel/types';
-import {
-  MAX_BPF_REG,
-  MAX_BPF_STACK,
-  REG_TYPE_STR,
-  RegType,
-  SPILL_BASE,
-  StackSlot,
-  payloadValue,
-  pktOff,
-  pktRange,
-  type VState,
-} from './state';
+import * as stateModule from './state';
+import type { VState } from './state';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot, payloadDecimal, pktOff, pktRange } = stateModule;
+const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
+const { SPILL: STACK_SPILL } = StackSlot;
 
 /** How one register prints after `R<n>=`: `imm-1`, `fp-8`, `inv56`, `pkt(id=0,off=8,r=8)`... */
 export function regText(maps: readonly BpfMap[], type: number, lo: number, hi: number): string {
   const name = REG_TYPE_STR[type];
   switch (type) {
-    case RegType.CONST_IMM:
-    case RegType.PTR_TO_STACK:
-      return name + payloadValue(lo, hi).toString();
-    case RegType.PTR_TO_PACKET:
+    case CONST_IMM:
+    case PTR_TO_STACK:
+      return name + payloadDecimal(lo, hi);
+    case PTR_TO_PACKET:
       return `${name}(id=${lo >>> 0},off=${pktOff(hi)},r=${pktRange(hi)})`;
-    case RegType.UNKNOWN_VALUE:
-      return lo === 0 && hi === 0 ? name : name + payloadValue(lo, hi).toString();
-    case RegType.CONST_PTR_TO_MAP:
-    case RegType.PTR_TO_MAP_VALUE:
-    case RegType.PTR_TO_MAP_VALUE_OR_NULL: {
+    case UNKNOWN_VALUE:
+      return lo === 0 && hi === 0 ? name : name + payloadDecimal(lo, hi);
+    case CONST_PTR_TO_MAP:
+    case PTR_TO_MAP_VALUE:
+    case PTR_TO_MAP_VALUE_OR_NULL: {
       const m = maps[lo];
       return `${name}(ks=${m.keySize},vs=${m.valueSize})`;
     }
@@ -45,11 +40,11 @@ export function stateLine(maps: readonly BpfMap[], st: VState): string {
   let out = '';
   for (let r = 0; r < MAX_BPF_REG; r++) {
     const t = w[r * 3];
-    if (t === RegType.NOT_INIT) continue;
+    if (t === NOT_INIT) continue;
     out += ` R${r}=${regText(maps, t, w[r * 3 + 1], w[r * 3 + 2])}`;
   }
   for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    if (st.stack[b] !== StackSlot.SPILL) continue;
+    if (st.kind(b) !== STACK_SPILL) continue;
     out += ` fp${b - MAX_BPF_STACK}=${REG_TYPE_STR[w[SPILL_BASE + (b >> 3) * 3]]}`;
   }
   return out;

@@ -1,30 +1,33 @@
 /**
- * Records the walk for the analysis while it runs (cheap: numbers and state copies up to a
- * limit), and turns the record into the plain-data `VerifierAnalysis` views at the end.
+ * Records the walk for the analysis while it runs, cheaply: per visit the pc, the path and a
+ * copy of the registers; stacks are copied once per version (a state's stack version changes
+ * only when its stack does) and shared. At the end the record becomes the plain-data
+ * `VerifierAnalysis` views, with register and stack views shared between visits where equal.
  */
 import type { BpfMap } from '../kernel/types';
 import type { PathInfo, RegView, StackSlotView, StateView, Visit } from './analysis';
-import { regText, stateLine } from './print';
-import {
-  MAX_BPF_REG,
-  MAX_BPF_STACK,
-  REG_TYPE_NAMES,
-  RegType,
-  SPILL_BASE,
-  StackSlot,
-  payloadValue,
-  pktOff,
-  pktRange,
-  type VState,
-} from './state';
+import * as printModule from './print';
+import * as stateModule from './state';
+import type { VState } from './state';
 
-/** States kept per verification by default (about 1.4 KB each). */
+// module-local copies: hot paths skip the getters of imported bindings
+const { regText } = printModule;
+const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_NAMES, REG_TYPE_STR: TYPE_STR, RegType, SPILL_BASE, STACK_VERSION, StackSlot, payloadDecimal, pktOff, pktRange } = stateModule;
+const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
+const { INVALID: STACK_INVALID, SPILL: STACK_SPILL } = StackSlot;
+
+/** Visits that keep their state by default. */
 export const DEFAULT_STATE_LIMIT = 8192;
 
 export class Recorder {
   readonly pcs: number[] = [];
   readonly pathOf: number[] = [];
-  readonly snaps: (VState | null)[] = [];
+  /** registers (type, lo, hi) of each visit with a state, one after the other */
+  private regs = new Int32Array(SPILL_BASE * 256);
+  /** stack version of each visit with a state */
+  private readonly versions: number[] = [];
+  /** one copy of the state per stack version seen */
+  private readonly stacks = new Map<number, VState>();
   readonly prunedBy = new Map<number, number>();
   readonly remembered = new Set<number>();
   readonly paths: PathInfo[] = [{ id: 0, parent: -1, from: 0, to: 0, branchVisit: -1, firstVisit: -1, end: 'unexplored' }];
@@ -39,7 +42,17 @@ export class Recorder {
     const v = this.pcs.length;
     this.pcs.push(pc);
     this.pathOf.push(path);
-    this.snaps.push(v < this.stateLimit ? st.clone() : null);
+    if (v < this.stateLimit) {
+      if ((v + 1) * SPILL_BASE > this.regs.length) {
+        const bigger = new Int32Array(this.regs.length * 2);
+        bigger.set(this.regs);
+        this.regs = bigger;
+      }
+      this.regs.set(st.w.subarray(0, SPILL_BASE), v * SPILL_BASE);
+      const ver = st.w[STACK_VERSION];
+      this.versions.push(ver);
+      if (!this.stacks.has(ver)) this.stacks.set(ver, st.clone());
+    }
     const p = this.paths[path];
     if (p.firstVisit < 0) p.firstVisit = v;
     return v;
@@ -56,10 +69,11 @@ export class Recorder {
 
   /** The visits as plain data. */
   visits(maps: readonly BpfMap[]): Visit[] {
+    const views = new Views(maps);
     const out: Visit[] = new Array(this.pcs.length);
     for (let v = 0; v < this.pcs.length; v++) {
-      const snap = this.snaps[v];
-      const visit: Visit = { pc: this.pcs[v], path: this.pathOf[v], state: snap ? stateView(maps, snap) : null };
+      const state = v < this.versions.length ? views.state(this.regs, v * SPILL_BASE, this.stacks.get(this.versions[v])!, this.versions[v]) : null;
+      const visit: Visit = { pc: this.pcs[v], path: this.pathOf[v], state };
       const by = this.prunedBy.get(v);
       if (by !== undefined) visit.prunedBy = by;
       if (this.remembered.has(v)) visit.remembered = true;
@@ -69,54 +83,90 @@ export class Recorder {
   }
 }
 
+/** Builds views, sharing equal register views and the stack part of equal stacks. */
+class Views {
+  private readonly regViews = new Map<string, RegView>();
+  private readonly stackViews = new Map<number, { slots: StackSlotView[]; text: string }>();
+
+  constructor(private readonly maps: readonly BpfMap[]) {}
+
+  /** the state whose registers are at regs[at..at+33) and whose stack is that of `stackState` */
+  state(regs: Int32Array, at: number, stackState: VState, version: number): StateView {
+    const views: RegView[] = [];
+    let text = '';
+    for (let r = 0; r < MAX_BPF_REG; r++) {
+      const t = regs[at + r * 3];
+      if (t === NOT_INIT) continue;
+      const view = this.reg(r, t, regs[at + r * 3 + 1], regs[at + r * 3 + 2]);
+      views.push(view);
+      text += ` R${r}=${view.text}`;
+    }
+    const stack = this.stack(stackState, version);
+    return { text: (text + stack.text).slice(1), regs: views, stack: stack.slots };
+  }
+
+  private reg(reg: number, type: number, lo: number, hi: number): RegView {
+    const key = `${reg},${type},${lo},${hi}`;
+    let v = this.regViews.get(key);
+    if (!v) this.regViews.set(key, (v = regView(this.maps, reg, type, lo, hi)));
+    return v;
+  }
+
+  private stack(st: VState, version: number): { slots: StackSlotView[]; text: string } {
+    let sv = this.stackViews.get(version);
+    if (sv) return sv;
+    const w = st.w;
+    const slots: StackSlotView[] = [];
+    let text = '';
+    for (let b = 0; b < MAX_BPF_STACK; b += 8) {
+      let bytes = '';
+      let any = false;
+      for (let i = 0; i < 8; i++) {
+        const k = st.kind(b + i);
+        if (k !== STACK_INVALID) any = true;
+        bytes += BYTE_CHAR[k];
+      }
+      if (!any) continue;
+      const slot: StackSlotView = { off: b - MAX_BPF_STACK, bytes };
+      if (st.kind(b) === STACK_SPILL) {
+        const i = SPILL_BASE + (b >> 3) * 3;
+        slot.spilled = this.reg(-1, w[i], w[i + 1], w[i + 2]);
+        text += ` fp${b - MAX_BPF_STACK}=${TYPE_STR[w[i]]}`;
+      }
+      slots.push(slot);
+    }
+    this.stackViews.set(version, (sv = { slots, text }));
+    return sv;
+  }
+}
+
+const BYTE_CHAR = ['?', 's', 'm'];
+
 function regView(maps: readonly BpfMap[], reg: number, type: number, lo: number, hi: number): RegView {
   const v: RegView = { reg, type: REG_TYPE_NAMES[type], text: regText(maps, type, lo, hi) };
   switch (type) {
-    case RegType.CONST_IMM:
-    case RegType.PTR_TO_STACK:
-      v.value = payloadValue(lo, hi).toString();
+    case CONST_IMM:
+    case PTR_TO_STACK:
+      v.value = payloadDecimal(lo, hi);
       break;
-    case RegType.UNKNOWN_VALUE:
+    case UNKNOWN_VALUE:
       v.knownZeroBits = lo;
       break;
-    case RegType.PTR_TO_PACKET:
+    case PTR_TO_PACKET:
       v.id = lo >>> 0;
       v.off = pktOff(hi);
       v.range = pktRange(hi);
       break;
-    case RegType.CONST_PTR_TO_MAP:
-    case RegType.PTR_TO_MAP_VALUE:
-    case RegType.PTR_TO_MAP_VALUE_OR_NULL:
+    case CONST_PTR_TO_MAP:
+    case PTR_TO_MAP_VALUE:
+    case PTR_TO_MAP_VALUE_OR_NULL:
       v.map = lo;
       break;
   }
   return v;
 }
 
-const BYTE_CHAR = ['?', 's', 'm'];
-
 /** A state as plain data, in the log's notation plus structured fields. */
 export function stateView(maps: readonly BpfMap[], st: VState): StateView {
-  const w = st.w;
-  const regs: RegView[] = [];
-  for (let r = 0; r < MAX_BPF_REG; r++) {
-    const t = w[r * 3];
-    if (t !== RegType.NOT_INIT) regs.push(regView(maps, r, t, w[r * 3 + 1], w[r * 3 + 2]));
-  }
-  const stack: StackSlotView[] = [];
-  for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    let bytes = '';
-    let any = false;
-    for (let i = 0; i < 8; i++) {
-      const k = st.stack[b + i];
-      if (k !== StackSlot.INVALID) any = true;
-      bytes += BYTE_CHAR[k];
-    }
-    if (!any) continue;
-    const slot: StackSlotView = { off: b - MAX_BPF_STACK, bytes };
-    const i = SPILL_BASE + (b >> 3) * 3;
-    if (st.stack[b] === StackSlot.SPILL) slot.spilled = regView(maps, -1, w[i], w[i + 1], w[i + 2]);
-    stack.push(slot);
-  }
-  return { text: stateLine(maps, st).slice(1), regs, stack };
+  return new Views(maps).state(st.w, 0, st, st.w[STACK_VERSION]);
 }

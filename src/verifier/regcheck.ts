@@ -1,14 +1,21 @@
 /** Register operand checks (4.8's check_reg_arg): valid number, readable source, writable destination. */
-import { Errno } from '../isa';
-import { fail, type VerifierEnv } from './env';
-import { MAX_BPF_REG, RegType } from './state';
+import * as isa from '../isa';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as stateModule from './state';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { Errno } = isa;
+const { fail } = envModule;
+const { MAX_BPF_REG, RegType } = stateModule;
+const { NOT_INIT } = RegType;
 
 const BPF_REG_FP = 10;
 
 /** A source operand must be a real register that holds something. */
 export function checkRegRead(env: VerifierEnv, r: number): number {
   if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, `R${r} is invalid`);
-  if (env.cur.type(r) === RegType.NOT_INIT) return fail(env, Errno.EACCES, `R${r} !read_ok`);
+  if (env.cur.type(r) === NOT_INIT) return fail(env, Errno.EACCES, `R${r} !read_ok`);
   return 0;
 }
 

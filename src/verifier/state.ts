@@ -1,6 +1,8 @@
 /**
  * The verifier's abstract state of one path: eleven registers, each a type and an 8-byte
- * payload, and the 512-byte stack as one kind per byte plus a saved register per 8-byte slot.
+ * payload, and the 512-byte stack: one kind per byte (invalid, misc, spill; kept as two bitmaps,
+ * "written" and "spill", which also make the pruning comparison a few word operations) plus a
+ * saved register per 8-byte slot.
  *
  * Linux 4.8 keeps the payload as one union (imm | {id, off, range} | map pointer) and compares
  * states byte for byte, so the payload here is two 32-bit words with the same meaning per type:
@@ -9,7 +11,7 @@
  *   PTR_TO_PACKET             lo = id, hi = off | range << 16
  *   map types                 lo = index of the map among the program's used maps
  *   everything else           0
- * A state is one ArrayBuffer, so that copying it for a branch or for pruning is one slice.
+ * A state is one Int32Array, so that copying it for a branch or for pruning is one slice.
  * Non-goals: value ranges, register ids and liveness (all later than 4.8).
  */
 
@@ -57,21 +59,24 @@ export const BPF_REG_SIZE = 8;
 const SLOTS = MAX_BPF_STACK / BPF_REG_SIZE;
 /** word index of the first spilled register (slot 0 is fp-512) */
 export const SPILL_BASE = MAX_BPF_REG * 3;
-const WORDS = SPILL_BASE + SLOTS * 3;
-const BYTES = WORDS * 4 + MAX_BPF_STACK;
+/** word index of the stack summary: 16 words of "byte written" bits, then 16 of "byte is spill" bits */
+export const MASK_BASE = SPILL_BASE + SLOTS * 3;
+export const MASK_WORDS = MAX_BPF_STACK / 32;
+/** word index of the stack's version: a new number whenever the stack or a spilled register changes */
+export const STACK_VERSION = MASK_BASE + 2 * MASK_WORDS;
+const WORDS = STACK_VERSION + 1;
+let stackVersions = 0;
 
-/** One path's state. Registers and spilled registers are (type, lo, hi) triples in `w`. */
+/**
+ * One path's state. Registers and spilled registers are (type, lo, hi) triples in `w`; the kind
+ * of each stack byte is two bits of the summary (written, spill): invalid, misc or spill.
+ */
 export class VState {
-  readonly buf: ArrayBuffer;
-  /** registers at 3*r, spilled registers at SPILL_BASE + 3*slot */
+  /** registers at 3*r, spilled registers at SPILL_BASE + 3*slot, then the stack summary */
   readonly w: Int32Array;
-  /** kind of stack byte i, i = 512 + offset from fp */
-  readonly stack: Uint8Array;
 
-  constructor(buf?: ArrayBuffer) {
-    this.buf = buf ?? new ArrayBuffer(BYTES);
-    this.w = new Int32Array(this.buf, 0, WORDS);
-    this.stack = new Uint8Array(this.buf, WORDS * 4, MAX_BPF_STACK);
+  constructor(w?: Int32Array) {
+    this.w = w ?? new Int32Array(WORDS);
   }
 
   /** The state at the start of a program: R1 = ctx, R10 = fp, all else not initialised. */
@@ -83,7 +88,14 @@ export class VState {
   }
 
   clone(): VState {
-    return new VState(this.buf.slice(0));
+    return new VState(this.w.slice());
+  }
+
+  /** The kind (StackSlot) of stack byte `at` = 512 + offset from fp. */
+  kind(at: number): number {
+    const bit = 1 << (at & 31);
+    if ((this.w[MASK_BASE + (at >> 5)] & bit) === 0) return StackSlot.INVALID;
+    return (this.w[MASK_BASE + MASK_WORDS + (at >> 5)] & bit) === 0 ? StackSlot.MISC : StackSlot.SPILL;
   }
 
   type(r: number): number {
@@ -111,6 +123,7 @@ export class VState {
   }
   /** saves register r as the spilled register of slot `slot` */
   spill(slot: number, r: number): void {
+    this.touchStack();
     const i = SPILL_BASE + slot * 3;
     this.w[i] = this.w[r * 3];
     this.w[i + 1] = this.w[r * 3 + 1];
@@ -121,7 +134,25 @@ export class VState {
     const i = SPILL_BASE + slot * 3;
     this.set(r, this.w[i], this.w[i + 1], this.w[i + 2]);
   }
+  /** Marks the stack changed (states with equal versions have equal stacks: the analysis shares them). */
+  touchStack(): void {
+    this.w[STACK_VERSION] = ++stackVersions;
+  }
+  /** Sets the kind of stack bytes [at, at+size) (at = 512 + offset), keeping the summary bits in step. */
+  setStackKind(at: number, size: number, kind: number): void {
+    this.touchStack();
+    const w = this.w;
+    for (let b = at; b < at + size; b++) {
+      const i = b >> 5;
+      const bit = 1 << (b & 31);
+      if (kind === StackSlot.INVALID) w[MASK_BASE + i] &= ~bit;
+      else w[MASK_BASE + i] |= bit;
+      if (kind === StackSlot.SPILL) w[MASK_BASE + MASK_WORDS + i] |= bit;
+      else w[MASK_BASE + MASK_WORDS + i] &= ~bit;
+    }
+  }
   clearSpill(slot: number): void {
+    this.touchStack();
     const i = SPILL_BASE + slot * 3;
     this.w[i] = 0;
     this.w[i + 1] = 0;
@@ -170,8 +201,23 @@ function pktCovers(ow: Int32Array, oi: number, cw: Int32Array, ci: number): bool
  * any initialised current register, pointers included.
  */
 export function statesEqual(old: VState, cur: VState): boolean {
-  const ow = old.w;
-  const cw = cur.w;
+  return regsCover(old.w, cur.w) && stackCovers(old.w, cur.w);
+}
+
+/** How many stack bytes the state has written (a remembered state must not have more to cover another). */
+export function writtenBytes(w: Int32Array): number {
+  let n = 0;
+  for (let k = 0; k < MASK_WORDS; k++) {
+    let x = w[MASK_BASE + k];
+    x = x - ((x >>> 1) & 0x55555555);
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    n += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  }
+  return n;
+}
+
+/** The register half of states_equal, on the (type, lo, hi) words of both states. */
+export function regsCover(ow: Int32Array, cw: Int32Array): boolean {
   for (let i = 0; i < SPILL_BASE; i += 3) {
     const ot = ow[i];
     const ct = cw[i];
@@ -181,21 +227,41 @@ export function statesEqual(old: VState, cur: VState): boolean {
     if (ot === RegType.PTR_TO_PACKET && ct === RegType.PTR_TO_PACKET && pktCovers(ow, i, cw, i)) continue;
     return false;
   }
-  const os = old.stack;
-  const cs = cur.stack;
-  for (let b = 0; b < MAX_BPF_STACK; b++) {
-    const kind = os[b];
-    if (kind === StackSlot.INVALID) continue;
-    if (kind !== cs[b]) return false;
-    if ((b & 7) !== 0) continue;
-    const i = SPILL_BASE + (b >> 3) * 3;
-    if (ow[i] !== cw[i] || ow[i + 1] !== cw[i + 1] || ow[i + 2] !== cw[i + 2]) return false;
+  return true;
+}
+
+/**
+ * The stack half: every byte old wrote, cur wrote with the same kind, and the saved registers
+ * of old's spilled slots are identical. Works on the summary bits (a slot whose first byte is
+ * misc has its saved register cleared in both states, so only spilled slots are compared).
+ */
+export function stackCovers(ow: Int32Array, cw: Int32Array): boolean {
+  return stackCoversMasks(ow, MASK_BASE, ow, cw);
+}
+
+/** stackCovers with old's summary bits at `om[ob..ob+32)` (a compact copy) and its words in `ow`. */
+export function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw: Int32Array): boolean {
+  for (let k = 0; k < MASK_WORDS; k++) {
+    const oWritten = om[ob + k];
+    if (oWritten === 0) continue;
+    if ((oWritten & ~cw[MASK_BASE + k]) !== 0) return false;
+    const oSpill = om[ob + MASK_WORDS + k];
+    if (((oSpill ^ cw[MASK_BASE + MASK_WORDS + k]) & oWritten) !== 0) return false;
+    if (oSpill === 0) continue;
+    for (let j = 0; j < 4; j++) {
+      if ((oSpill & (1 << (j * 8))) === 0) continue;
+      const i = SPILL_BASE + (k * 4 + j) * 3;
+      if (ow[i] !== cw[i] || ow[i + 1] !== cw[i + 1] || ow[i + 2] !== cw[i + 2]) return false;
+    }
   }
   return true;
 }
 
 /** The signed 64-bit value of a (lo, hi) payload. */
 export const payloadValue = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+
+/** The signed 64-bit value of a (lo, hi) payload in decimal (the log's %lld), without BigInt when it fits 32 bits. */
+export const payloadDecimal = (lo: number, hi: number): string => (hi === lo >> 31 ? String(lo) : payloadValue(lo, hi).toString());
 
 /** floor(log2(x)) of the unsigned 64-bit (lo, hi), -1 for 0 (the kernel's __ilog2_u64). */
 export function ilog2u64(lo: number, hi: number): number {

@@ -5,26 +5,36 @@
  * printed, then checked and applied. A path ends at exit or when pruned; the next pushed branch
  * continues, announced by `from P to I:` and its state.
  */
-import { kernelInsnText } from '../asm';
-import { Class, Errno, JmpOp, Mode, Src, type RawInsn } from '../isa';
-import { checkAlu } from './alu';
-import { checkCall } from './call';
-import { fail, type VerifierEnv } from './env';
-import { checkCondJmp } from './jmp';
-import { checkLdAbs, checkLdImm, checkLdx, checkSt, checkStx } from './ldst';
-import { isPointerValue } from './mem';
-import { stateLine } from './print';
-import { checkRegRead } from './regcheck';
-import { statesEqual, type VState } from './state';
+import * as asm from '../asm';
+import * as isa from '../isa';
+import type { RawInsn } from '../isa';
+import * as aluModule from './alu';
+import * as callModule from './call';
+import * as envModule from './env';
+import type { VerifierEnv } from './env';
+import * as jmpModule from './jmp';
+import * as ldstModule from './ldst';
+import * as memModule from './mem';
+import * as printModule from './print';
+import * as regcheckModule from './regcheck';
+import * as pruneModule from './prune';
+import type { ExploredStates as Explored } from './prune';
+
+// module-local copies: hot paths skip the getters of imported bindings
+const { kernelInsnText } = asm;
+const { Class, Errno, JmpOp, Mode, Src } = isa;
+const { checkAlu } = aluModule;
+const { checkCall } = callModule;
+const { fail } = envModule;
+const { checkCondJmp } = jmpModule;
+const { checkLdAbs, checkLdImm, checkLdx, checkSt, checkStx } = ldstModule;
+const { isPointerValue } = memModule;
+const { stateLine } = printModule;
+const { checkRegRead } = regcheckModule;
+const { ExploredStates } = pruneModule;
 
 /** 4.8's BPF_COMPLEXITY_LIMIT_INSNS */
 export const BPF_COMPLEXITY_LIMIT_INSNS = 65536;
-
-/** A state remembered at a pruning point, with the visit that remembered it. */
-interface Explored {
-  state: VState;
-  visit: number;
-}
 
 /** What the walk did: the errno (0: accepted) and the number of visits. */
 export interface WalkResult {
@@ -34,11 +44,13 @@ export interface WalkResult {
 
 /** Runs the walk over a program that passed the pre-scan and the CFG check. */
 export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult {
-  const explored: (Explored[] | null)[] = new Array(env.len);
-  for (let i = 0; i < env.len; i++) explored[i] = pruningPoints[i] ? [] : null;
+  const explored: (Explored | null)[] = new Array(env.len);
+  for (let i = 0; i < env.len; i++) explored[i] = pruningPoints[i] ? new ExploredStates() : null;
   const log = env.log;
   const rec = env.rec;
   const next = { idx: 0 };
+  // an instruction prints the same on every visit: its text once per slot
+  const text: (string | undefined)[] = new Array(env.len);
   let idx = 0;
   let prev = 0;
   let processed = 0;
@@ -53,7 +65,7 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
     let ended = false;
     const list = explored[idx];
     if (list) {
-      const by = findEquivalent(list, env.cur);
+      const by = list.find(env.cur);
       if (by) {
         log.write(afterPop ? `\nfrom ${prev} to ${idx}: safe\n` : `${idx}: safe\n`);
         if (rec) {
@@ -62,7 +74,7 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
         }
         ended = true;
       } else {
-        list.push({ state: env.cur.clone(), visit });
+        list.add({ state: env.cur.clone(), visit });
         rec?.remembered.add(visit);
       }
     }
@@ -70,7 +82,7 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
       if (log.writable) {
         if (afterPop) log.write(`\nfrom ${prev} to ${idx}:${stateLine(env.maps, env.cur)}\n`);
         else if (log.level > 1) log.write(`${idx}:${stateLine(env.maps, env.cur)}\n`);
-        log.write(`${idx}: ${kernelInsnText(env.insns[idx])}\n`);
+        log.write(`${idx}: ${(text[idx] ??= kernelInsnText(env.insns[idx]))}\n`);
       }
       afterPop = false;
       const err = step(env, env.insns[idx], idx, next);
@@ -94,12 +106,6 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
   }
   log.write(`processed ${processed} insns\n`);
   return { errno: 0, processed };
-}
-
-/** is_state_visited's search, newest remembered state first. */
-function findEquivalent(list: Explored[], cur: VState): Explored | null {
-  for (let i = list.length - 1; i >= 0; i--) if (statesEqual(list[i].state, cur)) return list[i];
-  return null;
 }
 
 /**
