@@ -12,8 +12,11 @@ import { prepareRun } from '../kernel/run';
 import type { LoadedProg } from '../kernel/types';
 import type { Capture } from '../pcap';
 import { LINKTYPE_ETHERNET } from '../pcap';
-import type { CaptureReplay, EngineSettings } from '../protocol';
+import type { CaptureProgress, CaptureReplay, EngineSettings } from '../protocol';
 import { Machine } from '../vm';
+
+/** Milliseconds of replay between looks at the worker's messages (the client's halt waits 60). */
+const SLICE_MS = 15;
 
 const PACKET_TYPES = new Set<number>([ProgType.SocketFilter, ProgType.SchedCls, ProgType.SchedAct, ProgType.Xdp]);
 
@@ -113,6 +116,19 @@ export class CaptureReplayer {
       if (this.next >= n) return;
       this.runOne(this.next++);
     } while ((this.next & 15) !== 0 || performance.now() < end);
+  }
+
+  /**
+   * Runs every packet, slice by slice, yielding between slices; stops early once `stopped()`
+   * says so (an interrupt arrived while yielding).
+   */
+  async runAll(stopped: () => boolean, yieldToEvents: () => Promise<void>, progress?: (p: CaptureProgress) => void): Promise<CaptureReplay> {
+    while (!this.finished && !stopped()) {
+      this.slice(SLICE_MS);
+      if (progress) void progress({ done: this.next, total: this.capture.packets.length });
+      await yieldToEvents();
+    }
+    return this.result(!this.finished);
   }
 
   /** The results so far. */

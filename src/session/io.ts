@@ -9,7 +9,9 @@
 import { assemble } from '../asm';
 import { describeProgram, programSource, readBpfObject } from '../elf';
 import { PROG_TYPE_NAMES, slotsToHex } from '../isa';
-import type { ExportRequest, ExportResult, ObjectView, ReadObjectRequest } from '../protocol';
+import type { ExportRequest, ExportResult, ObjectView, ReadObjectRequest, TracepointRecordRequest } from '../protocol';
+import { buildRecord, tracepointByName } from '../kernel/progtypes/tracepoint';
+import type { World } from '../kernel/types';
 import { exportBytes, exportHex, exportRequest, exportText, type RunRequest } from './export';
 
 /** The programs of a clang object as editor text in the editor's syntax. */
@@ -37,6 +39,13 @@ export function objectView(req: ReadObjectRequest): ObjectView {
 
 /** A 32-bit array index as a map key in hex (4 bytes little-endian). */
 const indexKeyHex = (i: number): string => [i, i >>> 8, i >>> 16, i >>> 24].map((b) => (b & 0xff).toString(16).padStart(2, '0')).join('');
+
+/** A tracepoint's raw record as a run builds it from the world and field values; a string says what is wrong. */
+export function tracepointRecord(world: World, req: TracepointRecordRequest): Uint8Array | string {
+  const def = tracepointByName(String(req?.name));
+  if (!def) return `no tracepoint ${JSON.stringify(req?.name)}`;
+  return buildRecord(def, world, req.fields ?? {});
+}
 
 type SlotEntry = { key: string; value_prog?: string; value_perf_cpu?: number; value_cgroup?: string };
 

@@ -52,9 +52,8 @@ import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
 import { listMaps, mapEdit, mapPage } from './maps';
 import { checkSettings } from './settings';
 import { CaptureReplayer, runsOnPackets } from './capture';
-import { exportProgram, objectView } from './io';
+import { exportProgram, objectView, tracepointRecord } from './io';
 import { sharedMaps } from './share';
-import { buildRecord, tracepointByName } from '../kernel/progtypes/tracepoint';
 import { parseCapture, type Capture } from '../pcap';
 
 /** Which engine modules this build wires. */
@@ -70,8 +69,6 @@ export const MODULES: Record<EngineModule, boolean> = {
 /** Instructions a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
 const CHUNK_STEPS = 20_000;
 const PROGRESS_MS = 100;
-/** Milliseconds of a capture replay between looks at the worker's messages (halt's grace is 60). */
-const CAPTURE_SLICE_MS = 15;
 
 /** Lets the worker take its messages (an interrupt) between chunks of a long run. */
 function yieldToEvents(): Promise<void> {
@@ -384,9 +381,7 @@ export class Session implements EngineApi {
 
   async tracepointRecord(req: TracepointRecordRequest): Promise<Outcome<Uint8Array>> {
     return guard('tracepointRecord', async () => {
-      const def = tracepointByName(String(req?.name));
-      if (!def) return fail('bad_request', `no tracepoint ${JSON.stringify(req?.name)}`);
-      const r = buildRecord(def, (await this.kernel()).world, req.fields ?? {});
+      const r = tracepointRecord((await this.kernel()).world, req);
       return typeof r === 'string' ? fail('bad_request', r) : done(r);
     });
   }
@@ -414,18 +409,13 @@ export class Session implements EngineApi {
       if (!prog) return fail('no_program', 'no program is loaded: Load it first');
       if (!runsOnPackets(prog.progType)) return fail('bad_request', `a ${prog.progType === 2 ? 'kprobe' : 'tracepoint'} program does not run on packets`);
       this.endRun();
-      const capture = this.capture;
-      const replay = new CaptureReplayer(k, prog, capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings);
+      const replay = new CaptureReplayer(k, prog, this.capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings);
       this.interrupted = false;
       this.continuing = true;
       try {
-        while (!replay.finished && !this.interrupted) {
-          replay.slice(CAPTURE_SLICE_MS);
-          if (progress) void progress({ done: replay.done, total: capture.packets.length });
-          await yieldToEvents();
-        }
+        const result = await replay.runAll(() => this.interrupted, yieldToEvents, progress);
         k.scheduleSync();
-        return done(replay.result(!replay.finished));
+        return done(result);
       } finally {
         this.continuing = false;
       }
