@@ -27,7 +27,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const idle = async (page: Page): Promise<boolean> => (await appState<string>(page, 'busy')) === 'idle';
+const idle = async (page: Page): Promise<boolean> => (await appState<string>(page, 'busy')) === 'idle' && !(await appState<boolean>(page, 'loading'));
 const click = async (page: Page, name: string) => {
   await page.getByRole('button', { name, exact: true }).click();
   await until(() => idle(page), 10_000, `${name} to finish`);
