@@ -34,6 +34,8 @@ export class CaptureReplayer {
   private readonly names: string[] = [];
   private readonly nameIndex = new Map<string, number>();
   private readonly out: CaptureReplay;
+  /** one machine for the whole replay: decoding the program once, not once a packet */
+  private machine: Machine | null = null;
 
   constructor(
     private readonly k: Kernel,
@@ -90,7 +92,9 @@ export class CaptureReplayer {
       out.verdicts[i] = this.verdictIndex(`error: ${prep.error ?? errnoName(prep.errno)}`);
       return;
     }
-    const m = new Machine(prep.host, this.prog, prep.init, { semantics: this.settings.semantics, budget: this.settings.budget });
+    let m = this.machine;
+    if (m) m.rehost(prep.host, prep.init);
+    else m = this.machine = new Machine(prep.host, this.prog, prep.init, { semantics: this.settings.semantics, budget: this.settings.budget });
     try {
       const stop = m.run();
       prep.retire(m.stepCount);
@@ -103,7 +107,6 @@ export class CaptureReplayer {
         out.verdicts[i] = this.verdictIndex(stop.kind === 'fault' ? 'fault' : 'instruction budget');
       }
     } finally {
-      m.dispose();
       prep.dispose();
     }
   }
@@ -129,6 +132,12 @@ export class CaptureReplayer {
       await yieldToEvents();
     }
     return this.result(!this.finished);
+  }
+
+  /** Releases what the replay's machine mapped (call-frame stacks); the replay cannot go on after it. */
+  dispose(): void {
+    this.machine?.dispose();
+    this.machine = null;
   }
 
   /** The results so far. */

@@ -417,6 +417,7 @@ export class Session implements EngineApi {
         k.scheduleSync();
         return done(result);
       } finally {
+        replay.dispose();
         this.continuing = false;
       }
     });

@@ -54,7 +54,7 @@ export class Cpu {
   private readonly codes = new Map<Uint8Array, Code>();
 
   constructor(
-    readonly host: RunHost,
+    public host: RunHost,
     main: { id: number; bytes: Uint8Array },
     semantics: Semantics,
   ) {

@@ -56,7 +56,7 @@ export class Machine {
   private readonly mainCode: Code;
 
   constructor(
-    readonly host: RunHost,
+    host: RunHost,
     prog: { id: number; bytes: Uint8Array },
     init: MachineInit,
     opts: MachineOptions = {},
@@ -89,6 +89,21 @@ export class Machine {
     cpu.depth = 0;
     cpu.code = this.mainCode;
     cpu.releaseFrames();
+  }
+
+  /** the kernel side of the current run */
+  get host(): RunHost {
+    return this.cpu.host;
+  }
+
+  /**
+   * Runs the same program again over another run of the same kernel (the next packet of a
+   * capture): like reset(), keeping the decoded program, with the new run's host and registers.
+   */
+  rehost(host: RunHost, init: MachineInit): void {
+    if (host.mem !== this.cpu.mem) throw new Error('rehost: the new run lives in another address space');
+    this.cpu.host = host;
+    this.reset(init);
   }
 
   /** Unmaps what the run mapped in the host's address space (the stacks of bpf-to-bpf call frames). */
