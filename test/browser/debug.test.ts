@@ -163,3 +163,31 @@ test('Stop ends a runaway run quickly and keeps the text', async () => {
   await page.getByRole('checkbox', { name: 'Verify' }).check();
   await page.getByRole('spinbutton', { name: 'Budget' }).fill('1000000');
 });
+
+test('after a run is stopped, new text and a refused Load stay in view in the editor', async () => {
+  // its own page at the size the screenshots use: the browser once scrolled Monaco's content
+  // natively here, so the text slid out of view while the line numbers stayed
+  const own = await h.open();
+  const { page } = own;
+  try {
+    await page.setViewportSize({ width: 1600, height: 940 });
+    await waitForEditor(page);
+    await setEditorText(page, EXAMPLE_PROGRAM);
+    await page.locator('.monaco-editor .view-lines').click();
+    for (let i = 0; i < 5; i++) await pressAndSettle(page, 'F10');
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await until(() => idle(page));
+    const refused = '# x\n.type socket_filter\n.map m array key=4 value=8 entries=1\n\n    *(u32 *)(r10 -4) = 0\n    r2 = r10\n    r2 += -4\n    r1 = map[m] ll\n    call bpf_map_lookup_elem\n    r0 = *(u64 *)(r0 +0)       # r0 may be NULL here\n    exit\n';
+    await setEditorText(page, refused);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await until(async () => (await appState(page, 'load.ok')) === false && (await idle(page)), 10_000, 'the refusal');
+    await page.waitForTimeout(300);
+    const editor = page.getByRole('region', { name: 'Editor', exact: true });
+    const box = await editor.boundingBox();
+    const line = await editor.locator('.view-line', { hasText: 'call bpf_map_lookup_elem' }).boundingBox();
+    expect(box && line && line.x >= box.x && line.x < box.x + 120).toBe(true);
+    expect(own.consoleErrors).toEqual([]);
+  } finally {
+    await own.context.close();
+  }
+});

@@ -27,6 +27,21 @@ const monaco = setupMonaco(editorContext);
 
 const ASSEMBLE_DELAY_MS = 200;
 
+/**
+ * Monaco scrolls its content itself and keeps the browser's own scroll position of its
+ * scrollable element at 0; when the browser scrolls that element anyway (focusing the hidden
+ * input, a scrollIntoView elsewhere on the page), the text slides out of view while the line
+ * numbers stay. Put it back whenever that happens.
+ */
+function pinNativeScroll(e: Monaco.editor.IStandaloneCodeEditor): void {
+  const scroller = e.getDomNode()?.querySelector<HTMLElement>('.editor-scrollable');
+  if (!scroller) return;
+  scroller.addEventListener('scroll', () => {
+    if (scroller.scrollLeft !== 0) scroller.scrollLeft = 0;
+    if (scroller.scrollTop !== 0) scroller.scrollTop = 0;
+  });
+}
+
 export default function Editor() {
   const theme = useApp(selectTheme);
   const reveal = useApp(selectReveal);
@@ -76,6 +91,7 @@ export default function Editor() {
       const p = e.getPosition();
       if (p) actions.toggleBreakpoint(p.lineNumber);
     });
+    pinNativeScroll(e);
     void actions.assembleNow();
   };
 
