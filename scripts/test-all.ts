@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tally, type VitestReport } from './vitest-report';
 
 const args = process.argv.slice(2);
 const skipBrowser = args.includes('--no-browser');
@@ -39,28 +40,10 @@ function suite(name: string, argv: string[]): void {
     failures.push(`${name} (no report)`);
     return;
   }
-  const report = JSON.parse(readFileSync(out, 'utf8')) as {
-    numPassedTests: number;
-    numFailedTests: number;
-    numTotalTests: number;
-    testResults: { status: string; name: string; message?: string }[];
-  };
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-  // a file that failed to load has no tests but fails the suite
-  const broken = report.testResults.filter((t) => t.status === 'failed' && t.message);
-  for (const b of broken) {
-    if (report.numFailedTests === 0) failed++;
-    failures.push(`${name}: ${b.name}`);
-  }
-  if (code !== 0 && report.numFailedTests === 0 && broken.length === 0) {
-    failed++;
-    failures.push(`${name} (vitest exited ${code})`);
-  }
-  if (report.numTotalTests === 0) {
-    failed++;
-    failures.push(`${name} ran no test`);
-  }
+  const t = tally(name, JSON.parse(readFileSync(out, 'utf8')) as VitestReport, code);
+  passed += t.passed;
+  failed += t.failed;
+  failures.push(...t.failures);
 }
 
 check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
