@@ -9,8 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sharedPath } from './shared';
 
-/** The conformance folder. */
-export const CONFORMANCE_DIR = sharedPath('conformance');
+const CONFORMANCE_DIR = sharedPath('conformance');
 
 /** One INDEX.json record (the fields harnesses use; the rest stay reachable as unknown). */
 export interface IndexRecord {
@@ -73,18 +72,14 @@ export interface ConformanceCase {
   problems: string[];
 }
 
-/** The INDEX.json records. */
-export function loadIndex(): IndexRecord[] {
-  return JSON.parse(readFileSync(join(CONFORMANCE_DIR, 'INDEX.json'), 'utf8')) as IndexRecord[];
-}
-
-/** Every case of the index that `keep` selects (all by default), parsed. */
+/** Every case of INDEX.json that `keep` selects (all by default), parsed. */
 export function loadCases(keep: (r: IndexRecord) => boolean = () => true): ConformanceCase[] {
-  return loadIndex().filter(keep).map(loadCase);
+  const index = JSON.parse(readFileSync(join(CONFORMANCE_DIR, 'INDEX.json'), 'utf8')) as IndexRecord[];
+  return index.filter(keep).map(loadCase);
 }
 
 /** Parses the file of one INDEX.json record. */
-export function loadCase(index: IndexRecord): ConformanceCase {
+function loadCase(index: IndexRecord): ConformanceCase {
   const path = join(CONFORMANCE_DIR, index.file);
   const c: ConformanceCase = { file: index.file, index, sections: new Map(), problems: [] };
   let text: string;
@@ -100,7 +95,7 @@ export function loadCase(index: IndexRecord): ConformanceCase {
 }
 
 /** The sections of a `.data` text; `@ FILE` bodies are read from beside `path`. */
-export function splitSections(text: string, path: string, problems: string[] = []): Section[] {
+function splitSections(text: string, path: string, problems: string[]): Section[] {
   const out: Section[] = [];
   let cur: Section | undefined;
   text.split(/\r?\n/).forEach((full, i) => {

@@ -18,8 +18,7 @@ function findShared(): string {
   return resolve(REPO_ROOT, '..', 'shared');
 }
 
-/** The absolute path of ../shared. */
-export const SHARED = findShared();
+const SHARED = findShared();
 
 /** An absolute path inside ../shared, e.g. `sharedPath('verifier/tests.json')`. */
 export const sharedPath = (rel: string): string => join(SHARED, rel);
