@@ -16,7 +16,7 @@ import * as stateModule from './state';
 const { BPF_FUNC_MAX_ID, Errno, HELPERS, ProgType } = isa;
 const { fail } = envModule;
 const { checkMemAccess, isPointerValue } = memModule;
-const { MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
+const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
 const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
 const { MISC: STACK_MISC, SPILL: STACK_SPILL } = StackSlot;
 
@@ -154,7 +154,7 @@ function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllow
 /** clear_all_pkt_pointers: registers and spilled slots holding packet pointers become unknown. */
 function clearPacketPointers(env: VerifierEnv): void {
   const st = env.cur;
-  for (let r = 0; r < 11; r++) {
+  for (let r = 0; r < MAX_BPF_REG; r++) {
     const t = st.type(r);
     if (t === PTR_TO_PACKET || t === PTR_TO_PACKET_END) st.unknown(r);
   }

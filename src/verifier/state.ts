@@ -15,6 +15,8 @@
  * Non-goals: value ranges, register ids and liveness (all later than 4.8).
  */
 
+import { MAX_BPF_REG, MAX_BPF_STACK } from '../isa';
+
 /** enum bpf_reg_type of Linux 4.8, in its order. */
 export const RegType = {
   NOT_INIT: 0,
@@ -53,8 +55,8 @@ export const REG_TYPE_STR: readonly string[] = [
 /** Kind of one stack byte (enum bpf_stack_slot_type). */
 export const StackSlot = { INVALID: 0, SPILL: 1, MISC: 2 } as const;
 
-export const MAX_BPF_REG = 11;
-export const MAX_BPF_STACK = 512;
+// isa's constants, re-exported with the layout they size
+export { MAX_BPF_REG, MAX_BPF_STACK };
 export const BPF_REG_SIZE = 8;
 const SLOTS = MAX_BPF_STACK / BPF_REG_SIZE;
 /** word index of the first spilled register (slot 0 is fp-512) */
