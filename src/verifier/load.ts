@@ -5,6 +5,7 @@
  * `progLoad` and calls it with the request; sysctl checks are the kernel's own.
  */
 import { BPF_MAXINSNS, Errno, LINUX_VERSION_CODE, ProgType, readRaw, writeRaw, type RawInsn } from '../isa';
+import { isGplCompatible } from '../kernel/prog';
 import type { BpfMap, ProgLoadRequest, ProgLoadVerdict, ProgVerifier } from '../kernel/types';
 import type { VerifierAnalysis } from './analysis';
 import { checkCfg } from './cfg';
@@ -13,16 +14,6 @@ import { VerifierLog } from './log';
 import { prescan } from './prescan';
 import { DEFAULT_STATE_LIMIT, Recorder } from './record';
 import { doCheck } from './walk';
-
-/** Licenses 4.8's license_is_gpl_compatible accepts. */
-export const GPL_COMPATIBLE_LICENSES: readonly string[] = [
-  'GPL',
-  'GPL v2',
-  'GPL and additional rights',
-  'Dual BSD/GPL',
-  'Dual MIT/GPL',
-  'Dual MPL/GPL',
-];
 
 /** The largest log_size 4.8 takes (UINT_MAX >> 8). */
 export const LOG_SIZE_MAX = 0xffffff;
@@ -44,7 +35,7 @@ export interface VerifyOptions {
 export function gplCompatible(license: string): boolean {
   const nul = license.indexOf('\0');
   const copied = (nul >= 0 ? license.slice(0, nul) : license).slice(0, 127);
-  return GPL_COMPATIBLE_LICENSES.includes(copied);
+  return isGplCompatible(copied);
 }
 
 const KNOWN_PROG_TYPES = new Set<number>([

@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { errnoName, LINUX_VERSION_CODE, ProgType } from '../../src/isa';
-import { GPL_COMPATIBLE_LICENSES, gplCompatible, verify } from '../../src/verifier';
+import { GPL_COMPATIBLE_LICENSES } from '../../src/kernel/prog';
+import { gplCompatible, verify } from '../../src/verifier';
 import * as B from './build';
 import { request } from './support';
 
