@@ -7,13 +7,15 @@
  */
 import * as isa from '../isa';
 import type { ArgKind, HelperProto } from '../isa';
+import * as helpersModule from '../kernel/helpers';
 import * as envModule from './env';
 import type { VerifierEnv } from './env';
 import * as memModule from './mem';
 import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
-const { BPF_FUNC_MAX_ID, Errno, HELPERS, ProgType } = isa;
+const { BPF_FUNC_MAX_ID, Errno, HELPERS } = isa;
+const { helperOffered } = helpersModule;
 const { fail } = envModule;
 const { checkMemAccess, isPointerValue } = memModule;
 const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
@@ -32,11 +34,7 @@ interface CallMeta {
 
 /** The prototype a program of `progType` gets for helper `id` (4.8's func_proto), or null. */
 export function helperFor(progType: number, id: number, privileged: boolean): HelperProto | null {
-  const h = HELPERS[id];
-  if (!h || !h.progTypes.includes(progType)) return null;
-  // trace_printk is offered to networking programs only with CAP_SYS_ADMIN
-  if (h.privilegedOnly && !privileged && progType !== ProgType.Kprobe && progType !== ProgType.Tracepoint) return null;
-  return h;
+  return helperOffered(progType, id, privileged) ? HELPERS[id] : null;
 }
 
 /** Checks `call imm` and applies its effect; 0 or an errno. */
