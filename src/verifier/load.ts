@@ -143,11 +143,15 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
 /** The kernel's injection point: BPF_PROG_LOAD's verdict, log and analysis. */
 export const progLoad: ProgVerifier = (req) => verify(req);
 
+/**
+ * The instructions a valid program keeps: each map ld_imm64 loads the map's address (the
+ * pre-scan put it in the imms) with src_reg 0, as 4.8's convert_pseudo_ld_imm64 leaves it.
+ */
 function rewrittenBytes(orig: Uint8Array, insns: readonly RawInsn[], mapOf: Int32Array): Uint8Array {
   const out = orig.slice(0, insns.length * 8);
   for (let i = 0; i < insns.length; i++) {
     if (mapOf[i] < 0) continue;
-    writeRaw(out, i, insns[i]);
+    writeRaw(out, i, { ...insns[i], src: 0 });
     writeRaw(out, i + 1, insns[i + 1]);
   }
   return out;
