@@ -6,6 +6,7 @@
  */
 import { BPF_MAXINSNS, Errno, LINUX_VERSION_CODE, ProgType, readRaw, writeRaw, type RawInsn } from '../isa';
 import { isGplCompatible } from '../kernel/prog';
+import { PROG_TYPES_4_8 } from '../kernel/sys';
 import type { BpfMap, ProgLoadRequest, ProgLoadVerdict, ProgVerifier } from '../kernel/types';
 import type { VerifierAnalysis } from './analysis';
 import { checkCfg } from './cfg';
@@ -38,15 +39,6 @@ export function gplCompatible(license: string): boolean {
   return isGplCompatible(copied);
 }
 
-const KNOWN_PROG_TYPES = new Set<number>([
-  ProgType.SocketFilter,
-  ProgType.Kprobe,
-  ProgType.SchedCls,
-  ProgType.SchedAct,
-  ProgType.Tracepoint,
-  ProgType.Xdp,
-]);
-
 /** The syscall's checks before bpf_check, in 4.8's order; the failure's errno and why, or null. */
 function syscallChecks(req: ProgLoadRequest, insnCnt: number): { errno: number; why: string } | null {
   if (insnCnt >= BPF_MAXINSNS) return { errno: Errno.EINVAL, why: `insn_cnt ${insnCnt} >= BPF_MAXINSNS (${BPF_MAXINSNS})` };
@@ -56,7 +48,7 @@ function syscallChecks(req: ProgLoadRequest, insnCnt: number): { errno: number; 
   if (req.progType !== ProgType.SocketFilter && !req.privileged) {
     return { errno: Errno.EPERM, why: 'only socket filters may be loaded without CAP_SYS_ADMIN' };
   }
-  if (!KNOWN_PROG_TYPES.has(req.progType)) return { errno: Errno.EINVAL, why: `unknown program type ${req.progType}` };
+  if (!PROG_TYPES_4_8.has(req.progType)) return { errno: Errno.EINVAL, why: `unknown program type ${req.progType}` };
   if (insnCnt === 0) return { errno: Errno.E2BIG, why: 'the program has no instructions' };
   return null;
 }
