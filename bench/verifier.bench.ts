@@ -4,68 +4,26 @@
  * 900 branches: packet checks, map lookups, spills, helper calls), with and without the analysis
  * the IDE gets. CPU time, best of several rounds: the machine is shared. Prints only.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { hexToSlots, MapType, ProgType, readRaw, writeRaw, type RawInsn } from '../src/isa';
-import type { BpfMap, ProgLoadRequest } from '../src/kernel/types';
+import { existsSync } from 'node:fs';
+import { encodeProgram, ProgType, type RawInsn } from '../src/isa';
+import type { ProgLoadRequest } from '../src/kernel/types';
 import { verify } from '../src/verifier';
+import { sharedPath } from '../test/support/shared';
+import { loadSuite, request, suiteRequest } from '../test/verifier/support';
 
-const map = (mapType: number, keySize: number, valueSize: number, addr: bigint): BpfMap => ({
-  id: 1,
-  name: 'm',
-  mapType,
-  keySize,
-  valueSize,
-  maxEntries: 1024,
-  mapFlags: 0,
-  addr,
-  userValueSize: valueSize,
-  lookup: () => -38,
-  update: () => -38,
-  delete: () => -38,
-  getNextKey: () => -38,
-  entries: () => [],
-});
-const HASH = map(MapType.Hash, 8, 8, 0xffff88003a5c0000n);
-const PROGS = map(MapType.ProgArray, 4, 4, 0xffff88003a5c0800n);
-const resolveMapFd = (fd: number) => (fd === 3 ? HASH : fd === 4 ? PROGS : 'EBADF');
+/** Logs never fill: the bench measures the walk, not ENOSPC. */
+const LOG_SIZE = (1 << 24) - 1;
 
-const request = (progType: number, bytes: Uint8Array, privileged: boolean): ProgLoadRequest => ({
-  progType,
-  bytes,
-  license: 'GPL',
-  logLevel: 1,
-  logSize: (1 << 24) - 1,
-  logBuf: true,
-  kernVersion: 0,
-  privileged,
-  resolveMapFd,
-});
-
-interface SuiteTest {
-  prog_type: string;
-  insns: string[];
-  fixup_map: number[];
-  fixup_prog: number[];
-}
-
+/** The suite's programs (fixups applied), each privileged and unprivileged. */
 function suite(): ProgLoadRequest[] {
-  const path = [join(process.cwd(), '..', 'shared'), join(process.cwd(), '..', '..', 'shared')].map((p) => join(p, 'verifier', 'tests.json')).find(existsSync);
-  if (!path) return [];
-  const tests = (JSON.parse(readFileSync(path, 'utf8')) as { tests: SuiteTest[] }).tests;
-  return tests.flatMap((t) => {
-    const bytes = hexToSlots(t.insns) as Uint8Array;
-    for (const i of t.fixup_map) writeRaw(bytes, i, { ...readRaw(bytes, i), imm: 3 });
-    for (const i of t.fixup_prog) writeRaw(bytes, i, { ...readRaw(bytes, i), imm: 4 });
-    const type = t.prog_type === 'BPF_PROG_TYPE_SCHED_CLS' ? ProgType.SchedCls : t.prog_type === 'BPF_PROG_TYPE_SCHED_ACT' ? ProgType.SchedAct : ProgType.SocketFilter;
-    return [request(type, bytes, true), request(type, bytes, false)];
-  });
+  if (!existsSync(sharedPath('verifier/tests.json'))) return [];
+  return loadSuite().flatMap((t) => [suiteRequest(t, true, { logSize: LOG_SIZE }), suiteRequest(t, false, { logSize: LOG_SIZE })]);
 }
 
 const I = (code: number, dst = 0, src = 0, off = 0, imm = 0): RawInsn => ({ code, dst, src, off, imm });
 
 /** A tc program of blocks cycling through packet checks, map lookups, spills and ALU work, each with branches. */
-export function largeProgram(): Uint8Array {
+function largeProgram(): Uint8Array {
   const out: RawInsn[] = [I(0xbf, 6, 1), I(0xb7, 0, 0, 0, 0), I(0x7b, 10, 6, -16)];
   const fwd: { at: number; to: 'next' | 'out' }[] = [];
   for (let b = 0; out.length < 3400; b++) {
@@ -99,9 +57,7 @@ export function largeProgram(): Uint8Array {
   const exitAt = out.length;
   out.push(I(0xb7, 0, 0, 0, 0), I(0x95));
   for (const f of fwd) if (f.to === 'out') out[f.at].off = exitAt - f.at - 1;
-  const bytes = new Uint8Array(out.length * 8);
-  out.forEach((x, i) => writeRaw(bytes, i, x));
-  return bytes;
+  return encodeProgram(out);
 }
 
 /** Best-of-rounds CPU milliseconds of one call of `fn`. */
@@ -128,7 +84,7 @@ export default function main(): void {
       rows.push([`the 4.8 suite: ${reqs.length / 2} programs, privileged and unprivileged`, String(analysis), cpuMs(() => reqs.forEach((r) => verify(r, { analysis }))).toFixed(2)]);
     }
   } else rows.push(['the 4.8 suite: ../shared/verifier/tests.json not found', '', '']);
-  const big = request(ProgType.SchedCls, largeProgram(), true);
+  const big = request(largeProgram(), { progType: ProgType.SchedCls, logSize: LOG_SIZE });
   const v = verify(big, { analysis: false });
   const label = `large tc program: ${big.bytes.length / 8} insns, ${v.log.match(/processed (\d+)/)?.[1] ?? '?'} visits, ${v.ok ? 'accepted' : 'refused'}`;
   for (const analysis of [false, true]) rows.push([label, String(analysis), cpuMs(() => verify(big, { analysis }), 5).toFixed(2)]);

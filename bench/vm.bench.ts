@@ -13,12 +13,14 @@ import { join } from 'node:path';
 import { encodeProgram, MAX_BPF_STACK, slotsToHex, type RawInsn } from '../src/isa';
 import type { HelperOutcome, RunHost } from '../src/kernel/types';
 import { AddressSpace } from '../src/mem';
+import { toHex } from '../src/session/request-setup';
+import { hexBytes } from '../src/session/request-schema';
 import { Machine, type MachineInit } from '../src/vm';
+import { sharedPath } from '../test/support/shared';
 
 type Slot = RawInsn & { slots?: number; next?: RawInsn };
 const I = (code: number, dst = 0, src = 0, off = 0, imm = 0): Slot => ({ code, dst, src, off, imm });
-const ORACLE = join(process.cwd(), '..', 'shared', 'tools', 'kernel-oracle');
-const ORACLE_ALT = join(process.cwd(), '..', '..', 'shared', 'tools', 'kernel-oracle');
+const ORACLE = sharedPath('tools/kernel-oracle');
 
 /** ~4000 instructions of 64- and 32-bit ALU work on r0-r9, no loads, no branches. */
 function aluProgram(): Slot[] {
@@ -63,11 +65,7 @@ const loopProgram = (): Slot[] => [
   I(0x17, 1, 0, 0, 1), I(0x55, 1, 0, -14, 0), I(0x95),
 ];
 
-const PACKET = Uint8Array.from(
-  '000000000001000000000002080045000028000140004006000c0a0000010a000002abcd005000000001000000005012ffff00000000000000000000'
-    .match(/../g)!
-    .map((h) => parseInt(h, 16)),
-);
+const PACKET = hexBytes('000000000001000000000002080045000028000140004006000c0a0000010a000002abcd005000000001000000005012ffff00000000000000000000', 'PACKET');
 
 /** The smallest host: a stack and, for the parser, the packet as a mem buffer. */
 function host(mem?: Uint8Array): { host: RunHost; init: MachineInit } {
@@ -119,13 +117,11 @@ interface Kernel {
 }
 
 function kernelRun(insns: Slot[], progType: string, data: Uint8Array, repeat: number): Kernel {
-  const oracle = [ORACLE, ORACLE_ALT].find((p) => existsSync(p));
-  if (!oracle) return { note: 'no kernel-oracle at ../shared/tools' };
-  const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  const req = { prog_type: progType, insns: slotsToHex(encodeProgram(insns)), log_level: 0, run: { data: hex(data), repeat } };
+  if (!existsSync(ORACLE)) return { note: 'no kernel-oracle at ../shared/tools' };
+  const req = { prog_type: progType, insns: slotsToHex(encodeProgram(insns)), log_level: 0, run: { data: toHex(data), repeat } };
   const file = join(tmpdir(), `bpflab-vm-bench-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(req));
-  const out = spawnSync(oracle, [file], { encoding: 'utf8', timeout: 60_000 });
+  const out = spawnSync(ORACLE, [file], { encoding: 'utf8', timeout: 60_000 });
   try {
     const a = JSON.parse(out.stdout) as { available: boolean; load?: { ok: boolean; error: string; log: string }; run?: { ok: boolean; retval: number; duration_ns: number } };
     if (!a.available) return { note: 'kernel-oracle: bpf(2) unavailable' };

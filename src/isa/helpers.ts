@@ -35,7 +35,7 @@ export interface HelperProto {
   invalidatesPacket: boolean;
   /** map types accepted by its map argument, if it has one */
   mapTypes?: readonly number[];
-  /** offered to socket filters (and XDP) only when the loader has CAP_SYS_ADMIN */
+  /** offered to networking programs (socket filter, tc, XDP) only when the loader has CAP_SYS_ADMIN */
   privilegedOnly?: boolean;
   /** not in the seed header's enum, though in 4.8's */
   notInSeed?: boolean;

@@ -14,10 +14,11 @@ const BPF_PSEUDO_MAP_FD = 1;
 /** MAX_USED_MAPS: distinct maps a program may use */
 export const MAX_USED_MAPS = 64;
 
-const GPL_LICENSES = new Set(['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL']);
+/** The licenses 4.8's license_is_gpl_compatible accepts. */
+export const GPL_COMPATIBLE_LICENSES: readonly string[] = ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'];
 
 /** license_is_gpl_compatible */
-export const isGplCompatible = (license: string): boolean => GPL_LICENSES.has(license);
+export const isGplCompatible = (license: string): boolean => GPL_COMPATIBLE_LICENSES.includes(license);
 
 /** A program the kernel holds. */
 export class Prog implements LoadedProg {

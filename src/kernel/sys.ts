@@ -233,7 +233,7 @@ function mapGetNextKey(k: Kernel, a: MapGetNextKeyAttr): SysResult<Uint8Array> {
 }
 
 /** Program types registered in 4.8 (find_prog_type). */
-const PROG_TYPES_4_8 = new Set<number>([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
+export const PROG_TYPES_4_8: ReadonlySet<number> = new Set<number>([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
 
 /** FACTS.md §1's checks before the copy of the instructions (the verifier repeats them itself). */
 function syscallChecks(k: Kernel, a: ProgLoadAttr, insnCnt: number): number {

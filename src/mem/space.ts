@@ -204,10 +204,7 @@ export class AddressSpace {
   /** Reads an unsigned little-endian integer of 1, 2, 4 or 8 bytes. */
   readUint(addr: bigint, size: 1 | 2 | 4 | 8): bigint | MemFault {
     const b = this.read(addr, size);
-    if (isMemFault(b)) return b;
-    let v = 0n;
-    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-    return v;
+    return isMemFault(b) ? b : leValue(b, 0, size);
   }
 
   /** Reads a NUL-terminated string of at most `max` bytes (for trace_printk's %s and the like). */

@@ -7,16 +7,18 @@
  */
 import * as isa from '../isa';
 import type { ArgKind, HelperProto } from '../isa';
+import * as helpersModule from '../kernel/helpers';
 import * as envModule from './env';
 import type { VerifierEnv } from './env';
 import * as memModule from './mem';
 import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
-const { BPF_FUNC_MAX_ID, Errno, HELPERS, ProgType } = isa;
+const { BPF_FUNC_MAX_ID, Errno, HELPERS } = isa;
+const { helperOffered } = helpersModule;
 const { fail } = envModule;
 const { checkMemAccess, isPointerValue } = memModule;
-const { MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
+const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
 const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
 const { MISC: STACK_MISC, SPILL: STACK_SPILL } = StackSlot;
 
@@ -32,11 +34,7 @@ interface CallMeta {
 
 /** The prototype a program of `progType` gets for helper `id` (4.8's func_proto), or null. */
 export function helperFor(progType: number, id: number, privileged: boolean): HelperProto | null {
-  const h = HELPERS[id];
-  if (!h || !h.progTypes.includes(progType)) return null;
-  // trace_printk is offered to networking programs only with CAP_SYS_ADMIN
-  if (h.privilegedOnly && !privileged && progType !== ProgType.Kprobe && progType !== ProgType.Tracepoint) return null;
-  return h;
+  return helperOffered(progType, id, privileged) ? HELPERS[id] : null;
 }
 
 /** Checks `call imm` and applies its effect; 0 or an errno. */
@@ -154,7 +152,7 @@ function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllow
 /** clear_all_pkt_pointers: registers and spilled slots holding packet pointers become unknown. */
 function clearPacketPointers(env: VerifierEnv): void {
   const st = env.cur;
-  for (let r = 0; r < 11; r++) {
+  for (let r = 0; r < MAX_BPF_REG; r++) {
     const t = st.type(r);
     if (t === PTR_TO_PACKET || t === PTR_TO_PACKET_END) st.unknown(r);
   }

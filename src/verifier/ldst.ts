@@ -12,15 +12,13 @@ import * as regcheckModule from './regcheck';
 import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
-const { Errno, Mode, Size, sizeBytes } = isa;
+const { Errno, Mode, R6, Size, sizeBytes } = isa;
 const { mayAccessSkb } = accessModule;
 const { fail } = envModule;
 const { checkMemAccess } = memModule;
 const { checkRegRead, checkRegWrite } = regcheckModule;
 const { RegType } = stateModule;
 const { CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX } = RegType;
-
-const BPF_REG_6 = 6;
 
 /**
  * The "same insn cannot be used with different pointers" rule: ctx accesses are rewritten
@@ -103,9 +101,9 @@ export function checkLdAbs(env: VerifierEnv, insn: RawInsn): number {
   if (insn.dst !== 0 || insn.off !== 0 || (insn.code & 0x18) === Size.DW || (mode === Mode.ABS && insn.src !== 0)) {
     return fail(env, Errno.EINVAL, 'BPF_LD_[ABS|IND] uses reserved fields');
   }
-  let e = checkRegRead(env, BPF_REG_6);
+  let e = checkRegRead(env, R6);
   if (e) return e;
-  if (env.cur.type(BPF_REG_6) !== PTR_TO_CTX) {
+  if (env.cur.type(R6) !== PTR_TO_CTX) {
     return fail(env, Errno.EINVAL, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
   }
   if (mode === Mode.IND) {

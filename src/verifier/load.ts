@@ -5,6 +5,8 @@
  * `progLoad` and calls it with the request; sysctl checks are the kernel's own.
  */
 import { BPF_MAXINSNS, Errno, LINUX_VERSION_CODE, ProgType, readRaw, writeRaw, type RawInsn } from '../isa';
+import { isGplCompatible } from '../kernel/prog';
+import { PROG_TYPES_4_8 } from '../kernel/sys';
 import type { BpfMap, ProgLoadRequest, ProgLoadVerdict, ProgVerifier } from '../kernel/types';
 import type { VerifierAnalysis } from './analysis';
 import { checkCfg } from './cfg';
@@ -13,16 +15,6 @@ import { VerifierLog } from './log';
 import { prescan } from './prescan';
 import { DEFAULT_STATE_LIMIT, Recorder } from './record';
 import { doCheck } from './walk';
-
-/** Licenses 4.8's license_is_gpl_compatible accepts. */
-export const GPL_COMPATIBLE_LICENSES: readonly string[] = [
-  'GPL',
-  'GPL v2',
-  'GPL and additional rights',
-  'Dual BSD/GPL',
-  'Dual MIT/GPL',
-  'Dual MPL/GPL',
-];
 
 /** The largest log_size 4.8 takes (UINT_MAX >> 8). */
 export const LOG_SIZE_MAX = 0xffffff;
@@ -44,17 +36,8 @@ export interface VerifyOptions {
 export function gplCompatible(license: string): boolean {
   const nul = license.indexOf('\0');
   const copied = (nul >= 0 ? license.slice(0, nul) : license).slice(0, 127);
-  return GPL_COMPATIBLE_LICENSES.includes(copied);
+  return isGplCompatible(copied);
 }
-
-const KNOWN_PROG_TYPES = new Set<number>([
-  ProgType.SocketFilter,
-  ProgType.Kprobe,
-  ProgType.SchedCls,
-  ProgType.SchedAct,
-  ProgType.Tracepoint,
-  ProgType.Xdp,
-]);
 
 /** The syscall's checks before bpf_check, in 4.8's order; the failure's errno and why, or null. */
 function syscallChecks(req: ProgLoadRequest, insnCnt: number): { errno: number; why: string } | null {
@@ -65,7 +48,7 @@ function syscallChecks(req: ProgLoadRequest, insnCnt: number): { errno: number; 
   if (req.progType !== ProgType.SocketFilter && !req.privileged) {
     return { errno: Errno.EPERM, why: 'only socket filters may be loaded without CAP_SYS_ADMIN' };
   }
-  if (!KNOWN_PROG_TYPES.has(req.progType)) return { errno: Errno.EINVAL, why: `unknown program type ${req.progType}` };
+  if (!PROG_TYPES_4_8.has(req.progType)) return { errno: Errno.EINVAL, why: `unknown program type ${req.progType}` };
   if (insnCnt === 0) return { errno: Errno.E2BIG, why: 'the program has no instructions' };
   return null;
 }
@@ -152,11 +135,15 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
 /** The kernel's injection point: BPF_PROG_LOAD's verdict, log and analysis. */
 export const progLoad: ProgVerifier = (req) => verify(req);
 
+/**
+ * The instructions a valid program keeps: each map ld_imm64 loads the map's address (the
+ * pre-scan put it in the imms) with src_reg 0, as 4.8's convert_pseudo_ld_imm64 leaves it.
+ */
 function rewrittenBytes(orig: Uint8Array, insns: readonly RawInsn[], mapOf: Int32Array): Uint8Array {
   const out = orig.slice(0, insns.length * 8);
   for (let i = 0; i < insns.length; i++) {
     if (mapOf[i] < 0) continue;
-    writeRaw(out, i, insns[i]);
+    writeRaw(out, i, { ...insns[i], src: 0 });
     writeRaw(out, i + 1, insns[i + 1]);
   }
   return out;

@@ -5,10 +5,8 @@
  * high half in the second's). Unreachable slots are checked too. Messages only, no insn lines.
  */
 import { Class, Errno, Mode, Pseudo, type RawInsn } from '../isa';
+import { MAX_USED_MAPS } from '../kernel/prog';
 import type { BpfMap } from '../kernel/types';
-
-/** 4.8's MAX_USED_MAPS. */
-export const MAX_USED_MAPS = 64;
 
 export interface PrescanError {
   errno: number;

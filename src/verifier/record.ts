@@ -165,8 +165,3 @@ function regView(maps: readonly BpfMap[], reg: number, type: number, lo: number,
   }
   return v;
 }
-
-/** A state as plain data, in the log's notation plus structured fields. */
-export function stateView(maps: readonly BpfMap[], st: VState): StateView {
-  return new Views(maps).state(st.w, 0, st, st.w[STACK_VERSION]);
-}

@@ -5,12 +5,10 @@ import type { VerifierEnv } from './env';
 import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
-const { Errno } = isa;
+const { Errno, R10 } = isa;
 const { fail } = envModule;
 const { MAX_BPF_REG, RegType } = stateModule;
 const { NOT_INIT } = RegType;
-
-const BPF_REG_FP = 10;
 
 /** A source operand must be a real register that holds something. */
 export function checkRegRead(env: VerifierEnv, r: number): number {
@@ -22,7 +20,7 @@ export function checkRegRead(env: VerifierEnv, r: number): number {
 /** A destination must be a real register other than fp; `mark` makes it unknown right away. */
 export function checkRegWrite(env: VerifierEnv, r: number, mark: boolean): number {
   if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, `R${r} is invalid`);
-  if (r === BPF_REG_FP) return fail(env, Errno.EACCES, 'frame pointer is read only');
+  if (r === R10) return fail(env, Errno.EACCES, 'frame pointer is read only');
   if (mark) env.cur.unknown(r);
   return 0;
 }

@@ -15,6 +15,8 @@
  * Non-goals: value ranges, register ids and liveness (all later than 4.8).
  */
 
+import { MAX_BPF_REG, MAX_BPF_STACK } from '../isa';
+
 /** enum bpf_reg_type of Linux 4.8, in its order. */
 export const RegType = {
   NOT_INIT: 0,
@@ -53,8 +55,8 @@ export const REG_TYPE_STR: readonly string[] = [
 /** Kind of one stack byte (enum bpf_stack_slot_type). */
 export const StackSlot = { INVALID: 0, SPILL: 1, MISC: 2 } as const;
 
-export const MAX_BPF_REG = 11;
-export const MAX_BPF_STACK = 512;
+// isa's constants, re-exported with the layout they size
+export { MAX_BPF_REG, MAX_BPF_STACK };
 export const BPF_REG_SIZE = 8;
 const SLOTS = MAX_BPF_STACK / BPF_REG_SIZE;
 /** word index of the first spilled register (slot 0 is fp-512) */
@@ -195,15 +197,6 @@ function pktCovers(ow: Int32Array, oi: number, cw: Int32Array, ci: number): bool
   return oOff <= cOff && oOff >= oRange && cOff >= cRange;
 }
 
-/**
- * 4.8's states_equal: whether a remembered (old) state covers the current one, so that the
- * current path can stop. Note the 4.8 weakness kept on purpose: an old UNKNOWN register covers
- * any initialised current register, pointers included.
- */
-export function statesEqual(old: VState, cur: VState): boolean {
-  return regsCover(old.w, cur.w) && stackCovers(old.w, cur.w);
-}
-
 /** How many stack bytes the state has written (a remembered state must not have more to cover another). */
 export function writtenBytes(w: Int32Array): number {
   let n = 0;
@@ -216,7 +209,11 @@ export function writtenBytes(w: Int32Array): number {
   return n;
 }
 
-/** The register half of states_equal, on the (type, lo, hi) words of both states. */
+/**
+ * The register half of 4.8's states_equal, on the (type, lo, hi) words of both states: whether
+ * the remembered (old) registers cover the current ones. Note the 4.8 weakness kept on purpose:
+ * an old UNKNOWN register covers any initialised current register, pointers included.
+ */
 export function regsCover(ow: Int32Array, cw: Int32Array): boolean {
   for (let i = 0; i < SPILL_BASE; i += 3) {
     const ot = ow[i];
@@ -231,15 +228,11 @@ export function regsCover(ow: Int32Array, cw: Int32Array): boolean {
 }
 
 /**
- * The stack half: every byte old wrote, cur wrote with the same kind, and the saved registers
- * of old's spilled slots are identical. Works on the summary bits (a slot whose first byte is
- * misc has its saved register cleared in both states, so only spilled slots are compared).
+ * The stack half of states_equal: every byte old wrote, cur wrote with the same kind, and the
+ * saved registers of old's spilled slots are identical. Works on the summary bits (a slot whose
+ * first byte is misc has its saved register cleared in both states, so only spilled slots are
+ * compared); old's summary bits are at `om[ob..ob+32)` (a compact copy), its words in `ow`.
  */
-export function stackCovers(ow: Int32Array, cw: Int32Array): boolean {
-  return stackCoversMasks(ow, MASK_BASE, ow, cw);
-}
-
-/** stackCovers with old's summary bits at `om[ob..ob+32)` (a compact copy) and its words in `ow`. */
 export function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw: Int32Array): boolean {
   for (let k = 0; k < MASK_WORDS; k++) {
     const oWritten = om[ob + k];

@@ -29,8 +29,6 @@ export interface Code {
   /** ld_imm64: the upper half, at the first slot's index */
   readonly imm2: Int32Array;
   readonly why: Map<number, string>;
-  /** whether some instruction is a bpf-to-bpf call (the VM then needs call frames) */
-  readonly hasLocalCalls: boolean;
   /** each slot decoded on its own (for step events), built on first use */
   insns(): readonly Insn[];
 }
@@ -99,7 +97,6 @@ export function decodeCode(id: number, bytes: Uint8Array): Code {
   const imm = new Int32Array(n + 1);
   const imm2 = new Int32Array(n + 1);
   const why = new Map<number, string>();
-  let hasLocalCalls = false;
   let secondHalf = false;
   for (let pc = 0; pc < n; pc++) {
     const insn = decodeAt(bytes, pc);
@@ -117,7 +114,6 @@ export function decodeCode(id: number, bytes: Uint8Array): Code {
     op[pc] = insn.code;
     if (insn.kind === 'alu') off[pc] = insn.op === 'sdiv' || insn.op === 'smod' ? 1 : (insn.extendBits ?? 0);
     if (insn.kind === 'ld_imm64') imm2[pc] = insn.next.imm;
-    if (insn.kind === 'call' && insn.target === 'local') hasLocalCalls = true;
   }
   op[n] = OP_FELL_OFF;
   why.set(n, 'execution fell off the end of the program');
@@ -133,7 +129,6 @@ export function decodeCode(id: number, bytes: Uint8Array): Code {
     imm,
     imm2,
     why,
-    hasLocalCalls,
     insns: () => (insns ??= decodeSlots(bytes)),
   };
 }

@@ -5,7 +5,7 @@
  * helper's bigint arguments, a fault, an undo record while recording).
  */
 import { MAX_BPF_STACK, helperById, helperByName } from '../isa';
-import type { LoadedProg, Effect, RunHost } from '../kernel/types';
+import type { Effect, RunHost } from '../kernel/types';
 import { STACK_HI, type AddressSpace, type Journal, type MemFault, type Region } from '../mem';
 import { decodeCode, type Code } from './code';
 import { setBig, u64 } from './alu';
@@ -214,7 +214,7 @@ export class Cpu {
       case 'tail_call':
         this.lastEffects = out.effects;
         this.lastTail = true;
-        this.code = this.codeOfProg(out.prog);
+        this.code = this.codeOf(out.prog.id, out.prog.bytes);
         return 0;
       default: {
         const f = out.fault;
@@ -224,10 +224,6 @@ export class Cpu {
         return -1;
       }
     }
-  }
-
-  private codeOfProg(p: LoadedProg): Code {
-    return this.codeOf(p.id, p.bytes);
   }
 
   /** A bpf-to-bpf call at `pc` to `target`: a fresh frame whose stack is its own region. */

@@ -53,7 +53,7 @@ export class History {
     this.snapH.set(cpu.H.subarray(0, NREGS));
   }
 
-  /** Call after the instruction: logs the registers it changed. Returns their numbers. */
+  /** Call after the instruction: logs the registers it changed. */
   end(cpu: Cpu): void {
     const L = cpu.L;
     const H = cpu.H;

@@ -9,9 +9,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { Class, HELPERS, MAP_TYPE_NAMES, MapType, ProgType, readRaw, slotsToHex, type RawInsn } from '../../src/isa';
+import { Class, HELPERS, MAP_TYPE_NAMES, ProgType, readRaw, slotsToHex, type RawInsn } from '../../src/isa';
 import { verify, type StateView } from '../../src/verifier';
 import { generate, type GenMap } from './gen';
+import { MAP_SPECS } from './soundness';
 import { fakeMap, request } from './support';
 import { sharedPath } from '../support/shared';
 
@@ -20,12 +21,7 @@ const ORACLE = sharedPath('tools/kernel-oracle');
 const COUNT = Number(process.env.BPFLAB_DIFF_COUNT ?? 400);
 const SEED = Number(process.env.BPFLAB_DIFF_SEED ?? 0xd1ff);
 
-const MAPS: GenMap[] = [
-  { fd: 20, name: 'h8', type: MapType.Hash, keySize: 8, valueSize: 8, maxEntries: 16 },
-  { fd: 21, name: 'a16', type: MapType.Array, keySize: 4, valueSize: 16, maxEntries: 4 },
-  { fd: 22, name: 'ph12', type: MapType.PercpuHash, keySize: 4, valueSize: 12, maxEntries: 8 },
-  { fd: 23, name: 'progs', type: MapType.ProgArray, keySize: 4, valueSize: 4, maxEntries: 4 },
-];
+const MAPS: GenMap[] = MAP_SPECS.map((m, i) => ({ fd: 20 + i, ...m }));
 const fakes = new Map(MAPS.map((m, i) => [m.fd, fakeMap(m.type, m.keySize, m.valueSize, m.maxEntries, 0xffff88003a5c0000n + BigInt(i) * 0x800n, i + 1)]));
 
 /** The refused instruction and the state before it. */

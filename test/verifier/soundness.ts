@@ -31,7 +31,8 @@ export const WORLDS: readonly { progType: number; privileged: boolean; weight: n
   { progType: ProgType.Tracepoint, privileged: true, weight: 1 },
 ];
 
-const MAP_SPECS = [
+/** The maps each world creates (the differential test fakes the same ones). */
+export const MAP_SPECS = [
   { name: 'h8', type: MapType.Hash, keySize: 8, valueSize: 8, maxEntries: 16 },
   { name: 'a16', type: MapType.Array, keySize: 4, valueSize: 16, maxEntries: 4 },
   { name: 'ph12', type: MapType.PercpuHash, keySize: 4, valueSize: 12, maxEntries: 8 },

@@ -4,8 +4,9 @@
  * GPL compatibility as the GPL-only helpers see it. None of them writes a log.
  */
 import { describe, expect, test } from 'vitest';
-import { errnoName, LINUX_VERSION_CODE, ProgType } from '../../src/isa';
-import { GPL_COMPATIBLE_LICENSES, gplCompatible, verify } from '../../src/verifier';
+import { errnoName, LINUX_VERSION_CODE, ProgType, readRaw } from '../../src/isa';
+import { GPL_COMPATIBLE_LICENSES } from '../../src/kernel/prog';
+import { gplCompatible, verify } from '../../src/verifier';
 import * as B from './build';
 import { request } from './support';
 
@@ -58,15 +59,18 @@ describe('licenses', () => {
   });
 });
 
-test('on success: map fds replaced by the map addresses, the maps in order of first use', () => {
+test('on success: map fds replaced by the map addresses with src_reg 0, the maps in order of first use', () => {
   const bytes = B.prog(B.ldMapFd(1, 4), B.ldMapFd(2, 3), B.ldMapFd(3, 4), B.mov64Imm(0, 0), B.exit());
   const v = verify(request(bytes), { analysis: false });
   expect(v.ok).toBe(true);
   expect(v.maps!.map((m) => m.mapType)).toEqual([3, 1]);
   const imm = (slot: number) => new DataView(v.bytes!.buffer).getUint32(slot * 8 + 4, true);
   expect([imm(0), imm(1), imm(2), imm(3)]).toEqual([0x3a5c0800, 0xffff8800, 0x3a5c0000, 0xffff8800]);
-  // everything but the imms is unchanged
+  // 4.8's convert_pseudo_ld_imm64 clears src_reg (BPF_PSEUDO_MAP_FD) once the program is valid
+  expect([0, 2, 4].map((s) => readRaw(v.bytes!, s).src)).toEqual([0, 0, 0]);
+  // everything but the imms and those src_regs is unchanged
   const orig = bytes.slice();
   for (const s of [0, 1, 2, 3, 4, 5]) orig.set(v.bytes!.subarray(s * 8 + 4, s * 8 + 8), s * 8 + 4);
+  for (const s of [0, 2, 4]) orig[s * 8 + 1] &= 0x0f;
   expect(v.bytes).toEqual(orig);
 });

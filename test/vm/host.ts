@@ -6,7 +6,7 @@
  */
 import { encodeProgram, MAX_BPF_STACK, type RawInsn } from '../../src/isa';
 import type { HelperOutcome, LoadedProg, RunHost } from '../../src/kernel/types';
-import { AddressSpace, isMemFault, leBytes, type Region } from '../../src/mem';
+import { AddressSpace, leBytes, type Region } from '../../src/mem';
 
 export type Helper = (host: FakeHost, args: bigint[], pc: number) => HelperOutcome;
 
@@ -101,4 +101,3 @@ export function loadedProg(id: number, insns: RawInsn[]): LoadedProg {
   return { id, progType: 1, name: `p${id}`, bytes, slots: [], maps: [], license: 'GPL', gplCompatible: true, privileged: true };
 }
 
-export { isMemFault };

@@ -153,12 +153,14 @@ describe('faults', () => {
   });
 
   test('a 4-byte load from a hooked field keeps the 64-bit value the hook gives (data, data_end)', () => {
-    // r2 = *(u32 *)(r1 +76) is rewritten to a pointer load; a plain 4-byte load after it zero-extends
-    const { m, host } = machine([ins(0x61, 2, 1, 76), ins(0x61, 3, 1, 0), ins(0xbf, 0, 2), exit()]);
+    // r2 = *(u32 *)(r1 +76) is rewritten to a pointer load; 4-byte loads after it zero-extend,
+    // from the stack (plain bytes) as from another hooked field
+    const { m, host } = machine([ins(0x61, 2, 1, 76), ins(0x61, 4, 10, -8), ins(0x61, 3, 1, 0), ins(0xbf, 0, 2), exit()]);
     const ctx = host.mem.map('ctx', 'ctx (__sk_buff)', new Uint8Array(84), true);
     ctx.hooks = { load: (off) => (off === 76 ? 0xffff8800_10000000n : 0xffff_ffffn), store: () => false };
     m.reset({ r1: host.mem.addr(ctx), r10: host.r10 });
     expect(m.run()).toEqual({ kind: 'exit', r0: 0xffff8800_10000000n });
+    expect(m.reg(4)).toBe(0n);
     expect(m.reg(3)).toBe(0xffff_ffffn);
   });
 });

@@ -130,7 +130,7 @@ function layout(pieces: Piece[]): RawInsn[] {
     if (p.fix) fixes.push([out.length, p.fix]);
     for (const s of p.slots) {
       out.push(s);
-      if ((s as { slots?: number }).slots === 2) out.push(ins(0));
+      if ((s as { slots?: number }).slots === 2) out.push((s as { next?: RawInsn }).next ?? ins(0));
     }
   }
   const exitAt = out.length;

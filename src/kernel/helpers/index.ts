@@ -76,11 +76,12 @@ export const HELPER_REGISTRY: ReadonlyMap<number, HelperEntry> = new Map(
 
 /**
  * Whether a program of `progType` may call helper `id` (4.8's func_proto for the type:
- * trace_printk only for a privileged loader of a socket filter or XDP program).
+ * trace_printk for networking programs only when the loader has CAP_SYS_ADMIN, as
+ * sk_filter_func_proto, which tc and XDP fall back to, offers it). The verifier asks the same.
  */
 export function helperOffered(progType: number, id: number, privileged: boolean): boolean {
   const entry = HELPER_REGISTRY.get(id);
   if (!entry || !entry.proto.progTypes.includes(progType)) return false;
-  const netOnly = progType === ProgType.SocketFilter || progType === ProgType.Xdp;
-  return !(entry.proto.privilegedOnly && netOnly && !privileged);
+  const tracing = progType === ProgType.Kprobe || progType === ProgType.Tracepoint;
+  return !(entry.proto.privilegedOnly && !tracing && !privileged);
 }
