@@ -6,13 +6,11 @@
  * Not here: comments from the C source (objects built without -g carry none).
  */
 import { disassemble } from '../asm';
-import { MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, bytesToHex } from '../isa';
 import type { MapDecl, Program } from '../program';
 
 /** The assembler syntax of the text. */
 export type SourceSyntax = 'llvm' | 'ubpf';
-
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** `4.8.0` for KERNEL_VERSION(4, 8, 0); hex when it does not look like one. */
 function kernVersionText(v: number): string {
@@ -23,7 +21,7 @@ function mapLines(m: MapDecl): string[] {
   const type = MAP_TYPE_NAMES[m.type] ?? String(m.type);
   const flags = m.flags ? ` flags=${m.flags}` : '';
   const out = [`.map ${m.name} ${type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}${flags}`];
-  for (const e of m.entries ?? []) out.push(`.entry ${m.name} key=${hex(e.key)} value=${hex(e.value)}`);
+  for (const e of m.entries ?? []) out.push(`.entry ${m.name} key=${bytesToHex(e.key)} value=${bytesToHex(e.value)}`);
   return out;
 }
 

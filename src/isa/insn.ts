@@ -11,6 +11,7 @@
  * own message). Only encodings with no meaning at all decode to `kind: 'invalid'`.
  * `later` marks what is beyond Linux 4.8 (RFC 9669 and later kernels).
  */
+import { bytesToHex, hexToBytes } from './hex';
 import { AluOp, AtomicOp, Class, JmpOp, Mode, Pseudo, Size, Src, sizeBytes } from './opcode';
 
 /** The five fields of one 8-byte slot. off is a signed 16-bit and imm a signed 32-bit integer. */
@@ -375,11 +376,7 @@ export function decodeSlots(bytes: Uint8Array): Insn[] {
 /** 16 lowercase hex characters a slot, in memory order: the `insns` format of kernel-oracle. */
 export function slotsToHex(bytes: Uint8Array): string[] {
   const out: string[] = [];
-  for (let o = 0; o + 8 <= bytes.length; o += 8) {
-    let s = '';
-    for (let i = 0; i < 8; i++) s += bytes[o + i].toString(16).padStart(2, '0');
-    out.push(s);
-  }
+  for (let o = 0; o + 8 <= bytes.length; o += 8) out.push(bytesToHex(bytes.subarray(o, o + 8)));
   return out;
 }
 
@@ -388,10 +385,9 @@ export function hexToSlots(hex: readonly unknown[]): Uint8Array | string {
   const out = new Uint8Array(hex.length * 8);
   for (let i = 0; i < hex.length; i++) {
     const h = hex[i];
-    if (typeof h !== 'string' || !/^[0-9a-fA-F]{16}$/.test(h)) {
-      return `insns[${i}] must be 16 hex characters (8 bytes in memory order)`;
-    }
-    for (let j = 0; j < 8; j++) out[i * 8 + j] = parseInt(h.slice(j * 2, j * 2 + 2), 16);
+    const slot = typeof h === 'string' && h.length === 16 ? hexToBytes(h) : undefined;
+    if (!slot) return `insns[${i}] must be 16 hex characters (8 bytes in memory order)`;
+    out.set(slot, i * 8);
   }
   return out;
 }
