@@ -15,6 +15,8 @@ export interface PrintOptions {
   mapName?: string;
   /** print `call bpf_map_lookup_elem` rather than `call 1` */
   helperNames?: boolean;
+  /** the label of a jump's target, printed instead of its offset (goto and conditional jumps) */
+  jumpLabel?: string;
 }
 
 const ALU_SYM: Record<AluName, string> = {
@@ -60,10 +62,10 @@ export function llvmInsnText(insn: Insn, opts: PrintOptions = {}): string {
     case 'atomic':
       return atomicText(insn);
     case 'ja':
-      return insn.long ? `gotol ${signed(imm)}` : `goto ${signed(off)}`;
+      return insn.long ? `gotol ${signed(imm)}` : `goto ${opts.jumpLabel ?? signed(off)}`;
     case 'jcond': {
       const R = insn.jmp32 ? 'w' : 'r';
-      return `if ${R}${d} ${JMP_SYM[insn.op]} ${insn.useSrc ? `${R}${s}` : imm} goto ${signed(off)}`;
+      return `if ${R}${d} ${JMP_SYM[insn.op]} ${insn.useSrc ? `${R}${s}` : imm} goto ${opts.jumpLabel ?? signed(off)}`;
     }
     case 'call':
       if (insn.target === 'local') return `call pc${signed(imm)}`;

@@ -55,17 +55,11 @@ function jumpLabels(p: Program): Map<number, string> {
 /** The program as text the editor opens and the assembler turns back into the same program. */
 export function programSource(p: Program, syntax: SourceSyntax, header: readonly string[] = []): string {
   const labels = jumpLabels(p);
-  const text = disassemble(p.bytes, syntax, { mapRefs: p.mapRefs, helperNames: syntax === 'llvm' });
+  const text = disassemble(p.bytes, syntax, { mapRefs: p.mapRefs, helperNames: syntax === 'llvm', labels });
   const lines = [...header.map((h) => `; ${h}`), ...directiveLines(p), ...p.maps.flatMap(mapLines), ''];
-  p.insns.forEach((insn, i) => {
-    const pc = p.pcs[i];
-    const label = labels.get(pc);
+  text.forEach((t, i) => {
+    const label = labels.get(p.pcs[i]);
     if (label !== undefined) lines.push(`${label}:`);
-    let t = text[i];
-    const isJump = (insn.kind === 'ja' && !insn.long) || insn.kind === 'jcond';
-    const off = insn.off < 0 ? `${insn.off}` : `+${insn.off}`;
-    const target = labels.get(pc + 1 + insn.off);
-    if (isJump && target !== undefined && t.endsWith(` ${off}`)) t = `${t.slice(0, -off.length)}${target}`;
     lines.push(`    ${t}`);
   });
   return `${lines.join('\n')}\n`;
