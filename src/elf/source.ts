@@ -35,15 +35,23 @@ function directiveLines(p: Program): string[] {
   return out;
 }
 
-/** Slot -> label for every jump target: the program's own labels first, `L<slot>` otherwise. */
+/**
+ * Slot -> label for every jump target: the program's own labels first, `L<slot>` otherwise. Only
+ * slots a label line can stand before get one: the start of an instruction, or (for the
+ * program's own labels) the end; a jump anywhere else keeps its offset.
+ */
 function jumpLabels(p: Program): Map<number, string> {
+  const starts = new Set(p.pcs);
+  const end = p.bytes.length >> 3;
   const bySlot = new Map<number, string>();
-  for (const [name, slot] of [...p.labels].sort((a, b) => a[1] - b[1])) if (!bySlot.has(slot)) bySlot.set(slot, name);
+  for (const [name, slot] of [...p.labels].sort((a, b) => a[1] - b[1])) {
+    if ((starts.has(slot) || slot === end) && !bySlot.has(slot)) bySlot.set(slot, name);
+  }
   const taken = new Set(p.labels.keys());
   p.insns.forEach((insn, i) => {
     if ((insn.kind !== 'ja' || insn.long) && insn.kind !== 'jcond') return;
     const target = p.pcs[i] + 1 + insn.off;
-    if (bySlot.has(target) || target < 0 || target >= p.bytes.length / 8) return;
+    if (bySlot.has(target) || !starts.has(target)) return;
     let name = `L${target}`;
     while (taken.has(name)) name += '_';
     taken.add(name);
@@ -62,5 +70,7 @@ export function programSource(p: Program, syntax: SourceSyntax, header: readonly
     if (label !== undefined) lines.push(`${label}:`);
     lines.push(`    ${t}`);
   });
+  const last = labels.get(p.bytes.length >> 3);
+  if (last !== undefined) lines.push(`${last}:`);
   return `${lines.join('\n')}\n`;
 }
