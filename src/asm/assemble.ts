@@ -231,14 +231,8 @@ class Assembler {
       get insns() {
         return lazy().insns;
       },
-      set insns(insns: Insn[]) {
-        decoded = { insns, pcs: lazy().pcs };
-      },
       get pcs() {
         return lazy().pcs;
-      },
-      set pcs(pcs: number[]) {
-        decoded = { insns: lazy().insns, pcs };
       },
       sourceMap,
       labels,

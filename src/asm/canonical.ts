@@ -4,7 +4,7 @@
  * form is one the printers spell. The llvm and ubpf printers fall back to `.raw` otherwise, so
  * bytes → text → bytes is the identity for any bytes.
  */
-import type { Insn, RawInsn } from '../isa';
+import { encodeInsn, slotsToHex, type Insn, type RawInsn } from '../isa';
 
 const zero = (...fields: number[]): boolean => fields.every((f) => f === 0);
 const isZeroSlot = (r: RawInsn, withImm: boolean): boolean => zero(r.code, r.dst, r.src, r.off) && (!withImm || r.imm === 0);
@@ -51,11 +51,5 @@ export function isCanonical(insn: Insn, maxReg: number): boolean {
   }
 }
 
-const hexSlot = (r: RawInsn): string => {
-  const b = [r.code, (r.src << 4) | r.dst, r.off & 0xff, (r.off >> 8) & 0xff, r.imm & 0xff, (r.imm >> 8) & 0xff, (r.imm >> 16) & 0xff, (r.imm >>> 24) & 0xff];
-  return b.map((x) => x.toString(16).padStart(2, '0')).join('');
-};
-
 /** The `.raw` spelling of an instruction (both slots of an ld_imm64). */
-export const rawText = (insn: Insn): string =>
-  insn.kind === 'ld_imm64' ? `.raw ${hexSlot(insn)}, ${hexSlot(insn.next)}` : `.raw ${hexSlot(insn)}`;
+export const rawText = (insn: Insn): string => `.raw ${slotsToHex(encodeInsn(insn)).join(', ')}`;

@@ -8,7 +8,7 @@
  * The assembler checks the syntax only; what the kernel would refuse (an array map with an
  * 8-byte key) is left to the simulated kernel, which answers as 4.8 does.
  */
-import { MAP_TYPE_NAMES, MapType, PROG_TYPE_NAMES, byName, readRaw, type RawInsn } from '../isa';
+import { MAP_TYPE_NAMES, MapType, PROG_TYPE_NAMES, byName, hexToBytes, hexToSlots, readRaw, type RawInsn } from '../isa';
 import type { Directives, MapDecl } from '../program';
 import { fail, type Span } from './diagnostic';
 import type { Emit } from './encode';
@@ -129,11 +129,8 @@ function parseEntry(c: Cursor, line: number): PendingEntry {
     c.expectWord(want, ` (.entry NAME key=HEX value=HEX)`);
     c.expectOp('=');
     const t = c.next(`the ${want} bytes in hex`);
-    if (!/^([0-9a-fA-F]{2})+$/.test(t.text)) {
-      fail(`write the ${want} as hex bytes in memory order, e.g. ${want}=01000000 (no 0x, two digits a byte)`, t);
-    }
-    const bytes = new Uint8Array(t.text.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(t.text.slice(i * 2, i * 2 + 2), 16);
+    const bytes = hexToBytes(t.text);
+    if (!bytes?.length) fail(`write the ${want} as hex bytes in memory order, e.g. ${want}=01000000 (no 0x, two digits a byte)`, t);
     return { bytes, col: t.col, end: t.end };
   };
   const key = field('key');
@@ -167,9 +164,8 @@ function parseRawSlots(c: Cursor): Emit {
   while (!c.atEnd()) {
     if (slots.length) c.eatOp(',');
     const t = c.next('16 hex digits');
-    if (!/^[0-9a-fA-F]{16}$/.test(t.text)) fail('write a slot as 16 hex digits in memory order, e.g. .raw b700000001000000', t);
-    const bytes = new Uint8Array(8);
-    for (let i = 0; i < 8; i++) bytes[i] = parseInt(t.text.slice(i * 2, i * 2 + 2), 16);
+    const bytes = hexToSlots([t.text]);
+    if (typeof bytes === 'string') fail('write a slot as 16 hex digits in memory order, e.g. .raw b700000001000000', t);
     slots.push(readRaw(bytes, 0));
   }
   if (slots.length < 1 || slots.length > 2) fail('.raw takes one slot, or two for an ld_imm64', c.whole);

@@ -17,6 +17,8 @@ export interface DisasmOptions {
   mapRefs?: readonly MapRef[];
   /** print helper calls by name (llvm format) */
   helperNames?: boolean;
+  /** slot -> label: a goto or conditional jump to a labelled slot prints the label (llvm and ubpf) */
+  labels?: ReadonlyMap<number, string>;
 }
 
 /** One instruction's text in a format (without the kernel format's `N: ` index). */
@@ -30,7 +32,9 @@ export function disassemble(bytes: Uint8Array, format: DisasmFormat, opts: Disas
   const { insns, pcs } = decodeProgram(bytes);
   const names = new Map((opts.mapRefs ?? []).map((r) => [r.pc, r.map]));
   return insns.map((insn, i) => {
-    const text = formatInsn(insn, format, { mapName: names.get(pcs[i]), helperNames: opts.helperNames });
+    const jump = insn.kind === 'jcond' || (insn.kind === 'ja' && !insn.long);
+    const jumpLabel = jump ? opts.labels?.get(pcs[i] + 1 + insn.off) : undefined;
+    const text = formatInsn(insn, format, { mapName: names.get(pcs[i]), helperNames: opts.helperNames, jumpLabel });
     return format === 'kernel' ? `${pcs[i]}: ${text}` : text;
   });
 }

@@ -6,7 +6,7 @@
  * `call pc+2` for a bpf-to-bpf call, `call kfunc 7`, `skb[r1 + 12]`. Instructions with no exact
  * spelling print as `.raw` (see canonical.ts).
  */
-import { helperById, type AluName, type Insn, type JmpName } from '../isa';
+import { helperById, sizeName, type AluName, type Insn, type JmpName } from '../isa';
 import { isCanonical, rawText } from './canonical';
 
 /** Options of the llvm and ubpf printers. */
@@ -15,6 +15,8 @@ export interface PrintOptions {
   mapName?: string;
   /** print `call bpf_map_lookup_elem` rather than `call 1` */
   helperNames?: boolean;
+  /** the label of a jump's target, printed instead of its offset (goto and conditional jumps) */
+  jumpLabel?: string;
 }
 
 const ALU_SYM: Record<AluName, string> = {
@@ -24,7 +26,6 @@ const ALU_SYM: Record<AluName, string> = {
 const JMP_SYM: Record<JmpName, string> = {
   jeq: '==', jne: '!=', jgt: '>', jge: '>=', jlt: '<', jle: '<=', jsgt: 's>', jsge: 's>=', jslt: 's<', jsle: 's<=', jset: '&',
 };
-const U = (bytes: number): string => `u${bytes * 8}`;
 
 /** `+3`, `-2`, `+0`: a jump offset as objdump prints it. */
 export const signed = (n: number): string => (n < 0 ? `${n}` : `+${n}`);
@@ -49,22 +50,22 @@ export function llvmInsnText(insn: Insn, opts: PrintOptions = {}): string {
       if (insn.src === 2) return `r${d} = map_value[fd:${imm}] ${insn.next.imm < 0 ? '-' : '+'} ${Math.abs(insn.next.imm)} ll`;
       return `r${d} = ${BigInt.asIntN(64, insn.imm64)} ll`;
     case 'ld_abs':
-      return `r0 = *(${U(insn.bytes)} *)skb[${imm}]`;
+      return `r0 = *(${sizeName(insn.bytes)} *)skb[${imm}]`;
     case 'ld_ind':
-      return `r0 = *(${U(insn.bytes)} *)skb[r${s}${imm === 0 ? '' : ` ${imm < 0 ? '-' : '+'} ${Math.abs(imm)}`}]`;
+      return `r0 = *(${sizeName(insn.bytes)} *)skb[r${s}${imm === 0 ? '' : ` ${imm < 0 ? '-' : '+'} ${Math.abs(imm)}`}]`;
     case 'ldx':
       return `r${d} = *(${insn.signExtend ? 's' : 'u'}${insn.bytes * 8} *)(${mem(s, off)})`;
     case 'st':
-      return `*(${U(insn.bytes)} *)(${mem(d, off)}) = ${imm}`;
+      return `*(${sizeName(insn.bytes)} *)(${mem(d, off)}) = ${imm}`;
     case 'stx':
-      return `*(${U(insn.bytes)} *)(${mem(d, off)}) = r${s}`;
+      return `*(${sizeName(insn.bytes)} *)(${mem(d, off)}) = r${s}`;
     case 'atomic':
       return atomicText(insn);
     case 'ja':
-      return insn.long ? `gotol ${signed(imm)}` : `goto ${signed(off)}`;
+      return insn.long ? `gotol ${signed(imm)}` : `goto ${opts.jumpLabel ?? signed(off)}`;
     case 'jcond': {
       const R = insn.jmp32 ? 'w' : 'r';
-      return `if ${R}${d} ${JMP_SYM[insn.op]} ${insn.useSrc ? `${R}${s}` : imm} goto ${signed(off)}`;
+      return `if ${R}${d} ${JMP_SYM[insn.op]} ${insn.useSrc ? `${R}${s}` : imm} goto ${opts.jumpLabel ?? signed(off)}`;
     }
     case 'call':
       if (insn.target === 'local') return `call pc${signed(imm)}`;
@@ -83,10 +84,10 @@ function atomicText(insn: Extract<Insn, { kind: 'atomic' }>): string {
   const { dst: d, src: s, off } = insn;
   const wide = insn.bytes === 8;
   const R = wide ? 'r' : 'w';
-  const p = `*(${U(insn.bytes)} *)(${mem(d, off)})`;
+  const p = `*(${sizeName(insn.bytes)} *)(${mem(d, off)})`;
   if (insn.aop === 'cmpxchg') return wide ? `r0 = cmpxchg_64(${mem(d, off)}, r0, r${s})` : `w0 = cmpxchg32_32(${mem(d, off)}, w0, w${s})`;
   if (insn.aop === 'xchg') return wide ? `r${s} = xchg_64(${mem(d, off)}, r${s})` : `w${s} = xchg32_32(${mem(d, off)}, w${s})`;
-  if (insn.fetch) return `${R}${s} = atomic_fetch_${insn.aop}((${U(insn.bytes)} *)(${mem(d, off)}), ${R}${s})`;
+  if (insn.fetch) return `${R}${s} = atomic_fetch_${insn.aop}((${sizeName(insn.bytes)} *)(${mem(d, off)}), ${R}${s})`;
   // 4.8's XADD prints with an r register (as LLVM 14 and the kernel do); the later ones as LLVM 19
   const sym = { add: '+=', or: '|=', and: '&=', xor: '^=' }[insn.aop];
   return `lock ${p} ${sym} ${insn.aop === 'add' ? 'r' : R}${s}`;

@@ -45,9 +45,9 @@ export function ubpfInsnText(insn: Insn, opts: PrintOptions = {}): string {
       return `lock ${fetch}${insn.aop}${w} ${memref(d, off)}, %r${s}`;
     }
     case 'ja':
-      return insn.long ? `ja32 ${signed(imm)}` : `ja ${signed(off)}`;
+      return insn.long ? `ja32 ${signed(imm)}` : `ja ${opts.jumpLabel ?? signed(off)}`;
     case 'jcond':
-      return `${insn.op}${insn.jmp32 ? '32' : ''} %r${d}, ${insn.useSrc ? `%r${s}` : imm}, ${signed(off)}`;
+      return `${insn.op}${insn.jmp32 ? '32' : ''} %r${d}, ${insn.useSrc ? `%r${s}` : imm}, ${opts.jumpLabel ?? signed(off)}`;
     case 'call':
       if (insn.target === 'local') return `call local ${signed(imm)}`;
       if (insn.target === 'kfunc') return `call runtime ${imm}`;

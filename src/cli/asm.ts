@@ -6,8 +6,9 @@
  * Errors go to stderr as FILE:LINE:COL: message, with exit status 1.
  */
 import { assemble, type Diagnostic } from '../asm';
-import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, slotsToHex } from '../isa';
+import { slotsToHex } from '../isa';
 import type { Program } from '../program';
+import { exportRequest } from '../session/export';
 import { parseArgs, readInput } from './read-input';
 
 const USAGE = 'usage: bpflab asm FILE [--syntax auto|llvm|ubpf] [--json]   (FILE may be - for stdin)';
@@ -46,27 +47,18 @@ export async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-/** The program as a ../shared/tools/kernel-oracle request (the keys the source sets). */
-export function oracleRequest(p: Program): Record<string, unknown> {
-  const req: Record<string, unknown> = {};
+/**
+ * The program as a ../shared/tools/kernel-oracle request (session/export's), keeping only the
+ * keys the source sets: no defaults for the type and license, no maps or entries when none.
+ */
+function oracleRequest(p: Program): Record<string, unknown> {
+  const full = exportRequest(p);
   const d = p.directives;
-  if (d.progType !== undefined) req.prog_type = PROG_TYPE_NAMES[d.progType] ?? d.progType;
-  req.insns = slotsToHex(p.bytes);
-  if (d.license !== undefined) req.license = d.license;
-  if (d.kernVersion !== undefined) req.kern_version = d.kernVersion;
-  if (p.maps.length) {
-    req.maps = p.maps.map((m) => ({
-      name: m.name,
-      type: MAP_TYPE_NAMES[m.type] ?? m.type,
-      key_size: m.keySize,
-      value_size: m.valueSize,
-      max_entries: m.maxEntries,
-      flags: m.flags,
-      ...(m.entries?.length ? { entries: m.entries.map((e) => ({ key: hex(e.key), value: hex(e.value) })) } : {}),
-    }));
-    req.map_fixups = p.mapRefs.map((r) => ({ insn: r.pc, map: r.map }));
-  }
-  return req;
+  return {
+    ...(d.progType === undefined ? {} : { prog_type: full.prog_type }),
+    insns: full.insns,
+    ...(d.license === undefined ? {} : { license: full.license }),
+    ...(d.kernVersion === undefined ? {} : { kern_version: full.kern_version }),
+    ...(p.maps.length ? { maps: full.maps.map(({ entries, ...m }) => (entries.length ? { ...m, entries } : m)), map_fixups: full.map_fixups } : {}),
+  };
 }

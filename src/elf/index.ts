@@ -1,5 +1,3 @@
 /** elf: clang-compiled BPF objects (ELF64 LE, 4.8-era maps section) into Programs. Imports isa, program, asm. */
 export { readBpfObject, describeProgram, type BpfObject, type ObjectProgram, type ObjectResult } from './object';
 export { programSource, type SourceSyntax } from './source';
-export { progTypeOfSection } from './progtype';
-export { MAX_OBJECT_BYTES, EM_BPF } from './reader';

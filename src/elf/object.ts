@@ -6,7 +6,7 @@
  *
  * Not here: BTF and `.maps` (later kernels), global data, bpf-to-bpf calls (4.16), CO-RE.
  */
-import { PROG_TYPE_NAMES } from '../isa';
+import { Class, JmpOp, Mode, PROG_TYPE_NAMES, Pseudo, Size } from '../isa';
 import { programFromBytes, type MapDecl, type MapRef, type Program } from '../program';
 import { progTypeOfSection } from './progtype';
 import {
@@ -46,8 +46,8 @@ export type ObjectResult = { ok: true; object: BpfObject } | { ok: false; error:
 
 const R_BPF_64_64 = 1;
 const R_BPF_64_32 = 10;
-const BPF_LD_IMM64 = 0x18;
-const BPF_PSEUDO_MAP_FD = 1;
+const BPF_LD_IMM64 = Class.LD | Mode.IMM | Size.DW;
+const BPF_CALL = Class.JMP | JmpOp.CALL;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** bytes of the fields read from each definition: type, key_size, value_size, max_entries[, map_flags] */
 const MAP_DEF_MIN = 16;
@@ -113,7 +113,7 @@ function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: Ma
       if (r.sym === 0 || r.sym >= elf.symbols.length) malformed(`${at}: the relocation names symbol ${r.sym}, which does not exist`);
       if (r.offset % 8 || r.offset + 8 > sec.size) malformed(`${at}: the relocation is not at an instruction of the section`);
       const sym = elf.symbols[r.sym];
-      if (r.type === R_BPF_64_32 && bytes[r.offset] === 0x85) {
+      if (r.type === R_BPF_64_32 && bytes[r.offset] === BPF_CALL) {
         malformed(`${at}: a call to the function ${JSON.stringify(sym.name)}; bpf-to-bpf calls came after Linux 4.8 (inline it)`);
       }
       if (r.type !== R_BPF_64_64) malformed(`${at}: relocation type ${r.type} is not R_BPF_64_64 (1), the only one 4.8 loaders knew`);
@@ -122,7 +122,7 @@ function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: Ma
       const m = relocTarget(elf, sec, sym, addend, maps, mapsIndex);
       if (refs.some((x) => x.pc === r.offset / 8)) malformed(`${at}: a second relocation on the same instruction`);
       // as the assembler encodes `r1 = map[NAME] ll`: src_reg BPF_PSEUDO_MAP_FD, imm 0 until loaded
-      bytes[r.offset + 1] = (bytes[r.offset + 1] & 0x0f) | (BPF_PSEUDO_MAP_FD << 4);
+      bytes[r.offset + 1] = (bytes[r.offset + 1] & 0x0f) | (Pseudo.MAP_FD << 4);
       view.setInt32(r.offset + 4, 0, true);
       view.setInt32(r.offset + 12, 0, true);
       refs.push({ pc: r.offset / 8, map: m.decl.name });

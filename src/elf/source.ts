@@ -6,13 +6,11 @@
  * Not here: comments from the C source (objects built without -g carry none).
  */
 import { disassemble } from '../asm';
-import { MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, bytesToHex } from '../isa';
 import type { MapDecl, Program } from '../program';
 
 /** The assembler syntax of the text. */
 export type SourceSyntax = 'llvm' | 'ubpf';
-
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** `4.8.0` for KERNEL_VERSION(4, 8, 0); hex when it does not look like one. */
 function kernVersionText(v: number): string {
@@ -23,7 +21,7 @@ function mapLines(m: MapDecl): string[] {
   const type = MAP_TYPE_NAMES[m.type] ?? String(m.type);
   const flags = m.flags ? ` flags=${m.flags}` : '';
   const out = [`.map ${m.name} ${type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}${flags}`];
-  for (const e of m.entries ?? []) out.push(`.entry ${m.name} key=${hex(e.key)} value=${hex(e.value)}`);
+  for (const e of m.entries ?? []) out.push(`.entry ${m.name} key=${bytesToHex(e.key)} value=${bytesToHex(e.value)}`);
   return out;
 }
 
@@ -37,15 +35,23 @@ function directiveLines(p: Program): string[] {
   return out;
 }
 
-/** Slot -> label for every jump target: the program's own labels first, `L<slot>` otherwise. */
+/**
+ * Slot -> label for every jump target: the program's own labels first, `L<slot>` otherwise. Only
+ * slots a label line can stand before get one: the start of an instruction, or (for the
+ * program's own labels) the end; a jump anywhere else keeps its offset.
+ */
 function jumpLabels(p: Program): Map<number, string> {
+  const starts = new Set(p.pcs);
+  const end = p.bytes.length >> 3;
   const bySlot = new Map<number, string>();
-  for (const [name, slot] of [...p.labels].sort((a, b) => a[1] - b[1])) if (!bySlot.has(slot)) bySlot.set(slot, name);
+  for (const [name, slot] of [...p.labels].sort((a, b) => a[1] - b[1])) {
+    if ((starts.has(slot) || slot === end) && !bySlot.has(slot)) bySlot.set(slot, name);
+  }
   const taken = new Set(p.labels.keys());
   p.insns.forEach((insn, i) => {
     if ((insn.kind !== 'ja' || insn.long) && insn.kind !== 'jcond') return;
     const target = p.pcs[i] + 1 + insn.off;
-    if (bySlot.has(target) || target < 0 || target >= p.bytes.length / 8) return;
+    if (bySlot.has(target) || !starts.has(target)) return;
     let name = `L${target}`;
     while (taken.has(name)) name += '_';
     taken.add(name);
@@ -57,18 +63,14 @@ function jumpLabels(p: Program): Map<number, string> {
 /** The program as text the editor opens and the assembler turns back into the same program. */
 export function programSource(p: Program, syntax: SourceSyntax, header: readonly string[] = []): string {
   const labels = jumpLabels(p);
-  const text = disassemble(p.bytes, syntax, { mapRefs: p.mapRefs, helperNames: syntax === 'llvm' });
+  const text = disassemble(p.bytes, syntax, { mapRefs: p.mapRefs, helperNames: syntax === 'llvm', labels });
   const lines = [...header.map((h) => `; ${h}`), ...directiveLines(p), ...p.maps.flatMap(mapLines), ''];
-  p.insns.forEach((insn, i) => {
-    const pc = p.pcs[i];
-    const label = labels.get(pc);
+  text.forEach((t, i) => {
+    const label = labels.get(p.pcs[i]);
     if (label !== undefined) lines.push(`${label}:`);
-    let t = text[i];
-    const isJump = (insn.kind === 'ja' && !insn.long) || insn.kind === 'jcond';
-    const off = insn.off < 0 ? `${insn.off}` : `+${insn.off}`;
-    const target = labels.get(pc + 1 + insn.off);
-    if (isJump && target !== undefined && t.endsWith(` ${off}`)) t = `${t.slice(0, -off.length)}${target}`;
     lines.push(`    ${t}`);
   });
+  const last = labels.get(p.bytes.length >> 3);
+  if (last !== undefined) lines.push(`${last}:`);
   return `${lines.join('\n')}\n`;
 }

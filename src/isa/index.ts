@@ -5,3 +5,4 @@ export * from './insn';
 export * from './enums';
 export * from './helpers';
 export * from './structs';
+export * from './hex';

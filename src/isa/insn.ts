@@ -11,6 +11,7 @@
  * own message). Only encodings with no meaning at all decode to `kind: 'invalid'`.
  * `later` marks what is beyond Linux 4.8 (RFC 9669 and later kernels).
  */
+import { bytesToHex, hexToBytes } from './hex';
 import { AluOp, AtomicOp, Class, JmpOp, Mode, Pseudo, Size, Src, sizeBytes } from './opcode';
 
 /** The five fields of one 8-byte slot. off is a signed 16-bit and imm a signed 32-bit integer. */
@@ -216,102 +217,111 @@ export function decodeAt(bytes: Uint8Array, index: number): Insn {
   return decodeRaw(r, hasNext ? readRaw(bytes, index + 1) : undefined);
 }
 
-/** Decodes one instruction from its raw fields (and the next slot's, for ld_imm64). */
+/** What one form adds to the raw fields; `slots` and `later` only where they are not 1 and false. */
+type Form<I = Insn> = I extends Base ? Omit<I, keyof Base> & Partial<Pick<Base, 'slots' | 'later'>> : never;
+
+/**
+ * Decodes one instruction from its raw fields (and the next slot's, for ld_imm64). The object is
+ * built by assigning the form's fields onto a literal: object spreads cost some 100x more here,
+ * and decoding is most of what the disassembler and the editor's program view spend.
+ */
 export function decodeRaw(r: RawInsn, next?: RawInsn): Insn {
-  const b = { ...raw(r), slots: 1 as const, later: false };
+  const base: Base = { code: r.code, dst: r.dst, src: r.src, off: r.off, imm: r.imm, slots: 1, later: false };
+  return Object.assign(base, decodeForm(r, next));
+}
+
+function decodeForm(r: RawInsn, next?: RawInsn): Form {
   const cls = r.code & 0x07;
   switch (cls) {
     case Class.ALU:
     case Class.ALU64:
-      return decodeAlu(b, cls === Class.ALU64);
+      return decodeAlu(r, cls === Class.ALU64);
     case Class.JMP:
     case Class.JMP32:
-      return decodeJmp(b, cls === Class.JMP32);
+      return decodeJmp(r, cls === Class.JMP32);
     case Class.LD:
-      return decodeLd(b, next);
+      return decodeLd(r, next);
     case Class.LDX: {
       const mode = r.code & 0xe0;
       const bytes = sizeBytes(r.code);
-      if (mode === Mode.MEM) return { ...b, kind: 'ldx', bytes, signExtend: false };
-      if (mode === Mode.MEMSX && bytes !== 8) return { ...b, kind: 'ldx', bytes, signExtend: true, later: true };
-      return { ...b, kind: 'invalid', why: 'unknown load mode' };
+      if (mode === Mode.MEM) return { kind: 'ldx', bytes, signExtend: false };
+      if (mode === Mode.MEMSX && bytes !== 8) return { kind: 'ldx', bytes, signExtend: true, later: true };
+      return { kind: 'invalid', why: 'unknown load mode' };
     }
     case Class.ST:
-      if ((r.code & 0xe0) === Mode.MEM) return { ...b, kind: 'st', bytes: sizeBytes(r.code) };
-      return { ...b, kind: 'invalid', why: 'unknown store mode' };
+      if ((r.code & 0xe0) === Mode.MEM) return { kind: 'st', bytes: sizeBytes(r.code) };
+      return { kind: 'invalid', why: 'unknown store mode' };
     default: {
       // STX
       const mode = r.code & 0xe0;
       const bytes = sizeBytes(r.code);
-      if (mode === Mode.MEM) return { ...b, kind: 'stx', bytes };
+      if (mode === Mode.MEM) return { kind: 'stx', bytes };
       if (mode === Mode.XADD) {
         const a = ATOMIC_NAMES[r.imm];
-        if (!a) return { ...b, kind: 'invalid', why: 'unknown atomic operation' };
-        return { ...b, kind: 'atomic', bytes, aop: a[0], fetch: a[1], later: r.imm !== 0 };
+        if (!a) return { kind: 'invalid', why: 'unknown atomic operation' };
+        return { kind: 'atomic', bytes, aop: a[0], fetch: a[1], later: r.imm !== 0 };
       }
-      return { ...b, kind: 'invalid', why: 'unknown store mode' };
+      return { kind: 'invalid', why: 'unknown store mode' };
     }
   }
 }
 
-type B = RawInsn & { slots: 1; later: boolean };
-
-function decodeAlu(b: B, alu64: boolean): Insn {
-  const op = b.code & 0xf0;
-  const useSrc = (b.code & Src.X) !== 0;
+function decodeAlu(r: RawInsn, alu64: boolean): Form {
+  const op = r.code & 0xf0;
+  const useSrc = (r.code & Src.X) !== 0;
   if (op === AluOp.END) {
     if (alu64) {
-      if (useSrc) return { ...b, kind: 'invalid', why: 'reserved byte-swap encoding' };
-      return { ...b, kind: 'end', alu64, order: 'bswap', bits: b.imm, later: true };
+      if (useSrc) return { kind: 'invalid', why: 'reserved byte-swap encoding' };
+      return { kind: 'end', alu64, order: 'bswap', bits: r.imm, later: true };
     }
-    return { ...b, kind: 'end', alu64, order: useSrc ? 'be' : 'le', bits: b.imm };
+    return { kind: 'end', alu64, order: useSrc ? 'be' : 'le', bits: r.imm };
   }
   const name = ALU_NAMES[op];
-  if (!name) return { ...b, kind: 'invalid', why: 'unknown ALU operation' };
-  if ((name === 'div' || name === 'mod') && b.off === 1) {
-    return { ...b, kind: 'alu', alu64, op: name === 'div' ? 'sdiv' : 'smod', useSrc, later: true };
+  if (!name) return { kind: 'invalid', why: 'unknown ALU operation' };
+  if ((name === 'div' || name === 'mod') && r.off === 1) {
+    return { kind: 'alu', alu64, op: name === 'div' ? 'sdiv' : 'smod', useSrc, later: true };
   }
-  if (name === 'mov' && useSrc && (b.off === 8 || b.off === 16 || (b.off === 32 && alu64))) {
-    return { ...b, kind: 'alu', alu64, op: 'movsx', useSrc, extendBits: b.off, later: true };
+  if (name === 'mov' && useSrc && (r.off === 8 || r.off === 16 || (r.off === 32 && alu64))) {
+    return { kind: 'alu', alu64, op: 'movsx', useSrc, extendBits: r.off, later: true };
   }
-  return { ...b, kind: 'alu', alu64, op: name, useSrc };
+  return { kind: 'alu', alu64, op: name, useSrc };
 }
 
-function decodeJmp(b: B, jmp32: boolean): Insn {
-  const op = b.code & 0xf0;
-  const useSrc = (b.code & Src.X) !== 0;
+function decodeJmp(r: RawInsn, jmp32: boolean): Form {
+  const op = r.code & 0xf0;
+  const useSrc = (r.code & Src.X) !== 0;
   if (op === JmpOp.JA) {
-    if (jmp32) return { ...b, kind: 'ja', long: true, later: true };
-    return { ...b, kind: 'ja', long: false };
+    if (jmp32) return { kind: 'ja', long: true, later: true };
+    return { kind: 'ja', long: false };
   }
   if (op === JmpOp.CALL) {
-    if (jmp32) return { ...b, kind: 'invalid', why: 'call in the JMP32 class' };
-    if (useSrc) return { ...b, kind: 'callx', later: true };
-    if (b.src === Pseudo.CALL) return { ...b, kind: 'call', target: 'local', later: true };
-    if (b.src === Pseudo.KFUNC_CALL) return { ...b, kind: 'call', target: 'kfunc', later: true };
-    return { ...b, kind: 'call', target: 'helper' };
+    if (jmp32) return { kind: 'invalid', why: 'call in the JMP32 class' };
+    if (useSrc) return { kind: 'callx', later: true };
+    if (r.src === Pseudo.CALL) return { kind: 'call', target: 'local', later: true };
+    if (r.src === Pseudo.KFUNC_CALL) return { kind: 'call', target: 'kfunc', later: true };
+    return { kind: 'call', target: 'helper' };
   }
   if (op === JmpOp.EXIT) {
-    if (jmp32) return { ...b, kind: 'invalid', why: 'exit in the JMP32 class' };
-    return { ...b, kind: 'exit' };
+    if (jmp32) return { kind: 'invalid', why: 'exit in the JMP32 class' };
+    return { kind: 'exit' };
   }
   const name = JMP_NAMES[op];
-  if (!name) return { ...b, kind: 'invalid', why: 'unknown jump operation' };
-  return { ...b, kind: 'jcond', jmp32, op: name, useSrc, later: jmp32 || !JMP_4_8.has(name) };
+  if (!name) return { kind: 'invalid', why: 'unknown jump operation' };
+  return { kind: 'jcond', jmp32, op: name, useSrc, later: jmp32 || !JMP_4_8.has(name) };
 }
 
-function decodeLd(b: B, next?: RawInsn): Insn {
-  const mode = b.code & 0xe0;
-  const size = b.code & 0x18;
+function decodeLd(r: RawInsn, next?: RawInsn): Form {
+  const mode = r.code & 0xe0;
+  const size = r.code & 0x18;
   if (mode === Mode.IMM) {
-    if (size !== Size.DW) return { ...b, kind: 'invalid', why: 'ld_imm of a size other than 64 bits' };
-    if (!next) return { ...b, kind: 'invalid', why: 'ld_imm64 without its second slot' };
-    const imm64 = BigInt.asUintN(64, (BigInt(next.imm) << 32n) | BigInt(b.imm >>> 0));
-    return { ...b, kind: 'ld_imm64', slots: 2, imm64, next: raw(next), later: b.src > Pseudo.MAP_FD };
+    if (size !== Size.DW) return { kind: 'invalid', why: 'ld_imm of a size other than 64 bits' };
+    if (!next) return { kind: 'invalid', why: 'ld_imm64 without its second slot' };
+    const imm64 = BigInt.asUintN(64, (BigInt(next.imm) << 32n) | BigInt(r.imm >>> 0));
+    return { kind: 'ld_imm64', slots: 2, imm64, next: raw(next), later: r.src > Pseudo.MAP_FD };
   }
-  if (mode === Mode.ABS) return { ...b, kind: 'ld_abs', bytes: sizeBytes(b.code) };
-  if (mode === Mode.IND) return { ...b, kind: 'ld_ind', bytes: sizeBytes(b.code) };
-  return { ...b, kind: 'invalid', why: 'unknown ld mode' };
+  if (mode === Mode.ABS) return { kind: 'ld_abs', bytes: sizeBytes(r.code) };
+  if (mode === Mode.IND) return { kind: 'ld_ind', bytes: sizeBytes(r.code) };
+  return { kind: 'invalid', why: 'unknown ld mode' };
 }
 
 /** The 8 (or 16) bytes of one instruction. */
@@ -366,11 +376,7 @@ export function decodeSlots(bytes: Uint8Array): Insn[] {
 /** 16 lowercase hex characters a slot, in memory order: the `insns` format of kernel-oracle. */
 export function slotsToHex(bytes: Uint8Array): string[] {
   const out: string[] = [];
-  for (let o = 0; o + 8 <= bytes.length; o += 8) {
-    let s = '';
-    for (let i = 0; i < 8; i++) s += bytes[o + i].toString(16).padStart(2, '0');
-    out.push(s);
-  }
+  for (let o = 0; o + 8 <= bytes.length; o += 8) out.push(bytesToHex(bytes.subarray(o, o + 8)));
   return out;
 }
 
@@ -379,10 +385,9 @@ export function hexToSlots(hex: readonly unknown[]): Uint8Array | string {
   const out = new Uint8Array(hex.length * 8);
   for (let i = 0; i < hex.length; i++) {
     const h = hex[i];
-    if (typeof h !== 'string' || !/^[0-9a-fA-F]{16}$/.test(h)) {
-      return `insns[${i}] must be 16 hex characters (8 bytes in memory order)`;
-    }
-    for (let j = 0; j < 8; j++) out[i * 8 + j] = parseInt(h.slice(j * 2, j * 2 + 2), 16);
+    const slot = typeof h === 'string' && h.length === 16 ? hexToBytes(h) : undefined;
+    if (!slot) return `insns[${i}] must be 16 hex characters (8 bytes in memory order)`;
+    out.set(slot, i * 8);
   }
   return out;
 }

@@ -107,12 +107,6 @@ export const Pseudo = {
   KFUNC_CALL: 2,
 } as const;
 
-export const classOf = (code: number): number => code & 0x07;
-export const sizeOf = (code: number): number => code & 0x18;
-export const modeOf = (code: number): number => code & 0xe0;
-export const opOf = (code: number): number => code & 0xf0;
-export const srcBitOf = (code: number): number => code & 0x08;
-
 /** Bytes moved by a load or store of the given size field. */
 export function sizeBytes(size: number): 1 | 2 | 4 | 8 {
   switch (size & 0x18) {

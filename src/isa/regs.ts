@@ -10,6 +10,3 @@ export const R10 = 10;
 export const MAX_BPF_STACK = 512;
 /** Programs may have at most 4095 instructions (4.8 refuses insn_cnt >= 4096). */
 export const BPF_MAXINSNS = 4096;
-
-export const regName = (n: number): string => `r${n}`;
-export const reg32Name = (n: number): string => `w${n}`;

@@ -47,11 +47,12 @@ export const SK_BUFF: Layout = {
   ),
 };
 
-export const skbField = (name: string): Field => {
-  const f = SK_BUFF.fields.find((x) => x.name === name);
-  if (!f) throw new Error(`no __sk_buff field ${name}`);
+/** The field called `name` of a layout; a missing one is a bug of the caller. */
+export function fieldNamed(layout: Layout, name: string): Field {
+  const f = layout.fields.find((x) => x.name === name);
+  if (!f) throw new Error(`${layout.name} has no field ${name}`);
   return f;
-};
+}
 
 /** struct xdp_md (4.8): data, data_end. */
 export const XDP_MD: Layout = { name: 'xdp_md', size: 8, fields: u32s(['data', 'data_end']) };
@@ -82,6 +83,6 @@ export const PT_REGS: Layout = {
 };
 
 /** The field covering byte `offset` of a layout, if any. */
-export function fieldAt(layout: Layout, offset: number): Field | undefined {
+export function fieldAt(layout: Pick<Layout, 'fields'>, offset: number): Field | undefined {
   return layout.fields.find((f) => offset >= f.offset && offset < f.offset + f.size);
 }

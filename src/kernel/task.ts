@@ -4,7 +4,7 @@
  * tracing programs read, at documented offsets (the real 4.8 offsets depend on the kernel's
  * configuration); the IDE shows it from TASK_STRUCT.
  */
-import type { Layout } from '../isa';
+import { fieldNamed, type Layout } from '../isa';
 import { leBytes, type AddressSpace, type Region } from '../mem';
 import type { World } from './types';
 
@@ -28,7 +28,7 @@ export const TASK_STRUCT: Layout = {
   ],
 };
 
-const off = (name: string): number => TASK_STRUCT.fields.find((f) => f.name === name)!.offset;
+const off = (name: string): number => fieldNamed(TASK_STRUCT, name).offset;
 const TASK_REGION_NAME = 'task_struct';
 
 /**

@@ -96,11 +96,14 @@ function block(r: Reader, type: number, body: number, end: number, at: number): 
       r.ifaces.push(iface);
       return;
     }
-    case BT_EPB: {
+    case BT_EPB:
+    case BT_PB: {
+      // the same fields, but the obsolete PB's interface id is 16 bits (then a drops count)
       need(20);
+      const ifId = type === BT_EPB ? v.getUint32(body, le) : v.getUint16(body, le);
       const ts = (BigInt(v.getUint32(body + 4, le)) << 32n) | BigInt(v.getUint32(body + 8, le));
       const cap = v.getUint32(body + 12, le);
-      packet(r, v.getUint32(body, le), ts, cap, v.getUint32(body + 16, le), body + 20, end, `packet ${r.packets.length + 1} (${what})`);
+      packet(r, ifId, ts, cap, v.getUint32(body + 16, le), body + 20, end, `packet ${r.packets.length + 1} (${what})`);
       return;
     }
     case BT_SPB: {
@@ -109,13 +112,6 @@ function block(r: Reader, type: number, body: number, end: number, at: number): 
       const iface = r.ifaces[0] ?? bad(`${what}: a simple packet block before any interface was described`);
       const cap = Math.min(orig, end - body - 4, iface.snaplen || Infinity);
       packet(r, 0, 0n, cap, orig, body + 4, end, `packet ${r.packets.length + 1} (${what})`);
-      return;
-    }
-    case BT_PB: {
-      need(20);
-      const ts = (BigInt(v.getUint32(body + 4, le)) << 32n) | BigInt(v.getUint32(body + 8, le));
-      const cap = v.getUint32(body + 12, le);
-      packet(r, v.getUint16(body, le), ts, cap, v.getUint32(body + 16, le), body + 20, end, `packet ${r.packets.length + 1} (${what})`);
       return;
     }
     default:

@@ -3,7 +3,7 @@
  * bytes and decoded, the source position of each instruction, the maps declared beside the
  * code and the ld_imm64 instructions that refer to them, and the program's directives.
  */
-import { decodeProgram, decodeSlots, type Insn } from '../isa';
+import { decodeProgram, type Insn } from '../isa';
 
 /** A position in the source text: 1-based line and column, as editors show them. */
 export interface SourcePos {
@@ -62,9 +62,6 @@ export interface Program {
   directives: Directives;
 }
 
-/** The number of 8-byte slots, which is what the kernel counts as insn_cnt. */
-export const slotCount = (p: Pick<Program, 'bytes'>): number => p.bytes.length >> 3;
-
 /** A program made from bytes alone (no source, no labels, no declared maps). */
 export function programFromBytes(bytes: Uint8Array): Program {
   const { insns, pcs } = decodeProgram(bytes);
@@ -79,6 +76,3 @@ export function programFromBytes(bytes: Uint8Array): Program {
     directives: {},
   };
 }
-
-/** Every slot decoded on its own, as the kernel indexes instructions. */
-export const slotsOf = (p: Pick<Program, 'bytes'>): Insn[] => decodeSlots(p.bytes);

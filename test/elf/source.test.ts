@@ -68,4 +68,12 @@ describe('an object program as editor text', () => {
     const back = assemble(text, { syntax: 'ubpf' });
     expect(back.ok && Buffer.from(back.program.bytes).equals(Buffer.from(p.bytes))).toBe(true);
   });
+
+  it.each(['llvm', 'ubpf'] as SourceSyntax[])('labels only where a label line can stand: a jump into an ld_imm64 keeps its offset, a label at the end stays (%s)', (syntax) => {
+    const r = assemble('goto +1\nr1 = 5 ll\nif r1 == 0 goto -3\nif r1 == 1 goto out\nexit\nout:\n');
+    if (!r.ok) throw new Error(r.diagnostics[0].message);
+    const text = programSource(r.program, syntax);
+    const back = assemble(text, { syntax });
+    expect(back.ok ? Buffer.from(back.program.bytes).toString('hex') : back.diagnostics[0].message).toBe(Buffer.from(r.program.bytes).toString('hex'));
+  });
 });

@@ -62,10 +62,10 @@ describe('round trips through a writer', () => {
     );
   });
 
-  it('pcapng in both byte orders and several timestamp resolutions', () => {
+  it('pcapng in both byte orders and several timestamp resolutions, in enhanced or obsolete packet blocks', () => {
     fc.assert(
-      fc.property(written, fc.boolean(), fc.constantFrom(0, 3, 6, 9), (ps, le, tsresol) => {
-        const r = parseCapture(writePcapng(ps, { le, tsresol }));
+      fc.property(written, fc.boolean(), fc.constantFrom(0, 3, 6, 9), fc.boolean(), (ps, le, tsresol, pb) => {
+        const r = parseCapture(writePcapng(ps, { le, tsresol, pb }));
         if (!r.ok) throw new Error(r.error);
         const unit = 10n ** BigInt(9 - tsresol);
         expect(r.capture.packets).toEqual(

@@ -69,8 +69,11 @@ function block(le: boolean, type: number, body: (w: Out) => void): Uint8Array {
   return w.done();
 }
 
-/** A one-section pcapng file with one interface of the given timestamp resolution (10^-tsresol). */
-export function writePcapng(packets: WrittenPacket[], o: { le: boolean; tsresol: number; linkType?: number }): Uint8Array {
+/**
+ * A one-section pcapng file with one interface of the given timestamp resolution (10^-tsresol),
+ * its packets in Enhanced Packet Blocks or (`pb`) obsolete Packet Blocks with a drops count.
+ */
+export function writePcapng(packets: WrittenPacket[], o: { le: boolean; tsresol: number; linkType?: number; pb?: boolean }): Uint8Array {
   const parts = [
     block(o.le, 0x0a0d0d0a, (w) => {
       w.u32(0x1a2b3c4d);
@@ -91,9 +94,12 @@ export function writePcapng(packets: WrittenPacket[], o: { le: boolean; tsresol:
       w.u16(0);
     }),
     ...packets.map((p) =>
-      block(o.le, 6, (w) => {
+      block(o.le, o.pb ? 2 : 6, (w) => {
         const units = (p.timestampNs * 10n ** BigInt(o.tsresol)) / 1_000_000_000n;
-        w.u32(0);
+        if (o.pb) {
+          w.u16(0); // interface id
+          w.u16(7); // drops count
+        } else w.u32(0);
         w.u32(Number(units >> 32n));
         w.u32(Number(units & 0xffffffffn));
         w.u32(p.data.length);

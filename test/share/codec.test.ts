@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { deflateSync, Inflate } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
 import { decodeShare, encodeShare, MAX_FRAGMENT_LENGTH, MAX_INFLATED_BYTES } from '../../src/share';
@@ -50,6 +51,17 @@ describe('share codec', () => {
     const s = { ...TYPICAL, source: '; <img src=x onerror=alert(1)>\n; javascript:alert(1)\nexit' };
     const r = decodeShare(encodeShare({ ...s, breakpoints: [] }));
     expect(r.ok && r.session.source).toBe(s.source);
+  });
+});
+
+describe('crc32', () => {
+  it('is the CRC-32 of zip and PNG (its check value, and zlib on any bytes)', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), (b) => {
+        expect(crc32(b)).toBe(zlibCrc32(b));
+      }),
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { HexView, type ByteMark } from '../../ui/HexView';
 import { hexShort, readLE } from '../../lib/format';
 import { decodeFrame, fieldAtByte } from '../../lib/packet';
 import { selectSnap, useApp } from '../../store';
+import { fieldAt } from '../../../src/isa';
 import type { AccessView, DebugSnapshot } from '../../../src/protocol';
 import { PacketLayers } from './PacketLayers';
 
@@ -64,7 +65,7 @@ export function LiveView() {
               bytes={ctx.bytes}
               marks={ctxMarks}
               label="Context bytes"
-              nameOf={(o) => ctx.fields.find((f) => o >= f.offset && o < f.offset + f.size)?.name}
+              nameOf={(o) => fieldAt(ctx, o)?.name}
             />
           </details>
         </>

@@ -4,7 +4,7 @@
  * (RunInput.ctx). The default registers look like a kernel-mode entry into the world's
  * innermost kernel frame.
  */
-import { PT_REGS } from '../../isa';
+import { PT_REGS, fieldNamed } from '../../isa';
 import { leBytes, type AddressSpace, type Region } from '../../mem';
 import type { World } from '../types';
 
@@ -14,7 +14,7 @@ const KERNEL_DS = 0x18n;
 const DEFAULT_FLAGS = 0x246n;
 const DEFAULT_SP = 0xffffc90000007e58n;
 
-const reg = (name: string): number => PT_REGS.fields.find((f) => f.name === name)!.offset;
+const reg = (name: string): number => fieldNamed(PT_REGS, name).offset;
 
 /** Default pt_regs of a probe hit in the world's innermost kernel function. */
 export function defaultPtRegs(world: World): Uint8Array {
