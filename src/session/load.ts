@@ -12,7 +12,7 @@ import type { Program } from '../program';
 import type { VerifierAnalysis } from '../verifier';
 import type { Diagnostic, LoadRequest, LoadResult, ProgramView } from '../protocol';
 import { analysisView } from './analysis';
-import { fillContents, fillSlots, loadProgs, withMapFds } from './setup';
+import { createMap, fillContents, fillSlots, loadProgs, withMapFds } from './setup';
 
 /** What a load leaves open: its fds, released by the next load. */
 export interface Loaded {
@@ -64,7 +64,7 @@ function failedAt(req: LoadRequest, progType: number, errno: number, diagnostics
 /** Creates the declared maps (with their `.entry` lines unless `replaced`); on failure, a diagnostic at the declaration. */
 function createMaps(k: Kernel, p: Program, l: Loaded, replaced: ReadonlySet<string>): { errno: number; diag: Diagnostic } | null {
   for (const m of p.maps) {
-    const r = k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, mapFlags: m.flags, name: m.name });
+    const r = createMap(k, m);
     const at = { line: m.pos?.line ?? 1, col: m.pos?.col ?? 1, severity: 'error' as const };
     if (!r.ok) return { errno: r.errno, diag: { ...at, message: `BPF_MAP_CREATE of ${m.name} failed: ${errnoName(r.errno)}` } };
     l.mapFds.push(r.value);

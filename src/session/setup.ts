@@ -8,10 +8,38 @@
 import { assemble } from '../asm';
 import { Cmd, errnoName, readRaw, writeRaw } from '../isa';
 import type { Kernel } from '../kernel/kernel';
-import type { Program } from '../program';
-import type { LoadSetup } from '../protocol';
+import type { SysResult } from '../kernel/sys';
+import { leBytes } from '../mem';
+import type { MapDecl, Program } from '../program';
+import type { LoadSetup, SlotValue } from '../protocol';
 
-const le32 = (v: number): Uint8Array => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+// The loader's steps that `run --json` (request-setup.ts) takes too, each with its own error policy.
+
+/** A 32-bit value as 4 little-endian bytes: an fd-array slot's index or the fd it gets. */
+export const le32 = (v: number): Uint8Array => leBytes(BigInt(v), 4);
+
+/** BPF_MAP_CREATE of a declared map. */
+export const createMap = (k: Kernel, m: Omit<MapDecl, 'entries' | 'pos'>): SysResult<number> =>
+  k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, mapFlags: m.flags, name: m.name });
+
+/** A value cut or zero-padded to what MAP_UPDATE_ELEM copies in for the map of `fd` (per-CPU: every CPU's). */
+export function fitValue(k: Kernel, fd: number, value: Uint8Array): Uint8Array {
+  const out = new Uint8Array(k.mapOfFd(fd)?.userValueSize ?? 0);
+  out.set(value.subarray(0, out.length));
+  return out;
+}
+
+/** Puts a map's fd into the ld_imm64 at slot `pc` and marks it BPF_PSEUDO_MAP_FD (src_reg 1). */
+export function setMapFd(bytes: Uint8Array, pc: number, fd: number): void {
+  writeRaw(bytes, pc, { ...readRaw(bytes, pc), src: 1, imm: fd });
+}
+
+/** Opens the perf event or cgroup a slot gets; the fd (the caller closes it), or what could not be opened. */
+export function openSlotObject(k: Kernel, value: Exclude<SlotValue, { prog: string }>): number | string {
+  const opened = 'perfCpu' in value ? k.perfEventOpen({ cpu: value.perfCpu }) : k.cgroupOpen(value.cgroup);
+  if (opened.ok) return opened.value;
+  return `cannot open ${'perfCpu' in value ? `a perf event on CPU ${value.perfCpu}` : `cgroup ${value.cgroup}`}: ${errnoName(opened.errno)}`;
+}
 
 /** The maps a load created, by the name the source gives them. */
 export type MapFds = ReadonlyMap<string, number>;
@@ -19,10 +47,7 @@ export type MapFds = ReadonlyMap<string, number>;
 /** Instruction bytes with each map reference's fd in its ld_imm64 (src_reg BPF_PSEUDO_MAP_FD); -1 for an unknown map. */
 export function withMapFds(p: Program, fds: MapFds): Uint8Array {
   const bytes = p.bytes.slice();
-  for (const ref of p.mapRefs) {
-    const raw = readRaw(bytes, ref.pc);
-    writeRaw(bytes, ref.pc, { ...raw, src: 1, imm: fds.get(ref.map) ?? -1 });
-  }
+  for (const ref of p.mapRefs) setMapFd(bytes, ref.pc, fds.get(ref.map) ?? -1);
   return bytes;
 }
 
@@ -34,11 +59,8 @@ export function fillContents(k: Kernel, fds: MapFds, contents: NonNullable<LoadS
       problems.push(`map ${c.name}: the source declares no map of that name, so its contents were left out`);
       continue;
     }
-    const size = k.mapOfFd(fd)?.userValueSize ?? 0;
     for (const e of c.entries) {
-      const value = new Uint8Array(size);
-      value.set(e.value.subarray(0, size));
-      const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: fd, key: e.key, value, flags: 0 });
+      const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: fd, key: e.key, value: fitValue(k, fd, e.value), flags: 0 });
       if (!r.ok) {
         problems.push(`map ${c.name}: an entry could not be restored (BPF_MAP_UPDATE_ELEM gave ${errnoName(r.errno)})`);
         break;
@@ -83,14 +105,13 @@ export function loadProgs(k: Kernel, progType: number, fds: MapFds, progs: NonNu
   return out;
 }
 
-function slotFd(k: Kernel, value: NonNullable<LoadSetup['slots']>[number]['value'], progs: ReadonlyMap<string, number>): { fd: number; close: boolean } | string {
+function slotFd(k: Kernel, value: SlotValue, progs: ReadonlyMap<string, number>): { fd: number; close: boolean } | string {
   if ('prog' in value) {
     const fd = progs.get(value.prog);
     return fd === undefined ? `no program ${value.prog} was loaded` : { fd, close: false };
   }
-  const opened = 'perfCpu' in value ? k.perfEventOpen({ cpu: value.perfCpu }) : k.cgroupOpen(value.cgroup);
-  if (!opened.ok) return `cannot open ${'perfCpu' in value ? `a perf event on CPU ${value.perfCpu}` : `cgroup ${value.cgroup}`}: ${errnoName(opened.errno)}`;
-  return { fd: opened.value, close: true };
+  const fd = openSlotObject(k, value);
+  return typeof fd === 'string' ? fd : { fd, close: true };
 }
 
 /** Fills fd-array slots with programs, perf events and cgroups (as MAP_UPDATE_ELEM with their fds). */
