@@ -8,7 +8,7 @@
 import { assemble } from '../asm';
 import { Cmd, errnoName, readRaw, writeRaw } from '../isa';
 import type { Kernel } from '../kernel/kernel';
-import type { SysResult } from '../kernel/sys';
+import type { ProgLoadResult, SysResult } from '../kernel/sys';
 import { leBytes } from '../mem';
 import type { MapDecl, Program } from '../program';
 import type { LoadSetup, SlotValue } from '../protocol';
@@ -39,6 +39,15 @@ export function openSlotObject(k: Kernel, value: Exclude<SlotValue, { prog: stri
   const opened = 'perfCpu' in value ? k.perfEventOpen({ cpu: value.perfCpu }) : k.cgroupOpen(value.cgroup);
   if (opened.ok) return opened.value;
   return `cannot open ${'perfCpu' in value ? `a perf event on CPU ${value.perfCpu}` : `cgroup ${value.cgroup}`}: ${errnoName(opened.errno)}`;
+}
+
+/**
+ * BPF_PROG_LOAD of a program beside the main one (a tail-call target), with a level-1 log whose
+ * last line says why it failed; 1 MiB of log, so that a long program does not fail for the log.
+ */
+export function loadOtherProg(k: Kernel, progType: number, name: string, insns: Uint8Array, license = 'GPL', kernVersion = 0): ProgLoadResult {
+  const logSize = 1 << 20;
+  return k.bpf(Cmd.PROG_LOAD, { progType, insns, license, logLevel: 1, logSize, logBuf: new Uint8Array(logSize), kernVersion, name });
 }
 
 /** The maps a load created, by the name the source gives them. */
@@ -85,16 +94,7 @@ export function loadProgs(k: Kernel, progType: number, fds: MapFds, progs: NonNu
       problems.push(`program ${p.name} uses map ${missing.map}, which the main program does not declare`);
       continue;
     }
-    const r = k.bpf(Cmd.PROG_LOAD, {
-      progType,
-      insns: withMapFds(prog, fds),
-      license: prog.directives.license ?? 'GPL',
-      logLevel: 1,
-      logSize: 1 << 16,
-      logBuf: new Uint8Array(1 << 16),
-      kernVersion: prog.directives.kernVersion ?? 0,
-      name: p.name,
-    });
+    const r = loadOtherProg(k, progType, p.name, withMapFds(prog, fds), prog.directives.license, prog.directives.kernVersion);
     if (!r.ok) {
       const last = r.log.trimEnd().split('\n').at(-1) ?? '';
       problems.push(`program ${p.name} did not load: ${errnoName(r.errno)}${last ? ` (${last})` : ''}`);
