@@ -9,7 +9,7 @@ import { Cmd, errnoName, ProgType } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { SysResult } from '../kernel/sys';
 import type { MapSpec, ProgSpec, Request } from './request-schema';
-import { createMap, fitValue, le32, openSlotObject, setMapFd } from './setup';
+import { createMap, fitValue, le32, loadOtherProg, openSlotObject, setMapFd } from './setup';
 
 /** A problem with the request itself (answered as request_error). */
 export class RequestError extends Error {}
@@ -116,16 +116,7 @@ export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Ma
   const fds = new Map<string, number>();
   for (const [name, p] of ready) {
     applyFixups(p.bytes, p.fixups, maps);
-    const r = k.bpf(Cmd.PROG_LOAD, {
-      progType,
-      insns: p.bytes,
-      license: p.license ?? 'GPL',
-      logLevel: 1,
-      logSize: 1 << 20,
-      logBuf: new Uint8Array(1 << 20),
-      kernVersion: p.kernVersion ?? 0,
-      name,
-    });
+    const r = loadOtherProg(k, progType, name, p.bytes, p.license, p.kernVersion);
     if (!r.ok) throw new RequestError(`program ${name}: PROG_LOAD failed: ${errnoName(r.errno)}\n${r.log}`);
     fds.set(name, r.value);
   }
