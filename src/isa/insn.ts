@@ -363,6 +363,9 @@ export function decodeSlots(bytes: Uint8Array): Insn[] {
   return out;
 }
 
+/** Bytes as lowercase hex, two characters a byte in memory order: kernel-oracle's keys, values and data. */
+export const bytesToHex = (bytes: ArrayLike<number>): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
 /** 16 lowercase hex characters a slot, in memory order: the `insns` format of kernel-oracle. */
 export function slotsToHex(bytes: Uint8Array): string[] {
   const out: string[] = [];

@@ -5,7 +5,7 @@
  * that fails here is the request's fault (the oracle's request_error), not the program's.
  */
 import { assemble } from '../asm';
-import { Cmd, errnoName, ProgType } from '../isa';
+import { bytesToHex, Cmd, errnoName, ProgType } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { SysResult } from '../kernel/sys';
 import type { MapSpec, ProgSpec, Request } from './request-schema';
@@ -14,7 +14,6 @@ import { createMap, fitValue, le32, loadOtherProg, openSlotObject, setMapFd } fr
 /** A problem with the request itself (answered as request_error). */
 export class RequestError extends Error {}
 
-export const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** The maps a request made, by name, in creation order. */
 export type MapTable = Map<string, { fd: number; spec: MapSpec }>;
@@ -147,7 +146,7 @@ export function dumpMap(k: Kernel, fd: number): DumpedEntry[] {
     const cur: Uint8Array = next.value;
     key = cur;
     const v = k.bpf(Cmd.MAP_LOOKUP_ELEM, { mapFd: fd, key: cur });
-    out.push({ key: toHex(cur), value: v.ok ? toHex(v.value.subarray(0, map.userValueSize)) : null, error: v.ok ? null : errnoName(v.errno) });
+    out.push({ key: bytesToHex(cur), value: v.ok ? bytesToHex(v.value.subarray(0, map.userValueSize)) : null, error: v.ok ? null : errnoName(v.errno) });
   }
   return out;
 }

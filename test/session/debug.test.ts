@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { Session } from '../../src/session';
 import { answerValue } from '../../src/session/request';
-import { toHex } from '../../src/session/request-setup';
+import { bytesToHex } from '../../src/isa';
 import type { DebugUpdate, LoadRequest, Outcome } from '../../src/protocol';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { DEFAULT_INPUT, buildRunInput } from '../../app/lib/input';
@@ -125,7 +125,7 @@ describe('a debug run', () => {
     value(await s.debugStart({ packet, repeat: 3 }));
     expect(value(await s.continue({ breakpoints: [] })).snapshot).toMatchObject({ state: 'exited', repetition: 2 });
     const [e] = value(await s.mapEntries({ mapId: l.maps[0].id, offset: 0, limit: 1 })).entries;
-    expect(toHex(e.value!)).toBe(cli.maps[0].entries[0].value);
+    expect(bytesToHex(e.value!)).toBe(cli.maps[0].entries[0].value);
   });
 
   test('the kernel refuses a packet the test run would refuse', async () => {
