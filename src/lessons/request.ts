@@ -34,7 +34,8 @@ export interface LessonRequest {
 /** A 32-bit array index as a map key: 4 bytes little-endian, in hex. */
 export const indexKey = (i: number): string => bytesToHex([i, i >>> 8, i >>> 16, i >>> 24].map((b) => b & 0xff));
 
-function slotEntry(index: number, v: LessonSlotValue): RequestSlotEntry {
+/** A slot of an fd array as a request map's element (`value_prog`, and bpflab's `value_perf_cpu` and `value_cgroup`). */
+export function slotEntry(index: number, v: LessonSlotValue): RequestSlotEntry {
   const key = indexKey(index);
   if ('prog' in v) return { key, value_prog: v.prog };
   if ('perfCpu' in v) return { key, value_perf_cpu: v.perfCpu };
