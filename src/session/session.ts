@@ -291,7 +291,7 @@ export class Session implements EngineApi {
         let sent = run.trace.length;
         while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
           if (progress && Date.now() - reported >= PROGRESS_MS) {
-            const snap = { runId: run.runId, step: run.stepCount, pc: 0, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
+            const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
             sent = run.trace.length;
             reported = Date.now();
             void progress(snap);
