@@ -8,6 +8,8 @@
 import { assemble } from '../asm';
 import { Kernel } from '../kernel/kernel';
 import { runShell } from '../kernel/shell';
+import type { LoadedProg } from '../kernel/types';
+import { PROG_TYPE_NAMES } from '../isa';
 import type { StoragePort } from '../kernel/storage';
 import { progLoad } from '../verifier';
 import {
@@ -89,6 +91,10 @@ function checkInput(input: RunInput): string | null {
   if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 1 || input.repeat > 1_000_000)) return 'repeat must be 1..1000000';
   return null;
 }
+
+const noRun = <T>(): Outcome<T> => fail('no_run', 'no debug run: start one with Step or Run');
+/** A count of steps from the UI: a whole number, at least 1. */
+const stepsOf = (count: number): number => Math.max(1, Math.floor(count) || 1);
 
 /** Runs `f`, turning an exception (a bug) into an 'internal' error value. */
 async function guard<T>(what: string, f: () => Promise<Outcome<T>> | Outcome<T>): Promise<Outcome<T>> {
@@ -204,6 +210,23 @@ export class Session implements EngineApi {
     void this.kernelP?.then((k) => k.scheduleSync());
   }
 
+  /** Runs a long command (a continue, a capture replay): other run commands wait; an interrupt ends it between chunks. */
+  private async busy<T>(f: () => Promise<T>): Promise<T> {
+    this.interrupted = false;
+    this.continuing = true;
+    try {
+      return await f();
+    } finally {
+      this.continuing = false;
+    }
+  }
+
+  /** The loaded program, if its load succeeded. */
+  private loadedProg(k: Kernel): LoadedProg | undefined {
+    const fd = this.loaded?.progFd;
+    return fd === null || fd === undefined ? undefined : k.progOfFd(fd);
+  }
+
   private update(run: DebugRun): DebugUpdate {
     const t = run.takeTouched();
     return { snapshot: run.snapshot(), touchedMaps: t.maps, touchedKeys: t.keys };
@@ -212,14 +235,14 @@ export class Session implements EngineApi {
   /** The run, or the error a run command gets without one (or while it runs). */
   private withRun(f: (run: DebugRun) => Outcome<DebugUpdate>): Outcome<DebugUpdate> {
     if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
-    return this.run ? f(this.run) : fail('no_run', 'no debug run: start one with Step or Run');
+    return this.run ? f(this.run) : noRun();
   }
 
   private async startRun(input: RunInput): Promise<Outcome<DebugUpdate>> {
     const problem = checkInput(input);
     if (problem) return fail('bad_request', problem);
     const k = await this.kernel();
-    const prog = this.loaded?.progFd !== null && this.loaded?.progFd !== undefined ? k.progOfFd(this.loaded.progFd) : undefined;
+    const prog = this.loadedProg(k);
     if (!prog || !this.loaded) return fail('no_program', 'no program is loaded: Load it first');
     this.endRun();
     const shared = sharedMaps(k, this.loaded);
@@ -238,7 +261,7 @@ export class Session implements EngineApi {
   async step(count = 1): Promise<Outcome<DebugUpdate>> {
     return guard('step', () =>
       this.withRun((run) => {
-        run.step(Math.max(1, Math.floor(count) || 1));
+        run.step(stepsOf(count));
         return done(this.update(run));
       }),
     );
@@ -247,7 +270,7 @@ export class Session implements EngineApi {
   async stepBack(count = 1): Promise<Outcome<DebugUpdate>> {
     return guard('stepBack', () =>
       this.withRun((run) => {
-        run.back(Math.max(1, Math.floor(count) || 1));
+        run.back(stepsOf(count));
         return done(this.update(run));
       }),
     );
@@ -281,12 +304,10 @@ export class Session implements EngineApi {
   async continue(opts: ContinueOptions, progress?: ProgressSink): Promise<Outcome<DebugUpdate>> {
     return guard('continue', async () => {
       const run = this.run;
-      if (!run) return fail('no_run', 'no debug run: start one with Step or Run');
+      if (!run) return noRun();
       if (this.continuing) return fail('bad_request', 'the program is already running');
       const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
-      this.interrupted = false;
-      this.continuing = true;
-      try {
+      return this.busy(async () => {
         let reported = Date.now();
         let sent = run.trace.length;
         while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
@@ -300,9 +321,7 @@ export class Session implements EngineApi {
           if (this.run !== run) return fail('no_run', 'the run was stopped');
         }
         return done(this.update(run));
-      } finally {
-        this.continuing = false;
-      }
+      });
     });
   }
 
@@ -328,7 +347,7 @@ export class Session implements EngineApi {
   }
 
   async snapshot(): Promise<Outcome<DebugSnapshot>> {
-    return this.run ? done(this.run.snapshot()) : fail('no_run', 'no debug run: start one with Step or Run');
+    return this.run ? done(this.run.snapshot()) : noRun();
   }
 
   async maps(): Promise<Outcome<MapInfo[]>> {
@@ -405,20 +424,17 @@ export class Session implements EngineApi {
       if (!this.capture) return fail('bad_request', 'no capture is open');
       if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
       const k = await this.kernel();
-      const prog = this.loaded?.progFd != null ? k.progOfFd(this.loaded.progFd) : undefined;
+      const prog = this.loadedProg(k);
       if (!prog) return fail('no_program', 'no program is loaded: Load it first');
-      if (!runsOnPackets(prog.progType)) return fail('bad_request', `a ${prog.progType === 2 ? 'kprobe' : 'tracepoint'} program does not run on packets`);
+      if (!runsOnPackets(prog.progType)) return fail('bad_request', `a ${PROG_TYPE_NAMES[prog.progType]} program does not run on packets`);
       this.endRun();
       const replay = new CaptureReplayer(k, prog, this.capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings);
-      this.interrupted = false;
-      this.continuing = true;
       try {
-        const result = await replay.runAll(() => this.interrupted, yieldToEvents, progress);
+        const result = await this.busy(() => replay.runAll(() => this.interrupted, yieldToEvents, progress));
         k.scheduleSync();
         return done(result);
       } finally {
         replay.dispose();
-        this.continuing = false;
       }
     });
   }
