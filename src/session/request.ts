@@ -143,7 +143,7 @@ interface Repeated {
 }
 
 /** Runs `repeat` times on the same packet and context, the clock advancing by each run's steps. */
-function repeatRuns(k: Kernel, m: Machine, prep: PreparedRun, repeat: number, maxSteps: number): Repeated {
+function repeatRuns(m: Machine, prep: PreparedRun, repeat: number, maxSteps: number): Repeated {
   const started = performance.now();
   let steps = 0;
   let stop = m.run();
@@ -171,7 +171,7 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
   if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
   const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget });
   const maxSteps = opts.maxTotalSteps ?? MAX_TOTAL_STEPS;
-  const { stop, steps, interrupted, durationNs } = repeatRuns(k, m, prep, spec.repeat, maxSteps);
+  const { stop, steps, interrupted, durationNs } = repeatRuns(m, prep, spec.repeat, maxSteps);
   const extras = { steps, ...sideEffects(k, maps) };
   const failed = (errno: number, fault: string): RunAnswer => {
     prep.dispose();
