@@ -4,8 +4,7 @@
  * BPF_PROG_LOAD with the toolbar's log settings. Each Load starts afresh: the previous program
  * and maps are closed (pinned objects live on, as in Linux).
  */
-import { assemble } from '../asm';
-import { kernelInsnText } from '../asm';
+import { assemble, kernelInsnText } from '../asm';
 import { Cmd, Errno, LINUX_VERSION_CODE, decodeSlots, errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { Program } from '../program';
@@ -57,7 +56,7 @@ export function release(k: Kernel, l: Loaded | null): void {
   for (const fd of l.mapFds) k.close(fd);
 }
 
-function failedAt(req: LoadRequest, progType: number, errno: number, diagnostics: Diagnostic[], program: ProgramView): LoadResult {
+function failedAt(progType: number, errno: number, diagnostics: Diagnostic[], program: ProgramView): LoadResult {
   return { stage: 'load', diagnostics, ok: false, errno, errnoName: errnoName(errno), log: '', logTruncated: false, progType, program, maps: [] };
 }
 
@@ -106,7 +105,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   k.privileged = req.privileged;
   try {
     const bad = createMaps(k, p, loaded, new Set((req.setup?.contents ?? []).map((c) => c.name)));
-    if (bad) return { result: failedAt(req, progType, bad.errno, [...warnings, bad.diag], view), loaded };
+    if (bad) return { result: failedAt(progType, bad.errno, [...warnings, bad.diag], view), loaded };
     const setupProblems = runSetup(k, req, progType, loaded);
     const wantLog = req.logLevel > 0;
     const r = k.bpf(Cmd.PROG_LOAD, {
