@@ -56,6 +56,7 @@ import { checkSettings } from './settings';
 import { CaptureReplayer, runsOnPackets } from './capture';
 import { exportProgram, objectView, tracepointRecord } from './io';
 import { sharedMaps } from './share';
+import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
 
 /** Which engine modules this build wires. */
@@ -88,7 +89,7 @@ function checkInput(input: RunInput): string | null {
   if (typeof input !== 'object' || input === null) return 'the run input must be an object';
   if (input.packet !== undefined && !(input.packet instanceof Uint8Array)) return 'packet must be bytes';
   if (input.ctx !== undefined && !(input.ctx instanceof Uint8Array)) return 'ctx must be bytes';
-  if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 1 || input.repeat > 1_000_000)) return 'repeat must be 1..1000000';
+  if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 1 || input.repeat > MAX_REPEAT)) return `repeat must be 1..${MAX_REPEAT}`;
   return null;
 }
 
