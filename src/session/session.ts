@@ -233,10 +233,18 @@ export class Session implements EngineApi {
     return { snapshot: run.snapshot(), touchedMaps: t.maps, touchedKeys: t.keys };
   }
 
-  /** The run, or the error a run command gets without one (or while it runs). */
-  private withRun(f: (run: DebugRun) => Outcome<DebugUpdate>): Outcome<DebugUpdate> {
-    if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
-    return this.run ? f(this.run) : noRun();
+  /**
+   * A command on the run: `f` moves it (or says why it cannot, a bad request), and the answer is
+   * the update; without a run (or while one continues) the command's error.
+   */
+  private runCommand(what: string, f: (run: DebugRun) => string | void): Promise<Outcome<DebugUpdate>> {
+    return guard(what, () => {
+      if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
+      const run = this.run;
+      if (!run) return noRun();
+      const problem = f(run);
+      return problem ? fail('bad_request', problem) : done(this.update(run));
+    });
   }
 
   private async startRun(input: RunInput): Promise<Outcome<DebugUpdate>> {
@@ -260,46 +268,30 @@ export class Session implements EngineApi {
   }
 
   async step(count = 1): Promise<Outcome<DebugUpdate>> {
-    return guard('step', () =>
-      this.withRun((run) => {
-        run.step(stepsOf(count));
-        return done(this.update(run));
-      }),
-    );
+    return this.runCommand('step', (run) => run.step(stepsOf(count)));
   }
 
   async stepBack(count = 1): Promise<Outcome<DebugUpdate>> {
-    return guard('stepBack', () =>
-      this.withRun((run) => {
-        run.back(stepsOf(count));
-        return done(this.update(run));
-      }),
-    );
+    return this.runCommand('stepBack', (run) => run.back(stepsOf(count)));
   }
 
   async goto(n: number): Promise<Outcome<DebugUpdate>> {
-    return guard('goto', () =>
-      this.withRun((run) => {
-        const target = Math.max(0, Math.floor(n) || 0);
-        if (target < run.stepCount) run.back(run.stepCount - target);
-        else if (target > run.stepCount) run.step(target - run.stepCount);
-        return done(this.update(run));
-      }),
-    );
+    return this.runCommand('goto', (run) => {
+      const target = Math.max(0, Math.floor(n) || 0);
+      if (target < run.stepCount) run.back(run.stepCount - target);
+      else if (target > run.stepCount) run.step(target - run.stepCount);
+    });
   }
 
   async seek(position: number): Promise<Outcome<DebugUpdate>> {
-    return guard('seek', () =>
-      this.withRun((run) => {
-        const target = Math.max(0, Math.floor(position) || 0);
-        if (target < run.position) {
-          const back = run.position - target;
-          if (back > run.stepCount) return fail('bad_request', 'the run cannot go back past the start of this repetition');
-          run.back(back);
-        } else run.seek(target);
-        return done(this.update(run));
-      }),
-    );
+    return this.runCommand('seek', (run) => {
+      const target = Math.max(0, Math.floor(position) || 0);
+      if (target < run.position) {
+        const back = run.position - target;
+        if (back > run.stepCount) return 'the run cannot go back past the start of this repetition';
+        run.back(back);
+      } else run.seek(target);
+    });
   }
 
   async continue(opts: ContinueOptions, progress?: ProgressSink): Promise<Outcome<DebugUpdate>> {
