@@ -4,11 +4,11 @@
  * and microseconds per packet for an XDP parser and a socket filter counting into a map.
  * Times are CPU time, best of a few rounds. Prints only.
  */
-import { assemble } from '../src/asm';
-import { Cmd, ProgType } from '../src/isa';
+import { ProgType } from '../src/isa';
 import { Kernel } from '../src/kernel/kernel';
 import type { Capture, Packet } from '../src/pcap';
 import { CaptureReplayer } from '../src/session/capture';
+import { loadProgram } from '../src/session/load';
 import { DEFAULT_SETTINGS } from '../src/protocol';
 import { progLoad } from '../src/verifier';
 
@@ -60,24 +60,11 @@ function capture(n: number): Capture {
   return { format: 'pcap', packets, warnings: [] };
 }
 
-function load(k: Kernel, source: string) {
-  const a = assemble(source);
-  if (!a.ok) throw new Error(a.diagnostics[0].message);
-  const p = a.program;
-  const fds = new Map<string, number>();
-  for (const m of p.maps) {
-    const r = k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, name: m.name });
-    if (!r.ok) throw new Error(`map ${m.name}: errno ${r.errno}`);
-    fds.set(m.name, r.value);
-  }
-  const bytes = p.bytes.slice();
-  for (const ref of p.mapRefs) {
-    bytes[ref.pc * 8 + 1] = (bytes[ref.pc * 8 + 1] & 0x0f) | 0x10;
-    new DataView(bytes.buffer).setInt32(ref.pc * 8 + 4, fds.get(ref.map)!, true);
-  }
-  const r = k.bpf(Cmd.PROG_LOAD, { progType: p.directives.progType ?? ProgType.SocketFilter, insns: bytes, license: 'GPL' });
-  if (!r.ok) throw new Error(`load: errno ${r.errno}\n${r.log}`);
-  return k.progOfFd(r.value)!;
+/** Loads `text` as the IDE's Load does. */
+function load(k: Kernel, text: string) {
+  const { result, loaded } = loadProgram(k, { text, syntax: 'auto', progType: ProgType.SocketFilter, logLevel: 0, logSize: 0, privileged: true }, null);
+  if (!result.ok || loaded?.progFd == null) throw new Error(`load: ${result.errnoName}\n${result.diagnostics.map((d) => d.message).join('\n')}`);
+  return k.progOfFd(loaded.progFd)!;
 }
 
 function cpuMs(f: () => void): number {
@@ -100,7 +87,6 @@ export default function bench(): void {
       const replay = new CaptureReplayer(k, prog, cap, undefined, DEFAULT_SETTINGS);
       best = Math.min(best, cpuMs(() => replay.slice(1e9)));
       replay.dispose();
-
     }
     const us = (best * 1000) / n;
     console.log(`| ${name} | ${n} | ${best.toFixed(1)} | ${us.toFixed(2)} | ${Math.round(1e6 / us).toLocaleString('en')} |`);

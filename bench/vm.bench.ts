@@ -10,10 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeProgram, MAX_BPF_STACK, slotsToHex, type RawInsn } from '../src/isa';
+import { bytesToHex, encodeProgram, MAX_BPF_STACK, slotsToHex, type RawInsn } from '../src/isa';
 import type { HelperOutcome, RunHost } from '../src/kernel/types';
 import { AddressSpace } from '../src/mem';
-import { toHex } from '../src/session/request-setup';
 import { hexBytes } from '../src/session/request-schema';
 import { Machine, type MachineInit } from '../src/vm';
 import { sharedPath } from '../test/support/shared';
@@ -118,7 +117,7 @@ interface Kernel {
 
 function kernelRun(insns: Slot[], progType: string, data: Uint8Array, repeat: number): Kernel {
   if (!existsSync(ORACLE)) return { note: 'no kernel-oracle at ../shared/tools' };
-  const req = { prog_type: progType, insns: slotsToHex(encodeProgram(insns)), log_level: 0, run: { data: toHex(data), repeat } };
+  const req = { prog_type: progType, insns: slotsToHex(encodeProgram(insns)), log_level: 0, run: { data: bytesToHex(data), repeat } };
   const file = join(tmpdir(), `bpflab-vm-bench-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(req));
   const out = spawnSync(ORACLE, [file], { encoding: 'utf8', timeout: 60_000 });

@@ -7,8 +7,12 @@
  *   npx tsx scripts/lessons-coverage.ts [--write | --check]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { coverageGaps, coverageMarkdown, coverageOf, LESSONS, programUses } from '../src/lessons';
-import { BEGIN, DOC_PATH as DOC, END, lessonPrograms } from '../test/lessons/support';
+import { join } from 'node:path';
+import { coverageGaps, coverageMarkdown, coverageOf, LESSONS, programUses, withGeneratedPart } from '../src/lessons';
+import { lessonPrograms } from '../test/lessons/support';
+import { REPO_ROOT } from '../test/support/shared';
+
+const DOC = join(REPO_ROOT, 'docs', 'lessons.md');
 
 const coverage = coverageOf(LESSONS.map((l) => programUses(l.id, lessonPrograms(l))));
 const generated = coverageMarkdown(LESSONS, coverage);
@@ -16,13 +20,11 @@ const gaps = coverageGaps(coverage);
 const mode = process.argv[2];
 
 const doc = readFileSync(DOC, 'utf8');
-const a = doc.indexOf(BEGIN);
-const b = doc.indexOf(END);
-if (a < 0 || b < a) {
-  console.error(`${DOC}: the markers ${BEGIN} and ${END} are missing`);
+const updated = withGeneratedPart(doc, generated);
+if (updated === null) {
+  console.error(`${DOC}: the markers of the generated part are missing`);
   process.exit(1);
 }
-const updated = `${doc.slice(0, a + BEGIN.length)}\n${generated}${doc.slice(b)}`;
 
 if (mode === '--write') {
   writeFileSync(DOC, updated);

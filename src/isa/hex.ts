@@ -1,7 +1,7 @@
 /** Bytes as lowercase hex text in memory order, and back: how requests, `.entry` lines and links carry bytes. */
 
 /** Two lowercase hex digits a byte, in order. */
-export function bytesToHex(bytes: Uint8Array): string {
+export function bytesToHex(bytes: ArrayLike<number>): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += bytes[i].toString(16).padStart(2, '0');
   return s;

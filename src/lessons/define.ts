@@ -3,7 +3,7 @@
  * comments at the top), with the "try next" suggestions appended as comments so that the source
  * stands on its own in the editor or a file. Also small builders for inputs.
  */
-import { PT_REGS, fieldNamed } from '../isa';
+import { PT_REGS, bytesToHex, fieldNamed } from '../isa';
 import type { Lesson } from './types';
 
 /** Wraps `text` into `; ` comment lines of at most `width` characters. */
@@ -38,5 +38,5 @@ export function ptRegs(regs: Record<string, bigint>): string {
     const f = fieldNamed(PT_REGS, name);
     for (let i = 0; i < 8; i++) bytes[f.offset + i] = Number((BigInt.asUintN(64, v) >> BigInt(8 * i)) & 0xffn);
   }
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return bytesToHex(bytes);
 }

@@ -5,6 +5,7 @@
  * order, as a request's `run.data` carries it. Non-goal: a packet library; IPv6 only as far as
  * a header of zeros for the protocol-change lesson.
  */
+import { bytesToHex } from '../isa';
 
 /** An IPv4 address as its four bytes. */
 export const ip4 = (s: string): number[] => s.split('.').map((x) => Number(x) & 0xff);
@@ -21,8 +22,6 @@ export function inetChecksum(bytes: readonly number[], seed = 0): number {
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
 }
-
-export const hex = (bytes: readonly number[]): string => bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
 
 export const fromHex = (s: string): number[] => Array.from({ length: s.length >> 1 }, (_, i) => parseInt(s.slice(2 * i, 2 * i + 2), 16));
 
@@ -85,7 +84,7 @@ export function ipv4Bytes(s: Ipv4Spec): number[] {
 }
 
 /** The same, as hex. */
-export const ipv4Frame = (s: Ipv4Spec): string => hex(ipv4Bytes(s));
+export const ipv4Frame = (s: Ipv4Spec): string => bytesToHex(ipv4Bytes(s));
 
 /** Whether the IPv4 header checksum and the TCP/UDP checksum of an untagged frame verify. */
 export function checksumsValid(frameHex: string): boolean {

@@ -16,7 +16,7 @@ import { VERIFIER_LESSONS } from './verifier';
 
 export type * from './types';
 export { lessonRequest, indexKey, type LessonRequest, type RequestSlotEntry } from './request';
-export { coverageGaps, coverageMarkdown, coverageOf, programUses, REQUIRED_HELPERS, REQUIRED_MAP_TYPES, REQUIRED_PROG_TYPES } from './coverage';
+export { coverageGaps, coverageMarkdown, coverageOf, generatedPart, programUses, withGeneratedPart, REQUIRED_HELPERS, REQUIRED_MAP_TYPES, REQUIRED_PROG_TYPES } from './coverage';
 export type { Coverage, LessonUse } from './coverage';
 export { SAMPLE_PACKETS, checksumsValid, inetChecksum } from './frames';
 

@@ -5,6 +5,7 @@
  * a lesson is checked the way the CLI and users run it. Data entries stay in the source's
  * `.entry` lines and are not repeated here.
  */
+import { bytesToHex } from '../isa';
 import type { Lesson, LessonSlotValue } from './types';
 
 /** One element of a request map: a key and what the slot gets. */
@@ -31,10 +32,10 @@ export interface LessonRequest {
 }
 
 /** A 32-bit array index as a map key: 4 bytes little-endian, in hex. */
-export const indexKey = (i: number): string =>
-  [i & 0xff, (i >>> 8) & 0xff, (i >>> 16) & 0xff, (i >>> 24) & 0xff].map((b) => b.toString(16).padStart(2, '0')).join('');
+export const indexKey = (i: number): string => bytesToHex([i, i >>> 8, i >>> 16, i >>> 24].map((b) => b & 0xff));
 
-function slotEntry(index: number, v: LessonSlotValue): RequestSlotEntry {
+/** A slot of an fd array as a request map's element (`value_prog`, and bpflab's `value_perf_cpu` and `value_cgroup`). */
+export function slotEntry(index: number, v: LessonSlotValue): RequestSlotEntry {
   const key = indexKey(index);
   if ('prog' in v) return { key, value_prog: v.prog };
   if ('perfCpu' in v) return { key, value_perf_cpu: v.perfCpu };

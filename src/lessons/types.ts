@@ -5,6 +5,7 @@
  * the verifier's verdict and, for an accepted program, the test run's result. Nothing here runs
  * anything.
  */
+import type { SlotValue } from '../protocol';
 
 /** Program types by the names `.type` and kernel-oracle use. */
 export type LessonProgType = 'socket_filter' | 'kprobe' | 'sched_cls' | 'sched_act' | 'tracepoint' | 'xdp';
@@ -24,14 +25,8 @@ export interface LessonInput {
   repeat?: number;
 }
 
-/** What one slot of a map of file descriptors holds before the run. */
-export type LessonSlotValue =
-  /** PROG_ARRAY: a program of the lesson's `progs` */
-  | { prog: string }
-  /** PERF_EVENT_ARRAY: a perf event opened on this CPU */
-  | { perfCpu: number }
-  /** CGROUP_ARRAY: a cgroup v2 directory, "/app" (relative to /sys/fs/cgroup) */
-  | { cgroup: string };
+/** What one slot of a map of file descriptors holds before the run: a program of `progs`, a perf event, a cgroup. */
+export type LessonSlotValue = SlotValue;
 
 export interface LessonSlot {
   /** the map's name in the source's `.map` */

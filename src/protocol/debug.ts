@@ -152,7 +152,6 @@ export interface DebugUpdate {
 export interface RunProgress {
   runId: number;
   step: number;
-  pc: number;
   touchedMaps: number[];
   trace: { step: number; line: string }[];
 }

@@ -59,12 +59,8 @@ export class CaptureReplayer {
     };
   }
 
-  get finished(): boolean {
+  private get finished(): boolean {
     return this.next >= this.capture.packets.length;
-  }
-
-  get done(): number {
-    return this.next;
   }
 
   private verdictIndex(name: string): number {

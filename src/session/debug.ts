@@ -107,6 +107,8 @@ export class DebugRun {
     const stop = this.machine.stopped;
     this.repStart += this.machine.stepCount + 1;
     if (stop?.kind === 'exit') this.output = this.prepared.finish(stop.r0);
+    // the clock advances by every instruction of the finished repetition, not only up to its last helper call
+    this.prepared.retire(this.machine.stepCount);
     this.prepared.again();
     this.machine.reset(this.prepared.init);
     // earlier repetitions can no longer be undone: keep only their latest lines

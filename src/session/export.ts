@@ -7,7 +7,7 @@
  * Not here: files and downloads (the IDE saves what these return), running the request.
  */
 import { programSource, type SourceSyntax } from '../elf';
-import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, ProgType, slotsToHex } from '../isa';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, ProgType, bytesToHex as hex, slotsToHex } from '../isa';
 import type { MapDecl, Program } from '../program';
 
 /** One 8-byte slot a line, 16 lowercase hex digits in memory order, as `bpflab asm` prints. */
@@ -77,7 +77,6 @@ export interface RequestOptions {
   run?: { packet?: Uint8Array; ctx?: Uint8Array; repeat?: number; tracepoint?: string };
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const named = (table: Record<number, string>, n: number): string | number => table[n] ?? n;
 
 function requestMap(m: MapDecl): RequestMap {

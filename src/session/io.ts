@@ -12,6 +12,7 @@ import { PROG_TYPE_NAMES, slotsToHex } from '../isa';
 import type { ExportRequest, ExportResult, ObjectView, ReadObjectRequest, TracepointRecordRequest } from '../protocol';
 import { buildRecord, tracepointByName } from '../kernel/progtypes/tracepoint';
 import type { World } from '../kernel/types';
+import { slotEntry, type RequestSlotEntry } from '../lessons/request';
 import { exportBytes, exportHex, exportRequest, exportText, type RunRequest } from './export';
 
 /** The programs of a clang object as editor text in the editor's syntax. */
@@ -37,17 +38,12 @@ export function objectView(req: ReadObjectRequest): ObjectView {
   };
 }
 
-/** A 32-bit array index as a map key in hex (4 bytes little-endian). */
-const indexKeyHex = (i: number): string => [i, i >>> 8, i >>> 16, i >>> 24].map((b) => (b & 0xff).toString(16).padStart(2, '0')).join('');
-
 /** A tracepoint's raw record as a run builds it from the world and field values; a string says what is wrong. */
 export function tracepointRecord(world: World, req: TracepointRecordRequest): Uint8Array | string {
   const def = tracepointByName(String(req?.name));
   if (!def) return `no tracepoint ${JSON.stringify(req?.name)}`;
   return buildRecord(def, world, req.fields ?? {});
 }
-
-type SlotEntry = { key: string; value_prog?: string; value_perf_cpu?: number; value_cgroup?: string };
 
 /** The request plus a lesson's programs and slots (`progs` is in kernel-oracle's format; perf and cgroup slots are bpflab's). */
 function withSetup(base: RunRequest, req: ExportRequest, syntax: ExportRequest['syntax']): RunRequest | string {
@@ -65,11 +61,7 @@ function withSetup(base: RunRequest, req: ExportRequest, syntax: ExportRequest['
   for (const s of setup.slots ?? []) {
     const m = out.maps.find((x) => x.name === s.map);
     if (!m) return `the source declares no map ${s.map} for a slot`;
-    const e: SlotEntry = { key: indexKeyHex(s.index) };
-    if ('prog' in s.value) e.value_prog = s.value.prog;
-    else if ('perfCpu' in s.value) e.value_perf_cpu = s.value.perfCpu;
-    else e.value_cgroup = s.value.cgroup;
-    (m.entries as SlotEntry[]).push(e);
+    (m.entries as RequestSlotEntry[]).push(slotEntry(s.index, s.value));
   }
   return out;
 }

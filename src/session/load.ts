@@ -4,15 +4,14 @@
  * BPF_PROG_LOAD with the toolbar's log settings. Each Load starts afresh: the previous program
  * and maps are closed (pinned objects live on, as in Linux).
  */
-import { assemble } from '../asm';
-import { kernelInsnText } from '../asm';
+import { assemble, kernelInsnText } from '../asm';
 import { Cmd, Errno, LINUX_VERSION_CODE, decodeSlots, errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { Program } from '../program';
 import type { VerifierAnalysis } from '../verifier';
 import type { Diagnostic, LoadRequest, LoadResult, ProgramView } from '../protocol';
 import { analysisView } from './analysis';
-import { fillContents, fillSlots, loadProgs, withMapFds } from './setup';
+import { createMap, fillContents, fillSlots, loadProgs, withMapFds } from './setup';
 
 /** What a load leaves open: its fds, released by the next load. */
 export interface Loaded {
@@ -57,14 +56,14 @@ export function release(k: Kernel, l: Loaded | null): void {
   for (const fd of l.mapFds) k.close(fd);
 }
 
-function failedAt(req: LoadRequest, progType: number, errno: number, diagnostics: Diagnostic[], program: ProgramView): LoadResult {
+function failedAt(progType: number, errno: number, diagnostics: Diagnostic[], program: ProgramView): LoadResult {
   return { stage: 'load', diagnostics, ok: false, errno, errnoName: errnoName(errno), log: '', logTruncated: false, progType, program, maps: [] };
 }
 
 /** Creates the declared maps (with their `.entry` lines unless `replaced`); on failure, a diagnostic at the declaration. */
 function createMaps(k: Kernel, p: Program, l: Loaded, replaced: ReadonlySet<string>): { errno: number; diag: Diagnostic } | null {
   for (const m of p.maps) {
-    const r = k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, mapFlags: m.flags, name: m.name });
+    const r = createMap(k, m);
     const at = { line: m.pos?.line ?? 1, col: m.pos?.col ?? 1, severity: 'error' as const };
     if (!r.ok) return { errno: r.errno, diag: { ...at, message: `BPF_MAP_CREATE of ${m.name} failed: ${errnoName(r.errno)}` } };
     l.mapFds.push(r.value);
@@ -106,7 +105,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   k.privileged = req.privileged;
   try {
     const bad = createMaps(k, p, loaded, new Set((req.setup?.contents ?? []).map((c) => c.name)));
-    if (bad) return { result: failedAt(req, progType, bad.errno, [...warnings, bad.diag], view), loaded };
+    if (bad) return { result: failedAt(progType, bad.errno, [...warnings, bad.diag], view), loaded };
     const setupProblems = runSetup(k, req, progType, loaded);
     const wantLog = req.logLevel > 0;
     const r = k.bpf(Cmd.PROG_LOAD, {

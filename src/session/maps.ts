@@ -8,12 +8,11 @@ import type { Kernel } from '../kernel/kernel';
 import { symbolize } from '../kernel/world';
 import type { BpfMap } from '../kernel/types';
 import type { MapEditResult, MapEntryView, MapInfo, MapPage } from '../protocol';
+import { le32 } from './setup';
 
 const PERCPU = new Set<number>([MapType.PercpuHash, MapType.PercpuArray]);
 const FD_ARRAYS = new Set<number>([MapType.ProgArray, MapType.PerfEventArray, MapType.CgroupArray]);
 const ARRAYS = new Set<number>([MapType.Array, MapType.PercpuArray]);
-
-const u32 = (i: number): Uint8Array => new Uint8Array(new Uint32Array([i]).buffer);
 
 function count(m: BpfMap): number {
   if (ARRAYS.has(m.mapType) || FD_ARRAYS.has(m.mapType)) return m.maxEntries;
@@ -41,14 +40,14 @@ export function listMaps(k: Kernel): MapInfo[] {
 }
 
 function fdSlot(k: Kernel, m: BpfMap, i: number): MapEntryView {
-  const key = u32(i);
+  const key = le32(i);
   if (m.mapType === MapType.ProgArray) {
     const p = k.progArrayGet(m, i);
-    return p ? { key, value: u32(p.id), prog: { id: p.id, name: p.name } } : { key, value: null };
+    return p ? { key, value: le32(p.id), prog: { id: p.id, name: p.name } } : { key, value: null };
   }
   if (m.mapType === MapType.PerfEventArray) {
     const e = k.perfEventGet(m, i);
-    return e ? { key, value: u32(e.fd), records: e.samples.map((s) => ({ cpu: s.cpu, data: s.data.slice() })) } : { key, value: null };
+    return e ? { key, value: le32(e.fd), records: e.samples.map((s) => ({ cpu: s.cpu, data: s.data.slice() })) } : { key, value: null };
   }
   const c = k.cgroupGet(m, i);
   return c ? { key, value: new TextEncoder().encode(c.path) } : { key, value: null };

@@ -191,7 +191,7 @@ function mapOf(m: unknown, where: string): MapSpec {
     valueSize: int(o.value_size, `${where}.value_size`, 0, 0xffffffff),
     maxEntries: int(o.max_entries, `${where}.max_entries`, 0, 0xffffffff),
     flags: o.flags === undefined ? 0 : int(o.flags, `${where}.flags`, 0, 0xffffffff),
-    entries: o.entries === undefined ? [] : list(o.entries, `${where}.entries`, MAX_ENTRIES_PER_MAP).map((e, i) => entryOf(e, `${where}.entries[${i}]`)),
+    entries: entries(),
   };
 }
 

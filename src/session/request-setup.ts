@@ -5,16 +5,15 @@
  * that fails here is the request's fault (the oracle's request_error), not the program's.
  */
 import { assemble } from '../asm';
-import { Cmd, errnoName, ProgType } from '../isa';
+import { bytesToHex, Cmd, errnoName, ProgType } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { SysResult } from '../kernel/sys';
 import type { MapSpec, ProgSpec, Request } from './request-schema';
+import { createMap, fitValue, le32, loadOtherProg, openSlotObject, setMapFd } from './setup';
 
 /** A problem with the request itself (answered as request_error). */
 export class RequestError extends Error {}
 
-const le32 = (v: number): Uint8Array => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
-export const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** The maps a request made, by name, in creation order. */
 export type MapTable = Map<string, { fd: number; spec: MapSpec }>;
@@ -57,10 +56,8 @@ export function applyFixups(bytes: Uint8Array, fixups: ProgSpec['fixups'], maps:
   for (const f of fixups) {
     const m = maps.get(f.map);
     if (!m) throw new RequestError(`map fixup names unknown map ${JSON.stringify(f.map)}`);
-    const off = f.insn * 8;
-    if (off + 8 > bytes.length || bytes[off] !== 0x18) throw new RequestError(`map fixup at insn ${f.insn}: not a ld_imm64`);
-    bytes[off + 1] = (bytes[off + 1] & 0x0f) | (1 << 4);
-    bytes.set(le32(m.fd), off + 4);
+    if ((f.insn + 1) * 8 > bytes.length || bytes[f.insn * 8] !== 0x18) throw new RequestError(`map fixup at insn ${f.insn}: not a ld_imm64`);
+    setMapFd(bytes, f.insn, m.fd);
   }
 }
 
@@ -69,15 +66,11 @@ export function createMaps(k: Kernel, specs: MapSpec[]): MapTable {
   const maps: MapTable = new Map();
   for (const spec of specs) {
     if (maps.has(spec.name)) throw new RequestError(`two maps are named ${JSON.stringify(spec.name)}`);
-    const r = k.bpf(Cmd.MAP_CREATE, { mapType: spec.type, keySize: spec.keySize, valueSize: spec.valueSize, maxEntries: spec.maxEntries, mapFlags: spec.flags, name: spec.name });
+    const r = createMap(k, spec);
     if (!r.ok) throw new RequestError(`map ${spec.name}: MAP_CREATE failed: ${errnoName(r.errno)}`);
     maps.set(spec.name, { fd: r.value, spec });
-    const size = k.mapOfFd(r.value)!.userValueSize;
     for (const e of spec.entries) {
-      if (!(e.value instanceof Uint8Array)) continue;
-      const value = new Uint8Array(size);
-      value.set(e.value.subarray(0, size));
-      updateEntry(k, spec.name, r.value, e.key, value, e.flags);
+      if (e.value instanceof Uint8Array) updateEntry(k, spec.name, r.value, e.key, fitValue(k, r.value, e.value), e.flags);
     }
   }
   return maps;
@@ -109,10 +102,10 @@ export function fillSlots(k: Kernel, maps: MapTable): void {
   for (const [name, { fd, spec }] of maps) {
     for (const e of spec.entries) {
       if (e.value instanceof Uint8Array || 'prog' in e.value) continue;
-      const opened = 'perfCpu' in e.value ? k.perfEventOpen({ cpu: e.value.perfCpu }) : k.cgroupOpen(e.value.cgroup);
-      if (!opened.ok) throw new RequestError(`map ${name}: cannot open ${'perfCpu' in e.value ? `a perf event on CPU ${e.value.perfCpu}` : `cgroup ${e.value.cgroup}`}: ${errnoName(opened.errno)}`);
-      updateEntry(k, name, fd, e.key, le32(opened.value), e.flags);
-      k.close(opened.value);
+      const opened = openSlotObject(k, e.value);
+      if (typeof opened === 'string') throw new RequestError(`map ${name}: ${opened}`);
+      updateEntry(k, name, fd, e.key, le32(opened), e.flags);
+      k.close(opened);
     }
   }
 }
@@ -122,16 +115,7 @@ export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Ma
   const fds = new Map<string, number>();
   for (const [name, p] of ready) {
     applyFixups(p.bytes, p.fixups, maps);
-    const r = k.bpf(Cmd.PROG_LOAD, {
-      progType,
-      insns: p.bytes,
-      license: p.license ?? 'GPL',
-      logLevel: 1,
-      logSize: 1 << 20,
-      logBuf: new Uint8Array(1 << 20),
-      kernVersion: p.kernVersion ?? 0,
-      name,
-    });
+    const r = loadOtherProg(k, progType, name, p.bytes, p.license, p.kernVersion);
     if (!r.ok) throw new RequestError(`program ${name}: PROG_LOAD failed: ${errnoName(r.errno)}\n${r.log}`);
     fds.set(name, r.value);
   }
@@ -162,7 +146,7 @@ export function dumpMap(k: Kernel, fd: number): DumpedEntry[] {
     const cur: Uint8Array = next.value;
     key = cur;
     const v = k.bpf(Cmd.MAP_LOOKUP_ELEM, { mapFd: fd, key: cur });
-    out.push({ key: toHex(cur), value: v.ok ? toHex(v.value.subarray(0, map.userValueSize)) : null, error: v.ok ? null : errnoName(v.errno) });
+    out.push({ key: bytesToHex(cur), value: v.ok ? bytesToHex(v.value.subarray(0, map.userValueSize)) : null, error: v.ok ? null : errnoName(v.errno) });
   }
   return out;
 }

@@ -10,7 +10,7 @@
  * samples), `run.redirect`, `run.steps` (instructions executed), and `run.fault` when an
  * unverified program faulted or ran out of its instruction budget.
  */
-import { Cmd, errnoName, Errno } from '../isa';
+import { bytesToHex, Cmd, errnoName, Errno } from '../isa';
 import { Kernel } from '../kernel/kernel';
 import { helperOffered } from '../kernel/helpers';
 import { prepareRun, type PreparedRun, type RunInput } from '../kernel/run';
@@ -18,7 +18,7 @@ import type { LoadedProg, ProgVerifier } from '../kernel/types';
 import { progLoad } from '../verifier';
 import { checkProgram, Machine } from '../vm';
 import { parseRequest, type MapSpec, type Request, type RunSpec } from './request-schema';
-import { applyFixups, createMaps, fillSlots, mergeMaps, dumpMap, loadProgs, programOf, progTypeOf, RequestError, toHex, type DumpedEntry, type MapTable } from './request-setup';
+import { applyFixups, createMaps, fillSlots, mergeMaps, dumpMap, loadProgs, programOf, progTypeOf, RequestError, type DumpedEntry, type MapTable } from './request-setup';
 
 /**
  * Instructions all repetitions of one request may run together: past it the run stops with
@@ -143,7 +143,7 @@ interface Repeated {
 }
 
 /** Runs `repeat` times on the same packet and context, the clock advancing by each run's steps. */
-function repeatRuns(k: Kernel, m: Machine, prep: PreparedRun, repeat: number, maxSteps: number): Repeated {
+function repeatRuns(m: Machine, prep: PreparedRun, repeat: number, maxSteps: number): Repeated {
   const started = performance.now();
   let steps = 0;
   let stop = m.run();
@@ -171,7 +171,7 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
   if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
   const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget });
   const maxSteps = opts.maxTotalSteps ?? MAX_TOTAL_STEPS;
-  const { stop, steps, interrupted, durationNs } = repeatRuns(k, m, prep, spec.repeat, maxSteps);
+  const { stop, steps, interrupted, durationNs } = repeatRuns(m, prep, spec.repeat, maxSteps);
   const extras = { steps, ...sideEffects(k, maps) };
   const failed = (errno: number, fault: string): RunAnswer => {
     prep.dispose();
@@ -187,7 +187,7 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
     errno: 0,
     error: null,
     retval: out.retval,
-    data_out: out.dataOut ? toHex(out.dataOut) : '',
+    data_out: out.dataOut ? bytesToHex(out.dataOut) : '',
     duration_ns: durationNs,
     r0: r0Hex(out.r0),
     verdict: out.verdict.name,
@@ -206,7 +206,7 @@ function sideEffects(k: Kernel, maps: MapTable): Pick<RunAnswer, 'trace' | 'perf
     const map = k.mapOfFd(fd)!;
     for (let i = 0; i < map.maxEntries && i < 4096; i++) {
       const ev = k.perfEventGet(map, i);
-      for (const s of ev?.samples ?? []) perf.push({ map: name, cpu: s.cpu, data: toHex(s.data) });
+      for (const s of ev?.samples ?? []) perf.push({ map: name, cpu: s.cpu, data: bytesToHex(s.data) });
     }
   }
   if (perf.length) out.perf = perf;

@@ -8,6 +8,8 @@
 import { assemble } from '../asm';
 import { Kernel } from '../kernel/kernel';
 import { runShell } from '../kernel/shell';
+import type { LoadedProg } from '../kernel/types';
+import { PROG_TYPE_NAMES } from '../isa';
 import type { StoragePort } from '../kernel/storage';
 import { progLoad } from '../verifier';
 import {
@@ -54,6 +56,7 @@ import { checkSettings } from './settings';
 import { CaptureReplayer, runsOnPackets } from './capture';
 import { exportProgram, objectView, tracepointRecord } from './io';
 import { sharedMaps } from './share';
+import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
 
 /** Which engine modules this build wires. */
@@ -86,9 +89,13 @@ function checkInput(input: RunInput): string | null {
   if (typeof input !== 'object' || input === null) return 'the run input must be an object';
   if (input.packet !== undefined && !(input.packet instanceof Uint8Array)) return 'packet must be bytes';
   if (input.ctx !== undefined && !(input.ctx instanceof Uint8Array)) return 'ctx must be bytes';
-  if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 1 || input.repeat > 1_000_000)) return 'repeat must be 1..1000000';
+  if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 1 || input.repeat > MAX_REPEAT)) return `repeat must be 1..${MAX_REPEAT}`;
   return null;
 }
+
+const noRun = <T>(): Outcome<T> => fail('no_run', 'no debug run: start one with Step or Run');
+/** A count of steps from the UI: a whole number, at least 1. */
+const stepsOf = (count: number): number => Math.max(1, Math.floor(count) || 1);
 
 /** Runs `f`, turning an exception (a bug) into an 'internal' error value. */
 async function guard<T>(what: string, f: () => Promise<Outcome<T>> | Outcome<T>): Promise<Outcome<T>> {
@@ -204,22 +211,47 @@ export class Session implements EngineApi {
     void this.kernelP?.then((k) => k.scheduleSync());
   }
 
+  /** Runs a long command (a continue, a capture replay): other run commands wait; an interrupt ends it between chunks. */
+  private async busy<T>(f: () => Promise<T>): Promise<T> {
+    this.interrupted = false;
+    this.continuing = true;
+    try {
+      return await f();
+    } finally {
+      this.continuing = false;
+    }
+  }
+
+  /** The loaded program, if its load succeeded. */
+  private loadedProg(k: Kernel): LoadedProg | undefined {
+    const fd = this.loaded?.progFd;
+    return fd === null || fd === undefined ? undefined : k.progOfFd(fd);
+  }
+
   private update(run: DebugRun): DebugUpdate {
     const t = run.takeTouched();
     return { snapshot: run.snapshot(), touchedMaps: t.maps, touchedKeys: t.keys };
   }
 
-  /** The run, or the error a run command gets without one (or while it runs). */
-  private withRun(f: (run: DebugRun) => Outcome<DebugUpdate>): Outcome<DebugUpdate> {
-    if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
-    return this.run ? f(this.run) : fail('no_run', 'no debug run: start one with Step or Run');
+  /**
+   * A command on the run: `f` moves it (or says why it cannot, a bad request), and the answer is
+   * the update; without a run (or while one continues) the command's error.
+   */
+  private runCommand(what: string, f: (run: DebugRun) => string | void): Promise<Outcome<DebugUpdate>> {
+    return guard(what, () => {
+      if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
+      const run = this.run;
+      if (!run) return noRun();
+      const problem = f(run);
+      return problem ? fail('bad_request', problem) : done(this.update(run));
+    });
   }
 
   private async startRun(input: RunInput): Promise<Outcome<DebugUpdate>> {
     const problem = checkInput(input);
     if (problem) return fail('bad_request', problem);
     const k = await this.kernel();
-    const prog = this.loaded?.progFd !== null && this.loaded?.progFd !== undefined ? k.progOfFd(this.loaded.progFd) : undefined;
+    const prog = this.loadedProg(k);
     if (!prog || !this.loaded) return fail('no_program', 'no program is loaded: Load it first');
     this.endRun();
     const shared = sharedMaps(k, this.loaded);
@@ -236,62 +268,44 @@ export class Session implements EngineApi {
   }
 
   async step(count = 1): Promise<Outcome<DebugUpdate>> {
-    return guard('step', () =>
-      this.withRun((run) => {
-        run.step(Math.max(1, Math.floor(count) || 1));
-        return done(this.update(run));
-      }),
-    );
+    return this.runCommand('step', (run) => run.step(stepsOf(count)));
   }
 
   async stepBack(count = 1): Promise<Outcome<DebugUpdate>> {
-    return guard('stepBack', () =>
-      this.withRun((run) => {
-        run.back(Math.max(1, Math.floor(count) || 1));
-        return done(this.update(run));
-      }),
-    );
+    return this.runCommand('stepBack', (run) => run.back(stepsOf(count)));
   }
 
   async goto(n: number): Promise<Outcome<DebugUpdate>> {
-    return guard('goto', () =>
-      this.withRun((run) => {
-        const target = Math.max(0, Math.floor(n) || 0);
-        if (target < run.stepCount) run.back(run.stepCount - target);
-        else if (target > run.stepCount) run.step(target - run.stepCount);
-        return done(this.update(run));
-      }),
-    );
+    return this.runCommand('goto', (run) => {
+      const target = Math.max(0, Math.floor(n) || 0);
+      if (target < run.stepCount) run.back(run.stepCount - target);
+      else if (target > run.stepCount) run.step(target - run.stepCount);
+    });
   }
 
   async seek(position: number): Promise<Outcome<DebugUpdate>> {
-    return guard('seek', () =>
-      this.withRun((run) => {
-        const target = Math.max(0, Math.floor(position) || 0);
-        if (target < run.position) {
-          const back = run.position - target;
-          if (back > run.stepCount) return fail('bad_request', 'the run cannot go back past the start of this repetition');
-          run.back(back);
-        } else run.seek(target);
-        return done(this.update(run));
-      }),
-    );
+    return this.runCommand('seek', (run) => {
+      const target = Math.max(0, Math.floor(position) || 0);
+      if (target < run.position) {
+        const back = run.position - target;
+        if (back > run.stepCount) return 'the run cannot go back past the start of this repetition';
+        run.back(back);
+      } else run.seek(target);
+    });
   }
 
   async continue(opts: ContinueOptions, progress?: ProgressSink): Promise<Outcome<DebugUpdate>> {
     return guard('continue', async () => {
       const run = this.run;
-      if (!run) return fail('no_run', 'no debug run: start one with Step or Run');
+      if (!run) return noRun();
       if (this.continuing) return fail('bad_request', 'the program is already running');
       const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
-      this.interrupted = false;
-      this.continuing = true;
-      try {
+      return this.busy(async () => {
         let reported = Date.now();
         let sent = run.trace.length;
         while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
           if (progress && Date.now() - reported >= PROGRESS_MS) {
-            const snap = { runId: run.runId, step: run.stepCount, pc: 0, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
+            const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
             sent = run.trace.length;
             reported = Date.now();
             void progress(snap);
@@ -300,9 +314,7 @@ export class Session implements EngineApi {
           if (this.run !== run) return fail('no_run', 'the run was stopped');
         }
         return done(this.update(run));
-      } finally {
-        this.continuing = false;
-      }
+      });
     });
   }
 
@@ -328,7 +340,7 @@ export class Session implements EngineApi {
   }
 
   async snapshot(): Promise<Outcome<DebugSnapshot>> {
-    return this.run ? done(this.run.snapshot()) : fail('no_run', 'no debug run: start one with Step or Run');
+    return this.run ? done(this.run.snapshot()) : noRun();
   }
 
   async maps(): Promise<Outcome<MapInfo[]>> {
@@ -405,20 +417,17 @@ export class Session implements EngineApi {
       if (!this.capture) return fail('bad_request', 'no capture is open');
       if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
       const k = await this.kernel();
-      const prog = this.loaded?.progFd != null ? k.progOfFd(this.loaded.progFd) : undefined;
+      const prog = this.loadedProg(k);
       if (!prog) return fail('no_program', 'no program is loaded: Load it first');
-      if (!runsOnPackets(prog.progType)) return fail('bad_request', `a ${prog.progType === 2 ? 'kprobe' : 'tracepoint'} program does not run on packets`);
+      if (!runsOnPackets(prog.progType)) return fail('bad_request', `a ${PROG_TYPE_NAMES[prog.progType]} program does not run on packets`);
       this.endRun();
       const replay = new CaptureReplayer(k, prog, this.capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings);
-      this.interrupted = false;
-      this.continuing = true;
       try {
-        const result = await replay.runAll(() => this.interrupted, yieldToEvents, progress);
+        const result = await this.busy(() => replay.runAll(() => this.interrupted, yieldToEvents, progress));
         k.scheduleSync();
         return done(result);
       } finally {
         replay.dispose();
-        this.continuing = false;
       }
     });
   }

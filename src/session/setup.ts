@@ -8,10 +8,47 @@
 import { assemble } from '../asm';
 import { Cmd, errnoName, readRaw, writeRaw } from '../isa';
 import type { Kernel } from '../kernel/kernel';
-import type { Program } from '../program';
-import type { LoadSetup } from '../protocol';
+import type { ProgLoadResult, SysResult } from '../kernel/sys';
+import { leBytes } from '../mem';
+import type { MapDecl, Program } from '../program';
+import type { LoadSetup, SlotValue } from '../protocol';
 
-const le32 = (v: number): Uint8Array => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+// The loader's steps that `run --json` (request-setup.ts) takes too, each with its own error policy.
+
+/** A 32-bit value as 4 little-endian bytes: an fd-array slot's index or the fd it gets. */
+export const le32 = (v: number): Uint8Array => leBytes(BigInt(v), 4);
+
+/** BPF_MAP_CREATE of a declared map. */
+export const createMap = (k: Kernel, m: Omit<MapDecl, 'entries' | 'pos'>): SysResult<number> =>
+  k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, mapFlags: m.flags, name: m.name });
+
+/** A value cut or zero-padded to what MAP_UPDATE_ELEM copies in for the map of `fd` (per-CPU: every CPU's). */
+export function fitValue(k: Kernel, fd: number, value: Uint8Array): Uint8Array {
+  const out = new Uint8Array(k.mapOfFd(fd)?.userValueSize ?? 0);
+  out.set(value.subarray(0, out.length));
+  return out;
+}
+
+/** Puts a map's fd into the ld_imm64 at slot `pc` and marks it BPF_PSEUDO_MAP_FD (src_reg 1). */
+export function setMapFd(bytes: Uint8Array, pc: number, fd: number): void {
+  writeRaw(bytes, pc, { ...readRaw(bytes, pc), src: 1, imm: fd });
+}
+
+/** Opens the perf event or cgroup a slot gets; the fd (the caller closes it), or what could not be opened. */
+export function openSlotObject(k: Kernel, value: Exclude<SlotValue, { prog: string }>): number | string {
+  const opened = 'perfCpu' in value ? k.perfEventOpen({ cpu: value.perfCpu }) : k.cgroupOpen(value.cgroup);
+  if (opened.ok) return opened.value;
+  return `cannot open ${'perfCpu' in value ? `a perf event on CPU ${value.perfCpu}` : `cgroup ${value.cgroup}`}: ${errnoName(opened.errno)}`;
+}
+
+/**
+ * BPF_PROG_LOAD of a program beside the main one (a tail-call target), with a level-1 log whose
+ * last line says why it failed; 1 MiB of log, so that a long program does not fail for the log.
+ */
+export function loadOtherProg(k: Kernel, progType: number, name: string, insns: Uint8Array, license = 'GPL', kernVersion = 0): ProgLoadResult {
+  const logSize = 1 << 20;
+  return k.bpf(Cmd.PROG_LOAD, { progType, insns, license, logLevel: 1, logSize, logBuf: new Uint8Array(logSize), kernVersion, name });
+}
 
 /** The maps a load created, by the name the source gives them. */
 export type MapFds = ReadonlyMap<string, number>;
@@ -19,10 +56,7 @@ export type MapFds = ReadonlyMap<string, number>;
 /** Instruction bytes with each map reference's fd in its ld_imm64 (src_reg BPF_PSEUDO_MAP_FD); -1 for an unknown map. */
 export function withMapFds(p: Program, fds: MapFds): Uint8Array {
   const bytes = p.bytes.slice();
-  for (const ref of p.mapRefs) {
-    const raw = readRaw(bytes, ref.pc);
-    writeRaw(bytes, ref.pc, { ...raw, src: 1, imm: fds.get(ref.map) ?? -1 });
-  }
+  for (const ref of p.mapRefs) setMapFd(bytes, ref.pc, fds.get(ref.map) ?? -1);
   return bytes;
 }
 
@@ -34,11 +68,8 @@ export function fillContents(k: Kernel, fds: MapFds, contents: NonNullable<LoadS
       problems.push(`map ${c.name}: the source declares no map of that name, so its contents were left out`);
       continue;
     }
-    const size = k.mapOfFd(fd)?.userValueSize ?? 0;
     for (const e of c.entries) {
-      const value = new Uint8Array(size);
-      value.set(e.value.subarray(0, size));
-      const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: fd, key: e.key, value, flags: 0 });
+      const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: fd, key: e.key, value: fitValue(k, fd, e.value), flags: 0 });
       if (!r.ok) {
         problems.push(`map ${c.name}: an entry could not be restored (BPF_MAP_UPDATE_ELEM gave ${errnoName(r.errno)})`);
         break;
@@ -63,16 +94,7 @@ export function loadProgs(k: Kernel, progType: number, fds: MapFds, progs: NonNu
       problems.push(`program ${p.name} uses map ${missing.map}, which the main program does not declare`);
       continue;
     }
-    const r = k.bpf(Cmd.PROG_LOAD, {
-      progType,
-      insns: withMapFds(prog, fds),
-      license: prog.directives.license ?? 'GPL',
-      logLevel: 1,
-      logSize: 1 << 16,
-      logBuf: new Uint8Array(1 << 16),
-      kernVersion: prog.directives.kernVersion ?? 0,
-      name: p.name,
-    });
+    const r = loadOtherProg(k, progType, p.name, withMapFds(prog, fds), prog.directives.license, prog.directives.kernVersion);
     if (!r.ok) {
       const last = r.log.trimEnd().split('\n').at(-1) ?? '';
       problems.push(`program ${p.name} did not load: ${errnoName(r.errno)}${last ? ` (${last})` : ''}`);
@@ -83,14 +105,13 @@ export function loadProgs(k: Kernel, progType: number, fds: MapFds, progs: NonNu
   return out;
 }
 
-function slotFd(k: Kernel, value: NonNullable<LoadSetup['slots']>[number]['value'], progs: ReadonlyMap<string, number>): { fd: number; close: boolean } | string {
+function slotFd(k: Kernel, value: SlotValue, progs: ReadonlyMap<string, number>): { fd: number; close: boolean } | string {
   if ('prog' in value) {
     const fd = progs.get(value.prog);
     return fd === undefined ? `no program ${value.prog} was loaded` : { fd, close: false };
   }
-  const opened = 'perfCpu' in value ? k.perfEventOpen({ cpu: value.perfCpu }) : k.cgroupOpen(value.cgroup);
-  if (!opened.ok) return `cannot open ${'perfCpu' in value ? `a perf event on CPU ${value.perfCpu}` : `cgroup ${value.cgroup}`}: ${errnoName(opened.errno)}`;
-  return { fd: opened.value, close: true };
+  const fd = openSlotObject(k, value);
+  return typeof fd === 'string' ? fd : { fd, close: true };
 }
 
 /** Fills fd-array slots with programs, perf events and cgroups (as MAP_UPDATE_ELEM with their fds). */

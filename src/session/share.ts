@@ -6,7 +6,7 @@
  *
  * Not here: encoding the link (src/share), the rest of the session (the IDE has it).
  */
-import { MapType } from '../isa';
+import { MapType, bytesToHex as hex } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import { SHARED_LIMITS, type SharedMap } from '../protocol';
 import type { Loaded } from './load';
@@ -14,7 +14,6 @@ import type { Loaded } from './load';
 const NOT_WRITABLE = new Set<number>([MapType.ProgArray, MapType.PerfEventArray, MapType.CgroupArray, MapType.StackTrace]);
 const ARRAYS = new Set<number>([MapType.Array, MapType.PercpuArray]);
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
 /** The maps of a load with their contents now; `problems` says what a link cannot carry. */

@@ -1,13 +1,12 @@
 /**
- * Turns the engine's objects into the plain data of the protocol: step events, regions, pointers,
- * maps. Pure functions over the contracts (vm/types, mem, kernel/types); everything returned is
- * a copy, so a snapshot never changes under the UI when the run goes on.
+ * Turns the engine's objects into the plain data of the protocol: step events, regions, pointers.
+ * Pure functions over the contracts (vm/types, mem, kernel/types); everything returned is a copy,
+ * so a snapshot never changes under the UI when the run goes on.
  */
-import { MAP_TYPE_NAMES, MapType } from '../isa';
 import type { AddressSpace, Region } from '../mem';
-import type { BpfMap, Effect } from '../kernel/types';
+import type { Effect } from '../kernel/types';
 import type { StepEvent, StopReason } from '../vm/types';
-import type { AccessView, EffectView, MapInfo, PointerView, RegionView, StepView, StopView } from '../protocol';
+import type { AccessView, EffectView, PointerView, RegionView, StepView, StopView } from '../protocol';
 
 const copy = (b: Uint8Array): Uint8Array => b.slice();
 
@@ -77,34 +76,4 @@ export function stepView(e: StepEvent, text: string): StepView {
   if (e.tailCall) view.tailCall = { ...e.tailCall };
   if (e.stop) view.stop = stopView(e.stop);
   return view;
-}
-
-const PERCPU = new Set<number>([MapType.PercpuHash, MapType.PercpuArray]);
-const ARRAYS = new Set<number>([MapType.Array, MapType.PercpuArray, MapType.ProgArray, MapType.PerfEventArray, MapType.CgroupArray]);
-
-/** Whether a map type holds one value per CPU. */
-export const isPercpu = (type: number): boolean => PERCPU.has(type);
-
-/** A map's metadata; `pins` are the bpffs paths that refer to it. */
-export function mapInfo(map: BpfMap, ncpus: number, pins: string[] = []): MapInfo {
-  let count = 0;
-  if (ARRAYS.has(map.mapType) && map.mapType !== MapType.ProgArray && map.mapType !== MapType.PerfEventArray && map.mapType !== MapType.CgroupArray) {
-    count = map.maxEntries;
-  } else {
-    for (const _ of map.entries()) count++;
-  }
-  return {
-    id: map.id,
-    name: map.name,
-    type: map.mapType,
-    typeName: MAP_TYPE_NAMES[map.mapType] ?? String(map.mapType),
-    keySize: map.keySize,
-    valueSize: map.valueSize,
-    maxEntries: map.maxEntries,
-    flags: map.mapFlags,
-    userValueSize: map.userValueSize,
-    ncpus: isPercpu(map.mapType) ? ncpus : 1,
-    count,
-    pins,
-  };
 }

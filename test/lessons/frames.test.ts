@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { checksumsValid, inetChecksum, lessonById, SAMPLE_PACKETS } from '../../src/lessons';
+import { bytesToHex } from '../../src/isa';
 import { fromHex, ipv4Frame } from '../../src/lessons/frames';
 
 const dataOut = (id: string): string => lessonById(id)!.expect.run!.dataOut!;
@@ -24,7 +25,7 @@ describe('sample packets', () => {
   test('the checksum check notices a changed byte', () => {
     const p = fromHex(SAMPLE_PACKETS[0].hex);
     p[30] ^= 1;
-    expect(checksumsValid(p.map((b) => b.toString(16).padStart(2, '0')).join(''))).toBe(false);
+    expect(checksumsValid(bytesToHex(p))).toBe(false);
   });
 });
 

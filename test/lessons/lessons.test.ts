@@ -6,14 +6,13 @@
  * ids, directives, initial map contents and slots that match the source.
  */
 import { describe, expect, test } from 'vitest';
-import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, LINUX_VERSION_CODE, MapType } from '../../src/isa';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, LINUX_VERSION_CODE, MapType, bytesToHex as hex } from '../../src/isa';
 import { LESSONS, LESSON_LEVELS, lessonById, lessonRequest, SAMPLE_PACKETS, type Lesson } from '../../src/lessons';
 import { answerValue, type Answer } from '../../src/session/request';
 import { ENGINE_BUGS, lessonPrograms } from './support';
 
 type Loaded = Extract<Answer, { load: unknown }>;
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const byKey = (es: readonly { key: string; value: string | null }[]) => [...es].map((e) => ({ key: e.key, value: e.value })).sort((a, b) => a.key.localeCompare(b.key));
 
 /** The answer's last log line, as a learner reads it at the bottom of the log panel. */

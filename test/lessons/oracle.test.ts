@@ -7,10 +7,9 @@
  * them. Skips, saying why, where the host kernel does not answer.
  */
 import { describe, expect, test } from 'vitest';
-import { assemble } from '../../src/asm';
-import { slotsToHex } from '../../src/isa';
-import { indexKey, LESSONS, type Lesson } from '../../src/lessons';
-import { exportRequest } from '../../src/session/export';
+import { ProgType } from '../../src/isa';
+import { LESSONS, type Lesson } from '../../src/lessons';
+import { exportProgram } from '../../src/session/io';
 import { askOracle, oracleAvailable, type OracleAnswer } from '../kernel-run/oracle';
 
 /** Maps whose contents on the host cannot be 4.8's, by lesson. */
@@ -24,28 +23,26 @@ const HOST_DIFFERS: Record<string, { maps: string[]; why: string }> = {
 const NET = ['socket_filter', 'sched_cls', 'sched_act', 'xdp'];
 const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
 
-function program(text: string) {
-  const r = assemble(text);
-  if (!r.ok) throw new Error(r.diagnostics[0].message);
-  return r.program;
-}
-
 /** Whether the host can run the lesson as written: accepted by root, slots of programs only. */
 const hostCanRun = (l: Lesson): boolean =>
   l.expect.load.accepted && l.privileged && NET.includes(l.progType) && !(l.maps ?? []).some((m) => m.slots?.some((s) => !('prog' in s.value)));
 
-/** The lesson as a kernel-oracle request: instructions, maps with entries, tail-call targets. */
+/** The lesson as the IDE's Export menu writes its request: instructions, maps with entries, tail-call targets and slots. */
 function oracleRequest(l: Lesson): object {
-  const req = exportRequest(program(l.source), { run: { packet: unhex(l.input!.packet!), repeat: l.input!.repeat } });
-  const progs = (l.progs ?? []).map((p) => {
-    const q = program(p.source);
-    return { name: p.name, insns: slotsToHex(q.bytes), map_fixups: q.mapRefs.map((r) => ({ insn: r.pc, map: r.map })) };
+  const slots = (l.maps ?? []).flatMap((m) => (m.slots ?? []).map((s) => ({ map: m.map, index: s.index, value: s.value })));
+  const r = exportProgram({
+    format: 'request',
+    text: l.source,
+    syntax: 'auto',
+    progType: ProgType.SocketFilter,
+    logLevel: 1,
+    logSize: 1 << 20,
+    privileged: true,
+    input: { packet: unhex(l.input!.packet!), repeat: l.input!.repeat },
+    setup: { progs: (l.progs ?? []).map((p) => ({ name: p.name, text: p.source })), slots },
   });
-  const maps = req.maps.map((m) => {
-    const slots = (l.maps ?? []).find((x) => x.map === m.name)?.slots ?? [];
-    return { ...m, entries: [...m.entries, ...slots.map((s) => ({ key: indexKey(s.index), value_prog: (s.value as { prog: string }).prog }))] };
-  });
-  return { ...req, maps, ...(progs.length ? { progs } : {}) };
+  if (!r.ok) throw new Error(`${l.id}: ${r.error}`);
+  return JSON.parse(r.text!);
 }
 
 const avail = oracleAvailable();

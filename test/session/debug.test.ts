@@ -4,6 +4,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Session } from '../../src/session';
+import { answerValue } from '../../src/session/request';
+import { bytesToHex } from '../../src/isa';
 import type { DebugUpdate, LoadRequest, Outcome } from '../../src/protocol';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { DEFAULT_INPUT, buildRunInput } from '../../app/lib/input';
@@ -94,6 +96,36 @@ describe('a debug run', () => {
     expect(fresh.runId).not.toBe(end.runId);
     // the last repetition was undone; the first two were already history
     expect(await count6(s, mapId)).toBe(2);
+  });
+
+  test('each repetition advances the clock by all its instructions, as run --json does', async () => {
+    // bpf_ktime_get_ns at the start of each repetition, stored; instructions after the last call
+    const text = [
+      '.type socket_filter',
+      '.map t array key=4 value=8 entries=1',
+      'call bpf_ktime_get_ns',
+      'r7 = r0',
+      '*(u32 *)(r10 -4) = 0',
+      'r2 = r10',
+      'r2 += -4',
+      'r1 = map[t] ll',
+      'call bpf_map_lookup_elem',
+      'if r0 == 0 goto out',
+      '*(u64 *)(r0 +0) = r7',
+      ...Array<string>(20).fill('r1 = 1'),
+      'out: r0 = 0',
+      'exit',
+    ].join('\n');
+    const packet = new Uint8Array(60);
+    const cli = answerValue({ source: text, run: { data: '00'.repeat(60), repeat: 3 } });
+    if (!('maps' in cli)) throw new Error(cli.request_error);
+    const s = new Session();
+    const l = value(await s.load(req({ text, progType: 1 })));
+    expect(l.ok, l.log).toBe(true);
+    value(await s.debugStart({ packet, repeat: 3 }));
+    expect(value(await s.continue({ breakpoints: [] })).snapshot).toMatchObject({ state: 'exited', repetition: 2 });
+    const [e] = value(await s.mapEntries({ mapId: l.maps[0].id, offset: 0, limit: 1 })).entries;
+    expect(bytesToHex(e.value!)).toBe(cli.maps[0].entries[0].value);
   });
 
   test('the kernel refuses a packet the test run would refuse', async () => {

@@ -1,5 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MapType, ProgType, hexToSlots } from '../../src/isa';
 import { programFromBytes } from '../../src/program';
@@ -8,22 +7,12 @@ import { parseCapture } from '../../src/pcap';
 import { assemble } from '../../src/asm';
 import { exportBytes, exportHex, exportRequest, exportRequestJson, exportText, type RunRequest } from '../../src/session/export';
 import { parseRequest } from '../../src/session/request-schema';
-import { sharedPath } from '../support/shared';
-
-const ORACLE = sharedPath('tools/kernel-oracle');
+import { askOracle, oracleAvailable } from '../kernel-run/oracle';
 
 function object(name: string): BpfObject {
   const r = readBpfObject(new Uint8Array(readFileSync(`test/fixtures/elf/${name}.o`)));
   if (!r.ok) throw new Error(r.error);
   return r.object;
-}
-
-/** Why the host kernel cannot answer, or undefined when it can. */
-function oracleMissing(): string | undefined {
-  if (!existsSync(ORACLE)) return `${ORACLE} is not there`;
-  const probe = spawnSync(ORACLE, { input: JSON.stringify({ prog_type: 'socket_filter', insns: ['b700000000000000', '9500000000000000'] }) });
-  if (probe.status !== 0) return `kernel-oracle is unavailable here (exit ${probe.status}: ${String(probe.stdout).slice(0, 80)})`;
-  return undefined;
 }
 
 interface Answer {
@@ -33,11 +22,11 @@ interface Answer {
   maps: { name: string; entries: { key: string; value: string }[] }[];
 }
 
-/** Answers of the host kernel, one per request (JSON Lines in and out). */
+/** Answers of the host kernel, one per request. */
 function askKernel(reqs: RunRequest[]): Answer[] {
-  const out = String(execFileSync(ORACLE, { input: reqs.map((r) => JSON.stringify(r)).join('\n') + '\n' }));
-  // one request gets one (indented) answer, several get JSON Lines
-  return reqs.length === 1 ? [JSON.parse(out)] : out.trim().split('\n').map((l) => JSON.parse(l));
+  const r = askOracle(reqs);
+  if (!r.available) throw new Error(r.why);
+  return r.answers as Answer[];
 }
 
 /** The sum of a per-CPU value's u64 counters (hex as MAP_LOOKUP_ELEM copies it). */
@@ -140,7 +129,8 @@ describe('run requests', () => {
 });
 
 describe('requests the host kernel runs', () => {
-  const missing = oracleMissing();
+  const probe = oracleAvailable();
+  const missing = probe.available ? undefined : probe.why;
 
   it.skipIf(missing !== undefined)('every ELF fixture program loads on the host kernel', () => {
     const progs = ['socket_count', 'tc_two', 'kprobe_write', 'tracepoint_open', 'xdp_drop', 'tail_calls'].flatMap((n) => object(n).programs);

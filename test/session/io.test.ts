@@ -114,6 +114,23 @@ describe('shareState and the load setup', () => {
       'slot 0 of arr: no program bad was loaded',
     ]);
   });
+
+  test('a long tail-call target loads as run --json loads it (its level-1 log is over 64 KiB)', async () => {
+    const s = new Session();
+    const r = ok(
+      await s.load({
+        text: '.type socket_filter\n.map jmp prog_array key=4 value=4 entries=1\nr0 = 0\nexit\n',
+        syntax: 'auto',
+        progType: 1,
+        logLevel: 1,
+        logSize: 65536,
+        privileged: true,
+        setup: { progs: [{ name: 'long', text: 'r0 = 0\n'.repeat(4000) + 'exit\n' }], slots: [{ map: 'jmp', index: 0, value: { prog: 'long' } }] },
+      }),
+    );
+    expect(r.ok).toBe(true);
+    expect(r.setupProblems).toBeUndefined();
+  });
 });
 
 /** A pcap of `n` copies of `frame` (little-endian, microseconds). */
