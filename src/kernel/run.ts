@@ -6,7 +6,7 @@
  * BPF_PROG_TEST_RUN builds it (skb.ts); `again` prepares another repetition on the same skb
  * (run.repeat). Non-goal: running the instructions (that is the VM's).
  */
-import { ProgType, errnoName, Errno } from '../isa';
+import { ProgType, Errno } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
 import { mapPtRegs } from './progtypes/kprobe';
@@ -199,8 +199,6 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     mem,
     world: kernel.world,
     run: state,
-    taskAddr: () => kernel.world.taskAddr ?? 0n,
-    regsAddr: built.regs ? mem.addr(built.regs) : null,
   };
   const host = makeHost(env, built);
   const regions = { stack, ctx: built.ctx, packet: built.packet, mem: built.mem, regs: built.regs };
@@ -290,6 +288,3 @@ function finishRun(state: RunState, built: Built, r0: bigint): RunOutput {
   }
   return { r0: BigInt.asUintN(64, r0), retval, dataOut, verdict, packet, redirect };
 }
-
-/** A refused run's errno as its name ("EINVAL"). */
-export const refusedName = (r: RunRefused): string => errnoName(r.errno);

@@ -5,7 +5,7 @@
  * configuration); the IDE shows it from TASK_STRUCT.
  */
 import type { Layout } from '../isa';
-import { leBytes, type AddressSpace, type Region } from '../mem';
+import { leBytes } from '../mem';
 import type { World } from './types';
 
 /** bpflab's struct task_struct. */
@@ -29,14 +29,13 @@ export const TASK_STRUCT: Layout = {
 };
 
 const off = (name: string): number => TASK_STRUCT.fields.find((f) => f.name === name)!.offset;
-const TASK_REGION_NAME = 'task_struct';
 
 /**
  * The task_structs the region holds, in order: the current task, its parent init (pid 1), and
  * init's parent, the idle task swapper/0 (pid 0), whose real_parent is itself, so that walking
  * `real_parent` from the current task ends as it does on Linux.
  */
-export const TASK_CHAIN = 3;
+const TASK_CHAIN = 3;
 /** Size of the task_struct region: the chain of TASK_CHAIN structs. */
 export const TASK_REGION_SIZE = TASK_STRUCT.size * TASK_CHAIN;
 
@@ -67,20 +66,4 @@ export function taskStructBytes(world: World, base: bigint): Uint8Array {
     put('cgroup_classid', task.classid, 4);
   });
   return b;
-}
-
-/**
- * The task_struct region of `mem`, mapped on first use and refreshed from the world (the
- * kernel writes it, so no journal entry: the world itself is journaled).
- */
-export function taskRegion(mem: AddressSpace, world: World): Region {
-  for (const r of mem.regions()) {
-    if (r.kind === 'task' && r.name === TASK_REGION_NAME) {
-      r.bytes.set(taskStructBytes(world, mem.addr(r)));
-      return r;
-    }
-  }
-  const r = mem.map('task', TASK_REGION_NAME, new Uint8Array(TASK_REGION_SIZE), false);
-  r.bytes.set(taskStructBytes(world, mem.addr(r)));
-  return r;
 }

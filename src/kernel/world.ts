@@ -4,11 +4,11 @@
  * get_current_task points at and probe_read can read), net devices, a cgroup v2 tree with
  * net_cls classids, the route realm, and kernel and user stacks with symbols. Every change made
  * while the address space's journal records is undone by stepping back.
- * The task_struct layout is task.ts's (bpflab's own, documented); the region is the one the run
- * builder's taskRegion() refreshes. Non-goals: real task_struct offsets.
+ * The task_struct layout is task.ts's (bpflab's own, documented). Non-goals: real task_struct
+ * offsets.
  */
 import type { AddressSpace, Region } from '../mem';
-import { TASK_REGION_SIZE, taskStructBytes } from './task';
+import { TASK_REGION_SIZE, TASK_STRUCT, taskStructBytes } from './task';
 import type { Cgroup, NetDevice, StackFrame, Task, World } from './types';
 
 /** A kernel symbol: where a function starts and how long it is. */
@@ -126,7 +126,7 @@ export class SimWorld implements World {
     // a machine up for about 100 s; the seed moves it by up to a second so runs differ per seed
     this._clock = 100_000_000_000n + BigInt(this.seed % 1_000_000_000);
     this._task = { pid: 1234, tgid: 1234, uid: 1000, gid: 1000, comm: 'bpflab', cgroup: '/app' };
-    this.taskRegion = mem.map('task', 'task_struct', new Uint8Array(TASK_REGION_SIZE), false);
+    this.taskRegion = mem.map('task', TASK_STRUCT.name, new Uint8Array(TASK_REGION_SIZE), false);
     this.taskAddr = mem.addr(this.taskRegion);
     this.taskRegion.bytes.set(taskStructBytes(this, this.taskAddr));
   }

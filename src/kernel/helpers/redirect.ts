@@ -3,7 +3,7 @@
  * program returns TC_ACT_REDIRECT (the ifindex is not checked until then); clone_redirect sends
  * a copy now and needs the device to exist. Both are shown as `redirect` effects.
  */
-import { HelperFlag, TC_ACT_NAMES } from '../../isa';
+import { HelperFlag } from '../../isa';
 import { LOOPBACK_IFINDEX } from '../skb';
 import { err, journal, ret, u32, type HelperEnv, type HelperImpl } from './env';
 
@@ -33,6 +33,3 @@ export const cloneRedirect: HelperImpl = (env, _r1, r2, r3) => {
   if (!deviceExists(env, ifindex)) return err('EINVAL');
   return ret(0, [{ kind: 'redirect', ifindex, ingress: (r3 & HelperFlag.INGRESS) !== 0n, clone: true }]);
 };
-
-/** The action name of a tc return value (for notes). */
-export const tcActName = (v: number): string => TC_ACT_NAMES[v] ?? String(v);

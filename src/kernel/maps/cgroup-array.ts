@@ -21,7 +21,6 @@ function cgroupSlots(files: FileTable) {
 }
 
 export const cgroupArrayOps: MapTypeOps = {
-  name: 'cgroup_array',
   check: checkFdArrayAttr,
   create: (ctx, attr) => new FdArrayMap<Cgroup>(ctx, attr, cgroupSlots(ctx.files)),
 };

@@ -50,7 +50,6 @@ export interface MapCreateEnv {
 
 /** One map type: 4.8's map_alloc checks and a constructor. */
 export interface MapTypeOps {
-  readonly name: string;
   /** the checks of the type's map_alloc: the memory the map accounts for, or a negative errno */
   check(attr: MapAttr, env: MapCreateEnv): { cost: number } | Errno;
   create(ctx: MapCtx, attr: MapAttr): MapBase;

@@ -23,7 +23,6 @@ function perfSlots(files: FileTable) {
 }
 
 export const perfEventArrayOps: MapTypeOps = {
-  name: 'perf_event_array',
   check: checkFdArrayAttr,
   create: (ctx, attr) => new FdArrayMap<PerfEvent>(ctx, attr, perfSlots(ctx.files)),
 };

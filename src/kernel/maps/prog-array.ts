@@ -46,7 +46,6 @@ function progSlots(files: FileTable) {
 }
 
 export const progArrayOps: MapTypeOps = {
-  name: 'prog_array',
   check: checkFdArrayAttr,
   create: (ctx, attr) => new ProgArrayMap(ctx, attr),
 };

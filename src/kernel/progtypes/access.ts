@@ -90,9 +90,5 @@ export function ctxAccess(progType: number, a: CtxAccess): CtxAccessResult {
 export const mayAccessSkb = (progType: number): boolean =>
   progType === ProgType.SocketFilter || progType === ProgType.SchedCls || progType === ProgType.SchedAct;
 
-/** Program types whose context holds data/data_end (direct packet access). */
-export const mayAccessDirectPacket = (progType: number): boolean =>
-  progType === ProgType.SchedCls || progType === ProgType.SchedAct || progType === ProgType.Xdp;
-
 /** Direct packet writes: only XDP in 4.8 (tc got them in 4.9). */
 export const mayWriteDirectPacket = (progType: number): boolean => progType === ProgType.Xdp;
