@@ -6,7 +6,7 @@
  */
 import type { Layout } from '../isa';
 import { leBytes } from '../mem';
-import type { World } from './types';
+import type { Task } from './types';
 
 /** bpflab's struct task_struct. */
 export const TASK_STRUCT: Layout = {
@@ -41,12 +41,10 @@ export const TASK_REGION_SIZE = TASK_STRUCT.size * TASK_CHAIN;
 
 /**
  * The bytes of the task_struct region, for a region whose first byte is at `base`: the current
- * task of the world, then init, then swapper/0.
+ * task `t` (in a cgroup with net_cls `classid`), then init, then swapper/0.
  */
-export function taskStructBytes(world: World, base: bigint): Uint8Array {
+export function taskStructBytes(t: Task, classid: number, base: bigint): Uint8Array {
   const b = new Uint8Array(TASK_REGION_SIZE);
-  const t = world.task;
-  const classid = world.cgroups.find((c) => c.path === t.cgroup)?.classid ?? 0;
   const tasks = [
     { pid: t.pid, tgid: t.tgid, comm: t.comm, uid: t.uid, gid: t.gid, prio: 120, classid, parent: 1 },
     { pid: 1, tgid: 1, comm: 'systemd', uid: 0, gid: 0, prio: 120, classid: 0, parent: 2 },

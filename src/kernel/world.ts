@@ -128,7 +128,7 @@ export class SimWorld implements World {
     this._task = { pid: 1234, tgid: 1234, uid: 1000, gid: 1000, comm: 'bpflab', cgroup: '/app' };
     this.taskRegion = mem.map('task', TASK_STRUCT.name, new Uint8Array(TASK_REGION_SIZE), false);
     this.taskAddr = mem.addr(this.taskRegion);
-    this.taskRegion.bytes.set(taskStructBytes(this, this.taskAddr));
+    this.taskRegion.bytes.set(this.taskStruct());
   }
 
   get ncpus(): number {
@@ -190,8 +190,12 @@ export class SimWorld implements World {
   set task(t: Task) {
     const old = this._task;
     this._task = { ...t, comm: t.comm.slice(0, 15) };
-    this.mem.writeAt(this.taskRegion, 0, taskStructBytes(this, this.taskAddr));
+    this.mem.writeAt(this.taskRegion, 0, this.taskStruct());
     this.mem.journal?.push(() => (this._task = old));
+  }
+
+  private taskStruct(): Uint8Array {
+    return taskStructBytes(this._task, this.taskCgroup()?.classid ?? 0, this.taskAddr);
   }
 
   /** The net device with this ifindex. */

@@ -83,6 +83,12 @@ describe('world', () => {
     expect(k.world.findCgroup('/sys/fs/cgroup/app')?.classid).toBe(0x00100001);
     expect(k.world.findCgroup('/app/web')?.classid).toBe(0x00100002);
     expect(k.world.taskCgroup()?.path).toBe('/app');
+    // the task_struct's classid follows the task's cgroup in either spelling
+    const classid = () => k.mem.readUint(k.world.taskAddr + BigInt(TASK_STRUCT.fields.find((f) => f.name === 'cgroup_classid')!.offset), 4);
+    k.world.task = { ...k.world.task, cgroup: `${CGROUP_ROOT}/app/web` };
+    expect(classid()).toBe(0x00100002n);
+    k.world.task = { ...k.world.task, cgroup: '/app' };
+    expect(classid()).toBe(0x00100001n);
     expect(cgroupIsDescendant('/app/web', '/app')).toBe(true);
     expect(cgroupIsDescendant('/app', '/app')).toBe(true);
     expect(cgroupIsDescendant('/application', '/app')).toBe(false);
