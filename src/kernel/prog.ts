@@ -1,10 +1,10 @@
 /**
- * Loaded programs: the object BPF_PROG_LOAD creates, 4.8's license rule, the program tag bpftool
- * shows, and the minimal pre-scan PROG_LOAD does itself when no verifier is injected (the CLI's
+ * Loaded programs: the object BPF_PROG_LOAD creates, the syscall's checks before bpf_check and
+ * 4.8's license rule (which the injected verifier uses too), the program tag bpftool shows, and the minimal pre-scan PROG_LOAD does itself when no verifier is injected (the CLI's
  * `"verify": false`): the ld_imm64 checks of 4.8's replace_map_fd_with_map_ptr, map fds replaced
  * by map addresses, then src_reg cleared as 4.8's convert_pseudo_ld_imm64 does.
  */
-import { Errno as E, decodeSlots, readRaw, writeRaw, type Insn } from '../isa';
+import { BPF_MAXINSNS, Errno as E, LINUX_VERSION_CODE, ProgType, decodeSlots, readRaw, writeRaw, type Insn } from '../isa';
 import type { MapBase } from './maps';
 import type { BpfMap, LoadedProg } from './types';
 import { sha1 } from './sha1';
@@ -14,10 +14,46 @@ const BPF_PSEUDO_MAP_FD = 1;
 /** MAX_USED_MAPS: distinct maps a program may use */
 export const MAX_USED_MAPS = 64;
 
-const GPL_LICENSES = new Set(['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL']);
+/** Licenses 4.8's license_is_gpl_compatible accepts. */
+export const GPL_COMPATIBLE_LICENSES: readonly string[] = [
+  'GPL',
+  'GPL v2',
+  'GPL and additional rights',
+  'Dual BSD/GPL',
+  'Dual MIT/GPL',
+  'Dual MPL/GPL',
+];
 
-/** license_is_gpl_compatible */
-export const isGplCompatible = (license: string): boolean => GPL_LICENSES.has(license);
+/** The license as the kernel copies it: up to a NUL, at most 127 characters. */
+export const copyLicense = (license: string): string => license.split('\0')[0].slice(0, 127);
+
+/** Whether the license, as the kernel copies it, is GPL-compatible. */
+export const gplCompatible = (license: string): boolean => GPL_COMPATIBLE_LICENSES.includes(copyLicense(license));
+
+/** Program types registered in 4.8 (find_prog_type). */
+const PROG_TYPES_4_8: ReadonlySet<number> = new Set([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
+
+/**
+ * BPF_PROG_LOAD's checks before bpf_check, in 4.8's order: the failure's errno and why, or null.
+ * `copied` false: copying the instructions from user space failed (EFAULT, after the privilege check).
+ */
+export function progLoadChecks(
+  req: { progType: number; kernVersion: number; privileged: boolean },
+  insnCnt: number,
+  copied = true,
+): { errno: number; why: string } | null {
+  if (insnCnt >= BPF_MAXINSNS) return { errno: E.EINVAL, why: `insn_cnt ${insnCnt} >= BPF_MAXINSNS (${BPF_MAXINSNS})` };
+  if (req.progType === ProgType.Kprobe && req.kernVersion !== LINUX_VERSION_CODE) {
+    return { errno: E.EINVAL, why: `kprobe kern_version 0x${(req.kernVersion >>> 0).toString(16)} is not LINUX_VERSION_CODE 0x40800` };
+  }
+  if (req.progType !== ProgType.SocketFilter && !req.privileged) {
+    return { errno: E.EPERM, why: 'only socket filters may be loaded without CAP_SYS_ADMIN' };
+  }
+  if (!copied) return { errno: E.EFAULT, why: 'the instructions could not be copied' };
+  if (!PROG_TYPES_4_8.has(req.progType)) return { errno: E.EINVAL, why: `unknown program type ${req.progType}` };
+  if (insnCnt === 0) return { errno: E.E2BIG, why: 'the program has no instructions' };
+  return null;
+}
 
 /** A program the kernel holds. */
 export class Prog implements LoadedProg {
@@ -48,7 +84,7 @@ export class Prog implements LoadedProg {
   }
 
   get gplCompatible(): boolean {
-    return isGplCompatible(this.license);
+    return gplCompatible(this.license);
   }
 
   /** insn_cnt */

@@ -7,11 +7,11 @@
  * syscall-level checks and the map-fd pre-scan itself and accepts.
  * Extensions beyond 4.8's union, for the debugger: `name` on MAP_CREATE and PROG_LOAD.
  */
-import { Cmd, Errno as E, LINUX_VERSION_CODE, MapType, ProgType, BPF_MAXINSNS } from '../isa';
+import { Cmd, Errno as E, MapType } from '../isa';
 import type { Kernel } from './kernel';
 import type { FileObject, MapBase } from './maps';
 import { ProgArrayMap } from './maps/prog-array';
-import { progTag, resolveMapFds } from './prog';
+import { copyLicense, progLoadChecks, progTag, resolveMapFds } from './prog';
 import type { Prog } from './prog';
 import type { BpfMap, LoadedProg, ProgLoadRequest, ProgLoadVerdict } from './types';
 
@@ -232,27 +232,16 @@ function mapGetNextKey(k: Kernel, a: MapGetNextKeyAttr): SysResult<Uint8Array> {
   return typeof out === 'number' ? fail(out) : { ok: true, value: out };
 }
 
-/** Program types registered in 4.8 (find_prog_type). */
-const PROG_TYPES_4_8 = new Set<number>([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
-
-/** FACTS.md §1's checks before the copy of the instructions (the verifier repeats them itself). */
-function syscallChecks(k: Kernel, a: ProgLoadAttr, insnCnt: number): number {
-  if (insnCnt >= BPF_MAXINSNS) return E.EINVAL;
-  if (a.progType === ProgType.Kprobe && (a.kernVersion ?? 0) >>> 0 !== LINUX_VERSION_CODE) return E.EINVAL;
-  if (a.progType !== ProgType.SocketFilter && !k.privileged) return E.EPERM;
-  return 0;
-}
-
 function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   const failed = (errno: number, log = '', analysis?: unknown): ProgLoadResult => ({ ok: false, errno: Math.abs(errno), log, analysis });
   if (a.license === null || a.license === undefined) return failed(E.EFAULT);
-  const license = a.license.split('\0')[0].slice(0, 127);
+  const license = copyLicense(a.license);
   const insnCnt = (a.insnCnt ?? (a.insns ? a.insns.length >> 3 : 0)) >>> 0;
   const copied = a.insns != null && a.insns.length >= insnCnt * 8;
+  // the verifier runs these checks itself (and explains them in its analysis)
   if (!k.verifier || !copied) {
-    const bad = syscallChecks(k, a, insnCnt);
-    if (bad) return failed(bad);
-    if (!copied) return failed(E.EFAULT);
+    const bad = progLoadChecks({ progType: a.progType, kernVersion: (a.kernVersion ?? 0) >>> 0, privileged: k.privileged }, insnCnt, copied);
+    if (bad) return failed(bad.errno);
   }
   const bytes = a.insns!.slice(0, insnCnt * 8);
   let verdict: ProgLoadVerdict;
@@ -260,7 +249,7 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
     verdict = k.verifier(loadRequest(k, a, bytes, license));
     writeLog(a, verdict.log);
   } else {
-    verdict = prescanOnly(k, a.progType, bytes);
+    verdict = prescanOnly(k, bytes);
   }
   if (!verdict.ok || !verdict.bytes) return failed(verdict.errno || E.EINVAL, verdict.log, verdict.analysis);
   const maps = (verdict.maps ?? []).map((m) => k.mapByAddr(m.addr) as MapBase);
@@ -307,11 +296,9 @@ function writeLog(a: ProgLoadAttr, log: string): void {
   buf[bytes.length] = 0;
 }
 
-/** Without a verifier: 4.8's program-type and length checks and the map-fd pre-scan. */
-function prescanOnly(k: Kernel, progType: number, bytes: Uint8Array): ProgLoadVerdict {
+/** Without a verifier: the map-fd pre-scan. */
+function prescanOnly(k: Kernel, bytes: Uint8Array): ProgLoadVerdict {
   const no = (errno: number): ProgLoadVerdict => ({ ok: false, errno, log: '' });
-  if (!PROG_TYPES_4_8.has(progType)) return no(E.EINVAL);
-  if (bytes.length === 0) return no(E.E2BIG);
   const r = resolveMapFds(bytes, (fd) => {
     const m = mapOf(k, fd);
     return typeof m === 'number' ? (m === -E.EBADF ? 'EBADF' : 'EINVAL') : m;

@@ -4,7 +4,8 @@
  * the CFG check and the path walk, and finally the ENOSPC rule of the log. The kernel injects
  * `progLoad` and calls it with the request; sysctl checks are the kernel's own.
  */
-import { BPF_MAXINSNS, Errno, LINUX_VERSION_CODE, ProgType, readRaw, writeRaw, type RawInsn } from '../isa';
+import { Errno, readRaw, writeRaw, type RawInsn } from '../isa';
+import { gplCompatible, progLoadChecks } from '../kernel/prog';
 import type { BpfMap, ProgLoadRequest, ProgLoadVerdict, ProgVerifier } from '../kernel/types';
 import type { VerifierAnalysis } from './analysis';
 import { checkCfg } from './cfg';
@@ -13,16 +14,6 @@ import { VerifierLog } from './log';
 import { prescan } from './prescan';
 import { DEFAULT_STATE_LIMIT, Recorder } from './record';
 import { doCheck } from './walk';
-
-/** Licenses 4.8's license_is_gpl_compatible accepts. */
-export const GPL_COMPATIBLE_LICENSES: readonly string[] = [
-  'GPL',
-  'GPL v2',
-  'GPL and additional rights',
-  'Dual BSD/GPL',
-  'Dual MIT/GPL',
-  'Dual MPL/GPL',
-];
 
 /** The largest log_size 4.8 takes (UINT_MAX >> 8). */
 export const LOG_SIZE_MAX = 0xffffff;
@@ -40,36 +31,6 @@ export interface VerifyOptions {
   stateLimit?: number;
 }
 
-/** The license as the kernel copies it (at most 127 characters, up to a NUL) and whether it is GPL-compatible. */
-export function gplCompatible(license: string): boolean {
-  const nul = license.indexOf('\0');
-  const copied = (nul >= 0 ? license.slice(0, nul) : license).slice(0, 127);
-  return GPL_COMPATIBLE_LICENSES.includes(copied);
-}
-
-const KNOWN_PROG_TYPES = new Set<number>([
-  ProgType.SocketFilter,
-  ProgType.Kprobe,
-  ProgType.SchedCls,
-  ProgType.SchedAct,
-  ProgType.Tracepoint,
-  ProgType.Xdp,
-]);
-
-/** The syscall's checks before bpf_check, in 4.8's order; the failure's errno and why, or null. */
-function syscallChecks(req: ProgLoadRequest, insnCnt: number): { errno: number; why: string } | null {
-  if (insnCnt >= BPF_MAXINSNS) return { errno: Errno.EINVAL, why: `insn_cnt ${insnCnt} >= BPF_MAXINSNS (${BPF_MAXINSNS})` };
-  if (req.progType === ProgType.Kprobe && req.kernVersion !== LINUX_VERSION_CODE) {
-    return { errno: Errno.EINVAL, why: `kprobe kern_version 0x${(req.kernVersion >>> 0).toString(16)} is not LINUX_VERSION_CODE 0x40800` };
-  }
-  if (req.progType !== ProgType.SocketFilter && !req.privileged) {
-    return { errno: Errno.EPERM, why: 'only socket filters may be loaded without CAP_SYS_ADMIN' };
-  }
-  if (!KNOWN_PROG_TYPES.has(req.progType)) return { errno: Errno.EINVAL, why: `unknown program type ${req.progType}` };
-  if (insnCnt === 0) return { errno: Errno.E2BIG, why: 'the program has no instructions' };
-  return null;
-}
-
 /** The log attributes are sane (or no log was asked for); else EINVAL before anything runs. */
 function logAttrsOk(req: ProgLoadRequest): boolean {
   const size = req.logSize >>> 0;
@@ -81,7 +42,7 @@ function logAttrsOk(req: ProgLoadRequest): boolean {
 export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): VerifierVerdict {
   const insnCnt = req.bytes.length >> 3;
   const wantAnalysis = opts.analysis !== false;
-  const early = syscallChecks(req, insnCnt) ?? (logAttrsOk(req) ? null : { errno: Errno.EINVAL, why: 'bad log attributes' });
+  const early = progLoadChecks(req, insnCnt) ?? (logAttrsOk(req) ? null : { errno: Errno.EINVAL, why: 'bad log attributes' });
   if (early) {
     const verdict: VerifierVerdict = { ok: false, errno: early.errno, log: '' };
     if (wantAnalysis) verdict.analysis = emptyAnalysis(req, insnCnt, early.errno, early.why);
