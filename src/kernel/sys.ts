@@ -7,13 +7,13 @@
  * syscall-level checks and the map-fd pre-scan itself and accepts.
  * Extensions beyond 4.8's union, for the debugger: `name` on MAP_CREATE and PROG_LOAD.
  */
-import { Cmd, Errno as E, MapType } from '../isa';
+import { Cmd, Errno as E, MapType, readRaw } from '../isa';
 import type { Kernel } from './kernel';
 import type { FileObject, MapBase } from './maps';
 import { ProgArrayMap } from './maps/prog-array';
-import { copyLicense, progLoadChecks, progTag, resolveMapFds } from './prog';
+import { copyLicense, prescan, prescannedBytes, progLoadChecks, progTag } from './prog';
 import type { Prog } from './prog';
-import type { BpfMap, LoadedProg, ProgLoadRequest, ProgLoadVerdict } from './types';
+import type { BpfMap, LoadedProg, MapFdResolver, ProgLoadRequest, ProgLoadVerdict } from './types';
 
 export type SysResult<T> = { ok: true; value: T } | { ok: false; errno: number };
 /** PROG_LOAD's answer carries the log (and the verifier's analysis) whatever the outcome. */
@@ -279,10 +279,7 @@ function loadRequest(k: Kernel, a: ProgLoadAttr, bytes: Uint8Array, license: str
     logBuf: a.logBuf != null,
     kernVersion: (a.kernVersion ?? 0) >>> 0,
     privileged: k.privileged,
-    resolveMapFd: (fd: number): BpfMap | 'EBADF' | 'EINVAL' => {
-      const m = mapOf(k, fd);
-      return typeof m === 'number' ? (m === -E.EBADF ? 'EBADF' : 'EINVAL') : m;
-    },
+    resolveMapFd: mapResolver(k),
   };
 }
 
@@ -296,16 +293,25 @@ function writeLog(a: ProgLoadAttr, log: string): void {
   buf[bytes.length] = 0;
 }
 
-/** Without a verifier: the map-fd pre-scan. */
+/** Without a verifier: the ld_imm64 part of the pre-scan, then src_reg cleared as 4.8's convert_pseudo_ld_imm64 does. */
 function prescanOnly(k: Kernel, bytes: Uint8Array): ProgLoadVerdict {
-  const no = (errno: number): ProgLoadVerdict => ({ ok: false, errno, log: '' });
-  const r = resolveMapFds(bytes, (fd) => {
+  const n = bytes.length >> 3;
+  const insns = Array.from({ length: n }, (_, i) => readRaw(bytes, i));
+  const maps: BpfMap[] = [];
+  const mapOf = new Int32Array(n).fill(-1);
+  const bad = prescan(insns, mapResolver(k), maps, mapOf, false);
+  if (bad) return { ok: false, errno: bad.errno, log: '' };
+  for (let i = 0; i < n; i++) if (mapOf[i] >= 0) insns[i].src = 0;
+  return { ok: true, errno: 0, log: '', bytes: prescannedBytes(bytes, insns, mapOf), maps };
+}
+
+/** The pre-scan's view of the fd table: the map of an fd, or why not (__bpf_map_get). */
+const mapResolver =
+  (k: Kernel): MapFdResolver =>
+  (fd) => {
     const m = mapOf(k, fd);
     return typeof m === 'number' ? (m === -E.EBADF ? 'EBADF' : 'EINVAL') : m;
-  });
-  if (typeof r === 'number') return no(r);
-  return { ok: true, errno: 0, log: '', bytes: r.bytes, maps: r.maps };
-}
+  };
 
 /** bpf_fd_probe_obj: a map fd first, else a program fd (whose errors are the answer). */
 function probeObj(k: Kernel, fd: number): FileObject | number {

@@ -4,14 +4,13 @@
  * the CFG check and the path walk, and finally the ENOSPC rule of the log. The kernel injects
  * `progLoad` and calls it with the request; sysctl checks are the kernel's own.
  */
-import { Errno, readRaw, writeRaw, type RawInsn } from '../isa';
-import { gplCompatible, progLoadChecks } from '../kernel/prog';
+import { Errno, readRaw, type RawInsn } from '../isa';
+import { gplCompatible, prescan, prescannedBytes, progLoadChecks } from '../kernel/prog';
 import type { BpfMap, ProgLoadRequest, ProgLoadVerdict, ProgVerifier } from '../kernel/types';
 import type { VerifierAnalysis } from './analysis';
 import { checkCfg } from './cfg';
 import { makeEnv } from './env';
 import { VerifierLog } from './log';
-import { prescan } from './prescan';
 import { DEFAULT_STATE_LIMIT, Recorder } from './record';
 import { doCheck } from './walk';
 
@@ -86,7 +85,7 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
   if (log.full) errno = Errno.ENOSPC;
   const verdict: VerifierVerdict = { ok: errno === 0, errno, log: log.text() };
   if (errno === 0) {
-    verdict.bytes = rewrittenBytes(req.bytes, insns, mapOf);
+    verdict.bytes = prescannedBytes(req.bytes, insns, mapOf);
     verdict.maps = maps.slice();
   }
   if (rec) {
@@ -112,16 +111,6 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
 
 /** The kernel's injection point: BPF_PROG_LOAD's verdict, log and analysis. */
 export const progLoad: ProgVerifier = (req) => verify(req);
-
-function rewrittenBytes(orig: Uint8Array, insns: readonly RawInsn[], mapOf: Int32Array): Uint8Array {
-  const out = orig.slice(0, insns.length * 8);
-  for (let i = 0; i < insns.length; i++) {
-    if (mapOf[i] < 0) continue;
-    writeRaw(out, i, insns[i]);
-    writeRaw(out, i + 1, insns[i + 1]);
-  }
-  return out;
-}
 
 function indexesOf(marks: Uint8Array): number[] {
   const out: number[] = [];
