@@ -170,6 +170,21 @@ export function prescan(
   return null;
 }
 
+/**
+ * 4.8's convert_pseudo_ld_imm64, the last step of a successful load: the map loads' src_reg
+ * cleared, so that the kept instructions are plain ld_imm64 of the map addresses.
+ */
+export function convertPseudoLdImm64(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  for (let i = 0; i < out.length >> 3; i++) {
+    const r = readRaw(out, i);
+    if (r.code !== LD_IMM64) continue;
+    if (r.src === Pseudo.MAP_FD) writeRaw(out, i, { ...r, src: 0 });
+    i++;
+  }
+  return out;
+}
+
 /** `orig` with the map loads the pre-scan rewrote (slots whose `mapOf` is set) written in. */
 export function prescannedBytes(orig: Uint8Array, insns: readonly RawInsn[], mapOf: Int32Array): Uint8Array {
   const out = orig.slice(0, insns.length * 8);

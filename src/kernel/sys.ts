@@ -11,7 +11,7 @@ import { Cmd, Errno as E, MapType, readRaw } from '../isa';
 import type { Kernel } from './kernel';
 import type { FileObject, MapBase } from './maps';
 import { ProgArrayMap } from './maps/prog-array';
-import { copyLicense, prescan, prescannedBytes, progLoadChecks, progTag } from './prog';
+import { convertPseudoLdImm64, copyLicense, prescan, prescannedBytes, progLoadChecks, progTag } from './prog';
 import type { Prog } from './prog';
 import type { BpfMap, LoadedProg, MapFdResolver, ProgLoadRequest, ProgLoadVerdict } from './types';
 
@@ -253,7 +253,7 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   }
   if (!verdict.ok || !verdict.bytes) return failed(verdict.errno || E.EINVAL, verdict.log, verdict.analysis);
   const maps = (verdict.maps ?? []).map((m) => k.mapByAddr(m.addr) as MapBase);
-  const spec = { progType: a.progType, name: a.name ?? '', bytes: verdict.bytes, maps, license, privileged: k.privileged, kernVersion: (a.kernVersion ?? 0) >>> 0, tag: progTag(bytes) };
+  const spec = { progType: a.progType, name: a.name ?? '', bytes: convertPseudoLdImm64(verdict.bytes), maps, license, privileged: k.privileged, kernVersion: (a.kernVersion ?? 0) >>> 0, tag: progTag(bytes) };
   // bpf_prog_select_runtime's bpf_check_tail_call: every PROG_ARRAY used takes this type
   for (const m of maps) {
     if (m instanceof ProgArrayMap && !m.compatible({ progType: a.progType })) return failed(E.EINVAL, verdict.log, verdict.analysis);
@@ -293,7 +293,7 @@ function writeLog(a: ProgLoadAttr, log: string): void {
   buf[bytes.length] = 0;
 }
 
-/** Without a verifier: the ld_imm64 part of the pre-scan, then src_reg cleared as 4.8's convert_pseudo_ld_imm64 does. */
+/** Without a verifier: the ld_imm64 part of the pre-scan. */
 function prescanOnly(k: Kernel, bytes: Uint8Array): ProgLoadVerdict {
   const n = bytes.length >> 3;
   const insns = Array.from({ length: n }, (_, i) => readRaw(bytes, i));
@@ -301,7 +301,6 @@ function prescanOnly(k: Kernel, bytes: Uint8Array): ProgLoadVerdict {
   const mapOf = new Int32Array(n).fill(-1);
   const bad = prescan(insns, mapResolver(k), maps, mapOf, false);
   if (bad) return { ok: false, errno: bad.errno, log: '' };
-  for (let i = 0; i < n; i++) if (mapOf[i] >= 0) insns[i].src = 0;
   return { ok: true, errno: 0, log: '', bytes: prescannedBytes(bytes, insns, mapOf), maps };
 }
 
