@@ -9,4 +9,4 @@ export type { VerifierVerdict, VerifyOptions } from './load';
 export type { VerifierAnalysis, Visit, PathInfo, StateView, RegView, StackSlotView, AnalysisMap } from './analysis';
 export { RegType, REG_TYPE_STR, REG_TYPE_NAMES } from './state';
 export type { RegTypeName, RegTypeValue } from './state';
-export { helperFor } from './call';
+export { helperFor } from '../kernel/progtypes/funcproto';
