@@ -9,6 +9,7 @@
 import { ProgType, Errno } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
+import { PERF_MAX_TRACE_SIZE } from './progtypes/access';
 import { mapPtRegs } from './progtypes/kprobe';
 import { mapSkbCtx, refreshSkbMirror } from './progtypes/skbctx';
 import { buildRecord, tracepointByName } from './progtypes/tracepoint';
@@ -81,8 +82,6 @@ export interface PreparedRun {
 const STACK_SIZE = 512;
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
-/** the perf trace buffer a tracepoint record is in (tp_prog_is_valid_access's bound) */
-const PERF_MAX_TRACE_SIZE = 2048;
 
 const refuse = (errno: keyof typeof Errno, message: string): RunRefused => ({ ok: false, errno: Errno[errno], error: errno, message });
 const isRefused = (x: unknown): x is SkbBuildError => typeof x === 'object' && x !== null && 'errno' in x && 'message' in x;
