@@ -8,7 +8,9 @@
  */
 import { MapType } from '../isa';
 import type { Kernel } from './kernel';
+import { leValue } from '../mem';
 import type { MapBase } from './maps';
+import { indexKey } from './maps/common';
 import { FdArrayMap } from './maps/fd-array';
 import { ProgArrayMap } from './maps/prog-array';
 import { StackTraceMap } from './maps/stack-trace';
@@ -168,7 +170,7 @@ function restoreMap(k: Kernel, key: string, r: MapRecord, objs: Map<string, MapB
     for (const [, v] of r.entries) {
       const b = unhex(v);
       const ips: bigint[] = [];
-      for (let i = 0; i + 8 <= b.length; i += 8) ips.push(new DataView(b.buffer).getBigUint64(i, true));
+      for (let i = 0; i + 8 <= b.length; i += 8) ips.push(leValue(b, i, 8));
       while (ips.length && ips[ips.length - 1] === 0n) ips.pop();
       m.store(ips, 1n << 10n);
     }
@@ -216,11 +218,7 @@ function fillSlots(k: Kernel, m: MapBase | Prog | undefined, r: MapRecord, objs:
       fd = opened.ok ? opened.value : undefined;
     }
     if (fd === undefined) continue;
-    const key = new Uint8Array(4);
-    new DataView(key.buffer).setUint32(0, index, true);
-    const value = new Uint8Array(4);
-    new DataView(value.buffer).setUint32(0, fd, true);
-    m.update(key, value, 0n);
+    m.update(indexKey(index), indexKey(fd), 0n);
     k.close(fd);
   }
 }

@@ -32,6 +32,13 @@ export const MAX_FRAME = 3712;
 /** the loopback device, skb->dev of every test-run skb */
 export const LOOPBACK_IFINDEX = 1;
 
+/** The 16 bits of `v` byte-swapped (ntohs/htons of a __be16 read as a little-endian number). */
+export const swab16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+
+/** Whether the world has a net device with this ifindex (loopback always exists). */
+export const deviceExists = (world: World, ifindex: number): boolean =>
+  ifindex === LOOPBACK_IFINDEX || world.netDevices.some((d) => d.ifindex === ifindex);
+
 /** The sk_buff fields a program or a helper can observe, besides the bytes. */
 export interface SkbFields {
   /** skb->data - skb->mac_header: 0 for tc, 14 for socket filters */
@@ -218,7 +225,7 @@ function applyCtxIn(ctxIn: Uint8Array, world: World, f: SkbFields): SkbBuildErro
   f.iif = u32At(ctx, ctxOff('ingress_ifindex'));
   const ifindex = u32At(ctx, ctxOff('ifindex'));
   if (ifindex !== 0) {
-    if (ifindex !== LOOPBACK_IFINDEX && !world.netDevices.some((d) => d.ifindex === ifindex)) {
+    if (!deviceExists(world, ifindex)) {
       return { errno: 'ENODEV', message: `no net device with ifindex ${ifindex}` };
     }
     f.ifindex = ifindex;

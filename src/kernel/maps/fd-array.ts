@@ -6,6 +6,7 @@
  * (tail_call, perf_event_output, skb_under_cgroup), never through map_lookup_elem.
  */
 import { Errno as E } from '../../isa';
+import { leValue } from '../../mem';
 import type { Errno, MapAttr } from '../types';
 import { MapBase, arrayNextKey, indexKey, keyIndex, type MapCreateEnv, type MapCtx } from './common';
 import { BPF_ARRAY_HEADER, checkArrayAttr } from './array';
@@ -64,8 +65,7 @@ export class FdArrayMap<T> extends MapBase {
     if (flags !== 0n) return -E.EINVAL;
     const index = keyIndex(key);
     if (index >= this.maxEntries) return -E.E2BIG;
-    const fd = (value[0] | (value[1] << 8) | (value[2] << 16) | (value[3] << 24)) >>> 0;
-    const obj = this.ops.get(fd > 0x7fffffff ? fd - 0x100000000 : fd, this);
+    const obj = this.ops.get(Number(BigInt.asIntN(32, leValue(value, 0, 4))), this);
     if (typeof obj === 'number') return obj;
     this.set(index, obj);
     return 0;

@@ -8,7 +8,7 @@
  */
 import { SK_BUFF, skbField } from '../../isa';
 import { leBytes, type AddressSpace, type Region, type RegionHooks } from '../../mem';
-import { VLAN_TAG_PRESENT, type Skb } from '../skb';
+import { VLAN_TAG_PRESENT, swab16, type Skb } from '../skb';
 import { ctxAccess } from './access';
 
 const off = (name: string): number => skbField(name).offset;
@@ -34,8 +34,6 @@ export const SkbCtx = {
   data: off('data'),
   data_end: off('data_end'),
 };
-
-const swab16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 
 /** The value a program's 4-byte load of the field at `off` gives (data/data_end: 64-bit pointers). */
 export function readSkbField(skb: Skb, off: number): bigint {
