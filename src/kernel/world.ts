@@ -55,6 +55,12 @@ export function cgroupPath(path: string): string {
   return p;
 }
 
+/** The cgroup at `path` ("/app" or "/sys/fs/cgroup/app") among `cgroups`. */
+export function findCgroup(cgroups: readonly Cgroup[], path: string): Cgroup | undefined {
+  const p = cgroupPath(path);
+  return cgroups.find((c) => cgroupPath(c.path) === p);
+}
+
 /** Whether cgroup `path` is `ancestor` or below it (skb_under_cgroup's question). */
 export function cgroupIsDescendant(path: string, ancestor: string): boolean {
   const p = cgroupPath(path);
@@ -205,8 +211,7 @@ export class SimWorld implements World {
 
   /** The cgroup at `path` ("/app" or "/sys/fs/cgroup/app"). */
   findCgroup(path: string): Cgroup | undefined {
-    const p = cgroupPath(path);
-    return this.cgroups.find((c) => cgroupPath(c.path) === p);
+    return findCgroup(this.cgroups, path);
   }
 
   /** The cgroup the current task belongs to. */
