@@ -79,7 +79,7 @@ export function snapshot(k: Kernel): Map<string, string> {
 function mapRecord(m: MapBase, visit: (o: MapBase | Prog) => string): MapRecord {
   const r: MapRecord = {
     v: V, kind: 'map', type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
-    flags: m.mapFlags, name: m.name, ncpus: m.userValueSize === m.valueSize ? 1 : Math.round(m.userValueSize / Math.ceil(m.valueSize / 8) / 8),
+    flags: m.mapFlags, name: m.name, ncpus: m.valueCopies,
     entries: [],
   };
   if (m instanceof FdArrayMap) {
@@ -177,11 +177,11 @@ function restoreMap(k: Kernel, key: string, r: MapRecord, objs: Map<string, MapB
     return;
   }
   // newest first within a bucket: insert in reverse GET_NEXT_KEY order to keep the order
-  for (const [kh, vh] of [...r.entries].reverse()) m.update(unhex(kh), perCpuValue(unhex(vh), r, m), 0n);
+  for (const [kh, vh] of [...r.entries].reverse()) m.update(unhex(kh), perCpuValue(unhex(vh), m), 0n);
 }
 
 /** A stored user-side value resized to this kernel's CPU count (extra CPUs read zeros). */
-function perCpuValue(v: Uint8Array, r: MapRecord, m: MapBase): Uint8Array {
+function perCpuValue(v: Uint8Array, m: MapBase): Uint8Array {
   if (v.length === m.userValueSize) return v;
   const out = new Uint8Array(m.userValueSize);
   out.set(v.subarray(0, Math.min(v.length, out.length)));

@@ -7,7 +7,7 @@
  * syscall-level checks and the map-fd pre-scan itself and accepts.
  * Extensions beyond 4.8's union, for the debugger: `name` on MAP_CREATE and PROG_LOAD.
  */
-import { Cmd, Errno as E, MapType, readRaw } from '../isa';
+import { Cmd, Errno as E, readRaw } from '../isa';
 import type { Kernel } from './kernel';
 import type { FileObject, MapBase } from './maps';
 import { ProgArrayMap } from './maps/prog-array';
@@ -353,6 +353,3 @@ function objGet(k: Kernel, a: ObjAttr): SysResult<number> {
   const f: FileObject = node.kind === 'map' ? { kind: 'map', obj: node.obj as MapBase } : { kind: 'prog', obj: node.obj as LoadedProg };
   return k.installFd(f);
 }
-
-/** The map types whose values bpftool shows per CPU. */
-export const isPerCpu = (type: number): boolean => type === MapType.PercpuHash || type === MapType.PercpuArray;

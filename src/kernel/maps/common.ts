@@ -6,7 +6,7 @@
  * their undo onto `mem.journal` (as `mem.journal?.push(...)`, so that nothing is allocated
  * when no journal records).
  */
-import { Errno as E } from '../../isa';
+import { Errno as E, MapType } from '../../isa';
 import type { AddressSpace, Region } from '../../mem';
 import type { BpfMap, Cgroup, Errno, LoadedProg, MapAttr, PerfEvent } from '../types';
 
@@ -63,6 +63,9 @@ export const COST_LIMIT = 0xffffffff - PAGE_SIZE;
 /** PCPU_MIN_UNIT_SIZE: the largest per-CPU value */
 export const PCPU_MIN_UNIT_SIZE = 32768;
 
+/** The per-CPU map types: bpf(2) copies one value per CPU. */
+export const isPerCpu = (type: number): boolean => type === MapType.PercpuHash || type === MapType.PercpuArray;
+
 export const round8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /** The u32 index a 4-byte array key holds. */
@@ -113,6 +116,11 @@ export abstract class MapBase implements BpfMap {
     this.valueSize = attr.valueSize;
     this.maxEntries = attr.maxEntries;
     this.mapFlags = attr.mapFlags;
+  }
+
+  /** Values bpf(2) copies per key: one per CPU for the per-CPU maps (userValueSize holds them all), else 1. */
+  get valueCopies(): number {
+    return isPerCpu(this.mapType) ? this.ncpus : 1;
   }
 
   /** Maps a value region of this map into the kernel's address space. */
