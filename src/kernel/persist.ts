@@ -14,7 +14,7 @@ import { indexKey } from './maps/common';
 import { FdArrayMap } from './maps/fd-array';
 import { ProgArrayMap } from './maps/prog-array';
 import { StackTraceMap } from './maps/stack-trace';
-import type { Prog } from './prog';
+import { fileOf, type Prog } from './prog';
 import type { Cgroup, PerfEvent } from './types';
 
 const PREFIX = 'bpffs/';
@@ -152,11 +152,11 @@ export async function loadSnapshot(k: Kernel): Promise<void> {
     if (!key.startsWith('pin')) continue;
     const obj = objs.get(String(r.obj));
     if (!obj) continue;
-    const f = 'bytes' in obj ? ({ kind: 'prog', obj } as const) : ({ kind: 'map', obj } as const);
+    const f = fileOf(obj);
     if (k.hold(f, true) === 0 && k.fs.pin(key.slice(3), f.kind, obj) !== 0) k.release(f, true);
   }
   // drop the holds restore took; objects no pin reaches go away
-  for (const obj of objs.values()) k.release('bytes' in obj ? { kind: 'prog', obj } : { kind: 'map', obj }, false);
+  for (const obj of objs.values()) k.release(fileOf(obj), false);
   k.stored = records;
   k.storedListed = true;
 }

@@ -5,7 +5,7 @@
  * without its reserved-field checks, when no verifier is injected (the CLI's `"verify": false`).
  */
 import { BPF_MAXINSNS, Class, Errno as E, LINUX_VERSION_CODE, Mode, ProgType, Pseudo, Size, decodeSlots, readRaw, writeRaw, type Insn, type RawInsn } from '../isa';
-import type { MapBase } from './maps';
+import type { FileObject, MapBase } from './maps';
 import type { BpfMap, LoadedProg, MapFdResolver } from './types';
 import { sha1 } from './sha1';
 
@@ -91,6 +91,12 @@ export class Prog implements LoadedProg {
     return this.bytes.length >> 3;
   }
 }
+
+/** The file an fd or a pin holds for a map or a program. */
+export const fileOf = (obj: MapBase | Prog): ObjectFile => (obj instanceof Prog ? { kind: 'prog', obj } : { kind: 'map', obj });
+
+/** The files of bpf objects, the ones an fd can pin. */
+export type ObjectFile = Extract<FileObject, { kind: 'map' | 'prog' }>;
 
 /** bpf_prog_calc_tag: SHA-1 over the instructions with the imm of map-loading ld_imm64 zeroed. */
 export function progTag(bytes: Uint8Array): string {

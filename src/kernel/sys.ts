@@ -9,11 +9,10 @@
  */
 import { Cmd, Errno as E, readRaw } from '../isa';
 import type { Kernel } from './kernel';
-import type { FileObject, MapBase } from './maps';
+import type { MapBase } from './maps';
 import { ProgArrayMap } from './maps/prog-array';
-import { convertPseudoLdImm64, copyLicense, prescan, prescannedBytes, progLoadChecks, progTag } from './prog';
-import type { Prog } from './prog';
-import type { BpfMap, LoadedProg, MapFdResolver, ProgLoadRequest, ProgLoadVerdict } from './types';
+import { convertPseudoLdImm64, copyLicense, fileOf, prescan, prescannedBytes, progLoadChecks, progTag, type ObjectFile } from './prog';
+import type { BpfMap, MapFdResolver, ProgLoadRequest, ProgLoadVerdict } from './types';
 
 export type SysResult<T> = { ok: true; value: T } | { ok: false; errno: number };
 /** PROG_LOAD's answer carries the log (and the verifier's analysis) whatever the outcome. */
@@ -313,7 +312,7 @@ const mapResolver =
   };
 
 /** bpf_fd_probe_obj: a map fd first, else a program fd (whose errors are the answer). */
-function probeObj(k: Kernel, fd: number): FileObject | number {
+function probeObj(k: Kernel, fd: number): ObjectFile | number {
   const f = k.fdGet(fd);
   if (!f) return -E.EBADF;
   if (f.kind !== 'map' && f.kind !== 'prog') return -E.EINVAL;
@@ -335,7 +334,7 @@ function objPin(k: Kernel, a: ObjAttr): SysResult<0> {
   if (typeof path === 'number') return fail(path);
   const f = probeObj(k, (a.bpfFd ?? 0) | 0);
   if (typeof f === 'number') return fail(f);
-  const r = k.pinned(path, f.kind as 'map' | 'prog', f.obj as MapBase | Prog);
+  const r = k.pinned(path, f.kind, f.obj);
   if (r) {
     k.release(f, true);
     return fail(r);
@@ -350,6 +349,5 @@ function objGet(k: Kernel, a: ObjAttr): SysResult<number> {
   const node = k.fs.lookup(path);
   if (typeof node === 'number') return fail(node);
   if (node.type !== 'obj') return fail(E.EACCES);
-  const f: FileObject = node.kind === 'map' ? { kind: 'map', obj: node.obj as MapBase } : { kind: 'prog', obj: node.obj as LoadedProg };
-  return k.installFd(f);
+  return k.installFd(fileOf(node.obj));
 }

@@ -8,12 +8,13 @@
  */
 import { Errno as E, MapType } from '../../isa';
 import type { AddressSpace, Region } from '../../mem';
-import type { BpfMap, Cgroup, Errno, LoadedProg, MapAttr, PerfEvent } from '../types';
+import type { Prog } from '../prog';
+import type { BpfMap, Cgroup, Errno, MapAttr, PerfEvent } from '../types';
 
 /** What an open file descriptor refers to. */
 export type FileObject =
   | { kind: 'map'; obj: MapBase }
-  | { kind: 'prog'; obj: LoadedProg }
+  | { kind: 'prog'; obj: Prog }
   | { kind: 'perf'; obj: PerfEvent }
   | { kind: 'cgroup'; obj: Cgroup }
   /** anything else a process has open (stdin, stdout, stderr) */
