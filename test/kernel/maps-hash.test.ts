@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Errno as E, MapType as T } from '../../src/isa';
 import { jhash } from '../../src/kernel/maps';
-import { createMap, del, errnoOf, hex, kernel, keysOf, lookup, nextKey, u32, u64, update } from './util';
+import { createMap, del, errnoOf, hex, kernel, keysOf, lookup, nextKey, u32, u64, update } from '../support/kernel';
 
 const VARIANTS: [string, number, number][] = [
   ['hash', T.Hash, 0],

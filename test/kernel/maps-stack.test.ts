@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Errno as E, HelperFlag, MapType as T } from '../../src/isa';
 import { jhash2, type StackTraceMap } from '../../src/kernel/maps';
-import { createMap, del, errnoOf, hex, kernel, lookup, nextKey, u32, u64, update } from './util';
+import { createMap, del, errnoOf, hex, kernel, lookup, nextKey, u32, u64, update } from '../support/kernel';
 
 const ids = (ips: bigint[], buckets: number) => {
   const w = new Uint32Array(ips.length * 2);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Cmd, Errno as E, LINUX_VERSION_CODE, MapType as T, ProgType } from '../../src/isa';
 import type { ProgLoadRequest, ProgVerifier } from '../../src/kernel/types';
 import { progLoad } from '../../src/verifier';
-import { RET0, createMap, errnoOf, hex, kernel, ldMapProg, loadProg, u32, unhex } from './util';
+import { RET0, createMap, errnoOf, hex, kernel, ldMapProg, loadProg, u32, unhex } from '../support/kernel';
 
 describe('the syscall entry', () => {
   it.each([8, 9, 10, 35, -1, 0x7fffffff])('command %d is EINVAL', (cmd) => {

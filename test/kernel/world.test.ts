@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_STRUCT } from '../../src/kernel/task';
 import { CGROUP_ROOT, SYMBOLS, cgroupIsDescendant, cgroupPath, symbolize } from '../../src/kernel/world';
-import { kernel } from './util';
+import { kernel } from '../support/kernel';
 
 describe('world', () => {
   it('the same seed gives the same random numbers and clock, another seed others', () => {

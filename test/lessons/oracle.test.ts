@@ -11,7 +11,7 @@ import { assemble } from '../../src/asm';
 import { slotsToHex } from '../../src/isa';
 import { indexKey, LESSONS, type Lesson } from '../../src/lessons';
 import { exportRequest } from '../../src/session/export';
-import { askOracle, oracleAvailable, type OracleAnswer } from '../kernel-run/oracle';
+import { askOracle, oracleAvailable, type OracleAnswer } from '../support/oracle';
 
 /** Maps whose contents on the host cannot be 4.8's, by lesson. */
 const HOST_DIFFERS: Record<string, { maps: string[]; why: string }> = {
