@@ -14,7 +14,7 @@ import { mapPtRegs } from './progtypes/kprobe';
 import { mapSkbCtx, refreshSkbMirror } from './progtypes/skbctx';
 import { buildRecord, tracepointByName } from './progtypes/tracepoint';
 import { verdictOf, type Verdict } from './progtypes/verdict';
-import { buildXdp, mapXdpCtx } from './progtypes/xdp';
+import { buildXdp, mapXdpCtx, type XdpBuff } from './progtypes/xdp';
 import { buildSkb, type Skb, type SkbBuildError } from './skb';
 import type { HelperOutcome, KernelServices, LoadedProg, RunHost } from './types';
 import { leBytes } from '../mem';
@@ -108,7 +108,7 @@ interface Built {
   regs?: Region;
   mem?: Region;
   skb: Skb | null;
-  xdp: ReturnType<typeof buildXdp> | null;
+  xdp: XdpBuff | null;
   r1: bigint;
   r2?: bigint;
 }
@@ -188,7 +188,7 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     prog,
     tailCalls: 0,
     skb: built.skb,
-    xdp: built.xdp && !isRefused(built.xdp) ? built.xdp : null,
+    xdp: built.xdp,
     ctxAddr: built.r1,
     redirect: null,
     clocked: 0,
