@@ -6,7 +6,7 @@
  * BPF_PROG_TEST_RUN builds it (skb.ts); `again` prepares another repetition on the same skb
  * (run.repeat). Non-goal: running the instructions (that is the VM's).
  */
-import { ProgType, Errno } from '../isa';
+import { ProgType, Errno, MAX_BPF_STACK } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
 import { PERF_MAX_TRACE_SIZE } from './progtypes/access';
@@ -79,7 +79,6 @@ export interface PreparedRun {
   dispose(): void;
 }
 
-const STACK_SIZE = 512;
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
 
@@ -182,7 +181,7 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
   const built = buildContext(kernel, prog, input);
   if ('ok' in built) return built;
   const mem = kernel.mem;
-  const stack = mem.map('stack', 'stack', new Uint8Array(STACK_SIZE), true);
+  const stack = mem.map('stack', 'stack', new Uint8Array(MAX_BPF_STACK), true);
   const state: RunState = {
     progType: prog.progType,
     prog,
@@ -204,7 +203,7 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
   return {
     ok: true,
     host,
-    init: { r1: built.r1, r2: built.r2, r10: mem.addr(stack, STACK_SIZE) },
+    init: { r1: built.r1, r2: built.r2, r10: mem.addr(stack, MAX_BPF_STACK) },
     state,
     skb: built.skb,
     regions,
