@@ -14,7 +14,7 @@ import { FdArrayMap } from './maps/fd-array';
 import { ProgArrayMap } from './maps/prog-array';
 import { StackTraceMap } from './maps/stack-trace';
 import { loadSnapshot, saveSnapshot } from './persist';
-import { Prog } from './prog';
+import { Prog, fileOf } from './prog';
 import type { StoragePort } from './storage';
 import { sysBpf, type BpfAttr, type MapCreateAttr, type MapElemAttr, type MapGetNextKeyAttr, type ObjAttr, type ProgLoadAttr, type ProgLoadResult, type SysResult } from './sys';
 import { TracePipe } from './trace';
@@ -107,7 +107,6 @@ export class Kernel implements KernelServices {
   private nextMapId = 1;
   private nextProgId = 1;
   private mapSeq = 0;
-  private perfSeq = 0;
   private syncChain: Promise<void> = Promise.resolve();
   /** what the storage holds, as last written (persist.ts keeps it) */
   stored = new Map<string, string>();
@@ -156,7 +155,6 @@ export class Kernel implements KernelServices {
     const fd = this.lowestFreeFd();
     if (fd < 0) return { ok: false, errno: E.EMFILE };
     const event: PerfEvent = { fd, cpu, counter: 0n, samples: [] };
-    this.perfSeq++;
     this.perfRefs.set(event, 1);
     this.fds[fd] = { kind: 'perf', obj: event };
     return { ok: true, value: fd };
@@ -188,7 +186,7 @@ export class Kernel implements KernelServices {
   /** The program an fd refers to. */
   progOfFd(fd: number): Prog | undefined {
     const f = this.fdGet(fd);
-    return f?.kind === 'prog' ? (f.obj as Prog) : undefined;
+    return f?.kind === 'prog' ? f.obj : undefined;
   }
 
   mapById(id: number): MapBase | undefined {
@@ -202,8 +200,7 @@ export class Kernel implements KernelServices {
   /** Opens a new fd on a live object (bpftool's get_fd_by_id), or ENOENT / EMFILE. */
   openById(kind: 'map' | 'prog', id: number): SysResult<number> {
     const obj = kind === 'map' ? this.mapsById.get(id) : this.progsById.get(id);
-    if (!obj) return { ok: false, errno: E.ENOENT };
-    return this.installFd(kind === 'map' ? { kind: 'map', obj: obj as MapBase } : { kind: 'prog', obj: obj as Prog });
+    return obj ? this.installFd(fileOf(obj)) : { ok: false, errno: E.ENOENT };
   }
 
   /** Every live map and program, by id, with the fds and pins that refer to them. */
@@ -288,8 +285,8 @@ export class Kernel implements KernelServices {
         if (user) f.obj.usercnt++;
         return 0;
       case 'prog':
-        if ((f.obj as Prog).refcnt >= BPF_MAX_REFCNT) return -E.EBUSY;
-        (f.obj as Prog).refcnt++;
+        if (f.obj.refcnt >= BPF_MAX_REFCNT) return -E.EBUSY;
+        f.obj.refcnt++;
         return 0;
       case 'perf':
         this.perfRefs.set(f.obj, (this.perfRefs.get(f.obj) ?? 0) + 1);
@@ -302,7 +299,7 @@ export class Kernel implements KernelServices {
   /** @internal Drops a reference; the object is freed with its last one. */
   release(f: FileObject, user: boolean): void {
     if (f.kind === 'map') this.mapPut(f.obj, user);
-    else if (f.kind === 'prog') this.progPut(f.obj as Prog);
+    else if (f.kind === 'prog') this.progPut(f.obj);
     else if (f.kind === 'perf') {
       const n = (this.perfRefs.get(f.obj) ?? 1) - 1;
       if (n > 0) this.perfRefs.set(f.obj, n);
@@ -327,32 +324,32 @@ export class Kernel implements KernelServices {
 
   /** @internal Pins an object (the reference is taken by the caller); then schedules a sync. */
   pinned(path: string, kind: PinnedKind, obj: MapBase | Prog): number {
-    const r = this.fs.pin(path, kind, obj);
-    if (r === 0) this.scheduleSync();
-    return r;
+    return this.synced(this.fs.pin(path, kind, obj));
   }
 
   // ---- bpffs through the VFS (the shell's mkdir / rm) ----
 
   /** mkdir(2) on bpffs: 0 or a negative errno. */
   mkdir(path: string): number {
-    const r = this.fs.mkdir(path);
-    if (r === 0) this.scheduleSync();
-    return r;
+    return this.synced(this.fs.mkdir(path));
   }
 
   /** unlink(2): removes a pin and drops its reference. */
   unlink(path: string): number {
     const node = this.fs.unlink(path);
     if (typeof node === 'number') return node;
-    this.release(node.kind === 'map' ? { kind: 'map', obj: node.obj as MapBase } : { kind: 'prog', obj: node.obj as Prog }, true);
+    this.release(fileOf(node.obj), true);
     this.scheduleSync();
     return 0;
   }
 
   /** rmdir(2) */
   rmdir(path: string): number {
-    const r = this.fs.rmdir(path);
+    return this.synced(this.fs.rmdir(path));
+  }
+
+  /** A bpffs change's result; a success is written to the storage. */
+  private synced(r: number): number {
     if (r === 0) this.scheduleSync();
     return r;
   }
@@ -362,7 +359,7 @@ export class Kernel implements KernelServices {
   /** Queues a write of the pinned state to the storage port (no-op without one). */
   scheduleSync(): void {
     if (!this.storage) return;
-    this.syncChain = this.syncChain.then(() => this.syncNow()).catch((e: unknown) => {
+    this.syncChain = this.syncChain.then(() => saveSnapshot(this)).catch((e: unknown) => {
       this.syncError = e;
     });
   }
@@ -371,10 +368,6 @@ export class Kernel implements KernelServices {
   sync(): Promise<void> {
     this.scheduleSync();
     return this.syncChain;
-  }
-
-  private syncNow(): Promise<void> {
-    return saveSnapshot(this);
   }
 
   /** A kernel over `storage` with the pinned objects it holds restored (a simulated restart). */

@@ -8,11 +8,13 @@
  */
 import { MapType } from '../isa';
 import type { Kernel } from './kernel';
+import { leValue } from '../mem';
 import type { MapBase } from './maps';
+import { indexKey } from './maps/common';
 import { FdArrayMap } from './maps/fd-array';
 import { ProgArrayMap } from './maps/prog-array';
 import { StackTraceMap } from './maps/stack-trace';
-import type { Prog } from './prog';
+import { fileOf, type Prog } from './prog';
 import type { Cgroup, PerfEvent } from './types';
 
 const PREFIX = 'bpffs/';
@@ -77,7 +79,7 @@ export function snapshot(k: Kernel): Map<string, string> {
 function mapRecord(m: MapBase, visit: (o: MapBase | Prog) => string): MapRecord {
   const r: MapRecord = {
     v: V, kind: 'map', type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
-    flags: m.mapFlags, name: m.name, ncpus: m.userValueSize === m.valueSize ? 1 : Math.round(m.userValueSize / Math.ceil(m.valueSize / 8) / 8),
+    flags: m.mapFlags, name: m.name, ncpus: m.valueCopies,
     entries: [],
   };
   if (m instanceof FdArrayMap) {
@@ -150,11 +152,11 @@ export async function loadSnapshot(k: Kernel): Promise<void> {
     if (!key.startsWith('pin')) continue;
     const obj = objs.get(String(r.obj));
     if (!obj) continue;
-    const f = 'bytes' in obj ? ({ kind: 'prog', obj } as const) : ({ kind: 'map', obj } as const);
+    const f = fileOf(obj);
     if (k.hold(f, true) === 0 && k.fs.pin(key.slice(3), f.kind, obj) !== 0) k.release(f, true);
   }
   // drop the holds restore took; objects no pin reaches go away
-  for (const obj of objs.values()) k.release('bytes' in obj ? { kind: 'prog', obj } : { kind: 'map', obj }, false);
+  for (const obj of objs.values()) k.release(fileOf(obj), false);
   k.stored = records;
   k.storedListed = true;
 }
@@ -168,18 +170,18 @@ function restoreMap(k: Kernel, key: string, r: MapRecord, objs: Map<string, MapB
     for (const [, v] of r.entries) {
       const b = unhex(v);
       const ips: bigint[] = [];
-      for (let i = 0; i + 8 <= b.length; i += 8) ips.push(new DataView(b.buffer).getBigUint64(i, true));
+      for (let i = 0; i + 8 <= b.length; i += 8) ips.push(leValue(b, i, 8));
       while (ips.length && ips[ips.length - 1] === 0n) ips.pop();
       m.store(ips, 1n << 10n);
     }
     return;
   }
   // newest first within a bucket: insert in reverse GET_NEXT_KEY order to keep the order
-  for (const [kh, vh] of [...r.entries].reverse()) m.update(unhex(kh), perCpuValue(unhex(vh), r, m), 0n);
+  for (const [kh, vh] of [...r.entries].reverse()) m.update(unhex(kh), perCpuValue(unhex(vh), m), 0n);
 }
 
 /** A stored user-side value resized to this kernel's CPU count (extra CPUs read zeros). */
-function perCpuValue(v: Uint8Array, r: MapRecord, m: MapBase): Uint8Array {
+function perCpuValue(v: Uint8Array, m: MapBase): Uint8Array {
   if (v.length === m.userValueSize) return v;
   const out = new Uint8Array(m.userValueSize);
   out.set(v.subarray(0, Math.min(v.length, out.length)));
@@ -216,11 +218,7 @@ function fillSlots(k: Kernel, m: MapBase | Prog | undefined, r: MapRecord, objs:
       fd = opened.ok ? opened.value : undefined;
     }
     if (fd === undefined) continue;
-    const key = new Uint8Array(4);
-    new DataView(key.buffer).setUint32(0, index, true);
-    const value = new Uint8Array(4);
-    new DataView(value.buffer).setUint32(0, fd, true);
-    m.update(key, value, 0n);
+    m.update(indexKey(index), indexKey(fd), 0n);
     k.close(fd);
   }
 }

@@ -1,24 +1,58 @@
 /**
- * Loaded programs: the object BPF_PROG_LOAD creates, 4.8's license rule, the program tag bpftool
- * shows, and the minimal pre-scan PROG_LOAD does itself when no verifier is injected (the CLI's
- * `"verify": false`): the ld_imm64 checks of 4.8's replace_map_fd_with_map_ptr, map fds replaced
- * by map addresses, then src_reg cleared as 4.8's convert_pseudo_ld_imm64 does.
+ * Loaded programs: the object BPF_PROG_LOAD creates, the program tag bpftool shows, and what
+ * PROG_LOAD and the injected verifier share: the syscall's checks before bpf_check, 4.8's
+ * license rule and the pre-scan (replace_map_fd_with_map_ptr), which PROG_LOAD runs itself,
+ * without its reserved-field checks, when no verifier is injected (the CLI's `"verify": false`).
  */
-import { Errno as E, decodeSlots, readRaw, writeRaw, type Insn } from '../isa';
-import type { MapBase } from './maps';
-import type { BpfMap, LoadedProg } from './types';
+import { BPF_MAXINSNS, Class, Errno as E, LINUX_VERSION_CODE, Mode, ProgType, Pseudo, Size, decodeSlots, readRaw, writeRaw, type Insn, type RawInsn } from '../isa';
+import type { FileObject, MapBase } from './maps';
+import type { BpfMap, LoadedProg, MapFdResolver } from './types';
 import { sha1 } from './sha1';
 
-const LD_IMM64 = 0x18;
-const BPF_PSEUDO_MAP_FD = 1;
+const LD_IMM64 = Class.LD | Mode.IMM | Size.DW;
 /** MAX_USED_MAPS: distinct maps a program may use */
 export const MAX_USED_MAPS = 64;
 
-/** The licenses 4.8's license_is_gpl_compatible accepts. */
-export const GPL_COMPATIBLE_LICENSES: readonly string[] = ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'];
+/** Licenses 4.8's license_is_gpl_compatible accepts. */
+export const GPL_COMPATIBLE_LICENSES: readonly string[] = [
+  'GPL',
+  'GPL v2',
+  'GPL and additional rights',
+  'Dual BSD/GPL',
+  'Dual MIT/GPL',
+  'Dual MPL/GPL',
+];
 
-/** license_is_gpl_compatible */
-export const isGplCompatible = (license: string): boolean => GPL_COMPATIBLE_LICENSES.includes(license);
+/** The license as the kernel copies it: up to a NUL, at most 127 characters. */
+export const copyLicense = (license: string): string => license.split('\0')[0].slice(0, 127);
+
+/** Whether the license, as the kernel copies it, is GPL-compatible. */
+export const gplCompatible = (license: string): boolean => GPL_COMPATIBLE_LICENSES.includes(copyLicense(license));
+
+/** Program types registered in 4.8 (find_prog_type). */
+const PROG_TYPES_4_8: ReadonlySet<number> = new Set([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
+
+/**
+ * BPF_PROG_LOAD's checks before bpf_check, in 4.8's order: the failure's errno and why, or null.
+ * `copied` false: copying the instructions from user space failed (EFAULT, after the privilege check).
+ */
+export function progLoadChecks(
+  req: { progType: number; kernVersion: number; privileged: boolean },
+  insnCnt: number,
+  copied = true,
+): { errno: number; why: string } | null {
+  if (insnCnt >= BPF_MAXINSNS) return { errno: E.EINVAL, why: `insn_cnt ${insnCnt} >= BPF_MAXINSNS (${BPF_MAXINSNS})` };
+  if (req.progType === ProgType.Kprobe && req.kernVersion !== LINUX_VERSION_CODE) {
+    return { errno: E.EINVAL, why: `kprobe kern_version 0x${(req.kernVersion >>> 0).toString(16)} is not LINUX_VERSION_CODE 0x40800` };
+  }
+  if (req.progType !== ProgType.SocketFilter && !req.privileged) {
+    return { errno: E.EPERM, why: 'only socket filters may be loaded without CAP_SYS_ADMIN' };
+  }
+  if (!copied) return { errno: E.EFAULT, why: 'the instructions could not be copied' };
+  if (!PROG_TYPES_4_8.has(req.progType)) return { errno: E.EINVAL, why: `unknown program type ${req.progType}` };
+  if (insnCnt === 0) return { errno: E.E2BIG, why: 'the program has no instructions' };
+  return null;
+}
 
 /** A program the kernel holds. */
 export class Prog implements LoadedProg {
@@ -49,7 +83,7 @@ export class Prog implements LoadedProg {
   }
 
   get gplCompatible(): boolean {
-    return isGplCompatible(this.license);
+    return gplCompatible(this.license);
   }
 
   /** insn_cnt */
@@ -58,13 +92,19 @@ export class Prog implements LoadedProg {
   }
 }
 
+/** The file an fd or a pin holds for a map or a program. */
+export const fileOf = (obj: MapBase | Prog): ObjectFile => (obj instanceof Prog ? { kind: 'prog', obj } : { kind: 'map', obj });
+
+/** The files of bpf objects, the ones an fd can pin. */
+export type ObjectFile = Extract<FileObject, { kind: 'map' | 'prog' }>;
+
 /** bpf_prog_calc_tag: SHA-1 over the instructions with the imm of map-loading ld_imm64 zeroed. */
 export function progTag(bytes: Uint8Array): string {
   const copy = bytes.slice();
   let wasLdMap = false;
   for (let i = 0; i < copy.length >> 3; i++) {
     const r = readRaw(copy, i);
-    if (!wasLdMap && r.code === LD_IMM64 && r.src === BPF_PSEUDO_MAP_FD) {
+    if (!wasLdMap && r.code === LD_IMM64 && r.src === Pseudo.MAP_FD) {
       wasLdMap = true;
       writeRaw(copy, i, { ...r, imm: 0 });
     } else if (wasLdMap && r.code === 0 && r.dst === 0 && r.src === 0 && r.off === 0) {
@@ -77,39 +117,91 @@ export function progTag(bytes: Uint8Array): string {
   return Array.from(sha1(copy).subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** How the pre-scan resolves an fd: the map, or 4.8's errno for an fd that is not open / not a map. */
-export type MapFdResolver = (fd: number) => BpfMap | 'EBADF' | 'EINVAL';
+export interface PrescanError {
+  errno: number;
+  /** absent for the silent E2BIG of too many maps */
+  message?: string;
+  pc: number;
+}
 
 /**
- * The ld_imm64 part of 4.8's pre-scan, then the rewrite: each BPF_PSEUDO_MAP_FD load gets the
- * map's address (low half in the first imm, high half in the second) and src_reg 0.
- * Returns the rewritten bytes and the distinct maps in order of first use, or a positive errno.
+ * The pre-scan (4.8's replace_map_fd_with_map_ptr): one forward pass over the raw slots, before
+ * the CFG check, that refuses reserved LDX/STX encodings and malformed ld_imm64 pairs, resolves
+ * map fds, and writes each map's address into its ld_imm64 (low half in the first slot's imm,
+ * high half in the second's). Unreachable slots are checked too. Checks and rewrites `insns` in
+ * place; fills `maps` (distinct, in order of first use) and `mapOf` (slot -> map index).
+ * Returns the first failure (its message is the verifier log's line), or null. Without
+ * `checkReserved` (PROG_LOAD without a verifier) only the ld_imm64 part runs.
  */
-export function resolveMapFds(bytes: Uint8Array, resolve: MapFdResolver): { bytes: Uint8Array; maps: BpfMap[] } | number {
-  const out = bytes.slice();
-  const maps: BpfMap[] = [];
-  const n = out.length >> 3;
+export function prescan(
+  insns: RawInsn[],
+  resolveMapFd: MapFdResolver,
+  maps: BpfMap[],
+  mapOf: Int32Array,
+  checkReserved = true,
+): PrescanError | null {
+  const n = insns.length;
   for (let i = 0; i < n; i++) {
+    const insn = insns[i];
+    const cls = insn.code & 0x07;
+    const mode = insn.code & 0xe0;
+    if (checkReserved && cls === Class.LDX && (mode !== Mode.MEM || insn.imm !== 0)) {
+      return { errno: E.EINVAL, message: 'BPF_LDX uses reserved fields', pc: i };
+    }
+    if (checkReserved && cls === Class.STX && ((mode !== Mode.MEM && mode !== Mode.XADD) || insn.imm !== 0)) {
+      return { errno: E.EINVAL, message: 'BPF_STX uses reserved fields', pc: i };
+    }
+    if (insn.code !== LD_IMM64) continue;
+    const next = insns[i + 1];
+    if (i === n - 1 || next.code !== 0 || next.dst !== 0 || next.src !== 0 || next.off !== 0) {
+      return { errno: E.EINVAL, message: 'invalid bpf_ld_imm64 insn', pc: i };
+    }
+    if (insn.src !== 0) {
+      if (insn.src !== Pseudo.MAP_FD) return { errno: E.EINVAL, message: 'unrecognized bpf_ld_imm64 insn', pc: i };
+      const map = resolveMapFd(insn.imm);
+      if (typeof map === 'string') {
+        return { errno: E[map], message: `fd ${insn.imm} is not pointing to valid bpf_map`, pc: i };
+      }
+      insn.imm = Number(map.addr & 0xffffffffn) | 0;
+      next.imm = Number((map.addr >> 32n) & 0xffffffffn) | 0;
+      let idx = maps.indexOf(map);
+      if (idx < 0) {
+        if (maps.length >= MAX_USED_MAPS) return { errno: E.E2BIG, pc: i };
+        idx = maps.push(map) - 1;
+      }
+      mapOf[i] = idx;
+    }
+    i++; // the second half is not an instruction of its own
+  }
+  return null;
+}
+
+/**
+ * 4.8's convert_pseudo_ld_imm64, the last step of a successful load: the map loads' src_reg
+ * cleared, so that the kept instructions are plain ld_imm64 of the map addresses. The pre-scan's
+ * bytes are already converted; the kernel applies this to whatever an injected verifier returns.
+ */
+export function convertPseudoLdImm64(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  for (let i = 0; i < out.length >> 3; i++) {
     const r = readRaw(out, i);
     if (r.code !== LD_IMM64) continue;
-    const next = i + 1 < n ? readRaw(out, i + 1) : null;
-    if (!next || next.code !== 0 || next.dst !== 0 || next.src !== 0 || next.off !== 0) return E.EINVAL;
-    if (r.src === 0) {
-      i++;
-      continue;
-    }
-    if (r.src !== BPF_PSEUDO_MAP_FD) return E.EINVAL;
-    const m = resolve(r.imm);
-    if (m === 'EBADF') return E.EBADF;
-    if (m === 'EINVAL') return E.EINVAL;
-    if (!maps.includes(m)) {
-      if (maps.length >= MAX_USED_MAPS) return E.E2BIG;
-      maps.push(m);
-    }
-    const addr = BigInt.asUintN(64, m.addr);
-    writeRaw(out, i, { ...r, src: 0, imm: Number(BigInt.asIntN(32, addr & 0xffffffffn)) });
-    writeRaw(out, i + 1, { ...next, imm: Number(BigInt.asIntN(32, addr >> 32n)) });
+    if (r.src === Pseudo.MAP_FD) writeRaw(out, i, { ...r, src: 0 });
     i++;
   }
-  return { bytes: out, maps };
+  return out;
+}
+
+/**
+ * `orig` with the map loads the pre-scan rewrote (slots whose `mapOf` is set) written in, their
+ * src_reg already cleared as bpf_check's last step (convert_pseudo_ld_imm64) leaves them.
+ */
+export function prescannedBytes(orig: Uint8Array, insns: readonly RawInsn[], mapOf: Int32Array): Uint8Array {
+  const out = orig.slice(0, insns.length * 8);
+  for (let i = 0; i < insns.length; i++) {
+    if (mapOf[i] < 0) continue;
+    writeRaw(out, i, { ...insns[i], src: 0 });
+    writeRaw(out, i + 1, insns[i + 1]);
+  }
+  return out;
 }

@@ -6,14 +6,15 @@
  * BPF_PROG_TEST_RUN builds it (skb.ts); `again` prepares another repetition on the same skb
  * (run.repeat). Non-goal: running the instructions (that is the VM's).
  */
-import { ProgType, errnoName, Errno } from '../isa';
+import { ProgType, Errno, MAX_BPF_STACK } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
+import { PERF_MAX_TRACE_SIZE } from './progtypes/access';
 import { mapPtRegs } from './progtypes/kprobe';
 import { mapSkbCtx, refreshSkbMirror } from './progtypes/skbctx';
 import { buildRecord, tracepointByName } from './progtypes/tracepoint';
 import { verdictOf, type Verdict } from './progtypes/verdict';
-import { buildXdp, mapXdpCtx } from './progtypes/xdp';
+import { buildXdp, mapXdpCtx, type XdpBuff } from './progtypes/xdp';
 import { buildSkb, type Skb, type SkbBuildError } from './skb';
 import type { HelperOutcome, KernelServices, LoadedProg, RunHost } from './types';
 import { leBytes } from '../mem';
@@ -78,11 +79,8 @@ export interface PreparedRun {
   dispose(): void;
 }
 
-const STACK_SIZE = 512;
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
-/** the perf trace buffer a tracepoint record is in (tp_prog_is_valid_access's bound) */
-const PERF_MAX_TRACE_SIZE = 2048;
 
 const refuse = (errno: keyof typeof Errno, message: string): RunRefused => ({ ok: false, errno: Errno[errno], error: errno, message });
 const isRefused = (x: unknown): x is SkbBuildError => typeof x === 'object' && x !== null && 'errno' in x && 'message' in x;
@@ -109,7 +107,7 @@ interface Built {
   regs?: Region;
   mem?: Region;
   skb: Skb | null;
-  xdp: ReturnType<typeof buildXdp> | null;
+  xdp: XdpBuff | null;
   r1: bigint;
   r2?: bigint;
 }
@@ -183,13 +181,13 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
   const built = buildContext(kernel, prog, input);
   if ('ok' in built) return built;
   const mem = kernel.mem;
-  const stack = mem.map('stack', 'stack', new Uint8Array(STACK_SIZE), true);
+  const stack = mem.map('stack', 'stack', new Uint8Array(MAX_BPF_STACK), true);
   const state: RunState = {
     progType: prog.progType,
     prog,
     tailCalls: 0,
     skb: built.skb,
-    xdp: built.xdp && !isRefused(built.xdp) ? built.xdp : null,
+    xdp: built.xdp,
     ctxAddr: built.r1,
     redirect: null,
     clocked: 0,
@@ -199,15 +197,13 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     mem,
     world: kernel.world,
     run: state,
-    taskAddr: () => kernel.world.taskAddr ?? 0n,
-    regsAddr: built.regs ? mem.addr(built.regs) : null,
   };
   const host = makeHost(env, built);
   const regions = { stack, ctx: built.ctx, packet: built.packet, mem: built.mem, regs: built.regs };
   return {
     ok: true,
     host,
-    init: { r1: built.r1, r2: built.r2, r10: mem.addr(stack, STACK_SIZE) },
+    init: { r1: built.r1, r2: built.r2, r10: mem.addr(stack, MAX_BPF_STACK) },
     state,
     skb: built.skb,
     regions,
@@ -290,6 +286,3 @@ function finishRun(state: RunState, built: Built, r0: bigint): RunOutput {
   }
   return { r0: BigInt.asUintN(64, r0), retval, dataOut, verdict, packet, redirect };
 }
-
-/** A refused run's errno as its name ("EINVAL"). */
-export const refusedName = (r: RunRefused): string => errnoName(r.errno);

@@ -236,8 +236,7 @@ function mapShow(c: Ctx, args: string[]): number {
 
 function shapeOf(c: Ctx, fd: number): EntryShape {
   const m = c.k.mapOfFd(fd)!;
-  const ncpus = m.userValueSize === m.valueSize ? 1 : m.userValueSize / (Math.ceil(m.valueSize / 8) * 8);
-  return { type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, ncpus };
+  return { type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, ncpus: m.valueCopies };
 }
 
 function mapDump(c: Ctx, args: string[], fd: number): number {

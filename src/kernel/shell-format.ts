@@ -6,7 +6,7 @@
  */
 import { Errno, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
 import type { MapInfo, ProgInfo } from './kernel';
-import { isPerCpu } from './sys';
+import { isPerCpu } from './maps/common';
 import { BOOT_EPOCH_S } from './world';
 
 const STRERROR: Record<number, string> = {

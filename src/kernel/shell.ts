@@ -113,7 +113,6 @@ function ls(k: Kernel, args: string[]): ShellResult {
   const paths = o.rest.length ? o.rest : [BPFFS_ROOT];
   let output = '';
   let exitCode = 0;
-  const objs = k.objects();
   for (const p of paths) {
     const path = normalizePath(p);
     if (!path.startsWith(BPFFS_ROOT)) {
@@ -133,10 +132,7 @@ function ls(k: Kernel, args: string[]): ShellResult {
     for (const { name, node: n } of entries) {
       if (!o.flags.has('l')) output += `${name}\n`;
       else if (n.type === 'dir') output += `drwxr-xr-x  dir   ${name}\n`;
-      else {
-        const id = n.kind === 'map' ? objs.maps.find((m) => m.map === n.obj)?.id : objs.progs.find((x) => x.prog === n.obj)?.id;
-        output += `-rw-------  ${n.kind.padEnd(4)}  ${name}  (id ${id})\n`;
-      }
+      else output += `-rw-------  ${n.kind.padEnd(4)}  ${name}  (id ${n.obj.id})\n`;
     }
   }
   return { output, exitCode };
@@ -221,7 +217,7 @@ function cat(k: Kernel, args: string[]): ShellResult {
     }
     const node = k.fs.lookup(p);
     // bpffs files have no read operation in 4.8; other files are not simulated
-    const errno = typeof node === 'number' ? (node === -E.EACCES ? -E.EACCES : node) : node.type === 'dir' ? -E.EISDIR : -E.EINVAL;
+    const errno = typeof node === 'number' ? node : node.type === 'dir' ? -E.EISDIR : -E.EINVAL;
     output += `cat: ${p}: ${strerror(errno)}\n`;
     exitCode = 1;
   }

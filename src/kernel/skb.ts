@@ -9,7 +9,8 @@
  * this class so that it is journaled for stepping back. Non-goals: paged (non-linear) skbs,
  * GSO, and checksum offload (the skb is always CHECKSUM_NONE, as in the test run).
  */
-import type { AddressSpace, Region } from '../mem';
+import { SK_BUFF, fieldNamed } from '../isa';
+import { leValue, type AddressSpace, type Region } from '../mem';
 import type { TunnelInfo, World } from './types';
 
 export const ETH_HLEN = 14;
@@ -30,6 +31,13 @@ export const MIN_FRAME = ETH_HLEN;
 export const MAX_FRAME = 3712;
 /** the loopback device, skb->dev of every test-run skb */
 export const LOOPBACK_IFINDEX = 1;
+
+/** The 16 bits of `v` byte-swapped (ntohs/htons of a __be16 read as a little-endian number). */
+export const swab16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+
+/** Whether the world has a net device with this ifindex (loopback always exists). */
+export const deviceExists = (world: World, ifindex: number): boolean =>
+  ifindex === LOOPBACK_IFINDEX || world.netDevices.some((d) => d.ifindex === ifindex);
 
 /** The sk_buff fields a program or a helper can observe, besides the bytes. */
 export interface SkbFields {
@@ -178,13 +186,13 @@ export function pktTypeOf(frame: Uint8Array): number {
 
 export type SkbBuildError = { errno: 'EINVAL' | 'E2BIG' | 'ENODEV'; message: string };
 
-/** __sk_buff fields ctx_in may set (offsets of mark, priority, ingress_ifindex, ifindex, cb[0..4]). */
-const CTX_IN_ALLOWED = new Set([8, 32, 36, 40, 48, 52, 56, 60, 64]);
-const SKB_CTX_SIZE = 84;
+const ctxOff = (name: string): number => fieldNamed(SK_BUFF, name).offset;
+/** __sk_buff fields ctx_in may set */
+const CTX_IN_ALLOWED = new Set(['mark', 'priority', 'ingress_ifindex', 'ifindex', 'cb[0]', 'cb[1]', 'cb[2]', 'cb[3]', 'cb[4]'].map(ctxOff));
 /** sizeof(struct __sk_buff) on the host kernel: a non-zero byte past it is E2BIG */
 const HOST_SKB_CTX_SIZE = 192;
 
-const u32At = (b: Uint8Array, off: number): number => (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
+const u32At = (b: Uint8Array, off: number): number => Number(leValue(b, off, 4));
 
 /** Checks a frame's size the way the test run does. */
 export function checkFrame(data: Uint8Array): SkbBuildError | null {
@@ -200,29 +208,29 @@ export function checkFrame(data: Uint8Array): SkbBuildError | null {
 /** Validates ctx_in (a struct __sk_buff) and returns the fields it sets. */
 function applyCtxIn(ctxIn: Uint8Array, world: World, f: SkbFields): SkbBuildError | null {
   // a shorter ctx is zero-extended
-  const ctx = new Uint8Array(Math.max(ctxIn.length, SKB_CTX_SIZE));
+  const ctx = new Uint8Array(Math.max(ctxIn.length, SK_BUFF.size));
   ctx.set(ctxIn);
-  for (let off = SKB_CTX_SIZE; off < ctx.length; off++) {
+  for (let off = SK_BUFF.size; off < ctx.length; off++) {
     if (ctx[off] === 0) continue;
     if (off >= HOST_SKB_CTX_SIZE) return { errno: 'E2BIG', message: `ctx byte ${off} is past struct __sk_buff and not zero` };
     return { errno: 'EINVAL', message: `ctx byte ${off} is not a field the test run may set` };
   }
-  for (let off = 0; off < SKB_CTX_SIZE; off += 4) {
+  for (let off = 0; off < SK_BUFF.size; off += 4) {
     if (!CTX_IN_ALLOWED.has(off) && u32At(ctx, off) !== 0) {
       return { errno: 'EINVAL', message: `ctx field at offset ${off} must be zero (only mark, priority, ingress_ifindex, ifindex and cb may be set)` };
     }
   }
-  f.mark = u32At(ctx, 8);
-  f.priority = u32At(ctx, 32);
-  f.iif = u32At(ctx, 36);
-  const ifindex = u32At(ctx, 40);
+  f.mark = u32At(ctx, ctxOff('mark'));
+  f.priority = u32At(ctx, ctxOff('priority'));
+  f.iif = u32At(ctx, ctxOff('ingress_ifindex'));
+  const ifindex = u32At(ctx, ctxOff('ifindex'));
   if (ifindex !== 0) {
-    if (ifindex !== LOOPBACK_IFINDEX && !world.netDevices.some((d) => d.ifindex === ifindex)) {
+    if (!deviceExists(world, ifindex)) {
       return { errno: 'ENODEV', message: `no net device with ifindex ${ifindex}` };
     }
     f.ifindex = ifindex;
   }
-  for (let i = 0; i < 5; i++) f.cb[i] = u32At(ctx, 48 + 4 * i);
+  for (let i = 0; i < 5; i++) f.cb[i] = u32At(ctx, ctxOff('cb[0]') + 4 * i);
   return null;
 }
 

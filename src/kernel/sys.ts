@@ -7,13 +7,12 @@
  * syscall-level checks and the map-fd pre-scan itself and accepts.
  * Extensions beyond 4.8's union, for the debugger: `name` on MAP_CREATE and PROG_LOAD.
  */
-import { Cmd, Errno as E, LINUX_VERSION_CODE, MapType, ProgType, BPF_MAXINSNS } from '../isa';
+import { Cmd, Errno as E, readRaw } from '../isa';
 import type { Kernel } from './kernel';
-import type { FileObject, MapBase } from './maps';
+import type { MapBase } from './maps';
 import { ProgArrayMap } from './maps/prog-array';
-import { progTag, resolveMapFds } from './prog';
-import type { Prog } from './prog';
-import type { BpfMap, LoadedProg, ProgLoadRequest, ProgLoadVerdict } from './types';
+import { convertPseudoLdImm64, copyLicense, fileOf, prescan, prescannedBytes, progLoadChecks, progTag, type ObjectFile } from './prog';
+import type { BpfMap, MapFdResolver, ProgLoadRequest, ProgLoadVerdict } from './types';
 
 export type SysResult<T> = { ok: true; value: T } | { ok: false; errno: number };
 /** PROG_LOAD's answer carries the log (and the verifier's analysis) whatever the outcome. */
@@ -232,27 +231,16 @@ function mapGetNextKey(k: Kernel, a: MapGetNextKeyAttr): SysResult<Uint8Array> {
   return typeof out === 'number' ? fail(out) : { ok: true, value: out };
 }
 
-/** Program types registered in 4.8 (find_prog_type). */
-export const PROG_TYPES_4_8: ReadonlySet<number> = new Set<number>([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
-
-/** FACTS.md §1's checks before the copy of the instructions (the verifier repeats them itself). */
-function syscallChecks(k: Kernel, a: ProgLoadAttr, insnCnt: number): number {
-  if (insnCnt >= BPF_MAXINSNS) return E.EINVAL;
-  if (a.progType === ProgType.Kprobe && (a.kernVersion ?? 0) >>> 0 !== LINUX_VERSION_CODE) return E.EINVAL;
-  if (a.progType !== ProgType.SocketFilter && !k.privileged) return E.EPERM;
-  return 0;
-}
-
 function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   const failed = (errno: number, log = '', analysis?: unknown): ProgLoadResult => ({ ok: false, errno: Math.abs(errno), log, analysis });
   if (a.license === null || a.license === undefined) return failed(E.EFAULT);
-  const license = a.license.split('\0')[0].slice(0, 127);
+  const license = copyLicense(a.license);
   const insnCnt = (a.insnCnt ?? (a.insns ? a.insns.length >> 3 : 0)) >>> 0;
   const copied = a.insns != null && a.insns.length >= insnCnt * 8;
+  // the verifier runs these checks itself (and explains them in its analysis)
   if (!k.verifier || !copied) {
-    const bad = syscallChecks(k, a, insnCnt);
-    if (bad) return failed(bad);
-    if (!copied) return failed(E.EFAULT);
+    const bad = progLoadChecks({ progType: a.progType, kernVersion: (a.kernVersion ?? 0) >>> 0, privileged: k.privileged }, insnCnt, copied);
+    if (bad) return failed(bad.errno);
   }
   const bytes = a.insns!.slice(0, insnCnt * 8);
   let verdict: ProgLoadVerdict;
@@ -260,11 +248,11 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
     verdict = k.verifier(loadRequest(k, a, bytes, license));
     writeLog(a, verdict.log);
   } else {
-    verdict = prescanOnly(k, a.progType, bytes);
+    verdict = prescanOnly(k, bytes);
   }
   if (!verdict.ok || !verdict.bytes) return failed(verdict.errno || E.EINVAL, verdict.log, verdict.analysis);
   const maps = (verdict.maps ?? []).map((m) => k.mapByAddr(m.addr) as MapBase);
-  const spec = { progType: a.progType, name: a.name ?? '', bytes: verdict.bytes, maps, license, privileged: k.privileged, kernVersion: (a.kernVersion ?? 0) >>> 0, tag: progTag(bytes) };
+  const spec = { progType: a.progType, name: a.name ?? '', bytes: convertPseudoLdImm64(verdict.bytes), maps, license, privileged: k.privileged, kernVersion: (a.kernVersion ?? 0) >>> 0, tag: progTag(bytes) };
   // bpf_prog_select_runtime's bpf_check_tail_call: every PROG_ARRAY used takes this type
   for (const m of maps) {
     if (m instanceof ProgArrayMap && !m.compatible({ progType: a.progType })) return failed(E.EINVAL, verdict.log, verdict.analysis);
@@ -290,10 +278,7 @@ function loadRequest(k: Kernel, a: ProgLoadAttr, bytes: Uint8Array, license: str
     logBuf: a.logBuf != null,
     kernVersion: (a.kernVersion ?? 0) >>> 0,
     privileged: k.privileged,
-    resolveMapFd: (fd: number): BpfMap | 'EBADF' | 'EINVAL' => {
-      const m = mapOf(k, fd);
-      return typeof m === 'number' ? (m === -E.EBADF ? 'EBADF' : 'EINVAL') : m;
-    },
+    resolveMapFd: mapResolver(k),
   };
 }
 
@@ -307,21 +292,27 @@ function writeLog(a: ProgLoadAttr, log: string): void {
   buf[bytes.length] = 0;
 }
 
-/** Without a verifier: 4.8's program-type and length checks and the map-fd pre-scan. */
-function prescanOnly(k: Kernel, progType: number, bytes: Uint8Array): ProgLoadVerdict {
-  const no = (errno: number): ProgLoadVerdict => ({ ok: false, errno, log: '' });
-  if (!PROG_TYPES_4_8.has(progType)) return no(E.EINVAL);
-  if (bytes.length === 0) return no(E.E2BIG);
-  const r = resolveMapFds(bytes, (fd) => {
-    const m = mapOf(k, fd);
-    return typeof m === 'number' ? (m === -E.EBADF ? 'EBADF' : 'EINVAL') : m;
-  });
-  if (typeof r === 'number') return no(r);
-  return { ok: true, errno: 0, log: '', bytes: r.bytes, maps: r.maps };
+/** Without a verifier: the ld_imm64 part of the pre-scan. */
+function prescanOnly(k: Kernel, bytes: Uint8Array): ProgLoadVerdict {
+  const n = bytes.length >> 3;
+  const insns = Array.from({ length: n }, (_, i) => readRaw(bytes, i));
+  const maps: BpfMap[] = [];
+  const mapOf = new Int32Array(n).fill(-1);
+  const bad = prescan(insns, mapResolver(k), maps, mapOf, false);
+  if (bad) return { ok: false, errno: bad.errno, log: '' };
+  return { ok: true, errno: 0, log: '', bytes: prescannedBytes(bytes, insns, mapOf), maps };
 }
 
+/** The pre-scan's view of the fd table: the map of an fd, or why not (__bpf_map_get). */
+const mapResolver =
+  (k: Kernel): MapFdResolver =>
+  (fd) => {
+    const m = mapOf(k, fd);
+    return typeof m === 'number' ? (m === -E.EBADF ? 'EBADF' : 'EINVAL') : m;
+  };
+
 /** bpf_fd_probe_obj: a map fd first, else a program fd (whose errors are the answer). */
-function probeObj(k: Kernel, fd: number): FileObject | number {
+function probeObj(k: Kernel, fd: number): ObjectFile | number {
   const f = k.fdGet(fd);
   if (!f) return -E.EBADF;
   if (f.kind !== 'map' && f.kind !== 'prog') return -E.EINVAL;
@@ -343,7 +334,7 @@ function objPin(k: Kernel, a: ObjAttr): SysResult<0> {
   if (typeof path === 'number') return fail(path);
   const f = probeObj(k, (a.bpfFd ?? 0) | 0);
   if (typeof f === 'number') return fail(f);
-  const r = k.pinned(path, f.kind as 'map' | 'prog', f.obj as MapBase | Prog);
+  const r = k.pinned(path, f.kind, f.obj);
   if (r) {
     k.release(f, true);
     return fail(r);
@@ -358,9 +349,5 @@ function objGet(k: Kernel, a: ObjAttr): SysResult<number> {
   const node = k.fs.lookup(path);
   if (typeof node === 'number') return fail(node);
   if (node.type !== 'obj') return fail(E.EACCES);
-  const f: FileObject = node.kind === 'map' ? { kind: 'map', obj: node.obj as MapBase } : { kind: 'prog', obj: node.obj as LoadedProg };
-  return k.installFd(f);
+  return k.installFd(fileOf(node.obj));
 }
-
-/** The map types whose values bpftool shows per CPU. */
-export const isPerCpu = (type: number): boolean => type === MapType.PercpuHash || type === MapType.PercpuArray;

@@ -5,8 +5,8 @@
  * configuration); the IDE shows it from TASK_STRUCT.
  */
 import { fieldNamed, type Layout } from '../isa';
-import { leBytes, type AddressSpace, type Region } from '../mem';
-import type { World } from './types';
+import { leBytes } from '../mem';
+import type { Task } from './types';
 
 /** bpflab's struct task_struct. */
 export const TASK_STRUCT: Layout = {
@@ -29,25 +29,22 @@ export const TASK_STRUCT: Layout = {
 };
 
 const off = (name: string): number => fieldNamed(TASK_STRUCT, name).offset;
-const TASK_REGION_NAME = 'task_struct';
 
 /**
  * The task_structs the region holds, in order: the current task, its parent init (pid 1), and
  * init's parent, the idle task swapper/0 (pid 0), whose real_parent is itself, so that walking
  * `real_parent` from the current task ends as it does on Linux.
  */
-export const TASK_CHAIN = 3;
+const TASK_CHAIN = 3;
 /** Size of the task_struct region: the chain of TASK_CHAIN structs. */
 export const TASK_REGION_SIZE = TASK_STRUCT.size * TASK_CHAIN;
 
 /**
  * The bytes of the task_struct region, for a region whose first byte is at `base`: the current
- * task of the world, then init, then swapper/0.
+ * task `t` (in a cgroup with net_cls `classid`), then init, then swapper/0.
  */
-export function taskStructBytes(world: World, base: bigint): Uint8Array {
+export function taskStructBytes(t: Task, classid: number, base: bigint): Uint8Array {
   const b = new Uint8Array(TASK_REGION_SIZE);
-  const t = world.task;
-  const classid = world.cgroups.find((c) => c.path === t.cgroup)?.classid ?? 0;
   const tasks = [
     { pid: t.pid, tgid: t.tgid, comm: t.comm, uid: t.uid, gid: t.gid, prio: 120, classid, parent: 1 },
     { pid: 1, tgid: 1, comm: 'systemd', uid: 0, gid: 0, prio: 120, classid: 0, parent: 2 },
@@ -67,20 +64,4 @@ export function taskStructBytes(world: World, base: bigint): Uint8Array {
     put('cgroup_classid', task.classid, 4);
   });
   return b;
-}
-
-/**
- * The task_struct region of `mem`, mapped on first use and refreshed from the world (the
- * kernel writes it, so no journal entry: the world itself is journaled).
- */
-export function taskRegion(mem: AddressSpace, world: World): Region {
-  for (const r of mem.regions()) {
-    if (r.kind === 'task' && r.name === TASK_REGION_NAME) {
-      r.bytes.set(taskStructBytes(world, mem.addr(r)));
-      return r;
-    }
-  }
-  const r = mem.map('task', TASK_REGION_NAME, new Uint8Array(TASK_REGION_SIZE), false);
-  r.bytes.set(taskStructBytes(world, mem.addr(r)));
-  return r;
 }

@@ -227,8 +227,11 @@ export interface ProgLoadRequest {
   /** the loader has CAP_SYS_ADMIN */
   privileged: boolean;
   /** fd -> map, or the errno name 4.8 answers for an fd that is not open (EBADF) or not a map (EINVAL) */
-  resolveMapFd(fd: number): BpfMap | 'EBADF' | 'EINVAL';
+  resolveMapFd: MapFdResolver;
 }
+
+/** How the pre-scan resolves a map fd: the map, or 4.8's errno for an fd that is not open / not a map. */
+export type MapFdResolver = (fd: number) => BpfMap | 'EBADF' | 'EINVAL';
 
 export interface ProgLoadVerdict {
   ok: boolean;

@@ -4,11 +4,11 @@
  * get_current_task points at and probe_read can read), net devices, a cgroup v2 tree with
  * net_cls classids, the route realm, and kernel and user stacks with symbols. Every change made
  * while the address space's journal records is undone by stepping back.
- * The task_struct layout is task.ts's (bpflab's own, documented); the region is the one the run
- * builder's taskRegion() refreshes. Non-goals: real task_struct offsets.
+ * The task_struct layout is task.ts's (bpflab's own, documented). Non-goals: real task_struct
+ * offsets.
  */
 import type { AddressSpace, Region } from '../mem';
-import { TASK_REGION_SIZE, taskStructBytes } from './task';
+import { TASK_REGION_SIZE, TASK_STRUCT, taskStructBytes } from './task';
 import type { Cgroup, NetDevice, StackFrame, Task, World } from './types';
 
 /** A kernel symbol: where a function starts and how long it is. */
@@ -53,6 +53,12 @@ export function cgroupPath(path: string): string {
   let p = path.startsWith(CGROUP_ROOT) ? path.slice(CGROUP_ROOT.length) : path;
   p = '/' + p.split('/').filter(Boolean).join('/');
   return p;
+}
+
+/** The cgroup at `path` ("/app" or "/sys/fs/cgroup/app") among `cgroups`. */
+export function findCgroup(cgroups: readonly Cgroup[], path: string): Cgroup | undefined {
+  const p = cgroupPath(path);
+  return cgroups.find((c) => cgroupPath(c.path) === p);
 }
 
 /** Whether cgroup `path` is `ancestor` or below it (skb_under_cgroup's question). */
@@ -126,9 +132,9 @@ export class SimWorld implements World {
     // a machine up for about 100 s; the seed moves it by up to a second so runs differ per seed
     this._clock = 100_000_000_000n + BigInt(this.seed % 1_000_000_000);
     this._task = { pid: 1234, tgid: 1234, uid: 1000, gid: 1000, comm: 'bpflab', cgroup: '/app' };
-    this.taskRegion = mem.map('task', 'task_struct', new Uint8Array(TASK_REGION_SIZE), false);
+    this.taskRegion = mem.map('task', TASK_STRUCT.name, new Uint8Array(TASK_REGION_SIZE), false);
     this.taskAddr = mem.addr(this.taskRegion);
-    this.taskRegion.bytes.set(taskStructBytes(this, this.taskAddr));
+    this.taskRegion.bytes.set(this.taskStruct());
   }
 
   get ncpus(): number {
@@ -190,8 +196,12 @@ export class SimWorld implements World {
   set task(t: Task) {
     const old = this._task;
     this._task = { ...t, comm: t.comm.slice(0, 15) };
-    this.mem.writeAt(this.taskRegion, 0, taskStructBytes(this, this.taskAddr));
+    this.mem.writeAt(this.taskRegion, 0, this.taskStruct());
     this.mem.journal?.push(() => (this._task = old));
+  }
+
+  private taskStruct(): Uint8Array {
+    return taskStructBytes(this._task, this.taskCgroup()?.classid ?? 0, this.taskAddr);
   }
 
   /** The net device with this ifindex. */
@@ -201,8 +211,7 @@ export class SimWorld implements World {
 
   /** The cgroup at `path` ("/app" or "/sys/fs/cgroup/app"). */
   findCgroup(path: string): Cgroup | undefined {
-    const p = cgroupPath(path);
-    return this.cgroups.find((c) => cgroupPath(c.path) === p);
+    return findCgroup(this.cgroups, path);
   }
 
   /** The cgroup the current task belongs to. */

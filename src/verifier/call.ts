@@ -6,16 +6,15 @@
  * data forget every packet pointer.
  */
 import * as isa from '../isa';
-import type { ArgKind, HelperProto } from '../isa';
-import * as helpersModule from '../kernel/helpers';
+import type { ArgKind } from '../isa';
+import { helperFor } from '../kernel/progtypes/funcproto';
 import * as envModule from './env';
 import type { VerifierEnv } from './env';
 import * as memModule from './mem';
 import * as stateModule from './state';
 
 // module-local copies: hot paths skip the getters of imported bindings
-const { BPF_FUNC_MAX_ID, Errno, HELPERS } = isa;
-const { helperOffered } = helpersModule;
+const { BPF_FUNC_MAX_ID, Errno } = isa;
 const { fail } = envModule;
 const { checkMemAccess, isPointerValue } = memModule;
 const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
@@ -30,11 +29,6 @@ interface CallMeta {
   /** raw stack output: its register and size */
   rawReg: number;
   rawSize: number;
-}
-
-/** The prototype a program of `progType` gets for helper `id` (4.8's func_proto), or null. */
-export function helperFor(progType: number, id: number, privileged: boolean): HelperProto | null {
-  return helperOffered(progType, id, privileged) ? HELPERS[id] : null;
 }
 
 /** Checks `call imm` and applies its effect; 0 or an errno. */

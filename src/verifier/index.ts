@@ -3,9 +3,10 @@
  * BPF_PROG_LOAD; `verify` is the same with options; the analysis types describe what the
  * IDE gets besides the verdict and the log.
  */
-export { progLoad, verify, gplCompatible, LOG_SIZE_MAX, LOG_SIZE_MIN } from './load';
+export { progLoad, verify, LOG_SIZE_MAX, LOG_SIZE_MIN } from './load';
+export { gplCompatible, GPL_COMPATIBLE_LICENSES } from '../kernel/prog';
 export type { VerifierVerdict, VerifyOptions } from './load';
 export type { VerifierAnalysis, Visit, PathInfo, StateView, RegView, StackSlotView, AnalysisMap } from './analysis';
 export { RegType, REG_TYPE_STR, REG_TYPE_NAMES } from './state';
 export type { RegTypeName, RegTypeValue } from './state';
-export { helperFor } from './call';
+export { helperFor } from '../kernel/progtypes/funcproto';

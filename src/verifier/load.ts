@@ -4,15 +4,13 @@
  * the CFG check and the path walk, and finally the ENOSPC rule of the log. The kernel injects
  * `progLoad` and calls it with the request; sysctl checks are the kernel's own.
  */
-import { BPF_MAXINSNS, Errno, LINUX_VERSION_CODE, ProgType, readRaw, writeRaw, type RawInsn } from '../isa';
-import { isGplCompatible } from '../kernel/prog';
-import { PROG_TYPES_4_8 } from '../kernel/sys';
+import { Errno, readRaw, type RawInsn } from '../isa';
+import { gplCompatible, prescan, prescannedBytes, progLoadChecks } from '../kernel/prog';
 import type { BpfMap, ProgLoadRequest, ProgLoadVerdict, ProgVerifier } from '../kernel/types';
 import type { VerifierAnalysis } from './analysis';
 import { checkCfg } from './cfg';
 import { makeEnv } from './env';
 import { VerifierLog } from './log';
-import { prescan } from './prescan';
 import { DEFAULT_STATE_LIMIT, Recorder } from './record';
 import { doCheck } from './walk';
 
@@ -32,27 +30,6 @@ export interface VerifyOptions {
   stateLimit?: number;
 }
 
-/** The license as the kernel copies it (at most 127 characters, up to a NUL) and whether it is GPL-compatible. */
-export function gplCompatible(license: string): boolean {
-  const nul = license.indexOf('\0');
-  const copied = (nul >= 0 ? license.slice(0, nul) : license).slice(0, 127);
-  return isGplCompatible(copied);
-}
-
-/** The syscall's checks before bpf_check, in 4.8's order; the failure's errno and why, or null. */
-function syscallChecks(req: ProgLoadRequest, insnCnt: number): { errno: number; why: string } | null {
-  if (insnCnt >= BPF_MAXINSNS) return { errno: Errno.EINVAL, why: `insn_cnt ${insnCnt} >= BPF_MAXINSNS (${BPF_MAXINSNS})` };
-  if (req.progType === ProgType.Kprobe && req.kernVersion !== LINUX_VERSION_CODE) {
-    return { errno: Errno.EINVAL, why: `kprobe kern_version 0x${(req.kernVersion >>> 0).toString(16)} is not LINUX_VERSION_CODE 0x40800` };
-  }
-  if (req.progType !== ProgType.SocketFilter && !req.privileged) {
-    return { errno: Errno.EPERM, why: 'only socket filters may be loaded without CAP_SYS_ADMIN' };
-  }
-  if (!PROG_TYPES_4_8.has(req.progType)) return { errno: Errno.EINVAL, why: `unknown program type ${req.progType}` };
-  if (insnCnt === 0) return { errno: Errno.E2BIG, why: 'the program has no instructions' };
-  return null;
-}
-
 /** The log attributes are sane (or no log was asked for); else EINVAL before anything runs. */
 function logAttrsOk(req: ProgLoadRequest): boolean {
   const size = req.logSize >>> 0;
@@ -64,7 +41,7 @@ function logAttrsOk(req: ProgLoadRequest): boolean {
 export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): VerifierVerdict {
   const insnCnt = req.bytes.length >> 3;
   const wantAnalysis = opts.analysis !== false;
-  const early = syscallChecks(req, insnCnt) ?? (logAttrsOk(req) ? null : { errno: Errno.EINVAL, why: 'bad log attributes' });
+  const early = progLoadChecks(req, insnCnt) ?? (logAttrsOk(req) ? null : { errno: Errno.EINVAL, why: 'bad log attributes' });
   if (early) {
     const verdict: VerifierVerdict = { ok: false, errno: early.errno, log: '' };
     if (wantAnalysis) verdict.analysis = emptyAnalysis(req, insnCnt, early.errno, early.why);
@@ -108,7 +85,7 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
   if (log.full) errno = Errno.ENOSPC;
   const verdict: VerifierVerdict = { ok: errno === 0, errno, log: log.text() };
   if (errno === 0) {
-    verdict.bytes = rewrittenBytes(req.bytes, insns, mapOf);
+    verdict.bytes = prescannedBytes(req.bytes, insns, mapOf);
     verdict.maps = maps.slice();
   }
   if (rec) {
@@ -134,20 +111,6 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
 
 /** The kernel's injection point: BPF_PROG_LOAD's verdict, log and analysis. */
 export const progLoad: ProgVerifier = (req) => verify(req);
-
-/**
- * The instructions a valid program keeps: each map ld_imm64 loads the map's address (the
- * pre-scan put it in the imms) with src_reg 0, as 4.8's convert_pseudo_ld_imm64 leaves it.
- */
-function rewrittenBytes(orig: Uint8Array, insns: readonly RawInsn[], mapOf: Int32Array): Uint8Array {
-  const out = orig.slice(0, insns.length * 8);
-  for (let i = 0; i < insns.length; i++) {
-    if (mapOf[i] < 0) continue;
-    writeRaw(out, i, { ...insns[i], src: 0 });
-    writeRaw(out, i + 1, insns[i + 1]);
-  }
-  return out;
-}
 
 function indexesOf(marks: Uint8Array): number[] {
   const out: number[] = [];

@@ -1,6 +1,6 @@
 /** Compares a bpflab answer with kernel-oracle's: verdict, retval, data_out and map contents. */
 import type { Answer } from '../../src/session/request';
-import type { OracleAnswer } from './oracle';
+import type { OracleAnswer } from '../support/oracle';
 
 export interface CompareOptions {
   /** maps not compared (fd arrays: the host answers prog ids or errors there) */

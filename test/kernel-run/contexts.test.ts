@@ -3,9 +3,9 @@ import { PT_REGS, ProgType } from '../../src/isa';
 import { leValue } from '../../src/mem';
 import { buildRecord, tracepointByName, TRACEPOINTS } from '../../src/kernel/progtypes/tracepoint';
 import { verdictOf } from '../../src/kernel/progtypes/verdict';
-import { newKernel } from './kernel';
 import { harness, setWorld, tryPrepare } from './harness';
-import { ipv4Udp, toHex } from './packets';
+import { ipv4Udp } from './packets';
+import { hex, kernel } from '../support/kernel';
 
 const regOff = (n: string) => PT_REGS.fields.find((f) => f.name === n)!.offset;
 
@@ -42,7 +42,7 @@ describe('tracepoint: raw records', () => {
   it('fills the record from the world; the first 8 bytes point at pt_regs as in 4.8', () => {
     const h = harness(ProgType.Tracepoint, { tracepoint: 'sched:sched_switch', tracepointFields: { next_pid: 7 } });
     const rec = h.run.regions.ctx!.bytes;
-    expect(toHex(rec.subarray(8, 13))).toBe('6375726c00'); // prev_comm "curl"
+    expect(hex(rec.subarray(8, 13))).toBe('6375726c00'); // prev_comm "curl"
     expect(leValue(rec, 24, 4)).toBe(4242n);
     expect(leValue(rec, 56, 4)).toBe(7n);
     expect(h.run.regions.ctx!.size).toBe(2048); // readable up to the verifier's bound
@@ -50,7 +50,7 @@ describe('tracepoint: raw records', () => {
     expect(regs).toBe(h.k.mem.addr(h.run.regions.regs!));
   });
   it('sched_process_exec stores its filename as __data_loc', () => {
-    const k = newKernel();
+    const k = kernel();
     setWorld(k);
     const rec = buildRecord(tracepointByName('sched_process_exec')!, k.world) as Uint8Array;
     const loc = Number(leValue(rec, 8, 4));
@@ -85,7 +85,7 @@ describe('the conformance mem convention', () => {
     const h = harness(ProgType.SocketFilter, { mem: Uint8Array.of(1, 2, 3) });
     expect(h.run.init.r2).toBe(3n);
     h.k.mem.write(h.ctx + 1n, Uint8Array.of(9));
-    expect(toHex(h.run.finish(0n).dataOut!)).toBe('010903');
+    expect(hex(h.run.finish(0n).dataOut!)).toBe('010903');
     expect(h.run.host.loadSkb(0, 1)).toBeNull();
   });
   it('no mem bytes: r1 = 0', () => {
@@ -109,17 +109,17 @@ describe('return values per program type', () => {
   });
   it('a socket filter keeps the bytes it returns; tc keeps the frame', () => {
     const data = ipv4Udp(8);
-    expect(toHex(harness(ProgType.SocketFilter, { data }).run.finish(20n).packet!)).toBe(toHex(data.subarray(14, 34)));
+    expect(hex(harness(ProgType.SocketFilter, { data }).run.finish(20n).packet!)).toBe(hex(data.subarray(14, 34)));
     expect(harness(ProgType.SocketFilter, { data }).run.finish(0n).packet!.length).toBe(0);
     expect(harness(ProgType.SocketFilter, { data }).run.finish(0xffffn).packet!.length).toBe(data.length - 14);
-    expect(toHex(harness(ProgType.SchedCls, { data }).run.finish(2n).packet!)).toBe(toHex(data));
+    expect(hex(harness(ProgType.SchedCls, { data }).run.finish(2n).packet!)).toBe(hex(data));
   });
   it('finish gives the 64-bit r0 and the 32-bit retval', () => {
     const out = harness(ProgType.SchedCls, { data: ipv4Udp() }).run.finish(0x1_0000_0002n);
     expect([out.r0, out.retval, out.verdict.name]).toEqual([0x1_0000_0002n, 2, 'TC_ACT_SHOT']);
   });
   it('dispose unmaps the run', () => {
-    const k = newKernel();
+    const k = kernel();
     const h = harness(ProgType.SchedCls, { data: ipv4Udp() }, k);
     const before = [...k.mem.regions()].length;
     h.run.dispose();

@@ -5,7 +5,8 @@
  * maps compares the helpers. The cases avoid what test-run.md lists as 4.8-vs-6.18 differences.
  */
 import { alu64i, alu64r, call, exit, ja, jmpi, jmpr, ld64, ldx, mov, movr, Prog, st, stx, type Size } from './bpf';
-import { ipv4Udp, ipv6Udp, toHex } from './packets';
+import { ipv4Udp, ipv6Udp } from './packets';
+import { hex } from '../support/kernel';
 
 /** One argument: a number (mov or ld_imm64), a stack address fp+off, the ctx (r6), or a map. */
 type Arg = number | bigint | { fp: number } | 'ctx' | { map: string };
@@ -86,7 +87,7 @@ const PKT = ipv4Udp(8);
 const LEN = PKT.length;
 
 function req(progType: string, p: Prog, data: Uint8Array, maps: object[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { prog_type: progType, insns: p.insns, map_fixups: p.fixups, maps: [OUT, ...maps], run: { data: toHex(data) }, ...extra };
+  return { prog_type: progType, insns: p.insns, map_fixups: p.fixups, maps: [OUT, ...maps], run: { data: hex(data) }, ...extra };
 }
 
 /** map helpers in a socket filter: every flag and errno of update, delete and lookup */
@@ -221,7 +222,7 @@ function tailCallCases(): DiffCase[] {
   const jmp = { name: 'jmp', type: 'prog_array', key_size: 4, value_size: 4, max_entries: 2, entries: [{ key: '00000000', value_prog: 'target' }] };
   const tail = (index: number) => {
     const p = new Prog().emit(movr(6, 1), movr(1, 6)).map(2, 'jmp').emit(mov(3, index), call(12), mov(0, 1), exit());
-    return { prog_type: 'sched_cls', insns: p.insns, map_fixups: p.fixups, maps: [jmp], progs, run: { data: toHex(PKT) } };
+    return { prog_type: 'sched_cls', insns: p.insns, map_fixups: p.fixups, maps: [jmp], progs, run: { data: hex(PKT) } };
   };
   return [
     { name: 'tail_call into a loaded program', request: tail(0), skipMaps: ['jmp'] },

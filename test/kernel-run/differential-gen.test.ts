@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { answerValue } from '../../src/session/request';
 import { differences } from './compare';
 import { generate } from './gen';
-import { askOracle, oracleAvailable } from './oracle';
+import { askOracle, oracleAvailable } from '../support/oracle';
 
 const COUNT = 400;
 const SEED = 0x4b8;

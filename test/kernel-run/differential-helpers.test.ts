@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { answerValue, type Answer } from '../../src/session/request';
 import { differences } from './compare';
 import { helperCases, smpCase } from './diffcases';
-import { askOracle, oracleAvailable, type OracleAnswer } from './oracle';
+import { askOracle, oracleAvailable, type OracleAnswer } from '../support/oracle';
 
 const avail = oracleAvailable();
 if (!avail.available) console.log(`differential helper tests skipped: ${avail.why}`);

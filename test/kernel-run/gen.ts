@@ -8,7 +8,7 @@
  * neither), negative 64-bit DIV/MOD immediates (4.8 divides by the u32 of the immediate).
  */
 import { ALU, JMP, alu32i, alu32r, alu64i, alu64r, call, end, exit, jmpi, jmpr, ld64, ldabs, ldind, ldx, mov, movr, Prog, st, stx, xadd, type Size, type Slot } from './bpf';
-import { toHex } from './packets';
+import { hex } from '../support/kernel';
 
 /** mulberry32 */
 export function rng(seed: number): () => number {
@@ -162,6 +162,6 @@ export function generate(seed: number): Record<string, unknown> {
     insns: p.insns,
     map_fixups: p.fixups,
     maps: [{ name: 'out', type: 'array', key_size: 4, value_size: 80 + STACK_AREA, max_entries: 1 }],
-    run: { data: toHex(packet) },
+    run: { data: hex(packet) },
   };
 }

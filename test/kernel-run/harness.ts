@@ -3,11 +3,11 @@ import { isMemFault } from '../../src/mem';
 import { prepareRun, type PreparedRun, type RunInput, type RunRefused } from '../../src/kernel/run';
 import type { HelperOutcome } from '../../src/kernel/types';
 import type { Kernel } from '../../src/kernel/kernel';
-import { loadProg, newKernel } from './kernel';
+import { kernel, loadedProg } from '../support/kernel';
 
 /** Prepares a run of a freshly loaded program of `progType` (refusals included). */
-export function tryPrepare(progType: number, input: RunInput, k = newKernel()): PreparedRun | RunRefused {
-  return prepareRun(k, loadProg(k, progType).prog, input);
+export function tryPrepare(progType: number, input: RunInput, k = kernel()): PreparedRun | RunRefused {
+  return prepareRun(k, loadedProg(k, progType).prog, input);
 }
 
 /** A world state the tests rely on: task curl 4242/4200 in /app/web, uid 1000, gid 100, CPU 1 of 2. */
@@ -33,10 +33,10 @@ export interface Harness {
   r0(id: number, ...args: (bigint | number)[]): bigint;
 }
 
-export function harness(progType: number, input: RunInput = {}, k = newKernel(), privileged = true): Harness {
+export function harness(progType: number, input: RunInput = {}, k = kernel(), privileged = true): Harness {
   setWorld(k);
   k.privileged = privileged;
-  const run = prepareRun(k, loadProg(k, progType).prog, input);
+  const run = prepareRun(k, loadedProg(k, progType).prog, input);
   k.privileged = true;
   if (!run.ok) throw new Error(`run refused: ${run.error} ${run.message}`);
   const fp = run.init.r10;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Errno, MapType, ProgType } from '../../src/isa';
 import { Journal } from '../../src/mem';
-import { createMap, loadProg, newKernel, setSlot } from './kernel';
 import { harness, neg } from './harness';
-import { ipv4Udp, toHex } from './packets';
+import { ipv4Udp } from './packets';
+import { createMap, hex, kernel, loadedProg, setSlot } from '../support/kernel';
 
 const LOOKUP = 1;
 const UPDATE = 2;
@@ -12,7 +12,7 @@ const TAIL_CALL = 12;
 const le32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
 
 function withMaps() {
-  const k = newKernel();
+  const k = kernel();
   const arr = createMap(k, MapType.Array, 4, 8, 4).map;
   const hash = createMap(k, MapType.Hash, 4, 8, 2).map;
   const h = harness(ProgType.SchedCls, { data: ipv4Udp() }, k);
@@ -24,7 +24,7 @@ describe('map_lookup_elem / map_update_elem / map_delete_elem', () => {
     const { h, arr, hash } = withMaps();
     const addr = h.r0(LOOKUP, arr.addr, h.put(8, le32(2)));
     expect(addr).not.toBe(0n);
-    expect(toHex(h.get(addr, 8))).toBe('00'.repeat(8));
+    expect(hex(h.get(addr, 8))).toBe('00'.repeat(8));
     expect(h.r0(LOOKUP, arr.addr, h.put(8, le32(4)))).toBe(0n);
     const out = h.call(LOOKUP, hash.addr, h.put(8, le32(1)));
     expect(out).toMatchObject({ kind: 'ret', r0: 0n, effects: [{ kind: 'map_lookup', mapId: hash.id, found: false }] });
@@ -35,7 +35,7 @@ describe('map_lookup_elem / map_update_elem / map_delete_elem', () => {
     const val = h.put(16, [1, 2, 3, 4, 5, 6, 7, 8]);
     const out = h.call(UPDATE, hash.addr, key, val, 0);
     expect(out).toMatchObject({ kind: 'ret', r0: 0n, effects: [{ kind: 'map_update', old: null }] });
-    expect(toHex(h.get(h.r0(LOOKUP, hash.addr, key), 8))).toBe('0102030405060708');
+    expect(hex(h.get(h.r0(LOOKUP, hash.addr, key), 8))).toBe('0102030405060708');
     const again = h.call(UPDATE, hash.addr, key, h.put(24, new Array(8).fill(9)), 2);
     expect(again.kind === 'ret' && again.effects?.[0]).toMatchObject({ kind: 'map_update', old: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) });
   });
@@ -76,15 +76,15 @@ describe('map_lookup_elem / map_update_elem / map_delete_elem', () => {
     const key = h.put(8, le32(1));
     h.r0(UPDATE, arr.addr, key, h.put(16, new Array(8).fill(7)), 0);
     j.rewindTo(0);
-    expect(toHex(h.get(h.r0(LOOKUP, arr.addr, key), 8))).toBe('00'.repeat(8));
+    expect(hex(h.get(h.r0(LOOKUP, arr.addr, key), 8))).toBe('00'.repeat(8));
   });
 });
 
 describe('tail_call (4.8 interpreter rules)', () => {
   function setup() {
-    const k = newKernel();
+    const k = kernel();
     const { fd, map: progs } = createMap(k, MapType.ProgArray, 4, 4, 4);
-    const target = loadProg(k, ProgType.SchedCls);
+    const target = loadedProg(k, ProgType.SchedCls);
     setSlot(k, fd, 1, target.fd);
     const h = harness(ProgType.SchedCls, { data: ipv4Udp() }, k);
     return { h, progs, target: target.prog };

@@ -3,9 +3,9 @@ import { Cmd, Errno, MapType, ProgType } from '../../src/isa';
 import { Journal, leValue } from '../../src/mem';
 import { TASK_STRUCT } from '../../src/kernel/task';
 import type { World } from '../../src/kernel/types';
-import { createMap, newKernel, setSlot } from './kernel';
 import { harness, neg } from './harness';
-import { hex, ipv4Udp, toHex } from './packets';
+import { ipv4Udp } from './packets';
+import { createMap, hex, kernel, setSlot, unhex } from '../support/kernel';
 
 const KP = ProgType.Kprobe;
 const TC = ProgType.SchedCls;
@@ -45,14 +45,14 @@ describe('the current task', () => {
     const h = harness(KP);
     const buf = h.put(32, new Array(size).fill(0xee));
     expect(h.r0(16, buf, size)).toBe(0n);
-    expect(toHex(h.get(buf, size))).toBe(want);
+    expect(hex(h.get(buf, size))).toBe(want);
   });
   it('get_current_task points at a task_struct probe_read can read', () => {
     const h = harness(KP);
     const task = h.r0(35);
     const dst = h.put(16, new Array(16).fill(0));
     expect(h.r0(4, dst, 16, task + BigInt(taskOff('comm')))).toBe(0n);
-    expect(toHex(h.get(dst, 5))).toBe('6375726c00');
+    expect(hex(h.get(dst, 5))).toBe('6375726c00');
     expect(h.r0(4, dst, 4, task + BigInt(taskOff('pid')))).toBe(0n);
     expect(leValue(h.get(dst, 4), 0, 4)).toBe(4242n);
   });
@@ -60,7 +60,7 @@ describe('the current task', () => {
     const h = harness(KP);
     const dst = h.put(8, new Array(8).fill(0x55));
     expect(h.r0(4, dst, 8, 0x1000n)).toBe(neg(Errno.EFAULT));
-    expect(toHex(h.get(dst, 8))).toBe('00'.repeat(8));
+    expect(hex(h.get(dst, 8))).toBe('00'.repeat(8));
   });
   it('probe_write_user: kernel addresses -EPERM, unmapped user memory -EFAULT', () => {
     const h = harness(KP);
@@ -94,7 +94,7 @@ describe('redirect and clone_redirect', () => {
 
 describe('perf_event_output / perf_event_read', () => {
   function setup(progType: number = TC) {
-    const k = newKernel();
+    const k = kernel();
     const { fd, map: m } = createMap(k, MapType.PerfEventArray, 4, 4, 4);
     const open = (cpu: number) => {
       const r = k.perfEventOpen({ cpu });
@@ -113,7 +113,7 @@ describe('perf_event_output / perf_event_read', () => {
     const { h, m, ev } = setup();
     const data = h.put(8, [0xaa, 0xbb]);
     expect(h.r0(25, h.ctx, m.addr, CUR | (4n << 32n), data, 2)).toBe(0n);
-    expect(toHex(ev.samples[0].data)).toBe('aabb' + toHex(ipv4Udp().subarray(0, 4)));
+    expect(hex(ev.samples[0].data)).toBe('aabb' + hex(ipv4Udp().subarray(0, 4)));
   });
   it.each([
     ['flags outside INDEX_MASK|CTXLEN_MASK', 1n << 52n, Errno.EINVAL],
@@ -145,7 +145,7 @@ describe('perf_event_output / perf_event_read', () => {
 
 describe('get_stackid', () => {
   function setup(valueSize = 32) {
-    const k = newKernel();
+    const k = kernel();
     const { fd, map: m } = createMap(k, MapType.StackTrace, 4, valueSize, 16);
     /** the instruction pointers stored under `id` */
     const stored = (id: bigint): bigint[] => {
@@ -180,7 +180,7 @@ describe('cgroups and routes', () => {
   });
   it('get_route_realm: 0 without a route, the realm with one, 0 after set_tunnel_key', () => {
     expect(harness(TC, tcData).r0(24, 0)).toBe(0n);
-    const k = newKernel();
+    const k = kernel();
     k.world.routeRealm = 7;
     const h = harness(TC, { ...tcData, route: true }, k);
     expect(h.r0(24, h.ctx)).toBe(7n);
@@ -194,7 +194,7 @@ describe('cgroups and routes', () => {
     ['an empty slot: -EAGAIN', 3, neg(Errno.EAGAIN)],
     ['past the end: -E2BIG', 4, neg(Errno.E2BIG)],
   ])('skb_in_cgroup: %s', (_, index, want) => {
-    const k = newKernel();
+    const k = kernel();
     const { fd, map: m } = createMap(k, MapType.CgroupArray, 4, 4, 4);
     ['/app', '/', '/system.slice'].forEach((path, i) => {
       const cg = k.cgroupOpen(path);
@@ -211,16 +211,16 @@ describe('tunnel metadata', () => {
     tx: false,
     ipv6: false,
     id: 0x1_0000_0042n,
-    src: hex('c0a80001'),
-    dst: hex('c0a80002'),
+    src: unhex('c0a80001'),
+    dst: unhex('c0a80002'),
     tos: 4,
     ttl: 64,
     label: 0,
     flags: ['key', 'geneve_opt'],
-    options: hex('0102030405060708'),
+    options: unhex('0102030405060708'),
   };
   const withTunnel = () => {
-    const k = newKernel();
+    const k = kernel();
     (k.world as World).tunnel = rx;
     return harness(TC, tcData, k);
   };
@@ -228,7 +228,7 @@ describe('tunnel metadata', () => {
     const h = withTunnel();
     const buf = h.put(32, new Array(28).fill(0xee));
     expect(h.r0(20, h.ctx, buf, 28, 0)).toBe(0n);
-    expect(toHex(h.get(buf, 28))).toBe('42000000' + '0100a8c0' + 'ee'.repeat(12) + '0440' + 'eeee' + 'eeeeeeee');
+    expect(hex(h.get(buf, 28))).toBe('42000000' + '0100a8c0' + 'ee'.repeat(12) + '0440' + 'eeee' + 'eeeeeeee');
   });
   it.each([
     ['no metadata', false, 28, 0n, Errno.EINVAL],
@@ -239,19 +239,19 @@ describe('tunnel metadata', () => {
     const h = tunnel ? withTunnel() : harness(TC, tcData);
     const buf = h.put(32, new Array(size).fill(0xee));
     expect(h.r0(20, h.ctx, buf, size, flags)).toBe(neg(errno));
-    expect(toHex(h.get(buf, size))).toBe('00'.repeat(size));
+    expect(hex(h.get(buf, size))).toBe('00'.repeat(size));
   });
   it('get_tunnel_key accepts the old 24-byte layout', () => {
     const h = withTunnel();
     const buf = h.put(32, new Array(24).fill(0xee));
     expect(h.r0(20, h.ctx, buf, 24, 0)).toBe(0n);
-    expect(toHex(h.get(buf, 24))).toBe('42000000' + '0100a8c0' + '00'.repeat(12) + '0440' + '0000');
+    expect(hex(h.get(buf, 24))).toBe('42000000' + '0100a8c0' + '00'.repeat(12) + '0440' + '0000');
   });
   it('get_tunnel_opt copies the options and zero-fills the rest', () => {
     const h = withTunnel();
     const buf = h.put(16, new Array(12).fill(0xee));
     expect(h.r0(29, h.ctx, buf, 12)).toBe(8n);
-    expect(toHex(h.get(buf, 12))).toBe('0102030405060708' + '00000000');
+    expect(hex(h.get(buf, 12))).toBe('0102030405060708' + '00000000');
     expect(h.r0(29, h.ctx, buf, 4)).toBe(neg(Errno.ENOMEM));
     expect(harness(TC, tcData).r0(29, 0, buf, 4)).toBe(neg(Errno.ENOENT));
   });
@@ -259,10 +259,10 @@ describe('tunnel metadata', () => {
     const h = harness(TC, tcData);
     const key = h.put(64, [7, 0, 0, 0, 2, 0, 168, 192, ...new Array(12).fill(0), 1, 9, 0, 0, 0, 0, 0, 0]);
     expect(h.r0(21, h.ctx, key, 28, 2 | 4)).toBe(0n);
-    expect(h.run.skb!.f.tunnel).toMatchObject({ tx: true, id: 7n, dst: hex('c0a80002'), tos: 1, ttl: 9, flags: ['key', 'nocache', 'dont_fragment'] });
+    expect(h.run.skb!.f.tunnel).toMatchObject({ tx: true, id: 7n, dst: unhex('c0a80002'), tos: 1, ttl: 9, flags: ['key', 'nocache', 'dont_fragment'] });
     const buf = h.put(32, new Array(28).fill(0));
     expect(h.r0(20, h.ctx, buf, 28, 0)).toBe(0n);
-    expect(toHex(h.get(buf, 8))).toBe('07000000' + '00000000');
+    expect(hex(h.get(buf, 8))).toBe('07000000' + '00000000');
   });
   it.each([
     ['unknown flags', 28, 8n, []],

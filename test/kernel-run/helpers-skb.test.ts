@@ -4,7 +4,8 @@ import { Journal } from '../../src/mem';
 import { SkbCtx } from '../../src/kernel/progtypes/skbctx';
 import { csumPartial } from '../../src/kernel/helpers/csum';
 import { harness, neg } from './harness';
-import { frame, ipv4Checksum, ipv4Udp, ipv6Udp, toHex } from './packets';
+import { frame, ipv4Checksum, ipv4Udp, ipv6Udp } from './packets';
+import { hex } from '../support/kernel';
 
 const TC = ProgType.SchedCls;
 const H = {
@@ -20,7 +21,7 @@ const H = {
   hashRecalc: 34,
 };
 const field = (h: ReturnType<typeof harness>, off: number) => h.run.regions.ctx!.hooks!.load(off, 4);
-const packetNow = (h: ReturnType<typeof harness>) => toHex(h.run.finish(0n).dataOut!);
+const packetNow = (h: ReturnType<typeof harness>) => hex(h.run.finish(0n).dataOut!);
 
 describe('skb_load_bytes', () => {
   const data = ipv4Udp(8);
@@ -35,13 +36,13 @@ describe('skb_load_bytes', () => {
     const h = harness(TC, { data });
     const buf = h.put(16, new Array(len).fill(0x77));
     expect(h.r0(H.loadBytes, h.ctx, off, buf, len)).toBe(rc);
-    expect(toHex(h.get(buf, len))).toBe(bytes);
+    expect(hex(h.get(buf, len))).toBe(bytes);
   });
   it('a failed load leaves the bytes after len alone', () => {
     const h = harness(TC, { data });
     const buf = h.put(16, [1, 2, 3, 4]);
     h.r0(H.loadBytes, h.ctx, 0x10000, buf, 2);
-    expect(toHex(h.get(buf, 4))).toBe('00000304');
+    expect(hex(h.get(buf, 4))).toBe('00000304');
   });
 });
 
@@ -169,7 +170,7 @@ describe('skb_vlan_push / skb_vlan_pop (4.8, VLAN_TAG_PRESENT in bit 12)', () =>
     const h = harness(TC, { data });
     expect(h.r0(H.vlanPush, h.ctx, 0x0081, 0x1005)).toBe(0n);
     expect(vlan(h)).toEqual([1n, 0x0005n, 0x0081n]);
-    expect(packetNow(h)).toBe(toHex(data));
+    expect(packetNow(h)).toBe(hex(data));
   });
   it('802.1AD is kept, anything else becomes 802.1Q', () => {
     let h = harness(TC, { data: ipv4Udp() });
@@ -186,7 +187,7 @@ describe('skb_vlan_push / skb_vlan_pop (4.8, VLAN_TAG_PRESENT in bit 12)', () =>
     h.r0(H.vlanPush, h.ctx, 0xa888, 0x0009);
     const out = packetNow(h);
     expect(out.slice(24, 32)).toBe('81000005');
-    expect(out.slice(32)).toBe(toHex(data).slice(24));
+    expect(out.slice(32)).toBe(hex(data).slice(24));
     expect(field(h, SkbCtx.len)).toBe(BigInt(data.length + 4));
     expect(field(h, SkbCtx.protocol)).toBe(0x0081n);
     expect(vlan(h)).toEqual([1n, 9n, 0xa888n]);
@@ -200,18 +201,18 @@ describe('skb_vlan_push / skb_vlan_pop (4.8, VLAN_TAG_PRESENT in bit 12)', () =>
   it('pop of a tagged frame removes the tag; QinQ leaves the inner tag as metadata', () => {
     let h = harness(TC, { data: ipv4Udp(8, { vlan: [0x0064] }) });
     h.r0(H.vlanPop, h.ctx);
-    expect(packetNow(h)).toBe(toHex(ipv4Udp(8)));
+    expect(packetNow(h)).toBe(hex(ipv4Udp(8)));
     expect(field(h, SkbCtx.protocol)).toBe(0x0008n);
     h = harness(TC, { data: ipv4Udp(8, { vlan: [0x0064, 0x00c8] }) });
     h.r0(H.vlanPop, h.ctx);
-    expect(packetNow(h)).toBe(toHex(ipv4Udp(8)));
+    expect(packetNow(h)).toBe(hex(ipv4Udp(8)));
     expect(vlan(h)).toEqual([1n, 0xc8n, 0x0081n]);
   });
   it('pop of a VLAN frame shorter than 18 bytes does nothing and returns 0', () => {
     const data = frame(16, 0x8100);
     const h = harness(TC, { data });
     expect(h.r0(H.vlanPop, h.ctx)).toBe(0n);
-    expect(packetNow(h)).toBe(toHex(data));
+    expect(packetNow(h)).toBe(hex(data));
   });
   it('steps back exactly', () => {
     const data = ipv4Udp(8, { vlan: [0x64] });
@@ -222,7 +223,7 @@ describe('skb_vlan_push / skb_vlan_pop (4.8, VLAN_TAG_PRESENT in bit 12)', () =>
     h.r0(H.vlanPush, h.ctx, 0x0081, 1);
     h.r0(H.vlanPush, h.ctx, 0x0081, 2);
     j.rewindTo(0);
-    expect(packetNow(h)).toBe(toHex(data));
+    expect(packetNow(h)).toBe(hex(data));
     expect(vlan(h)).toEqual([0n, 0n, 0n]);
   });
 });
@@ -234,14 +235,14 @@ describe('skb_change_proto', () => {
     h.r0(H.hashRecalc, h.ctx);
     expect(h.r0(H.changeProto, h.ctx, 0xdd86, 0)).toBe(0n);
     const out = packetNow(h);
-    expect(out).toBe(toHex(data).slice(0, 28) + '00'.repeat(20) + toHex(data).slice(28));
+    expect(out).toBe(hex(data).slice(0, 28) + '00'.repeat(20) + hex(data).slice(28));
     expect([field(h, SkbCtx.protocol), field(h, SkbCtx.hash), field(h, SkbCtx.len)]).toEqual([0xdd86n, 0n, BigInt(data.length + 20)]);
   });
   it('IPv6 to IPv4 removes 20 bytes', () => {
     const data = ipv6Udp();
     const h = harness(TC, { data });
     expect(h.r0(H.changeProto, h.ctx, 0x0008, 0)).toBe(0n);
-    expect(packetNow(h)).toBe(toHex(data).slice(0, 28) + toHex(data).slice(68));
+    expect(packetNow(h)).toBe(hex(data).slice(0, 28) + hex(data).slice(68));
     expect(field(h, SkbCtx.protocol)).toBe(0x0008n);
   });
   it('IPv6 to IPv4 of fewer than 34 bytes is -ENOMEM', () => {
@@ -256,7 +257,7 @@ describe('skb_change_proto', () => {
   ])('refuses %s', (_, data, proto, flags, errno) => {
     const h = harness(TC, { data });
     expect(h.r0(H.changeProto, h.ctx, proto, flags)).toBe(neg(errno));
-    expect(packetNow(h)).toBe(toHex(data));
+    expect(packetNow(h)).toBe(hex(data));
   });
 });
 

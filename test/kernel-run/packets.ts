@@ -1,8 +1,5 @@
 /** Packet builders for the run-side tests: Ethernet, VLAN, IPv4 (with a correct checksum), IPv6, UDP. */
 
-export const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => parseInt(b, 16));
-export const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-
 export const MAC_DST = [0x02, 0, 0, 0, 0, 0x02];
 export const MAC_SRC = [0x02, 0, 0, 0, 0, 0x01];
 

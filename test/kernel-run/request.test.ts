@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { answerText, answerValue, type Answer } from '../../src/session/request';
 import { REPO_ROOT } from '../support/shared';
 import { alu64i, alu64r, call, exit, ja, jmpi, ld64, ldx, mov, movr, Prog, st, stx } from './bpf';
-import { ipv4Udp, toHex } from './packets';
+import { ipv4Udp } from './packets';
+import { hex } from '../support/kernel';
 
 type Ok = Extract<Answer, { load: unknown }>;
 const ok = (a: Answer): Ok => {
@@ -17,7 +18,7 @@ const errorOf = (v: unknown): string => {
 };
 
 const RET7 = [mov(0, 7), exit()];
-const PKT = toHex(ipv4Udp(8));
+const PKT = hex(ipv4Udp(8));
 
 describe('bad requests get request_error', () => {
   const cases: [string, unknown, RegExp][] = [

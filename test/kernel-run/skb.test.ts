@@ -3,7 +3,8 @@ import { ProgType } from '../../src/isa';
 import { Journal } from '../../src/mem';
 import { SkbCtx } from '../../src/kernel/progtypes/skbctx';
 import { harness, tryPrepare } from './harness';
-import { frame, hex, ipv4Udp, ipv6Udp, toHex } from './packets';
+import { frame, ipv4Udp, ipv6Udp } from './packets';
+import { hex, unhex } from '../support/kernel';
 
 const SF = ProgType.SocketFilter;
 const TC = ProgType.SchedCls;
@@ -38,8 +39,8 @@ describe('building the skb as BPF_PROG_TEST_RUN does', () => {
     ['IPv4 reads network order', ipv4Udp(), 0x0008n],
     ['IPv6', ipv6Udp(), 0xdd86n],
     ['VLAN keeps 802.1Q', ipv4Udp(8, { vlan: [5] }), 0x0081n],
-    ['802.3 length with 0xffff: ETH_P_802_3', hex('020000000002 020000000001 0040 ffff 0000'), 0x0100n],
-    ['802.3 length otherwise: ETH_P_802_2', hex('020000000002 020000000001 0040 aaaa 0300'), 0x0400n],
+    ['802.3 length with 0xffff: ETH_P_802_3', unhex('020000000002 020000000001 0040 ffff 0000'), 0x0100n],
+    ['802.3 length otherwise: ETH_P_802_2', unhex('020000000002 020000000001 0040 aaaa 0300'), 0x0400n],
   ];
   it.each(protocols)('protocol: %s', (_, data, want) => {
     expect(load(harness(TC, { data }), SkbCtx.protocol)).toBe(want);
@@ -53,7 +54,7 @@ describe('building the skb as BPF_PROG_TEST_RUN does', () => {
   ];
   it.each(pktTypes)('pkt_type: %s', (_, dst, want) => {
     const data = frame(60);
-    data.set(hex(dst), 0);
+    data.set(unhex(dst), 0);
     expect(load(harness(SF, { data }), SkbCtx.pkt_type)).toBe(want);
   });
 
@@ -69,9 +70,9 @@ describe('building the skb as BPF_PROG_TEST_RUN does', () => {
   it('data_out: socket filters get 14 zero bytes in front, tc the frame', () => {
     const data = ipv4Udp(4);
     const sf = harness(SF, { data }).run.finish(0n).dataOut!;
-    expect(toHex(sf.subarray(0, 14))).toBe('00'.repeat(14));
-    expect(toHex(sf.subarray(14))).toBe(toHex(data.subarray(14)));
-    expect(toHex(harness(TC, { data }).run.finish(0n).dataOut!)).toBe(toHex(data));
+    expect(hex(sf.subarray(0, 14))).toBe('00'.repeat(14));
+    expect(hex(sf.subarray(14))).toBe(hex(data.subarray(14)));
+    expect(hex(harness(TC, { data }).run.finish(0n).dataOut!)).toBe(hex(data));
   });
 });
 

@@ -8,14 +8,14 @@ import { Cmd, MapType, ProgType } from '../../src/isa';
 import { prepareRun } from '../../src/kernel/run';
 import { Machine } from '../../src/vm';
 import { alu64i, call, exit, mov, movr, Prog, st, stx } from './bpf';
-import { createMap, newKernel } from './kernel';
-import { ipv4Udp, toHex } from './packets';
+import { ipv4Udp } from './packets';
+import { createMap, hex, kernel } from '../support/kernel';
 
 const hexSlots = (p: Prog): Uint8Array => Uint8Array.from(p.insns.join('').match(/../g)!, (b) => parseInt(b, 16));
 
 describe('stepping back over helpers', () => {
   it('restores packet, skb, maps, trace_pipe and PRNG', () => {
-    const k = newKernel();
+    const k = kernel();
     const { fd, map } = createMap(k, MapType.Hash, 4, 8, 4);
     const p = new Prog()
       .emit(movr(6, 1), movr(1, 6), mov(2, 0x0081), mov(3, 5), call(18)) // vlan push
@@ -38,10 +38,10 @@ describe('stepping back over helpers', () => {
     const run = prepareRun(k, prog, { data: ipv4Udp(8) });
     if (!run.ok) throw new Error(run.message);
     const snapshot = () => ({
-      packet: toHex(run.skb!.frame),
+      packet: hex(run.skb!.frame),
       skb: JSON.stringify(run.skb!.f, (_, v) => (typeof v === 'bigint' ? v.toString() : v)),
-      ctx: toHex(run.regions.ctx!.bytes),
-      map: JSON.stringify([...map.entries()].map((e) => [toHex(e.key), toHex(e.value)])),
+      ctx: hex(run.regions.ctx!.bytes),
+      map: JSON.stringify([...map.entries()].map((e) => [hex(e.key), hex(e.value)])),
       trace: [...k.trace.peek()],
     });
     const m = new Machine(run.host, prog, run.init);

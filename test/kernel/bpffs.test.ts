@@ -1,7 +1,7 @@
 /** OBJ_PIN and OBJ_GET on /sys/fs/bpf, mkdir / unlink / rmdir, and what pins keep alive. */
 import { describe, expect, it } from 'vitest';
 import { Cmd, Errno as E, MapType as T } from '../../src/isa';
-import { RET0, createMap, errnoOf, kernel, loadProg } from './util';
+import { RET0, createMap, errnoOf, kernel, loadProg } from '../support/kernel';
 
 const pin = (k: ReturnType<typeof kernel>, pathname: string | null, bpfFd: number) => k.bpf(Cmd.OBJ_PIN, { pathname, bpfFd });
 const get = (k: ReturnType<typeof kernel>, pathname: string | null, bpfFd = 0) => k.bpf(Cmd.OBJ_GET, { pathname, bpfFd });

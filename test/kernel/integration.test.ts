@@ -11,7 +11,7 @@ import { Kernel } from '../../src/kernel/kernel';
 import { prepareRun } from '../../src/kernel/run';
 import { runShell } from '../../src/kernel/shell';
 import { Machine } from '../../src/vm';
-import { hex, keysOf, u32, u64 } from './util';
+import { hex, keysOf, u32, u64 } from '../support/kernel';
 
 const SRC = `
 .map counts hash key=4 value=8 entries=4

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MapType as T } from '../../src/isa';
 import { Journal } from '../../src/mem';
 import type { Kernel } from '../../src/kernel/kernel';
-import { RET0, createMap, del, hex, kernel, loadProg, u32, u64, update } from './util';
+import { RET0, createMap, del, hex, kernel, loadProg, u32, u64, update } from '../support/kernel';
 
 /** Everything observable about the kernel's maps, world and trace pipe. */
 function state(k: Kernel): string {

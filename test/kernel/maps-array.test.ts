@@ -1,7 +1,7 @@
 /** ARRAY and PERCPU_ARRAY: every index exists, 4.8's update checks, delete EINVAL, per-CPU layout. */
 import { describe, expect, it } from 'vitest';
 import { Errno as E, MapType as T } from '../../src/isa';
-import { createMap, del, errnoOf, hex, kernel, keysOf, lookup, nextKey, u32, u64, update } from './util';
+import { createMap, del, errnoOf, hex, kernel, keysOf, lookup, nextKey, u32, u64, update } from '../support/kernel';
 
 describe.each([
   ['array', T.Array],

@@ -1,7 +1,7 @@
 /** MAP_CREATE: 4.8's checks for every map type (FACTS.md §22), the memory cap, as tables. */
 import { describe, expect, it } from 'vitest';
 import { Cmd, Errno as E, MapType as T } from '../../src/isa';
-import { errnoOf, kernel } from './util';
+import { errnoOf, kernel } from '../support/kernel';
 
 type Row = [string, number, number, number, number, number, number];
 //  name, type, key, value, max_entries, flags, errno (0 = created)

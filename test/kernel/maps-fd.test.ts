@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Cmd, Errno as E, MapType as T, ProgType } from '../../src/isa';
-import { RET0, createMap, del, errnoOf, kernel, keysOf, ldMapProg, loadProg, lookup, nextKey, u32, update } from './util';
+import { RET0, createMap, del, errnoOf, kernel, keysOf, ldMapProg, loadProg, lookup, nextKey, u32, update } from '../support/kernel';
 
 describe('PROG_ARRAY', () => {
   const setup = () => {

@@ -1,8 +1,8 @@
 /** STACK_TRACE: get_stackid's storage rules and the user-space side in 4.8. */
 import { describe, expect, it } from 'vitest';
 import { Errno as E, HelperFlag, MapType as T } from '../../src/isa';
-import { jhash2, type StackTraceMap } from '../../src/kernel/maps';
-import { createMap, del, errnoOf, hex, kernel, lookup, nextKey, u32, u64, update } from './util';
+import { jhash, jhash2, type StackTraceMap } from '../../src/kernel/maps';
+import { createMap, del, errnoOf, hex, kernel, lookup, nextKey, u32, u64, update } from '../support/kernel';
 
 const ids = (ips: bigint[], buckets: number) => {
   const w = new Uint32Array(ips.length * 2);
@@ -11,6 +11,13 @@ const ids = (ips: bigint[], buckets: number) => {
 };
 
 describe('STACK_TRACE', () => {
+  it('jhash2 over words is jhash over their little-endian bytes (whose order the host pins, maps-hash)', () => {
+    for (let n = 1; n <= 9; n++) {
+      const w = Uint32Array.from({ length: n }, (_, i) => (0x9e3779b9 * (i + 1) + n) >>> 0);
+      expect(jhash2(w)).toBe(jhash(new Uint8Array(w.buffer)));
+    }
+  });
+
   const A = [0xffffffff81719e85n, 0xffffffff8172b624n];
   const setup = (max = 4, depth = 4) => {
     const k = kernel();

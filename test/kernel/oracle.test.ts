@@ -6,15 +6,12 @@
  * are listed apart with the reason and checked against 4.8 only. Skipped when the oracle does
  * not answer.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Cmd, Errno, MAP_TYPE_NAMES, byName, errnoName } from '../../src/isa';
 import { Kernel } from '../../src/kernel/kernel';
-import { sharedPath } from '../support/shared';
-import { hex, keysOf, unhex } from './util';
-
-const ORACLE = sharedPath('tools/kernel-oracle');
+import { askOracle, oracleAvailable, type OracleAnswer } from '../support/oracle';
+import { hex, keysOf, u32, unhex } from '../support/kernel';
 
 interface OracleMap {
   name: string;
@@ -25,45 +22,17 @@ interface OracleMap {
   flags?: number;
   entries?: { key: string; value: string; flags?: number }[];
 }
-interface OracleAnswer {
-  available?: boolean;
-  why?: string;
-  request_error?: string;
-  maps?: { name: string; entries: { key: string; value: string | null }[] }[];
-}
 
-/** One object (a single request) or JSON Lines. */
-function parseAnswers(out: string): OracleAnswer[] {
-  try {
-    return [JSON.parse(out) as OracleAnswer];
-  } catch {
-    return out.trim().split('\n').map((l) => JSON.parse(l) as OracleAnswer);
-  }
-}
+const probe = oracleAvailable();
+const available = probe.available;
+const why = probe.available ? '' : probe.why;
 
-/** Asks the oracle about many requests at once; a reason instead when it cannot answer. */
-function ask(reqs: object[]): OracleAnswer[] | string {
-  if (!existsSync(ORACLE)) return `${ORACLE} not found`;
-  let out: string;
-  try {
-    out = execFileSync(ORACLE, ['-'], { input: reqs.map((r) => JSON.stringify(r)).join('\n'), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  } catch (e) {
-    // exit 2 means some answers are request errors, which are data here; 3 means unavailable
-    out = (e as { stdout?: string }).stdout ?? '';
-    if (!out) return `kernel-oracle failed: ${String(e).slice(0, 200)}`;
-  }
-  try {
-    const answers = parseAnswers(out);
-    if (answers[0]?.available === false) return `kernel-oracle: ${answers[0].why}`;
-    return answers;
-  } catch {
-    return `kernel-oracle answered no JSON: ${out.slice(0, 200)}`;
-  }
+/** The host's answers to the requests, in order (the suite is skipped when the oracle cannot answer). */
+function ask(reqs: object[]): OracleAnswer[] {
+  const r = askOracle(reqs);
+  if (!r.available) throw new Error(r.why);
+  return r.answers;
 }
-
-const probe = ask([{ prog_type: 'socket_filter', insns: ['b700000000000000', '9500000000000000'] }]);
-const available = Array.isArray(probe);
-const why = available ? '' : String(probe);
 
 /** The host's possible CPUs, counted as the oracle counts them. */
 function hostCpus(): number {
@@ -96,7 +65,7 @@ function bpflab(m: OracleMap, ncpus: number): { error?: string; entries?: { key:
   return { entries, order: keysOf(k, r.value) };
 }
 
-const le32 = (n: number) => hex(new Uint8Array(new Uint32Array([n]).buffer));
+const le32 = (n: number) => hex(u32(n));
 const sorted = <T extends { key: string }>(xs: T[]) => [...xs].sort((a, b) => (a.key < b.key ? -1 : 1));
 
 // [type, key, value, max_entries, flags]: 4.8 and 6.18 agree on these
@@ -140,7 +109,7 @@ describe.skipIf(!available)(`kernel-oracle differential${available ? '' : ` (ski
 
   it('MAP_CREATE errnos agree for every row 4.8 and the host share', () => {
     const maps = CREATE.map(([type, key_size, value_size, max_entries, flags]) => ({ name: 'm', type, key_size, value_size, max_entries, flags }));
-    const answers = ask(maps.map(req)) as OracleAnswer[];
+    const answers = ask(maps.map(req));
     maps.forEach((m, i) => {
       const host = answers[i].request_error ?? 'ok';
       const ours = bpflab(m, ncpus).error ?? 'ok';
@@ -149,13 +118,13 @@ describe.skipIf(!available)(`kernel-oracle differential${available ? '' : ` (ski
   });
 
   it.each(CREATE_4_8_ONLY)('known 4.8 difference: %s', (_name, m, errno48, _reason) => {
-    const [host] = ask([req(m)]) as OracleAnswer[];
+    const [host] = ask([req(m)]);
     expect(host.request_error ?? 'ok').toBe('ok');
     expect(bpflab(m, ncpus).error).toBe(`map m: MAP_CREATE failed: ${errno48}`);
   });
 
   it('map contents and update errnos after entries agree (entry sets; values padded per CPU)', () => {
-    const answers = ask(ENTRIES.map(([, m]) => req(m))) as OracleAnswer[];
+    const answers = ask(ENTRIES.map(([, m]) => req(m)));
     ENTRIES.forEach(([name, m], i) => {
       const host = answers[i];
       const ours = bpflab(m, ncpus);
@@ -170,7 +139,7 @@ describe.skipIf(!available)(`kernel-oracle differential${available ? '' : ` (ski
 
   it(`per-CPU values are round_up(value_size, 8) bytes per CPU (${ncpus} CPUs here)`, () => {
     const m: OracleMap = { name: 'm', type: 'percpu_array', key_size: 4, value_size: 3, max_entries: 1, entries: [{ key: le32(0), value: 'aabbcc' }] };
-    const [host] = ask([req(m)]) as OracleAnswer[];
+    const [host] = ask([req(m)]);
     const value = host.maps![0].entries[0].value!;
     expect(value.length / 2).toBe(8 * ncpus);
     expect(bpflab(m, ncpus).entries![0].value).toBe(value);
@@ -181,7 +150,7 @@ describe.skipIf(!available)(`kernel-oracle differential${available ? '' : ` (ski
     for (const [max, ksize] of [[64, 4], [8, 4], [100, 12]] as const) {
       const entries = keys.slice(0, Math.min(keys.length, max)).map((i) => ({ key: (le32(i) + '00'.repeat(ksize)).slice(0, ksize * 2), value: le32(i) }));
       const hostMap: OracleMap = { name: 'm', type: 'hash', key_size: ksize, value_size: 4, max_entries: max, flags: 1 << 6, entries };
-      const [host] = ask([req(hostMap)]) as OracleAnswer[];
+      const [host] = ask([req(hostMap)]);
       const ours = bpflab({ ...hostMap, flags: 0 }, ncpus);
       expect(ours.order).toEqual(host.maps![0].entries.map((e) => e.key));
     }
@@ -189,7 +158,7 @@ describe.skipIf(!available)(`kernel-oracle differential${available ? '' : ` (ski
 
   it('a replacement in a full hash map: E2BIG in 4.8, accepted by the host (test-run.md, difference 5)', () => {
     const m: OracleMap = { name: 'm', type: 'hash', key_size: 4, value_size: 4, max_entries: 1, entries: [{ key: le32(1), value: le32(1) }, { key: le32(1), value: le32(2) }] };
-    const [host] = ask([req(m)]) as OracleAnswer[];
+    const [host] = ask([req(m)]);
     expect(host.request_error).toBeUndefined();
     expect(bpflab(m, ncpus).error).toBe(`map m: update failed: ${errnoName(Errno.E2BIG)}`);
   });

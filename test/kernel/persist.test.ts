@@ -13,7 +13,7 @@ import { Kernel } from '../../src/kernel/kernel';
 import { MemoryStorage, type StoragePort } from '../../src/kernel/storage';
 import { IdbStorage } from '../../src/kernel/storage-idb';
 import { FolderStorage } from '../../src/kernel/storage-node';
-import { RET0, createMap, hex, keysOf, ldMapProg, loadProg, lookup, u32, u64, update } from './util';
+import { RET0, createMap, hex, keysOf, ldMapProg, loadProg, lookup, u32, u64, update } from '../support/kernel';
 
 const dir = mkdtempSync(join(tmpdir(), 'bpflab-bpffs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

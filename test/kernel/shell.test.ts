@@ -5,7 +5,7 @@ import { Cmd, MapType as T, ProgType } from '../../src/isa';
 import type { Kernel } from '../../src/kernel/kernel';
 import { runShell, splitWords } from '../../src/kernel/shell';
 import { fprintHex, printEntry } from '../../src/kernel/shell-format';
-import { createMap, kernel, ldMapProg, loadProg, u32 } from './util';
+import { createMap, kernel, ldMapProg, loadProg, u32 } from '../support/kernel';
 
 /** Runs lines in order; returns the transcript of the last one. */
 function sh(k: Kernel, ...lines: string[]): { output: string; exitCode: number } {

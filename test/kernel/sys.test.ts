@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { Cmd, Errno as E, LINUX_VERSION_CODE, MapType as T, ProgType } from '../../src/isa';
 import type { ProgLoadRequest, ProgVerifier } from '../../src/kernel/types';
-import { RET0, createMap, errnoOf, hex, kernel, ldMapProg, loadProg, u32, unhex } from './util';
+import { progLoad } from '../../src/verifier';
+import { RET0, createMap, errnoOf, hex, kernel, ldMapProg, loadProg, u32, unhex } from '../support/kernel';
 
 describe('the syscall entry', () => {
   it.each([8, 9, 10, 35, -1, 0x7fffffff])('command %d is EINVAL', (cmd) => {
@@ -196,6 +197,19 @@ describe('PROG_LOAD with a verifier', () => {
     expect(good).toMatchObject({ ok: true, value: 4, log: '0: (b7) r0 = 0\n' });
     expect(k.progById(1)!.maps).toHaveLength(1);
     expect(seen[1].logBuf).toBe(false);
+  });
+
+  it("keeps the instructions as 4.8 does after bpf_check: map addresses in, src_reg cleared (convert_pseudo_ld_imm64)", () => {
+    for (const verifier of [progLoad, undefined]) {
+      const k = kernel({ verifier });
+      const { fd, map } = createMap(k, T.Hash, 4, 4, 1);
+      const p = loadProg(k, ldMapProg(fd));
+      expect(p.ok).toBe(true);
+      const kept = k.progById(1)!.bytes;
+      expect(kept[1]).toBe(0x01); // dst r1, src 0
+      expect(new DataView(kept.buffer).getUint32(4, true)).toBe(Number(map.addr & 0xffffffffn));
+      expect(new DataView(kept.buffer).getUint32(12, true)).toBe(Number(map.addr >> 32n));
+    }
   });
 
   it('a log longer than log_size is cut and NUL terminated in the buffer', () => {

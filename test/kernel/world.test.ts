@@ -1,8 +1,8 @@
 /** The simulated world: determinism by seed, the clock, the task_struct region, stacks, cgroups. */
 import { describe, expect, it } from 'vitest';
-import { TASK_STRUCT, taskRegion } from '../../src/kernel/task';
+import { TASK_STRUCT } from '../../src/kernel/task';
 import { CGROUP_ROOT, SYMBOLS, cgroupIsDescendant, cgroupPath, symbolize } from '../../src/kernel/world';
-import { kernel } from './util';
+import { kernel } from '../support/kernel';
 
 describe('world', () => {
   it('the same seed gives the same random numbers and clock, another seed others', () => {
@@ -45,8 +45,8 @@ describe('world', () => {
     expect(k.mem.readUint(t + BigInt(at('pid')), 4)).toBe(1234n);
     expect(k.mem.readCString(t + BigInt(at('comm')), 16)).toBe('bpflab');
     expect(k.mem.readUint(t + BigInt(at('cgroup_classid')), 4)).toBe(0x00100001n);
-    // the run builder's taskRegion() finds this region rather than mapping another
-    expect(k.mem.addr(taskRegion(k.mem, k.world))).toBe(t);
+    // one task_struct region, the world's
+    expect([...k.mem.regions()].filter((r) => r.kind === 'task').map((r) => k.mem.addr(r))).toEqual([t]);
     k.world.task = { ...k.world.task, comm: 'a-very-long-command-name', pid: 7 };
     expect(k.mem.readCString(t + BigInt(at('comm')), 16)).toBe('a-very-long-com');
     expect(k.world.task.comm).toBe('a-very-long-com');
@@ -83,6 +83,12 @@ describe('world', () => {
     expect(k.world.findCgroup('/sys/fs/cgroup/app')?.classid).toBe(0x00100001);
     expect(k.world.findCgroup('/app/web')?.classid).toBe(0x00100002);
     expect(k.world.taskCgroup()?.path).toBe('/app');
+    // the task_struct's classid follows the task's cgroup in either spelling
+    const classid = () => k.mem.readUint(k.world.taskAddr + BigInt(TASK_STRUCT.fields.find((f) => f.name === 'cgroup_classid')!.offset), 4);
+    k.world.task = { ...k.world.task, cgroup: `${CGROUP_ROOT}/app/web` };
+    expect(classid()).toBe(0x00100002n);
+    k.world.task = { ...k.world.task, cgroup: '/app' };
+    expect(classid()).toBe(0x00100001n);
     expect(cgroupIsDescendant('/app/web', '/app')).toBe(true);
     expect(cgroupIsDescendant('/app', '/app')).toBe(true);
     expect(cgroupIsDescendant('/application', '/app')).toBe(false);

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { ProgType } from '../../src/isa';
 import { LESSONS, type Lesson } from '../../src/lessons';
 import { exportProgram } from '../../src/session/io';
-import { askOracle, oracleAvailable, type OracleAnswer } from '../kernel-run/oracle';
+import { askOracle, oracleAvailable, type OracleAnswer } from '../support/oracle';
 
 /** Maps whose contents on the host cannot be 4.8's, by lesson. */
 const HOST_DIFFERS: Record<string, { maps: string[]; why: string }> = {

@@ -7,7 +7,7 @@ import { parseCapture } from '../../src/pcap';
 import { assemble } from '../../src/asm';
 import { exportBytes, exportHex, exportRequest, exportRequestJson, exportText, type RunRequest } from '../../src/session/export';
 import { parseRequest } from '../../src/session/request-schema';
-import { askOracle, oracleAvailable } from '../kernel-run/oracle';
+import { askOracle, oracleAvailable } from '../support/oracle';
 
 function object(name: string): BpfObject {
   const r = readBpfObject(new Uint8Array(readFileSync(`test/fixtures/elf/${name}.o`)));

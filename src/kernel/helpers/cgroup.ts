@@ -7,12 +7,9 @@
 import { MapType } from '../../isa';
 import { err, fault, ret, skbOf, u32, type HelperImpl } from './env';
 import { mapArg } from './maps';
-import { cgroupIsDescendant, cgroupPath } from '../world';
+import { cgroupIsDescendant, findCgroup } from '../world';
 
-export const getCgroupClassid: HelperImpl = (env) => {
-  const mine = cgroupPath(env.world.task.cgroup);
-  return ret(env.world.cgroups.find((c) => cgroupPath(c.path) === mine)?.classid ?? 0);
-};
+export const getCgroupClassid: HelperImpl = (env) => ret(findCgroup(env.world.cgroups, env.world.task.cgroup)?.classid ?? 0);
 
 export const getRouteRealm: HelperImpl = (env) => {
   const skb = skbOf(env);

@@ -5,7 +5,7 @@
  * one's-complement sums do not depend on the byte order. The test-run skb is CHECKSUM_NONE, so
  * BPF_F_PSEUDO_HDR changes nothing here (it only matters for CHECKSUM_COMPLETE/PARTIAL skbs).
  */
-import { HelperFlag } from '../../isa';
+import { HelperFlag, MAX_BPF_STACK } from '../../isa';
 import { isMemFault } from '../../mem';
 import { err, fault, readArg, ret, skbOf, u32, type HelperImpl } from './env';
 
@@ -108,11 +108,10 @@ function csumReplace(l4: boolean): HelperImpl {
 export const l3CsumReplace = csumReplace(false);
 export const l4CsumReplace = csumReplace(true);
 
-/** MAX_BPF_STACK: the per-CPU scratch buffer csum_diff builds its diff in */
-const SCRATCH = 512;
 
 export const csumDiff: HelperImpl = (env, r1, fromSize, r3, toSize, seed) => {
-  if ((fromSize | toSize) & 3n || fromSize + toSize > BigInt(SCRATCH)) return err('EINVAL');
+  // the diff is built in a per-CPU scratch buffer of MAX_BPF_STACK bytes
+  if ((fromSize | toSize) & 3n || fromSize + toSize > BigInt(MAX_BPF_STACK)) return err('EINVAL');
   const nf = Number(fromSize);
   const nt = Number(toSize);
   const from = readArg(env, r1, nf);

@@ -33,10 +33,6 @@ export interface HelperEnv {
   readonly mem: AddressSpace;
   readonly world: World;
   readonly run: RunState;
-  /** address of the current task_struct (0 if the world has none) */
-  taskAddr(): bigint;
-  /** address of the pt_regs a tracing program runs with, if any */
-  readonly regsAddr: bigint | null;
 }
 
 export type HelperImpl = (env: HelperEnv, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => HelperOutcome;

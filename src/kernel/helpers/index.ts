@@ -1,10 +1,11 @@
 /**
  * The helper registry: each helper id of Linux 4.8 (1-36) with its prototype (isa/helpers.ts,
  * which the verifier reads), the file of its family, and its implementation. The run builder
- * (kernel/run.ts) dispatches through it; which program types may call a helper is the
- * prototype's `progTypes` (4.8's func_proto per type).
+ * (kernel/run.ts) dispatches through it; which program types may call a helper is
+ * progtypes/funcproto.ts's (4.8's func_proto per type), as the verifier sees it.
  */
-import { helperById, ProgType, type HelperProto } from '../../isa';
+import { helperById, type HelperProto } from '../../isa';
+import { helperFor } from '../progtypes/funcproto';
 import { getCurrentComm, getCurrentPidTgid, getCurrentTask, getCurrentUidGid, probeRead, probeWriteUser } from './task';
 import { getCgroupClassid, getRouteRealm, skbInCgroup } from './cgroup';
 import { csumDiff, l3CsumReplace, l4CsumReplace } from './csum';
@@ -74,14 +75,6 @@ export const HELPER_REGISTRY: ReadonlyMap<number, HelperEntry> = new Map(
   Object.entries(IMPLS).map(([id, [family, impl]]) => [Number(id), { proto: helperById(Number(id))!, family, impl }]),
 );
 
-/**
- * Whether a program of `progType` may call helper `id` (4.8's func_proto for the type:
- * trace_printk for networking programs only when the loader has CAP_SYS_ADMIN, as
- * sk_filter_func_proto, which tc and XDP fall back to, offers it). The verifier asks the same.
- */
-export function helperOffered(progType: number, id: number, privileged: boolean): boolean {
-  const entry = HELPER_REGISTRY.get(id);
-  if (!entry || !entry.proto.progTypes.includes(progType)) return false;
-  const tracing = progType === ProgType.Kprobe || progType === ProgType.Tracepoint;
-  return !(entry.proto.privilegedOnly && !tracing && !privileged);
-}
+/** Whether a program of `progType` may call helper `id` here: offered to the type (funcproto.ts) and implemented. */
+export const helperOffered = (progType: number, id: number, privileged: boolean): boolean =>
+  HELPER_REGISTRY.has(id) && helperFor(progType, id, privileged) !== null;

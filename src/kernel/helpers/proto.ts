@@ -4,19 +4,13 @@
  * PACKET_HOST..PACKET_OTHERHOST) and get_hash_recalc.
  */
 import { Errno } from '../../isa';
-import { ETH_P_IP, ETH_P_IPV6, type Skb } from '../skb';
+import { ETH_P_IP, ETH_P_IPV6, PACKET_OTHERHOST, swab16 } from '../skb';
 import type { Effect } from '../types';
 import { err, ret, skbOf, u32, type HelperImpl } from './env';
 import { flowHash } from './flowhash';
 
 /** sizeof(struct ipv6hdr) - sizeof(struct iphdr) */
 const LEN_DIFF = 20;
-const PACKET_OTHERHOST = 3;
-const swab16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
-
-function clearHash(skb: Skb): void {
-  if (skb.f.hash !== 0) skb.f.hash = 0;
-}
 
 export const skbChangeProto: HelperImpl = (env, _r1, r2, r3) => {
   const skb = skbOf(env);
@@ -36,7 +30,7 @@ export const skbChangeProto: HelperImpl = (env, _r1, r2, r3) => {
   } else {
     return ret(-Errno.ENOTSUPP);
   }
-  clearHash(skb);
+  skb.f.hash = 0;
   const effect: Effect = { kind: 'packet_resize', oldLen, newLen: skb.len };
   return ret(0, [effect]);
 };

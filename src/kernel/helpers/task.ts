@@ -29,7 +29,7 @@ export const getCurrentComm: HelperImpl = (env, r1, r2) => {
   return f ? fault(f) : ret(0);
 };
 
-export const getCurrentTask: HelperImpl = (env) => ret(env.taskAddr());
+export const getCurrentTask: HelperImpl = (env) => ret(env.world.taskAddr ?? 0n);
 
 export const probeRead: HelperImpl = (env, r1, r2, r3) => {
   const size = Number(BigInt.asIntN(32, r2));

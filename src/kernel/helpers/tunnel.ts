@@ -7,7 +7,7 @@
  * get_tunnel_opt still answers -ENOENT after it.
  */
 import { HelperFlag } from '../../isa';
-import { isMemFault, leBytes } from '../../mem';
+import { isMemFault, leBytes, leValue } from '../../mem';
 import { cloneTunnel } from '../skb';
 import type { TunnelInfo } from '../types';
 import { err, fault, readArg, ret, skbOf, u32, writeArg, type HelperEnv, type HelperImpl } from './env';
@@ -74,8 +74,8 @@ export const skbSetTunnelKey: HelperImpl = (env, _r1, r2, r3, r4) => {
   const key = new Uint8Array(KEY_SIZE);
   key.set(raw);
   const ipv6 = (r4 & HelperFlag.TUNINFO_IPV6) !== 0n;
-  const label = (key[24] | (key[25] << 8) | (key[26] << 16) | (key[27] << 24)) >>> 0;
-  const ext = key[22] | (key[23] << 8);
+  const label = Number(leValue(key, 24, 4));
+  const ext = Number(leValue(key, 22, 2));
   if ((!ipv6 && label !== 0) || ext !== 0) return err('EINVAL');
   // the per-CPU metadata dst keeps what an earlier call left in fields this one does not set
   const prev = skb.f.tunnel?.tx ? skb.f.tunnel : null;
@@ -85,7 +85,7 @@ export const skbSetTunnelKey: HelperImpl = (env, _r1, r2, r3, r4) => {
   const info: TunnelInfo = {
     tx: true,
     ipv6,
-    id: BigInt((key[0] | (key[1] << 8) | (key[2] << 16) | (key[3] << 24)) >>> 0),
+    id: leValue(key, 0, 4),
     src: prev ? prev.src.slice() : new Uint8Array(ipv6 ? 16 : 4),
     dst: ipv6 ? key.slice(4, 20) : key.slice(4, 8).reverse(),
     tos: key[20],

@@ -6,13 +6,12 @@
  * removes the in-frame tag, then moves the next in-frame tag into the metadata.
  */
 import type { Skb } from '../skb';
-import { ETH_HLEN, ETH_P_802_2, ETH_P_802_3, ETH_P_8021AD, ETH_P_8021Q, VLAN_HLEN, VLAN_TAG_PRESENT } from '../skb';
+import { ETH_HLEN, ETH_P_8021AD, ETH_P_8021Q, VLAN_HLEN, VLAN_TAG_PRESENT, ethTypeTrans, swab16 } from '../skb';
 import type { Effect } from '../types';
 import { ret, skbOf, u32, type HelperImpl } from './env';
 
 const VLAN_ETH_HLEN = ETH_HLEN + VLAN_HLEN;
 const MAC_ADDRS = 12;
-const swab16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 const isVlan = (proto: number): boolean => proto === ETH_P_8021Q || proto === ETH_P_8021AD;
 
 const resized = (oldLen: number, skb: Skb): Effect[] => [{ kind: 'packet_resize', oldLen, newLen: skb.len }];
@@ -27,10 +26,9 @@ function insertTag(skb: Skb, proto: number, tci: number): void {
 /** __skb_vlan_pop: removes the in-frame tag, sets protocol from it and returns its TCI. */
 function removeTag(skb: Skb): number {
   const tci = skb.be16(ETH_HLEN);
-  const encap = skb.be16(ETH_HLEN + 2);
-  const raw = skb.frame.length >= VLAN_ETH_HLEN + 2 ? skb.be16(VLAN_ETH_HLEN) : 0;
   skb.remove(MAC_ADDRS, VLAN_HLEN);
-  skb.f.protocol = encap >= 0x600 ? encap : raw === 0xffff ? ETH_P_802_3 : ETH_P_802_2;
+  // the encapsulated type now follows the MAC addresses
+  skb.f.protocol = ethTypeTrans(skb.frame);
   skb.f.netOff -= VLAN_HLEN;
   if (skb.f.netOff - skb.f.dataOff < ETH_HLEN) skb.f.netOff = skb.f.dataOff + ETH_HLEN;
   return tci;

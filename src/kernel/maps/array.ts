@@ -125,7 +125,6 @@ export class ArrayMap extends MapBase {
 }
 
 export const arrayOps: MapTypeOps = {
-  name: 'array',
   check: (attr, env) => checkArrayAttr(attr, env, false),
   create: (ctx, attr) => new ArrayMap(ctx, attr, false),
 };

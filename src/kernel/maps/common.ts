@@ -6,14 +6,15 @@
  * their undo onto `mem.journal` (as `mem.journal?.push(...)`, so that nothing is allocated
  * when no journal records).
  */
-import { Errno as E } from '../../isa';
+import { Errno as E, MapType } from '../../isa';
 import type { AddressSpace, Region } from '../../mem';
-import type { BpfMap, Cgroup, Errno, LoadedProg, MapAttr, PerfEvent } from '../types';
+import type { Prog } from '../prog';
+import type { BpfMap, Cgroup, Errno, MapAttr, PerfEvent } from '../types';
 
 /** What an open file descriptor refers to. */
 export type FileObject =
   | { kind: 'map'; obj: MapBase }
-  | { kind: 'prog'; obj: LoadedProg }
+  | { kind: 'prog'; obj: Prog }
   | { kind: 'perf'; obj: PerfEvent }
   | { kind: 'cgroup'; obj: Cgroup }
   /** anything else a process has open (stdin, stdout, stderr) */
@@ -50,7 +51,6 @@ export interface MapCreateEnv {
 
 /** One map type: 4.8's map_alloc checks and a constructor. */
 export interface MapTypeOps {
-  readonly name: string;
   /** the checks of the type's map_alloc: the memory the map accounts for, or a negative errno */
   check(attr: MapAttr, env: MapCreateEnv): { cost: number } | Errno;
   create(ctx: MapCtx, attr: MapAttr): MapBase;
@@ -63,6 +63,9 @@ export const KMALLOC_MAX_HALF = 1 << 21;
 export const COST_LIMIT = 0xffffffff - PAGE_SIZE;
 /** PCPU_MIN_UNIT_SIZE: the largest per-CPU value */
 export const PCPU_MIN_UNIT_SIZE = 32768;
+
+/** The per-CPU map types: bpf(2) copies one value per CPU. */
+export const isPerCpu = (type: number): boolean => type === MapType.PercpuHash || type === MapType.PercpuArray;
 
 export const round8 = (n: number): number => Math.ceil(n / 8) * 8;
 
@@ -114,6 +117,11 @@ export abstract class MapBase implements BpfMap {
     this.valueSize = attr.valueSize;
     this.maxEntries = attr.maxEntries;
     this.mapFlags = attr.mapFlags;
+  }
+
+  /** Values bpf(2) copies per key: one per CPU for the per-CPU maps (userValueSize holds them all), else 1. */
+  get valueCopies(): number {
+    return isPerCpu(this.mapType) ? this.ncpus : 1;
   }
 
   /** Maps a value region of this map into the kernel's address space. */

@@ -6,8 +6,9 @@
  * (tail_call, perf_event_output, skb_under_cgroup), never through map_lookup_elem.
  */
 import { Errno as E } from '../../isa';
-import type { Errno, MapAttr } from '../types';
-import { MapBase, arrayNextKey, indexKey, keyIndex, type MapCreateEnv, type MapCtx } from './common';
+import { leValue } from '../../mem';
+import type { Cgroup, Errno, MapAttr, PerfEvent } from '../types';
+import { MapBase, arrayNextKey, indexKey, keyIndex, type FileObject, type FileTable, type MapCreateEnv, type MapCtx } from './common';
 import { BPF_ARRAY_HEADER, checkArrayAttr } from './array';
 
 /** How a slot gets and drops its object: the kernel provides these per map type. */
@@ -18,6 +19,24 @@ export interface FdSlotOps<T> {
   put(obj: T): void;
   /** what entries() shows as a slot's value: the object's id */
   idOf(obj: T): number;
+}
+
+/**
+ * The slots of an array of open files of one kind (perf events, cgroups): an fd of another kind
+ * gives EBADF, as perf_event_get and cgroup_get_from_fd do.
+ */
+export function fileSlots<T extends PerfEvent | Cgroup>(files: FileTable, kind: 'perf' | 'cgroup'): FdSlotOps<T> {
+  const file = (obj: T) => ({ kind, obj }) as FileObject;
+  return {
+    get(fd) {
+      const f = files.fdGet(fd);
+      if (!f || f.kind !== kind) return -E.EBADF;
+      files.hold(f);
+      return f.obj as T;
+    },
+    put: (obj) => files.release(file(obj)),
+    idOf: (obj) => files.idOf(file(obj)),
+  };
 }
 
 /** fd_array_map_alloc: an array of 4-byte values. */
@@ -64,8 +83,7 @@ export class FdArrayMap<T> extends MapBase {
     if (flags !== 0n) return -E.EINVAL;
     const index = keyIndex(key);
     if (index >= this.maxEntries) return -E.E2BIG;
-    const fd = (value[0] | (value[1] << 8) | (value[2] << 16) | (value[3] << 24)) >>> 0;
-    const obj = this.ops.get(fd > 0x7fffffff ? fd - 0x100000000 : fd, this);
+    const obj = this.ops.get(Number(BigInt.asIntN(32, leValue(value, 0, 4))), this);
     if (typeof obj === 'number') return obj;
     this.set(index, obj);
     return 0;

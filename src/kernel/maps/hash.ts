@@ -46,7 +46,6 @@ export class HashMap extends HashTab {
 }
 
 export const hashOps: MapTypeOps = {
-  name: 'hash',
   check: (attr, env) => checkHashAttr(attr, env, false),
   create: (ctx, attr) => new HashMap(ctx, attr),
 };

@@ -10,7 +10,7 @@
  * BPF_F_NO_PREALLOC the kernel counts elements instead; the answers are the same.
  * Non-goals: the per-CPU freelist's exact slot order (addresses differ from a real kernel).
  */
-import { BPF_F_NO_PREALLOC, Errno as E } from '../../isa';
+import { BPF_F_NO_PREALLOC, Errno as E, MAX_BPF_STACK } from '../../isa';
 import type { Region } from '../../mem';
 import type { Errno, MapAttr } from '../types';
 import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
@@ -20,7 +20,6 @@ import { jhash, roundupPowOfTwo } from './jhash';
 const HTAB_ELEM_SIZE = 40;
 /** sizeof(struct bucket): hlist_head and a raw spinlock */
 const BUCKET_SIZE = 16;
-const MAX_BPF_STACK = 512;
 
 /** htab_map_alloc's checks and cost. */
 export function checkHashAttr(attr: MapAttr, env: MapCreateEnv, percpu: boolean): { cost: number } | Errno {

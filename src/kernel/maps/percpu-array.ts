@@ -3,7 +3,6 @@ import { ArrayMap, checkArrayAttr } from './array';
 import type { MapTypeOps } from './common';
 
 export const percpuArrayOps: MapTypeOps = {
-  name: 'percpu_array',
   check: (attr, env) => checkArrayAttr(attr, env, true),
   create: (ctx, attr) => new ArrayMap(ctx, attr, true),
 };

@@ -69,7 +69,6 @@ export class PercpuHashMap extends HashTab {
 }
 
 export const percpuHashOps: MapTypeOps = {
-  name: 'percpu_hash',
   check: (attr, env) => checkHashAttr(attr, env, true),
   create: (ctx, attr) => new PercpuHashMap(ctx, attr),
 };

@@ -4,26 +4,11 @@
  * Non-goal: 4.8 drops the entries installed through a map fd when that fd is closed; here they
  * stay until deleted or the map is freed.
  */
-import { Errno as E } from '../../isa';
-import type { Errno, PerfEvent } from '../types';
-import type { FileTable, MapTypeOps } from './common';
-import { FdArrayMap, checkFdArrayAttr } from './fd-array';
-
-function perfSlots(files: FileTable) {
-  return {
-    get(fd: number): PerfEvent | Errno {
-      const f = files.fdGet(fd);
-      if (!f || f.kind !== 'perf') return -E.EBADF;
-      files.hold(f);
-      return f.obj;
-    },
-    put: (obj: PerfEvent) => files.release({ kind: 'perf', obj }),
-    idOf: (obj: PerfEvent) => files.idOf({ kind: 'perf', obj }),
-  };
-}
+import type { PerfEvent } from '../types';
+import type { MapTypeOps } from './common';
+import { FdArrayMap, checkFdArrayAttr, fileSlots } from './fd-array';
 
 export const perfEventArrayOps: MapTypeOps = {
-  name: 'perf_event_array',
   check: checkFdArrayAttr,
-  create: (ctx, attr) => new FdArrayMap<PerfEvent>(ctx, attr, perfSlots(ctx.files)),
+  create: (ctx, attr) => new FdArrayMap(ctx, attr, fileSlots<PerfEvent>(ctx.files, 'perf')),
 };

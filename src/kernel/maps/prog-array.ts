@@ -4,11 +4,12 @@
  * refuses programs of another type with EINVAL.
  */
 import { Errno as E } from '../../isa';
-import type { Errno, LoadedProg, MapAttr } from '../types';
+import type { Prog } from '../prog';
+import type { Errno, MapAttr } from '../types';
 import type { FileTable, MapCtx, MapTypeOps } from './common';
 import { FdArrayMap, checkFdArrayAttr } from './fd-array';
 
-export class ProgArrayMap extends FdArrayMap<LoadedProg> {
+export class ProgArrayMap extends FdArrayMap<Prog> {
   /** the program type of the array, 0 until the first program claims it */
   ownerProgType = 0;
 
@@ -28,7 +29,7 @@ export class ProgArrayMap extends FdArrayMap<LoadedProg> {
 
 function progSlots(files: FileTable) {
   return {
-    get(fd: number, map: FdArrayMap<LoadedProg>): LoadedProg | Errno {
+    get(fd: number, map: FdArrayMap<Prog>): Prog | Errno {
       const f = files.fdGet(fd);
       if (!f) return -E.EBADF;
       if (f.kind !== 'prog') return -E.EINVAL;
@@ -40,13 +41,12 @@ function progSlots(files: FileTable) {
       }
       return f.obj;
     },
-    put: (obj: LoadedProg) => files.release({ kind: 'prog', obj }),
-    idOf: (obj: LoadedProg) => obj.id,
+    put: (obj: Prog) => files.release({ kind: 'prog', obj }),
+    idOf: (obj: Prog) => obj.id,
   };
 }
 
 export const progArrayOps: MapTypeOps = {
-  name: 'prog_array',
   check: checkFdArrayAttr,
   create: (ctx, attr) => new ProgArrayMap(ctx, attr),
 };

@@ -146,7 +146,6 @@ export class StackTraceMap extends MapBase {
 }
 
 export const stackTraceOps: MapTypeOps = {
-  name: 'stack_trace',
   check: checkStackAttr,
   create: (ctx, attr) => new StackTraceMap(ctx, attr),
 };

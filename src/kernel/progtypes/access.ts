@@ -4,7 +4,7 @@
  * (`invalid bpf_context access off=%d size=%d`); the runtime relies on the same table.
  * Alignment (`off % size == 0`) is checked by the verifier before these rules.
  */
-import { ProgType } from '../../isa';
+import { PT_REGS, ProgType, SK_BUFF, fieldNamed } from '../../isa';
 
 export interface CtxAccess {
   off: number;
@@ -15,15 +15,15 @@ export interface CtxAccess {
 /** The result of a permitted access: what the loaded value is (priv loads of data/data_end give packet pointers). */
 export type CtxAccessResult = false | 'scalar' | 'pkt' | 'pkt_end';
 
-const SKB_DATA = 76;
-const SKB_DATA_END = 80;
-const SKB_TC_CLASSID = 72;
-const SKB_CB_FIRST = 48;
-const SKB_CB_LAST = 64;
-const SKB_SIZE = 84;
+const off = (name: string): number => fieldNamed(SK_BUFF, name).offset;
+const SKB_DATA = off('data');
+const SKB_DATA_END = off('data_end');
+const SKB_TC_CLASSID = off('tc_classid');
+const SKB_CB_FIRST = off('cb[0]');
+const SKB_CB_LAST = off('cb[4]');
 
 function skbCommon(a: CtxAccess): boolean {
-  return a.off >= 0 && a.off + a.size <= SKB_SIZE && a.size === 4 && a.off % 4 === 0;
+  return a.off >= 0 && a.off + a.size <= SK_BUFF.size && a.size === 4 && a.off % 4 === 0;
 }
 
 /** 4.8's sk_filter_is_valid_access */
@@ -34,7 +34,7 @@ function socketFilter(a: CtxAccess): CtxAccessResult {
   return 'scalar';
 }
 
-const TC_WRITABLE = new Set([8 /* mark */, 44 /* tc_index */, 32 /* priority */, 48, 52, 56, 60, 64, SKB_TC_CLASSID]);
+const TC_WRITABLE = new Set(['mark', 'tc_index', 'priority', 'cb[0]', 'cb[1]', 'cb[2]', 'cb[3]', 'cb[4]', 'tc_classid'].map(off));
 
 /** 4.8's tc_cls_act_is_valid_access */
 function tc(a: CtxAccess): CtxAccessResult {
@@ -53,17 +53,18 @@ function xdp(a: CtxAccess): CtxAccessResult {
   return false;
 }
 
-const PT_REGS_SIZE = 168;
-
 /** 4.8's kprobe_prog_is_valid_access: read-only pt_regs, any aligned size */
 function kprobe(a: CtxAccess): CtxAccessResult {
-  if (a.write || a.off < 0 || a.off >= PT_REGS_SIZE || a.off % a.size !== 0) return false;
+  if (a.write || a.off < 0 || a.off >= PT_REGS.size || a.off % a.size !== 0) return false;
   return 'scalar';
 }
 
-/** 4.8's tp_prog_is_valid_access: read-only, 8 <= off < 2048 (the common header is hidden) */
+/** PERF_MAX_TRACE_SIZE: the perf trace buffer a tracepoint record is in */
+export const PERF_MAX_TRACE_SIZE = 2048;
+
+/** 4.8's tp_prog_is_valid_access: read-only, 8 <= off < PERF_MAX_TRACE_SIZE (the common header is hidden) */
 function tracepoint(a: CtxAccess): CtxAccessResult {
-  if (a.write || a.off < 8 || a.off >= 2048 || a.off % a.size !== 0) return false;
+  if (a.write || a.off < 8 || a.off >= PERF_MAX_TRACE_SIZE || a.off % a.size !== 0) return false;
   return 'scalar';
 }
 
@@ -89,10 +90,6 @@ export function ctxAccess(progType: number, a: CtxAccess): CtxAccessResult {
 /** Program types that may use LD_ABS / LD_IND (4.8's may_access_skb). */
 export const mayAccessSkb = (progType: number): boolean =>
   progType === ProgType.SocketFilter || progType === ProgType.SchedCls || progType === ProgType.SchedAct;
-
-/** Program types whose context holds data/data_end (direct packet access). */
-export const mayAccessDirectPacket = (progType: number): boolean =>
-  progType === ProgType.SchedCls || progType === ProgType.SchedAct || progType === ProgType.Xdp;
 
 /** Direct packet writes: only XDP in 4.8 (tc got them in 4.9). */
 export const mayWriteDirectPacket = (progType: number): boolean => progType === ProgType.Xdp;

@@ -6,34 +6,34 @@
  * 64-bit packet pointers. Accesses the program type may not make fault, as they would never
  * have passed the verifier.
  */
-import { SK_BUFF } from '../../isa';
+import { SK_BUFF, fieldNamed } from '../../isa';
 import { leBytes, type AddressSpace, type Region, type RegionHooks } from '../../mem';
-import { VLAN_TAG_PRESENT, type Skb } from '../skb';
+import { VLAN_TAG_PRESENT, swab16, type Skb } from '../skb';
 import { ctxAccess } from './access';
 
-/** Offsets of struct __sk_buff (4.8). */
-export const SkbCtx = {
-  len: 0,
-  pkt_type: 4,
-  mark: 8,
-  queue_mapping: 12,
-  protocol: 16,
-  vlan_present: 20,
-  vlan_tci: 24,
-  vlan_proto: 28,
-  priority: 32,
-  ingress_ifindex: 36,
-  ifindex: 40,
-  tc_index: 44,
-  cb0: 48,
-  cb4: 64,
-  hash: 68,
-  tc_classid: 72,
-  data: 76,
-  data_end: 80,
-} as const;
+const off = (name: string): number => fieldNamed(SK_BUFF, name).offset;
 
-const swab16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+/** Offsets of struct __sk_buff (isa's SK_BUFF) by field name; cb0 and cb4 are cb[0] and cb[4]. */
+export const SkbCtx = {
+  len: off('len'),
+  pkt_type: off('pkt_type'),
+  mark: off('mark'),
+  queue_mapping: off('queue_mapping'),
+  protocol: off('protocol'),
+  vlan_present: off('vlan_present'),
+  vlan_tci: off('vlan_tci'),
+  vlan_proto: off('vlan_proto'),
+  priority: off('priority'),
+  ingress_ifindex: off('ingress_ifindex'),
+  ifindex: off('ifindex'),
+  tc_index: off('tc_index'),
+  cb0: off('cb[0]'),
+  cb4: off('cb[4]'),
+  hash: off('hash'),
+  tc_classid: off('tc_classid'),
+  data: off('data'),
+  data_end: off('data_end'),
+};
 
 /** The value a program's 4-byte load of the field at `off` gives (data/data_end: 64-bit pointers). */
 export function readSkbField(skb: Skb, off: number): bigint {

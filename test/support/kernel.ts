@@ -1,7 +1,11 @@
-/** Shared helpers for the kernel tests: little-endian keys, hex, map creation through bpf(2). */
-import { Cmd } from '../../src/isa';
+/**
+ * Shared helpers for the kernel tests (test/kernel, test/kernel-run): little-endian keys, hex,
+ * maps, programs and fd-array slots through bpf(2).
+ */
+import { Cmd, LINUX_VERSION_CODE, ProgType } from '../../src/isa';
 import { Kernel, type KernelOptions } from '../../src/kernel/kernel';
 import type { MapBase } from '../../src/kernel/maps';
+import type { Prog } from '../../src/kernel/prog';
 
 export const u32 = (n: number): Uint8Array => {
   const b = new Uint8Array(4);
@@ -14,8 +18,10 @@ export const u64 = (n: bigint | number): Uint8Array => {
   return b;
 };
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+/** Bytes from hex digits (whitespace ignored). */
+export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
+/** A kernel (seed 1 unless told) with no verifier: the kernel is under test, not the verifier. */
 export function kernel(opts: KernelOptions = {}): Kernel {
   return new Kernel(opts);
 }
@@ -67,3 +73,16 @@ export const ldMapProg = (...fds: number[]): Uint8Array => {
 
 export const loadProg = (k: Kernel, insns: Uint8Array, progType = 1, extra: Record<string, unknown> = {}) =>
   k.bpf(Cmd.PROG_LOAD, { progType, insns, license: 'GPL', ...extra });
+
+/** Loads `insns` (default `r0 = 0; exit`) as a program of `progType`; throws if PROG_LOAD fails (a test bug). */
+export function loadedProg(k: Kernel, progType: number = ProgType.SchedCls, insns: Uint8Array = RET0): { fd: number; prog: Prog } {
+  const r = loadProg(k, insns, progType, { kernVersion: LINUX_VERSION_CODE });
+  if (!r.ok) throw new Error(`PROG_LOAD failed: ${r.errno}`);
+  return { fd: r.value, prog: k.progOfFd(r.value)! };
+}
+
+/** Puts an fd (program, perf event, cgroup) into slot `index` of an fd array. */
+export function setSlot(k: Kernel, mapFd: number, index: number, valueFd: number): void {
+  const r = update(k, mapFd, u32(index), u32(valueFd));
+  if (!r.ok) throw new Error(`MAP_UPDATE_ELEM failed: ${r.errno}`);
+}
