@@ -34,11 +34,7 @@ export const selectStale = (s: State): boolean => s.load !== null && s.loadedSig
 export const loadSignature = (s: State): string =>
   JSON.stringify([s.text, s.syntax, s.progType, s.logLevel, s.logSize, s.privileged, s.engineSettings]);
 
-export const selectText = (s: State) => s.text;
 export const selectSyntax = (s: State) => s.syntax;
-export const selectBreakpoints = (s: State) => s.breakpoints;
-export const selectDiagnostics = (s: State) => s.diagnostics;
-export const selectProgram = (s: State) => s.program;
 export const selectReveal = (s: State) => s.reveal;
 export const selectCursorLine = (s: State) => s.cursorLine;
 export const selectProgType = (s: State) => s.progType;
@@ -58,8 +54,6 @@ export const selectSelectedMap = (s: State) => s.selectedMap;
 export const selectMapGen = (s: State) => s.mapGen;
 export const selectTouched = (s: State) => s.touched;
 export const selectFormats = (s: State) => s.formats;
-export const selectTerm = (s: State) => s.term;
-export const selectHistory = (s: State) => s.history;
 export const selectEngine = (s: State) => s.engine;
 export const selectNotices = (s: State) => s.notices;
 export const selectLayout = (s: State) => s.layout;
@@ -83,4 +77,3 @@ export const selectShare = (s: State) => s.share;
 export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
-export const selectOpening = (s: State) => s.opening;
