@@ -1,12 +1,10 @@
 /** How a pointer reads in the panels: a region and an offset, the stack as an fp offset. */
+import { MAX_BPF_STACK } from '../../src/isa';
 import type { PointerView } from '../../src/protocol';
-
-/** The stack is 512 bytes below fp. */
-export const STACK_SIZE = 512;
 
 export function pointerText(p: PointerView): string {
   if (p.kind === 'stack') {
-    const off = p.offset - STACK_SIZE;
+    const off = p.offset - MAX_BPF_STACK;
     return off === 0 ? 'fp' : `fp${off}`;
   }
   return p.offset ? `${p.region}+${p.offset}` : p.region;

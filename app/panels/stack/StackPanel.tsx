@@ -6,11 +6,12 @@
 import { useState } from 'react';
 import { Panel } from '../../ui/Panel';
 import { bytesHex, hex64, readLE } from '../../lib/format';
-import { pointerText, STACK_SIZE } from '../../lib/pointers';
+import { pointerText } from '../../lib/pointers';
 import { selectSnap, selectStatesAtPc, useApp } from '../../store';
+import { MAX_BPF_STACK } from '../../../src/isa';
 import type { VerifierStateView } from '../../../src/protocol';
 
-const SLOTS = STACK_SIZE / 8;
+const SLOTS = MAX_BPF_STACK / 8;
 
 function slotKind(states: readonly VerifierStateView[] | undefined, off: number): string {
   if (!states?.length) return '';
@@ -33,7 +34,7 @@ export function StackPanel() {
   const rows = [];
   for (let k = SLOTS - 1; k >= 0; k--) {
     const base = k * 8;
-    const off = base - STACK_SIZE;
+    const off = base - MAX_BPF_STACK;
     const slice = bytes?.subarray(base, base + 8);
     const kind = slotKind(states, off);
     const hot = [...written].some((b) => b >= base && b < base + 8);
