@@ -7,7 +7,7 @@ import { ProgType } from '../../src/isa';
 import type { LoadSetup, ShareState } from '../../src/protocol';
 import { SHARED_LIMITS, SHARED_SESSION_VERSION, type SharedInput, type SharedSession } from '../../src/protocol';
 import { bytesHex, parseHexBytes, readLE } from './format';
-import { DEFAULT_INPUT, buildRunInput, editableCtxFields, type InputState } from './input';
+import { DEFAULT_INPUT, buildRunInput, editableCtxFields, takesPacket, type InputState } from './input';
 
 /** The store's fields a share link is made from. */
 export interface ShareSource {
@@ -79,7 +79,8 @@ export function ctxOutsideFields(progType: number, ctx: Uint8Array): boolean {
   return ctx.some((b, i) => b !== 0 && !covered[i]);
 }
 
-const bytesOf = (h: string | undefined): Uint8Array | undefined => {
+/** The bytes of a link's hex field (checked when the link was decoded), if it has one. */
+export const bytesOf = (h: string | undefined): Uint8Array | undefined => {
   if (h === undefined) return undefined;
   const b = parseHexBytes(h);
   return typeof b === 'string' ? undefined : b;
@@ -92,7 +93,7 @@ export function inputFromShared(progType: number, i: SharedInput, current: Input
   return {
     ...DEFAULT_INPUT,
     spec: current.spec,
-    packetHex: i.packet ?? (progType === ProgType.Xdp || progType === ProgType.SocketFilter || progType === ProgType.SchedCls || progType === ProgType.SchedAct ? '' : current.packetHex),
+    packetHex: i.packet ?? (takesPacket(progType) ? '' : current.packetHex),
     ctxValues: ctx && !tp ? ctxValuesFromBytes(progType, ctx) : {},
     tpHex: tp && i.ctx ? i.ctx : '',
     tracepoint: i.tracepoint ?? DEFAULT_INPUT.tracepoint,
