@@ -152,16 +152,15 @@ export function makeActions(store: Store, port: EnginePort) {
 
   async function step(count = 1): Promise<void> {
     if (!get().snap) {
-      await command('stepping', async () => ((await startInner()) ? null : null));
+      // start() applies its own update
+      await command('stepping', async () => {
+        await start();
+        return null;
+      });
       return;
     }
     if (!live(get())) return;
     await command('stepping', () => api.step(count));
-  }
-
-  /** start() for use inside command(): applies its own update. */
-  async function startInner(): Promise<boolean> {
-    return start();
   }
 
   async function stepBack(count = 1): Promise<void> {
@@ -200,7 +199,7 @@ export function makeActions(store: Store, port: EnginePort) {
     set({ busy: 'idle' }); // command() takes it at once: no moment looks idle
     let started = false;
     await command('stepping', async () => {
-      started = await startInner();
+      started = await start();
       return null;
     });
     if (started) await continueRun();
