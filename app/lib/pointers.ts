@@ -10,13 +10,11 @@ export function pointerText(p: PointerView): string {
   return p.offset ? `${p.region}+${p.offset}` : p.region;
 }
 
-/** Distinct verifier types seen at a pc for one register, joined as alternatives. */
-export function typesOf(states: readonly { regs: readonly { reg: number; type: string }[] }[] | undefined, reg: number): string {
-  if (!states?.length) return '';
-  const seen: string[] = [];
-  for (const s of states) {
-    const t = s.regs.find((r) => r.reg === reg)?.type ?? '?';
-    if (!seen.includes(t)) seen.push(t);
-  }
-  return seen.join(' | ');
+/** What the verifier's states at a pc say about one thing, the distinct answers joined as alternatives. */
+export function alternatives<S>(states: readonly S[] | undefined, what: (s: S) => string): string {
+  return states?.length ? [...new Set(states.map(what))].join(' | ') : '';
 }
+
+/** Distinct verifier types seen at a pc for one register ('?' where it is not initialised). */
+export const typesOf = (states: readonly { regs: readonly { reg: number; type: string }[] }[] | undefined, reg: number): string =>
+  alternatives(states, (s) => s.regs.find((r) => r.reg === reg)?.type ?? '?');
