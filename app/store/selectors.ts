@@ -30,9 +30,18 @@ export function lineOfPc(s: State, pc: number): number | undefined {
 /** The loaded program is out of date with the editor or the settings. */
 export const selectStale = (s: State): boolean => s.load !== null && s.loadedSig !== null && s.loadedSig !== loadSignature(s);
 
-/** The signature of what Load sends: when it changes, the loaded program is stale. */
-export const loadSignature = (s: State): string =>
-  JSON.stringify([s.text, s.syntax, s.progType, s.logLevel, s.logSize, s.privileged, s.engineSettings]);
+let lastSig: { parts: readonly unknown[]; sig: string } | undefined;
+
+/**
+ * The signature of what Load sends: when it changes, the loaded program is stale. selectStale
+ * runs on every store change in three components, so the text is serialized again only when
+ * one of the parts changed.
+ */
+export function loadSignature(s: State): string {
+  const parts = [s.text, s.syntax, s.progType, s.logLevel, s.logSize, s.privileged, s.engineSettings];
+  if (!lastSig || parts.some((p, i) => p !== lastSig!.parts[i])) lastSig = { parts, sig: JSON.stringify(parts) };
+  return lastSig.sig;
+}
 
 export const selectSyntax = (s: State) => s.syntax;
 export const selectReveal = (s: State) => s.reveal;
