@@ -5,31 +5,20 @@
  * leave the editor, the settings, the maps and the stored state exactly as they were.
  */
 import { deflateSync } from 'fflate';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness } from './harness';
+import { appState, click, harnessForFile, setEditorText, until, waitForEditor } from './harness';
 import { encodeShare, MAX_FRAGMENT_LENGTH, MAX_INFLATED_BYTES } from '../../src/share';
 import { crc32, toBase64Url } from '../../src/share/codec';
 import { DICTIONARY_V1 } from '../../src/share/dictionary';
 import type { SharedSession } from '../../src/protocol';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const file = harnessForFile();
 
-const idle = async (page: Page): Promise<boolean> => (await appState<string>(page, 'busy')) === 'idle' && !(await appState<boolean>(page, 'loading'));
-const click = async (page: Page, name: string) => {
-  await page.getByRole('button', { name, exact: true }).click();
-  await until(() => idle(page), 10_000, `${name} to finish`);
-};
 const entriesText = (page: Page) => page.getByRole('table', { name: 'Entries of counts' }).locator('[role="rowgroup"]').innerText();
 
 test('a shared link opened in a new page restores program, maps and step', async () => {
-  const a = await h.open();
+  const a = await file.h.open();
   const { page } = a;
   await page.setViewportSize({ width: 1440, height: 900 });
   await waitForEditor(page);
@@ -51,7 +40,7 @@ test('a shared link opened in a new page restores program, maps and step', async
   expect(await page.evaluate(() => location.href)).toBe(url);
   const mapsBefore = await entriesText(page);
 
-  const b = await h.open(url.slice(h.url.length));
+  const b = await file.h.open(url.slice(file.h.url.length));
   await b.page.setViewportSize({ width: 1440, height: 900 });
   await waitForEditor(b.page);
   await until(async () => (await appState<number>(b.page, 'snap.step')) === 12, 20_000, 'the replay to step 12');
@@ -131,7 +120,7 @@ async function snapshotWork(page: Page) {
 }
 
 test(`${HOSTILE.length} hostile links each leave the current work intact and show an error`, async () => {
-  const o = await h.open();
+  const o = await file.h.open();
   const { page } = o;
   await waitForEditor(page);
   await setEditorText(page, WORK);
@@ -151,7 +140,7 @@ test(`${HOSTILE.length} hostile links each leave the current work intact and sho
   }
   // a hostile link as the first URL of a page: the stored work comes back untouched
   const [, bomb] = HOSTILE.find(([w]) => w === 'decompression bomb')!;
-  await page.goto(`${h.url}/#${bomb}`);
+  await page.goto(`${file.h.url}/#${bomb}`);
   await waitForEditor(page);
   await page.getByRole('alert').filter({ hasText: 'inflates to more than' }).waitFor({ timeout: 10_000 });
   expect(await appState<string>(page, 'text')).toBe(WORK);
