@@ -1,16 +1,8 @@
 /** The store's actions over a real Session (no worker): what each toolbar command leaves in the store. */
 import { describe, expect, test } from 'vitest';
-import { makeStore } from '../../app/store/store';
-import { makeActions } from '../../app/store/actions';
 import { selectStale } from '../../app/store/selectors';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
-import { Session } from '../../src/session';
-
-function ide() {
-  const store = makeStore();
-  const actions = makeActions(store, { api: new Session() });
-  return { store, actions, s: () => store.getState() };
-}
+import { ide } from './ide';
 
 describe('toolbar commands', () => {
   test('Load keeps the verdict, the program and the maps; an edit makes it stale', async () => {

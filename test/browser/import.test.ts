@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { appState, click, pageForFile, setEditorText, until } from './harness';
 import { lessonById } from '../../src/lessons';
 import { answerText } from '../../src/session/request';
+import { XDP_DROP_UDP } from '../support/programs';
 
 const file = pageForFile();
 
@@ -60,25 +61,6 @@ test('an ELF object imports (choosing one of its programs), loads and runs; a ma
   expect(await appState<string>(page, 'text')).toBe(text);
   expect(await appState<boolean>(page, 'load.ok')).toBe(true);
 });
-
-const XDP_DROP_UDP = `; drop UDP over IPv4, pass the rest
-.type xdp
-.license "GPL"
-    r2 = *(u32 *)(r1 +0)
-    r3 = *(u32 *)(r1 +4)
-    r4 = r2
-    r4 += 34
-    if r4 > r3 goto pass
-    r5 = *(u16 *)(r2 +12)
-    if r5 != 0x8 goto pass
-    r5 = *(u8 *)(r2 +23)
-    if r5 != 17 goto pass
-    r0 = 1
-    exit
-pass:
-    r0 = 2
-    exit
-`;
 
 test('a pcap replays with the expected verdict counts; a packet of it opens a debug run', async () => {
   const { page } = file.o;
