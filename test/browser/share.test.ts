@@ -4,14 +4,12 @@
  * address bar of a page holding the user's work, or as the page's first URL) show an error and
  * leave the editor, the settings, the maps and the stored state exactly as they were.
  */
-import { deflateSync } from 'fflate';
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { appState, click, harnessForFile, setEditorText, until, waitForEditor } from './harness';
 import { encodeShare, MAX_FRAGMENT_LENGTH, MAX_INFLATED_BYTES } from '../../src/share';
-import { crc32, toBase64Url } from '../../src/share/codec';
-import { DICTIONARY_V1 } from '../../src/share/dictionary';
 import type { SharedSession } from '../../src/protocol';
+import { wrap } from '../support/share-links';
 
 const file = harnessForFile();
 
@@ -70,16 +68,6 @@ const TYPICAL: SharedSession = {
   breakpoints: [2],
   step: 1,
 };
-
-/** A v1 fragment around any JSON text, packed as encodeShare packs it. */
-function wrap(json: string | Uint8Array, crc?: number): string {
-  const bytes = typeof json === 'string' ? new TextEncoder().encode(json) : json;
-  const packed = deflateSync(bytes, { level: 9, dictionary: DICTIONARY_V1 });
-  const payload = new Uint8Array(4 + packed.length);
-  new DataView(payload.buffer).setUint32(0, crc ?? crc32(bytes));
-  payload.set(packed, 4);
-  return `v1.${toBase64Url(payload)}`;
-}
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- hostile links set fields to anything
 type Loose = any;
 const withField = (patch: (s: Loose) => void): string => {
@@ -95,7 +83,7 @@ const HOSTILE: [string, string][] = [
   ['oversized', 'v1.' + 'A'.repeat(MAX_FRAGMENT_LENGTH + 4)],
   ['decompression bomb', wrap(new Uint8Array(MAX_INFLATED_BYTES * 4).fill(0x20))],
   ['unknown version', 'v9.' + good.slice(3)],
-  ['wrong checksum', wrap(JSON.stringify(TYPICAL), 42)],
+  ['wrong checksum', wrap(JSON.stringify(TYPICAL), { crc: 42 })],
   ['not JSON', wrap('{"v":1,')],
   ['field out of range', withField((s) => (s.load.logLevel = 7))],
   ['step past the budget', withField((s) => (s.step = 5000))],
