@@ -56,6 +56,22 @@ describe('toolbar commands', () => {
     expect(s().snap!.ctx!.bytes[mark.offset]).toBe(7);
   });
 
+  test('Restart during a running Continue pauses it and starts over at step 0', async () => {
+    const { actions, s } = ide();
+    actions.setText('.type socket_filter\nr0 = 0\nloop:\nr0 += 1\ngoto loop\n');
+    actions.setSettings({ engineSettings: { ...s().engineSettings, verify: false, budget: 100_000_000 } });
+    await actions.step();
+    const first = s().snap!;
+    const running = actions.continueRun();
+    while (s().busy !== 'running') await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 20));
+    await actions.restart();
+    await running;
+    expect(s().snap).toMatchObject({ step: 0, state: 'paused' });
+    expect(s().snap!.runId).not.toBe(first.runId);
+    expect(s().busy).toBe('idle');
+  });
+
   test('a bad run input is reported, not sent', async () => {
     const { actions, s } = ide();
     actions.setInput({ packetHex: 'zz' });
