@@ -15,7 +15,7 @@ export type EngineStatus =
 
 /** Why the worker was replaced: shown to the user, and tells the store to re-sync. */
 export interface RestartNotice {
-  reason: 'crash' | 'stop' | 'manual';
+  reason: 'crash' | 'stop';
   message: string;
 }
 

@@ -49,9 +49,6 @@ export function readBE(b: Uint8Array, off: number, size: number): number {
   return v;
 }
 
-/** A signed offset as the kernel log prints it after fp: -8, +16 → "fp-8", "fp16". */
-export const fpOffset = (off: number): string => `fp${off}`;
-
 /** Parses a decimal or 0x-hex integer (optionally negative) into a bigint, or null. */
 export function parseInteger(text: string): bigint | null {
   const t = text.trim().replace(/_/g, '');

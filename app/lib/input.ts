@@ -4,7 +4,7 @@
  */
 import { PT_REGS, ProgType, SK_BUFF, type Field } from '../../src/isa';
 import type { RunInput } from '../../src/protocol';
-import { parseHexBytes, parseInteger, writeLE } from './format';
+import { bytesHex, parseHexBytes, parseInteger, writeLE } from './format';
 import { DEFAULT_SPEC, buildFrame, type FrameSpec } from './templates';
 
 export interface InputState {
@@ -20,13 +20,8 @@ export interface InputState {
   spec: FrameSpec;
 }
 
-const defaultPacket = (): string => {
-  const f = buildFrame(DEFAULT_SPEC) as Uint8Array;
-  return Array.from(f, (x) => x.toString(16).padStart(2, '0')).join('');
-};
-
 export const DEFAULT_INPUT: InputState = {
-  packetHex: defaultPacket(),
+  packetHex: bytesHex(buildFrame(DEFAULT_SPEC) as Uint8Array, ''),
   ctxValues: {},
   tpHex: '',
   tracepoint: 'sched:sched_switch',

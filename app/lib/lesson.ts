@@ -4,7 +4,7 @@
  * the store keeps it while it is open (persisted, so a reload keeps its setup), and how its
  * expected outcome reads. Type imports only: the lessons' data stays in the lazily loaded gallery.
  */
-import { PROG_TYPE_NAMES, ProgType } from '../../src/isa';
+import { PROG_TYPE_NAMES, ProgType, byName } from '../../src/isa';
 import type { Lesson, LessonExpect } from '../../src/lessons';
 import { DEFAULT_SETTINGS, type EngineSettings, type LoadSetup } from '../../src/protocol';
 import { parseHexBytes } from './format';
@@ -36,11 +36,9 @@ export interface LessonOpening {
   breakpoints: number[];
 }
 
-const PROG_TYPE_BY_NAME: Record<string, number> = Object.fromEntries(Object.entries(PROG_TYPE_NAMES).map(([k, v]) => [v, Number(k)]));
-
 /** The store's fields for a lesson (the packet builder keeps `spec`). */
 export function openingOf(l: Lesson, current: InputState): LessonOpening {
-  const progType = PROG_TYPE_BY_NAME[l.progType] ?? ProgType.SocketFilter;
+  const progType = byName(PROG_TYPE_NAMES, l.progType) ?? ProgType.SocketFilter;
   const i = l.input ?? {};
   const ctx = i.ctx ? parseHexBytes(i.ctx) : undefined;
   const input: InputState = {

@@ -3,7 +3,7 @@
  * TCP, UDP, ICMP, ICMPv6), each field with its byte range, so the packet view can name the bytes
  * it shows. Truncated headers decode as far as they go and say so; nothing throws.
  */
-import { readBE } from './format';
+import { bytesHex, readBE } from './format';
 
 export interface PacketField {
   name: string;
@@ -35,8 +35,7 @@ export const ETHERTYPE_NAMES: Record<number, string> = {
 export const IP_PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6', 47: 'GRE', 132: 'SCTP' };
 
 const hex = (n: number, digits: number): string => '0x' + n.toString(16).padStart(digits, '0');
-const mac = (b: Uint8Array, o: number): string =>
-  Array.from(b.subarray(o, o + 6), (x) => x.toString(16).padStart(2, '0')).join(':');
+const mac = (b: Uint8Array, o: number): string => bytesHex(b.subarray(o, o + 6), ':');
 const ipv4 = (b: Uint8Array, o: number): string => Array.from(b.subarray(o, o + 4)).join('.');
 
 /** IPv6 text with the longest run of zero groups compressed (RFC 5952). */

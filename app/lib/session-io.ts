@@ -3,11 +3,11 @@
  * store's fields (text, settings, the input as the user edits it, breakpoints) and a
  * `SharedSession`, and from a lesson to what the store and the loader need. No engine, no DOM.
  */
-import { PT_REGS, ProgType, SK_BUFF } from '../../src/isa';
-import type { LoadSetup, RunInput, ShareState } from '../../src/protocol';
+import { ProgType } from '../../src/isa';
+import type { LoadSetup, ShareState } from '../../src/protocol';
 import { SHARED_LIMITS, SHARED_SESSION_VERSION, type SharedInput, type SharedSession } from '../../src/protocol';
 import { bytesHex, parseHexBytes, readLE } from './format';
-import { DEFAULT_INPUT, buildRunInput, editableCtxFields, type InputState } from './input';
+import { DEFAULT_INPUT, buildRunInput, editableCtxFields, takesPacket, type InputState } from './input';
 
 /** The store's fields a share link is made from. */
 export interface ShareSource {
@@ -79,7 +79,8 @@ export function ctxOutsideFields(progType: number, ctx: Uint8Array): boolean {
   return ctx.some((b, i) => b !== 0 && !covered[i]);
 }
 
-const bytesOf = (h: string | undefined): Uint8Array | undefined => {
+/** The bytes of a link's hex field (checked when the link was decoded), if it has one. */
+export const bytesOf = (h: string | undefined): Uint8Array | undefined => {
   if (h === undefined) return undefined;
   const b = parseHexBytes(h);
   return typeof b === 'string' ? undefined : b;
@@ -92,7 +93,7 @@ export function inputFromShared(progType: number, i: SharedInput, current: Input
   return {
     ...DEFAULT_INPUT,
     spec: current.spec,
-    packetHex: i.packet ?? (progType === ProgType.Xdp || progType === ProgType.SocketFilter || progType === ProgType.SchedCls || progType === ProgType.SchedAct ? '' : current.packetHex),
+    packetHex: i.packet ?? (takesPacket(progType) ? '' : current.packetHex),
     ctxValues: ctx && !tp ? ctxValuesFromBytes(progType, ctx) : {},
     tpHex: tp && i.ctx ? i.ctx : '',
     tracepoint: i.tracepoint ?? DEFAULT_INPUT.tracepoint,
@@ -103,13 +104,4 @@ export function inputFromShared(progType: number, i: SharedInput, current: Input
 /** A link's maps as the loader puts them back. */
 export function contentsFromShared(maps: SharedSession['maps']): NonNullable<LoadSetup['contents']> {
   return maps.map((m) => ({ name: m.name, entries: m.entries.map((e) => ({ key: bytesOf(e.key)!, value: bytesOf(e.value)! })) }));
-}
-
-/** The ctx layout size for a program type (0: it takes none): the input panel writes whole structs. */
-export const ctxSize = (progType: number): number => (progType === ProgType.Kprobe ? PT_REGS.size : SK_BUFF.size);
-
-/** Whether two run inputs are the same bytes (a restored link must rebuild the input it carried). */
-export function sameInput(a: RunInput, b: RunInput): boolean {
-  const eq = (x?: Uint8Array, y?: Uint8Array) => (x === undefined || y === undefined ? x === y : x.length === y.length && x.every((v, i) => v === y[i]));
-  return eq(a.packet, b.packet) && eq(a.ctx, b.ctx) && a.tracepoint === b.tracepoint && (a.repeat ?? 1) === (b.repeat ?? 1);
 }

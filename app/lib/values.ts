@@ -37,9 +37,6 @@ export function parseLayout(text: string): StructField[] | string {
   return fields;
 }
 
-/** Bytes a layout covers. */
-export const layoutSize = (fields: readonly StructField[]): number => fields.reduce((n, f) => n + f.size * f.count, 0);
-
 function intText(v: bigint, bits: number, signed: boolean): string {
   return (signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v)).toString();
 }

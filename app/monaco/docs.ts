@@ -3,7 +3,7 @@
  * ubpf mnemonics, the kernel syntax's keywords and operators, directives. Helper docs come from
  * src/isa's HELPERS (the header's text and 4.8's prototypes).
  */
-import { HELPERS, MAP_TYPE_NAMES, PROG_TYPE_NAMES, type HelperProto } from '../../src/isa';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, type HelperProto } from '../../src/isa';
 
 export const REGISTER_DOCS: string[] = [
   'r0: return value of helper calls and of the program (exit returns r0).',
@@ -87,11 +87,6 @@ export const OPERATOR_DOCS: [string, string][] = [
   ['==', 'Jump if equal (jeq).'], ['!=', 'Jump if not equal (jne).'], ['>=', 'Unsigned >= (jge).'], ['>', 'Unsigned > (jgt).'],
   ['&', 'Jump if the AND is not zero (jset).'], ['=', 'Move (mov), load or store.'],
 ];
-
-export const helperNamed = (word: string): HelperProto | undefined => {
-  const name = word.startsWith('bpf_') ? word.slice(4) : word;
-  return HELPERS.find((h) => h.name === name && h.id !== 0);
-};
 
 /** Markdown for a helper's hover and completion documentation. */
 export function helperMarkdown(h: HelperProto): string {

@@ -3,11 +3,11 @@
  * the run, the verifier's states) through a getter, so they stay current without re-registering.
  */
 import type * as Monaco from 'monaco-editor/editor';
-import { HELPERS, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../../src/isa';
+import { HELPERS, MAP_TYPE_NAMES, PROG_TYPE_NAMES, helperById, helperByName } from '../../src/isa';
 import type { AnalysisView, DebugSnapshot, ProgramView } from '../../src/protocol';
 import { hex64, s64 } from '../lib/format';
 import { pointerText, typesOf } from '../lib/pointers';
-import { DIRECTIVE_DOCS, KEYWORD_DOCS, MNEMONIC_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown, helperNamed } from './docs';
+import { DIRECTIVE_DOCS, KEYWORD_DOCS, MNEMONIC_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown } from './docs';
 import { LANGUAGE_ID } from './language';
 
 export interface EditorContext {
@@ -37,10 +37,10 @@ function registerHover(ctx: EditorContext, reg: number): string {
 export function hoverFor(word: string, line: string, ctx: EditorContext): string | undefined {
   const reg = /^%?[rw](10|[0-9])$/.exec(word);
   if (reg) return registerHover(ctx, Number(reg[1]));
-  const helper = helperNamed(word);
-  if (helper && (word.startsWith('bpf_') || /\bcall\s/.test(line))) return helperMarkdown(helper);
+  const helper = helperByName(word);
+  if (helper && helper.id !== 0 && (word.startsWith('bpf_') || /\bcall\s/.test(line))) return helperMarkdown(helper);
   if (/^\d+$/.test(word) && new RegExp(`\\bcall\\s+${word}\\b`).test(line)) {
-    const h = HELPERS.find((x) => x.id === Number(word));
+    const h = helperById(Number(word));
     if (h) return helperMarkdown(h);
   }
   if (DIRECTIVE_DOCS[word]) return DIRECTIVE_DOCS[word];

@@ -28,6 +28,8 @@ export function makeActions(store: Store, port: EnginePort) {
   let noticeId = 0;
   let runToken = 0;
   let nonce = 0;
+  /** the debugger command in flight (settled when none is) */
+  let inflight: Promise<void> = Promise.resolve();
 
   function notify(kind: Notice['kind'], text: string): void {
     const n = { id: ++noticeId, kind, text };
@@ -136,32 +138,35 @@ export function makeActions(store: Store, port: EnginePort) {
     if (get().busy !== 'idle') return;
     const token = ++runToken;
     set({ busy });
-    try {
-      const r = await f();
-      if (token !== runToken) return; // stopped meanwhile
-      if (r) {
-        const u = value(r);
-        if (u) applyUpdate(u);
+    const done = (async () => {
+      try {
+        const r = await f();
+        if (token !== runToken) return; // stopped meanwhile
+        if (r) {
+          const u = value(r);
+          if (u) applyUpdate(u);
+        }
+      } finally {
+        if (token === runToken) set({ busy: 'idle', progressStep: null });
       }
-    } finally {
-      if (token === runToken) set({ busy: 'idle', progressStep: null });
-    }
+    })();
+    inflight = done;
+    await done;
   }
 
   const live = (s: State): boolean => s.snap !== null && s.snap.state === 'paused';
 
   async function step(count = 1): Promise<void> {
     if (!get().snap) {
-      await command('stepping', async () => ((await startInner()) ? null : null));
+      // start() applies its own update
+      await command('stepping', async () => {
+        await start();
+        return null;
+      });
       return;
     }
     if (!live(get())) return;
     await command('stepping', () => api.step(count));
-  }
-
-  /** start() for use inside command(): applies its own update. */
-  async function startInner(): Promise<boolean> {
-    return start();
   }
 
   async function stepBack(count = 1): Promise<void> {
@@ -200,7 +205,7 @@ export function makeActions(store: Store, port: EnginePort) {
     set({ busy: 'idle' }); // command() takes it at once: no moment looks idle
     let started = false;
     await command('stepping', async () => {
-      started = await startInner();
+      started = await start();
       return null;
     });
     if (started) await continueRun();
@@ -220,11 +225,15 @@ export function makeActions(store: Store, port: EnginePort) {
     await command('stepping', () => api.restart(input));
   }
 
-  /** Interrupts a run in progress; it stays paused where it got to. */
+  /**
+   * Interrupts a run in progress; it stays paused where it got to. Resolves once the run's own
+   * answer is in (the interrupt's answer comes first), so what follows finds the debugger idle.
+   */
   async function pause(): Promise<void> {
     if (get().busy !== 'running') return;
     if (port.halt) await port.halt();
     else await api.interrupt();
+    await inflight;
   }
 
   /** Ends the debug run (interrupting it first if it runs). */

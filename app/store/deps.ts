@@ -18,8 +18,7 @@ export type {
   LoadSetup,
   ObjectProgramView,
   SharedSession,
-  ShareState,
   CaptureProgress,
   ExportResult,
 } from '../../src/protocol';
-export { ProgType, PROG_TYPE_NAMES, errnoName } from '../../src/isa';
+export { ProgType } from '../../src/isa';

@@ -9,7 +9,7 @@ import type { CaptureProgress, ExportFormat, ExportResult, ObjectProgramView, Sh
 import { bytesHex } from '../lib/format';
 import { buildRunInput } from '../lib/input';
 import { openingOf } from '../lib/lesson';
-import { contentsFromShared, ctxOutsideFields, inputFromShared, toShared } from '../lib/session-io';
+import { bytesOf, contentsFromShared, ctxOutsideFields, inputFromShared, toShared } from '../lib/session-io';
 import type { Lesson } from '../../src/lessons';
 import type { Actions, EnginePort } from './actions';
 import type { Store } from './store';
@@ -95,7 +95,8 @@ export function makeIoActions(store: Store, port: EnginePort, base: Actions) {
       capture: null,
       share: null,
     });
-    if (x.input.ctx && ctxOutsideFields(x.progType, hexBytes(x.input.ctx))) {
+    const ctx = bytesOf(x.input.ctx);
+    if (ctx && ctxOutsideFields(x.progType, ctx)) {
       base.notify('error', 'The link sets context bytes outside the fields the input panel holds; they were left out.');
     }
     const ok = await base.load();
@@ -245,10 +246,4 @@ export function makeIoActions(store: Store, port: EnginePort, base: Actions) {
     exportAs,
     closeExport: () => set({ exported: null }),
   };
-}
-
-function hexBytes(h: string): Uint8Array {
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }

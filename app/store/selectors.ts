@@ -30,15 +30,20 @@ export function lineOfPc(s: State, pc: number): number | undefined {
 /** The loaded program is out of date with the editor or the settings. */
 export const selectStale = (s: State): boolean => s.load !== null && s.loadedSig !== null && s.loadedSig !== loadSignature(s);
 
-/** The signature of what Load sends: when it changes, the loaded program is stale. */
-export const loadSignature = (s: State): string =>
-  JSON.stringify([s.text, s.syntax, s.progType, s.logLevel, s.logSize, s.privileged, s.engineSettings]);
+let lastSig: { parts: readonly unknown[]; sig: string } | undefined;
 
-export const selectText = (s: State) => s.text;
+/**
+ * The signature of what Load sends: when it changes, the loaded program is stale. selectStale
+ * runs on every store change in three components, so the text is serialized again only when
+ * one of the parts changed.
+ */
+export function loadSignature(s: State): string {
+  const parts = [s.text, s.syntax, s.progType, s.logLevel, s.logSize, s.privileged, s.engineSettings];
+  if (!lastSig || parts.some((p, i) => p !== lastSig!.parts[i])) lastSig = { parts, sig: JSON.stringify(parts) };
+  return lastSig.sig;
+}
+
 export const selectSyntax = (s: State) => s.syntax;
-export const selectBreakpoints = (s: State) => s.breakpoints;
-export const selectDiagnostics = (s: State) => s.diagnostics;
-export const selectProgram = (s: State) => s.program;
 export const selectReveal = (s: State) => s.reveal;
 export const selectCursorLine = (s: State) => s.cursorLine;
 export const selectProgType = (s: State) => s.progType;
@@ -58,8 +63,6 @@ export const selectSelectedMap = (s: State) => s.selectedMap;
 export const selectMapGen = (s: State) => s.mapGen;
 export const selectTouched = (s: State) => s.touched;
 export const selectFormats = (s: State) => s.formats;
-export const selectTerm = (s: State) => s.term;
-export const selectHistory = (s: State) => s.history;
 export const selectEngine = (s: State) => s.engine;
 export const selectNotices = (s: State) => s.notices;
 export const selectLayout = (s: State) => s.layout;
@@ -83,4 +86,3 @@ export const selectShare = (s: State) => s.share;
 export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
-export const selectOpening = (s: State) => s.opening;

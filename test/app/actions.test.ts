@@ -1,16 +1,8 @@
 /** The store's actions over a real Session (no worker): what each toolbar command leaves in the store. */
 import { describe, expect, test } from 'vitest';
-import { makeStore } from '../../app/store/store';
-import { makeActions } from '../../app/store/actions';
 import { selectStale } from '../../app/store/selectors';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
-import { Session } from '../../src/session';
-
-function ide() {
-  const store = makeStore();
-  const actions = makeActions(store, { api: new Session() });
-  return { store, actions, s: () => store.getState() };
-}
+import { ide } from './ide';
 
 describe('toolbar commands', () => {
   test('Load keeps the verdict, the program and the maps; an edit makes it stale', async () => {
@@ -62,6 +54,22 @@ describe('toolbar commands', () => {
     expect(s().snap!.runId).not.toBe(first.runId);
     const mark = s().snap!.ctx!.fields.find((f) => f.name === 'mark')!;
     expect(s().snap!.ctx!.bytes[mark.offset]).toBe(7);
+  });
+
+  test('Restart during a running Continue pauses it and starts over at step 0', async () => {
+    const { actions, s } = ide();
+    actions.setText('.type socket_filter\nr0 = 0\nloop:\nr0 += 1\ngoto loop\n');
+    actions.setSettings({ engineSettings: { ...s().engineSettings, verify: false, budget: 100_000_000 } });
+    await actions.step();
+    const first = s().snap!;
+    const running = actions.continueRun();
+    while (s().busy !== 'running') await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 20));
+    await actions.restart();
+    await running;
+    expect(s().snap).toMatchObject({ step: 0, state: 'paused' });
+    expect(s().snap!.runId).not.toBe(first.runId);
+    expect(s().busy).toBe('idle');
   });
 
   test('a bad run input is reported, not sent', async () => {

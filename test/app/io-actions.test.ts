@@ -5,26 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { makeStore, memoryStorage } from '../../app/store/store';
-import { makeActions } from '../../app/store/actions';
-import { makeIoActions } from '../../app/store/io-actions';
 import { pickPersisted } from '../../app/store/persist';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { lessonById } from '../../src/lessons';
-import { Session } from '../../src/session';
 import { answerText } from '../../src/session/request';
 import { encodeShare } from '../../src/share';
 import type { EngineApi } from '../../src/protocol';
-
-function ide() {
-  const storage = memoryStorage();
-  const store = makeStore(storage);
-  const api = new Session();
-  const port = { api };
-  const actions = makeActions(store, port);
-  const io = makeIoActions(store, port, actions);
-  return { store, storage, api, actions, io, s: () => store.getState() };
-}
+import { XDP_DROP_UDP } from '../support/programs';
+import { ide } from './ide';
 
 async function allEntries(api: EngineApi): Promise<Record<string, string[]>> {
   const maps = await api.maps();
@@ -43,24 +31,6 @@ async function shareLink(io: ReturnType<typeof ide>['io']): Promise<string> {
   if ('error' in r) throw new Error(r.error);
   return r.fragment;
 }
-
-const XDP_DROP_UDP = `.type xdp
-.license "GPL"
-    r2 = *(u32 *)(r1 +0)
-    r3 = *(u32 *)(r1 +4)
-    r4 = r2
-    r4 += 34
-    if r4 > r3 goto pass
-    r5 = *(u16 *)(r2 +12)
-    if r5 != 0x8 goto pass
-    r5 = *(u8 *)(r2 +23)
-    if r5 != 17 goto pass
-    r0 = 1
-    exit
-pass:
-    r0 = 2
-    exit
-`;
 
 describe('share links', () => {
   test('a link restores program, settings, maps as the run began, input, breakpoints and the step', async () => {

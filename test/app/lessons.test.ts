@@ -4,19 +4,8 @@
  * and the run's result are the lesson's expected 4.8 outcome.
  */
 import { describe, expect, test } from 'vitest';
-import { makeStore } from '../../app/store/store';
-import { makeActions } from '../../app/store/actions';
-import { makeIoActions } from '../../app/store/io-actions';
 import { LESSONS } from '../../src/lessons';
-import { Session } from '../../src/session';
-
-function ide() {
-  const store = makeStore();
-  const port = { api: new Session() };
-  const actions = makeActions(store, port);
-  const io = makeIoActions(store, port, actions);
-  return { store, actions, io, s: () => store.getState() };
-}
+import { ide } from './ide';
 
 describe('every lesson loads and runs in the IDE with its expected outcome', () => {
   // one IDE for all: opening a lesson must not depend on what ran before it

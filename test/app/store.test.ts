@@ -6,7 +6,7 @@ import { breakpointPcs, loadSignature, selectStale } from '../../app/store/selec
 import { appendTerm, reconcileTrace, type TermState } from '../../app/store/terminal';
 import { DEFAULT_LAYOUT, MIN, moveBoundary, validLayout } from '../../app/ui/layout';
 import { Session } from '../../src/session';
-import type { LoadResult } from '../../src/protocol';
+import { fail, type LoadResult } from '../../src/protocol';
 
 describe('what survives a reload', () => {
   test('text, settings, breakpoints and layout come back', () => {
@@ -100,12 +100,13 @@ describe('breakpoints and staleness', () => {
 describe('actions over the session', () => {
   test('a request the engine cannot serve becomes a notice, never a fake result', async () => {
     const store = makeStore();
-    const actions = makeActions(store, { api: new Session() });
-    const missing = Object.values((await new Session().hello()).modules).some((v) => !v);
-    await actions.load();
-    if (missing && !store.getState().load) {
-      expect(store.getState().notices.at(-1)?.text).toMatch(/not available yet/);
-    }
+    const api = new Session();
+    api.load = async () => fail('unavailable', 'the verifier is not available yet', 'verifier');
+    const actions = makeActions(store, { api });
+    expect(await actions.load()).toBe(false);
+    expect(store.getState().notices.at(-1)).toMatchObject({ kind: 'error', text: 'the verifier is not available yet' });
+    expect(store.getState().load).toBeNull();
+    expect(store.getState().loadedSig).toBeNull();
     expect(store.getState().loading).toBe(false);
   });
   test('toggling a breakpoint twice removes it', () => {

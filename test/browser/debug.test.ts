@@ -4,31 +4,16 @@
  * trace_printk output in the terminal; Stop ending a runaway run without losing the text.
  * Prints (does not assert) the time from the Step key to updated registers.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness, type Opened } from './harness';
+import { appState, idle, pageForFile, setEditorText, terminalText, until, waitForEditor } from './harness';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 
-let h: Harness;
-let o: Opened;
-beforeAll(async () => {
-  h = await startHarness();
-  o = await h.open();
-  await o.page.setViewportSize({ width: 1440, height: 900 });
-  await waitForEditor(o.page);
-});
-afterAll(async () => {
-  expect(o.consoleErrors).toEqual([]);
-  expect(o.outsideRequests).toEqual([]);
-  await o?.context.close();
-  await h?.close();
-});
+const file = pageForFile();
 
 const regHex = (page: Page, r: number): Promise<string> =>
   page.getByRole('region', { name: 'Registers', exact: true }).locator(`tr[data-reg="${r}"] td`).first().innerText();
 const step = (page: Page): Promise<number> => appState<number>(page, 'snap.step');
-const idle = async (page: Page): Promise<boolean> => (await appState<string>(page, 'busy')) === 'idle';
-const terminalText = (page: Page): Promise<string> => page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').innerText();
 
 async function pressAndSettle(page: Page, key: string): Promise<void> {
   await page.keyboard.press(key);
@@ -36,7 +21,7 @@ async function pressAndSettle(page: Page, key: string): Promise<void> {
 }
 
 test('Step forward and back: registers, stack and terminal change and restore', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, EXAMPLE_PROGRAM);
   await page.locator('.monaco-editor .view-lines').click();
   await pressAndSettle(page, 'F10'); // loads, starts the run at step 0
@@ -85,7 +70,7 @@ test('Step forward and back: registers, stack and terminal change and restore', 
 });
 
 test('a breakpoint stops Run, and trace_printk output appears in the terminal', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, EXAMPLE_PROGRAM);
   const line = EXAMPLE_PROGRAM.split('\n').findIndex((l) => l.includes('call bpf_trace_printk')) + 1;
   await page.keyboard.press('Control+Home');
@@ -108,7 +93,7 @@ test('a breakpoint stops Run, and trace_printk output appears in the terminal', 
 });
 
 test('the map inspector updates during a run', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, EXAMPLE_PROGRAM);
   await page.getByRole('button', { name: 'Load', exact: true }).click();
   await until(async () => (await appState(page, 'load.ok')) === true, 10_000, 'the load');
@@ -130,7 +115,7 @@ test('the map inspector updates during a run', async () => {
 });
 
 test('an edit to a map value changes the program\'s result', async () => {
-  const { page } = o;
+  const { page } = file.o;
   const text = '.type socket_filter\n.map cfg array key=4 value=4 entries=1\n*(u32 *)(r10 -4) = 0\nr2 = r10\nr2 += -4\nr1 = map[cfg] ll\ncall bpf_map_lookup_elem\nif r0 == 0 goto out\nr0 = *(u32 *)(r0 +0)\nexit\nout:\nr0 = 0\nexit\n';
   await setEditorText(page, text);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -147,7 +132,7 @@ test('an edit to a map value changes the program\'s result', async () => {
 });
 
 test('Stop ends a runaway run quickly and keeps the text', async () => {
-  const { page } = o;
+  const { page } = file.o;
   const text = '.type socket_filter\nr0 = 0\nloop:\nr0 += 1\ngoto loop\n';
   await setEditorText(page, text);
   await page.getByRole('checkbox', { name: 'Verify' }).uncheck();
@@ -167,7 +152,7 @@ test('Stop ends a runaway run quickly and keeps the text', async () => {
 test('after a run is stopped, new text and a refused Load stay in view in the editor', async () => {
   // its own page at the size the screenshots use: the browser once scrolled Monaco's content
   // natively here, so the text slid out of view while the line numbers stayed
-  const own = await h.open();
+  const own = await file.h.open();
   const { page } = own;
   try {
     await page.setViewportSize({ width: 1600, height: 940 });

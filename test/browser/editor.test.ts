@@ -1,24 +1,11 @@
 /** The editor's language features in the page: hovers, completion, and breakpoints set by a gutter click. */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness, type Opened } from './harness';
+import { expect, test } from 'vitest';
+import { appState, pageForFile, setEditorText, until } from './harness';
 
-let h: Harness;
-let o: Opened;
-beforeAll(async () => {
-  h = await startHarness();
-  o = await h.open();
-  await o.page.setViewportSize({ width: 1440, height: 900 });
-  await waitForEditor(o.page);
-});
-afterAll(async () => {
-  expect(o.consoleErrors).toEqual([]);
-  expect(o.outsideRequests).toEqual([]);
-  await o?.context.close();
-  await h?.close();
-});
+const file = pageForFile();
 
 test('hovering a helper shows its prototype, its doc and the program types that may call it', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, '.type socket_filter\ncall bpf_get_prandom_u32\nexit\n');
   await page.locator('.view-line span', { hasText: 'bpf_get_prandom_u32' }).first().hover();
   const hover = page.locator('.monaco-hover').filter({ hasText: 'u32 bpf_get_prandom_u32(void)' });
@@ -29,7 +16,7 @@ test('hovering a helper shows its prototype, its doc and the program types that 
 });
 
 test('completion offers helpers after call', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, '.type socket_filter\n');
   await page.keyboard.press('Control+End');
   await page.keyboard.type('call bpf_map_up');
@@ -41,7 +28,7 @@ test('completion offers helpers after call', async () => {
 });
 
 test('a click in the gutter sets and clears a breakpoint', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, '.type socket_filter\nr0 = 1\nr0 += 2\nexit\n');
   const lineNo = page.locator('.margin-view-overlays .line-numbers', { hasText: /^3$/ });
   const box = (await lineNo.boundingBox())!;

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM = process.env.BPFLAB_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = [
@@ -127,4 +128,53 @@ export async function until(f: () => Promise<boolean>, ms = 10_000, what = 'cond
     await new Promise((r) => setTimeout(r, every));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The debugger and the loader are both done: no command in flight, no Load pending. */
+export const idle = async (page: Page): Promise<boolean> =>
+  (await appState<string>(page, 'busy')) === 'idle' && !(await appState<boolean>(page, 'loading'));
+
+/** Clicks a button by its exact name and waits until what it started is done. */
+export async function click(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name, exact: true }).click();
+  await until(() => idle(page), 10_000, `${name} to finish`);
+}
+
+/** What the terminal shows. */
+export const terminalText = (page: Page): Promise<string> =>
+  page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').innerText();
+
+/** A harness for the whole test file (started before its tests, closed after them). */
+export function harnessForFile(): { h: Harness } {
+  const file = {} as { h: Harness };
+  beforeAll(async () => {
+    file.h = await startHarness();
+  });
+  afterAll(async () => {
+    await file.h?.close();
+  });
+  return file;
+}
+
+/**
+ * A harness and one page for the whole test file: 1440x900, the editor ready. After the file's
+ * tests the page must have logged no console error and sent no request beyond 127.0.0.1.
+ * Read `file.h` and `file.o` inside the tests (they are set before the first one runs).
+ */
+export function pageForFile(): { h: Harness; o: Opened } {
+  const file = {} as { h: Harness; o: Opened };
+  beforeAll(async () => {
+    file.h = await startHarness();
+    file.o = await file.h.open();
+    await file.o.page.setViewportSize({ width: 1440, height: 900 });
+    await waitForEditor(file.o.page);
+  });
+  afterAll(async () => {
+    // close first, so a failed check does not leave the preview server running
+    await file.o?.context.close();
+    await file.h?.close();
+    expect(file.o.consoleErrors).toEqual([]);
+    expect(file.o.outsideRequests).toEqual([]);
+  });
+  return file;
 }

@@ -2,22 +2,16 @@
  * The IDE as a user and assistive technology meet it: named regions and controls, the editor
  * ready quickly, text and layout surviving a reload, nothing leaving 127.0.0.1.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { appState, harnessForFile, setEditorText, until, waitForEditor } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const file = harnessForFile();
 
 const REGIONS = ['Editor', 'Registers', 'Stack', 'Context', 'Verifier log', 'Maps', 'Terminal'];
 const BUTTONS = ['Load', 'Run', 'Step', 'Step back', 'Continue', 'Restart', 'Stop'];
 
 test('every panel is a labelled region and every control has a name', async () => {
-  const { page, consoleErrors, outsideRequests, context } = await h.open();
+  const { page, consoleErrors, outsideRequests, context } = await file.h.open();
   for (const name of REGIONS) await page.getByRole('region', { name, exact: true }).waitFor();
   for (const name of BUTTONS) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(1);
   for (const name of ['Program type', 'Log level', 'Syntax']) expect(await page.getByRole('combobox', { name, exact: true }).count()).toBe(1);
@@ -31,17 +25,17 @@ test('every panel is a labelled region and every control has a name', async () =
 });
 
 test('navigation to an interactive editor (printed, not asserted)', async () => {
-  const ctx = await h.browser.newContext();
+  const ctx = await file.h.browser.newContext();
   const page = await ctx.newPage();
   const t0 = Date.now();
-  await page.goto(h.url);
+  await page.goto(file.h.url);
   await waitForEditor(page);
   console.log(`[timing] navigation to an interactive editor: ${Date.now() - t0} ms`);
   await ctx.close();
 });
 
 test('a first visit opens the example program; a reload keeps typed text, settings and layout', async () => {
-  const { page, context, consoleErrors } = await h.open();
+  const { page, context, consoleErrors } = await file.h.open();
   await waitForEditor(page);
   expect(await appState<string>(page, 'text')).toContain('.map counts');
   await setEditorText(page, 'r0 = 42\nexit\n');
@@ -64,7 +58,7 @@ test('a first visit opens the example program; a reload keeps typed text, settin
 });
 
 test('the theme switches and is kept', async () => {
-  const { page, context } = await h.open();
+  const { page, context } = await file.h.open();
   const toggle = page.getByRole('button', { name: 'Dark theme' });
   const was = await toggle.getAttribute('aria-pressed');
   await toggle.click();

@@ -6,36 +6,19 @@
  * exported run request runs under `run --json` with the IDE's result.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness, type Opened } from './harness';
+import { appState, click, pageForFile, setEditorText, until } from './harness';
 import { lessonById } from '../../src/lessons';
 import { answerText } from '../../src/session/request';
+import { XDP_DROP_UDP } from '../support/programs';
 
-let h: Harness;
-let o: Opened;
-beforeAll(async () => {
-  h = await startHarness();
-  o = await h.open();
-  await o.page.setViewportSize({ width: 1440, height: 900 });
-  await waitForEditor(o.page);
-});
-afterAll(async () => {
-  expect(o.consoleErrors).toEqual([]);
-  expect(o.outsideRequests).toEqual([]);
-  await o?.context.close();
-  await h?.close();
-});
+const file = pageForFile();
 
-const idle = async (page: Page): Promise<boolean> => (await appState<string>(page, 'busy')) === 'idle' && !(await appState<boolean>(page, 'loading'));
-const click = async (page: Page, name: string) => {
-  await page.getByRole('button', { name, exact: true }).click();
-  await until(() => idle(page), 10_000, `${name} to finish`);
-};
 const status = (page: Page) => page.getByRole('toolbar').getByRole('status').first();
 
 test('a lesson from the gallery loads and runs with its expected result', async () => {
-  const { page } = o;
+  const { page } = file.o;
   const lesson = lessonById('tail-calls')!;
   await page.getByRole('button', { name: 'Lessons', exact: true }).click();
   const gallery = page.getByRole('dialog', { name: 'Lessons' });
@@ -58,7 +41,7 @@ test('a lesson from the gallery loads and runs with its expected result', async 
 });
 
 test('an ELF object imports (choosing one of its programs), loads and runs; a malformed one changes nothing', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await page.getByLabel('Open object').setInputFiles('test/fixtures/elf/tc_two.o');
   const choose = page.getByRole('dialog', { name: 'Choose a program' });
   await choose.waitFor();
@@ -79,27 +62,8 @@ test('an ELF object imports (choosing one of its programs), loads and runs; a ma
   expect(await appState<boolean>(page, 'load.ok')).toBe(true);
 });
 
-const XDP_DROP_UDP = `; drop UDP over IPv4, pass the rest
-.type xdp
-.license "GPL"
-    r2 = *(u32 *)(r1 +0)
-    r3 = *(u32 *)(r1 +4)
-    r4 = r2
-    r4 += 34
-    if r4 > r3 goto pass
-    r5 = *(u16 *)(r2 +12)
-    if r5 != 0x8 goto pass
-    r5 = *(u8 *)(r2 +23)
-    if r5 != 17 goto pass
-    r0 = 1
-    exit
-pass:
-    r0 = 2
-    exit
-`;
-
 test('a pcap replays with the expected verdict counts; a packet of it opens a debug run', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, XDP_DROP_UDP);
   await page.getByLabel('Open capture').setInputFiles('test/fixtures/pcap/eth-us-le.pcap');
   const cap = page.getByRole('region', { name: 'Capture' });
@@ -130,7 +94,7 @@ test('a pcap replays with the expected verdict counts; a packet of it opens a de
 });
 
 test('Export: the run request runs under run --json with the IDE result, hex slots and raw bytes', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, XDP_DROP_UDP);
   await click(page, 'Run');
   const retval = await appState<number>(page, 'snap.result.retval');

@@ -3,25 +3,15 @@
  * the toolbar asks for it (level 1, nothing at 0, a cut log and ENOSPC with a tiny log size),
  * and the refusal of a bad program explained.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness, type Opened } from './harness';
+import { expect, test } from 'vitest';
+import { appState, pageForFile, setEditorText, until } from './harness';
 
-let h: Harness;
-let o: Opened;
-beforeAll(async () => {
-  h = await startHarness();
-  o = await h.open();
-  await waitForEditor(o.page);
-});
-afterAll(async () => {
-  await o?.context.close();
-  await h?.close();
-});
+const file = pageForFile();
 
 const PROGRAM = '.type socket_filter\nr0 = 1\nexit\n';
 
 test('a typing error shows a marker, and fixing it clears it', async () => {
-  const { page } = o;
+  const { page } = file.o;
   await setEditorText(page, '.type socket_filter\nr0 = = 1\nexit\n');
   await until(async () => (await appState<unknown[]>(page, 'diagnostics')).length > 0, 10_000, 'a diagnostic');
   const d = await appState<{ line: number }[]>(page, 'diagnostics');
@@ -33,7 +23,7 @@ test('a typing error shows a marker, and fixing it clears it', async () => {
 });
 
 async function loadWith(level: string, size: string): Promise<void> {
-  const { page } = o;
+  const { page } = file.o;
   await page.getByRole('combobox', { name: 'Log level' }).selectOption(level);
   await page.getByRole('spinbutton', { name: 'Log size' }).fill(size);
   const before = JSON.stringify(await appState(page, 'load'));
@@ -43,7 +33,7 @@ async function loadWith(level: string, size: string): Promise<void> {
 }
 
 test('Load shows the log at log_level 1, none at 0, and ENOSPC with a cut log when it does not fit', async () => {
-  const { page, consoleErrors, outsideRequests } = o;
+  const { page, consoleErrors, outsideRequests } = file.o;
   const region = page.getByRole('region', { name: 'Verifier log', exact: true });
   await setEditorText(page, PROGRAM);
   await loadWith('1', '65536');
@@ -68,7 +58,7 @@ test('Load shows the log at log_level 1, none at 0, and ENOSPC with a cut log wh
 });
 
 test('a refused program: the error line is marked, linked to its instruction and explained', async () => {
-  const { page } = o;
+  const { page } = file.o;
   const text = '.type socket_filter\n.map m array key=4 value=8 entries=1\n*(u32 *)(r10 -4) = 0\nr2 = r10\nr2 += -4\nr1 = map[m] ll\ncall bpf_map_lookup_elem\nr0 = *(u64 *)(r0 +0)\nexit\n';
   await setEditorText(page, text);
   await loadWith('1', '65536');

@@ -2,16 +2,10 @@
  * A map of 100,000 entries in the inspector: filled by a program run 100,000 times, it scrolls to
  * its last entry with only the rows on screen in the page (prints the time, asserts none).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { appState, harnessForFile, setEditorText, until, waitForEditor } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const file = harnessForFile();
 
 const FILL = `.type socket_filter
 .map next array key=4 value=4 entries=1
@@ -41,7 +35,7 @@ out:
 `;
 
 test('a map of 100,000 entries scrolls to its end with only the visible rows rendered', async () => {
-  const { page, context, consoleErrors, outsideRequests } = await h.open();
+  const { page, context, consoleErrors, outsideRequests } = await file.h.open();
   await page.setViewportSize({ width: 1440, height: 900 });
   await waitForEditor(page);
   await setEditorText(page, FILL);

@@ -4,32 +4,19 @@
  * address bar of a page holding the user's work, or as the page's first URL) show an error and
  * leave the editor, the settings, the maps and the stored state exactly as they were.
  */
-import { deflateSync } from 'fflate';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness } from './harness';
+import { appState, click, harnessForFile, setEditorText, until, waitForEditor } from './harness';
 import { encodeShare, MAX_FRAGMENT_LENGTH, MAX_INFLATED_BYTES } from '../../src/share';
-import { crc32, toBase64Url } from '../../src/share/codec';
-import { DICTIONARY_V1 } from '../../src/share/dictionary';
 import type { SharedSession } from '../../src/protocol';
+import { wrap } from '../support/share-links';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const file = harnessForFile();
 
-const idle = async (page: Page): Promise<boolean> => (await appState<string>(page, 'busy')) === 'idle' && !(await appState<boolean>(page, 'loading'));
-const click = async (page: Page, name: string) => {
-  await page.getByRole('button', { name, exact: true }).click();
-  await until(() => idle(page), 10_000, `${name} to finish`);
-};
 const entriesText = (page: Page) => page.getByRole('table', { name: 'Entries of counts' }).locator('[role="rowgroup"]').innerText();
 
 test('a shared link opened in a new page restores program, maps and step', async () => {
-  const a = await h.open();
+  const a = await file.h.open();
   const { page } = a;
   await page.setViewportSize({ width: 1440, height: 900 });
   await waitForEditor(page);
@@ -51,7 +38,7 @@ test('a shared link opened in a new page restores program, maps and step', async
   expect(await page.evaluate(() => location.href)).toBe(url);
   const mapsBefore = await entriesText(page);
 
-  const b = await h.open(url.slice(h.url.length));
+  const b = await file.h.open(url.slice(file.h.url.length));
   await b.page.setViewportSize({ width: 1440, height: 900 });
   await waitForEditor(b.page);
   await until(async () => (await appState<number>(b.page, 'snap.step')) === 12, 20_000, 'the replay to step 12');
@@ -81,16 +68,6 @@ const TYPICAL: SharedSession = {
   breakpoints: [2],
   step: 1,
 };
-
-/** A v1 fragment around any JSON text, packed as encodeShare packs it. */
-function wrap(json: string | Uint8Array, crc?: number): string {
-  const bytes = typeof json === 'string' ? new TextEncoder().encode(json) : json;
-  const packed = deflateSync(bytes, { level: 9, dictionary: DICTIONARY_V1 });
-  const payload = new Uint8Array(4 + packed.length);
-  new DataView(payload.buffer).setUint32(0, crc ?? crc32(bytes));
-  payload.set(packed, 4);
-  return `v1.${toBase64Url(payload)}`;
-}
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- hostile links set fields to anything
 type Loose = any;
 const withField = (patch: (s: Loose) => void): string => {
@@ -106,7 +83,7 @@ const HOSTILE: [string, string][] = [
   ['oversized', 'v1.' + 'A'.repeat(MAX_FRAGMENT_LENGTH + 4)],
   ['decompression bomb', wrap(new Uint8Array(MAX_INFLATED_BYTES * 4).fill(0x20))],
   ['unknown version', 'v9.' + good.slice(3)],
-  ['wrong checksum', wrap(JSON.stringify(TYPICAL), 42)],
+  ['wrong checksum', wrap(JSON.stringify(TYPICAL), { crc: 42 })],
   ['not JSON', wrap('{"v":1,')],
   ['field out of range', withField((s) => (s.load.logLevel = 7))],
   ['step past the budget', withField((s) => (s.step = 5000))],
@@ -131,7 +108,7 @@ async function snapshotWork(page: Page) {
 }
 
 test(`${HOSTILE.length} hostile links each leave the current work intact and show an error`, async () => {
-  const o = await h.open();
+  const o = await file.h.open();
   const { page } = o;
   await waitForEditor(page);
   await setEditorText(page, WORK);
@@ -151,7 +128,7 @@ test(`${HOSTILE.length} hostile links each leave the current work intact and sho
   }
   // a hostile link as the first URL of a page: the stored work comes back untouched
   const [, bomb] = HOSTILE.find(([w]) => w === 'decompression bomb')!;
-  await page.goto(`${h.url}/#${bomb}`);
+  await page.goto(`${file.h.url}/#${bomb}`);
   await waitForEditor(page);
   await page.getByRole('alert').filter({ hasText: 'inflates to more than' }).waitFor({ timeout: 10_000 });
   expect(await appState<string>(page, 'text')).toBe(WORK);

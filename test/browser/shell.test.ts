@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startHarness, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { harnessForFile } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const file = harnessForFile();
 
 test('the built app loads with no console errors and no request leaving 127.0.0.1', async () => {
-  const { page, consoleErrors, outsideRequests, context } = await h.open();
+  const { page, consoleErrors, outsideRequests, context } = await file.h.open();
   await expect(page.getByRole('heading', { name: 'bpflab' })).toBeDefined();
   await page.getByRole('heading', { name: 'bpflab' }).waitFor();
   expect(await page.title()).toBe('bpflab');

@@ -1,18 +1,9 @@
 /** The terminal: the kernel's shell (bpftool), and a pinned map that survives a reload (bpffs in IndexedDB). */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { appState, setEditorText, startHarness, until, waitForEditor, type Harness } from './harness';
+import { expect, test } from 'vitest';
+import { appState, harnessForFile, setEditorText, terminalText, until, waitForEditor } from './harness';
 import type { Page } from 'playwright-core';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-
-const terminalText = (page: Page): Promise<string> =>
-  page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').innerText();
+const file = harnessForFile();
 
 async function shell(page: Page, line: string, expectText: string | RegExp): Promise<string> {
   await page.locator('.xterm').click();
@@ -27,7 +18,7 @@ async function shell(page: Page, line: string, expectText: string | RegExp): Pro
 }
 
 test('bpftool map dump in the terminal, and a pinned map survives a reload', async () => {
-  const { page, context, consoleErrors, outsideRequests } = await h.open();
+  const { page, context, consoleErrors, outsideRequests } = await file.h.open();
   await waitForEditor(page);
   await setEditorText(page, '.type socket_filter\n.map hits hash key=4 value=8 entries=8\n.entry hits key=01000000 value=2a00000000000000\nr0 = 0\nexit\n');
   await page.getByRole('button', { name: 'Load', exact: true }).click();

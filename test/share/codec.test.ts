@@ -1,21 +1,11 @@
 import fc from 'fast-check';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { deflateSync, Inflate } from 'fflate';
+import { Inflate } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
 import { decodeShare, encodeShare, MAX_FRAGMENT_LENGTH, MAX_INFLATED_BYTES } from '../../src/share';
 import { crc32, fromBase64Url, toBase64Url } from '../../src/share/codec';
-import { DICTIONARY_V1 } from '../../src/share/dictionary';
 import { sharedSession, TYPICAL } from './arbitrary';
-
-/** A v1 fragment around arbitrary JSON text, compressed the way encodeShare does. */
-function wrap(json: string | Uint8Array, opts: { crc?: number; dictionary?: boolean } = {}): string {
-  const bytes = typeof json === 'string' ? new TextEncoder().encode(json) : json;
-  const packed = deflateSync(bytes, { level: 9, ...(opts.dictionary === false ? {} : { dictionary: DICTIONARY_V1 }) });
-  const payload = new Uint8Array(4 + packed.length);
-  new DataView(payload.buffer).setUint32(0, opts.crc ?? crc32(bytes));
-  payload.set(packed, 4);
-  return `v1.${toBase64Url(payload)}`;
-}
+import { wrap } from '../support/share-links';
 
 const typicalJson = () => JSON.parse(JSON.stringify(TYPICAL));
 const withField = (patch: (s: ReturnType<typeof typicalJson>) => void) => {

@@ -67,6 +67,7 @@ export function InputEditor() {
   const progType = useApp(selectProgType);
   const snap = useApp(selectSnap);
   const parsed = useMemo(() => parseHexBytes(input.packetHex), [input.packetHex]);
+  const layers = useMemo(() => (typeof parsed === 'string' ? [] : decodeFrame(parsed)), [parsed]);
   const fields = editableCtxFields(progType);
   return (
     <div className="pad-s input-editor">
@@ -109,7 +110,7 @@ export function InputEditor() {
             Packet (hex){typeof parsed === 'string' ? '' : `, ${parsed.length} bytes`}
             <textarea rows={4} className="mono" spellCheck={false} value={input.packetHex} onChange={(e) => actions.setInput({ packetHex: e.target.value })} />
           </label>
-          {typeof parsed === 'string' ? <p role="alert" className="bad small">{parsed}</p> : <PacketLayers layers={decodeFrame(parsed)} />}
+          {typeof parsed === 'string' ? <p role="alert" className="bad small">{parsed}</p> : <PacketLayers layers={layers} />}
         </>
       ) : null}
       <label>

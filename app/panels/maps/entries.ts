@@ -1,11 +1,9 @@
 /** Pure helpers of the map inspector: per-CPU values, how keys and values read, and how edits parse. */
 import { MapType } from '../../../src/isa';
 import type { MapEntryView, MapInfo } from '../../../src/protocol';
-import { bytesHex, readLE } from '../../lib/format';
+import { bytesHex } from '../../lib/format';
 import { formatValue, parseLayout, parseValue, type StructField, type ValueFormat } from '../../lib/values';
 import type { MapFormat } from '../../store';
-
-export const DEFAULT_FORMAT: MapFormat = { key: 'u32', value: 'u64', layout: '' };
 
 /** A format that suits a map's sizes when the user has not picked one. */
 export function defaultFormat(m: MapInfo): MapFormat {
@@ -48,9 +46,6 @@ export function valueTexts(m: MapInfo, e: MapEntryView, f: MapFormat): string[] 
 }
 
 export const keyText = (e: MapEntryView, f: MapFormat): string => formatValue(e.key, f.key);
-
-/** The array index of a key, for maps indexed by a u32. */
-export const indexOf = (key: Uint8Array): number => Number(readLE(key, 0, 4));
 
 /** Parses the edit form: one text per CPU. */
 export function parseEntry(m: MapInfo, f: MapFormat, keyText: string, valueTextsIn: string[]): { key: Uint8Array; value: Uint8Array } | string {

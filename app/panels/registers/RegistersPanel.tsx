@@ -34,17 +34,18 @@ export function RegistersPanel() {
             const v = snap?.regs[r];
             const old = changed.get(r);
             const p = snap?.pointers[r];
+            const type = typesOf(states, r);
             return (
               <tr key={r} className={old !== undefined ? 'changed' : undefined} title={old !== undefined ? `r${r} was ${hex64(old)} (${s64(old)})` : ROLE[r]} data-reg={r}>
                 <th scope="row">r{r}</th>
                 <td className="mono">{v === undefined ? '—' : hex64(v)}</td>
                 <td className="mono vtype">
-                  {typesOf(states, r) === '?' ? (
+                  {type === '?' ? (
                     <span className="muted" title="not initialised on this path: reading it is an error (R!read_ok)">
                       not init
                     </span>
                   ) : (
-                    typesOf(states, r)
+                    type
                   )}
                 </td>
                 <td className="mono">{p ? pointerText(p) : ''}</td>

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { io, selectExported, useApp } from '../../store';
 import { download } from '../../lib/files';
+import { useModal } from '../../ui/dialog';
 import type { ExportFormat } from '../../../src/protocol';
 
 const ITEMS: { format: ExportFormat; label: string }[] = [
@@ -23,11 +24,7 @@ async function exportAs(format: ExportFormat): Promise<void> {
 
 function ExportDialog() {
   const exported = useApp(selectExported);
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (exported && d && !d.open) d.showModal();
-  }, [exported]);
+  const ref = useModal(exported);
   if (!exported) return null;
   return (
     <dialog ref={ref} aria-label="Export" className="dialog" onClose={() => io.closeExport()}>

@@ -2,16 +2,12 @@
  * The lesson gallery (loaded lazily with the lessons' data): the lessons by level with their
  * summaries; choosing one opens it in the editor with its settings, input and setup.
  */
-import { useEffect, useRef } from 'react';
 import { LESSONS, LESSON_LEVELS } from '../../../src/lessons';
 import { io } from '../../store';
+import { useModal } from '../../ui/dialog';
 
 export default function LessonsDialog({ onClose }: { onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (d && !d.open) d.showModal();
-  }, []);
+  const ref = useModal(true);
   return (
     <dialog ref={ref} aria-label="Lessons" className="dialog lessons" onClose={onClose}>
       <div className="dialog-head">

@@ -1,14 +1,10 @@
 /** Which program of a clang object with several program sections goes into the editor. */
-import { useEffect, useRef } from 'react';
 import { io, selectObjectChoice, useApp } from '../../store';
+import { useModal } from '../../ui/dialog';
 
 export function ObjectChoice() {
   const choice = useApp(selectObjectChoice);
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (choice && d && !d.open) d.showModal();
-  }, [choice]);
+  const ref = useModal(choice);
   if (!choice) return null;
   return (
     <dialog ref={ref} aria-label="Choose a program" className="dialog" onClose={() => void io.chooseObjectProgram(null)}>

@@ -3,11 +3,11 @@
  * reveal it in the editor; the current instruction's lines are highlighted), the error line
  * marked and explained, and ENOSPC shown as such with the cut log.
  */
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Panel } from '../../ui/Panel';
 import { actions, selectCurrentPc, selectCursorLine, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
 import { explainErrno, explainMessage, type Explanation } from './explain';
-import { parseLog } from './logLines';
+import { parseLog, type LogLine } from './logLines';
 
 const MAX_LINES = 20000;
 
@@ -22,6 +22,24 @@ function ExplanationBox({ e }: { e: Explanation }) {
     </div>
   );
 }
+
+/**
+ * One line of the log. Memoized: a step or a cursor move changes the class of a few lines, and
+ * a level-2 log has thousands.
+ */
+const LogRow = memo(function LogRow({ l, current, cursor, tabbable }: { l: LogLine; current: boolean; cursor: boolean; tabbable: boolean }) {
+  return (
+    <li className={[l.kind, current ? 'current' : '', cursor ? 'cursor' : ''].join(' ')} data-pc={l.pc}>
+      {l.pc !== undefined && l.kind !== 'state' ? (
+        <button type="button" className="loglink" tabIndex={tabbable ? 0 : -1} title={`Show instruction ${l.pc} in the editor`} onClick={() => actions.revealPc(l.pc!)}>
+          {l.text}
+        </button>
+      ) : (
+        <span>{l.text || '\u00a0'}</span>
+      )}
+    </li>
+  );
+});
 
 /** Arrow keys move between the log's links, so the log is one Tab stop, not hundreds. */
 function onLogKey(e: KeyboardEvent<HTMLOListElement>): void {
@@ -45,7 +63,7 @@ export function VerifierPanel() {
   const cursorLine = useApp(selectCursorLine);
   const lines = useMemo(() => (load ? parseLog(load.log, !load.ok) : []), [load]);
   const list = useRef<HTMLOListElement>(null);
-  const firstLink = lines.findIndex((x) => x.pc !== undefined && x.kind !== 'state');
+  const firstLink = useMemo(() => lines.findIndex((x) => x.pc !== undefined && x.kind !== 'state'), [lines]);
   // the editor's cursor line -> the slots on it -> their log lines, brought into view
   const cursorPcs = useMemo(() => {
     const pcs = new Set<number>();
@@ -58,7 +76,7 @@ export function VerifierPanel() {
   useEffect(() => {
     list.current?.querySelector('li.current')?.scrollIntoView({ block: 'nearest' });
   }, [pc]);
-  const errorLine = lines.find((l) => l.kind === 'error');
+  const errorLine = useMemo(() => lines.find((l) => l.kind === 'error'), [lines]);
   const explanation = load && !load.ok && load.stage === 'load'
     ? (errorLine && load.errno !== 28 ? explainMessage(errorLine.text) : undefined) ?? explainErrno(load.errno, logLevel, logSize)
     : undefined;
@@ -87,20 +105,9 @@ export function VerifierPanel() {
       ) : null}
       {lines.length ? (
         <ol className="log mono" aria-label="Log lines (arrow keys move between instructions)" ref={list} onKeyDown={onLogKey}>
-          {lines.slice(0, MAX_LINES).map((l, i) => {
-            const cls = [l.kind, l.pc !== undefined && l.pc === pc ? 'current' : '', l.pc !== undefined && cursorPcs.has(l.pc) ? 'cursor' : ''].join(' ');
-            return (
-              <li key={i} className={cls} data-pc={l.pc}>
-                {l.pc !== undefined && l.kind !== 'state' ? (
-                  <button type="button" className="loglink" tabIndex={i === firstLink ? 0 : -1} title={`Show instruction ${l.pc} in the editor`} onClick={() => actions.revealPc(l.pc!)}>
-                    {l.text}
-                  </button>
-                ) : (
-                  <span>{l.text || '\u00a0'}</span>
-                )}
-              </li>
-            );
-          })}
+          {lines.slice(0, MAX_LINES).map((l, i) => (
+            <LogRow key={i} l={l} current={l.pc !== undefined && l.pc === pc} cursor={l.pc !== undefined && cursorPcs.has(l.pc)} tabbable={i === firstLink} />
+          ))}
         </ol>
       ) : null}
       {lines.length > MAX_LINES ? <p className="muted pad">… {lines.length - MAX_LINES} more lines (Copy log has them all)</p> : null}
