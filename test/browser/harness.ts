@@ -1,11 +1,11 @@
 /**
- * Browser test harness: serves the built app (dist/) with `vite preview` on 127.0.0.1 and drives
+ * Browser test harness: serves the built app (dist/) with Vite's preview server on 127.0.0.1 and drives
  * Debian's Chromium through playwright-core. Every request that leaves 127.0.0.1 is recorded
  * and aborted, and console errors are collected, so tests can assert there were none.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM = process.env.BPFLAB_CHROMIUM ?? '/usr/bin/chromium';
@@ -35,28 +35,21 @@ export interface Opened {
   outsideRequests: string[];
 }
 
-async function waitForServer(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`preview server did not answer at ${url}`);
+/**
+ * Serves dist/ with Vite's preview server on a port the OS picks: several worktrees and CI jobs
+ * run browser tests at once on one machine, and a fixed or random port could reach another
+ * run's server (and test its build) instead of failing.
+ */
+async function serveDist(): Promise<PreviewServer> {
+  return preview({ preview: { host: '127.0.0.1', port: 0, strictPort: true }, logLevel: 'silent' });
 }
 
-export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)): Promise<Harness> {
+export async function startHarness(): Promise<Harness> {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` first (npm test does)');
-  const url = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  await waitForServer(url, 30_000);
+  const server = await serveDist();
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('the preview server has no TCP address');
+  const url = `http://127.0.0.1:${address.port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   return {
     url,
@@ -82,13 +75,7 @@ export async function startHarness(port = 4300 + Math.floor(Math.random() * 500)
     },
     async close() {
       await browser.close();
-      if (server.pid) {
-        try {
-          process.kill(-server.pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-      }
+      await server.close();
     },
   };
 }
