@@ -45,7 +45,8 @@ export type EffectView =
   | { kind: 'map_delete'; mapId: number; key: Uint8Array; old: Uint8Array }
   | { kind: 'map_lookup'; mapId: number; key: Uint8Array; found: boolean }
   | { kind: 'trace'; line: string }
-  | { kind: 'perf_output'; mapId: number; cpu: number; data: Uint8Array }
+  /** `lost`: the event's ring buffer had no room, so the sample was counted as lost */
+  | { kind: 'perf_output'; mapId: number; cpu: number; data: Uint8Array; lost?: boolean }
   | { kind: 'redirect'; ifindex: number; ingress: boolean; clone: boolean }
   | { kind: 'packet_resize'; oldLen: number; newLen: number }
   | { kind: 'note'; text: string };
