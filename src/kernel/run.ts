@@ -12,7 +12,7 @@ import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from '.
 import { PERF_MAX_TRACE_SIZE } from './progtypes/access';
 import { mapPtRegs } from './progtypes/kprobe';
 import { mapSkbCtx, refreshSkbMirror } from './progtypes/skbctx';
-import { buildRecord, tracepointByName } from './progtypes/tracepoint';
+import { buildRecord, tracepointByName, TRACEPOINTS } from './progtypes/tracepoint';
 import { verdictOf, type Verdict } from './progtypes/verdict';
 import { buildXdp, mapXdpCtx, type XdpBuff } from './progtypes/xdp';
 import { buildSkb, type Skb, type SkbBuildError } from './skb';
@@ -178,7 +178,10 @@ function buildTracepoint(kernel: KernelServices, input: RunInput): Built | RunRe
     record = input.ctx.slice();
   } else {
     const def = tracepointByName(input.tracepoint ?? 'sched:sched_switch');
-    if (!def) return refuse('EINVAL', `unknown tracepoint ${input.tracepoint}`);
+    if (!def) {
+      const known = TRACEPOINTS.map((t) => t.name).join(', ');
+      return refuse('EINVAL', `bpflab does not model the tracepoint ${input.tracepoint}: it has ${known}; for any other, give the raw record as ctx_in (run.ctx), its first 8 bytes left for the pt_regs pointer`);
+    }
     const built = buildRecord(def, kernel.world, input.tracepointFields);
     if (typeof built === 'string') return refuse('EINVAL', built);
     record = built;

@@ -16,7 +16,8 @@ import type { BpfMap, MapFdResolver, ProgLoadRequest, ProgLoadVerdict } from './
 
 export type SysResult<T> = { ok: true; value: T } | { ok: false; errno: number };
 /** PROG_LOAD's answer carries the log (and the verifier's analysis) whatever the outcome. */
-export type ProgLoadResult = SysResult<number> & { log: string; analysis?: unknown };
+/** `reason`: why a refusal has no message in any log (bpflab's; ProgLoadVerdict.reason) */
+export type ProgLoadResult = SysResult<number> & { log: string; analysis?: unknown; reason?: string };
 
 /** What every attr may carry about the raw call. */
 export interface AttrCommon {
@@ -232,7 +233,7 @@ function mapGetNextKey(k: Kernel, a: MapGetNextKeyAttr): SysResult<Uint8Array> {
 }
 
 function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
-  const failed = (errno: number, log = '', analysis?: unknown): ProgLoadResult => ({ ok: false, errno: Math.abs(errno), log, analysis });
+  const failed = (errno: number, log = '', analysis?: unknown, reason?: string): ProgLoadResult => ({ ok: false, errno: Math.abs(errno), log, analysis, ...(reason ? { reason } : {}) });
   if (a.license === null || a.license === undefined) return failed(E.EFAULT);
   const license = copyLicense(a.license);
   const insnCnt = (a.insnCnt ?? (a.insns ? a.insns.length >> 3 : 0)) >>> 0;
@@ -240,7 +241,7 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   // the verifier runs these checks itself (and explains them in its analysis)
   if (!k.verifier || !copied) {
     const bad = progLoadChecks({ progType: a.progType, kernVersion: (a.kernVersion ?? 0) >>> 0, privileged: k.privileged }, insnCnt, copied);
-    if (bad) return failed(bad.errno);
+    if (bad) return failed(bad.errno, '', undefined, bad.why);
   }
   const bytes = a.insns!.slice(0, insnCnt * 8);
   let verdict: ProgLoadVerdict;
@@ -250,14 +251,16 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   } else {
     verdict = prescanOnly(k, bytes);
   }
-  if (!verdict.ok || !verdict.bytes) return failed(verdict.errno || E.EINVAL, verdict.log, verdict.analysis);
+  if (!verdict.ok || !verdict.bytes) return failed(verdict.errno || E.EINVAL, verdict.log, verdict.analysis, verdict.reason);
   const maps = (verdict.maps ?? []).map((m) => k.mapByAddr(m.addr) as MapBase);
   const spec = { progType: a.progType, name: a.name ?? '', bytes: convertPseudoLdImm64(verdict.bytes), maps, license, privileged: k.privileged, kernVersion: (a.kernVersion ?? 0) >>> 0, tag: progTag(bytes) };
   // bpf_prog_select_runtime's bpf_check_tail_call: every PROG_ARRAY used takes this type
   for (const m of maps) {
-    if (m instanceof ProgArrayMap && !m.compatible({ progType: a.progType })) return failed(E.EINVAL, verdict.log, verdict.analysis);
+    if (m instanceof ProgArrayMap && !m.compatible({ progType: a.progType })) {
+      return failed(E.EINVAL, verdict.log, verdict.analysis, `prog_array ${m.name || `id ${m.id}`} already holds programs of another type (bpf_prog_select_runtime's tail-call check)`);
+    }
   }
-  if (maps.some((m) => m.refcnt >= 32768)) return failed(E.EBUSY, verdict.log, verdict.analysis);
+  if (maps.some((m) => m.refcnt >= 32768)) return failed(E.EBUSY, verdict.log, verdict.analysis, 'a map it uses is held 32768 times (BPF_MAX_REFCNT)');
   const prog = k.createProg(spec);
   const fd = k.installFd({ kind: 'prog', obj: prog });
   if (!fd.ok) {

@@ -136,6 +136,11 @@ export interface LoadResult {
   log: string;
   /** the log filled the buffer: cut at log_size - 1, and the load failed with ENOSPC */
   logTruncated: boolean;
+  /**
+   * why the load failed when Linux 4.8 prints no message for it at any log level (a kprobe's
+   * kern_version, more than 64 maps, ...); never part of `log`, which stays 4.8's
+   */
+  reason?: string;
   /** the program id when loaded */
   progId?: number;
   progType: number;

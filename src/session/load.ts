@@ -132,6 +132,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       analysis,
       maps: [],
     };
+    if (!r.ok && r.reason) result.reason = r.reason;
     if (setupProblems.length) result.setupProblems = setupProblems;
     if (r.ok) {
       loaded.progFd = r.value;

@@ -84,6 +84,8 @@ export interface Request extends ProgSpec {
   verify: boolean;
   unprivileged: boolean;
   semantics: '4.8' | 'modern';
+  /** the simulated world: the test run's (default) or the IDE's (cgroups with classids) */
+  world: 'test_run' | 'ide';
 }
 
 class Bad extends Error {}
@@ -223,7 +225,7 @@ function runOf(r: unknown): RunSpec {
 }
 
 const TOP_FIELDS = [
-  ...PROG_FIELDS, 'prog_type', 'log_level', 'log_size', 'maps', 'progs', 'run', 'verify', 'unprivileged', 'semantics',
+  ...PROG_FIELDS, 'prog_type', 'log_level', 'log_size', 'maps', 'progs', 'run', 'verify', 'unprivileged', 'semantics', 'world',
 ];
 
 function requestOf(v: unknown): Request {
@@ -235,6 +237,8 @@ function requestOf(v: unknown): Request {
   };
   const semantics = o.semantics ?? '4.8';
   if (semantics !== '4.8' && semantics !== 'modern') bad('semantics: expected "4.8" or "modern"');
+  const world = o.world ?? 'test_run';
+  if (world !== 'test_run' && world !== 'ide') bad('world: expected "test_run" or "ide"');
   const req: Request = {
     ...progOf(o, 'request'),
     progType: o.prog_type === undefined ? undefined : named(PROG_TYPE_NAMES, o.prog_type, 'prog_type'),
@@ -247,6 +251,7 @@ function requestOf(v: unknown): Request {
     verify: bool('verify', true),
     unprivileged: bool('unprivileged', false),
     semantics: semantics as '4.8' | 'modern',
+    world: world as 'test_run' | 'ide',
   };
   const names = new Set<string>();
   for (const m of req.maps) {

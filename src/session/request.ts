@@ -53,6 +53,8 @@ export interface LoadAnswer {
   error: string | null;
   log: string;
   log_truncated: boolean;
+  /** bpflab's: why the load failed when 4.8 prints no message for it (the log stays 4.8's) */
+  reason?: string;
 }
 
 export interface RunAnswer {
@@ -72,6 +74,8 @@ export interface RunAnswer {
   dropped?: { trace: number; perf: number };
   redirect?: { ifindex: number; ingress: boolean };
   fault?: string;
+  /** bpflab's: why the test run refused to start (an unknown tracepoint, a ctx_in it may not take) */
+  reason?: string;
 }
 
 export type Answer =
@@ -94,6 +98,7 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
   const main = programOf(req, 'source', declared);
   const extra = new Map(req.progs.map((p, i) => [p.name!, programOf(p, `progs[${i}].source`, declared)]));
   const k = new Kernel({ seed: opts.seed ?? 1, ncpus: opts.ncpus, verifier: req.verify ? (opts.verifier ?? progLoad) : undefined });
+  if (req.world === 'test_run') testRunWorld(k);
   const maps = createMaps(k, mergeMaps(req.maps, declared));
   const progType = progTypeOf(req, main);
   loadProgs(k, progType, maps, extra);
@@ -113,7 +118,7 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
     name: main.name,
   });
   k.privileged = true;
-  let load: LoadAnswer = { ok: r.ok, errno: r.ok ? 0 : r.errno, error: r.ok ? null : errnoName(r.errno), log: r.log, log_truncated: !r.ok && r.errno === Errno.ENOSPC };
+  let load: LoadAnswer = { ok: r.ok, errno: r.ok ? 0 : r.errno, error: r.ok ? null : errnoName(r.errno), log: r.log, log_truncated: !r.ok && r.errno === Errno.ENOSPC, ...(r.ok || !r.reason ? {} : { reason: r.reason }) };
   let run: RunAnswer | undefined;
   if (r.ok) {
     const prog = k.progOfFd(r.value)!;
@@ -122,6 +127,15 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
   }
   const dumped = [...maps].map(([name, { fd }]) => ({ name, entries: dumpMap(k, fd) }));
   return { available: true, kernel: KERNEL_RELEASE, load, ...(run ? { run } : {}), maps: dumped };
+}
+
+/**
+ * The world BPF_PROG_TEST_RUN runs in on a host: the task that asks (the kernel oracle, a
+ * loader) sits in the root cgroup, with no net_cls classid. The IDE's world (`"world": "ide"`)
+ * puts its task in /app (classid 0x100001) so the cgroup helpers have something to show.
+ */
+function testRunWorld(k: Kernel): void {
+  k.world.task = { ...k.world.task, cgroup: '/' };
 }
 
 /**
@@ -179,7 +193,7 @@ function repeatRuns(m: Machine, prep: PreparedRun, repeat: number, maxSteps: num
 function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, opts: RequestOptions): RunAnswer {
   const spec = req.run!;
   const prep = prepareRun(k, prog, inputOf(spec));
-  if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
+  if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null, reason: prep.message };
   const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget, engine: opts.engine });
   const maxSteps = opts.maxTotalSteps ?? MAX_TOTAL_STEPS;
   const { stop, steps, interrupted, durationNs } = repeatRuns(m, prep, spec.repeat, maxSteps);

@@ -37,13 +37,20 @@ function logAttrsOk(req: ProgLoadRequest): boolean {
   return size >= LOG_SIZE_MIN && size <= LOG_SIZE_MAX && req.logLevel !== 0 && req.logBuf;
 }
 
+/** Why bpf_check refuses the log attributes, for the refusal's reason (4.8 prints nothing). */
+function logAttrsWhy(req: ProgLoadRequest): string {
+  if (req.logLevel === 0) return `log_level 0 with a log buffer or a log_size (${req.logSize >>> 0}): 4.8 wants all three zero, or a level with a buffer`;
+  if (!req.logBuf) return 'a log_level without a log buffer';
+  return `log_size ${req.logSize >>> 0} is outside 128..16777215`;
+}
+
 /** Runs BPF_PROG_LOAD's program checks and the verifier over `req`. */
 export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): VerifierVerdict {
   const insnCnt = req.bytes.length >> 3;
   const wantAnalysis = opts.analysis !== false;
-  const early = progLoadChecks(req, insnCnt) ?? (logAttrsOk(req) ? null : { errno: Errno.EINVAL, why: 'bad log attributes' });
+  const early = progLoadChecks(req, insnCnt) ?? (logAttrsOk(req) ? null : { errno: Errno.EINVAL, why: logAttrsWhy(req) });
   if (early) {
-    const verdict: VerifierVerdict = { ok: false, errno: early.errno, log: '' };
+    const verdict: VerifierVerdict = { ok: false, errno: early.errno, log: '', reason: early.why };
     if (wantAnalysis) verdict.analysis = emptyAnalysis(req, insnCnt, early.errno, early.why);
     return verdict;
   }
@@ -61,10 +68,12 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
   let pruning: Uint8Array | null = null;
   let processed = 0;
   let error: VerifierAnalysis['error'] = null;
+  let silent: string | undefined; // a refusal 4.8 gives without a message
   const pre = prescan(insns, req.resolveMapFd, maps, mapOf);
   if (pre) {
     errno = pre.errno;
     if (pre.message) log.write(pre.message + '\n');
+    else silent = `the program uses more than 64 maps (MAX_USED_MAPS); 4.8 refuses it at insn ${pre.pc} without a message`;
     error = { pc: pre.pc, message: pre.message ?? `more than 64 maps (no message)` };
   } else {
     stage = 'cfg';
@@ -72,6 +81,7 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
     if (!cfg.ok) {
       errno = cfg.errno;
       if (cfg.message) log.write(cfg.message + '\n');
+      else silent = `insn ${cfg.pc} is a ja with the X bit (0x0d), which 4.8 refuses without a message`;
       error = { pc: cfg.pc, message: cfg.message ?? 'ja with the X bit (no message)' };
     } else {
       stage = 'walk';
@@ -83,7 +93,7 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
     }
   }
   if (log.full) errno = Errno.ENOSPC;
-  const verdict: VerifierVerdict = { ok: errno === 0, errno, log: log.text() };
+  const verdict: VerifierVerdict = { ok: errno === 0, errno, log: log.text(), ...(silent ? { reason: silent } : {}) };
   if (errno === 0) {
     verdict.bytes = prescannedBytes(req.bytes, insns, mapOf);
     verdict.maps = maps.slice();

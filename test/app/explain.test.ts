@@ -39,3 +39,16 @@ describe('errnos without a message', () => {
   test.each([28, 22, 1, 7])('%d', (errno) => expect(explainErrno(errno, 1, 4096)).toBeDefined());
   test('a log size below 128 is explained as such', () => expect(explainErrno(22, 1, 64)!.title).toMatch(/log attributes/));
 });
+
+describe('refusals with no message but a reason from the engine', () => {
+  test('a kprobe kern_version: the reason and how to fix it', () => {
+    const e = explainErrno(22, 1, 4096, 'kprobe kern_version 0x4080f is not LINUX_VERSION_CODE 0x40800')!;
+    expect(e.title).toBe('EINVAL: kprobe kern_version');
+    expect(e.meaning).toContain('kprobe kern_version 0x4080f is not LINUX_VERSION_CODE 0x40800');
+    expect(e.fix).toMatch(/\.kern_version 4\.8\.0/);
+  });
+  test('any other reason is shown as it is', () => {
+    expect(explainErrno(7, 1, 4096, 'the program uses more than 64 maps (MAX_USED_MAPS)')!.meaning).toContain('more than 64 maps');
+    expect(explainErrno(16, 1, 4096, 'a map it uses is held 32768 times')!.title).toBe('EBUSY');
+  });
+});

@@ -137,3 +137,15 @@ describe('maps and the shell', () => {
     expect(r.output).toContain('command not found');
   });
 });
+
+describe('refusals without a message carry their reason beside the log', () => {
+  test('a kprobe built for another kernel: EINVAL, an empty log, the reason', async () => {
+    const r = await load(new Session(), { text: '.type kprobe\n.kern_version 4.8.15\nr0 = 0\nexit\n' });
+    expect(r).toMatchObject({ ok: false, errno: 22, log: '', reason: 'kprobe kern_version 0x4080f is not LINUX_VERSION_CODE 0x40800' });
+  });
+  test('a refusal the log explains has none', async () => {
+    const r = await load(new Session(), { text: 'exit\n' });
+    expect(r.ok).toBe(false);
+    expect(r.reason).toBeUndefined();
+  });
+});

@@ -78,7 +78,7 @@ export function VerifierPanel() {
   }, [pc]);
   const errorLine = useMemo(() => lines.find((l) => l.kind === 'error'), [lines]);
   const explanation = load && !load.ok && load.stage === 'load'
-    ? (errorLine && load.errno !== 28 ? explainMessage(errorLine.text) : undefined) ?? explainErrno(load.errno, logLevel, logSize)
+    ? (errorLine && load.errno !== 28 ? explainMessage(errorLine.text) : undefined) ?? explainErrno(load.errno, logLevel, logSize, load.reason)
     : undefined;
   const copy = () => void navigator.clipboard?.writeText(load?.log ?? '');
   const tools = load?.log ? (

@@ -93,8 +93,12 @@ export function explainMessage(line: string): Explanation | undefined {
   return undefined;
 }
 
-/** Explanations of failures that print no message: by errno. */
-export function explainErrno(errno: number, logLevel: number, logSize: number): Explanation | undefined {
+/**
+ * Explanations of failures that print no message: by errno, and by the engine's `reason` when it
+ * knows which check refused (LoadResult.reason).
+ */
+export function explainErrno(errno: number, logLevel: number, logSize: number, reason?: string): Explanation | undefined {
+  if (reason) return explainReason(errno, reason);
   switch (errno) {
     case 28:
       return { title: 'ENOSPC: the log did not fit', meaning: `The verifier's log filled the ${logSize}-byte buffer; it is cut at ${logSize - 1} characters and, as Linux does, the load fails with ENOSPC even if the program is fine.`, fix: 'Raise the log size, or load with log level 0.' };
@@ -111,3 +115,17 @@ export function explainErrno(errno: number, logLevel: number, logSize: number): 
       return undefined;
   }
 }
+
+/** A refusal the kernel gave without a message, with the check that made it. */
+function explainReason(errno: number, reason: string): Explanation {
+  const name = ERRNO_TITLES[errno] ?? `errno ${errno}`;
+  const meaning = `The kernel refused the load before the verifier printed anything, so the log is empty (as on Linux 4.8); the check that refused it: ${reason}.`;
+  if (/kern_version/.test(reason)) {
+    return { title: `${name}: kprobe kern_version`, meaning: `${meaning} A kprobe program must carry the version of the kernel it is loaded into.`, fix: 'Remove the .kern_version directive (bpflab then passes 4.8.0) or set .kern_version 4.8.0 (0x040800).' };
+  }
+  if (/more than 64 maps/.test(reason)) return { title: `${name}: too many maps`, meaning, fix: 'Use at most 64 distinct maps in one program.' };
+  if (/log/.test(reason)) return { title: `${name}: bad log attributes`, meaning, fix: 'Set the log size to at least 128, or use log level 0 with no log.' };
+  return { title: name, meaning, fix: 'Change what the reason names; the program itself was not verified.' };
+}
+
+const ERRNO_TITLES: Record<number, string> = { 1: 'EPERM', 7: 'E2BIG', 16: 'EBUSY', 22: 'EINVAL' };
