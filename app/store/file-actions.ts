@@ -14,7 +14,7 @@ export function makeFileActions(c: IoContext) {
   async function takeObjectProgram(file: string, p: ObjectProgramView): Promise<void> {
     await leaveProgram();
     set({ ...fresh, text: p.source, progType: p.progType ?? get().progType, lesson: null, pendingSetup: null, breakpoints: [] });
-    base.notify('info', `Opened ${p.description} from ${file}.`);
+    base.notify(p.warning ? 'error' : 'info', `Opened ${p.description} from ${file}.${p.warning ? ` ${p.warning}.` : ''}`);
     void base.assembleNow();
   }
 

@@ -23,6 +23,8 @@ export interface ObjectProgramView {
   slots: number;
   /** the program as assembly with its directives and map declarations (it assembles to the same bytes) */
   source: string;
+  /** instructions beyond Linux 4.8 that its verifier will refuse, and how to build without them */
+  warning?: string;
 }
 
 /** What a clang object holds, or why it cannot be read. */
