@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PT_REGS, ProgType } from '../../src/isa';
 import { leValue } from '../../src/mem';
 import { buildRecord, tracepointByName, TRACEPOINTS } from '../../src/kernel/progtypes/tracepoint';
-import { verdictOf } from '../../src/kernel/progtypes/verdict';
+import { verdictOf } from '../../src/kernel/progtypes';
 import { harness, setWorld, tryPrepare } from './harness';
 import { ipv4Udp } from './packets';
 import { hex, kernel } from '../support/kernel';

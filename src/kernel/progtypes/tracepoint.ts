@@ -1,14 +1,19 @@
 /**
- * TRACEPOINT's context: the raw record of a tracepoint, laid out as its tracefs `format` file
- * says (4.8, x86-64). The record starts with the 8-byte common header (common_type,
- * common_flags, common_preempt_count, common_pid); 4.8 overwrites those 8 bytes with a pointer
- * to the pt_regs of the hit before running the program (perf_trace_run_bpf_submit), which is
- * why the verifier refuses ctx offsets below 8. The fields come from the simulated world and
- * may be overridden by name. Non-goal: every tracepoint of the kernel; these are the ones
- * lessons use.
+ * BPF_PROG_TYPE_TRACEPOINT (4.8's tracepoint_prog_ops): runs when a kernel tracepoint fires.
+ * Its context is the raw record of the tracepoint, laid out as its tracefs `format` file says
+ * (4.8, x86-64). The record starts with the 8-byte common header (common_type, common_flags,
+ * common_preempt_count, common_pid); 4.8 overwrites those 8 bytes with a pointer to the pt_regs
+ * of the hit before running the program (perf_trace_run_bpf_submit), which is why the verifier
+ * refuses ctx offsets below 8. The fields come from the simulated world and may be overridden by
+ * name, or ctx_in gives the whole record. The return value is a plain number. Non-goal: every
+ * tracepoint of the kernel; these are the ones lessons use.
  */
+import { ProgType } from '../../isa';
 import { leBytes } from '../../mem';
-import type { World } from '../types';
+import type { KernelServices, World } from '../types';
+import { defineProgType, funcProto, refuse, tracingFuncProto } from './common';
+import { mapPtRegs } from './kprobe';
+import type { CtxAccess, CtxAccessResult, RunContext, RunInput, RunRefused } from './types';
 
 export interface TracepointField {
   name: string;
@@ -124,3 +129,52 @@ export function buildRecord(def: TracepointDef, world: World, overrides: Record<
   out.set(tail, def.size);
   return out.slice(0, def.size + tail.length);
 }
+
+/** PERF_MAX_TRACE_SIZE: the perf trace buffer a tracepoint record is in */
+const PERF_MAX_TRACE_SIZE = 2048;
+
+/** 4.8's tp_prog_is_valid_access: read-only, 8 <= off < PERF_MAX_TRACE_SIZE (the common header is hidden) */
+function access(a: CtxAccess): CtxAccessResult {
+  if (a.write || a.off < 8 || a.off >= PERF_MAX_TRACE_SIZE || a.off % a.size !== 0) return false;
+  return 'scalar';
+}
+
+/** A tracepoint's record, its first 8 bytes holding the pt_regs pointer as 4.8 passes it. */
+function buildContext(kernel: KernelServices, input: RunInput): RunContext | RunRefused {
+  const mem = kernel.mem;
+  const def = tracepointByName(input.tracepoint ?? 'sched:sched_switch');
+  let record: Uint8Array;
+  if (input.ctx) {
+    record = input.ctx.slice();
+  } else {
+    if (!def) return refuse('EINVAL', `unknown tracepoint ${input.tracepoint}`);
+    const built = buildRecord(def, kernel.world, input.tracepointFields);
+    if (typeof built === 'string') return refuse('EINVAL', built);
+    record = built;
+  }
+  if (record.length < 8) return refuse('EINVAL', 'a tracepoint record has at least the 8-byte common header');
+  const regs = mapPtRegs(mem, kernel.world, undefined, 'pt_regs (tracepoint)')!;
+  record.set(leBytes(mem.addr(regs), 8), 0);
+  // the record sits in the perf trace buffer: the verifier lets programs read up to its end
+  const buffer = new Uint8Array(Math.max(record.length, PERF_MAX_TRACE_SIZE));
+  buffer.set(record);
+  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, buffer, false);
+  const layout = def
+    ? { name: def.name, fields: def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) }
+    : { name: 'tracepoint record', fields: [] };
+  return { ctx, regs, skb: null, r1: mem.addr(ctx), layout };
+}
+
+export const tracepointOps = defineProgType({
+  info: { type: ProgType.Tracepoint, name: 'tracepoint', title: 'tracepoint program', packet: false, ctxIn: { kind: 'record' } },
+  unprivileged: false,
+  ctxAccess: access,
+  ldAbs: false,
+  packetWrite: false,
+  // 4.8's tp_prog_func_proto
+  funcProto: funcProto(['perf_event_output', 'get_stackid'], tracingFuncProto),
+  checksKernVersion: false,
+  traceFlags: '...2',
+  buildContext,
+  verdict: (retval) => ({ name: `r0 = ${retval >>> 0}` }),
+});
