@@ -12,11 +12,12 @@ import { leValue } from '../mem';
 import { Machine } from '../vm';
 import type { StepEvent } from '../vm/types';
 import type { CtxView, DebugSnapshot, EngineSettings, RunInput, RunState, StepView } from '../protocol';
-import { pointerOf, regionView, stepView, stopView } from './views';
+import { TraceLog } from './trace-log';
+import { belowOrigin, pointerOf, regionView, stepView, stopView } from './views';
 
 let nextRunId = 1;
-/** trace lines of finished repetitions kept (the current one keeps all of its own) */
-const TRACE_KEPT = 10_000;
+/** trace lines of finished repetitions kept (the current one keeps up to TraceLog's cap) */
+const TRACE_KEPT = 2_000;
 
 /** Why a run could not start (BPF_PROG_TEST_RUN's refusal). */
 export interface RunRefusal {
@@ -32,7 +33,7 @@ export class DebugRun {
   private repStart = 0;
   private last: StepView | undefined;
   private output: RunOutput | undefined;
-  readonly trace: { step: number; line: string }[] = [];
+  readonly trace = new TraceLog();
   /** maps and keys the commands since the last `takeTouched` changed */
   private touched = { maps: new Set<number>(), keys: [] as { mapId: number; key: Uint8Array }[] };
 
@@ -58,9 +59,9 @@ export class DebugRun {
   /** trace_printk goes through kernel.traceWrite: note each line with its step, journaled with the run. */
   private captureTrace(): void {
     const k = this.k;
-    const write = Object.getPrototypeOf(k).traceWrite as (line: string) => void;
-    k.traceWrite = (line: string) => {
-      write.call(k, line);
+    const write = Object.getPrototypeOf(k).traceWrite as Kernel['traceWrite'];
+    k.traceWrite = (line: string, cpu?: number, msgLen?: number) => {
+      write.call(k, line, cpu, msgLen);
       this.trace.push({ step: this.machine.stepCount, line });
       k.mem.journal?.push(() => void this.trace.pop());
     };
@@ -87,7 +88,7 @@ export class DebugRun {
   }
 
   private view(e: StepEvent): StepView {
-    return stepView(e, kernelInsnText(e.insn));
+    return stepView(e, kernelInsnText(e.insn), this.k.mem);
   }
 
   private note(e: StepEvent): void {
@@ -110,7 +111,7 @@ export class DebugRun {
     this.prepared.again();
     this.machine.reset(this.prepared.init);
     // earlier repetitions can no longer be undone: keep only their latest lines
-    if (this.trace.length > TRACE_KEPT) this.trace.splice(0, this.trace.length - TRACE_KEPT);
+    this.trace.keepLast(TRACE_KEPT);
     this.rep++;
     this.last = undefined;
   }
@@ -226,7 +227,10 @@ export class DebugRun {
     const region = this.prepared.regions.ctx;
     const layout = this.prepared.ctxLayout;
     if (!region || !layout) return undefined;
-    return { ...regionView(this.k.mem, region), layout: layout.name, fields: layout.fields.map((f) => ({ ...f })) };
+    const view: CtxView = { ...regionView(this.k.mem, region), layout: layout.name, fields: layout.fields.map((f) => ({ ...f })) };
+    const below = belowOrigin(region);
+    if (below && layout.below) view.below = { bytes: below, about: layout.below };
+    return view;
   }
 
   snapshot(): DebugSnapshot {
@@ -247,7 +251,7 @@ export class DebugRun {
       pointers: regs.map((v) => pointerOf(mem, v)),
       stack,
       stackPointers,
-      trace: this.trace.slice(-2000),
+      trace: this.trace.last(2000),
       repetition: this.rep,
       position: this.position,
     };

@@ -74,8 +74,11 @@ export interface RunContext {
   skb: Skb | null;
   /** r1 at entry */
   r1: bigint;
-  /** the context's layout as the IDE shows it */
-  layout: { name: string; fields: readonly Field[] };
+  /**
+   * the context's layout as the IDE shows it; `below` says what the bytes before the region's
+   * origin stand for, where programs may read there (a tracepoint's)
+   */
+  layout: { name: string; fields: readonly Field[]; below?: string };
   /**
    * after a helper call: lets the context follow what the helper changed (the __sk_buff's
    * display bytes mirror the skb); absent when helpers cannot change the context
