@@ -103,7 +103,7 @@ describe('each type\'s data agrees with what its run accepts', () => {
     expect(tryPrepare(ProgType.Xdp, { data: ipv4Udp(), ctx: Uint8Array.of(1) })).toMatchObject({ ok: false, message: 'an xdp_md ctx_in must be zero' });
     expect(progTypeOps(ProgType.Tracepoint)!.info.ctxIn).toEqual({ kind: 'record' });
     const run = tryPrepare(ProgType.Tracepoint, { ctx: new Uint8Array(16).fill(7) });
-    expect(run.ok && run.regions.ctx!.bytes[12]).toBe(7);
+    expect(run.ok && run.regions.ctx!.bytes[run.regions.ctx!.origin + 12]).toBe(7);
   });
 
   test.each([
