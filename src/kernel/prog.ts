@@ -4,9 +4,10 @@
  * license rule and the pre-scan (replace_map_fd_with_map_ptr), which PROG_LOAD runs itself,
  * without its reserved-field checks, when no verifier is injected (the CLI's `"verify": false`).
  */
-import { BPF_MAXINSNS, Class, Errno as E, LINUX_VERSION_CODE, Mode, ProgType, Pseudo, Size, decodeSlots, readRaw, writeRaw, type Insn, type RawInsn } from '../isa';
+import { BPF_MAXINSNS, Class, Errno as E, LINUX_VERSION_CODE, Mode, Pseudo, Size, decodeSlots, readRaw, writeRaw, type Insn, type RawInsn } from '../isa';
 import type { FileObject, MapBase } from './maps';
 import type { BpfMap, LoadedProg, MapFdResolver } from './types';
+import { progTypeOps } from './progtypes';
 import { sha1 } from './sha1';
 
 const LD_IMM64 = Class.LD | Mode.IMM | Size.DW;
@@ -29,9 +30,6 @@ export const copyLicense = (license: string): string => license.split('\0')[0].s
 /** Whether the license, as the kernel copies it, is GPL-compatible. */
 export const gplCompatible = (license: string): boolean => GPL_COMPATIBLE_LICENSES.includes(copyLicense(license));
 
-/** Program types registered in 4.8 (find_prog_type). */
-const PROG_TYPES_4_8: ReadonlySet<number> = new Set([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
-
 /** Which of BPF_PROG_LOAD's checks before bpf_check refused (the verifier's message table names them). */
 export type LoadCheckId = 'insn_cnt_too_large' | 'kprobe_kern_version' | 'not_privileged' | 'insns_not_copied' | 'unknown_prog_type' | 'empty_program';
 
@@ -52,13 +50,15 @@ export function progLoadChecks(
   insnCnt: number,
   copied = true,
 ): LoadCheckFailure | null {
+  // find_prog_type comes after these checks in 4.8, so an unknown type meets them first
+  const ops = progTypeOps(req.progType);
   if (insnCnt >= BPF_MAXINSNS) return { errno: E.EINVAL, id: 'insn_cnt_too_large', args: [insnCnt] };
-  if (req.progType === ProgType.Kprobe && req.kernVersion !== LINUX_VERSION_CODE) {
+  if (ops?.checksKernVersion && req.kernVersion !== LINUX_VERSION_CODE) {
     return { errno: E.EINVAL, id: 'kprobe_kern_version', args: [req.kernVersion >>> 0] };
   }
-  if (req.progType !== ProgType.SocketFilter && !req.privileged) return { errno: E.EPERM, id: 'not_privileged', args: [req.progType] };
+  if (!ops?.info.unprivilegedHelpers && !req.privileged) return { errno: E.EPERM, id: 'not_privileged', args: [req.progType] };
   if (!copied) return { errno: E.EFAULT, id: 'insns_not_copied', args: [] };
-  if (!PROG_TYPES_4_8.has(req.progType)) return { errno: E.EINVAL, id: 'unknown_prog_type', args: [req.progType] };
+  if (!ops) return { errno: E.EINVAL, id: 'unknown_prog_type', args: [req.progType] };
   if (insnCnt === 0) return { errno: E.E2BIG, id: 'empty_program', args: [] };
   return null;
 }
