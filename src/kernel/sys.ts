@@ -241,7 +241,7 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   // the verifier runs these checks itself (and explains them in its analysis)
   if (!k.verifier || !copied) {
     const bad = progLoadChecks({ progType: a.progType, kernVersion: (a.kernVersion ?? 0) >>> 0, privileged: k.privileged }, insnCnt, copied);
-    if (bad) return failed(bad.errno, '', undefined, bad.why);
+    if (bad) return failed(bad.errno);
   }
   const bytes = a.insns!.slice(0, insnCnt * 8);
   let verdict: ProgLoadVerdict;

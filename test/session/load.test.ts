@@ -138,14 +138,20 @@ describe('maps and the shell', () => {
   });
 });
 
-describe('refusals without a message carry their reason beside the log', () => {
-  test('a kprobe built for another kernel: EINVAL, an empty log, the reason', async () => {
-    const r = await load(new Session(), { text: '.type kprobe\n.kern_version 4.8.15\nr0 = 0\nexit\n' });
-    expect(r).toMatchObject({ ok: false, errno: 22, log: '', reason: 'kprobe kern_version 0x4080f is not LINUX_VERSION_CODE 0x40800' });
-  });
-  test('a refusal the log explains has none', async () => {
-    const r = await load(new Session(), { text: 'exit\n' });
+describe('a refusal crosses the boundary with its message id', () => {
+  test('the verifier\'s refusal: id, named arguments, the log line and its instruction', async () => {
+    const r = await load(new Session(), { text: 'r0 = *(u32 *)(r1 +4)\nexit\n', progType: 5 });
     expect(r.ok).toBe(false);
-    expect(r.reason).toBeUndefined();
+    expect(r.refusal).toEqual({ id: 'ctx_access', args: { off: 4, size: 4 }, text: 'invalid bpf_context access off=4 size=4', message: 'invalid bpf_context access off=4 size=4', pc: 0 });
+    expect(structuredClone(r.refusal)).toEqual(r.refusal);
+  });
+  test('ENOSPC is the log\'s refusal, even for a program the verifier accepts', async () => {
+    const r = await load(new Session(), { logSize: 128 });
+    expect(r.errno).toBe(28);
+    expect(r.refusal).toMatchObject({ id: 'log_full', args: { log_size: 128 }, text: null });
+  });
+  test('a refusal before the verifier ran (log attributes) has its id too; an accepted program has none', async () => {
+    expect((await load(new Session(), { logSize: 100 })).refusal?.id).toBe('log_attrs');
+    expect((await load(new Session())).refusal).toBeUndefined();
   });
 });
