@@ -7,7 +7,7 @@
 import { kernelInsnText } from '../asm';
 import { PT_REGS, ProgType, SK_BUFF, XDP_MD } from '../isa';
 import type { Kernel } from '../kernel/kernel';
-import { prepareRun, type PreparedRun, type RunOutput } from '../kernel/run';
+import { BELOW_RECORD_ABOUT, prepareRun, type PreparedRun, type RunOutput } from '../kernel/run';
 import { tracepointByName } from '../kernel/progtypes/tracepoint';
 import type { LoadedProg } from '../kernel/types';
 import { leValue } from '../mem';
@@ -15,7 +15,7 @@ import { Machine } from '../vm';
 import type { StepEvent } from '../vm/types';
 import type { CtxView, DebugSnapshot, EngineSettings, RunInput, RunState, StepView } from '../protocol';
 import { TraceLog } from './trace-log';
-import { pointerOf, regionView, stepView, stopView } from './views';
+import { belowOrigin, pointerOf, regionView, stepView, stopView } from './views';
 
 let nextRunId = 1;
 /** trace lines of finished repetitions kept (the current one keeps up to TraceLog's cap) */
@@ -90,7 +90,7 @@ export class DebugRun {
   }
 
   private view(e: StepEvent): StepView {
-    return stepView(e, kernelInsnText(e.insn));
+    return stepView(e, kernelInsnText(e.insn), this.k.mem);
   }
 
   private note(e: StepEvent): void {
@@ -233,9 +233,11 @@ export class DebugRun {
     if (t === ProgType.SocketFilter || t === ProgType.SchedCls || t === ProgType.SchedAct) return { ...base, layout: SK_BUFF.name, fields: [...SK_BUFF.fields] };
     if (t === ProgType.Xdp) return { ...base, layout: XDP_MD.name, fields: [...XDP_MD.fields] };
     if (t === ProgType.Kprobe) return { ...base, layout: PT_REGS.name, fields: [...PT_REGS.fields] };
+    const below = belowOrigin(region);
+    const view: CtxView = below ? { ...base, layout: 'tracepoint record', fields: [], below: { bytes: below, about: BELOW_RECORD_ABOUT } } : { ...base, layout: 'tracepoint record', fields: [] };
     const def = tracepointByName(this.input.tracepoint ?? 'sched:sched_switch');
-    if (!def) return { ...base, layout: 'tracepoint record', fields: [] };
-    return { ...base, layout: def.name, fields: def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) };
+    if (!def) return view;
+    return { ...view, layout: def.name, fields: def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) };
   }
 
   snapshot(): DebugSnapshot {
