@@ -95,6 +95,7 @@ function mapDefs(elf: ElfFile, maps: ElfSection | undefined, symIdx: number[]): 
   const defs = syms.map((i) => elf.symbols.get(i)).sort((a, b) => a.value - b.value);
   const view = new DataView(maps.data.buffer, maps.data.byteOffset, maps.data.byteLength);
   const stride = defs.length ? Math.floor(maps.size / defs.length) : 0;
+  const names = new Set<string>();
   for (const s of defs) {
     const size = s.size || stride;
     const what = `map ${JSON.stringify(escapeText(s.name))}`;
@@ -103,6 +104,8 @@ function mapDefs(elf: ElfFile, maps: ElfSection | undefined, symIdx: number[]): 
     if (maps.data.length !== maps.size) malformed(`${what}: the maps section has no contents in the file`);
     if (s.value < 0 || s.value + size > maps.size) malformed(`${what}: its definition at offset ${s.value} runs past the maps section`);
     if (empty.byOffset.has(s.value)) malformed(`${what}: two symbols name the map at offset ${s.value}`);
+    if (names.has(s.name)) malformed(`${what}: two maps have this name`);
+    names.add(s.name);
     const u32 = (i: number) => (i * 4 + 4 <= size ? view.getUint32(s.value + i * 4, true) : 0);
     const m = { offset: s.value, decl: { name: s.name, type: u32(0), keySize: u32(1), valueSize: u32(2), maxEntries: u32(3), flags: u32(4) } };
     empty.list.push(m);
