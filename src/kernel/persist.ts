@@ -6,7 +6,7 @@
  * object key), "obj/map/<id>" and "obj/prog/<id>". A save writes only what changed and deletes
  * what is gone. Restored objects get new ids and addresses; hash maps keep their order.
  */
-import { MapType } from '../isa';
+import { MapType, VALUE_ARRAY_MAP_TYPES } from '../isa';
 import type { Kernel } from './kernel';
 import { leValue } from '../mem';
 import type { MapBase } from './maps';
@@ -94,7 +94,7 @@ function mapRecord(m: MapBase, visit: (o: MapBase | Prog) => string): MapRecord 
     if (m instanceof ProgArrayMap) r.owner = m.ownerProgType;
     return r;
   }
-  const isArray = m.mapType === MapType.Array || m.mapType === MapType.PercpuArray;
+  const isArray = VALUE_ARRAY_MAP_TYPES.has(m.mapType);
   for (const { key, value } of m.entries()) {
     if (isArray && value.every((b) => b === 0)) continue;
     r.entries.push([hex(key), hex(value)]);
