@@ -8,13 +8,15 @@
  */
 import { Errno as E, PERCPU_MAP_TYPES, UpdateFlag } from '../../isa';
 import type { AddressSpace, Region } from '../../mem';
-import type { Prog } from '../prog';
-import type { BpfMap, Cgroup, Errno, MapAttr, PerfEvent } from '../types';
+import type { BpfMap, Cgroup, Errno, LoadedProg, MapAttr, PerfEvent } from '../types';
 
-/** What an open file descriptor refers to. */
-export type FileObject =
+/**
+ * What an open file descriptor refers to. The kernel's table holds its own `Prog`s (kernel.ts
+ * uses `FileObject<Prog>`); the maps see programs only as `LoadedProg`s.
+ */
+export type FileObject<P extends LoadedProg = LoadedProg> =
   | { kind: 'map'; obj: MapBase }
-  | { kind: 'prog'; obj: Prog }
+  | { kind: 'prog'; obj: P }
   | { kind: 'perf'; obj: PerfEvent }
   | { kind: 'cgroup'; obj: Cgroup }
   /** anything else a process has open (stdin, stdout, stderr) */
