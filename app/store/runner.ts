@@ -29,6 +29,8 @@ export function makeCommandRunner(c: ActionContext, loader: LoadActions) {
       progressStep: null,
     });
     if (u.touchedMaps.length) void loader.refreshMaps();
+    // a limit protects the engine: say which, and that the run waits where it got to
+    if (u.limit) c.notify('info', `Paused at step ${u.snapshot.step}: ${u.limit.message}.`);
   }
 
   /** The run input of the input panel, or null after saying why it is not valid. */

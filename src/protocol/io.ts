@@ -4,6 +4,7 @@
  * link needs from the kernel. The readers themselves live in src/elf, src/pcap and
  * src/session/export.ts; these are the shapes that cross the worker boundary.
  */
+import type { LimitStop } from './limits';
 import type { SharedMap } from './shared';
 import type { LoadSetup } from './program';
 import type { RunInput } from './debug';
@@ -78,6 +79,8 @@ export interface CaptureReplay {
   steps: Uint32Array;
   /** runs per verdict name, in order of first appearance */
   counts: { name: string; count: number }[];
+  /** the replay stopped at a limit (its time limit) before the last packet */
+  limit?: LimitStop;
 }
 
 /** The formats the Export menu offers. */

@@ -7,6 +7,7 @@
  * an exception.
  */
 import { byName, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
+import { LIMITS } from '../protocol';
 
 /** More instructions than this is not a program but a hostile request (the kernel refuses >= 4096). */
 export const MAX_REQUEST_INSNS = 65536;
@@ -72,6 +73,8 @@ export interface ProgSpec {
 }
 
 export interface RunSpec {
+  /** wall-clock milliseconds the runs may take (bpflab's; LIMITS.requestTimeMs) */
+  timeLimitMs?: number;
   data?: Uint8Array;
   ctx?: Uint8Array;
   mem?: Uint8Array;
@@ -216,8 +219,9 @@ function mapOf(m: unknown, where: string): MapSpec {
 }
 
 function runOf(r: unknown): RunSpec {
-  const o = obj(r, 'run', ['data', 'ctx', 'mem', 'repeat', 'tracepoint']);
+  const o = obj(r, 'run', ['data', 'ctx', 'mem', 'repeat', 'tracepoint', 'time_limit_ms']);
   const run: RunSpec = { repeat: o.repeat === undefined ? 1 : int(o.repeat, 'run.repeat', 0, MAX_REQUEST_REPEAT) || 1 };
+  if (o.time_limit_ms !== undefined) run.timeLimitMs = int(o.time_limit_ms, 'run.time_limit_ms', 1, LIMITS.requestTimeMs.ceiling);
   if (o.data !== undefined) run.data = hexBytes(o.data, 'run.data');
   if (o.ctx !== undefined && o.ctx !== null && o.ctx !== '') run.ctx = hexBytes(o.ctx, 'run.ctx');
   if (o.mem !== undefined) run.mem = hexBytes(o.mem, 'run.mem');

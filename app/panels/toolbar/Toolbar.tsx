@@ -1,5 +1,9 @@
 /** The toolbar: program type, syntax, log settings, privilege, and the debugger's commands. */
 import { PROG_TYPE_NAMES } from '../../../src/isa';
+import { LIMITS } from '../../../src/protocol';
+
+/** A whole number within [lo, hi] (lo for anything that is not a number). */
+const inRange = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.floor(v) || lo));
 import {
   actions,
   selectBusy,
@@ -103,6 +107,28 @@ export function Toolbar() {
             className="num"
             value={es.budget}
             onChange={(e) => actions.setSettings({ engineSettings: { ...es, budget: Math.min(100_000_000, Math.max(1, Math.floor(Number(e.target.value) || 1))) } })}
+          />
+        </label>
+        <label title={`Seconds one command (Continue, a seek, a capture replay) may run before it pauses (at most ${LIMITS.timeMs.ceiling / 1000})`}>
+          Time limit (s)
+          <input
+            type="number"
+            min={1}
+            max={LIMITS.timeMs.ceiling / 1000}
+            className="num"
+            value={Math.round(es.timeLimitMs / 1000)}
+            onChange={(e) => actions.setSettings({ engineSettings: { ...es, timeLimitMs: inRange(Number(e.target.value) * 1000, 1000, LIMITS.timeMs.ceiling) } })}
+          />
+        </label>
+        <label title={`MiB a run's step-back history may hold before it pauses (at most ${LIMITS.memoryMiB.ceiling})`}>
+          Memory (MiB)
+          <input
+            type="number"
+            min={16}
+            max={LIMITS.memoryMiB.ceiling}
+            className="num"
+            value={es.memoryLimitMiB}
+            onChange={(e) => actions.setSettings({ engineSettings: { ...es, memoryLimitMiB: inRange(Number(e.target.value), 16, LIMITS.memoryMiB.ceiling) } })}
           />
         </label>
       </div>
