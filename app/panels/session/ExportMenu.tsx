@@ -3,10 +3,10 @@
  * bytes (downloaded at once), LLVM or ubpf text, or a run request for `bpflab run --json` and
  * kernel-oracle. Text formats open a dialog to read, copy or download them.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { io, selectExported, useApp } from '../../store';
 import { download } from '../../lib/files';
 import { useModal } from '../../ui/dialog';
+import { MenuButton, type MenuItem } from '../../ui/Menu';
 import type { ExportFormat } from '../../../src/protocol';
 
 const ITEMS: { format: ExportFormat; label: string }[] = [
@@ -22,6 +22,7 @@ async function exportAs(format: ExportFormat): Promise<void> {
   if (r?.ok && r.bytes) download(r.filename, r.bytes, r.mime);
 }
 
+/** The exported text to read, copy or download (rendered once, whichever menu asked for it). */
 function ExportDialog() {
   const exported = useApp(selectExported);
   const ref = useModal(exported);
@@ -45,47 +46,11 @@ function ExportDialog() {
   );
 }
 
+/** The Export menu's items (the session menu takes them when the toolbar is narrow). */
+export const EXPORT_ITEMS: MenuItem[] = ITEMS.map((it) => ({ label: `Export ${it.label.charAt(0).toLowerCase()}${it.label.slice(1)}`, onSelect: () => void exportAs(it.format) }));
+
 export function ExportMenu() {
-  const [open, setOpen] = useState(false);
-  const items = useRef<(HTMLButtonElement | null)[]>([]);
-  useEffect(() => {
-    if (open) items.current[0]?.focus();
-  }, [open]);
-  const onKey = (e: KeyboardEvent) => {
-    const i = items.current.indexOf(document.activeElement as HTMLButtonElement);
-    if (e.key === 'Escape') setOpen(false);
-    else if (e.key === 'ArrowDown') items.current[(i + 1) % ITEMS.length]?.focus();
-    else if (e.key === 'ArrowUp') items.current[(i + ITEMS.length - 1) % ITEMS.length]?.focus();
-    else return;
-    e.preventDefault();
-  };
-  return (
-    <span className="menu-anchor" onKeyDown={onKey}>
-      <button type="button" className="btn" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
-        Export
-      </button>
-      {open ? (
-        <div role="menu" aria-label="Export" className="popover menu" onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}>
-          {ITEMS.map((it, i) => (
-            <button
-              key={it.format}
-              ref={(el) => {
-                items.current[i] = el;
-              }}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={() => {
-                setOpen(false);
-                void exportAs(it.format);
-              }}
-            >
-              {it.label}
-            </button>
-          ))}
-        </div>
-      ) : null}
-      <ExportDialog />
-    </span>
-  );
+  return <MenuButton label="Export" items={ITEMS.map((it) => ({ label: it.label, onSelect: () => void exportAs(it.format) }))} />;
 }
+
+export { ExportDialog };
