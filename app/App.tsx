@@ -14,6 +14,7 @@ import { PhoneLayout } from './ui/PhoneLayout';
 import { Loading } from './ui/Panel';
 import { useNarrow } from './ui/media';
 import { commandOf } from './ui/shortcuts';
+import { Announcer } from './ui/Announcer';
 import { actions, io, selectCapture, selectLayout, selectTheme, store, useApp } from './store';
 import { LessonBar } from './panels/session/LessonBar';
 import { ObjectChoice } from './panels/session/ObjectChoice';
@@ -85,6 +86,7 @@ export function App() {
       {narrow ? <StepBar /> : null}
       <StatusBar />
       <ObjectChoice />
+      <Announcer />
     </div>
   );
 }

@@ -10,28 +10,29 @@ import { VerifierPanel } from './panels/verifier/VerifierPanel';
 import { ContextPanel } from './panels/context/ContextPanel';
 import { Loading, Panel } from './ui/Panel';
 import { PANEL_TITLES, type PanelId } from './ui/layout';
+import { EditorKeysHint, TerminalKeysHint } from './ui/KeyHints';
 
 const Editor = lazy(() => import('./panels/editor/Editor'));
 const Maps = lazy(() => import('./panels/maps/Maps'));
 const Terminal = lazy(() => import('./panels/terminal/Terminal'));
 
 /** A pane whose body is a lazily loaded component (the Panel, its title bar, renders at once). */
-function lazyPanel(id: PanelId, body: ReactNode): ReactNode {
+function lazyPanel(id: PanelId, body: ReactNode, tools?: ReactNode): ReactNode {
   return (
-    <Panel id={id} title={PANEL_TITLES[id]}>
+    <Panel id={id} title={PANEL_TITLES[id]} tools={tools}>
       <Suspense fallback={<Loading what={PANEL_TITLES[id]} />}>{body}</Suspense>
     </Panel>
   );
 }
 
 export const PANE_VIEWS: Record<PanelId, () => ReactNode> = {
-  editor: () => lazyPanel('editor', <Editor />),
+  editor: () => lazyPanel('editor', <Editor />, <EditorKeysHint />),
   verifier: () => <VerifierPanel />,
   registers: () => <RegistersPanel />,
   stack: () => <StackPanel />,
   context: () => <ContextPanel />,
   maps: () => lazyPanel('maps', <Maps />),
-  terminal: () => lazyPanel('terminal', <Terminal />),
+  terminal: () => lazyPanel('terminal', <Terminal />, <TerminalKeysHint />),
 };
 
 export const renderPane = (id: PanelId): ReactNode => PANE_VIEWS[id]();

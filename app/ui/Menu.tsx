@@ -1,10 +1,12 @@
 /**
- * A menu button (the ARIA menu button pattern: arrow keys move between items, Escape closes and
- * focus returns to the button) and a popover (a button that shows a small non-modal panel of
- * controls: Escape or a click outside closes it). Both stay out of the layout's flow, so opening
- * them moves nothing on the page.
+ * A menu button, as the WAI-ARIA menu button pattern describes: Enter, Space or ArrowDown open it
+ * on its first item, ArrowUp on its last; arrows, Home and End move; Escape or Tab close it and
+ * focus returns to the button, as it does when an item is chosen (so a dialog an item opens
+ * returns focus there too). And a popover: a button that shows a small panel of controls
+ * (Escape or a click outside closes it). Both float, so opening them moves nothing on the page.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { opener } from './focus';
 
 export interface MenuItem {
   label: string;
@@ -25,60 +27,84 @@ function useOutside(open: boolean, root: React.RefObject<HTMLElement | null>, cl
   }, [open, root, close]);
 }
 
-export function MenuButton({ label, items, className, title }: { label: ReactNode; items: MenuItem[]; className?: string; title?: string }) {
-  const [open, setOpen] = useState(false);
+/** Where a key moves the menu's focus: the index of the next item, or null if the key is not the menu's. */
+function menuMove(key: string, at: number, n: number): number | null {
+  switch (key) {
+    case 'ArrowDown':
+      return (at + 1) % n;
+    case 'ArrowUp':
+      return (at + n - 1) % n;
+    case 'Home':
+      return 0;
+    case 'End':
+      return n - 1;
+    default:
+      return null;
+  }
+}
+
+/**
+ * `openers`: names of what the items open (app/ui/focus.ts), so a dialog opened from the menu
+ * returns focus to its button.
+ */
+export function MenuButton({ label, items, title, openers = [] }: { label: ReactNode; items: MenuItem[]; title?: string; openers?: string[] }) {
+  // the item to focus when the menu opens (0, the last), or null when it is closed
+  const [open, setOpen] = useState<number | null>(null);
   const root = useRef<HTMLSpanElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
+  const button = useRef<HTMLButtonElement | null>(null);
   const list = useRef<HTMLDivElement>(null);
   const id = useId();
-  const close = (refocus = true) => {
-    setOpen(false);
+  const close = (refocus: boolean) => {
+    setOpen(null);
     if (refocus) button.current?.focus();
   };
-  useOutside(open, root, () => setOpen(false));
+  useOutside(open !== null, root, () => setOpen(null));
   useEffect(() => {
-    if (open) list.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
+    if (open !== null) list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]')[open]?.focus();
   }, [open]);
   const onKey = (e: KeyboardEvent) => {
     const all = [...(list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const at = all.indexOf(document.activeElement as HTMLElement);
-    let next = -1;
-    if (e.key === 'ArrowDown') next = (at + 1) % all.length;
-    else if (e.key === 'ArrowUp') next = (at - 1 + all.length) % all.length;
-    else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = all.length - 1;
-    else if (e.key === 'Escape') {
-      e.stopPropagation();
-      close();
-    } else if (e.key === 'Tab') setOpen(false);
+    const next = menuMove(e.key, all.indexOf(document.activeElement as HTMLElement), all.length);
+    if (next !== null) all[next]?.focus();
+    else if (e.key === 'Escape' || e.key === 'Tab') close(true);
     else return;
-    if (next >= 0) all[next]?.focus();
-    if (e.key !== 'Tab') e.preventDefault();
+    e.preventDefault();
+    e.stopPropagation();
   };
   return (
-    <span className={`menu-anchor ${className ?? ''}`} ref={root}>
+    <span className="menu-anchor" ref={root}>
       <button
         type="button"
         className="btn"
-        ref={button}
+        ref={(el) => {
+          button.current = el;
+          for (const o of openers) opener(o)(el);
+        }}
         id={`${id}-button`}
         aria-haspopup="menu"
-        aria-expanded={open}
-        aria-controls={open ? id : undefined}
+        aria-expanded={open !== null}
+        aria-controls={open !== null ? id : undefined}
         title={title}
-        onClick={() => setOpen(!open)}
+        onClick={() => (open !== null ? close(false) : setOpen(0))}
         onKeyDown={(e) => {
-          if (e.key === 'ArrowDown' && !open) {
-            e.preventDefault();
-            setOpen(true);
-          }
+          if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+          e.preventDefault();
+          setOpen(e.key === 'ArrowDown' ? 0 : items.length - 1);
         }}
       >
         {label}
         <span aria-hidden="true"> ▾</span>
       </button>
-      {open ? (
-        <div role="menu" id={id} aria-labelledby={`${id}-button`} ref={list} className="popover menu" onKeyDown={onKey}>
+      {open !== null ? (
+        <div
+          role="menu"
+          id={id}
+          aria-labelledby={`${id}-button`}
+          ref={list}
+          className="popover menu"
+          onKeyDown={onKey}
+          onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && e.relatedTarget !== button.current && close(false)}
+        >
           {items.map((it) => (
             <button
               key={it.label}
@@ -89,7 +115,8 @@ export function MenuButton({ label, items, className, title }: { label: ReactNod
               aria-disabled={it.disabled || undefined}
               onClick={() => {
                 if (it.disabled) return;
-                close(false);
+                // focus goes back to the button first: a dialog the item opens returns it there
+                close(true);
                 it.onSelect();
               }}
             >

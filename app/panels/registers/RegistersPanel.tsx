@@ -1,7 +1,8 @@
 /**
  * r0-r10 at the current step: the value, the verifier's type at this pc, where a pointer points,
  * and the value as unsigned and signed decimals. Registers the last step wrote are highlighted,
- * with the old value on hover. The columns give way as the pane narrows (container queries in
+ * with the old value on hover and
+ * in text for assistive technology ("changed, was 0x…"). The columns give way as the pane narrows (container queries in
  * styles.css): the decimals first (a selector in the title bar then shows one of them in the
  * value column), then "points to" (which moves under the type). Types that differ between the
  * paths reaching this pc are joined by "|" and explained below the table.
@@ -81,7 +82,18 @@ export function RegistersPanel() {
             const p = snap?.pointers[r];
             return (
               <tr key={r} className={old !== undefined ? 'changed' : undefined} title={old !== undefined ? `r${r} was ${hex64(old)} (${s64(old)})` : ROLE[r]} data-reg={r}>
-                <th scope="row">r{r}</th>
+                <th scope="row">
+                  r{r}
+                  {/* the highlight's meaning without colour: a mark, and words for assistive technology */}
+                  {old !== undefined ? (
+                    <>
+                      <span className="changed-mark" aria-hidden="true">
+                        {' '}•
+                      </span>
+                      <span className="sr-only">, changed, was {hex64(old)}</span>
+                    </>
+                  ) : null}
+                </th>
                 <td className="mono c-val">
                   {v === undefined ? (
                     '—'

@@ -42,7 +42,7 @@ function Toast({ n }: { n: Notice }) {
 export function Toasts() {
   const notices = useApp(selectNotices);
   return (
-    <div className="toasts" aria-label="Notices">
+    <div className="toasts">
       {notices.map((n) => (
         <Toast key={n.id} n={n} />
       ))}
