@@ -7,6 +7,7 @@
  * comments, nothing: a list that opens where nothing fits is a list Enter could wrongly accept.
  */
 import { HELPERS, MAP_TYPE_NAMES, MNEMONICS, PROG_TYPE_NAMES, mnemonicDoc } from '../../src/isa';
+import type { ProgTypeInfo } from '../../src/protocol';
 import { DIRECTIVE_DOCS, KEYWORD_DOCS, REGISTER_DOCS, helperMarkdown, mnemonicMarkdown } from './docs';
 
 export type SuggestionKind = 'mnemonic' | 'keyword' | 'register' | 'helper' | 'map' | 'label' | 'directive' | 'enum' | 'size' | 'property';
@@ -67,8 +68,8 @@ const registers = (): Suggestion[] => [
   ...REGISTER_DOCS.slice(0, 10).map((d, i): Suggestion => ({ label: `w${i}`, kind: 'register', detail: 'low 32 bits', doc: `The low 32 bits of ${d}` })),
 ];
 
-const helpers = (): Suggestion[] =>
-  HELPERS.filter((h) => h.id !== 0).map((h): Suggestion => ({ label: `bpf_${h.name}`, kind: 'helper', detail: `helper ${h.id}`, doc: helperMarkdown(h) }));
+const helpers = (types: readonly ProgTypeInfo[]): Suggestion[] =>
+  HELPERS.filter((h) => h.id !== 0).map((h): Suggestion => ({ label: `bpf_${h.name}`, kind: 'helper', detail: `helper ${h.id}`, doc: helperMarkdown(h, types) }));
 
 const STATEMENT_WORDS = ['if', 'goto', 'call', 'exit', 'lock'];
 
@@ -101,8 +102,11 @@ const SIZES: [string, string][] = [
   ['s32', '4 bytes, sign-extended (beyond Linux 4.8)'],
 ];
 
-/** What to offer at the cursor: `before` is its line up to the cursor, `text` the whole source. */
-export function suggestionsAt(before: string, text: string): Suggestion[] {
+/**
+ * What to offer at the cursor: `before` is its line up to the cursor, `text` the whole source,
+ * `types` the kernel's program types (for which may call a helper).
+ */
+export function suggestionsAt(before: string, text: string, types: readonly ProgTypeInfo[] = []): Suggestion[] {
   switch (placeOf(before)) {
     case 'none':
       return [];
@@ -119,7 +123,7 @@ export function suggestionsAt(before: string, text: string): Suggestion[] {
     case 'label':
       return labelsIn(text).map((n) => ({ label: n, kind: 'label', detail: 'label' }));
     case 'helper':
-      return helpers();
+      return helpers(types);
     case 'size':
       return SIZES.map(([s, d]) => ({ label: s, kind: 'size', detail: d }));
     case 'statement':

@@ -4,7 +4,7 @@
  */
 import type * as Monaco from 'monaco-editor/editor';
 import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, helperById, helperByName } from '../../src/isa';
-import type { AnalysisView, DebugSnapshot, ProgramView } from '../../src/protocol';
+import type { AnalysisView, DebugSnapshot, ProgTypeInfo, ProgramView } from '../../src/protocol';
 import { hex64, s64 } from '../lib/format';
 import { pointerText, typesOf } from '../lib/pointers';
 import { DIRECTIVE_DOCS, KEYWORD_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown, mnemonicMarkdown } from './docs';
@@ -18,6 +18,8 @@ export interface EditorContext {
   /** the slot the debugger is at, in the loaded program */
   pc: number | null;
   maps: { id: number; name: string; count: number }[];
+  /** the kernel's program types (which offer which helper) */
+  progTypes: readonly ProgTypeInfo[];
 }
 
 const md = (value: string): Monaco.IMarkdownString => ({ value });
@@ -39,10 +41,10 @@ export function hoverFor(word: string, line: string, ctx: EditorContext): string
   const reg = /^%?[rw](10|[0-9])$/.exec(word);
   if (reg) return registerHover(ctx, Number(reg[1]));
   const helper = helperByName(word);
-  if (helper && helper.id !== 0 && (word.startsWith('bpf_') || /\bcall\s/.test(line))) return helperMarkdown(helper);
+  if (helper && helper.id !== 0 && (word.startsWith('bpf_') || /\bcall\s/.test(line))) return helperMarkdown(helper, ctx.progTypes);
   if (/^\d+$/.test(word) && new RegExp(`\\bcall\\s+${word}\\b`).test(line)) {
     const h = helperById(Number(word));
-    if (h) return helperMarkdown(h);
+    if (h) return helperMarkdown(h, ctx.progTypes);
   }
   if (DIRECTIVE_DOCS[word]) return DIRECTIVE_DOCS[word];
   // `be16 r0` (ubpf: the statement's first word) is a mnemonic; `r0 = be16 r0` a keyword
@@ -69,7 +71,7 @@ function operatorAt(line: string, col: number): string | undefined {
   return undefined;
 }
 
-function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos: Monaco.Position): Monaco.languages.CompletionItem[] {
+function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos: Monaco.Position, ctx: EditorContext): Monaco.languages.CompletionItem[] {
   const before = model.getLineContent(pos.lineNumber).slice(0, pos.column - 1);
   const word = model.getWordUntilPosition(pos);
   const K = monaco.languages.CompletionItemKind;
@@ -86,7 +88,7 @@ function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos
     property: K.Property,
   };
   const dot = before.lastIndexOf('.');
-  return suggestionsAt(before, model.getValue()).map((x) => {
+  return suggestionsAt(before, model.getValue(), ctx.progTypes).map((x) => {
     // a directive's range starts at its dot (Monaco's words do not include it)
     const start = x.kind === 'directive' && dot >= 0 ? dot + 1 : word.startColumn;
     return {
@@ -120,7 +122,7 @@ export function registerProviders(monaco: typeof Monaco, get: () => EditorContex
   monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
     triggerCharacters: ['.', '[', '('],
     provideCompletionItems(model, pos) {
-      return { suggestions: completions(monaco, model, pos) };
+      return { suggestions: completions(monaco, model, pos, get()) };
     },
   });
 }

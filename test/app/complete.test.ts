@@ -9,7 +9,7 @@ import { MONARCH } from '../../app/monaco/language';
 import { hoverFor, type EditorContext } from '../../app/monaco/providers';
 import { labelsIn, placeOf, suggestionsAt } from '../../app/monaco/complete';
 
-const none: EditorContext = { program: null, snap: null, analysis: undefined, pc: null, maps: [] };
+const none: EditorContext = { program: null, snap: null, analysis: undefined, pc: null, maps: [], progTypes: [] };
 
 /** Operands that make a well-formed instruction of each shape. */
 const OPERANDS: Record<MnemonicShape['k'], string> = {
