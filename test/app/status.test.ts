@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { returnsText, runText, statusOf } from '../../app/lib/status';
 import { expectText } from '../../app/lib/lesson';
-import { verdictOf } from '../../src/kernel/progtypes/verdict';
+import { verdictOf } from '../../src/kernel/progtypes';
 import { ProgType } from '../../src/isa';
 import type { DebugSnapshot, LoadResult } from '../../src/protocol';
 
