@@ -6,7 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { appState, click, idle, pageForFile, setEditorText, until } from './harness';
+import { appState, click, idle, pageForFile, setEditorText, showTerminal, until } from './harness';
 import { announced, focused, focusInside } from './a11y-support';
 import { XDP_DROP_UDP } from '../support/programs';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
@@ -250,6 +250,7 @@ test("the editor's Tab: moves focus until you type, indents after, Ctrl+M switch
 
 test('the terminal keeps Tab; Escape then Tab (or Shift+Tab) leaves it', async () => {
   const { page } = file.o;
+  await showTerminal(page); // it starts collapsed
   const term = page.getByRole('region', { name: 'Terminal', exact: true });
   expect(await term.locator('[data-hint="terminal"]').innerText()).toContain('Esc then Tab');
   const inTerm = () => focusInside(page, '[data-panel="terminal"] .xterm');
