@@ -62,6 +62,24 @@ test('Share and Lessons: opened with Enter, Tab stays inside, Escape closes, foc
   }
 });
 
+test('choosing a lesson closes the gallery on Lessons; Close lesson keeps focus on Lessons too', async () => {
+  const { page } = file.o;
+  const lessons = page.getByRole('button', { name: 'Lessons', exact: true });
+  await lessons.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Lessons' });
+  await dialog.getByRole('heading', { name: 'Lessons' }).waitFor();
+  await dialog.getByRole('button').nth(1).focus(); // the first lesson
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  await focusIsOn(page, lessons, 'Lessons after choosing a lesson');
+  const bar = page.getByRole('region', { name: 'Lesson' });
+  await bar.getByRole('button', { name: 'Close lesson' }).focus();
+  await page.keyboard.press('Enter');
+  await bar.waitFor({ state: 'detached' });
+  await focusIsOn(page, lessons, 'Lessons after Close lesson');
+});
+
 test('the Export menu by keyboard, and its dialog: arrows in the text, Escape back to Export', async () => {
   const { page } = file.o;
   await setEditorText(page, EXAMPLE_PROGRAM); // long enough to scroll in the dialog
@@ -199,6 +217,18 @@ test('the context tabs: one Tab stop, arrows select, each tab controls the panel
   expect(await ctx.getByRole('tab', { selected: true }).innerText()).toBe('This step');
   await page.keyboard.press('ArrowLeft');
   expect(await ctx.getByRole('tab', { selected: true }).innerText()).toBe('Input');
+
+  // a choice holds for its run: Input picked during a run, the next run opens on This step
+  const selectedTab = () => ctx.getByRole('tab', { selected: true }).innerText();
+  await setEditorText(page, '.type socket_filter\nr0 = 0\nexit\n');
+  await click(page, 'Step');
+  await until(async () => (await selectedTab()) === 'This step', 5000, 'This step during a run');
+  await ctx.getByRole('tab', { name: 'Input' }).click();
+  await click(page, 'Stop');
+  expect(await selectedTab()).toBe('Input');
+  await click(page, 'Step');
+  await until(async () => (await selectedTab()) === 'This step', 5000, 'This step for the next run');
+  await click(page, 'Stop');
 });
 
 test("the editor's Tab: moves focus until you type, indents after, Ctrl+M switches; the header says which", async () => {
@@ -315,7 +345,9 @@ test('the map-entry flash moves only under prefers-reduced-motion: no-preference
     await click(page, 'Step');
     while ((await appState<unknown[]>(page, 'touched')).length === 0) await click(page, 'Step');
     await flash.first().waitFor();
-    expect(await animation(), motion).toBe(motion === 'reduce' ? 'none' : 'flash');
+    // (the overlay is redrawn when the maps refresh after the step: read it once it is there)
+    const want = motion === 'reduce' ? 'none' : 'flash';
+    await until(async () => (await animation().catch(() => '')) === want, 5000, `animation ${want} under ${motion}`);
     expect(await page.getByRole('region', { name: 'Maps', exact: true }).locator('.erow.touched').count()).toBe(1);
     await click(page, 'Stop');
   }
