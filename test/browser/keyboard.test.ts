@@ -352,3 +352,24 @@ test('the map-entry flash moves only under prefers-reduced-motion: no-preference
     await click(page, 'Stop');
   }
 });
+
+test("under reduced motion the editor's own animations end at once (a hover fading in)", async () => {
+  const { page } = file.o;
+  const fade = async (): Promise<number> => {
+    const hover = page.locator('.monaco-hover.fade-in').filter({ hasText: 'bpf_get_prandom_u32' }).first();
+    await page.mouse.move(0, 0);
+    await hover.waitFor({ state: 'hidden' });
+    await page.locator('.view-line span', { hasText: 'bpf_get_prandom_u32' }).first().hover();
+    await hover.waitFor();
+    return hover.evaluate((el) => parseFloat(getComputedStyle(el).animationDuration));
+  };
+  try {
+    await setEditorText(page, '.type socket_filter\ncall bpf_get_prandom_u32\nexit\n');
+    expect(await fade()).toBeCloseTo(0.1); // Monaco's own 100 ms fade
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await fade()).toBeLessThanOrEqual(0.001);
+  } finally {
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await page.mouse.move(0, 0);
+  }
+});
