@@ -62,6 +62,28 @@ test('Share and Lessons: opened with Enter, Tab stays inside, Escape closes, foc
   }
 });
 
+test("while a dialog is open the debugger's keys do not act behind it", async () => {
+  const { page } = file.o;
+  await setEditorText(page, '.type socket_filter\nr0 = 0\nexit\n');
+  expect(await appState(page, 'snap')).toBeNull();
+  const load = await appState(page, 'load');
+  const opener = page.getByRole('button', { name: 'Share', exact: true });
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Share link' });
+  await dialog.waitFor();
+  await page.keyboard.press('F10');
+  await page.keyboard.press('Control+Enter');
+  await escapeCloses(page, dialog, opener, 'Share');
+  await until(() => idle(page), 5000, 'nothing in flight');
+  expect(await appState(page, 'snap')).toBeNull();
+  expect(await appState(page, 'load')).toEqual(load);
+  // and once it is closed they do
+  await page.keyboard.press('F10');
+  await until(async () => (await appState<number>(page, 'snap.step')) === 0 && (await idle(page)), 5000, 'a run at step 0');
+  await click(page, 'Stop');
+});
+
 test('choosing a lesson closes the gallery on Lessons; Close lesson keeps focus on Lessons too', async () => {
   const { page } = file.o;
   const lessons = page.getByRole('button', { name: 'Lessons', exact: true });
