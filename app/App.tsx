@@ -45,7 +45,8 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const c = commandOf(e);
-      if (!c) return;
+      // a modal dialog holds the keyboard: the debugger behind it does not take keys
+      if (!c || document.querySelector('dialog[open]')) return;
       e.preventDefault();
       e.stopPropagation();
       RUN[c]();
