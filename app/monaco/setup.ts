@@ -35,6 +35,13 @@ export function setupMonaco(context: () => EditorContext): typeof monaco {
   loader.config({ monaco });
   registerLanguage(monaco);
   registerProviders(monaco, context);
+  // a list that opened by itself has no item chosen (the editor's suggest.selectionMode), so
+  // Enter stays a newline; Tab takes its first item, Enter one the user moved to
+  monaco.editor.addKeybindingRule({
+    keybinding: monaco.KeyCode.Tab,
+    command: 'focusAndAcceptSuggestion',
+    when: 'suggestWidgetVisible && !suggestWidgetHasFocusedSuggestion && textInputFocus',
+  });
   return monaco;
 }
 

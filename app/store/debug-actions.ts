@@ -12,21 +12,25 @@ import { breakpointPcs } from './selectors';
 
 export function makeDebugActions(c: ActionContext, loader: LoadActions) {
   const { get, set, api, port } = c;
-  const { applyUpdate, runInput, start, command, settled, forget } = makeCommandRunner(c, loader);
+  const { applyUpdate, runInput, start, command, stepCommand, settled, forget } = makeCommandRunner(c, loader);
 
   const live = (s: State): boolean => s.snap !== null && s.snap.state === 'paused';
 
+  /** Steps `count` instructions (the first step starts a debug run); queued behind steps in flight. */
   async function step(count = 1): Promise<void> {
-    if (!get().snap) {
-      // start() applies its own update
+    if (!get().snap && get().busy === 'idle') {
+      // start() applies its own update; steps asked for meanwhile follow it (queued)
       await command('stepping', async () => {
         await start();
         return null;
       });
       return;
     }
-    if (!live(get())) return;
-    await command('stepping', () => api.step(count));
+    await stepCommand('step', count, (n) => (live(get()) ? api.step(n) : Promise.resolve(null)));
+  }
+
+  async function stepBack(count = 1): Promise<void> {
+    await stepCommand('back', count, (n) => (get().snap && get().snap!.step > 0 ? api.stepBack(n) : Promise.resolve(null)));
   }
 
   function onProgress(p: RunProgress): void {
@@ -101,10 +105,7 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
   return {
     applyUpdate,
     step,
-    stepBack: async (count = 1): Promise<void> => {
-      if (!get().snap || get().snap!.step === 0) return;
-      await command('stepping', () => api.stepBack(count));
-    },
+    stepBack,
     gotoStep: async (n: number): Promise<void> => {
       if (!get().snap) return;
       await command('stepping', () => api.goto(n));

@@ -11,11 +11,23 @@ import { reconcileTrace } from './terminal';
 
 export type CommandRunner = ReturnType<typeof makeCommandRunner>;
 
+interface Queued {
+  kind: 'step' | 'back';
+  count: number;
+  /** the command's request to the engine, or null when there is nothing to do any more */
+  run: (count: number) => Promise<Outcome<DebugUpdate> | null>;
+}
+
 export function makeCommandRunner(c: ActionContext, loader: LoadActions) {
   const { get, set, api } = c;
   let runToken = 0;
   /** the debugger command in flight (settled when none is) */
   let inflight: Promise<void> = Promise.resolve();
+  /**
+   * Steps asked for while another command is in flight (keys repeat faster than the page
+   * paints): run in order once it is done; neighbours of one kind merge into one count.
+   */
+  let queue: Queued[] = [];
 
   function applyUpdate(u: DebugUpdate): void {
     const s = get();
@@ -58,16 +70,24 @@ export function makeCommandRunner(c: ActionContext, loader: LoadActions) {
   async function command(busy: 'stepping' | 'running', f: () => Promise<Outcome<DebugUpdate> | null>): Promise<void> {
     if (get().busy !== 'idle') return;
     const token = ++runToken;
+    queue = []; // steps queued behind something that was not a command (a Run's stop) are stale
     set({ busy });
+    const apply = async (g: () => Promise<Outcome<DebugUpdate> | null>): Promise<boolean> => {
+      const r = await g();
+      if (token !== runToken) return false; // stopped meanwhile
+      const u = r && c.value(r);
+      if (u) applyUpdate(u);
+      return !r || !!u;
+    };
     const done = (async () => {
       try {
-        const r = await f();
-        if (token !== runToken) return; // stopped meanwhile
-        if (r) {
-          const u = c.value(r);
-          if (u) applyUpdate(u);
+        // then the steps asked for meanwhile, in order, until one fails or a stop comes
+        for (let go = await apply(f); go && queue.length && token === runToken; ) {
+          const q = queue.shift()!;
+          go = await apply(() => q.run(q.count));
         }
       } finally {
+        if (token === runToken) queue = [];
         if (token === runToken) set({ busy: 'idle', progressStep: null });
       }
     })();
@@ -75,14 +95,34 @@ export function makeCommandRunner(c: ActionContext, loader: LoadActions) {
     await done;
   }
 
+  /**
+   * A step (or step back) of `count`: at once when nothing is in flight, else after the steps
+   * in flight (a run in progress takes none). `run` says null when there is nothing to step.
+   */
+  async function stepCommand(kind: Queued['kind'], count: number, run: Queued['run']): Promise<void> {
+    const busy = get().busy;
+    if (busy === 'running') return;
+    if (busy === 'stepping') {
+      const last = queue.at(-1);
+      if (last?.kind === kind) last.count += count;
+      else queue.push({ kind, count, run });
+      return inflight;
+    }
+    await command('stepping', () => run(count));
+  }
+
   return {
     applyUpdate,
     runInput,
     start,
     command,
+    stepCommand,
     /** resolves once the command in flight (if any) has settled */
     settled: (): Promise<void> => inflight,
     /** makes the answer of the command in flight stale (a stop, or the worker that would give it is gone) */
-    forget: (): void => void runToken++,
+    forget: (): void => {
+      runToken++;
+      queue = [];
+    },
   };
 }

@@ -30,6 +30,45 @@ describe('toolbar commands', () => {
     expect(s().snap).toBeNull();
   });
 
+  test('steps asked for while one is in flight are queued and all run, in order', async () => {
+    const { actions, api, s } = ide();
+    await actions.step();
+    // ten presses with no wait between them (keys repeat faster than the engine answers)
+    const seen: number[] = [];
+    const step = api.step.bind(api);
+    const back = api.stepBack.bind(api);
+    api.step = async (n = 1) => {
+      seen.push(n);
+      return step(n);
+    };
+    api.stepBack = async (n = 1) => {
+      seen.push(-n);
+      return back(n);
+    };
+    const presses = Array.from({ length: 10 }, () => actions.step());
+    expect(s().busy).toBe('stepping');
+    await Promise.all(presses);
+    expect(s().snap?.step).toBe(10);
+    expect(s().busy).toBe('idle');
+    // the first went at once, the nine behind it as one request
+    expect(seen).toEqual([1, 9]);
+    // forwards and backwards keep their order: +1 at once, then +1, -3, +1 queued
+    const mixed = [actions.step(), actions.step(), actions.stepBack(), actions.stepBack(), actions.stepBack(), actions.step()];
+    await Promise.all(mixed);
+    expect(s().snap?.step).toBe(10);
+    expect(seen.slice(2)).toEqual([1, 1, -3, 1]);
+  });
+
+  test('Stop drops the steps still queued', async () => {
+    const { actions, s } = ide();
+    await actions.step();
+    const presses = [actions.step(), actions.step(), actions.step()];
+    await actions.stop();
+    await Promise.all(presses);
+    expect(s().snap).toBeNull();
+    expect(s().busy).toBe('idle');
+  });
+
   test('Run stops at a breakpoint line; Continue runs to the end and the trace reaches the terminal', async () => {
     const { actions, s } = ide();
     const line = EXAMPLE_PROGRAM.split('\n').findIndex((l) => l.includes('call bpf_trace_printk')) + 1;

@@ -127,6 +127,9 @@ export default function Editor() {
           renderLineHighlight: 'line',
           tabSize: 4,
           fixedOverflowWidgets: true,
+          // typing a whole line and Enter never changes what was typed: a list that opened by
+          // itself has nothing chosen until the user moves in it (setup.ts: Tab takes the first)
+          suggest: { selectionMode: 'never' },
         }}
       />
     </div>
