@@ -53,6 +53,8 @@ export function makeActions(store: Store, port: EnginePort) {
     setSettings: (patch: Partial<Pick<SettingsSlice, 'progType' | 'logLevel' | 'logSize' | 'privileged' | 'theme' | 'engineSettings'>>) => set(patch),
     setInput: (patch: Partial<InputState>) => set({ input: { ...get().input, ...patch } }),
     setLayout: (layout: LayoutState) => set({ layout }),
+    /** shows a program of the loaded setup in the editor (null: the program being edited) */
+    showProgram: (name: string | null) => set({ programTab: name }),
     selectMap: (id: number) => set({ selectedMap: id }),
     setMapFormat: (name: string, f: MapFormat) => set({ formats: { ...get().formats, [name]: f } }),
     revealLine: c.revealLine,

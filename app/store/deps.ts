@@ -11,6 +11,8 @@ export type {
   MapInfo,
   Outcome,
   ProgramView,
+  AnalysisView,
+  OtherProgramView,
   RunProgress,
   Syntax,
   CaptureReplay,

@@ -32,7 +32,11 @@ export function makeCommandRunner(c: ActionContext, loader: LoadActions) {
   function applyUpdate(u: DebugUpdate): void {
     const s = get();
     const sameRun = s.snap && s.snap.runId === u.snapshot.runId && s.snap.repetition === u.snapshot.repetition;
+    // the editor follows the run from one program into another (a tail call, a new run)
+    const moved = !s.snap || s.snap.progId !== u.snapshot.progId;
+    const tab = moved ? (s.load?.others?.find((o) => o.progId === u.snapshot.progId)?.name ?? null) : s.programTab;
     set({
+      programTab: tab,
       snap: u.snapshot,
       maxStep: sameRun ? Math.max(s.maxStep, u.snapshot.step) : u.snapshot.step,
       mapGen: s.mapGen + 1,

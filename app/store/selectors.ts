@@ -22,6 +22,17 @@ export function breakpointPcs(s: State): number[] {
   return pcs;
 }
 
+/** The setup's program (a tail-call target) the run stands in, if it is not the main one. */
+export const selectRunningOther = (s: State) => {
+  if (!s.snap || s.snap.progId === s.load?.progId) return undefined;
+  return s.load?.others?.find((o) => o.progId === s.snap!.progId);
+};
+
+/** The programs of the loaded setup beside the main one (tail-call targets); stable when none. */
+const NO_OTHERS: never[] = [];
+export const selectOthers = (s: State) => s.load?.others ?? NO_OTHERS;
+export const selectProgramTab = (s: State) => s.programTab;
+
 /** The source line of a slot of the loaded program. */
 export function lineOfPc(s: State, pc: number): number | undefined {
   return s.load?.program?.lines[pc] ?? undefined;
@@ -82,7 +93,7 @@ export const selectCurrentPc = (s: State): number | null => {
 /** The verifier's states at the current pc (for register types and stack slot kinds). */
 export const selectStatesAtPc = (s: State) => {
   const pc = selectCurrentPc(s);
-  if (pc === null) return undefined;
+  if (pc === null) return selectRunningOther(s)?.analysis?.states[s.snap!.pc];
   return s.load?.analysis?.states[pc];
 };
 export const selectLesson = (s: State) => s.lesson;

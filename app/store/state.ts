@@ -56,6 +56,11 @@ export interface DebugSlice {
   progressStep: number | null;
   /** the furthest step reached in this run and repetition (the timeline's end) */
   maxStep: number;
+  /**
+   * the editor's tab: null for the program being edited, else the name of one of the loaded
+   * setup's other programs (`load.others`); follows a run into a tail-called program
+   */
+  programTab: string | null;
 }
 
 export interface MapFormat {
@@ -154,6 +159,7 @@ export const initialState = (): State => ({
   busy: 'idle',
   progressStep: null,
   maxStep: 0,
+  programTab: null,
   maps: [],
   selectedMap: null,
   mapGen: 0,

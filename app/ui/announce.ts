@@ -30,7 +30,8 @@ export function loadText(r: LoadResult): string {
 }
 
 function where(s: DebugSnapshot): string {
-  return `step ${s.step}, pc ${s.pc}${s.line ? `, line ${s.line}` : ''}${s.line === undefined && s.progName ? ` of ${s.progName}` : ''}`;
+  // a tail-called program's lines are its own: name the program they belong to
+  return `step ${s.step}, pc ${s.pc}${s.line ? `, line ${s.line}` : ''}${s.progName ? ` of ${s.progName}` : ''}`;
 }
 
 /** Why the run is where it is: `ran` is what moved it ('step' for a step or a move, 'run' for Continue/Run). */

@@ -120,7 +120,10 @@ export interface DebugSnapshot {
   progId: number;
   progName: string;
   pc: number;
-  /** the source line of pc in the loaded program (absent inside a tail-called program) */
+  /**
+   * the source line of pc in its program's text: the loaded program's, or a setup program's
+   * (`LoadResult.others`) inside a tail call; absent in a program the IDE has no text of
+   */
   line?: number;
   /** r0..r10 */
   regs: bigint[];

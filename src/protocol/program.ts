@@ -155,4 +155,16 @@ export interface LoadResult {
   maps: MapInfo[];
   /** what of `LoadRequest.setup` could not be done (an unknown map, a program that did not load) */
   setupProblems?: string[];
+  /** the setup's other programs that loaded (tail-call targets), in the setup's order */
+  others?: OtherProgramView[];
+}
+
+/** A program of the setup beside the main one (a tail-call target): its text, lines and verifier states. */
+export interface OtherProgramView {
+  /** its name in the setup (what prog_array slots name) */
+  name: string;
+  progId: number;
+  text: string;
+  program: ProgramView;
+  analysis?: AnalysisView;
 }

@@ -2,8 +2,11 @@
  * The verifier's analysis as the IDE overlays it: for every instruction, the states the verifier
  * had before it (one per visit), in the log's notation, with stack slots classified.
  */
+import { kernelInsnText } from '../asm';
+import { decodeSlots } from '../isa';
+import type { Program } from '../program';
 import type { VerifierAnalysis } from '../verifier';
-import type { AnalysisView, SlotTypeView, VerifierStateView } from '../protocol';
+import type { AnalysisView, ProgramView, SlotTypeView, VerifierStateView } from '../protocol';
 
 type Slot = VerifierAnalysis['visits'][number] extends { state: infer S } ? NonNullable<S> extends { stack: (infer T)[] } ? T : never : never;
 
@@ -30,4 +33,24 @@ export function analysisView(a: VerifierAnalysis): AnalysisView {
   const view: AnalysisView = { states, processed: a.processed };
   if (a.error?.pc !== null && a.error?.pc !== undefined) view.errorPc = a.error.pc;
   return view;
+}
+
+/** The editor's view of an assembled program. */
+export function programView(p: Program): ProgramView {
+  const slots = decodeSlots(p.bytes);
+  const n = p.bytes.length >> 3;
+  const lines: (number | null)[] = new Array(n).fill(null);
+  const text: string[] = new Array(n).fill('');
+  for (const pc of p.pcs) {
+    lines[pc] = p.sourceMap[pc]?.line ?? null;
+    text[pc] = kernelInsnText(slots[pc]);
+  }
+  return {
+    slots: n,
+    lines,
+    text,
+    labels: Object.fromEntries(p.labels),
+    maps: p.maps.map((m) => ({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, line: m.pos?.line })),
+    directives: { ...p.directives },
+  };
 }

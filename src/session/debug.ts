@@ -46,16 +46,25 @@ export class DebugRun {
     private prepared: PreparedRun,
     private readonly lines: readonly (number | null)[],
     settings: EngineSettings,
+    /** the source lines of the setup's other programs (tail-call targets), by program id */
+    private readonly otherLines: ReadonlyMap<number, readonly (number | null)[]>,
   ) {
     this.machine = new Machine(prepared.host, { id: prog.id, bytes: prog.bytes }, prepared.init, { semantics: settings.semantics, budget: settings.budget });
     this.captureTrace();
   }
 
   /** Prepares a run of `prog` on `input`, or says why the kernel refuses it. */
-  static start(k: Kernel, prog: LoadedProg, input: RunInput, lines: readonly (number | null)[], settings: EngineSettings): DebugRun | RunRefusal {
+  static start(
+    k: Kernel,
+    prog: LoadedProg,
+    input: RunInput,
+    lines: readonly (number | null)[],
+    settings: EngineSettings,
+    otherLines: ReadonlyMap<number, readonly (number | null)[]> = new Map(),
+  ): DebugRun | RunRefusal {
     const p = prepareRun(k, prog, { data: input.packet, ctx: input.ctx, tracepoint: input.tracepoint });
     if (!p.ok) return { errno: p.errno, message: `${p.error}: ${p.message}` };
-    return new DebugRun(k, prog, input, p, lines, settings);
+    return new DebugRun(k, prog, input, p, lines, settings, otherLines);
   }
 
   /** trace_printk goes through kernel.traceWrite: note each line with its step, journaled with the run. */
@@ -272,7 +281,7 @@ export class DebugRun {
       repetition: this.rep,
       position: this.position,
     };
-    const line = onMain ? this.lines[m.pc] : null;
+    const line = (onMain ? this.lines : this.otherLines.get(m.progId))?.[m.pc];
     if (line !== null && line !== undefined) snap.line = line;
     if (this.last) snap.last = this.last;
     const ctx = this.ctxView();

@@ -4,13 +4,13 @@
  * BPF_PROG_LOAD with the toolbar's log settings. Each Load starts afresh: the previous program
  * and maps are closed (pinned objects live on, as in Linux).
  */
-import { assemble, kernelInsnText } from '../asm';
-import { Cmd, Errno, LINUX_VERSION_CODE, decodeSlots, errnoName } from '../isa';
+import { assemble } from '../asm';
+import { Cmd, Errno, LINUX_VERSION_CODE, errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { Program } from '../program';
 import type { VerifierAnalysis } from '../verifier';
-import type { Diagnostic, LoadRequest, LoadResult, ProgramView } from '../protocol';
-import { analysisView } from './analysis';
+import type { Diagnostic, LoadRequest, LoadResult, OtherProgramView, ProgramView } from '../protocol';
+import { analysisView, programView } from './analysis';
 import { createMap, fillContents, fillSlots, loadProgs, withMapFds } from './setup';
 
 /** What a load leaves open: its fds, released by the next load. */
@@ -23,26 +23,8 @@ export interface Loaded {
   mapsByName: Map<string, number>;
   program: Program;
   view: ProgramView;
-}
-
-/** The editor's view of an assembled program. */
-export function programView(p: Program): ProgramView {
-  const slots = decodeSlots(p.bytes);
-  const n = p.bytes.length >> 3;
-  const lines: (number | null)[] = new Array(n).fill(null);
-  const text: string[] = new Array(n).fill('');
-  for (const pc of p.pcs) {
-    lines[pc] = p.sourceMap[pc]?.line ?? null;
-    text[pc] = kernelInsnText(slots[pc]);
-  }
-  return {
-    slots: n,
-    lines,
-    text,
-    labels: Object.fromEntries(p.labels),
-    maps: p.maps.map((m) => ({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, line: m.pos?.line })),
-    directives: { ...p.directives },
-  };
+  /** the setup's other programs that loaded (tail-call targets) */
+  others: OtherProgramView[];
 }
 
 export const asmDiagnostics = (ds: readonly Diagnostic[]): Diagnostic[] =>
@@ -83,7 +65,7 @@ function runSetup(k: Kernel, req: LoadRequest, progType: number, l: Loaded): str
   const setup = req.setup;
   if (!setup) return problems;
   if (setup.contents) fillContents(k, l.mapsByName, setup.contents, problems);
-  const progs = setup.progs?.length ? loadProgs(k, progType, l.mapsByName, setup.progs, problems) : new Map<string, number>();
+  const progs = setup.progs?.length ? loadProgs(k, progType, l.mapsByName, setup.progs, problems, l.others) : new Map<string, number>();
   l.progFds.push(...progs.values());
   if (setup.slots?.length) fillSlots(k, l.mapsByName, setup.slots, progs, problems);
   return problems;
@@ -99,7 +81,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   const p = asm.program;
   const view = programView(p);
   const progType = p.directives.progType ?? req.progType;
-  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view };
+  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view, others: [] };
   const warnings = asmDiagnostics(asm.diagnostics);
   const was = k.privileged;
   k.privileged = req.privileged;
@@ -135,6 +117,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
     };
     if (!r.ok && verifierAnalysis?.refusal) result.refusal = verifierAnalysis.refusal;
     if (setupProblems.length) result.setupProblems = setupProblems;
+    if (loaded.others.length) result.others = loaded.others;
     if (r.ok) {
       loaded.progFd = r.value;
       result.progId = k.progOfFd(r.value)?.id;

@@ -55,7 +55,8 @@ import {
 } from '../protocol';
 import { Budget, CHUNK_STEPS, wallClock, type Clock } from './budget';
 import { DebugRun } from './debug';
-import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
+import { asmDiagnostics, loadProgram, type Loaded } from './load';
+import { programView } from './analysis';
 import { listMaps, mapEdit, mapPage } from './maps';
 import { checkSettings } from './settings';
 import { CaptureReplayer } from './capture';
@@ -266,7 +267,8 @@ export class Session implements EngineApi {
     if (!prog || !this.loaded) return fail('no_program', 'no program is loaded: Load it first');
     this.endRun();
     const shared = sharedMaps(k, this.loaded);
-    const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings);
+    const others = new Map(this.loaded.others.map((o) => [o.progId, o.program.lines]));
+    const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings, others);
     if (!('runId' in run)) return fail('bad_request', `the kernel refused the run input (as BPF_PROG_TEST_RUN would): ${run.message}`);
     this.run = run;
     this.runStartMaps = { ...shared, position: 0 };

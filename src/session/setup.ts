@@ -11,7 +11,9 @@ import type { Kernel } from '../kernel/kernel';
 import type { ProgLoadResult, SysResult } from '../kernel/sys';
 import { leBytes } from '../mem';
 import type { MapDecl, Program } from '../program';
-import type { LoadSetup, SlotValue } from '../protocol';
+import type { LoadSetup, OtherProgramView, SlotValue } from '../protocol';
+import type { VerifierAnalysis } from '../verifier';
+import { analysisView, programView } from './analysis';
 
 // The loader's steps that `run --json` (request-setup.ts) takes too, each with its own error policy.
 
@@ -78,8 +80,18 @@ export function fillContents(k: Kernel, fds: MapFds, contents: NonNullable<LoadS
   }
 }
 
-/** Loads `progs` with the main program's type; their fds by name (the caller closes them). */
-export function loadProgs(k: Kernel, progType: number, fds: MapFds, progs: NonNullable<LoadSetup['progs']>, problems: string[]): Map<string, number> {
+/**
+ * Loads `progs` with the main program's type; their fds by name (the caller closes them). Each
+ * that loaded is described in `views` (text, lines, the verifier's states) when given.
+ */
+export function loadProgs(
+  k: Kernel,
+  progType: number,
+  fds: MapFds,
+  progs: NonNullable<LoadSetup['progs']>,
+  problems: string[],
+  views?: OtherProgramView[],
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const p of progs) {
     const asm = assemble(p.text, { syntax: p.syntax ?? 'auto' });
@@ -101,6 +113,11 @@ export function loadProgs(k: Kernel, progType: number, fds: MapFds, progs: NonNu
       continue;
     }
     out.set(p.name, r.value);
+    const id = k.progOfFd(r.value)?.id;
+    if (views && id !== undefined) {
+      const analysis = r.analysis as VerifierAnalysis | undefined;
+      views.push({ name: p.name, progId: id, text: p.text, program: programView(prog), analysis: analysis ? analysisView(analysis) : undefined });
+    }
   }
   return out;
 }

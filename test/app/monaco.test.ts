@@ -82,6 +82,6 @@ describe('inline register types', () => {
         ]],
       },
     };
-    expect(registerHint(s, 0)).toBe('R0=imm0 | inv R10=fp');
+    expect(registerHint(s.load.analysis?.states[0])).toBe('R0=imm0 | inv R10=fp');
   });
 });

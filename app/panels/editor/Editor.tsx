@@ -9,7 +9,9 @@ import type * as Monaco from 'monaco-editor/editor';
 import { setupMonaco } from '../../monaco/setup';
 import { LANGUAGE_ID } from '../../monaco/language';
 import type { EditorContext } from '../../monaco/providers';
-import { actions, selectCurrentPc, selectReveal, selectTheme, store, useApp } from '../../store';
+import { actions, selectCurrentPc, selectOthers, selectProgramTab, selectReveal, selectTheme, store, useApp } from '../../store';
+import { TabList, tabPanelProps } from '../../ui/Tabs';
+import { OtherProgram } from './OtherProgram';
 import { useDecorations } from './decorations';
 import { editorLabel, installTabMode } from './tabmode';
 import { watchReducedMotion } from '../../ui/motion';
@@ -48,6 +50,9 @@ function pinNativeScroll(e: Monaco.editor.IStandaloneCodeEditor): void {
 export default function Editor() {
   const theme = useApp(selectTheme);
   const reveal = useApp(selectReveal);
+  const others = useApp(selectOthers);
+  const tab = useApp(selectProgramTab);
+  const shown = tab === null ? undefined : others.find((o) => o.name === tab);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const [ed, setEd] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -107,8 +112,8 @@ export default function Editor() {
     timer.current = setTimeout(() => void actions.assembleNow(), ASSEMBLE_DELAY_MS);
   };
 
-  return (
-    <div className="editor-host" data-ready={ed ? 'true' : 'false'}>
+  const host = (
+    <div className="editor-host" data-ready={ed ? 'true' : 'false'} hidden={shown !== undefined}>
       <MonacoEditor
         language={LANGUAGE_ID}
         defaultValue={store.getState().text}
@@ -134,4 +139,28 @@ export default function Editor() {
       />
     </div>
   );
+  // the setup's other programs (tail-call targets) in tabs beside the one being edited; the same
+  // elements with or without them, so the editor is never mounted afresh when they come or go
+  const MAIN = ':main';
+  const selected = shown ? `p:${shown.name}` : MAIN;
+  return (
+    <div className="editor-tabs">
+      {others.length ? (
+        <TabList
+          base="program"
+          label="Programs"
+          tabs={[{ id: MAIN, label: programLabel(store.getState().load?.program?.directives.name) }, ...others.map((o) => ({ id: `p:${o.name}`, label: o.name }))]}
+          selected={selected}
+          onSelect={(id) => actions.showProgram(id === MAIN ? null : id.slice(2))}
+        />
+      ) : null}
+      <div className="editor-tab-body" {...(others.length ? tabPanelProps('program', selected) : {})}>
+        {host}
+        {shown ? <OtherProgram key={shown.name} monaco={monaco} prog={shown} /> : null}
+      </div>
+    </div>
+  );
 }
+
+/** The tab of the program being edited: its `.name`, else "main". */
+const programLabel = (name: string | undefined): string => (name ? `${name} (edited)` : 'main (edited)');

@@ -1,10 +1,9 @@
 /** The verifier's register types at a pc, as the editor shows them inline. */
-import type { State } from '../../store/state';
+import type { AnalysisView } from '../../store/deps';
 import { typesOf } from '../../lib/pointers';
 
-/** Register types at pc as one inline hint: "R1=ctx R2=fp-8". */
-export function registerHint(s: State, pc: number): string {
-  const states = s.load?.analysis?.states[pc];
+/** Register types in the verifier's states at one pc as one inline hint: "R1=ctx R2=fp-8". */
+export function registerHint(states: AnalysisView['states'][number] | undefined): string {
   if (!states?.length) return '';
   const parts: string[] = [];
   for (let r = 0; r <= 10; r++) {

@@ -1,0 +1,48 @@
+/**
+ * Every program of a tail-call set on screen: a lesson's programs open as editor tabs, and
+ * stepping follows the run into the tail-called one, its line highlighted with the verifier's
+ * register types inline, the registers panel typed, and the status naming it.
+ */
+import { expect, test } from 'vitest';
+import { appState, idle, pageForFile, statusText, until } from './harness';
+
+const file = pageForFile();
+
+test('step into a tail-called program: its tab, its line highlighted, its registers typed', async () => {
+  const { page } = file.o;
+  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Lessons' }).getByRole('button', { name: 'Tail calls through a prog_array' }).click();
+  await until(async () => ((await appState<string>(page, 'text')) ?? '').includes('bpf_tail_call'), 10_000, 'the lesson');
+  const tabs = page.getByRole('tablist', { name: 'Programs' });
+  // the first step loads and starts the run; the tabs come with the load
+  await page.keyboard.press('F10');
+  await tabs.waitFor();
+  expect(await tabs.getByRole('tab').allInnerTexts()).toEqual(['main (edited)', 'tcp', 'udp']);
+  const main = await appState<number>(page, 'load.progId');
+  for (let i = 0; i < 20 && (await appState<number>(page, 'snap.progId')) === main; i++) {
+    await page.keyboard.press('F10');
+    await until(() => idle(page), 10_000, 'the step');
+  }
+  expect(await appState(page, 'snap')).toMatchObject({ progName: 'tcp', pc: 0, line: 4, state: 'paused' });
+  // the tcp tab is selected and shows its text, line 4 as the current one, with R1's type inline
+  await until(async () => (await tabs.getByRole('tab', { name: 'tcp' }).getAttribute('aria-selected')) === 'true', 5000, 'the tcp tab');
+  const tcp = page.locator('.editor-host[data-program="tcp"]');
+  await tcp.locator('.view-line', { hasText: 'r0 = -1' }).waitFor();
+  const pcLine = tcp.locator('.pc-line');
+  await pcLine.waitFor();
+  const hint = tcp.locator('.reg-hint');
+  await until(async () => (await hint.count()) > 0 && (await hint.first().innerText()).includes('R1=ctx'), 5000, 'R1=ctx inline');
+  // the highlighted line is the one holding r0 = -1 (same vertical position)
+  const lineBox = await tcp.locator('.view-line', { hasText: 'r0 = -1' }).boundingBox();
+  const pcBox = await pcLine.boundingBox();
+  expect(Math.abs(lineBox!.y - pcBox!.y)).toBeLessThan(2);
+  // the main editor is hidden meanwhile, and comes back with its tab
+  expect(await page.locator('.editor-host:not([data-program])').isVisible()).toBe(false);
+  // the registers panel types r1 as the verifier saw it in tcp
+  const regs = page.getByRole('region', { name: 'Registers', exact: true });
+  await until(async () => /r1[\s\S]*ctx/.test(await regs.innerText()), 5000, 'r1 typed ctx');
+  expect(await statusText(page)).toContain('in tcp, pc 0 (line 4)');
+  await tabs.getByRole('tab', { name: 'main (edited)' }).click();
+  await page.locator('.editor-host:not([data-program])').waitFor({ state: 'visible' });
+  expect(await tcp.count()).toBe(0);
+});
