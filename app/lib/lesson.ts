@@ -82,9 +82,14 @@ export function validLesson(x: unknown): OpenLesson | null {
   if (!isObj(x) || typeof x.id !== 'string' || typeof x.title !== 'string' || typeof x.summary !== 'string') return null;
   if (!Array.isArray(x.tryNext) || !x.tryNext.every((t) => typeof t === 'string')) return null;
   if (!isObj(x.expect) || !isObj(x.expect.load) || !isObj(x.setup)) return null;
-  const progs = x.setup.progs;
-  if (progs !== undefined && !(Array.isArray(progs) && progs.every((p) => isObj(p) && typeof p.name === 'string' && typeof p.text === 'string'))) return null;
-  const slots = x.setup.slots;
-  if (slots !== undefined && !(Array.isArray(slots) && slots.every((s) => isObj(s) && typeof s.map === 'string' && Number.isInteger(s.index) && isObj(s.value)))) return null;
-  return x as unknown as OpenLesson;
+  return validProgramSet(x.setup) ? (x as unknown as OpenLesson) : null;
+}
+
+/** Whether `x` holds well-formed `progs` and `slots` of a load setup (either may be absent). */
+export function validProgramSet(x: unknown): x is Pick<LoadSetup, 'progs' | 'slots'> {
+  if (!isObj(x)) return false;
+  const progs = x.progs;
+  if (progs !== undefined && !(Array.isArray(progs) && progs.every((p) => isObj(p) && typeof p.name === 'string' && typeof p.text === 'string'))) return false;
+  const slots = x.slots;
+  return slots === undefined || (Array.isArray(slots) && slots.every((s) => isObj(s) && typeof s.map === 'string' && Number.isInteger(s.index) && isObj(s.value)));
 }

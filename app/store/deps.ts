@@ -19,6 +19,7 @@ export type {
   ExportFormat,
   LoadSetup,
   ObjectProgramView,
+  ObjectSetView,
   SharedSession,
   CaptureProgress,
   ExportResult,

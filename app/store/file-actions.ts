@@ -2,7 +2,7 @@
  * Clang objects, packet captures and exports. A malformed file only says why: the user's program
  * is changed only once a file was read in full.
  */
-import type { CaptureProgress, ExportFormat, ExportResult, ObjectProgramView } from './deps';
+import type { CaptureProgress, ExportFormat, ExportResult, ObjectProgramView, ObjectSetView } from './deps';
 import { bytesHex } from '../lib/format';
 import type { IoContext } from './io-context';
 
@@ -17,6 +17,17 @@ export function makeFileActions(io: IoContext) {
     void base.assembleNow();
   }
 
+  /** Opens an object's whole tail-call set: its entry program in the editor, the others wired into its prog_arrays. */
+  async function takeObjectSet(file: string, programs: readonly ObjectProgramView[], whole: ObjectSetView): Promise<void> {
+    const main = programs[whole.main];
+    await leaveProgram();
+    set({ ...fresh, text: whole.source, progType: main.progType ?? get().progType, lesson: null, pendingSetup: null, tailSet: { progs: whole.progs, slots: whole.slots }, breakpoints: [] });
+    const wired = whole.slots.map((s) => `${s.value.prog} in slot ${s.index} of ${s.map}`).join(', ');
+    const notes = whole.notes.length ? ` ${whole.notes.join('; ')}.` : '';
+    base.notify('info', `Opened ${file} whole: ${main.name} in the editor, ${wired}.${notes}`);
+    void base.assembleNow();
+  }
+
   async function openObject(file: string, bytes: Uint8Array): Promise<boolean> {
     const r = await api.readObject({ bytes, syntax: get().syntax });
     const error = !r.ok ? r.error.message : !r.value.ok ? r.value.error : null;
@@ -26,14 +37,16 @@ export function makeFileActions(io: IoContext) {
     }
     const programs = r.value.programs;
     if (programs.length === 1) await takeObjectProgram(file, programs[0]);
-    else set({ objectChoice: { file, programs } });
+    else set({ objectChoice: { file, programs, ...(r.value.set ? { set: r.value.set } : {}) } });
     return true;
   }
 
-  async function chooseObjectProgram(index: number | null): Promise<void> {
+  /** The user's pick: one program by index, the whole tail-call set ('all'), or none (null). */
+  async function chooseObjectProgram(index: number | 'all' | null): Promise<void> {
     const c = get().objectChoice;
     set({ objectChoice: null });
-    if (c && index !== null && c.programs[index]) await takeObjectProgram(c.file, c.programs[index]);
+    if (c && index === 'all' && c.set) await takeObjectSet(c.file, c.programs, c.set);
+    else if (c && typeof index === 'number' && c.programs[index]) await takeObjectProgram(c.file, c.programs[index]);
   }
 
   async function runCapture(): Promise<void> {
@@ -83,7 +96,7 @@ export function makeFileActions(io: IoContext) {
   async function exportAs(format: ExportFormat): Promise<ExportResult | null> {
     const input = await io.runInput();
     const s = get();
-    const setup = s.lesson?.setup;
+    const setup = s.lesson?.setup ?? s.tailSet ?? undefined;
     const r = await api.exportProgram({
       format,
       text: s.text,

@@ -8,14 +8,14 @@ import { DEFAULT_SETTINGS, LIMITS } from './deps';
 import type { State } from './state';
 import { DEFAULT_INPUT } from '../lib/input';
 import { validLayout } from '../ui/layout';
-import { validLesson } from '../lib/lesson';
+import { validLesson, validProgramSet } from '../lib/lesson';
 
 export const STORAGE_KEY = 'bpflab:state';
 export const STORAGE_VERSION = 1;
 
 export const PERSISTED = [
   'text', 'syntax', 'breakpoints', 'progType', 'logLevel', 'logSize', 'privileged', 'theme', 'engineSettings', 'input',
-  'formats', 'layout', 'history', 'lesson',
+  'formats', 'layout', 'history', 'lesson', 'tailSet',
 ] as const satisfies readonly (keyof State)[];
 
 export type Persisted = Pick<State, (typeof PERSISTED)[number]>;
@@ -63,6 +63,7 @@ export function mergePersisted(raw: unknown, current: State): State {
   if (isObj(raw.formats)) s.formats = raw.formats as State['formats'];
   if (raw.layout !== undefined) s.layout = validLayout(raw.layout);
   if (raw.lesson !== undefined) s.lesson = validLesson(raw.lesson);
+  if (raw.tailSet !== undefined) s.tailSet = validProgramSet(raw.tailSet) ? raw.tailSet : null;
   if (Array.isArray(raw.history)) s.history = raw.history.filter((x): x is string => typeof x === 'string').slice(-200);
   return s;
 }

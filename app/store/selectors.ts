@@ -3,8 +3,8 @@ import type { State } from './state';
 import type { LoadSetup } from './deps';
 
 /** What the next Load sets up beside the program: the open lesson's programs and slots, and one-shot parts. */
-export function loadSetupOf(s: Pick<State, 'lesson' | 'pendingSetup'>): LoadSetup | undefined {
-  const l = s.lesson?.setup;
+export function loadSetupOf(s: Pick<State, 'lesson' | 'pendingSetup' | 'tailSet'>): LoadSetup | undefined {
+  const l = s.lesson?.setup ?? s.tailSet ?? undefined;
   const p = s.pendingSetup;
   if (!l && !p) return undefined;
   return { ...l, ...p };

@@ -27,7 +27,8 @@ export function makeShareActions(c: IoContext) {
       if (!r.ok) return { error: r.error.message };
       state = r.value;
     } else if (s.load) warning = 'The program was edited since it was loaded: the link carries the text, not the run.';
-    if (s.lesson?.setup.progs?.length || s.lesson?.setup.slots?.length) {
+    const setup = s.lesson?.setup ?? s.tailSet;
+    if (setup?.progs?.length || setup?.slots?.length) {
       warning = 'The lesson\'s tail-call programs and map slots are not part of a link.';
     }
     const types = await c.progTypes();

@@ -5,7 +5,10 @@
  */
 import { DEFAULT_SETTINGS, ProgType } from './deps';
 import type { DebugSnapshot, Diagnostic, EngineSettings, LoadResult, MapInfo, ProgramView, Syntax } from './deps';
-import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView, ProgTypeInfo } from './deps';
+import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView, ObjectSetView, ProgTypeInfo } from './deps';
+
+/** Programs loaded beside the edited one (tail-call targets) and the prog_array slots they fill. */
+export type ProgramSet = Pick<LoadSetup, 'progs' | 'slots'>;
 import type { OpenLesson } from '../lib/lesson';
 import type { EngineStatus } from '../engine';
 import { DEFAULT_INPUT, type InputState } from '../lib/input';
@@ -123,10 +126,15 @@ export interface IoSlice {
   lesson: OpenLesson | null;
   /** one-shot parts of the next Load's setup: a fresh world, a link's map contents */
   pendingSetup: LoadSetup | null;
+  /**
+   * tail-call programs and prog_array slots that go with every Load beside the edited program,
+   * outside a lesson: an object opened whole, a link that carried them
+   */
+  tailSet: ProgramSet | null;
   /** the link the Share button made */
   share: { url: string; copied: boolean; warning?: string } | null;
-  /** an object with several programs waits for the user to pick one */
-  objectChoice: { file: string; programs: ObjectProgramView[] } | null;
+  /** an object with several programs waits for the user to pick one (or its whole tail-call set) */
+  objectChoice: { file: string; programs: ObjectProgramView[]; set?: ObjectSetView } | null;
   capture: CaptureState | null;
   /** an exported text the Export dialog shows */
   exported: { format: ExportFormat; filename: string; mime: string; text: string } | null;
@@ -173,6 +181,7 @@ export const initialState = (): State => ({
   layout: DEFAULT_LAYOUT,
   lesson: null,
   pendingSetup: null,
+  tailSet: null,
   share: null,
   objectChoice: null,
   capture: null,

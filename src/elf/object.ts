@@ -41,6 +41,12 @@ export interface BpfObject {
   programs: ObjectProgram[];
   /** every map of the `maps` section, in section order */
   maps: MapDecl[];
+  /**
+   * the `id` field of each map whose definition is long enough to be iproute2's struct
+   * bpf_elf_map (type, size_key, size_value, max_elem, flags, id, pinning): what its `ID/KEY`
+   * tail-call sections name, by map name
+   */
+  elfMapIds: Map<string, number>;
   license?: string;
   kernVersion?: number;
 }
@@ -54,6 +60,8 @@ const BPF_CALL = Class.JMP | JmpOp.CALL;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** bytes of the fields read from each definition: type, key_size, value_size, max_entries[, map_flags] */
 const MAP_DEF_MIN = 16;
+/** iproute2's struct bpf_elf_map has its `id` at bytes 20..23 */
+const BPF_ELF_MAP_ID_END = 24;
 /**
  * Instruction slots of all program sections together: 16 times the most Linux 4.8 loads in one
  * program (BPF_MAXINSNS 4096), as the request reader allows; a bigger program still loads as far
@@ -68,6 +76,8 @@ const LABEL_TRIES = 8;
 interface MapAt {
   offset: number;
   decl: MapDecl;
+  /** struct bpf_elf_map's id (iproute2), when the definition has one */
+  elfId?: number;
 }
 
 /** The maps of the `maps` section, in offset order, and an index of them by offset. */
@@ -109,7 +119,8 @@ function mapDefs(elf: ElfFile, maps: ElfSection | undefined, symIdx: number[]): 
     if (names.has(s.name)) malformed(`${what}: two maps have this name`);
     names.add(s.name);
     const u32 = (i: number) => (i * 4 + 4 <= size ? view.getUint32(s.value + i * 4, true) : 0);
-    const m = { offset: s.value, decl: { name: s.name, type: u32(0), keySize: u32(1), valueSize: u32(2), maxEntries: u32(3), flags: u32(4) } };
+    const m: MapAt = { offset: s.value, decl: { name: s.name, type: u32(0), keySize: u32(1), valueSize: u32(2), maxEntries: u32(3), flags: u32(4) } };
+    if (size >= BPF_ELF_MAP_ID_END) m.elfId = u32(5);
     empty.list.push(m);
     empty.byOffset.set(m.offset, m);
   }
@@ -228,7 +239,7 @@ function labelsOf(elf: ElfFile, sec: ElfSection, symIdx: number[]): Map<string, 
   return labels;
 }
 
-function program(elf: ElfFile, sec: ElfSection, rels: ElfSection[], symIdx: number[], maps: Maps, dirs: Omit<BpfObject, 'programs' | 'maps'>) {
+function program(elf: ElfFile, sec: ElfSection, rels: ElfSection[], symIdx: number[], maps: Maps, dirs: Omit<BpfObject, 'programs' | 'maps' | 'elfMapIds'>) {
   if (sec.size % 8) malformed(`${sec.name}: its size ${sec.size} is not a whole number of 8-byte instructions`);
   const { bytes, refs } = applyRelocs(elf, sec, rels, maps);
   const p = programFromBytes(bytes);
@@ -294,13 +305,13 @@ function laterWarning(insns: readonly Insn[]): string | undefined {
  */
 const directiveName = (name: string): string => (isSafeText(name) && !/["\x80-\uffff]/.test(name) ? name : escapeText(name).replace(/"/g, '\\x22'));
 
-const pick = (d: Omit<BpfObject, 'programs' | 'maps'>) => ({
+const pick = (d: Omit<BpfObject, 'programs' | 'maps' | 'elfMapIds'>) => ({
   ...(d.license === undefined ? {} : { license: d.license }),
   ...(d.kernVersion === undefined ? {} : { kernVersion: d.kernVersion }),
 });
 
-function directives(elf: ElfFile): Omit<BpfObject, 'programs' | 'maps'> {
-  const out: Omit<BpfObject, 'programs' | 'maps'> = {};
+function directives(elf: ElfFile): Omit<BpfObject, 'programs' | 'maps' | 'elfMapIds'> {
+  const out: Omit<BpfObject, 'programs' | 'maps' | 'elfMapIds'> = {};
   const lic = elf.sections.find((s) => s.name === 'license');
   if (lic) {
     const end = lic.data.indexOf(0);
@@ -339,7 +350,8 @@ function readObject(file: Uint8Array): BpfObject {
   const maps = mapDefs(elf, mapsSec, mapsSec ? symIdx.get(mapsSec.index)! : []);
   const dirs = directives(elf);
   const programs = progSecs.map((s) => program(elf, s, relsOf.get(s.index) ?? [], symIdx.get(s.index)!, maps, dirs));
-  return { programs, maps: maps.list.map((m) => m.decl), ...dirs };
+  const elfMapIds = new Map(maps.list.flatMap((m) => (m.elfId === undefined ? [] : [[m.decl.name, m.elfId] as const])));
+  return { programs, maps: maps.list.map((m) => m.decl), elfMapIds, ...dirs };
 }
 
 /** Reads a BPF object compiled by clang (-target bpf -c); an error value for anything malformed. */

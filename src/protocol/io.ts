@@ -28,9 +28,27 @@ export interface ObjectProgramView {
   warning?: string;
 }
 
+/**
+ * An object's programs opened together, as its loader would wire them: the first program is the
+ * editor's, the others are tail-call targets put into prog_array slots by their section names
+ * (iproute2's `ID/KEY`: slot KEY of the map whose bpf_elf_map id is ID; samples/bpf's
+ * `socket/N`, `kprobe/N`, `kretprobe/N`: slot N of the object's first map).
+ */
+export interface ObjectSetView {
+  /** index in `programs` of the program the editor takes */
+  main: number;
+  /** its source declaring every map of the object (a loader creates them all) */
+  source: string;
+  /** the other programs of the main one's type, by name, with their text */
+  progs: { name: string; text: string }[];
+  slots: { map: string; index: number; value: { prog: string } }[];
+  /** what was left out, and why */
+  notes: string[];
+}
+
 /** What a clang object holds, or why it cannot be read. */
 export type ObjectView =
-  | { ok: true; programs: ObjectProgramView[]; maps: string[]; license?: string; kernVersion?: number }
+  | { ok: true; programs: ObjectProgramView[]; maps: string[]; license?: string; kernVersion?: number; set?: ObjectSetView }
   | { ok: false; error: string };
 
 export interface ReadObjectRequest {

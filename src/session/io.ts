@@ -13,6 +13,7 @@ import type { ExportRequest, ExportResult, ObjectView, ReadObjectRequest, Tracep
 import { buildRecord, tracepointByName } from '../kernel/progtypes/tracepoint';
 import type { World } from '../kernel/types';
 import { slotEntry, type RequestSlotEntry } from '../lessons/request';
+import { objectSet } from './object-set';
 import { exportBytes, exportHex, exportRequest, exportText, type RunRequest } from './export';
 
 /** The programs of a clang object as editor text in the editor's syntax. */
@@ -22,6 +23,7 @@ export function objectView(req: ReadObjectRequest): ObjectView {
   if (!r.ok) return { ok: false, error: r.error };
   const syntax = req.syntax === 'ubpf' ? 'ubpf' : 'llvm';
   const o = r.object;
+  const set = objectSet(o, syntax);
   return {
     ok: true,
     programs: o.programs.map((p) => ({
@@ -37,6 +39,7 @@ export function objectView(req: ReadObjectRequest): ObjectView {
     maps: o.maps.map((m) => m.name),
     ...(o.license === undefined ? {} : { license: o.license }),
     ...(o.kernVersion === undefined ? {} : { kernVersion: o.kernVersion }),
+    ...(set ? { set } : {}),
   };
 }
 

@@ -1,6 +1,9 @@
 /** Every program of a tail-call set on screen: the setup's other programs come with the load, and a run is followed into them. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { lessonById } from '../../src/lessons';
+import { TCP_SYN, UDP_DNS } from '../../src/lessons/frames';
+import { mergePersisted, pickPersisted } from '../../app/store/persist';
 import { selectCurrentPc, selectRunningOther, selectStatesAtPc } from '../../app/store/selectors';
 import { ide } from './ide';
 
@@ -44,5 +47,45 @@ describe('a tail-call set', () => {
     expect(a.s().programTab).toBeNull();
     await a.actions.step();
     expect(a.s().programTab).toBe('tcp');
+  });
+});
+
+describe('an object opened whole', () => {
+  const bytes = () => new Uint8Array(readFileSync('test/fixtures/elf/tc_tail.o'));
+
+  test('its programs load together, wired by section name, and its tail calls run', async () => {
+    const a = ide();
+    expect(await a.io.openObject('tc_tail.o', bytes())).toBe(true);
+    expect(a.s().objectChoice?.set?.slots.map((s) => s.index)).toEqual([6, 17]);
+    await a.io.chooseObjectProgram('all');
+    expect(a.s().text).toContain('section classifier of a clang object, the entry of its tail-call set');
+    expect(a.s().notices.at(-1)?.text).toBe('Opened tc_tail.o whole: cls_entry in the editor, tcp_prog in slot 6 of jmp_tc, udp_prog in slot 17 of jmp_tc.');
+    expect(await a.actions.load()).toBe(true);
+    expect(a.s().load!.others!.map((o) => o.name)).toEqual(['tcp_prog', 'udp_prog']);
+    expect(a.s().load!.setupProblems).toBeUndefined();
+    // TCP goes to tcp_prog (TC_ACT_OK, counts[0] + 1), UDP to udp_prog (TC_ACT_RECLASSIFY, counts[1] + 1)
+    for (const [packet, prog, retval] of [
+      [TCP_SYN, 'tcp_prog', 0],
+      [UDP_DNS, 'udp_prog', 1],
+    ] as const) {
+      a.actions.setInput({ packetHex: packet });
+      await a.actions.run();
+      expect(a.s().snap).toMatchObject({ state: 'exited', progName: prog, result: { retval } });
+      expect(a.s().programTab).toBe(prog);
+    }
+    const counts = a.s().maps.find((m) => m.name === 'counts')!;
+    const page = await a.api.mapEntries({ mapId: counts.id, offset: 0, limit: 10 });
+    expect(page.ok && page.value.entries.map((e) => e.value?.[0])).toEqual([1, 1]);
+  });
+
+  test('the set survives a reload and a new Load; opening a lesson drops it', async () => {
+    const a = ide();
+    await a.io.openObject('tc_tail.o', bytes());
+    await a.io.chooseObjectProgram('all');
+    const back = mergePersisted(JSON.parse(JSON.stringify(pickPersisted(a.s()))), a.s());
+    expect(back.tailSet).toEqual(a.s().tailSet);
+    expect(mergePersisted({ tailSet: { progs: [{ name: 1 }] } }, a.s()).tailSet).toBeNull();
+    await a.io.openLesson(lessonById('tail-calls')!);
+    expect(a.s().tailSet).toBeNull();
   });
 });

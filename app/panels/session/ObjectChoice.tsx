@@ -1,4 +1,7 @@
-/** Which program of a clang object with several program sections goes into the editor. */
+/**
+ * Which program of a clang object with several program sections goes into the editor, or all of
+ * them as one tail-call set when its section names wire them into its prog_arrays.
+ */
 import { io, selectObjectChoice, useApp } from '../../store';
 import { Modal, useCloseModal } from '../../ui/Modal';
 
@@ -20,6 +23,16 @@ export function ObjectChoice() {
         {choice.file} holds {choice.programs.length} programs
       </h2>
       <ul className="lesson-list">
+        {choice.set ? (
+          <li>
+            <button type="button" className="btn" onClick={() => void io.chooseObjectProgram('all')}>
+              All {choice.set.progs.length + 1} programs, tail calls wired
+            </button>{' '}
+            <span className="muted small">
+              {choice.programs[choice.set.main].name} in the editor; {choice.set.slots.map((s) => `${s.value.prog} in slot ${s.index} of ${s.map}`).join(', ')}
+            </span>
+          </li>
+        ) : null}
         {choice.programs.map((p, i) => (
           <li key={p.section}>
             <button type="button" className="btn" onClick={() => void io.chooseObjectProgram(i)}>
