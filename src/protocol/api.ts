@@ -21,6 +21,7 @@ import type {
   TracepointRecordRequest,
 } from './io';
 import type { EngineSettings } from './settings';
+import type { ExplorationView, ProvenanceRequest, ProvenanceView } from './insight';
 
 /** Bumped on every incompatible change of these types; the client refuses a worker of another version. */
 export const PROTOCOL_VERSION = 1;
@@ -104,4 +105,9 @@ export interface EngineApi {
   capturePacket(index: number): Promise<Outcome<Uint8Array>>;
   /** the editor's program as hex slots, raw bytes, LLVM or ubpf text, or a run request (JSON) */
   exportProgram(req: ExportRequest): Promise<Outcome<ExportResult>>;
+
+  /** where a register's or stack slot's value came from, along the path of one visit of the last load's walk */
+  provenance(req: ProvenanceRequest): Promise<Outcome<ProvenanceView>>;
+  /** the last load's control-flow graph with the verifier's exploration over it */
+  exploration(): Promise<Outcome<ExplorationView>>;
 }

@@ -23,6 +23,8 @@ export interface Loaded {
   mapsByName: Map<string, number>;
   program: Program;
   view: ProgramView;
+  /** the verifier's whole analysis of the last load (provenance, the exploration graph, the input search) */
+  analysis?: VerifierAnalysis;
 }
 
 /** The editor's view of an assembled program. */
@@ -118,7 +120,8 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       kernVersion: p.directives.kernVersion ?? req.kernVersion ?? LINUX_VERSION_CODE,
       name: p.directives.name ?? '',
     });
-    const analysis = r.analysis ? analysisView(r.analysis as VerifierAnalysis) : undefined;
+    if (r.analysis) loaded.analysis = r.analysis as VerifierAnalysis;
+    const analysis = loaded.analysis ? analysisView(loaded.analysis) : undefined;
     const result: LoadResult = {
       stage: 'load',
       diagnostics: warnings,

@@ -48,6 +48,9 @@ import {
   type ReadObjectRequest,
   type ShareState,
   type TracepointRecordRequest,
+  type ExplorationView,
+  type ProvenanceRequest,
+  type ProvenanceView,
 } from '../protocol';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
@@ -58,6 +61,7 @@ import { exportProgram, objectView, tracepointRecord } from './io';
 import { sharedMaps } from './share';
 import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
+import { explorationOf, provenanceOf } from './insight';
 
 /** Which engine modules this build wires. */
 export const MODULES: Record<EngineModule, boolean> = {
@@ -439,6 +443,14 @@ export class Session implements EngineApi {
 
   async exportProgram(req: ExportRequest): Promise<Outcome<ExportResult>> {
     return guard('exportProgram', () => done(exportProgram(req)));
+  }
+
+  async provenance(req: ProvenanceRequest): Promise<Outcome<ProvenanceView>> {
+    return guard('provenance', () => provenanceOf(this.loaded, req));
+  }
+
+  async exploration(): Promise<Outcome<ExplorationView>> {
+    return guard('exploration', () => explorationOf(this.loaded));
   }
 
   /** Waits until pinned objects are written to the storage (tests, and before a reload). */
