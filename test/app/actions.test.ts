@@ -101,4 +101,15 @@ describe('toolbar commands', () => {
     expect(s().maps[0].count).toBe(1);
     expect(await actions.mapUpdate(id, new Uint8Array([1, 0, 0, 0]), new Uint8Array(8), 1)).toBe('EEXIST (17)');
   });
+
+  test('notices from the io actions and the store actions have distinct ids: dismissing one keeps the other', async () => {
+    const { actions, io, s } = ide();
+    actions.notify('info', 'first');
+    expect(await io.openShared('not a link')).toBe(false);
+    const ids = s().notices.map((n) => n.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    actions.dismiss(ids[0]);
+    expect(s().notices.map((n) => n.id)).toEqual([ids[1]]);
+  });
 });

@@ -1,0 +1,183 @@
+/**
+ * The debugger's commands: start, step, step back, go to, continue, run, restart, pause, stop.
+ * One command is in flight at a time; a stop or an engine restart makes the answer of the one in
+ * flight stale (its token no longer matches), so it cannot overwrite what came after.
+ */
+import type { DebugUpdate, Outcome, RunProgress } from './deps';
+import { bytesHex } from '../lib/format';
+import { buildRunInput } from '../lib/input';
+import type { ActionContext } from './context';
+import type { LoadActions } from './load-actions';
+import type { State } from './state';
+import { appendTerm, reconcileTrace, type TermEntry } from './terminal';
+import { breakpointPcs } from './selectors';
+
+export type DebugActions = ReturnType<typeof makeDebugActions>;
+
+export function makeDebugActions(c: ActionContext, loader: LoadActions) {
+  const { get, set, api, port } = c;
+  let runToken = 0;
+  /** the debugger command in flight (settled when none is) */
+  let inflight: Promise<void> = Promise.resolve();
+
+  function applyUpdate(u: DebugUpdate): void {
+    const s = get();
+    const sameRun = s.snap && s.snap.runId === u.snapshot.runId && s.snap.repetition === u.snapshot.repetition;
+    set({
+      snap: u.snapshot,
+      maxStep: sameRun ? Math.max(s.maxStep, u.snapshot.step) : u.snapshot.step,
+      mapGen: s.mapGen + 1,
+      touched: u.touchedKeys.map((t) => ({ mapId: t.mapId, key: bytesHex(t.key, '') })),
+      term: reconcileTrace(s.term, u.snapshot.runId, u.snapshot.trace),
+      progressStep: null,
+    });
+    if (u.touchedMaps.length) void loader.refreshMaps();
+  }
+
+  /** The run input of the input panel, or null after saying why it is not valid. */
+  function runInput(what: string) {
+    const s = get();
+    const input = buildRunInput(s.progType, s.input);
+    if (typeof input !== 'string') return input;
+    c.notify('error', `${what} is not valid: ${input}`);
+    return null;
+  }
+
+  async function start(): Promise<boolean> {
+    if (!(await loader.ensureLoaded())) {
+      if (get().load?.stage === 'load') c.notify('error', 'The program did not load: see the verifier log.');
+      return false;
+    }
+    const input = runInput('The run input');
+    if (!input) return false;
+    const u = c.value(await api.debugStart(input));
+    if (!u) return false;
+    applyUpdate(u);
+    return true;
+  }
+
+  /** Runs a debugger command unless another one is in flight. */
+  async function command(busy: 'stepping' | 'running', f: () => Promise<Outcome<DebugUpdate> | null>): Promise<void> {
+    if (get().busy !== 'idle') return;
+    const token = ++runToken;
+    set({ busy });
+    const done = (async () => {
+      try {
+        const r = await f();
+        if (token !== runToken) return; // stopped meanwhile
+        if (r) {
+          const u = c.value(r);
+          if (u) applyUpdate(u);
+        }
+      } finally {
+        if (token === runToken) set({ busy: 'idle', progressStep: null });
+      }
+    })();
+    inflight = done;
+    await done;
+  }
+
+  const live = (s: State): boolean => s.snap !== null && s.snap.state === 'paused';
+
+  async function step(count = 1): Promise<void> {
+    if (!get().snap) {
+      // start() applies its own update
+      await command('stepping', async () => {
+        await start();
+        return null;
+      });
+      return;
+    }
+    if (!live(get())) return;
+    await command('stepping', () => api.step(count));
+  }
+
+  function onProgress(p: RunProgress): void {
+    const s = get();
+    const patch: Partial<State> = { progressStep: p.step };
+    if (p.trace.length) {
+      patch.term = appendTerm(s.term, ...p.trace.map((t): TermEntry => ({ kind: 'trace', text: t.line, run: p.runId, step: t.step })));
+    }
+    if (p.touchedMaps.length) patch.mapGen = s.mapGen + 1;
+    set(patch);
+  }
+
+  async function continueRun(): Promise<void> {
+    if (!get().snap) return run();
+    if (!live(get())) return;
+    const sink = port.progress ? port.progress(onProgress) : onProgress;
+    await command('running', () => api.continue({ breakpoints: breakpointPcs(get()) }, sink));
+  }
+
+  /** Starts a fresh run and continues to a breakpoint or the end. */
+  async function run(): Promise<void> {
+    if (get().busy !== 'idle') return;
+    const had = get().snap !== null;
+    set({ snap: null, busy: 'stepping' });
+    if (had) await api.stop();
+    set({ busy: 'idle' }); // command() takes it at once: no moment looks idle
+    let started = false;
+    await command('stepping', async () => {
+      started = await start();
+      return null;
+    });
+    if (started) await continueRun();
+  }
+
+  async function restart(): Promise<void> {
+    if (!get().snap) {
+      await step();
+      return;
+    }
+    if (get().busy === 'running') await pause();
+    const input = runInput('The run input');
+    if (!input) return;
+    await command('stepping', () => api.restart(input));
+  }
+
+  /**
+   * Interrupts a run in progress; it stays paused where it got to. Resolves once the run's own
+   * answer is in (the interrupt's answer comes first), so what follows finds the debugger idle.
+   */
+  async function pause(): Promise<void> {
+    if (get().busy !== 'running') return;
+    if (port.halt) await port.halt();
+    else await api.interrupt();
+    await inflight;
+  }
+
+  /** Ends the debug run (interrupting it first if it runs). */
+  async function stop(): Promise<void> {
+    if (get().busy === 'running') {
+      runToken++;
+      const how = port.halt ? await port.halt() : 'interrupted';
+      set({ busy: 'idle', progressStep: null });
+      if (how === 'restarted') return; // onEngineRestart clears the rest
+    }
+    if (!get().snap) return;
+    runToken++;
+    await api.stop();
+    set({ snap: null, busy: 'idle', touched: [], mapGen: get().mapGen + 1 });
+    void loader.refreshMaps();
+  }
+
+  return {
+    applyUpdate,
+    step,
+    stepBack: async (count = 1): Promise<void> => {
+      if (!get().snap || get().snap!.step === 0) return;
+      await command('stepping', () => api.stepBack(count));
+    },
+    gotoStep: async (n: number): Promise<void> => {
+      if (!get().snap) return;
+      await command('stepping', () => api.goto(n));
+    },
+    continueRun,
+    run,
+    restart,
+    pause,
+    stop,
+    /** makes the answer of the command in flight stale (the worker that would give it is gone) */
+    forgetRun: (): void => void runToken++,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Clang objects, packet captures and exports. A malformed file only says why: the user's program
+ * is changed only once a file was read in full.
+ */
+import type { CaptureProgress, ExportFormat, ExportResult, ObjectProgramView } from './deps';
+import { bytesHex } from '../lib/format';
+import { buildRunInput } from '../lib/input';
+import type { IoContext } from './io-context';
+
+export function makeFileActions(c: IoContext) {
+  const { get, set, api, port, base, leaveProgram, fresh } = c;
+
+  /** Puts one program of an object into the editor. */
+  async function takeObjectProgram(file: string, p: ObjectProgramView): Promise<void> {
+    await leaveProgram();
+    set({ ...fresh, text: p.source, progType: p.progType ?? get().progType, lesson: null, pendingSetup: null, breakpoints: [] });
+    base.notify('info', `Opened ${p.description} from ${file}.`);
+    void base.assembleNow();
+  }
+
+  async function openObject(file: string, bytes: Uint8Array): Promise<boolean> {
+    const r = await api.readObject({ bytes, syntax: get().syntax });
+    const error = !r.ok ? r.error.message : !r.value.ok ? r.value.error : null;
+    if (error !== null || !r.ok || !r.value.ok) {
+      base.notify('error', `${file} cannot be opened: ${error}. Your program is unchanged.`);
+      return false;
+    }
+    const programs = r.value.programs;
+    if (programs.length === 1) await takeObjectProgram(file, programs[0]);
+    else set({ objectChoice: { file, programs } });
+    return true;
+  }
+
+  async function chooseObjectProgram(index: number | null): Promise<void> {
+    const c = get().objectChoice;
+    set({ objectChoice: null });
+    if (c && index !== null && c.programs[index]) await takeObjectProgram(c.file, c.programs[index]);
+  }
+
+  async function runCapture(): Promise<void> {
+    const cap = get().capture;
+    if (!cap || get().busy !== 'idle') return;
+    if (!(await base.ensureLoaded())) return base.notify('error', 'The program did not load, so the capture cannot run through it.');
+    const s = get();
+    const input = buildRunInput(s.progType, s.input);
+    const ctx = typeof input === 'string' ? undefined : input.ctx;
+    set({ busy: 'running', snap: null, capture: { ...cap, replay: null, progress: 0, debugged: null } });
+    const onProgress = (p: CaptureProgress) => {
+      const c = get().capture;
+      if (c) set({ capture: { ...c, progress: p.done } });
+    };
+    const sink = port.progress ? port.progress(onProgress) : onProgress;
+    const r = await api.captureRun(ctx ? { ctx } : {}, sink);
+    const c = get().capture;
+    set({ busy: 'idle', progressStep: null, ...(c ? { capture: { ...c, progress: null, replay: r.ok ? r.value : c.replay } } : {}) });
+    if (!r.ok) base.notify('error', r.error.message);
+    void base.refreshMaps();
+  }
+
+  async function openCapture(file: string, bytes: Uint8Array): Promise<boolean> {
+    const r = await api.captureOpen(bytes);
+    const error = !r.ok ? r.error.message : !r.value.ok ? r.value.error : null;
+    if (error !== null || !r.ok || !r.value.ok) {
+      base.notify('error', `${file} cannot be read: ${error}`);
+      return false;
+    }
+    const v = r.value;
+    set({ capture: { file, format: v.format, packets: v.packets, warnings: v.warnings, replay: null, progress: null, debugged: null } });
+    await runCapture();
+    return true;
+  }
+
+  /** Starts a debug run (paused before the first instruction) on packet `index` of the capture. */
+  async function debugPacket(index: number): Promise<void> {
+    if (get().busy !== 'idle') return;
+    const r = await api.capturePacket(index);
+    if (!r.ok) return base.notify('error', r.error.message);
+    await leaveProgram();
+    const c = get().capture;
+    set({ input: { ...get().input, packetHex: bytesHex(r.value, '') }, ...(c ? { capture: { ...c, debugged: index } } : {}) });
+    await base.step();
+  }
+
+  async function exportAs(format: ExportFormat): Promise<ExportResult | null> {
+    const s = get();
+    const input = buildRunInput(s.progType, s.input);
+    const setup = s.lesson?.setup;
+    const r = await api.exportProgram({
+      format,
+      text: s.text,
+      syntax: s.syntax,
+      progType: s.load?.progType ?? s.progType,
+      logLevel: s.logLevel,
+      logSize: s.logSize,
+      privileged: s.privileged,
+      ...(typeof input === 'string' ? {} : { input }),
+      ...(setup ? { setup } : {}),
+    });
+    if (!r.ok) {
+      base.notify('error', r.error.message);
+      return null;
+    }
+    if (!r.value.ok) {
+      base.notify('error', `Export failed: ${r.value.error}`);
+      return r.value;
+    }
+    if (r.value.text !== undefined) set({ exported: { format, filename: r.value.filename, mime: r.value.mime, text: r.value.text } });
+    return r.value;
+  }
+
+  return { openObject, chooseObjectProgram, openCapture, runCapture, debugPacket, exportAs };
+}
