@@ -7,3 +7,4 @@ export { trailOf, errorVisit } from './trail';
 export { provenance, plainText } from './provenance';
 export { buildCfg, type Cfg, type Block, type Edge } from './cfg';
 export { exploration } from './exploration';
+export { searchRun, type SearchOptions } from './search/search';

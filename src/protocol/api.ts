@@ -21,7 +21,7 @@ import type {
   TracepointRecordRequest,
 } from './io';
 import type { EngineSettings } from './settings';
-import type { ExplorationView, ProvenanceRequest, ProvenanceView } from './insight';
+import type { ExplorationView, ProvenanceRequest, ProvenanceView, RunSearchRequest, RunSearchResult, ShownRun } from './insight';
 
 /** Bumped on every incompatible change of these types; the client refuses a worker of another version. */
 export const PROTOCOL_VERSION = 1;
@@ -110,4 +110,14 @@ export interface EngineApi {
   provenance(req: ProvenanceRequest): Promise<Outcome<ProvenanceView>>;
   /** the last load's control-flow graph with the verifier's exploration over it */
   exploration(): Promise<Outcome<ExplorationView>>;
+  /**
+   * for a refused program: searches an input (packet, context, map contents) that drives the
+   * refused path to the refused instruction with the verifier off, within `timeMs`
+   */
+  searchRun(req: RunSearchRequest): Promise<Outcome<RunSearchResult>>;
+  /**
+   * the search, then (if it found an input) a debug run of the program loaded without the
+   * verifier on that input, stepped along the refused path and through the refused instruction
+   */
+  showRun(req: RunSearchRequest): Promise<Outcome<ShownRun>>;
 }

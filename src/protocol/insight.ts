@@ -1,7 +1,9 @@
 /**
  * What the IDE asks about a loaded program beyond its verdict: where a value came from along one
- * of the verifier's paths, and the verifier's exploration as a control-flow graph.
+ * of the verifier's paths, the verifier's exploration as a control-flow graph, and an input that
+ * shows what a refused program would have done.
  */
+import type { DebugUpdate } from './debug';
 
 /** A place that holds a value: a register (0..10), or the stack bytes of a slot (fp offset of its lowest byte). */
 export type Place = { reg: number } | { stack: number };
@@ -107,4 +109,53 @@ export interface ExplorationView {
   errorPc?: number;
   /** the load stopped before the walk (syscall checks, pre-scan, CFG check): no exploration */
   noWalk?: string;
+}
+
+/** "Show me a run": a search for an input that drives the refused path to the refused instruction. */
+export interface RunSearchRequest {
+  /** how long the search may take (milliseconds; at most 30,000) */
+  timeMs?: number;
+  /** a frame to start from (the input panel's packet); a sample TCP packet if absent */
+  packet?: Uint8Array;
+}
+
+/** Map contents that differ from the program's declared ones, for a run. */
+export interface RunSearchMap {
+  name: string;
+  /** elements set (hash maps: present), key and value as MAP_UPDATE_ELEM takes them */
+  entries: { key: Uint8Array; value: Uint8Array }[];
+  /** keys of declared elements that must be absent (hash maps) */
+  deleted: Uint8Array[];
+}
+
+/** What the search found, or why it found nothing; when found, the run was checked in the interpreter. */
+export interface RunSearchResult {
+  found: boolean;
+  /** the refused instruction, its message, and what the refusal predicts a run would do there */
+  refusal: { pc: number; message: string; predicted: string } | null;
+  /** why nothing was found (also set when the refusal is not about a value) */
+  reason?: string;
+  /** the input: the frame (packet programs), the context bytes (kprobe, tracepoint, a tc ctx_in), the maps */
+  input?: { packet?: Uint8Array; ctx?: Uint8Array; maps: RunSearchMap[] };
+  /** the refused path as slots, instruction 0 first, the refused instruction last */
+  trail: number[];
+  /** what the interpreter did at the refused instruction */
+  outcome?: string;
+  /** candidate inputs run, and the time taken */
+  runs: number;
+  ms: number;
+}
+
+/** "Show me a run": the search, and when it found an input, the unverified debug run it starts. */
+export interface ShownRun {
+  search: RunSearchResult;
+  /**
+   * the debug run of the program loaded without the verifier on the found input, paused after
+   * the refused instruction ran (stepping back and forth works as in any run)
+   */
+  update?: DebugUpdate;
+  /** the debug run followed the refused path to the refused instruction here too */
+  reached?: boolean;
+  /** why the debug run here did not show what the search showed (the world's randomness, a helper's answer) */
+  note?: string;
 }

@@ -5,7 +5,13 @@
  */
 import { kernelInsnText } from '../asm';
 import { decodeSlots } from '../isa';
-import { exploration, plainText, provenance } from '../insight';
+import { exploration, plainText, provenance, searchRun } from '../insight';
+import { Cmd, errnoName, hexToBytes } from '../isa';
+import type { Kernel } from '../kernel/kernel';
+import type { LoadedProg } from '../kernel/types';
+import { SAMPLE_PACKETS } from '../lessons';
+import type { RunSearchRequest, RunSearchResult } from '../protocol';
+import { withMapFds } from './setup';
 import type { Program } from '../program';
 import { done, fail, type ExplorationView, type Outcome, type Place, type ProvenanceRequest, type ProvenanceView } from '../protocol';
 import type { Loaded } from './load';
@@ -44,4 +50,47 @@ export function explorationOf(loaded: Loaded | null): Outcome<ExplorationView> {
   const a = loaded?.analysis;
   if (!loaded || !a) return noAnalysis();
   return done(exploration(a, loaded.program.bytes, textsOf(loaded.program, false)));
+}
+
+/** The longest search the IDE may ask for, and the default. */
+export const MAX_SEARCH_MS = 30_000;
+const DEFAULT_SEARCH_MS = 5_000;
+
+/** Searches an input that drives the last load's refused path to its refused instruction. */
+export function searchOf(loaded: Loaded | null, progType: number, req: RunSearchRequest, seed: number): Outcome<RunSearchResult> {
+  const a = loaded?.analysis;
+  if (!loaded || !a) return noAnalysis();
+  const timeMs = req?.timeMs ?? DEFAULT_SEARCH_MS;
+  if (!Number.isFinite(timeMs) || timeMs <= 0 || timeMs > MAX_SEARCH_MS) return fail('bad_request', `timeMs must be 1..${MAX_SEARCH_MS}`);
+  if (req.packet !== undefined && !(req.packet instanceof Uint8Array)) return fail('bad_request', 'packet must be bytes');
+  const packet = req.packet?.length ? req.packet : hexToBytes(SAMPLE_PACKETS[0].hex)!;
+  return done(searchRun(loaded.program, a, progType, { timeMs, packet, seed }));
+}
+
+/**
+ * Loads the last load's program again without the verifier (as `verify: false` does), into the
+ * same maps, and puts the found map contents in them; the program, or why it could not.
+ */
+export function loadUnverified(k: Kernel, loaded: Loaded, progType: number, found: RunSearchResult): LoadedProg | string {
+  for (const m of found.input?.maps ?? []) {
+    const fd = loaded.mapsByName.get(m.name);
+    if (fd === undefined) return `the program has no map ${m.name}`;
+    for (const key of m.deleted) k.bpf(Cmd.MAP_DELETE_ELEM, { mapFd: fd, key });
+    for (const e of m.entries) {
+      const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: fd, key: e.key, value: e.value, flags: 0 });
+      if (!r.ok) return `map ${m.name}: BPF_MAP_UPDATE_ELEM gave ${errnoName(r.errno)}`;
+    }
+  }
+  const saved = k.verifier;
+  k.verifier = undefined;
+  try {
+    const p = loaded.program;
+    const r = k.bpf(Cmd.PROG_LOAD, { progType, insns: withMapFds(p, loaded.mapsByName), license: p.directives.license ?? 'GPL', logLevel: 0, logSize: 0, logBuf: null, kernVersion: p.directives.kernVersion ?? 0x040800, name: p.directives.name ?? '' });
+    if (!r.ok) return `the kernel refused to load it without the verifier: ${errnoName(r.errno)}`;
+    if (loaded.progFd !== null) k.close(loaded.progFd);
+    loaded.progFd = r.value;
+    return k.progOfFd(r.value)!;
+  } finally {
+    k.verifier = saved;
+  }
 }

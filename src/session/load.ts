@@ -25,6 +25,8 @@ export interface Loaded {
   view: ProgramView;
   /** the verifier's whole analysis of the last load (provenance, the exploration graph, the input search) */
   analysis?: VerifierAnalysis;
+  /** the program type it was loaded as (a `.type` directive wins over the request's) */
+  progType: number;
 }
 
 /** The editor's view of an assembled program. */
@@ -101,7 +103,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   const p = asm.program;
   const view = programView(p);
   const progType = p.directives.progType ?? req.progType;
-  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view };
+  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view, progType };
   const warnings = asmDiagnostics(asm.diagnostics);
   const was = k.privileged;
   k.privileged = req.privileged;

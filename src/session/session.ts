@@ -51,6 +51,9 @@ import {
   type ExplorationView,
   type ProvenanceRequest,
   type ProvenanceView,
+  type RunSearchRequest,
+  type RunSearchResult,
+  type ShownRun,
 } from '../protocol';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
@@ -61,7 +64,7 @@ import { exportProgram, objectView, tracepointRecord } from './io';
 import { sharedMaps } from './share';
 import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
-import { explorationOf, provenanceOf } from './insight';
+import { explorationOf, loadUnverified, provenanceOf, searchOf } from './insight';
 
 /** Which engine modules this build wires. */
 export const MODULES: Record<EngineModule, boolean> = {
@@ -451,6 +454,37 @@ export class Session implements EngineApi {
 
   async exploration(): Promise<Outcome<ExplorationView>> {
     return guard('exploration', () => explorationOf(this.loaded));
+  }
+
+  async searchRun(req: RunSearchRequest): Promise<Outcome<RunSearchResult>> {
+    return guard('searchRun', () => searchOf(this.loaded, this.loaded?.progType ?? 0, req ?? {}, this.settings.seed));
+  }
+
+  async showRun(req: RunSearchRequest): Promise<Outcome<ShownRun>> {
+    return guard('showRun', async () => {
+      if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
+      const loaded = this.loaded;
+      const found = searchOf(loaded, loaded?.progType ?? 0, req ?? {}, this.settings.seed);
+      if (!found.ok || !found.value.found || !loaded) return found.ok ? done({ search: found.value }) : found;
+      const search = found.value;
+      const k = await this.kernel();
+      this.endRun();
+      const prog = loadUnverified(k, loaded, loaded.progType, search);
+      if (typeof prog === 'string') return done({ search, note: prog });
+      const started = await this.startRun({ packet: search.input?.packet, ctx: search.input?.ctx });
+      if (!started.ok || !this.run) return started.ok ? done({ search, note: 'the run did not start' }) : started;
+      const run = this.run;
+      // along the refused path, then the refused instruction itself
+      const trail = search.trail;
+      let i = 0;
+      while (i < trail.length && run.at.pc === trail[i] && run.at.progId === prog.id && run.canStep) {
+        run.step(1);
+        i++;
+      }
+      const reached = i === trail.length;
+      const note = reached ? undefined : `here the run left the refused path at instruction ${trail[Math.max(0, i - 1)]} (the world's clock or random numbers differ from the search's)`;
+      return done({ search, update: this.update(run), reached, ...(note ? { note } : {}) });
+    });
   }
 
   /** Waits until pinned objects are written to the storage (tests, and before a reload). */
