@@ -12,20 +12,25 @@ interface Props {
   nameOf?: (offset: number) => string | undefined;
   marks?: ReadonlyMap<number, ByteMark>;
   label: string;
+  /** the offset of bytes[0]: rows, tooltips, names and marks count from it (negative below a context) */
+  base?: number;
 }
+
+/** A row's offset in hex, signed: `0010`, `-0040`. */
+const offsetText = (o: number): string => (o < 0 ? '-' : '') + Math.abs(o).toString(16).padStart(4, '0');
 
 const printable = (b: number): string => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
 
-export const HexView = memo(function HexView({ bytes, nameOf, marks, label }: Props) {
+export const HexView = memo(function HexView({ bytes, nameOf, marks, label, base = 0 }: Props) {
   const rows = [];
   for (let row = 0; row < bytes.length; row += 16) {
     const cells = [];
     let ascii = '';
     for (let i = row; i < Math.min(row + 16, bytes.length); i++) {
-      const name = nameOf?.(i);
-      const mark = marks?.get(i);
+      const name = nameOf?.(base + i);
+      const mark = marks?.get(base + i);
       cells.push(
-        <span key={i} className={mark ? `hx ${mark}` : 'hx'} title={`${i}: 0x${bytes[i].toString(16).padStart(2, '0')}${name ? ` — ${name}` : ''}`}>
+        <span key={i} className={mark ? `hx ${mark}` : 'hx'} title={`${base + i}: 0x${bytes[i].toString(16).padStart(2, '0')}${name ? ` — ${name}` : ''}`}>
           {bytes[i].toString(16).padStart(2, '0')}
         </span>,
       );
@@ -33,7 +38,7 @@ export const HexView = memo(function HexView({ bytes, nameOf, marks, label }: Pr
     }
     rows.push(
       <div key={row} className="hxrow">
-        <span className="hxoff">{row.toString(16).padStart(4, '0')}</span>
+        <span className="hxoff">{offsetText(base + row)}</span>
         <span className="hxcells">{cells}</span>
         <span className="hxascii">{ascii}</span>
       </div>,

@@ -13,6 +13,7 @@ import { MAP_TYPES, type FileObject, type FileTable, type MapBase } from './maps
 import { FdArrayMap } from './maps/fd-array';
 import { ProgArrayMap } from './maps/prog-array';
 import { StackTraceMap } from './maps/stack-trace';
+import { PerfRing, validPages } from './perf-ring';
 import { loadSnapshot, saveSnapshot } from './persist';
 import { Prog, fileOf } from './prog';
 import type { StoragePort } from './storage';
@@ -148,13 +149,17 @@ export class Kernel implements KernelServices {
     return { ok: true, value: 0 };
   }
 
-  /** perf_event_open(2) for a BPF output event on `cpu`: the fd of a simulated perf event. */
-  perfEventOpen(opts: { cpu: number }): SysResult<number> {
+  /**
+   * perf_event_open(2) for a BPF output event on `cpu`, mapped by a reader with `pages` data pages
+   * (a power of two; default 8, as samples/bpf maps them): the fd of a simulated perf event.
+   */
+  perfEventOpen(opts: { cpu: number; pages?: number }): SysResult<number> {
     const cpu = opts.cpu;
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.world.ncpus) return { ok: false, errno: E.EINVAL };
+    if (opts.pages !== undefined && !validPages(opts.pages)) return { ok: false, errno: E.EINVAL };
     const fd = this.lowestFreeFd();
     if (fd < 0) return { ok: false, errno: E.EMFILE };
-    const event: PerfEvent = { fd, cpu, counter: 0n, samples: [] };
+    const event: PerfEvent = { fd, cpu, counter: 0n, ring: new PerfRing(this.mem, opts.pages) };
     this.perfRefs.set(event, 1);
     this.fds[fd] = { kind: 'perf', obj: event };
     return { ok: true, value: fd };
@@ -399,8 +404,8 @@ export class Kernel implements KernelServices {
     return map instanceof StackTraceMap ? map.store(ips, flags) : -E.EINVAL;
   }
 
-  traceWrite(line: string): void {
-    this.trace.write(line);
+  traceWrite(line: string, cpu = this.world.cpu, msgLen = line.length): void {
+    this.trace.write(line, cpu, msgLen);
   }
 }
 

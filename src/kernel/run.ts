@@ -150,7 +150,27 @@ function buildContext(kernel: KernelServices, prog: LoadedProg, input: RunInput)
   }
 }
 
-/** A tracepoint's record, its first 8 bytes holding the pt_regs pointer as 4.8 passes it. */
+/**
+ * How far below a tracepoint's record a program may read: 4.8's verifier lets every negative
+ * ctx offset through (progtypes/access.ts), and an instruction's offset is a signed 16-bit
+ * number, so loads reach down to 32768 bytes before the record.
+ */
+export const TRACEPOINT_BELOW_RECORD = 0x8000;
+
+/** What the memory below a tracepoint's record stands for, as the IDE's context view says it. */
+export const BELOW_RECORD_ABOUT =
+  'Below the record: per-CPU kernel memory under the perf trace buffer that 4.8 writes the record into. ' +
+  'It is not part of the event, yet 4.8\'s verifier lets tracepoint programs read it (any negative offset whose ' +
+  'remainder by the size is 0 passes). What a real kernel keeps there is other kernel data; bpflab does not model it and shows zeros.';
+
+/**
+ * A tracepoint's record as 4.8 hands it to the program: written at the start of this CPU's
+ * perf trace buffer (perf_trace_buf_alloc, PERF_MAX_TRACE_SIZE bytes), its first 8 bytes
+ * overwritten with the pt_regs pointer (perf_trace_run_bpf_submit), the rest of the buffer
+ * after it. Below the buffer lies other per-CPU memory of the kernel, which bpflab does not
+ * model: the region holds TRACEPOINT_BELOW_RECORD zero bytes there, so that every load the
+ * verifier accepts reads something, and r1 (the region's origin) points at the record.
+ */
 function buildTracepoint(kernel: KernelServices, input: RunInput): Built | RunRefused {
   const mem = kernel.mem;
   let record: Uint8Array;
@@ -167,10 +187,11 @@ function buildTracepoint(kernel: KernelServices, input: RunInput): Built | RunRe
   const regs = mapPtRegs(mem, kernel.world, undefined, 'pt_regs (tracepoint)')!;
   record.set(leBytes(mem.addr(regs), 8), 0);
   // the record sits in the perf trace buffer: the verifier lets programs read up to its end
-  const buffer = new Uint8Array(Math.max(record.length, PERF_MAX_TRACE_SIZE));
-  buffer.set(record);
-  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, buffer, false);
-  return { ctx, regs, skb: null, xdp: null, r1: mem.addr(ctx) };
+  const bytes = new Uint8Array(TRACEPOINT_BELOW_RECORD + Math.max(record.length, PERF_MAX_TRACE_SIZE));
+  bytes.set(record, TRACEPOINT_BELOW_RECORD);
+  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, bytes, false);
+  ctx.origin = TRACEPOINT_BELOW_RECORD;
+  return { ctx, regs, skb: null, xdp: null, r1: mem.addr(ctx, TRACEPOINT_BELOW_RECORD) };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Insn } from '../isa';
 import type { AddressSpace, MemFault } from '../mem';
+import type { PerfRing } from './perf-ring';
 
 /** Failures are negative errno values, as the kernel returns them. */
 export type Errno = number;
@@ -86,7 +87,8 @@ export type Effect =
   | { kind: 'map_delete'; mapId: number; key: Uint8Array; old: Uint8Array }
   | { kind: 'map_lookup'; mapId: number; key: Uint8Array; found: boolean }
   | { kind: 'trace'; line: string }
-  | { kind: 'perf_output'; mapId: number; cpu: number; data: Uint8Array }
+  /** a sample for a perf event's ring; `lost` when the ring had no room for it */
+  | { kind: 'perf_output'; mapId: number; cpu: number; data: Uint8Array; lost?: boolean }
   | { kind: 'redirect'; ifindex: number; ingress: boolean; clone: boolean }
   | { kind: 'packet_resize'; oldLen: number; newLen: number }
   | { kind: 'note'; text: string };
@@ -255,8 +257,8 @@ export interface PerfEvent {
   cpu: number;
   /** counter value perf_event_read returns */
   counter: bigint;
-  /** raw samples written by perf_event_output, oldest first */
-  samples: { cpu: number; data: Uint8Array }[];
+  /** the ring buffer perf_event_output writes its samples into (perf-ring.ts) */
+  ring: PerfRing;
 }
 
 /**
@@ -279,6 +281,10 @@ export interface KernelServices {
    * BPF_F_FAST_STACK_CMP / BPF_F_REUSE_STACKID rules; returns the id or a negative errno.
    */
   stackStore(map: BpfMap, ips: readonly bigint[], flags: bigint): number;
-  /** appends a line to /sys/kernel/debug/tracing/trace_pipe (journaled) */
-  traceWrite(line: string): void;
+  /**
+   * appends a trace_printk record to /sys/kernel/debug/tracing/trace_pipe (journaled): the line
+   * as trace_pipe prints it, the CPU whose ring buffer takes it, and the length of the message
+   * (which sets the record's size in the ring)
+   */
+  traceWrite(line: string, cpu?: number, msgLen?: number): void;
 }

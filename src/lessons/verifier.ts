@@ -311,4 +311,60 @@ const gplOnly = lesson({
   `,
 });
 
-export const VERIFIER_LESSONS: Lesson[] = [nullCheck, mapBounds, uninitStack, loop, packetRange, ctxWrite, leak, unprivPrintk, gplOnly];
+const tracepointHole = lesson({
+  id: 'verifier-hole-below-record',
+  title: 'A hole in the 4.8 verifier',
+  level: 'verifier',
+  summary:
+    "4.8 guards a tracepoint program's context reads with off < sizeof(void *), and in C that comparison is unsigned: a negative offset is not below 8, so reads before the record pass. This program copies the 8 bytes below its sched_switch record, memory that is not part of the event, into a map for user space.",
+  tryNext: [
+    'Read *(u32 *)(r6 -8) instead: still accepted. But 4.8 remembers the end of the highest context read as an unsigned number, and -8 + 4 wraps to 4294967292, so attaching the program to the tracepoint fails with EACCES. A read that ends exactly where the record starts, like this u64 at -8, gets through.',
+    'Read *(u32 *)(r6 -6): "misaligned access off -6 size 4". The alignment rule uses C\'s remainder, -6 % 4 = -2, and comes first.',
+    'Read *(u64 *)(r6 +0): "invalid bpf_context access off=0 size=8". The first 8 bytes, where 4.8 puts the pt_regs pointer, are hidden; only the negative side leaks.',
+    'Change .type to kprobe (with .kern_version 0x040800): "invalid bpf_context access off=-8 size=8". kprobe programs test off < 0 explicitly.',
+  ],
+  progType: 'tracepoint',
+  privileged: true,
+  input: { tracepoint: { name: 'sched:sched_switch', fields: { prev_pid: 1234, next_pid: 42 } } },
+  expect: {
+    load: { accepted: true },
+    run: { retval: 0, verdict: 'r0 = 0', maps: [{ name: 'below', entries: [{ key: '00000000', value: '0000000000000000' }] }] },
+  },
+  body: `
+    ; A hole in the 4.8 verifier: reading below a tracepoint's record.
+    ;
+    ; 4.8 writes a tracepoint's record at the start of a per-CPU buffer and
+    ; lets the program read it, but not its first 8 bytes:
+    ;   if (off < sizeof(void *) || off >= PERF_MAX_TRACE_SIZE) refuse
+    ; off is an int, sizeof is unsigned, so C compares them unsigned: -8 is a
+    ; huge number, not below 8, and passes. The load below reads the 8 bytes
+    ; under the record (the log says "processed ... insns", no complaint).
+    ; In a real kernel they are other per-CPU kernel data; bpflab does not
+    ; model that memory and gives zeros (the Context panel shows it, "below
+    ; the record", when you step over the load).
+    ;
+    ; Later kernels: a 6.18 kernel still loads this program (the test is the
+    ; same, and the attach check below is the same). Newer ways in avoid it:
+    ; raw tracepoint programs (4.17) get the arguments, checked with a signed
+    ; off < 0, and BTF-typed ones (5.5) argument by argument.
+    .type tracepoint
+    .license "GPL"
+    .map below hash key=4 value=8 entries=1   ; what the program took
+
+            r6 = r1                       ; the record
+            r7 = *(u64 *)(r6 -8)          ; 8 bytes BELOW it: accepted by 4.8
+            *(u32 *)(r10 -4) = 0          ; key 0
+            *(u64 *)(r10 -16) = r7
+            r1 = map[below] ll
+            r2 = r10
+            r2 += -4
+            r3 = r10
+            r3 += -16
+            r4 = 0                        ; BPF_ANY
+            call bpf_map_update_elem      ; user space can read it now
+            r0 = 0
+            exit
+  `,
+});
+
+export const VERIFIER_LESSONS: Lesson[] = [nullCheck, mapBounds, uninitStack, loop, packetRange, ctxWrite, leak, unprivPrintk, gplOnly, tracepointHole];

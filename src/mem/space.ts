@@ -25,6 +25,13 @@ export interface Region {
   /** number of bytes addressable, usually bytes.length */
   size: number;
   /**
+   * Where the object the region holds begins, as a byte offset into the region: 0 but for a
+   * tracepoint's context, whose record sits after the memory below it that 4.8 lets a program
+   * read (kernel/run.ts). Views count the offsets they show (pointers, accesses) from here;
+   * addresses and checks do not look at it.
+   */
+  origin: number;
+  /**
    * Set for regions whose loads and stores are not plain bytes: the __sk_buff context, whose
    * fields the kernel rewrites into accesses of the real sk_buff (data/data_end load 64-bit
    * pointers, tc_index keeps 16 bits, ...). Loads and stores of the VM go through these; `bytes`
@@ -101,7 +108,7 @@ export class AddressSpace {
     hi >>>= 0;
     const lo = kind === 'stack' ? 0x0000_8000 : 0x1000_0000;
     // every field present from the start, so that all regions share one object shape
-    const region: Region = { kind, name, bytes, writable, hi, lo, size, hooks: undefined };
+    const region: Region = { kind, name, bytes, writable, hi, lo, size, origin: 0, hooks: undefined };
     this.byHi.set(hi, region);
     this.forget();
     return region;

@@ -45,7 +45,8 @@ export type EffectView =
   | { kind: 'map_delete'; mapId: number; key: Uint8Array; old: Uint8Array }
   | { kind: 'map_lookup'; mapId: number; key: Uint8Array; found: boolean }
   | { kind: 'trace'; line: string }
-  | { kind: 'perf_output'; mapId: number; cpu: number; data: Uint8Array }
+  /** `lost`: the event's ring buffer had no room, so the sample was counted as lost */
+  | { kind: 'perf_output'; mapId: number; cpu: number; data: Uint8Array; lost?: boolean }
   | { kind: 'redirect'; ifindex: number; ingress: boolean; clone: boolean }
   | { kind: 'packet_resize'; oldLen: number; newLen: number }
   | { kind: 'note'; text: string };
@@ -74,7 +75,7 @@ export interface StepView {
   stop?: StopView;
 }
 
-/** Bytes of a region at one step: the stack, the context or the packet. */
+/** Bytes of a region at one step: the stack, the context or the packet, from the region's origin. */
 export interface RegionView {
   name: string;
   /** address of byte 0 */
@@ -82,11 +83,17 @@ export interface RegionView {
   bytes: Uint8Array;
 }
 
-/** The context as the program sees it. */
+/** The context as the program sees it: `addr` and `bytes` start at its byte 0 (where r1 points). */
 export interface CtxView extends RegionView {
   /** struct name: "__sk_buff", "xdp_md", "pt_regs", or a tracepoint's record name */
   layout: string;
   fields: { name: string; offset: number; size: number; doc?: string }[];
+  /**
+   * Memory below byte 0 that programs may read: a tracepoint's (4.8's verifier lets every
+   * negative offset of its record through). `bytes[i]` is at offset `i - bytes.length`, which is
+   * how accesses there count (`AccessView.offset` < 0); `about` says what the bytes stand for.
+   */
+  below?: { bytes: Uint8Array; about: string };
 }
 
 /** What the run produced once it ended (the kernel's view: retval, packet out, verdict name). */

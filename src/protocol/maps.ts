@@ -41,8 +41,10 @@ export interface MapEntryView {
   prog?: { id: number; name: string };
   /** STACK_TRACE: the frames, innermost first */
   frames?: FrameView[];
-  /** PERF_EVENT_ARRAY: the records written to the event in this slot */
+  /** PERF_EVENT_ARRAY: the records waiting in the ring buffer of the event in this slot */
   records?: PerfRecordView[];
+  /** PERF_EVENT_ARRAY: samples the event's ring had no room for, since it was opened */
+  lost?: number;
 }
 
 export interface MapPageRequest {

@@ -7,18 +7,19 @@
 import { kernelInsnText } from '../asm';
 import { PT_REGS, ProgType, SK_BUFF, XDP_MD } from '../isa';
 import type { Kernel } from '../kernel/kernel';
-import { prepareRun, type PreparedRun, type RunOutput } from '../kernel/run';
+import { BELOW_RECORD_ABOUT, prepareRun, type PreparedRun, type RunOutput } from '../kernel/run';
 import { tracepointByName } from '../kernel/progtypes/tracepoint';
 import type { LoadedProg } from '../kernel/types';
 import { leValue } from '../mem';
 import { Machine } from '../vm';
 import type { StepEvent } from '../vm/types';
 import type { CtxView, DebugSnapshot, EngineSettings, RunInput, RunState, StepView } from '../protocol';
-import { pointerOf, regionView, stepView, stopView } from './views';
+import { TraceLog } from './trace-log';
+import { belowOrigin, pointerOf, regionView, stepView, stopView } from './views';
 
 let nextRunId = 1;
-/** trace lines of finished repetitions kept (the current one keeps all of its own) */
-const TRACE_KEPT = 10_000;
+/** trace lines of finished repetitions kept (the current one keeps up to TraceLog's cap) */
+const TRACE_KEPT = 2_000;
 
 /** Why a run could not start (BPF_PROG_TEST_RUN's refusal). */
 export interface RunRefusal {
@@ -34,7 +35,7 @@ export class DebugRun {
   private repStart = 0;
   private last: StepView | undefined;
   private output: RunOutput | undefined;
-  readonly trace: { step: number; line: string }[] = [];
+  readonly trace = new TraceLog();
   /** maps and keys the commands since the last `takeTouched` changed */
   private touched = { maps: new Set<number>(), keys: [] as { mapId: number; key: Uint8Array }[] };
 
@@ -60,9 +61,9 @@ export class DebugRun {
   /** trace_printk goes through kernel.traceWrite: note each line with its step, journaled with the run. */
   private captureTrace(): void {
     const k = this.k;
-    const write = Object.getPrototypeOf(k).traceWrite as (line: string) => void;
-    k.traceWrite = (line: string) => {
-      write.call(k, line);
+    const write = Object.getPrototypeOf(k).traceWrite as Kernel['traceWrite'];
+    k.traceWrite = (line: string, cpu?: number, msgLen?: number) => {
+      write.call(k, line, cpu, msgLen);
       this.trace.push({ step: this.machine.stepCount, line });
       k.mem.journal?.push(() => void this.trace.pop());
     };
@@ -94,7 +95,7 @@ export class DebugRun {
   }
 
   private view(e: StepEvent): StepView {
-    return stepView(e, kernelInsnText(e.insn));
+    return stepView(e, kernelInsnText(e.insn), this.k.mem);
   }
 
   private note(e: StepEvent): void {
@@ -117,7 +118,7 @@ export class DebugRun {
     this.prepared.again();
     this.machine.reset(this.prepared.init);
     // earlier repetitions can no longer be undone: keep only their latest lines
-    if (this.trace.length > TRACE_KEPT) this.trace.splice(0, this.trace.length - TRACE_KEPT);
+    this.trace.keepLast(TRACE_KEPT);
     this.rep++;
     this.last = undefined;
   }
@@ -237,9 +238,11 @@ export class DebugRun {
     if (t === ProgType.SocketFilter || t === ProgType.SchedCls || t === ProgType.SchedAct) return { ...base, layout: SK_BUFF.name, fields: [...SK_BUFF.fields] };
     if (t === ProgType.Xdp) return { ...base, layout: XDP_MD.name, fields: [...XDP_MD.fields] };
     if (t === ProgType.Kprobe) return { ...base, layout: PT_REGS.name, fields: [...PT_REGS.fields] };
+    const below = belowOrigin(region);
+    const view: CtxView = below ? { ...base, layout: 'tracepoint record', fields: [], below: { bytes: below, about: BELOW_RECORD_ABOUT } } : { ...base, layout: 'tracepoint record', fields: [] };
     const def = tracepointByName(this.input.tracepoint ?? 'sched:sched_switch');
-    if (!def) return { ...base, layout: 'tracepoint record', fields: [] };
-    return { ...base, layout: def.name, fields: def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) };
+    if (!def) return view;
+    return { ...view, layout: def.name, fields: def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) };
   }
 
   snapshot(): DebugSnapshot {
@@ -260,7 +263,7 @@ export class DebugRun {
       pointers: regs.map((v) => pointerOf(mem, v)),
       stack,
       stackPointers,
-      trace: this.trace.slice(-2000),
+      trace: this.trace.last(2000),
       repetition: this.rep,
       position: this.position,
     };

@@ -47,7 +47,9 @@ function fdSlot(k: Kernel, m: BpfMap, i: number): MapEntryView {
   }
   if (m.mapType === MapType.PerfEventArray) {
     const e = k.perfEventGet(m, i);
-    return e ? { key, value: le32(e.fd), records: e.samples.map((s) => ({ cpu: s.cpu, data: s.data.slice() })) } : { key, value: null };
+    if (!e) return { key, value: null };
+    const records = e.ring.peek().flatMap((r) => (r.kind === 'sample' ? [{ cpu: r.cpu, data: r.data.slice() }] : []));
+    return { key, value: le32(e.fd), records, lost: e.ring.lost };
   }
   const c = k.cgroupGet(m, i);
   return c ? { key, value: new TextEncoder().encode(c.path) } : { key, value: null };

@@ -14,7 +14,7 @@ import { bytesToHex, Cmd, errnoName, Errno } from '../isa';
 import { Kernel } from '../kernel/kernel';
 import { helperOffered } from '../kernel/helpers';
 import { prepareRun, type PreparedRun, type RunInput } from '../kernel/run';
-import type { LoadedProg, ProgVerifier } from '../kernel/types';
+import type { LoadedProg, PerfEvent, ProgVerifier } from '../kernel/types';
 import { progLoad } from '../verifier';
 import { checkProgram, Machine } from '../vm';
 import { parseRequest, type MapSpec, type Request, type RunSpec } from './request-schema';
@@ -25,6 +25,9 @@ import { applyFixups, createMaps, fillSlots, mergeMaps, dumpMap, loadProgs, prog
  * EINTR, as the kernel's test run does when a signal interrupts a long repeat.
  */
 export const MAX_TOTAL_STEPS = 1_000_000_000;
+
+/** Slots of a perf_event_array whose events are read after a run. */
+const MAX_PERF_SLOTS = 4096;
 
 /** What bpflab reports as its kernel release. */
 export const KERNEL_RELEASE = '4.8.0-bpflab';
@@ -61,7 +64,10 @@ export interface RunAnswer {
   verdict?: string;
   steps?: number;
   trace?: string[];
-  perf?: { map: string; cpu: number; data: string }[];
+  /** perf records in ring order: samples, and `lost` where perf writes a PERF_RECORD_LOST */
+  perf?: ({ map: string; cpu: number; data: string } | { map: string; cpu: number; lost: number })[];
+  /** what the kernel's buffers dropped: trace records overwritten, perf samples lost (only when any were) */
+  dropped?: { trace: number; perf: number };
   redirect?: { ifindex: number; ingress: boolean };
   fault?: string;
 }
@@ -196,20 +202,32 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
   };
 }
 
-/** trace_pipe lines and perf samples the run left, for the answer. */
-function sideEffects(k: Kernel, maps: MapTable): Pick<RunAnswer, 'trace' | 'perf'> {
-  const out: Pick<RunAnswer, 'trace' | 'perf'> = {};
+/**
+ * trace_pipe lines and perf records the run left, read as a reader would after the run (which
+ * consumes them), and what the kernel's buffers dropped: trace records overwritten in a full ring
+ * (also shown as trace_pipe's `CPU:N [LOST M EVENTS]` line) and perf samples lost to a full ring
+ * (also shown where perf puts its PERF_RECORD_LOST).
+ */
+function sideEffects(k: Kernel, maps: MapTable): Pick<RunAnswer, 'trace' | 'perf' | 'dropped'> {
+  const out: Pick<RunAnswer, 'trace' | 'perf' | 'dropped'> = {};
   const trace = k.trace.read();
   if (trace.length) out.trace = trace;
   const perf: NonNullable<RunAnswer['perf']> = [];
+  const seen = new Set<PerfEvent>();
+  let perfLost = 0;
   for (const [name, { fd }] of maps) {
     const map = k.mapOfFd(fd)!;
-    for (let i = 0; i < map.maxEntries && i < 4096; i++) {
+    for (let i = 0; i < map.maxEntries && i < MAX_PERF_SLOTS; i++) {
       const ev = k.perfEventGet(map, i);
-      for (const s of ev?.samples ?? []) perf.push({ map: name, cpu: s.cpu, data: bytesToHex(s.data) });
+      if (!ev || seen.has(ev)) continue;
+      seen.add(ev);
+      perfLost += ev.ring.lost;
+      for (const r of ev.ring.read()) perf.push(r.kind === 'sample' ? { map: name, cpu: r.cpu, data: bytesToHex(r.data) } : { map: name, cpu: r.cpu, lost: r.lost });
     }
   }
   if (perf.length) out.perf = perf;
+  const traceDropped = k.trace.dropped; // the request's kernel is a fresh one
+  if (traceDropped || perfLost) out.dropped = { trace: traceDropped, perf: perfLost };
   return out;
 }
 

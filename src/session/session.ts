@@ -309,11 +309,11 @@ export class Session implements EngineApi {
       const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
       return this.busy(async () => {
         let reported = Date.now();
-        let sent = run.trace.length;
+        let sent = run.trace.total;
         while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
           if (progress && Date.now() - reported >= PROGRESS_MS) {
-            const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.slice(sent) };
-            sent = run.trace.length;
+            const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.since(sent) };
+            sent = run.trace.total;
             reported = Date.now();
             void progress(snap);
           }

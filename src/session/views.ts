@@ -10,21 +10,27 @@ import type { AccessView, EffectView, PointerView, RegionView, StepView, StopVie
 
 const copy = (b: Uint8Array): Uint8Array => b.slice();
 
-/** Where a value points, if its upper half names a region and its offset falls inside it. */
+/**
+ * Where a value points, if its upper half names a region and its offset falls inside it. The
+ * offset counts from the region's origin (a tracepoint's record: below it is negative).
+ */
 export function pointerOf(mem: AddressSpace, value: bigint): PointerView | null {
   const v = BigInt.asUintN(64, value);
   const region = mem.regionOfHi(Number(v >> 32n));
   if (!region) return null;
-  const offset = Number(v & 0xffffffffn) - region.lo;
+  const at = Number(v & 0xffffffffn) - region.lo;
   // one past the end is a valid pointer value (data_end, a stack pointer at fp)
-  if (offset < 0 || offset > region.size) return null;
-  return { region: region.name, kind: region.kind, offset };
+  if (at < 0 || at > region.size) return null;
+  return { region: region.name, kind: region.kind, offset: at - region.origin };
 }
 
-/** A copy of a region's bytes with its base address. */
+/** A copy of a region's bytes from its origin on, with the address of the origin. */
 export function regionView(mem: AddressSpace, region: Region): RegionView {
-  return { name: region.name, addr: mem.addr(region, 0), bytes: copy(region.bytes.subarray(0, region.size)) };
+  return { name: region.name, addr: mem.addr(region, region.origin), bytes: copy(region.bytes.subarray(region.origin, region.size)) };
 }
+
+/** A copy of the bytes below a region's origin (a tracepoint record's), if it has any. */
+export const belowOrigin = (region: Region): Uint8Array | undefined => (region.origin > 0 ? copy(region.bytes.subarray(0, region.origin)) : undefined);
 
 export function stopView(s: StopReason): StopView {
   switch (s.kind) {
@@ -53,12 +59,15 @@ export function effectView(e: Effect): EffectView {
   }
 }
 
-/** A step event as the protocol carries it; `text` prints the instruction (asm's kernel-log printer). */
-export function stepView(e: StepEvent, text: string): StepView {
+/**
+ * A step event as the protocol carries it; `text` prints the instruction (asm's kernel-log
+ * printer). Access offsets count from their region's origin, as pointers do.
+ */
+export function stepView(e: StepEvent, text: string, mem: AddressSpace): StepView {
   const access = (a: StepEvent['reads'][number]): AccessView => ({
     region: a.region,
     kind: a.kind,
-    offset: a.offset,
+    offset: a.offset - (mem.regionOfHi(Number(a.addr >> 32n))?.origin ?? 0),
     size: a.size,
     addr: a.addr,
   });

@@ -81,7 +81,7 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
     if (!ended) {
       if (log.writable) {
         if (afterPop) log.write(`\nfrom ${prev} to ${idx}:${stateLine(env.maps, env.cur)}\n`);
-        else if (log.level > 1) log.write(`${idx}:${stateLine(env.maps, env.cur)}\n`);
+        else if (log.level === 2) log.write(`${idx}:${stateLine(env.maps, env.cur)}\n`);
         log.write(`${idx}: ${(text[idx] ??= kernelInsnText(env.insns[idx]))}\n`);
       }
       afterPop = false;

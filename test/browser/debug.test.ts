@@ -6,8 +6,9 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { appState, idle, pageForFile, setEditorText, terminalText, until, waitForEditor } from './harness';
+import { appState, click, idle, pageForFile, setEditorText, terminalText, until, waitForEditor } from './harness';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
+import { lessonById } from '../../src/lessons';
 
 const file = pageForFile();
 
@@ -175,4 +176,30 @@ test('after a run is stopped, new text and a refused Load stay in view in the ed
   } finally {
     await own.context.close();
   }
+});
+
+test('a tracepoint program reading below its record: the Context panel shows the bytes there, the read marked', async () => {
+  const { page } = file.o;
+  const lesson = lessonById('verifier-hole-below-record')!;
+  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+  const gallery = page.getByRole('dialog', { name: 'Lessons' });
+  await gallery.getByRole('button', { name: lesson.title, exact: true }).click();
+  await gallery.waitFor({ state: 'hidden' });
+  await until(async () => (await appState<string>(page, 'text')) === lesson.source, 5000, 'the lesson in the store');
+  await click(page, 'Load');
+  expect(await appState<boolean>(page, 'load.ok')).toBe(true);
+  while (((await appState<number | undefined>(page, 'snap.step')) ?? -1) < 2) await click(page, 'Step');
+  // step 2 ran r7 = *(u64 *)(r6 -8): 8 bytes below the record
+  expect(await appState(page, 'snap.last.reads')).toEqual([expect.objectContaining({ kind: 'ctx', offset: -8, size: 8 })]);
+  const ctx = page.getByRole('region', { name: 'Context', exact: true });
+  await ctx.getByRole('tab', { name: 'This step' }).click();
+  const below = ctx.locator('details.below');
+  await below.waitFor();
+  expect(await below.locator('summary').innerText()).toContain('below the record: 32,768 bytes (read by this step)');
+  expect(await below.innerText()).toContain('per-CPU kernel memory under the perf trace buffer');
+  const rows = below.getByRole('group', { name: 'Bytes -64 to -1 below the record' });
+  expect(await rows.locator('.hx.read').count()).toBe(8);
+  expect(await rows.locator('.hxoff').allInnerTexts()).toEqual(['-0040', '-0030', '-0020', '-0010']);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await until(async () => (await appState(page, 'snap')) === null, 5000, 'the run to end');
 });

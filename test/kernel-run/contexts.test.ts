@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PT_REGS, ProgType } from '../../src/isa';
-import { leValue } from '../../src/mem';
+import { isMemFault, leValue } from '../../src/mem';
+import { TRACEPOINT_BELOW_RECORD } from '../../src/kernel/run';
 import { buildRecord, tracepointByName, TRACEPOINTS } from '../../src/kernel/progtypes/tracepoint';
 import { verdictOf } from '../../src/kernel/progtypes/verdict';
 import { harness, setWorld, tryPrepare } from './harness';
@@ -41,13 +42,28 @@ describe('tracepoint: raw records', () => {
   });
   it('fills the record from the world; the first 8 bytes point at pt_regs as in 4.8', () => {
     const h = harness(ProgType.Tracepoint, { tracepoint: 'sched:sched_switch', tracepointFields: { next_pid: 7 } });
-    const rec = h.run.regions.ctx!.bytes;
+    const ctx = h.run.regions.ctx!;
+    // r1 points at the record, the region's origin
+    expect(h.ctx).toBe(h.k.mem.addr(ctx, ctx.origin));
+    const rec = ctx.bytes.subarray(ctx.origin);
     expect(hex(rec.subarray(8, 13))).toBe('6375726c00'); // prev_comm "curl"
     expect(leValue(rec, 24, 4)).toBe(4242n);
     expect(leValue(rec, 56, 4)).toBe(7n);
-    expect(h.run.regions.ctx!.size).toBe(2048); // readable up to the verifier's bound
+    expect(ctx.size - ctx.origin).toBe(2048); // readable up to the verifier's bound
     const regs = leValue(rec, 0, 8);
     expect(regs).toBe(h.k.mem.addr(h.run.regions.regs!));
+  });
+  it('maps the 32 KiB below the record that 4.8 lets a program read, as zeros', () => {
+    const h = harness(ProgType.Tracepoint, { tracepoint: 'sched:sched_switch' });
+    const ctx = h.run.regions.ctx!;
+    expect(ctx.origin).toBe(TRACEPOINT_BELOW_RECORD);
+    expect(TRACEPOINT_BELOW_RECORD).toBe(32768); // the lowest offset an instruction holds is -32768
+    // the lowest and the highest bytes a verified load can reach
+    expect(hex(h.get(h.ctx - 32768n, 8))).toBe('0000000000000000');
+    expect(hex(h.get(h.ctx - 8n, 8))).toBe('0000000000000000');
+    expect(h.get(h.ctx + 2047n, 1).length).toBe(1);
+    expect(isMemFault(h.k.mem.read(h.ctx - 32769n, 1))).toBe(true);
+    expect(isMemFault(h.k.mem.read(h.ctx + 2048n, 1))).toBe(true);
   });
   it('sched_process_exec stores its filename as __data_loc', () => {
     const k = kernel();

@@ -110,7 +110,7 @@ describe('PERF_EVENT_ARRAY', () => {
     k.close(efd);
     const e = k.perfEventGet(map, 0)!;
     expect(e.cpu).toBe(1);
-    expect(e.samples).toEqual([]);
+    expect(e.ring.peek()).toEqual([]);
     expect(k.perfEventGet(map, 1)).toBeNull();
     expect(errnoOf(lookup(k, fd, u32(0)))).toBe(E.ENOENT);
   });

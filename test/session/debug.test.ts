@@ -190,3 +190,26 @@ test('run commands wait while a continue runs', async () => {
   expect(value(await running).snapshot.state).toBe('paused');
   expect((await s.step()).ok).toBe(true);
 });
+
+describe('a tracepoint program that reads below its record (4.8 lets it)', () => {
+  test('the read lands in the memory below the record, which the context view shows', async () => {
+    const s = new Session();
+    const l = value(await s.load(req({ text: '.type tracepoint\nr0 = *(u64 *)(r1 -8)\nexit\n', progType: 5 })));
+    expect(l.ok, l.log).toBe(true);
+    const start = value(await s.debugStart({ tracepoint: 'sched:sched_switch' })).snapshot;
+    // r1 points at the record: offsets count from it
+    expect(start.pointers[1]).toMatchObject({ kind: 'ctx', offset: 0 });
+    const ctx = start.ctx!;
+    expect(ctx.layout).toBe('sched:sched_switch');
+    expect(ctx.bytes.length).toBe(2048);
+    expect(ctx.addr).toBe(start.regs[1]);
+    expect(ctx.below?.bytes.length).toBe(32768);
+    expect(ctx.below?.about).toMatch(/per-CPU kernel memory under the perf trace buffer/);
+    const step = value(await s.step()).snapshot;
+    expect(step.last?.reads).toEqual([expect.objectContaining({ kind: 'ctx', offset: -8, size: 8, addr: start.regs[1] - 8n })]);
+    expect(step.regs[0]).toBe(0n);
+    const end = value(await s.continue({ breakpoints: [] })).snapshot;
+    expect(end.state).toBe('exited');
+    expect(structuredClone(end)).toEqual(end);
+  });
+});

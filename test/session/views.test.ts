@@ -18,6 +18,18 @@ describe('pointers read as region and offset', () => {
     expect(pointerOf(mem, mem.addr(ctx, 85))).toBeNull();
     expect(pointerOf(mem, -1n)).toBeNull();
   });
+  test('offsets count from the region\'s origin: a tracepoint record has memory below it', () => {
+    const rec = mem.map('ctx', 'ctx (record)', new Uint8Array(64 + 32), false);
+    rec.origin = 64;
+    expect(pointerOf(mem, mem.addr(rec, 64))).toEqual({ region: 'ctx (record)', kind: 'ctx', offset: 0 });
+    expect(pointerOf(mem, mem.addr(rec, 56))).toEqual({ region: 'ctx (record)', kind: 'ctx', offset: -8 });
+    expect(pointerOf(mem, mem.addr(rec, 0))).toEqual({ region: 'ctx (record)', kind: 'ctx', offset: -64 });
+    expect(pointerOf(mem, mem.addr(rec, 97))).toBeNull();
+    const e = { step: 1, progId: 1, pcBefore: 0, pcAfter: 1, insn: decodeAt(new Uint8Array([0x79, 0x10, 0xf8, 0xff, 0, 0, 0, 0]), 0), regs: [], writes: [], effects: [] };
+    const read = { region: 'ctx (record)', kind: 'ctx' as const, offset: 56, addr: mem.addr(rec, 56), size: 8 };
+    expect(stepView({ ...e, reads: [read] }, '(79) r1 = *(u64 *)(r1 -8)', mem).reads[0].offset).toBe(-8);
+    mem.unmap(rec);
+  });
   test('a region view is a copy', () => {
     const v = regionView(mem, stack);
     stack.bytes[0] = 7;
@@ -42,7 +54,7 @@ describe('step events cross the boundary as plain, independent data', () => {
     effects: [{ kind: 'map_update', mapId: 1, key: new Uint8Array([1]), old: null, value: new Uint8Array([2]) }],
     stop: { kind: 'exit', r0: 1n },
   };
-  const view = stepView(event, '(b7) r0 = 1');
+  const view = stepView(event, '(b7) r0 = 1', new AddressSpace());
   test('fields carry over', () => {
     expect(view).toMatchObject({ step: 3, pcBefore: 4, pcAfter: 5, text: '(b7) r0 = 1', regs: [{ reg: 0, old: 0n, new: 1n }], stop: { kind: 'exit', r0: 1n } });
     expect(view.call).toEqual({ id: 5, name: 'ktime_get_ns', args: [1n, 2n, 3n, 4n, 5n], ret: 9n });

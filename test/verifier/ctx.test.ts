@@ -27,12 +27,13 @@ function allowed(type: number, off: number, size: Width, write: boolean): boolea
     case ProgType.Kprobe:
       return !write && off >= 0 && off < 168;
     default:
-      return !write && off >= 8 && off < 2048;
+      // `off < sizeof(void *)` is unsigned in C: negative offsets are not below 8
+      return !write && !(off >= 0 && off < 8) && off < 2048;
   }
 }
 
 const TYPES = [ProgType.SocketFilter, ProgType.SchedCls, ProgType.SchedAct, ProgType.Xdp, ProgType.Kprobe, ProgType.Tracepoint];
-const OFFSETS = [...Array.from({ length: 190 }, (_, i) => i - 8), 2032, 2036, 2040, 2044, 2046, 2047, 2048, 2056];
+const OFFSETS = [-32768, -32767, -2052, -2050, -2048, -16, -12, ...Array.from({ length: 190 }, (_, i) => i - 8), 2032, 2036, 2040, 2044, 2046, 2047, 2048, 2056, 32767];
 
 describe.each(TYPES.map((t) => [t] as const))('program type %i', (type) => {
   test.each([
@@ -63,5 +64,64 @@ describe.each(TYPES.map((t) => [t] as const))('program type %i', (type) => {
     const pkt = [ProgType.SchedCls, ProgType.SchedAct, ProgType.Xdp].includes(type as 3);
     if (pkt) expect(v.log).toContain(' R2=pkt(id=0,off=0,r=0) R3=pkt_end ');
     else expect(v.ok).toBe(type === ProgType.Kprobe || type === ProgType.Tracepoint);
+  });
+});
+
+/**
+ * The offsets of issue 17, each with 4.8's whole log: a tracepoint program may read before its
+ * record (negative offsets pass 4.8's unsigned `off < sizeof(void *)`), where `off % size` is 0
+ * as C computes it; kprobe programs test `off < 0` and stay refused.
+ */
+describe('negative context offsets: tracepoint accepts, kprobe refuses', () => {
+  const SIZE = { 1: ['u8', 0x71], 2: ['u16', 0x69], 4: ['u32', 0x61], 8: ['u64', 0x79] } as const;
+  const logOf = (type: number, off: number, size: Width) =>
+    verify(request(B.prog(B.ldx(size, 0, 1, off), B.exit()), { progType: type, kernVersion: 0x040800 }), { analysis: false });
+  const insn = (off: number, size: Width) => `0: (${SIZE[size][1].toString(16)}) r0 = *(${SIZE[size][0]} *)(r1 ${off < 0 ? off : `+${off}`})`;
+  const accepted = (off: number, size: Width) => [insn(off, size), '1: (95) exit', 'processed 2 insns', ''].join('\n');
+  const refused = (off: number, size: Width, message: string) => [insn(off, size), message, ''].join('\n');
+  const misaligned = (off: number, size: Width) => refused(off, size, `misaligned access off ${off} size ${size}`);
+  const invalid = (off: number, size: Width) => refused(off, size, `invalid bpf_context access off=${off} size=${size}`);
+
+  test.each([
+    [-8, 4],
+    [-4, 4],
+    [-2052, 4],
+    [-8, 8],
+  ] as const)('tracepoint: r0 = *(size *)(r1 %i), %i bytes, is accepted', (off, size) => {
+    const v = logOf(ProgType.Tracepoint, off, size);
+    expect(v.log).toBe(accepted(off, size));
+    expect(v.ok).toBe(true);
+  });
+
+  test.each([
+    [-2, 4, 'misaligned'],
+    [-6, 4, 'misaligned'],
+    [-4, 8, 'misaligned'],
+    [2048, 4, 'invalid'],
+  ] as const)('tracepoint: off %i, %i bytes, is refused (%s)', (off, size, why) => {
+    const v = logOf(ProgType.Tracepoint, off, size);
+    expect(v.log).toBe(why === 'misaligned' ? misaligned(off, size) : invalid(off, size));
+    expect(v.errno).toBe(13);
+  });
+
+  test.each([
+    [-8, 4, 'invalid'],
+    [-4, 4, 'invalid'],
+    [-2052, 4, 'invalid'],
+    [-8, 8, 'invalid'],
+    [-2, 4, 'misaligned'],
+    [-6, 4, 'misaligned'],
+    [-4, 8, 'misaligned'],
+    [2048, 4, 'invalid'],
+  ] as const)('kprobe: off %i, %i bytes, is refused (%s)', (off, size, why) => {
+    const v = logOf(ProgType.Kprobe, off, size);
+    expect(v.log).toBe(why === 'misaligned' ? misaligned(off, size) : invalid(off, size));
+    expect(v.errno).toBe(13);
+  });
+
+  test('the first 8 bytes of the record stay hidden, and the lowest offset passes', () => {
+    expect(logOf(ProgType.Tracepoint, 0, 8).log).toBe(invalid(0, 8));
+    expect(logOf(ProgType.Tracepoint, 4, 4).log).toBe(invalid(4, 4));
+    expect(logOf(ProgType.Tracepoint, -32768, 8).log).toBe(accepted(-32768, 8));
   });
 });

@@ -135,7 +135,13 @@ function genCtx(g: Gen): void {
   if (t === ProgType.Xdp) return;
   const size = rng.pick([1, 2, 4, 8, 8] as const);
   const base = t === ProgType.Kprobe ? 0 : 8;
-  const off = base + size * rng.int(Math.floor((t === ProgType.Kprobe ? 168 : 64) / size));
+  let off = base + size * rng.int(Math.floor((t === ProgType.Kprobe ? 168 : 64) / size));
+  if (t === ProgType.Tracepoint && rng.chance(0.3)) {
+    // 4.8 lets a tracepoint program read below its record: any negative multiple of the size,
+    // right below it or as far as an instruction's offset reaches; now and then a misaligned one
+    off = -size * (1 + (rng.chance(0.6) ? rng.int(8) : rng.int(32768 / size)));
+    if (g.oops(0.1)) off += 1 + rng.int(size - 1 || 1);
+  }
   const d = g.dst();
   g.emit(B.ldx(size, d, c, off));
   g.set(d, size === 8 ? FRESH : SCALAR);

@@ -87,9 +87,22 @@ describe('log_size edge cases', () => {
 });
 
 describe('log levels', () => {
-  test('any non-zero level other than 2 and up prints what level 1 prints', () => {
+  test('level 1 prints 4.8\'s log', () => {
     const t = byName('jump test 1');
     expect(verify(suiteRequest(t, true, { logLevel: 1 }), { analysis: false }).log).toBe(t.v4_8_reproduced.priv.log);
+  });
+
+  // 4.8 only asks whether log_level is non-zero; bpflab's extension is for level 2 alone
+  test.each([3, 4, 5, 8, 255])('level %i prints the level-1 log byte for byte, over the whole suite', (level) => {
+    for (const t of suite) {
+      for (const priv of [true, false]) {
+        const l1 = verify(suiteRequest(t, priv), { analysis: false });
+        const ln = verify(suiteRequest(t, priv, { logLevel: level }), { analysis: false });
+        expect(ln.log, `${t.name} ${priv ? 'priv' : 'unpriv'}`).toBe(l1.log);
+        expect(ln.errno).toBe(l1.errno);
+        expect(ln.log).toBe((priv ? t.v4_8_reproduced.priv : t.v4_8_reproduced.unpriv).log);
+      }
+    }
   });
 
   test.each(suite.map((t) => [t.index, t.name, t] as const))(

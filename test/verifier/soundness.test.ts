@@ -63,6 +63,18 @@ describe("Linux 4.8's own holes, reproduced", () => {
     expect(r.loaded && r.result.kind === 'fault' && isLinux48Crash(r.result.message)).toBe(true);
   });
 
+  test.each([
+    [-8, 8],
+    [-8, 4],
+    [-2052, 4],
+    [-32768, 1],
+  ] as const)('a tracepoint program reads below its record (FACTS §13), off %i size %i: accepted, and it reads the zeros bpflab maps there', (off, size) => {
+    const bytes = B.prog(B.mov64Imm(0, 7), B.ldx(size, 0, 1, off), B.exit());
+    const r = loadAndRun(ProgType.Tracepoint, bytes, frame);
+    expect(r.loaded).toBe(true);
+    expect(r.loaded && r.result).toMatchObject({ kind: 'exit', r0: 0n });
+  });
+
   test('a 32-bit mov of -1 is taken for the 64-bit constant -1 (FACTS §21.1): unverified code runs', () => {
     const bytes = B.prog(
       B.alu32Imm(B.AluOp.MOV, 1, -1),

@@ -7,6 +7,7 @@ import { selectSnap, useApp } from '../../store';
 import { fieldAt } from '../../../src/isa';
 import type { AccessView, DebugSnapshot } from '../../../src/protocol';
 import { PacketLayers } from './PacketLayers';
+import { belowWindows } from './below';
 
 function marksOf(snap: DebugSnapshot, kind: 'ctx' | 'packet'): Map<number, ByteMark> {
   const m = new Map<number, ByteMark>();
@@ -16,6 +17,22 @@ function marksOf(snap: DebugSnapshot, kind: 'ctx' | 'packet'): Map<number, ByteM
   for (const r of snap.last?.reads ?? []) add(r, 'read');
   for (const w of snap.last?.writes ?? []) add(w, 'write');
   return m;
+}
+
+/** The memory below a tracepoint's record: what it stands for, and the rows that matter now. */
+function BelowView({ below, marks }: { below: NonNullable<NonNullable<DebugSnapshot['ctx']>['below']>; marks: ReadonlyMap<number, ByteMark> }) {
+  const size = below.bytes.length;
+  const windows = belowWindows(size, marks);
+  const touched = [...marks.keys()].some((o) => o < 0);
+  return (
+    <details open={touched} className="below">
+      <summary className="small muted">below the record: {size.toLocaleString('en')} bytes{touched ? ' (read by this step)' : ''}</summary>
+      <p className="small muted">{below.about}</p>
+      {windows.map((w) => (
+        <HexView key={w.start} bytes={below.bytes.subarray(size + w.start, size + w.end)} base={w.start} marks={marks} label={`Bytes ${w.start} to ${w.end - 1} below the record`} />
+      ))}
+    </details>
+  );
 }
 
 export function LiveView() {
@@ -68,6 +85,7 @@ export function LiveView() {
               nameOf={(o) => fieldAt(ctx, o)?.name}
             />
           </details>
+          {ctx.below ? <BelowView below={ctx.below} marks={ctxMarks} /> : null}
         </>
       ) : null}
       {snap.packet ? (

@@ -39,7 +39,8 @@ export function valueTexts(m: MapInfo, e: MapEntryView, f: MapFormat): string[] 
   if (m.type === MapType.StackTrace && e.frames) return [e.frames.map((fr) => fr.symbol || `0x${fr.ip.toString(16)}`).join(' ← ')];
   if (m.type === MapType.PerfEventArray) {
     const n = e.records?.length ?? 0;
-    return [n ? `${n} record${n === 1 ? '' : 's'}: ${e.records!.slice(-3).map((r) => `[cpu ${r.cpu}] ${bytesHex(r.data, '')}`).join(' ')}` : e.value ? 'event' : '(empty)'];
+    const lost = e.lost ? ` (${e.lost} lost: the ring buffer was full)` : '';
+    return [n ? `${n} record${n === 1 ? '' : 's'}${lost}: ${e.records!.slice(-3).map((r) => `[cpu ${r.cpu}] ${bytesHex(r.data, '')}`).join(' ')}` : e.value ? `event${lost}` : '(empty)'];
   }
   if (!e.value) return ['(empty)'];
   return splitPercpu(m, e.value).map((v) => formatValue(v, f.value, layoutOf(f)));

@@ -7,7 +7,7 @@
 import { HelperFlag } from '../../isa';
 import { isMemFault } from '../../mem';
 import type { BpfMap, PerfEvent } from '../types';
-import { err, fault, journal, readArg, ret, type HelperEnv, type HelperImpl } from './env';
+import { err, fault, readArg, ret, type HelperEnv, type HelperImpl } from './env';
 import { mapArg } from './maps';
 
 /** BPF_F_CTXLEN_MASK: bits 32-51 */
@@ -47,9 +47,7 @@ export const perfEventOutput: HelperImpl = (env, _r1, r2, r3, r4, r5) => {
   const data = new Uint8Array(meta.length + ctxLen);
   data.set(meta);
   if (skb && ctxLen) data.set(skb.frame.subarray(skb.f.dataOff, skb.f.dataOff + ctxLen), meta.length);
-  ev.samples.push({ cpu: env.world.cpu, data });
-  journal(env, () => {
-    ev.samples.pop();
-  });
-  return ret(0, [{ kind: 'perf_output', mapId: map.id, cpu: env.world.cpu, data }]);
+  // 4.8 returns 0 whether the ring had room or the sample was lost (perf-ring.ts)
+  const written = ev.ring.output(env.world.cpu, data);
+  return ret(0, [{ kind: 'perf_output', mapId: map.id, cpu: env.world.cpu, data, ...(written ? {} : { lost: true }) }]);
 };

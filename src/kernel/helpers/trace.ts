@@ -39,6 +39,6 @@ export const tracePrintk: HelperImpl = (env, r1, r2, r3, r4, r5) => {
   const msg = vsnprintf(text, castArgs(plan, regs, str), (a) => readUnsafeString(env, a)).slice(0, TRACE_BUF_SIZE - 1);
   const w = env.world;
   const line = tracePipeLine(w.task.comm, w.task.pid, w.cpu, IRQ_FLAGS[env.run.progType] ?? '..s1', w.clockNs, msg);
-  env.kernel.traceWrite(line);
+  env.kernel.traceWrite(line, w.cpu, msg.length);
   return ret(msg.length, [{ kind: 'trace', line }]);
 };

@@ -62,9 +62,16 @@ function kprobe(a: CtxAccess): CtxAccessResult {
 /** PERF_MAX_TRACE_SIZE: the perf trace buffer a tracepoint record is in */
 export const PERF_MAX_TRACE_SIZE = 2048;
 
-/** 4.8's tp_prog_is_valid_access: read-only, 8 <= off < PERF_MAX_TRACE_SIZE (the common header is hidden) */
+/**
+ * 4.8's tp_prog_is_valid_access: read-only, aligned, off < PERF_MAX_TRACE_SIZE, and not in the
+ * first 8 bytes (where 4.8 puts the pt_regs pointer). That test is `off < sizeof(void *)`, an
+ * unsigned comparison in C: a negative offset is not below 8, so **every negative offset passes**
+ * (down to the -32768 an instruction's offset can hold) when `off % size` (C's remainder, like
+ * JavaScript's `%`) is 0. The run maps memory before the record for them (kernel/run.ts).
+ */
 function tracepoint(a: CtxAccess): CtxAccessResult {
-  if (a.write || a.off < 8 || a.off >= PERF_MAX_TRACE_SIZE || a.off % a.size !== 0) return false;
+  const belowPointerSize = a.off >= 0 && a.off < 8;
+  if (a.write || belowPointerSize || a.off >= PERF_MAX_TRACE_SIZE || a.off % a.size !== 0) return false;
   return 'scalar';
 }
 
