@@ -95,6 +95,21 @@ out:
   expect(di).toBe(0x1234n);
 });
 
+test('a tracepoint: a field of the record decides the path', () => {
+  const { r } = search(`
+.type tracepoint
+  r2 = *(u32 *)(r1 +56)         ; sched_switch's next_pid
+  if r2 != 4242 goto out
+  r0 = *(u64 *)(r10 -16)        ; refused: never written
+  exit
+out:
+  r0 = 0
+  exit
+`);
+  expect(r.found, r.reason).toBe(true);
+  expect(new DataView(r.input!.ctx!.buffer).getUint32(56, true)).toBe(4242);
+});
+
 test('a map value decides the path: the search writes the value', () => {
   const { r } = search(`
 .type socket_filter

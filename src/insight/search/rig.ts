@@ -4,7 +4,7 @@
  * candidate input in the interpreter, step by step along the verifier's refused path, with the
  * shadow (shadow.ts) recording the path conditions of the run.
  */
-import { Cmd, MapType, ProgType, Pseudo, errnoName, hexToBytes, readRaw, writeRaw } from '../../isa';
+import { Cmd, MapType, PT_REGS, ProgType, Pseudo, errnoName, hexToBytes, readRaw, writeRaw } from '../../isa';
 import { Kernel } from '../../kernel/kernel';
 import { helperOffered } from '../../kernel/helpers';
 import { prepareRun } from '../../kernel/run';
@@ -116,7 +116,9 @@ export class Rig {
     if (type !== ProgType.Kprobe && type !== ProgType.Tracepoint) return null;
     const prep = prepareRun(this.kernel, this.prog, {});
     if (!prep.ok || !prep.regions.ctx) return null;
-    const bytes = prep.regions.ctx.bytes.slice();
+    // the record starts at the region's origin (a tracepoint's region has bytes below it)
+    const ctx = prep.regions.ctx;
+    const bytes = ctx.bytes.slice(ctx.origin, type === ProgType.Kprobe ? ctx.origin + PT_REGS.size : undefined);
     prep.dispose();
     return bytes;
   }
@@ -153,6 +155,7 @@ export class Rig {
       progType: this.prog.progType,
       dataOff: prep.ok ? (prep.skb?.f.dataOff ?? 0) : 0,
       pktBase: prep.ok && prep.regions.packet ? k.mem.addr(prep.regions.packet) : 0n,
+      ctxOrigin: prep.ok ? (prep.regions.ctx?.origin ?? 0) : 0,
       maps: this.mapInfo,
       val: valuation(c),
     };

@@ -30,6 +30,8 @@ export interface RunModel {
   dataOff: number;
   /** address of the frame's first byte (0n without a packet) */
   pktBase: bigint;
+  /** where the context's first byte is in its region (a tracepoint's region has bytes below the record) */
+  ctxOrigin: number;
   /** maps by kernel id */
   maps: ReadonlyMap<number, { name: string; hash: boolean; maxEntries: number; keySize: number; valueSize: number }>;
   /** the candidate input's values (checks derived expressions) */
@@ -151,8 +153,9 @@ export class Shadow {
   }
 
   /** A context field: the packet's length, protocol and pointers follow from the frame, ctx_in fields are inputs. */
-  private ctxLoad(off: number, size: number, value: bigint): Sym | null {
-    const { progType, dataOff, pktBase } = this.model;
+  private ctxLoad(regionOff: number, size: number, value: bigint): Sym | null {
+    const { progType, dataOff, pktBase, ctxOrigin } = this.model;
+    const off = regionOff - ctxOrigin;
     const len = leaf('len');
     switch (progType) {
       case ProgType.SocketFilter:
