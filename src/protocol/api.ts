@@ -21,6 +21,7 @@ import type {
   TracepointRecordRequest,
 } from './io';
 import type { EngineSettings } from './settings';
+import type { GradeRequest, GradeResult } from './challenges';
 import type { ExplorationView, ProvenanceRequest, ProvenanceView, RunSearchRequest, RunSearchResult, ShownRun } from './insight';
 
 /** Bumped on every incompatible change of these types; the client refuses a worker of another version. */
@@ -120,4 +121,6 @@ export interface EngineApi {
    * verifier on that input, stepped along the refused path and through the refused instruction
    */
   showRun(req: RunSearchRequest): Promise<Outcome<ShownRun>>;
+  /** checks a program against a challenge's goals on inputs the learner does not see */
+  gradeChallenge(req: GradeRequest): Promise<Outcome<GradeResult>>;
 }

@@ -54,7 +54,10 @@ import {
   type RunSearchRequest,
   type RunSearchResult,
   type ShownRun,
+  type GradeRequest,
+  type GradeResult,
 } from '../protocol';
+import { gradeChallenge } from '../challenges';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
 import { listMaps, mapEdit, mapPage } from './maps';
@@ -484,6 +487,14 @@ export class Session implements EngineApi {
       const reached = i === trail.length;
       const note = reached ? undefined : `here the run left the refused path at instruction ${trail[Math.max(0, i - 1)]} (the world's clock or random numbers differ from the search's)`;
       return done({ search, update: this.update(run), reached, ...(note ? { note } : {}) });
+    });
+  }
+
+  async gradeChallenge(req: GradeRequest): Promise<Outcome<GradeResult>> {
+    return guard('gradeChallenge', () => {
+      if (typeof req?.text !== 'string' || typeof req.id !== 'string') return fail('bad_request', 'grading needs the challenge id and the text');
+      const r = gradeChallenge(req.id, req.text, req.syntax);
+      return r ? done(r) : fail('bad_request', `no challenge ${req.id}`);
     });
   }
 

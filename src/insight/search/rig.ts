@@ -4,7 +4,8 @@
  * candidate input in the interpreter, step by step along the verifier's refused path, with the
  * shadow (shadow.ts) recording the path conditions of the run.
  */
-import { Cmd, MapType, PT_REGS, ProgType, Pseudo, errnoName, hexToBytes, readRaw, writeRaw } from '../../isa';
+import { MapType, PT_REGS, ProgType, errnoName, hexToBytes } from '../../isa';
+import { createDeclaredMaps, loadDeclared, withMapFds } from '../../kernel/loader';
 import { Kernel } from '../../kernel/kernel';
 import { helperOffered } from '../../kernel/helpers';
 import { prepareRun } from '../../kernel/run';
@@ -82,21 +83,13 @@ export class Rig {
    */
   static build(program: Program, progType: number, seed: number): Rig | string {
     const k = new Kernel({ seed });
-    const fds = new Map<string, number>();
-    for (const m of program.maps) {
-      const r = k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, mapFlags: m.flags, name: m.name });
-      if (!r.ok) return `map ${m.name} cannot be created: ${errnoName(r.errno)}`;
-      fds.set(m.name, r.value);
-    }
-    const bytes = program.bytes.slice();
-    for (const ref of program.mapRefs) {
-      const fd = fds.get(ref.map);
-      if (fd === undefined) return `the program uses map ${ref.map}, which it does not declare`;
-      writeRaw(bytes, ref.pc, { ...readRaw(bytes, ref.pc), src: Pseudo.MAP_FD, imm: fd });
-    }
+    const fds = createDeclaredMaps(k, program);
+    if (typeof fds === 'string') return fds;
+    const bytes = withMapFds(program, fds);
     const problems = checkProgram(bytes, { hasHelper: (id) => helperOffered(progType, id, true), isMapFd: (fd) => k.mapOfFd(fd) !== undefined });
     if (problems.length) return `the interpreter refuses to run it unverified: ${problems[0].pc !== undefined ? `insn ${problems[0].pc}: ` : ''}${problems[0].message}`;
-    const r = k.bpf(Cmd.PROG_LOAD, { progType, insns: bytes, license: program.directives.license ?? 'GPL', logLevel: 0, logSize: 0, logBuf: null, kernVersion: program.directives.kernVersion ?? 0x040800, name: 'search' });
+    k.verifier = undefined;
+    const r = loadDeclared(k, program, fds, progType);
     if (!r.ok) return `the kernel refuses to load it unverified: ${errnoName(r.errno)}`;
     const rig = new Rig(k, k.progOfFd(r.value)!, fds);
     for (const m of program.maps) {
