@@ -16,7 +16,7 @@ import { helperOffered } from '../kernel/helpers';
 import { prepareRun, type PreparedRun, type RunInput } from '../kernel/run';
 import type { LoadedProg, PerfEvent, ProgVerifier } from '../kernel/types';
 import { progLoad } from '../verifier';
-import { checkProgram, Machine } from '../vm';
+import { checkProgram, Machine, type Engine } from '../vm';
 import { parseRequest, type MapSpec, type Request, type RunSpec } from './request-schema';
 import { applyFixups, createMaps, fillSlots, mergeMaps, dumpMap, loadProgs, programOf, progTypeOf, RequestError, type DumpedEntry, type MapTable } from './request-setup';
 
@@ -43,6 +43,8 @@ export interface RequestOptions {
   budget?: number;
   /** instructions all repetitions of a request may run together (default MAX_TOTAL_STEPS) */
   maxTotalSteps?: number;
+  /** how the VM runs the program (default 'auto': interpreted, compiled once it has run long enough) */
+  engine?: Engine;
 }
 
 export interface LoadAnswer {
@@ -175,7 +177,7 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
   const spec = req.run!;
   const prep = prepareRun(k, prog, inputOf(spec));
   if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
-  const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget });
+  const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget, engine: opts.engine });
   const maxSteps = opts.maxTotalSteps ?? MAX_TOTAL_STEPS;
   const { stop, steps, interrupted, durationNs } = repeatRuns(m, prep, spec.repeat, maxSteps);
   const extras = { steps, ...sideEffects(k, maps) };

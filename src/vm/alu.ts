@@ -124,8 +124,16 @@ export const gts = (ah: number, al: number, bh: number, bl: number): boolean =>
 export const ges = (ah: number, al: number, bh: number, bl: number): boolean =>
   ah !== bh ? ah > bh : al >>> 0 >= bl >>> 0;
 
-/** The unsigned 64-bit value of two halves. */
-export const u64 = (hi: number, lo: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+/** bigints of 0..255 and of 2^64 - 1, made once: most values that leave the VM (r0, helper arguments) are these */
+const SMALL = Array.from({ length: 256 }, (_, i) => BigInt(i));
+const ALL_ONES = (1n << 64n) - 1n;
+
+/** The unsigned 64-bit value of two halves (allocating as little as it can: this is on every run's path). */
+export function u64(hi: number, lo: number): bigint {
+  if (hi === 0) return lo >>> 0 < 256 ? SMALL[lo] : BigInt(lo >>> 0);
+  if (hi === -1 && lo === -1) return ALL_ONES;
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
 
 /** Sets register d from a 64-bit bigint (any sign: taken modulo 2^64). */
 export function setBig(L: Int32Array, H: Int32Array, d: number, v: bigint): void {

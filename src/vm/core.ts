@@ -233,14 +233,6 @@ function divide(cpu: Cpu, i: number, d: number, bl: number, bh: number, op: numb
     if (!mod || !is64) H[d] = 0;
     return true;
   }
-  if (!fromReg) {
-    cpu.fault(i, 'division by the constant 0: Linux 4.8 refuses it when verifying ("div by zero"); run unverified, its interpreter would crash the kernel');
-    return false;
-  }
-  if (!is64 && bh !== 0) {
-    cpu.fault(i, 'division by zero: Linux 4.8 tests all 64 bits of the source register, finds them non-zero, then divides by the low 32 bits, which are 0: the kernel crashes here (fixed in 4.15)');
-    return false;
-  }
-  cpu.exit(i, 'div_by_zero');
+  cpu.divideByZero(i, is64, bh, fromReg);
   return false;
 }

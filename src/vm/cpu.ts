@@ -93,6 +93,23 @@ export class Cpu {
     this.stop = { kind: 'fault', message, pc, progId: this.code.id, ...(mem ? { mem } : {}) };
   }
 
+  /**
+   * A division or modulo by zero under 4.8 semantics: the program ends with r0 = 0, as 4.8's
+   * interpreter's `if (SRC == 0) return 0;` does. Two cases are worse: a zero immediate (the
+   * verifier refuses it) and a 32-bit division by a register whose low half is zero but whose
+   * high half is not (4.8 tests all 64 bits first): 4.8 divides by zero there, which crashes the
+   * kernel, so bpflab stops with a fault that says so.
+   */
+  divideByZero(pc: number, is64: boolean, bh: number, fromReg: boolean): void {
+    if (!fromReg) {
+      this.fault(pc, 'division by the constant 0: Linux 4.8 refuses it when verifying ("div by zero"); run unverified, its interpreter would crash the kernel');
+    } else if (!is64 && bh !== 0) {
+      this.fault(pc, 'division by zero: Linux 4.8 tests all 64 bits of the source register, finds them non-zero, then divides by the low 32 bits, which are 0: the kernel crashes here (fixed in 4.15)');
+    } else {
+      this.exit(pc, 'div_by_zero');
+    }
+  }
+
   private memFault(hi: number, lo: number, size: number, write: boolean, reason: MemFault['reason'], r?: Region): number {
     const f: MemFault = { fault: 'mem', addr: u64(hi, lo), size, write, reason, ...(r ? { region: r.name } : {}) };
     this.fault(this.pc, `${write ? 'store' : 'load'} fault`, f);

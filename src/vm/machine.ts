@@ -21,6 +21,7 @@ import { Cpu, type Semantics } from './cpu';
 import type { Code } from './code';
 import { buildEvent, memWrite, pendingAccess } from './event';
 import { History } from './history';
+import { runCompiled } from './jit/run';
 import { setBig } from './alu';
 import type { MemWrite, RunResult, StepEvent, StopReason } from './types';
 
@@ -38,7 +39,23 @@ export interface MachineOptions {
   semantics?: Semantics;
   /** instructions the whole run may execute (default 1,000,000) */
   budget?: number;
+  /**
+   * what `run()` executes with: 'interpreter'; 'compiled' (the program compiled to JavaScript,
+   * vm/jit); 'auto' (default) interprets and compiles once the machine has interpreted about as
+   * many instructions as compiling costs (tierUpAfter), so short runs pay no compilation and
+   * long or repeated runs go fast
+   */
+  engine?: Engine;
 }
+
+export type Engine = 'auto' | 'interpreter' | 'compiled';
+
+/**
+ * Instructions `run()` interprets before 'auto' compiles a program of `slots` instructions:
+ * compiling costs roughly as much as interpreting this many (about 2 ms, plus 2,000 instructions
+ * a slot for generating and optimising its code).
+ */
+export const tierUpAfter = (slots: number): number => 300_000 + 2_000 * slots;
 
 /** The default instruction budget of a run: far above the longest legal 4.8 run (about 135k). */
 export const DEFAULT_BUDGET = 1_000_000;
@@ -52,6 +69,10 @@ export class Machine {
   private readonly history = new History();
   readonly budget: number;
   readonly semantics: Semantics;
+  readonly engine: Engine;
+  /** instructions run() has interpreted so far (all runs of this machine): 'auto' compiles past tierUp */
+  private interpreted = 0;
+  private readonly tierUp: number;
 
   private readonly mainCode: Code;
 
@@ -63,8 +84,10 @@ export class Machine {
   ) {
     this.semantics = opts.semantics ?? '4.8';
     this.budget = opts.budget ?? DEFAULT_BUDGET;
+    this.engine = opts.engine ?? 'auto';
     this.cpu = new Cpu(host, prog, this.semantics);
     this.mainCode = this.cpu.code;
+    this.tierUp = tierUpAfter(this.mainCode.n);
     this.reset(init);
   }
 
@@ -76,13 +99,18 @@ export class Machine {
     const cpu = this.cpu;
     if (init !== this.init) this.setInit(init);
     this.history.clear();
-    const { L, H } = cpu;
-    const iL = this.initL;
-    const iH = this.initH;
-    for (let r = 0; r < 16; r++) {
-      L[r] = iL[r];
-      H[r] = iH[r];
-    }
+    const L = cpu.L;
+    const H = cpu.H;
+    // unrolled: a loop over the registers costs more than the rest of a short run's setup
+    L[0] = 0;
+    H[0] = 0;
+    L[1] = this.l1;
+    H[1] = this.h1;
+    L[2] = this.l2;
+    H[2] = this.h2;
+    L[3] = H[3] = L[4] = H[4] = L[5] = H[5] = L[6] = H[6] = L[7] = H[7] = L[8] = H[8] = L[9] = H[9] = 0;
+    L[10] = this.l10;
+    H[10] = this.h10;
     cpu.pc = 0;
     cpu.executed = 0;
     cpu.stop = null;
@@ -114,16 +142,21 @@ export class Machine {
 
   // the registers a reset starts from, converted once per init object (bulk runs reset often)
   private init: MachineInit | undefined;
-  private readonly initL = new Int32Array(16);
-  private readonly initH = new Int32Array(16);
+  private l1 = 0;
+  private h1 = 0;
+  private l2 = 0;
+  private h2 = 0;
+  private l10 = 0;
+  private h10 = 0;
 
   private setInit(init: MachineInit): void {
     this.init = init;
-    this.initL.fill(0);
-    this.initH.fill(0);
-    if (init.r1 !== undefined) setBig(this.initL, this.initH, 1, init.r1);
-    if (init.r2 !== undefined) setBig(this.initL, this.initH, 2, init.r2);
-    setBig(this.initL, this.initH, 10, init.r10);
+    const L = new Int32Array(16);
+    const H = new Int32Array(16);
+    if (init.r1 !== undefined) setBig(L, H, 1, init.r1);
+    if (init.r2 !== undefined) setBig(L, H, 2, init.r2);
+    setBig(L, H, 10, init.r10);
+    [this.l1, this.h1, this.l2, this.h2, this.l10, this.h10] = [L[1], H[1], L[2], H[2], L[10], H[10]];
   }
 
   /** the slot index of the next instruction (of the instruction that stopped the run, once stopped) */
@@ -145,6 +178,10 @@ export class Machine {
   /** bpf-to-bpf call depth: 0 in the main function */
   get frameDepth(): number {
     return this.cpu.depth;
+  }
+  /** whether run() executes compiled code (always with 'compiled'; with 'auto' once the program is hot) */
+  get compiledCode(): boolean {
+    return this.engine === 'compiled' || (this.engine === 'auto' && this.interpreted >= this.tierUp);
   }
   /** steps that back() can undo */
   get historyLength(): number {
@@ -208,7 +245,16 @@ export class Machine {
     mem.journal = null;
     cpu.journal = null;
     let want = Math.min(maxSteps, this.budget - cpu.executed);
-    while (want > 0 && cpu.stop === null) want -= execute(cpu, Math.min(want, CHUNK));
+    while (want > 0 && cpu.stop === null) {
+      if (this.compiledCode) {
+        runCompiled(cpu, cpu.executed + want);
+        break;
+      }
+      const slice = this.engine === 'auto' ? Math.min(want, this.tierUp - this.interpreted) : Math.min(want, CHUNK);
+      const ran = execute(cpu, slice);
+      this.interpreted += ran;
+      want -= ran;
+    }
     mem.journal = saved;
     return this.result(maxSteps === Infinity);
   }

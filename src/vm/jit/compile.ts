@@ -1,0 +1,149 @@
+/**
+ * The compiler from BPF to JavaScript. A program becomes one function per chunk of about 200
+ * instructions (V8 optimises functions of that size; one function for a whole 4,096-instruction
+ * program never gets optimised). A chunk function keeps r0-r10 in locals as two int32 halves,
+ * loops over its basic blocks with a switch, and leaves when control goes to another chunk, a
+ * call switches frame or program, the run stops, or the next block would pass the instruction
+ * limit. Each block adds its length to the count on entry, so the generated code knows the
+ * exact count at every instruction: a stop in the middle of a block counts as the interpreter
+ * counts, and the limit is never passed (the interpreter runs the last partial block).
+ *
+ * What a chunk function returns: 0 go on at cpu.pc (maybe in another program), 1 the run
+ * stopped, 2 the next block does not fit under the limit (cpu.pc is its first slot).
+ */
+import { decodeCode, OP_BAD, OP_FELL_OFF, type Code } from '../code';
+import type { Cpu } from '../cpu';
+import { chunksOf, findBlocks, isJump, jumpTarget, type Block, type Chunk } from './blocks';
+import { ALU, emitJump } from './emit-alu';
+import { cannotRun, MEM } from './emit-mem';
+import { mulhiu, rt, type Runtime } from './runtime';
+import type { Site } from './site';
+
+/** Instructions per chunk function: V8 optimises these; much larger functions are left to its baseline tiers. */
+export const CHUNK_INSNS = 200;
+
+export type ChunkFn = (cpu: Cpu, limit: number, block: number) => number;
+
+/** A compiled program: which chunk and which of its blocks starts at each slot (-1: not a block start). */
+export interface Compiled {
+  readonly chunkOf: Int32Array;
+  readonly blockOf: Int32Array;
+  readonly fns: ChunkFn[];
+  /** characters of generated source, for the benchmark */
+  readonly sourceSize: number;
+}
+
+/** The code of one instruction. */
+function emitInsn(x: Site, code: Code): string {
+  const op = x.op;
+  if (op === OP_BAD || op === OP_FELL_OFF) return cannotRun(x);
+  if (isJump(op)) return emitJump(x, jumpTarget(code, x.i));
+  const e = ALU[op] ?? MEM[op];
+  return e ? e(x) : cannotRun(x);
+}
+
+/**
+ * The registers a chunk keeps in locals: every register its instructions name (dst, and src when
+ * it is a register), r0 (results, stops) and r1-r5 around calls. Loading or storing one that
+ * the chunk does not change costs a move and never changes a value, so this is kept simple.
+ */
+function registersOf(chunk: Chunk, code: Code): number[] {
+  const regs = new Set<number>([0]);
+  for (const b of chunk.blocks) {
+    for (const i of b.slots) {
+      const op = code.op[i];
+      if (op === OP_BAD || op === OP_FELL_OFF) continue;
+      if (code.dst[i] <= 10) regs.add(code.dst[i]);
+      if (code.src[i] <= 10) regs.add(code.src[i]);
+      if (op === 0x85 || op === 0x8d) for (let r = 1; r <= 5; r++) regs.add(r);
+    }
+  }
+  return [...regs].sort((a, b) => a - b);
+}
+
+const SYNC_MARK = '\u0001SYNC\u0001';
+
+/** The body of one block: the limit check, the count, its instructions, the fall-through. */
+function emitBlock(b: Block, code: Code, modern: boolean, goto: (t: number) => string): string {
+  let out = `if(n>limit-${b.count}){pc_=${b.start};st=2;break out;}n+=${b.count};`;
+  b.slots.forEach((i, k) => {
+    const left = b.count - 1 - k;
+    const x: Site = {
+      i,
+      op: code.op[i],
+      d: code.dst[i],
+      s: code.src[i],
+      off: code.off[i],
+      imm: code.imm[i],
+      imm2: code.imm2[i],
+      why: code.why.get(i),
+      modern,
+      count: left === 0 ? 'n' : `(n-${left})`,
+      stop: `${left === 0 ? '' : `n-=${left};`}pc_=${i};st=1;break out;`,
+      sync: SYNC_MARK,
+      goto,
+    };
+    out += emitInsn(x, code);
+  });
+  const last = code.op[b.slots[b.slots.length - 1]];
+  if (!isJump(last) && last !== 0x85 && last !== 0x8d && last !== 0x95 && last !== OP_BAD && last !== OP_FELL_OFF) out += goto(b.end);
+  return out;
+}
+
+/** The source of one chunk function (a factory taking the runtime). */
+function chunkSource(chunk: Chunk, code: Code, modern: boolean, blockIndex: Map<number, number>): string {
+  const local = new Map(chunk.blocks.map((b, k) => [b.start, k]));
+  const goto = (t: number): string => {
+    const k = local.get(t);
+    return k !== undefined ? `b=${k};continue out;` : `pc_=${t};st=0;break out;`;
+  };
+  let body = '';
+  chunk.blocks.forEach((b, k) => {
+    body += `case ${k}:{${emitBlock(b, code, modern, goto)}}\n`;
+    blockIndex.set(b.start, k);
+  });
+  const regs = registersOf(chunk, code);
+  const sync = regs.map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
+  body = body.split(SYNC_MARK).join(sync);
+  const decl = regs.map((r) => `l${r}=L[${r}],h${r}=H[${r}]`).join(',');
+  const stack = body.includes('sv.') ? 'sv=rt.stackView(cpu,L[10],H[10])' : 'sv=null';
+  return (
+    `"use strict";return function chunk(cpu,limit,b){const L=cpu.L,H=cpu.H,host=cpu.host;` +
+    `let ${decl ? decl + ',' : ''}n=cpu.executed,t=0,v=0,pc_=0,st=0,${stack};\n` +
+    `out:for(;;){switch(b){\n${body}default:throw new Error("compiled code entered at block "+b);}}\n` +
+    `${sync}cpu.pc=pc_;cpu.executed=n;return st;}`
+  );
+}
+
+/** Compiles a program's bytes for one division semantics. */
+export function compile(bytes: Uint8Array, modern: boolean): Compiled {
+  const code = decodeCode(0, bytes);
+  const blocks = findBlocks(code, CHUNK_INSNS);
+  const chunks = chunksOf(blocks, CHUNK_INSNS);
+  const chunkOf = new Int32Array(code.n + 1).fill(-1);
+  const blockOf = new Int32Array(code.n + 1).fill(-1);
+  const fns: ChunkFn[] = [];
+  let sourceSize = 0;
+  chunks.forEach((chunk, c) => {
+    const index = new Map<number, number>();
+    const src = chunkSource(chunk, code, modern, index);
+    sourceSize += src.length;
+    for (const [start, k] of index) {
+      chunkOf[start] = c;
+      blockOf[start] = k;
+    }
+    const factory = new Function('rt', 'mulhiu', src) as (r: Runtime, m: typeof mulhiu) => ChunkFn;
+    fns.push(factory(rt, mulhiu));
+  });
+  return { chunkOf, blockOf, fns, sourceSize };
+}
+
+const cache = new WeakMap<Uint8Array, { v48?: Compiled; modern?: Compiled }>();
+
+/** The compiled form of a program's bytes (compiled on first use, kept while the bytes live). */
+export function compiled(bytes: Uint8Array, modern: boolean): Compiled {
+  let e = cache.get(bytes);
+  if (e === undefined) cache.set(bytes, (e = {}));
+  if (modern) return (e.modern ??= compile(bytes, true));
+  return (e.v48 ??= compile(bytes, false));
+}

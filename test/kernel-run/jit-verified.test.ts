@@ -1,0 +1,98 @@
+/**
+ * Compiled == interpreted on thousands of random programs that the 4.8 verifier accepts
+ * (test/verifier/gen.ts in 'sound' mode: every program type, pointers of every kind, packet
+ * access, map lookups and updates, helpers, LD_ABS/LD_IND, stack spills). Two identical worlds
+ * (same seed, same maps at the same addresses, the same random contents before each run) run
+ * each accepted program on the same random packet: one through the interpreter, one through the
+ * compiled code. After every run the stop (r0, fault or budget), the registers, the instruction
+ * count, the stack, context and packet bytes, the program type's output (retval, data_out,
+ * verdict, redirect), every map's contents, trace_pipe, the world's clock and its PRNG must agree.
+ */
+import { describe, expect, test } from 'vitest';
+import { bytesToHex, Cmd, LINUX_VERSION_CODE, MapType } from '../../src/isa';
+import { prepareRun } from '../../src/kernel/run';
+import { Machine, type Engine } from '../../src/vm';
+import { generate, Rng } from '../verifier/gen';
+import { makeWorld, WORLDS, type World } from '../verifier/soundness';
+
+const PROGRAMS = 3000;
+const RUNS = 2;
+
+function fillMaps(w: World, rng: Rng): void {
+  for (const m of w.maps) {
+    if (m.type === MapType.ProgArray) continue;
+    for (let key = 0; key < 4; key++) {
+      const kb = new Uint8Array(m.keySize);
+      kb[0] = key;
+      if (rng.chance(0.7)) w.k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: m.fd, key: kb, value: rng.bytes(m.valueSize * (m.type === MapType.PercpuHash ? 2 : 1)) });
+      else if (m.type === MapType.Hash || m.type === MapType.PercpuHash) w.k.bpf(Cmd.MAP_DELETE_ELEM, { mapFd: m.fd, key: kb });
+    }
+  }
+}
+
+function frame(rng: Rng): Uint8Array {
+  const f = rng.bytes(14 + rng.int(120));
+  f[12] = 0x88;
+  f[13] = 0xb5;
+  return f;
+}
+
+/** Everything a run leaves that can be observed. */
+function outcome(w: World, fd: number, rng: Rng, engine: Engine): unknown {
+  fillMaps(w, rng);
+  const prog = w.k.progOfFd(fd)!;
+  const run = prepareRun(w.k, prog, { data: frame(rng) });
+  if (!run.ok) return { refused: run.message };
+  try {
+    const m = new Machine(run.host, prog, run.init, { budget: 200_000, engine });
+    const stop = m.run();
+    run.retire(m.stepCount);
+    const bytes = Object.fromEntries(Object.entries(run.regions).map(([name, r]) => [name, r ? bytesToHex(r.bytes.subarray(0, r.size)) : null]));
+    const out = stop.kind === 'exit' ? run.finish(stop.r0) : null;
+    const maps = w.maps.map((x) => [...w.k.mapOfFd(x.fd)!.entries()].map((e) => `${bytesToHex(e.key)}=${bytesToHex(e.value)}`));
+    return { stop, regs: m.regs(), steps: m.stepCount, pc: m.pc, bytes, out, maps, trace: w.k.trace.read(), clock: w.k.world.clockNs, prng: w.k.world.nextRandom32() };
+  } finally {
+    run.dispose();
+  }
+}
+
+describe('compiled == interpreted on random verified programs', () => {
+  test(`${PROGRAMS} random programs of every type, ${RUNS} runs each on random packets and maps`, () => {
+    const total = WORLDS.reduce((n, x) => n + x.weight, 0);
+    const pairs = WORLDS.map((x) => {
+      const interp = makeWorld(x.progType, x.privileged);
+      const comp = makeWorld(x.progType, x.privileged);
+      comp.k.verifier = undefined; // the same bytes, already verified in `interp`
+      return { ...x, interp, comp };
+    });
+    let accepted = 0;
+    let ran = 0;
+    for (let i = 0; i < PROGRAMS; i++) {
+      const seed = (0x7e57 + i * 0x9e3779b1) >>> 0;
+      let pick = seed % total;
+      const x = pairs.find((c) => (pick -= c.weight) < 0)!;
+      const prog = generate(seed, { progType: x.progType, privileged: x.privileged, maps: x.interp.maps, mode: 'sound' });
+      const attr = { progType: x.progType, insns: prog.bytes, license: 'GPL', kernVersion: LINUX_VERSION_CODE };
+      const a = x.interp.k.bpf(Cmd.PROG_LOAD, attr);
+      if (!a.ok) continue;
+      const b = x.comp.k.bpf(Cmd.PROG_LOAD, attr);
+      expect(b.ok).toBe(true);
+      if (!b.ok) continue;
+      accepted++;
+      const ra = new Rng(seed ^ 0x5eed);
+      const rb = new Rng(seed ^ 0x5eed);
+      for (let r = 0; r < RUNS; r++) {
+        const want = outcome(x.interp, a.value, ra, 'interpreter');
+        const got = outcome(x.comp, b.value, rb, 'compiled');
+        if (JSON.stringify(got, (_, v) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(want, (_, v) => (typeof v === 'bigint' ? v.toString() : v))) {
+          expect({ seed, run: r, got }).toEqual({ seed, run: r, got: want });
+        }
+        ran++;
+      }
+      x.interp.k.close(a.value);
+      x.comp.k.close(b.value);
+    }
+    console.log(`jit verified: ${PROGRAMS} programs, ${accepted} accepted by the verifier, ${ran} runs compared`);
+    expect(accepted).toBeGreaterThan(PROGRAMS * 0.25);
+  });
+});
