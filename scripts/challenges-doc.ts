@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { challengesMarkdown, withChallenges } from '../test/challenges/doc';
-import { REPO_ROOT } from '../test/support/shared';
+import { REPO_ROOT } from '../test/support/data';
 
 const DOC = join(REPO_ROOT, 'docs', 'lessons.md');
 const doc = readFileSync(DOC, 'utf8');

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { REPO_ROOT } from '../support/shared';
+import { REPO_ROOT } from '../support/data';
 import { withChallenges } from './doc';
 
 test('docs/lessons.md lists every challenge and its goals (npx tsx scripts/challenges-doc.ts --write)', () => {
