@@ -4,9 +4,10 @@
  * license rule and the pre-scan (replace_map_fd_with_map_ptr), which PROG_LOAD runs itself,
  * without its reserved-field checks, when no verifier is injected (the CLI's `"verify": false`).
  */
-import { BPF_MAXINSNS, Class, Errno as E, LINUX_VERSION_CODE, Mode, ProgType, Pseudo, Size, decodeSlots, readRaw, writeRaw, type Insn, type RawInsn } from '../isa';
+import { BPF_MAXINSNS, Class, Errno as E, LINUX_VERSION_CODE, Mode, Pseudo, Size, decodeSlots, readRaw, writeRaw, type Insn, type RawInsn } from '../isa';
 import type { FileObject, MapBase } from './maps';
 import type { BpfMap, LoadedProg, MapFdResolver } from './types';
+import { progTypeOps } from './progtypes';
 import { sha1 } from './sha1';
 
 const LD_IMM64 = Class.LD | Mode.IMM | Size.DW;
@@ -29,9 +30,6 @@ export const copyLicense = (license: string): string => license.split('\0')[0].s
 /** Whether the license, as the kernel copies it, is GPL-compatible. */
 export const gplCompatible = (license: string): boolean => GPL_COMPATIBLE_LICENSES.includes(copyLicense(license));
 
-/** Program types registered in 4.8 (find_prog_type). */
-const PROG_TYPES_4_8: ReadonlySet<number> = new Set([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
-
 /**
  * BPF_PROG_LOAD's checks before bpf_check, in 4.8's order: the failure's errno and why, or null.
  * `copied` false: copying the instructions from user space failed (EFAULT, after the privilege check).
@@ -41,15 +39,17 @@ export function progLoadChecks(
   insnCnt: number,
   copied = true,
 ): { errno: number; why: string } | null {
+  // find_prog_type comes after these checks in 4.8, so an unknown type meets them first
+  const ops = progTypeOps(req.progType);
   if (insnCnt >= BPF_MAXINSNS) return { errno: E.EINVAL, why: `insn_cnt ${insnCnt} >= BPF_MAXINSNS (${BPF_MAXINSNS})` };
-  if (req.progType === ProgType.Kprobe && req.kernVersion !== LINUX_VERSION_CODE) {
-    return { errno: E.EINVAL, why: `kprobe kern_version 0x${(req.kernVersion >>> 0).toString(16)} is not LINUX_VERSION_CODE 0x40800` };
+  if (ops?.checksKernVersion && req.kernVersion !== LINUX_VERSION_CODE) {
+    return { errno: E.EINVAL, why: `${ops.info.name} kern_version 0x${(req.kernVersion >>> 0).toString(16)} is not LINUX_VERSION_CODE 0x40800` };
   }
-  if (req.progType !== ProgType.SocketFilter && !req.privileged) {
+  if (!ops?.info.unprivilegedHelpers && !req.privileged) {
     return { errno: E.EPERM, why: 'only socket filters may be loaded without CAP_SYS_ADMIN' };
   }
   if (!copied) return { errno: E.EFAULT, why: 'the instructions could not be copied' };
-  if (!PROG_TYPES_4_8.has(req.progType)) return { errno: E.EINVAL, why: `unknown program type ${req.progType}` };
+  if (!ops) return { errno: E.EINVAL, why: `unknown program type ${req.progType}` };
   if (insnCnt === 0) return { errno: E.E2BIG, why: 'the program has no instructions' };
   return null;
 }

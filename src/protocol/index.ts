@@ -9,3 +9,4 @@ export * from './io';
 export * from './shared';
 export * from './insight';
 export * from './challenges';
+export * from './progtypes';
