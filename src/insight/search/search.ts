@@ -12,7 +12,6 @@
  */
 import { PT_REGS, SK_BUFF, ProgType } from '../../isa';
 import { checkFrame, MAX_FRAME, MIN_FRAME } from '../../kernel/skb';
-import { PERF_MAX_TRACE_SIZE } from '../../kernel/progtypes/access';
 import type { Program } from '../../program';
 import type { RunSearchMap, RunSearchResult } from '../../protocol';
 import type { VerifierAnalysis } from '../../verifier';
@@ -106,7 +105,7 @@ export function searchRun(program: Program, a: VerifierAnalysis, progType: numbe
   const env: SolveEnv = {
     minLen: MIN_FRAME,
     maxLen: MAX_FRAME,
-    ctxSize: progType === ProgType.Kprobe ? PT_REGS.size : progType === ProgType.Tracepoint ? PERF_MAX_TRACE_SIZE : SK_BUFF.size,
+    ctxSize: progType === ProgType.Kprobe ? PT_REGS.size : (rig.defaultCtx()?.length ?? SK_BUFF.size),
     valueSize: new Map([...rig.mapInfo.values()].map((m) => [m.name, m.valueSize])),
     random: xorshift(opts.seed ?? 1),
     admit: admitFrame,
