@@ -122,8 +122,9 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       kernVersion: p.directives.kernVersion ?? req.kernVersion ?? LINUX_VERSION_CODE,
       name: p.directives.name ?? '',
     });
-    if (r.analysis) loaded.analysis = r.analysis as VerifierAnalysis;
-    const analysis = loaded.analysis ? analysisView(loaded.analysis) : undefined;
+    const verifierAnalysis = r.analysis as VerifierAnalysis | undefined;
+    if (verifierAnalysis) loaded.analysis = verifierAnalysis;
+    const analysis = verifierAnalysis ? analysisView(verifierAnalysis) : undefined;
     const result: LoadResult = {
       stage: 'load',
       diagnostics: warnings,
@@ -137,6 +138,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       analysis,
       maps: [],
     };
+    if (!r.ok && verifierAnalysis?.refusal) result.refusal = verifierAnalysis.refusal;
     if (setupProblems.length) result.setupProblems = setupProblems;
     if (r.ok) {
       loaded.progFd = r.value;
