@@ -25,6 +25,10 @@ export interface Loaded {
   view: ProgramView;
   /** the setup's other programs that loaded (tail-call targets) */
   others: OtherProgramView[];
+  /** the verifier's whole analysis of the last load (provenance, the exploration graph, the input search) */
+  analysis?: VerifierAnalysis;
+  /** the program type it was loaded as (a `.type` directive wins over the request's) */
+  progType: number;
 }
 
 export const asmDiagnostics = (ds: readonly Diagnostic[]): Diagnostic[] =>
@@ -81,7 +85,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   const p = asm.program;
   const view = programView(p);
   const progType = p.directives.progType ?? req.progType;
-  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view, others: [] };
+  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view, progType, others: [] };
   const warnings = asmDiagnostics(asm.diagnostics);
   const was = k.privileged;
   k.privileged = req.privileged;
@@ -101,6 +105,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       name: p.directives.name ?? '',
     });
     const verifierAnalysis = r.analysis as VerifierAnalysis | undefined;
+    if (verifierAnalysis) loaded.analysis = verifierAnalysis;
     const analysis = verifierAnalysis ? analysisView(verifierAnalysis) : undefined;
     const result: LoadResult = {
       stage: 'load',
