@@ -46,3 +46,19 @@ test('step into a tail-called program: its tab, its line highlighted, its regist
   await page.locator('.editor-host:not([data-program])').waitFor({ state: 'visible' });
   expect(await tcp.count()).toBe(0);
 });
+
+test('an object with several sections opens whole and runs its tail calls', async () => {
+  const { page } = file.o;
+  await page.getByLabel('Open object').setInputFiles('test/fixtures/elf/tc_tail.o');
+  const choose = page.getByRole('dialog', { name: 'Choose a program' });
+  await choose.getByRole('button', { name: 'All 3 programs, tail calls wired' }).click();
+  await until(async () => ((await appState<string>(page, 'text')) ?? '').includes('the entry of its tail-call set'), 5000, 'the entry program');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await until(async () => (await appState<string>(page, 'snap.state')) === 'exited' && (await idle(page)), 10_000, 'the run to end');
+  // the default input is a TCP packet: the classifier tail-called tcp_prog, which returned TC_ACT_OK
+  expect(await appState(page, 'snap')).toMatchObject({ progName: 'tcp_prog', result: { retval: 0 } });
+  const tabs = page.getByRole('tablist', { name: 'Programs' });
+  expect(await tabs.getByRole('tab').allInnerTexts()).toEqual(['cls_entry (edited)', 'tcp_prog', 'udp_prog']);
+  expect(await tabs.getByRole('tab', { name: 'tcp_prog' }).getAttribute('aria-selected')).toBe('true');
+  expect(await statusText(page)).toContain('in tcp_prog');
+});
