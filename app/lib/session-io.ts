@@ -19,6 +19,29 @@ export interface ShareSource {
   engineSettings: SharedSession['settings'];
   input: InputState;
   breakpoints: number[];
+  /** the programs beside the edited one and the slots they fill (a lesson's or an object's tail-call set) */
+  setup?: Pick<LoadSetup, 'progs' | 'slots'>;
+}
+
+/** A setup's programs and slots as a link carries them (version 2). */
+function sharedSet(setup: ShareSource['setup']): Pick<SharedSession, 'progs' | 'slots'> {
+  const out: Pick<SharedSession, 'progs' | 'slots'> = {};
+  if (setup?.progs?.length) out.progs = setup.progs.map((p) => ({ name: p.name, source: p.text }));
+  if (setup?.slots?.length) out.slots = setup.slots.map((x) => ({ map: x.map, index: x.index, ...x.value }));
+  return out;
+}
+
+/** A link's programs and slots as the loader takes them, or null when it carries none. */
+export function setFromShared(x: Pick<SharedSession, 'progs' | 'slots'>): Pick<LoadSetup, 'progs' | 'slots'> | null {
+  if (!x.progs?.length && !x.slots?.length) return null;
+  return {
+    progs: (x.progs ?? []).map((p) => ({ name: p.name, text: p.source })),
+    slots: (x.slots ?? []).map((s) => ({
+      map: s.map,
+      index: s.index,
+      value: s.prog !== undefined ? { prog: s.prog } : s.perfCpu !== undefined ? { perfCpu: s.perfCpu } : { cgroup: s.cgroup ?? '' },
+    })),
+  };
 }
 
 const hex = (b: Uint8Array | undefined): string | undefined => (b ? bytesHex(b, '') : undefined);
@@ -59,6 +82,7 @@ export function toShared(s: ShareSource, info: ProgTypeInfo, state: ShareState |
     input,
     breakpoints: [...new Set(s.breakpoints)].filter((b) => b >= 1 && b <= lines).sort((a, b) => a - b).slice(0, SHARED_LIMITS.breakpoints),
     step,
+    ...sharedSet(s.setup),
   };
 }
 

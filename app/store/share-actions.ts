@@ -5,7 +5,7 @@
 import type { ProgTypeInfo, SharedSession } from './deps';
 import { bytesHex } from '../lib/format';
 import { openingOf } from '../lib/lesson';
-import { bytesOf, contentsFromShared, ctxOutsideFields, inputFromShared, toShared } from '../lib/session-io';
+import { bytesOf, contentsFromShared, ctxOutsideFields, inputFromShared, setFromShared, toShared } from '../lib/session-io';
 import type { Lesson } from '../../src/lessons';
 import type { IoContext } from './io-context';
 import { loadSignature } from './selectors';
@@ -27,15 +27,11 @@ export function makeShareActions(c: IoContext) {
       if (!r.ok) return { error: r.error.message };
       state = r.value;
     } else if (s.load) warning = 'The program was edited since it was loaded: the link carries the text, not the run.';
-    const setup = s.lesson?.setup ?? s.tailSet;
-    if (setup?.progs?.length || setup?.slots?.length) {
-      warning = 'The lesson\'s tail-call programs and map slots are not part of a link.';
-    }
     const types = await c.progTypes();
     if (typeof types === 'string') return { error: types };
     const info = types.find((t) => t.type === s.progType);
     if (!info) return { error: `program type ${s.progType} is not one of the kernel's` };
-    const shared = toShared(s, info, state);
+    const shared = toShared({ ...s, setup: s.lesson?.setup ?? s.tailSet ?? undefined }, info, state);
     if (typeof shared === 'string') return { error: shared };
     const { encodeShare, decodeShare } = await import('../../src/share');
     const fragment = encodeShare(shared);
@@ -79,6 +75,7 @@ export function makeShareActions(c: IoContext) {
       input: inputFromShared(info, x.input, s.input),
       breakpoints: [...x.breakpoints],
       lesson: null,
+      tailSet: setFromShared(x),
       pendingSetup: { freshWorld: true, contents: contentsFromShared(x.maps) },
       capture: null,
       share: null,

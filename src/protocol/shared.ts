@@ -7,8 +7,12 @@
  * Not here: how the IDE lays out panels, undo history, verifier output (all recomputed on open).
  */
 
-/** The format version carried by every shared session (and outside the compressed payload). */
-export const SHARED_SESSION_VERSION = 1;
+/**
+ * The format version of the links bpflab makes (carried outside the compressed payload too).
+ * Version 2 adds the programs beside the edited one and the prog_array slots they fill (a
+ * tail-call set); a version-1 link still opens, as a session without them.
+ */
+export const SHARED_SESSION_VERSION = 2;
 
 /**
  * The assembler syntaxes: kernel/LLVM (`r0 = 1`), ubpf (`mov r0, 1`), or `auto`, which decides
@@ -82,9 +86,27 @@ export interface SharedInput {
   repeat?: number;
 }
 
-/** Version 1 of a shared session. */
+/** A program loaded beside the edited one (a tail-call target), by the name slots give it. */
+export interface SharedProgram {
+  name: string;
+  source: string;
+}
+
+/** A slot of a map of file descriptors the loader fills: with a program of `progs`, a perf event, a cgroup. */
+export interface SharedSlot {
+  map: string;
+  index: number;
+  /** PROG_ARRAY: a program of the session's `progs` */
+  prog?: string;
+  /** PERF_EVENT_ARRAY: a perf event opened on this CPU */
+  perfCpu?: number;
+  /** CGROUP_ARRAY: a cgroup v2 directory */
+  cgroup?: string;
+}
+
+/** A shared session (versions 1 and 2; `progs` and `slots` only in 2). */
 export interface SharedSession {
-  v: 1;
+  v: 1 | 2;
   /** the editor's text */
   source: string;
   syntax: SharedSyntax;
@@ -98,6 +120,10 @@ export interface SharedSession {
   breakpoints: number[];
   /** the number of steps executed when shared (0: not started; at most settings.budget) */
   step: number;
+  /** programs loaded beside the edited one (tail-call targets), version 2 */
+  progs?: SharedProgram[];
+  /** fd-array slots filled once the maps and `progs` exist, version 2 */
+  slots?: SharedSlot[];
 }
 
 /** Bounds every decoded session is checked against. */
@@ -120,4 +146,8 @@ export const SHARED_LIMITS = {
   tracepointName: 128,
   breakpoints: 4096,
   budget: 100_000_000,
+  /** programs beside the edited one, and slots */
+  progs: 64,
+  progName: 128,
+  slots: 1024,
 } as const;

@@ -4,6 +4,8 @@
  *   fragment := "v" VERSION "." base64url(payload)          (no padding)
  *   payload  := crc32(json) as 4 bytes big-endian ++ raw DEFLATE(json, v1 dictionary)
  *
+ * Versions 1 and 2 share the v1 dictionary (2 only adds fields after v1's); a session is written
+ * in its own version (`v`), and the header must agree with the JSON's `v`.
  * The version sits outside the compressed data so an unknown one is named before anything is
  * inflated. Decoding bounds every stage: the fragment's length, the inflated size (checked while
  * inflating, a few hundred bytes of input at a time, so a decompression bomb stops early), the
@@ -89,12 +91,18 @@ export function encodeShare(s: SharedSession): string {
   const payload = new Uint8Array(4 + packed.length);
   new DataView(payload.buffer).setUint32(0, crc32(json));
   payload.set(packed, 4);
-  return `v${SHARED_SESSION_VERSION}.${toBase64Url(payload)}`;
+  return `v${s.v}.${toBase64Url(payload)}`;
 }
 
-/** The session's fields in the order the v1 dictionary expects (and nothing else). */
+/**
+ * The session's fields in the order the v1 dictionary expects (and nothing else); version 2's
+ * programs and slots after them, only when there are any.
+ */
 function canonical(s: SharedSession): SharedSession {
   const { load: l, settings: w, input: i } = s;
+  const set: Pick<SharedSession, 'progs' | 'slots'> = {};
+  if (s.progs?.length) set.progs = s.progs.map((p) => ({ name: p.name, source: p.source }));
+  if (s.slots?.length) set.slots = s.slots.map((x) => ({ map: x.map, index: x.index, prog: x.prog, perfCpu: x.perfCpu, cgroup: x.cgroup }));
   return {
     v: s.v,
     source: s.source,
@@ -114,6 +122,7 @@ function canonical(s: SharedSession): SharedSession {
     input: { packet: i.packet, ctx: i.ctx, tracepoint: i.tracepoint, repeat: i.repeat },
     breakpoints: [...s.breakpoints],
     step: s.step,
+    ...set,
   };
 }
 
@@ -159,10 +168,10 @@ export function decodeShare(text: string, types: readonly ProgTypeInfo[]): Decod
     return fail(`the link is too long (${frag.length} characters; at most ${MAX_FRAGMENT_LENGTH})`);
   }
   const head = /^v(\d{1,9})\./.exec(frag);
-  if (!head) return fail('this is not a bpflab session link (it should start with "v1.")');
+  if (!head) return fail(`this is not a bpflab session link (it should start with "v${SHARED_SESSION_VERSION}.")`);
   const version = Number(head[1]);
-  if (version !== SHARED_SESSION_VERSION) {
-    return fail(`the link is in format v${version}; this bpflab reads format v${SHARED_SESSION_VERSION}`);
+  if (version < 1 || version > SHARED_SESSION_VERSION) {
+    return fail(`the link is in format v${version}; this bpflab reads formats v1 to v${SHARED_SESSION_VERSION}`);
   }
   const payload = fromBase64Url(frag.slice(head[0].length));
   if (typeof payload === 'string') return fail(`the link is corrupted: ${payload}`);
@@ -179,5 +188,6 @@ export function decodeShare(text: string, types: readonly ProgTypeInfo[]): Decod
     return fail('the link is corrupted (its content is not valid JSON text)');
   }
   const checked = validateSession(value, types);
+  if (checked.ok && checked.session.v !== version) return fail(`the link holds an invalid session: session.v: must be ${version}, as its header says`);
   return checked.ok ? checked : fail(`the link holds an invalid session: ${checked.error}`);
 }

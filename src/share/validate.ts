@@ -15,7 +15,9 @@ import {
   type SharedLoadSettings,
   type SharedMap,
   type SharedMapEntry,
+  type SharedProgram,
   type SharedSession,
+  type SharedSlot,
   type SharedSyntax,
 } from '../protocol/shared';
 
@@ -196,10 +198,44 @@ function breakpoints(v: unknown, path: string, lines: number): number[] {
   return out;
 }
 
+/** Version 2's programs beside the edited one: unique names, texts within the source limit. */
+function programs(v: unknown, path: string): SharedProgram[] {
+  const names = new Set<string>();
+  return array(v, path, L.progs).map((p, i) => {
+    const o = object(p, `${path}[${i}]`, ['name', 'source']);
+    const name = text(o.name, `${path}[${i}].name`, L.progName);
+    if (!name) fail(`${path}[${i}].name`, 'must not be empty');
+    if (names.has(name)) fail(`${path}[${i}].name`, `repeats the name ${name}`);
+    names.add(name);
+    return { name, source: text(o.source, `${path}[${i}].source`, L.source) };
+  });
+}
+
+/** Version 2's fd-array slots: each holds exactly one of a program of `progs`, a perf event's CPU, a cgroup. */
+function slots(v: unknown, path: string, progs: readonly SharedProgram[], ncpus: number): SharedSlot[] {
+  return array(v, path, L.slots).map((x, i) => {
+    const at = `${path}[${i}]`;
+    const o = object(x, at, ['map', 'index'], ['prog', 'perfCpu', 'cgroup']);
+    const map = text(o.map, `${at}.map`, L.mapName);
+    if (!NAME.test(map)) fail(`${at}.map`, 'must be a map name (letters, digits, _)');
+    const out: SharedSlot = { map, index: int(o.index, `${at}.index`, 0, 0xffffffff) };
+    const kinds = ['prog', 'perfCpu', 'cgroup'].filter((k) => o[k] !== undefined);
+    if (kinds.length !== 1) fail(at, 'must hold exactly one of prog, perfCpu, cgroup');
+    if (o.prog !== undefined) {
+      out.prog = text(o.prog, `${at}.prog`, L.progName);
+      if (!progs.some((p) => p.name === out.prog)) fail(`${at}.prog`, `names no program of progs (${out.prog})`);
+    }
+    if (o.perfCpu !== undefined) out.perfCpu = int(o.perfCpu, `${at}.perfCpu`, 0, ncpus - 1);
+    if (o.cgroup !== undefined) out.cgroup = text(o.cgroup, `${at}.cgroup`, L.source);
+    return out;
+  });
+}
+
 function session(v: unknown, types: readonly ProgTypeInfo[]): SharedSession {
   const keys = ['v', 'source', 'syntax', 'progType', 'load', 'settings', 'maps', 'input', 'breakpoints', 'step'];
-  const o = object(v, 'session', keys);
-  if (o.v !== SHARED_SESSION_VERSION) fail('session.v', `must be ${SHARED_SESSION_VERSION}`);
+  const version = typeof v === 'object' && v !== null ? (v as Obj).v : undefined;
+  const o = object(v, 'session', keys, version === 2 ? ['progs', 'slots'] : []);
+  if (o.v !== 1 && o.v !== SHARED_SESSION_VERSION) fail('session.v', `must be 1 or ${SHARED_SESSION_VERSION}`);
   const source = text(o.source, 'source', L.source);
   if (o.syntax !== 'llvm' && o.syntax !== 'ubpf' && o.syntax !== 'auto') fail('syntax', 'must be "llvm", "ubpf" or "auto"');
   const syntax: SharedSyntax = o.syntax;
@@ -212,8 +248,10 @@ function session(v: unknown, types: readonly ProgTypeInfo[]): SharedSession {
     if (names.has(m.name)) fail(`maps[${i}].name`, `repeats the name ${m.name}`);
     names.add(m.name);
   });
+  const progs = o.progs === undefined ? [] : programs(o.progs, 'progs');
+  const filled = o.slots === undefined ? [] : slots(o.slots, 'slots', progs, world.ncpus);
   return {
-    v: SHARED_SESSION_VERSION,
+    v: o.v,
     source,
     syntax,
     progType,
@@ -223,6 +261,8 @@ function session(v: unknown, types: readonly ProgTypeInfo[]): SharedSession {
     input: input(o.input, 'input', progType, types.find((t) => t.type === progType)),
     breakpoints: breakpoints(o.breakpoints, 'breakpoints', source.split('\n').length),
     step: int(o.step, 'step', 0, world.budget),
+    ...(progs.length ? { progs } : {}),
+    ...(filled.length ? { slots: filled } : {}),
   };
 }
 
@@ -230,7 +270,7 @@ function session(v: unknown, types: readonly ProgTypeInfo[]): SharedSession {
 export type SessionCheck = { ok: true; session: SharedSession } | { ok: false; error: string };
 
 /**
- * Checks any value (typically parsed JSON) as a version-1 shared session, its input against the
+ * Checks any value (typically parsed JSON) as a version-1 or -2 shared session, its input against the
  * kernel's program types (`types`, what the engine's hello gives); never throws.
  */
 export function validateSession(v: unknown, types: readonly ProgTypeInfo[]): SessionCheck {

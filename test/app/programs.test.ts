@@ -89,3 +89,25 @@ describe('an object opened whole', () => {
     expect(a.s().tailSet).toBeNull();
   });
 });
+
+describe('a share link of a tail-call set (format v2)', () => {
+  test('carries every program and slot: the link opens with them, at the same step inside the tail call', async () => {
+    const a = ide();
+    await a.io.openLesson(lessonById('tail-calls')!);
+    await a.actions.step();
+    while (a.s().snap!.progName !== 'tcp') await a.actions.step();
+    const r = await a.io.shareFragment();
+    if ('error' in r) throw new Error(r.error);
+    expect(r.fragment).toMatch(/^v2\./);
+    expect(r.warning).toBeUndefined();
+    const b = ide();
+    expect(await b.io.openShared(r.fragment)).toBe(true);
+    expect(b.s().lesson).toBeNull();
+    expect(b.s().tailSet).toEqual(a.s().lesson!.setup);
+    expect(b.s().load!.others!.map((o) => o.name)).toEqual(['tcp', 'udp']);
+    expect(b.s().snap).toMatchObject({ step: a.s().snap!.step, progName: 'tcp', line: 4 });
+    expect(b.s().programTab).toBe('tcp');
+    await b.actions.continueRun();
+    expect(b.s().snap).toMatchObject({ state: 'exited', result: { retval: 0xffffffff } });
+  });
+});

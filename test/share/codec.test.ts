@@ -47,6 +47,60 @@ describe('share codec', () => {
   });
 });
 
+describe('version 2: a tail-call set', () => {
+  const V2 = {
+    ...TYPICAL,
+    v: 2 as const,
+    progs: [
+      { name: 'tcp', source: '.type socket_filter\nr0 = -1\nexit\n' },
+      { name: 'udp', source: '.type socket_filter\nr0 = 28\nexit\n' },
+    ],
+    slots: [
+      { map: 'jmp_table', index: 6, prog: 'tcp' },
+      { map: 'jmp_table', index: 17, prog: 'udp' },
+      { map: 'events', index: 0, perfCpu: 0 },
+    ],
+  };
+  const v2Json = (patch: (s: Record<string, unknown>) => void) => {
+    const s = JSON.parse(JSON.stringify(V2));
+    patch(s);
+    return wrap(JSON.stringify(s)).replace(/^v1\./, 'v2.');
+  };
+
+  it('carries the programs and the slots, and comes back the same', () => {
+    const frag = encodeShare(V2);
+    expect(frag).toMatch(/^v2\./);
+    expect(decodeShare(frag, TYPES)).toEqual({ ok: true, session: V2 });
+  });
+
+  it('a version-1 link still opens, as a session without programs', () => {
+    const frag = encodeShare(TYPICAL);
+    expect(frag).toMatch(/^v1\./);
+    const r = decodeShare(frag, TYPES);
+    expect(r.ok && r.session.v).toBe(1);
+    expect(r.ok && 'progs' in r.session).toBe(false);
+  });
+
+  it.each([
+    ['a slot naming no program', (s: Record<string, unknown>) => ((s.slots as { prog?: string }[])[0].prog = 'icmp'), /slots\[0\]\.prog: names no program of progs \(icmp\)/],
+    ['a slot with two values', (s: Record<string, unknown>) => ((s.slots as { perfCpu?: number }[])[0].perfCpu = 0), /slots\[0\]: must hold exactly one of prog, perfCpu, cgroup/],
+    ['two programs of one name', (s: Record<string, unknown>) => ((s.progs as { name: string }[])[1].name = 'tcp'), /progs\[1\]\.name: repeats the name tcp/],
+    ['a program with a control character', (s: Record<string, unknown>) => ((s.progs as { source: string }[])[0].source = 'r0 = 0\u202e'), /progs\[0\]\.source: contains the control character U\+202e/],
+    ['a perf slot past the CPUs', (s: Record<string, unknown>) => ((s.slots as { perfCpu?: number }[])[2].perfCpu = 999), /slots\[2\]\.perfCpu: must be from 0 to/],
+  ])('refuses %s', (_, patch, error) => {
+    const r = decodeShare(v2Json(patch), TYPES);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatch(error);
+  });
+
+  it('refuses programs in a version-1 session, and a header that disagrees with the session', () => {
+    const v1WithProgs = withField((s) => (s.progs = V2.progs));
+    expect(decodeShare(v1WithProgs, TYPES)).toMatchObject({ ok: false, error: expect.stringMatching(/unknown field "progs"/) });
+    const mismatch = encodeShare(TYPICAL).replace(/^v1\./, 'v2.');
+    expect(decodeShare(mismatch, TYPES)).toMatchObject({ ok: false, error: expect.stringMatching(/session\.v: must be 2, as its header says/) });
+  });
+});
+
 describe('crc32', () => {
   it('is the CRC-32 of zip and PNG (its check value, and zlib on any bytes)', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
@@ -75,7 +129,7 @@ const bomb = () => wrap(new Uint8Array(MAX_INFLATED_BYTES * 8).fill(0x20), { dic
 const HOSTILE: [string, () => string, RegExp][] = [
   ['empty', () => '', /not a bpflab session link/],
   ['another site fragment', () => '#section-2', /not a bpflab session link/],
-  ['unknown version', () => encodeShare(TYPICAL).replace(/^v1\./, 'v2.'), /format v2; this bpflab reads format v1/],
+  ['unknown version', () => encodeShare(TYPICAL).replace(/^v1\./, 'v3.'), /format v3; this bpflab reads formats v1 to v2/],
   ['truncated', () => encodeShare(TYPICAL).slice(0, 40), /cut short|corrupted/],
   ['truncated to its header', () => 'v1.AAAA', /cut short/],
   ['a character changed', () => flipChar(encodeShare(TYPICAL), 30), /corrupted/],
