@@ -32,7 +32,7 @@ test('a shared link opened in a new page restores program, maps and step', async
   const box = page.getByRole('dialog', { name: 'Share link' });
   await box.waitFor();
   const url = await box.getByRole('textbox', { name: 'Link' }).inputValue();
-  expect(url).toMatch(/#v1\.[A-Za-z0-9_-]+$/);
+  expect(url).toMatch(/#v2\.[A-Za-z0-9_-]+$/);
   expect(await box.getByRole('status').innerText()).toContain(`The link is ${url.length.toLocaleString('en')} characters long`);
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
   expect(await page.evaluate(() => location.href)).toBe(url);
