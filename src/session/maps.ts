@@ -63,7 +63,25 @@ function stackEntry(key: Uint8Array, value: Uint8Array): MapEntryView {
   return { key: key.slice(), value: value.slice(), frames };
 }
 
-/** A page of entries in GET_NEXT_KEY order (fd arrays: slots 0..max_entries-1). */
+/**
+ * The slot indexes of a page of a prog_array, filled slots first (ascending), then the empty
+ * ones: a tail-call table is read for what it holds, however many slots it has.
+ */
+function progArrayOrder(k: Kernel, m: BpfMap, off: number, lim: number): number[] {
+  const filled: number[] = [];
+  for (let i = 0; i < m.maxEntries; i++) if (k.progArrayGet(m, i)) filled.push(i);
+  const out = filled.slice(off, off + lim);
+  let skip = Math.max(0, off - filled.length);
+  const taken = new Set(filled);
+  for (let i = 0; i < m.maxEntries && out.length < lim; i++) {
+    if (taken.has(i)) continue;
+    if (skip > 0) skip--;
+    else out.push(i);
+  }
+  return out;
+}
+
+/** A page of entries in GET_NEXT_KEY order (fd arrays: every slot; prog_arrays their filled slots first). */
 export function mapPage(k: Kernel, id: number, offset: number, limit: number): MapPage | string {
   const m = k.mapById(id);
   if (!m) return `no map with id ${id}`;
@@ -71,7 +89,8 @@ export function mapPage(k: Kernel, id: number, offset: number, limit: number): M
   const lim = Math.max(0, Math.min(Math.floor(limit), 10_000));
   if (FD_ARRAY_MAP_TYPES.has(m.mapType)) {
     const entries: MapEntryView[] = [];
-    for (let i = off; i < Math.min(m.maxEntries, off + lim); i++) entries.push(fdSlot(k, m, i));
+    if (m.mapType === MapType.ProgArray) for (const i of progArrayOrder(k, m, off, lim)) entries.push(fdSlot(k, m, i));
+    else for (let i = off; i < Math.min(m.maxEntries, off + lim); i++) entries.push(fdSlot(k, m, i));
     return { mapId: id, total: m.maxEntries, offset: off, entries };
   }
   const entries: MapEntryView[] = [];

@@ -50,6 +50,27 @@ describe('a tail-call set', () => {
   });
 });
 
+describe("the prog_array's slots", () => {
+  test('filled slots come first, then the empty ones, page by page', async () => {
+    const a = ide();
+    await a.io.openLesson(lessonById('tail-calls')!);
+    await a.actions.load();
+    const jmp = a.s().maps.find((m) => m.name === 'jmp_table')!;
+    const page = async (offset: number, limit: number) => {
+      const r = await a.api.mapEntries({ mapId: jmp.id, offset, limit });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.total).toBe(32);
+      return r.value.entries.map((e) => [e.key[0], e.prog?.name ?? null]);
+    };
+    expect(await page(0, 4)).toEqual([[6, 'tcp'], [17, 'udp'], [0, null], [1, null]]);
+    expect(await page(2, 5)).toEqual([[0, null], [1, null], [2, null], [3, null], [4, null]]);
+    expect(await page(7, 2)).toEqual([[5, null], [7, null]]); // slot 6 came first
+    expect(await page(29, 10)).toEqual([[29, null], [30, null], [31, null]]);
+    const all = (await page(0, 100)).map(([k]) => k);
+    expect(new Set(all).size).toBe(32);
+  });
+});
+
 describe('an object opened whole', () => {
   const bytes = () => new Uint8Array(readFileSync('test/fixtures/elf/tc_tail.o'));
 

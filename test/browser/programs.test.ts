@@ -45,6 +45,16 @@ test('step into a tail-called program: its tab, its line highlighted, its regist
   await tabs.getByRole('tab', { name: 'main (edited)' }).click();
   await page.locator('.editor-host:not([data-program])').waitFor({ state: 'visible' });
   expect(await tcp.count()).toBe(0);
+  // the prog_array lists its filled slots first, each a link to its program's tab
+  const maps = page.getByRole('region', { name: 'Maps', exact: true });
+  const jmp = await appState<{ id: number; name: string }[]>(page, 'maps');
+  await maps.getByRole('combobox', { name: 'Map', exact: true }).selectOption(String(jmp.find((m) => m.name === 'jmp_table')!.id));
+  const rows = maps.getByRole('table', { name: 'Entries of jmp_table' }).getByRole('row');
+  await until(async () => (await rows.count()) > 3 && /udp/.test(await rows.nth(2).innerText()), 5000, 'the filled slots on top');
+  expect((await rows.nth(1).innerText()).replace(/\s+/g, ' ')).toMatch(/^6 prog \d+ tcp$/);
+  await rows.nth(2).getByRole('button', { name: /udp: show it in the editor/ }).click();
+  await until(async () => (await tabs.getByRole('tab', { name: 'udp' }).getAttribute('aria-selected')) === 'true', 5000, 'the udp tab');
+  await page.locator('.editor-host[data-program="udp"] .view-line', { hasText: 'r0 = 28' }).waitFor();
 });
 
 test('an object with several sections opens whole and runs its tail calls', async () => {

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { engine, actions, selectFormats, selectMapGen, selectTouched, useApp } from '../../store';
+import { engine, actions, selectFormats, selectMapGen, selectOthers, selectTouched, store, useApp } from '../../store';
 import { bytesHex } from '../../lib/format';
 import type { MapEntryView, MapInfo } from '../../../src/protocol';
 import { defaultFormat, deletable, editable, keyText, parseEntry, splitPercpu, valueTexts } from './entries';
@@ -91,6 +91,22 @@ function focusRow(table: HTMLElement | null, khex: string | null): void {
   (row?.querySelector<HTMLElement>('button[data-action="edit"], button[data-action="delete"]') ?? table)?.focus();
 }
 
+/**
+ * A prog_array slot's program: a link to its editor tab when it is a program of the loaded set
+ * (the edited one, or one beside it), else its id and name.
+ */
+function SlotProgram({ prog, text }: { prog: NonNullable<MapEntryView['prog']>; text: string }) {
+  const others = useApp(selectOthers);
+  const other = others.find((o) => o.progId === prog.id);
+  const main = store.getState().load?.progId === prog.id;
+  if (!other && !main) return <>{text}</>;
+  return (
+    <button type="button" className="link mono" aria-label={`${text}: show it in the editor`} onClick={() => actions.showProgram(other ? other.name : null)}>
+      {text}
+    </button>
+  );
+}
+
 export function EntryTable({ m }: { m: MapInfo }) {
   const gen = useApp(selectMapGen);
   const touched = useApp(selectTouched);
@@ -165,7 +181,7 @@ export function EntryTable({ m }: { m: MapInfo }) {
                     <span role="cell" className="mono">{keyText(e, f)}</span>
                     {valueTexts(m, e, f).map((t, c) => (
                       <span role="cell" key={c} className="mono" title={t}>
-                        {t}
+                        {e.prog ? <SlotProgram prog={e.prog} text={t} /> : t}
                       </span>
                     ))}
                     {canEdit ? (
