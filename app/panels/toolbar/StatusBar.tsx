@@ -39,8 +39,8 @@ export function StatusBar() {
   const { text, bad } = statusOf({ engine, load, snap, running: busy === 'running', progress, stale, opening });
   return (
     <footer className="statusbar" aria-label="Status">
-      {/* not live: app/ui/Announcer.tsx is the page's one polite live region and says more */}
-      <span role="status" aria-live="off" className={`status-text${bad ? ' bad' : ''}`} title={text}>
+      {/* not a live region: app/ui/Announcer.tsx is the page's one, and says more */}
+      <span className={`status-text${bad ? ' bad' : ''}`} title={text}>
         {text}
       </span>
       {snap && maxStep > 0 ? (
