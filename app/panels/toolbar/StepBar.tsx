@@ -11,12 +11,15 @@ export function StepBar() {
   const ok = useAvailable();
   const bar = useRef<HTMLDivElement>(null);
   useRovingFocus(bar);
+  // a landmark of its own (it sits between the panes and the status bar), so it can be found
   return (
-    <div className="stepbar" role="toolbar" aria-label="Debugger" ref={bar}>
-      <CommandButton cmd="stepBack" enabled={ok.stepBack} />
-      <CommandButton cmd="step" enabled={ok.step} primary />
-      <CommandButton cmd="continue" enabled={ok.continue} />
-      <CommandButton cmd={ok.pause ? 'pause' : 'stop'} enabled={ok.pause || ok.stop} />
-    </div>
+    <section className="stepbar-area" aria-label="Step bar">
+      <div className="stepbar" role="toolbar" aria-label="Debugger" ref={bar}>
+        <CommandButton cmd="stepBack" enabled={ok.stepBack} />
+        <CommandButton cmd="step" enabled={ok.step} primary />
+        <CommandButton cmd="continue" enabled={ok.continue} />
+        <CommandButton cmd={ok.pause ? 'pause' : 'stop'} enabled={ok.pause || ok.stop} />
+      </div>
+    </section>
   );
 }
