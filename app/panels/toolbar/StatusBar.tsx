@@ -52,8 +52,11 @@ export function StatusBar() {
             min={0}
             max={maxStep}
             value={snap.step}
-            disabled={busy !== 'idle'}
-            onChange={(e) => void actions.gotoStep(Number(e.target.value))}
+            // aria-disabled, not disabled: the arrow keys keep focus on it while the move replays
+            aria-disabled={busy !== 'idle' || undefined}
+            onChange={(e) => {
+              if (busy === 'idle') void actions.gotoStep(Number(e.target.value));
+            }}
           />
         </label>
       ) : null}
