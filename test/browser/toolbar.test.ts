@@ -199,3 +199,27 @@ test('a phone: the top toolbar and the step bar are one Tab stop each; Enter on 
     await o.context.close();
   }
 });
+
+test("the status bar's step slider keeps focus while the move it asked for replays", async () => {
+  const o = await file.h.open();
+  try {
+    const { page } = o;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await waitForEditor(page);
+    await setEditorText(page, '.type socket_filter\nr0 = 0\nr1 = 1\nr2 = 2\nr3 = 3\nexit\n');
+    const step = () => appState<number>(page, 'snap.step');
+    for (let n = 0; n <= 4; n++) {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await until(async () => (await step()) === n && (await idle(page)), 10_000, `step ${n}`);
+    }
+    const slider = page.getByRole('slider', { name: 'Step of the run' });
+    await slider.focus();
+    for (const [key, want] of [['ArrowLeft', 3], ['ArrowLeft', 2], ['Home', 0], ['End', 4], ['ArrowLeft', 3]] as const) {
+      await page.keyboard.press(key);
+      await until(async () => (await step()) === want && (await idle(page)), 10_000, `${key} to step ${want}`);
+      expect(await slider.evaluate((el) => el === document.activeElement), `focus on the slider after ${key}`).toBe(true);
+    }
+  } finally {
+    await o.context.close();
+  }
+});
