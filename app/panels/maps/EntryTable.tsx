@@ -29,6 +29,9 @@ function usePages(m: MapInfo, gen: number) {
       inflight.current.delete(id);
       if (!r.ok) return;
       setPages((prev) => {
+        // an answer for an older generation of this map's contents never replaces a newer one
+        const [prevId, prevGen] = prev.key.split(':').map(Number);
+        if (prevId === m.id && prevGen > gen) return prev;
         const base = prev.key === want ? prev : { key: want, total: r.value.total, data: new Map<number, MapEntryView[]>() };
         const data = new Map(base.data);
         data.set(p, r.value.entries);
