@@ -1,18 +1,21 @@
 /**
- * Screenshots of the IDE's main views for the README, taken from the built app in Chromium:
+ * Screenshots of the IDE's main views for the README, taken from the built app in Chromium at the
+ * three sizes the IDE is tested at (1400x900, 1024x700, and a 390x844 phone):
  *   npx vite build && npx tsx scripts/screenshots.ts
- * writes docs/screenshots/{debugger,verifier,maps-terminal}.png.
+ * writes docs/screenshots/{debugger,tail-calls,maps-terminal}.png (1400x900), verifier.png
+ * (1024x700) and phone.png (390x844, the phone's one-column layout with its step bar).
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { appState, setEditorText, showTerminal, startHarness, until, waitForEditor } from '../test/browser/harness';
+import { appState, idle, setEditorText, showTerminal, startHarness, until, waitForEditor } from '../test/browser/harness';
 import { EXAMPLE_PROGRAM } from '../app/store/example';
 
 const OUT = 'docs/screenshots';
 
 async function settle(page: Page): Promise<void> {
-  await until(async () => (await appState(page, 'busy')) === 'idle', 20_000, 'the IDE to settle');
-  await page.waitForTimeout(300);
+  await until(() => idle(page), 20_000, 'the IDE to settle');
+  // let the last paint (the flash of changed values, the editor's decorations) finish
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
 async function theme(page: Page, want: 'light' | 'dark'): Promise<void> {
@@ -21,26 +24,45 @@ async function theme(page: Page, want: 'light' | 'dark'): Promise<void> {
   await until(async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === want, 5000, `the ${want} theme`);
 }
 
+async function steps(page: Page, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press('F10');
+    await settle(page);
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const h = await startHarness();
   try {
-    const { page } = await h.open();
-    await page.setViewportSize({ width: 1600, height: 940 });
+    const { page, context } = await h.open();
+    await page.setViewportSize({ width: 1400, height: 900 });
     await waitForEditor(page);
     await theme(page, 'dark');
 
     // the debugger mid-run: registers, stack, packet, the current line with its verifier types
     await setEditorText(page, EXAMPLE_PROGRAM);
     await page.locator('.monaco-editor .view-lines').click();
-    for (let i = 0; i < 13; i++) {
-      await page.keyboard.press('F10');
-      await settle(page);
-    }
+    await steps(page, 13);
     await page.screenshot({ path: `${OUT}/debugger.png` });
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await settle(page);
 
-    // the verifier refusing a missing null check, explained
+    // a tail call followed into the called program: its tab, its line, its register types
+    await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Lessons' }).getByRole('button', { name: 'Tail calls through a prog_array' }).click();
+    await until(async () => ((await appState<string>(page, 'text')) ?? '').includes('bpf_tail_call'), 10_000, 'the lesson');
+    await steps(page, 1);
+    const main = await appState<number>(page, 'load.progId');
+    for (let i = 0; i < 20 && (await appState<number>(page, 'snap.progId')) === main; i++) await steps(page, 1);
+    await page.locator('.editor-host[data-program="tcp"] .pc-line').waitFor();
+    await settle(page);
+    await page.screenshot({ path: `${OUT}/tail-calls.png` });
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await settle(page);
+
+    // the verifier refusing a missing null check, explained, on a smaller screen
+    await page.setViewportSize({ width: 1024, height: 700 });
     await setEditorText(
       page,
       '# The verifier insists on a NULL check after a map lookup\n.type socket_filter\n.map m array key=4 value=8 entries=1\n\n    *(u32 *)(r10 -4) = 0\n    r2 = r10\n    r2 += -4\n    r1 = map[m] ll\n    call bpf_map_lookup_elem\n    r0 = *(u64 *)(r0 +0)       # r0 may be NULL here\n    exit\n',
@@ -50,6 +72,7 @@ async function main(): Promise<void> {
     await page.screenshot({ path: `${OUT}/verifier.png` });
 
     // maps live after runs, and the kernel's shell, in the light theme
+    await page.setViewportSize({ width: 1400, height: 900 });
     await theme(page, 'light');
     await setEditorText(page, EXAMPLE_PROGRAM);
     await page.getByRole('tab', { name: 'Input' }).click();
@@ -61,10 +84,30 @@ async function main(): Promise<void> {
     for (const cmd of ['bpftool map show', 'bpftool map dump id 3']) {
       await page.keyboard.type(cmd);
       await page.keyboard.press('Enter');
-      await page.waitForTimeout(300);
+      await until(async () => (await page.locator('.xterm-rows').innerText()).includes(cmd), 5000, cmd);
     }
     await page.getByRole('tab', { name: 'This step' }).click();
+    await settle(page);
     await page.screenshot({ path: `${OUT}/maps-terminal.png` });
+    await page.getByRole('tab', { name: 'Input' }).click();
+    await page.getByRole('spinbutton', { name: 'Repeat' }).fill('1');
+    await theme(page, 'dark');
+    await page.close();
+
+    // the phone: one column, the editor's tab, paused mid-run, the step bar under the thumb
+    const phone = await h.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await context.close();
+    const p = (await h.open('/', phone)).page;
+    await waitForEditor(p);
+    await setEditorText(p, EXAMPLE_PROGRAM);
+    const bar = p.getByRole('toolbar', { name: 'Debugger' });
+    for (let i = 0; i < 9; i++) {
+      await bar.getByRole('button', { name: 'Step', exact: true }).tap();
+      await settle(p);
+    }
+    await p.locator('.monaco-editor .pc-line').first().waitFor();
+    await p.screenshot({ path: `${OUT}/phone.png` });
+    await phone.close();
     console.log(`screenshots written to ${OUT}/`);
   } finally {
     await h.close();

@@ -98,7 +98,8 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
     if (!get().snap) return;
     forget();
     await api.stop();
-    set({ snap: null, busy: 'idle', touched: [], mapGen: get().mapGen + 1 });
+    // no run to follow any more: the editor shows the program being edited
+    set({ snap: null, busy: 'idle', touched: [], mapGen: get().mapGen + 1, programTab: null });
     void loader.refreshMaps();
   }
 

@@ -47,6 +47,9 @@ describe('a tail-call set', () => {
     expect(a.s().programTab).toBeNull();
     await a.actions.step();
     expect(a.s().programTab).toBe('tcp');
+    // Stop: no run to follow, the editor shows the edited program again
+    await a.actions.stop();
+    expect(a.s().programTab).toBeNull();
   });
 });
 
