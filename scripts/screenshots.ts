@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     await page.screenshot({ path: `${OUT}/tail-calls.png` });
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await settle(page);
+    await page.getByRole('button', { name: 'Close lesson', exact: true }).click();
+    await until(async () => (await appState(page, 'lesson')) === null, 5000, 'the lesson to close');
 
     // the verifier refusing a missing null check, explained, on a smaller screen
     await page.setViewportSize({ width: 1024, height: 700 });
