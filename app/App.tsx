@@ -13,6 +13,7 @@ import { PANEL_TITLES, type PanelId } from './ui/layout';
 import { commandOf, type Command } from './ui/shortcuts';
 import { actions, io, selectCapture, selectLayout, selectTheme, store, useApp } from './store';
 import { LessonBar } from './panels/session/LessonBar';
+import { ChallengeBar } from './panels/session/ChallengeBar';
 import { ObjectChoice } from './panels/session/ObjectChoice';
 import { fileBytes, isElf } from './lib/files';
 import { watchLinks } from './lib/links';
@@ -106,6 +107,7 @@ export function App() {
         <Toolbar />
       </header>
       <LessonBar />
+      <ChallengeBar />
       <main className="main" aria-label="bpflab">
         <Layout layout={layout} onChange={actions.setLayout} render={renderPanel} />
       </main>
