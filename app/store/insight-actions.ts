@@ -7,12 +7,14 @@
 import type { Place } from './deps';
 import { bytesHex, parseHexBytes } from '../lib/format';
 import type { ActionContext } from './context';
-import type { DebugActions } from './debug-actions';
+import type { makeDebugActions } from './debug-actions';
 import { lineOfPc } from './selectors';
 import { visitIndex } from './visits';
 
 /** How long "show me a run" may search (the engine allows up to 30 s). */
 export const SEARCH_MS = 8000;
+
+type DebugActions = ReturnType<typeof makeDebugActions>;
 
 export function makeInsightActions(c: ActionContext, debug: Pick<DebugActions, 'applyUpdate' | 'stop'>) {
   const { get, set, api } = c;

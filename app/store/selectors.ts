@@ -90,6 +90,7 @@ export const selectShare = (s: State) => s.share;
 export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
+export const selectOpening = (s: State) => s.opening;
 
 export const selectAnalysisPaths = (s: State) => s.load?.analysis?.paths;
 export const selectLoadedLines = (s: State) => s.load?.program?.lines;

@@ -26,7 +26,8 @@ export function ipv4(about: string, s: Ipv4Spec & { flags?: keyof typeof TCP_FLA
     f[47] = TCP_FLAGS[s.flags];
     f.splice(50, 2, 0, 0);
     const seg = f.slice(34);
-    const sum = inetChecksum([...ip4(s.saddr), ...ip4(s.daddr), 0, 6, seg.length >> 8, seg.length & 0xff, ...seg]);
+    const addr = (a: Ipv4Spec['saddr']): number[] => (typeof a === 'string' ? ip4(a) : [...a]);
+    const sum = inetChecksum([...addr(s.saddr), ...addr(s.daddr), 0, 6, seg.length >> 8, seg.length & 0xff, ...seg]);
     f.splice(50, 2, sum >> 8, sum & 0xff);
   }
   return { about, packet: bytesToHex(Uint8Array.from(f)) };

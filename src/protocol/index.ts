@@ -10,3 +10,4 @@ export * from './shared';
 export * from './insight';
 export * from './challenges';
 export * from './progtypes';
+export * from './limits';

@@ -16,6 +16,8 @@ import { TraceLog } from './trace-log';
 import { belowOrigin, pointerOf, regionView, stepView, stopView } from './views';
 
 let nextRunId = 1;
+/** Heap an undo journal entry takes, measured (a closure and the copy of the bytes it restores). */
+const JOURNAL_ENTRY_BYTES = 320;
 /** trace lines of finished repetitions kept (the current one keeps up to TraceLog's cap) */
 const TRACE_KEPT = 2_000;
 
@@ -143,20 +145,35 @@ export class DebugRun {
     this.finishIfDone();
   }
 
-  /** Moves forwards to `position` as `step` would get there, recording but without events. */
-  seek(position: number): void {
-    while (this.position < position) {
+  /**
+   * Moves forwards to `position` as `step` would get there, recording but without events, at most
+   * `maxSteps` instructions this call. True when it is done: at the position, or the run cannot go
+   * on (it ended, or its instruction budget ran out).
+   */
+  seek(position: number, maxSteps = Infinity): boolean {
+    let left = maxSteps;
+    while (this.position < position && left > 0) {
       if (this.machine.stopped) {
         if (!this.canStep) break;
         this.nextRepetition();
         continue;
       }
-      this.machine.runRecorded(position - this.position);
+      const before = this.machine.stepCount;
+      this.machine.runRecorded(Math.min(position - this.position, left));
+      left -= this.machine.stepCount - before;
       this.touched.maps.add(-1);
-      if (this.machine.stopped === null) break; // paused: the budget of steps is used up
     }
     this.replayLast();
     this.finishIfDone();
+    return this.position >= position || (this.machine.stopped !== null && !this.canStep);
+  }
+
+  /**
+   * About how many bytes the run's recorded state holds: the history's arrays, its undo journal
+   * (an entry with the bytes it restores costs some 320 bytes of heap), the trace lines kept.
+   */
+  get memoryBytes(): number {
+    return this.machine.historyBytes + this.machine.journalSize * JOURNAL_ENTRY_BYTES + this.trace.bytes;
   }
 
   /** Undoes up to `count` instructions of this repetition. */

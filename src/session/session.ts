@@ -56,8 +56,13 @@ import {
   type ShownRun,
   type GradeRequest,
   type GradeResult,
+  type LimitStop,
+  LIMITS,
+  durationText,
+  mibText,
 } from '../protocol';
 import { gradeChallenge } from '../challenges';
+import { Budget, CHUNK_STEPS, wallClock, type Clock } from './budget';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
 import { listMaps, mapEdit, mapPage } from './maps';
@@ -69,9 +74,14 @@ import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
 import { explorationOf, loadUnverified, provenanceOf, searchOf } from './insight';
 
-/** Instructions a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
-const CHUNK_STEPS = 20_000;
 const PROGRESS_MS = 100;
+/** Steps a command takes one at a time, building each step's event; more go as a seek, in chunks. */
+const EVENT_STEPS = 1000;
+/** How the IDE's limits are raised, for the messages of a limit reached. */
+const IDE_RAISE = {
+  time: `the time limit of one command; raise it in the settings, up to ${durationText(LIMITS.timeMs.ceiling)}, or go on from here`,
+  memory: `raise the memory limit in the settings, up to ${mibText(LIMITS.memoryMiB.ceiling)}`,
+};
 
 /** Lets the worker take its messages (an interrupt) between chunks of a long run. */
 function yieldToEvents(): Promise<void> {
@@ -108,6 +118,8 @@ async function guard<T>(what: string, f: () => Promise<Outcome<T>> | Outcome<T>)
 
 export interface SessionOptions {
   settings?: Partial<EngineSettings>;
+  /** the clock the time limits are measured with (tests make time pass faster) */
+  clock?: Clock;
   /** where bpffs keeps pinned objects (IndexedDB in the browser); none: they live as long as the session */
   storage?: StoragePort;
 }
@@ -129,9 +141,18 @@ export class Session implements EngineApi {
   /** the capture last opened */
   private capture: Capture | null = null;
 
+  private readonly clock: Clock;
+
   constructor(opts: SessionOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
     this.storage = opts.storage;
+    this.clock = opts.clock ?? wallClock;
+  }
+
+  /** A Budget for one command, from the session's settings. */
+  private budget(): Budget {
+    const s = this.settings;
+    return new Budget({ timeMs: s.timeLimitMs, memoryBytes: s.memoryLimitMiB * 2 ** 20 }, IDE_RAISE, this.clock);
   }
 
   /** The kernel, booted on first use (restoring pinned objects from the storage). */
@@ -268,7 +289,9 @@ export class Session implements EngineApi {
   }
 
   async step(count = 1): Promise<Outcome<DebugUpdate>> {
-    return this.runCommand('step', (run) => run.step(stepsOf(count)));
+    const n = stepsOf(count);
+    if (n > EVENT_STEPS) return this.advance('step', (run) => run.position + n);
+    return this.runCommand('step', (run) => run.step(n));
   }
 
   async stepBack(count = 1): Promise<Outcome<DebugUpdate>> {
@@ -276,21 +299,51 @@ export class Session implements EngineApi {
   }
 
   async goto(n: number): Promise<Outcome<DebugUpdate>> {
+    const target = Math.max(0, Math.floor(n) || 0);
+    if (this.run && !this.continuing && target > this.run.stepCount) {
+      return this.advance('goto', (run) => run.position + (target - run.stepCount));
+    }
     return this.runCommand('goto', (run) => {
-      const target = Math.max(0, Math.floor(n) || 0);
       if (target < run.stepCount) run.back(run.stepCount - target);
-      else if (target > run.stepCount) run.step(target - run.stepCount);
     });
   }
 
   async seek(position: number): Promise<Outcome<DebugUpdate>> {
+    const target = Math.max(0, Math.floor(position) || 0);
+    if (this.run && !this.continuing && target > this.run.position) return this.advance('seek', () => target);
     return this.runCommand('seek', (run) => {
-      const target = Math.max(0, Math.floor(position) || 0);
       if (target < run.position) {
         const back = run.position - target;
         if (back > run.stepCount) return 'the run cannot go back past the start of this repetition';
         run.back(back);
-      } else run.seek(target);
+      }
+    });
+  }
+
+  /**
+   * Moves the run forwards to position `targetOf(run)`, recording, a chunk at a time: between
+   * chunks the worker takes its messages (Pause, Stop) and the budget is asked; a limit reached
+   * leaves the run paused where it got to, and the answer says which limit.
+   */
+  private advance(what: string, targetOf: (run: DebugRun) => number): Promise<Outcome<DebugUpdate>> {
+    return guard(what, async () => {
+      if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
+      const run = this.run;
+      if (!run) return noRun();
+      const target = targetOf(run);
+      return this.busy(async () => {
+        const budget = this.budget();
+        let limit: LimitStop | null = null;
+        while (!run.seek(target, CHUNK_STEPS) && !this.interrupted) {
+          limit = budget.reached(run.memoryBytes);
+          if (limit) break;
+          await yieldToEvents();
+          if (this.run !== run) return fail('no_run', 'the run was stopped');
+        }
+        const u = this.update(run);
+        if (limit) u.limit = limit;
+        return done(u);
+      });
     });
   }
 
@@ -301,9 +354,13 @@ export class Session implements EngineApi {
       if (this.continuing) return fail('bad_request', 'the program is already running');
       const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
       return this.busy(async () => {
+        const budget = this.budget();
+        let limit: LimitStop | null = null;
         let reported = Date.now();
         let sent = run.trace.total;
         while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
+          limit = budget.reached(run.memoryBytes);
+          if (limit) break;
           if (progress && Date.now() - reported >= PROGRESS_MS) {
             const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.since(sent) };
             sent = run.trace.total;
@@ -313,7 +370,9 @@ export class Session implements EngineApi {
           await yieldToEvents();
           if (this.run !== run) return fail('no_run', 'the run was stopped');
         }
-        return done(this.update(run));
+        const u = this.update(run);
+        if (limit) u.limit = limit;
+        return done(u);
       });
     });
   }
@@ -421,9 +480,9 @@ export class Session implements EngineApi {
       if (!prog) return fail('no_program', 'no program is loaded: Load it first');
       if (!progTypeOps(prog.progType)?.info.packet) return fail('bad_request', `a ${PROG_TYPE_NAMES[prog.progType]} program does not run on packets`);
       this.endRun();
-      const replay = new CaptureReplayer(k, prog, this.capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings);
+      const replay = new CaptureReplayer(k, prog, this.capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings, this.clock);
       try {
-        const result = await this.busy(() => replay.runAll(() => this.interrupted, yieldToEvents, progress));
+        const result = await this.busy(() => replay.runAll(() => this.interrupted, yieldToEvents, progress, this.budget()));
         k.scheduleSync();
         return done(result);
       } finally {

@@ -37,8 +37,8 @@ export function stopView(s: StopReason): StopView {
     case 'exit':
       return { kind: 'exit', r0: s.r0 };
     case 'fault':
-      // a memory fault says where: "load fault: invalid address: load of 8 bytes at 0x0 (no region)"
-      return { kind: 'fault', message: s.mem ? `${s.message}: ${describeFault(s.mem)}` : s.message };
+      // a memory fault says what was accessed where ("out of bounds: store of 1 byte at ... (region stack)")
+      return { kind: 'fault', message: s.mem ? describeFault(s.mem) : s.message };
     case 'budget':
       return { kind: 'budget', executed: s.executed };
   }

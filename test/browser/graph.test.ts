@@ -31,12 +31,15 @@ async function load(page: Page, text: string): Promise<void> {
 }
 
 async function openGraph(page: Page): Promise<void> {
+  // the Graph button of the log maximises the Exploration graph pane (collapsed until then)
   await page.getByRole('button', { name: 'Graph', exact: true }).click();
-  await page.locator('.graph-pane[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await until(async () => (await appState(page, 'layout.maximized')) === 'graph', 5000, 'the graph pane maximised');
+  await page.locator('[data-panel="graph"] .graph-pane[data-ready="true"]').waitFor({ timeout: 60_000 });
 }
 
 async function closeGraph(page: Page): Promise<void> {
-  await page.getByRole('dialog', { name: 'Exploration graph' }).getByRole('button', { name: 'Close the graph', exact: true }).click();
+  await page.getByRole('button', { name: 'Restore Exploration graph', exact: true }).click();
+  await page.getByRole('button', { name: 'Collapse Exploration graph', exact: true }).click();
   await page.locator('.graph-pane').waitFor({ state: 'detached' });
 }
 

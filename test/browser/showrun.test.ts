@@ -7,16 +7,18 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { appState, pageForFile, setEditorText, until } from './harness';
+import { appState, closeSettings, openSettings, pageForFile, setEditorText, until } from './harness';
 import { CLASSICS } from '../insight/classics';
 import { lessonById } from '../../src/lessons';
 
 const file = pageForFile();
 
 async function setPrivileged(page: Page, on: boolean): Promise<void> {
-  const box = page.getByRole('checkbox', { name: 'Privileged' });
-  if ((await box.isChecked()) !== on) await box.click();
+  if ((await appState<boolean>(page, 'privileged')) === on) return;
+  await openSettings(page);
+  await page.getByRole('checkbox', { name: 'Privileged' }).click();
   await until(async () => (await appState<boolean>(page, 'privileged')) === on, 5000, 'the privilege setting');
+  await closeSettings(page);
 }
 
 async function loadRefused(page: Page, text: string, privileged: boolean): Promise<number> {

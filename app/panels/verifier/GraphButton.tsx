@@ -1,33 +1,25 @@
 /**
- * Opens the exploration graph (its chunk, with elkjs and @xyflow/react, loads on first use) in a
- * large dialog over the page.
+ * Shows the exploration graph pane (maximised on a wide screen; on a phone it is under the log
+ * in the same tab). The pane's heavy chunk loads when it is first shown with a walk to draw.
  */
-import { lazy, Suspense, useState } from 'react';
-import { Modal } from '../../ui/Modal';
-import { Loading } from '../../ui/Panel';
-
-const ExplorationGraph = lazy(() => import('../graph/ExplorationGraph'));
+import { actions, selectLayout, store, useApp } from '../../store';
+import { toggleMaximized } from '../../ui/layout';
+import { useNarrow } from '../../ui/media';
 
 export function GraphButton() {
-  const [open, setOpen] = useState(false);
+  const narrow = useNarrow();
+  const shown = useApp((s) => selectLayout(s).maximized === 'graph');
+  const open = () => {
+    const l = selectLayout(store.getState());
+    if (narrow) {
+      document.querySelector('[data-panel="graph"]')?.scrollIntoView({ block: 'start' });
+      return;
+    }
+    if (l.maximized !== 'graph') actions.setLayout(toggleMaximized(l, 'graph'));
+  };
   return (
-    <>
-      <button type="button" className="btn small" aria-haspopup="dialog" onClick={() => setOpen(true)} title="The control-flow graph and the verifier's walk over it">
-        Graph
-      </button>
-      {open ? (
-        <Modal label="Exploration graph" onClose={() => setOpen(false)} className="dialog graph-dialog">
-          <div className="dialog-head">
-            <h2>Exploration graph</h2>
-            <button type="button" className="btn small" aria-label="Close the graph" onClick={() => setOpen(false)}>
-              Close
-            </button>
-          </div>
-          <Suspense fallback={<Loading what="the graph" />}>
-            <ExplorationGraph />
-          </Suspense>
-        </Modal>
-      ) : null}
-    </>
+    <button type="button" className="btn small" aria-pressed={shown} onClick={open} title="The control-flow graph and the verifier's walk over it, in the Exploration graph pane">
+      Graph
+    </button>
   );
 }

@@ -8,6 +8,7 @@ import { Panel } from '../../ui/Panel';
 import { actions, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
 import { explainErrno, explainRefusal, type Explanation } from './explain';
 import { parseLog, withVisits, type LogLine } from './logLines';
+import { LogSettings } from '../toolbar/Settings';
 import { ShowRun } from './ShowRun';
 import { GraphButton } from './GraphButton';
 
@@ -90,6 +91,7 @@ export function VerifierPanel() {
   const copy = () => void navigator.clipboard?.writeText(load?.log ?? '');
   const tools = (
     <>
+      <LogSettings />
       {load?.stage === 'load' && load.analysis ? <GraphButton /> : null}
       {load?.log ? (
         <button type="button" className="btn small" onClick={copy}>

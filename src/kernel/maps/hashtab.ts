@@ -13,7 +13,7 @@
 import { BPF_F_NO_PREALLOC, Errno as E, MAX_BPF_STACK } from '../../isa';
 import type { Region } from '../../mem';
 import type { Errno, MapAttr } from '../types';
-import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
+import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, UPDATE, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
 import { jhash, roundupPowOfTwo } from './jhash';
 
 /** sizeof(struct htab_elem) in 4.8 on x86-64: hash_node, rcu head, hash, key aligned to 8 */
@@ -183,8 +183,8 @@ export abstract class HashTab extends MapBase {
 
   /** The 4.8 check_flags: EEXIST / ENOENT against an existing element. */
   protected static checkFlags(exists: boolean, flags: bigint): 0 | Errno {
-    if (exists && flags === 1n) return -E.EEXIST;
-    if (!exists && flags === 2n) return -E.ENOENT;
+    if (exists && flags === UPDATE.NOEXIST) return -E.EEXIST;
+    if (!exists && flags === UPDATE.EXIST) return -E.ENOENT;
     return 0;
   }
 }
