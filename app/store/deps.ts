@@ -11,7 +11,6 @@ export type {
   MapInfo,
   Outcome,
   ProgramView,
-  AnalysisView,
   OtherProgramView,
   RunProgress,
   Syntax,
@@ -26,5 +25,11 @@ export type {
   Hello,
   ProgTypeInfo,
   RunInput,
+  AnalysisView,
+  VerifierStateView,
+  Place,
+  ProvenanceView,
+  RunSearchResult,
+  GradeResult,
 } from '../../src/protocol';
 export { ProgType } from '../../src/isa';
