@@ -18,6 +18,8 @@ import { TraceLog } from './trace-log';
 import { belowOrigin, pointerOf, regionView, stepView, stopView } from './views';
 
 let nextRunId = 1;
+/** Steps a Step command runs with an event each (the inspector's per-step notes); longer Steps run the rest recorded without. */
+const EVENT_STEPS = 1000;
 /** trace lines of finished repetitions kept (the current one keeps up to TraceLog's cap) */
 const TRACE_KEPT = 2_000;
 
@@ -34,6 +36,10 @@ export class DebugRun {
   /** position (see DebugSnapshot.position) at the start of the current repetition */
   private repStart = 0;
   private last: StepView | undefined;
+  /** the step (of this repetition) where the world was changed from outside the run, if it was */
+  private editedAt: number | null = null;
+  /** the view of the last step is out of date (a run moved on without events): made again for the next snapshot */
+  private lastStale = false;
   private output: RunOutput | undefined;
   readonly trace = new TraceLog();
   /** maps and keys the commands since the last `takeTouched` changed */
@@ -46,16 +52,17 @@ export class DebugRun {
     private prepared: PreparedRun,
     private readonly lines: readonly (number | null)[],
     settings: EngineSettings,
+    historyBytes: number | undefined,
   ) {
-    this.machine = new Machine(prepared.host, { id: prog.id, bytes: prog.bytes }, prepared.init, { semantics: settings.semantics, budget: settings.budget });
+    this.machine = new Machine(prepared.host, { id: prog.id, bytes: prog.bytes }, prepared.init, { semantics: settings.semantics, budget: settings.budget, historyBytes });
     this.captureTrace();
   }
 
   /** Prepares a run of `prog` on `input`, or says why the kernel refuses it. */
-  static start(k: Kernel, prog: LoadedProg, input: RunInput, lines: readonly (number | null)[], settings: EngineSettings): DebugRun | RunRefusal {
+  static start(k: Kernel, prog: LoadedProg, input: RunInput, lines: readonly (number | null)[], settings: EngineSettings, historyBytes?: number): DebugRun | RunRefusal {
     const p = prepareRun(k, prog, { data: input.packet, ctx: input.ctx, tracepoint: input.tracepoint });
     if (!p.ok) return { errno: p.errno, message: `${p.error}: ${p.message}` };
-    return new DebugRun(k, prog, input, p, lines, settings);
+    return new DebugRun(k, prog, input, p, lines, settings, historyBytes);
   }
 
   /** trace_printk goes through kernel.traceWrite: note each line with its step, journaled with the run. */
@@ -64,7 +71,7 @@ export class DebugRun {
     const write = Object.getPrototypeOf(k).traceWrite as Kernel['traceWrite'];
     k.traceWrite = (line: string, cpu?: number, msgLen?: number) => {
       write.call(k, line, cpu, msgLen);
-      this.trace.push({ step: this.machine.stepCount, line });
+      this.trace.push({ step: this.machine.helperStep, line });
       k.mem.journal?.push(() => void this.trace.pop());
     };
   }
@@ -116,6 +123,7 @@ export class DebugRun {
     this.trace.keepLast(TRACE_KEPT);
     this.rep++;
     this.last = undefined;
+    this.editedAt = null;
   }
 
   /** Steps counted from the start of the run, one more for each move to the next repetition. */
@@ -123,10 +131,20 @@ export class DebugRun {
     return this.repStart + this.machine.stepCount;
   }
 
-  /** Executes up to `count` instructions (the view of the last one only is built). */
+  /**
+   * Executes up to `count` instructions (the view of the last one only is built). Past
+   * EVENT_STEPS, all but the last run recorded without events, as seek does.
+   */
   step(count: number): void {
     let lastEvent: StepEvent | undefined;
-    for (let i = 0; i < count; i++) {
+    this.lastStale = false;
+    let i = 0;
+    if (count > EVENT_STEPS) {
+      const from = this.position;
+      this.advance(from + count - 1);
+      i = this.position - from;
+    }
+    for (; i < count; i++) {
       if (this.machine.stopped) {
         if (!this.canStep) break;
         this.nextRepetition();
@@ -142,6 +160,12 @@ export class DebugRun {
 
   /** Moves forwards to `position` as `step` would get there, recording but without events. */
   seek(position: number): void {
+    this.advance(position);
+    this.replayLast();
+    this.finishIfDone();
+  }
+
+  private advance(position: number): void {
     while (this.position < position) {
       if (this.machine.stopped) {
         if (!this.canStep) break;
@@ -152,56 +176,70 @@ export class DebugRun {
       this.touched.maps.add(-1);
       if (this.machine.stopped === null) break; // paused: the budget of steps is used up
     }
-    this.replayLast();
-    this.finishIfDone();
   }
 
   /** Undoes up to `count` instructions of this repetition. */
   back(count: number): void {
-    let undone = 0;
-    while (undone < count && this.machine.back()) undone++;
-    if (undone) this.touched.maps.add(-1);
+    if (this.machine.back(count)) this.touched.maps.add(-1);
     this.output = undefined;
     this.replayLast();
   }
 
   /** Recomputes the event of the step that led here: undo it and do it again (runs are deterministic). */
   private replayLast(): void {
+    this.lastStale = false;
     if (this.machine.historyLength === 0) {
       this.last = undefined;
       return;
     }
-    this.machine.back();
+    this.machine.back(1);
     this.last = this.view(this.machine.step());
   }
 
   /**
    * Runs recorded, up to `maxSteps` instructions, stopping before a breakpoint of the loaded
    * program (never before the first instruction executed). Returns true when it stopped for a
-   * reason (breakpoint, end of the run) rather than the step limit.
+   * reason (breakpoint, end of the run) rather than the step limit. The view of the last step is
+   * made when a snapshot asks for it.
    */
   runChunk(maxSteps: number, breakpoints: ReadonlySet<number>): boolean {
-    const main = this.prog.id;
     let left = maxSteps;
+    this.lastStale = true;
     while (left > 0) {
       if (this.machine.stopped) {
-        if (!this.canStep) return true;
+        if (!this.canStep) return this.settle(true);
         this.nextRepetition();
-        if (breakpoints.has(0)) return true;
+        if (breakpoints.has(0)) return this.settle(true);
       }
       const before = this.machine.stepCount;
-      const r = this.machine.runRecorded(left, (pc, progId) => progId === main && breakpoints.has(pc));
+      const r = this.machine.runRecorded(left, breakpoints);
       left -= this.machine.stepCount - before;
       this.touched.maps.add(-1);
       if (r.kind === 'paused' && r.at === 'breakpoint') return this.settle(true);
       if (r.kind === 'paused') break;
       if (r.kind !== 'exit' || !this.canStep) return this.settle(true);
     }
-    return this.settle(false);
+    return false;
+  }
+
+  /**
+   * runChunk for about `ms` milliseconds of work, in chunks that grow while they are quick (a
+   * compiled loop runs hundreds of millions of instructions in that time, the interpreter with
+   * breakpoints tens of millions).
+   */
+  runFor(ms: number, breakpoints: ReadonlySet<number>): boolean {
+    const end = performance.now() + ms;
+    let chunk = 16_384;
+    for (;;) {
+      const t0 = performance.now();
+      if (this.runChunk(chunk, breakpoints)) return true;
+      const t = performance.now();
+      if (t >= end) return false;
+      if (t - t0 < ms / 8) chunk = Math.min(chunk * 2, 1 << 26);
+    }
   }
 
   private settle(done: boolean): boolean {
-    this.replayLast();
     this.finishIfDone();
     return done;
   }
@@ -209,6 +247,27 @@ export class DebugRun {
   private finishIfDone(): void {
     const s = this.machine.stopped;
     if (s?.kind === 'exit' && !this.canStep) this.output = this.prepared.finish(s.r0);
+  }
+
+  /**
+   * The world was changed from outside the run (a map edited, a shell command) while it was
+   * paused: replaying earlier steps would no longer give what they gave, so stepping back stops here.
+   */
+  worldChanged(): void {
+    this.machine.forgetHistory();
+    this.editedAt = this.machine.stepCount;
+  }
+
+  /** The earliest position stepping back reaches, and why it is not the start of the repetition. */
+  get backLimit(): { position: number; step: number; message: string } | null {
+    const m = this.machine;
+    const step = m.historyStart;
+    if (step === 0) return null;
+    const position = this.repStart + step;
+    if (this.editedAt !== null && step === this.editedAt && !m.historyLimited) {
+      return { position, step, message: `the world was changed at step ${step} (a map or shell command): stepping back goes as far as step ${step}` };
+    }
+    return { position, step, message: `history limit reached: stepping back goes as far as step ${step}` };
   }
 
   /** Maps and keys changed since the last call; -1 in maps means "any map value". */
@@ -243,6 +302,7 @@ export class DebugRun {
   snapshot(): DebugSnapshot {
     const m = this.machine;
     const mem = this.k.mem;
+    if (this.lastStale) this.replayLast();
     const regs = m.regs();
     const stack = regionView(mem, this.prepared.regions.stack);
     const stackPointers = Array.from({ length: 64 }, (_, i) => pointerOf(mem, leValue(stack.bytes, i * 8, 8)));
@@ -269,6 +329,8 @@ export class DebugRun {
     if (ctx) snap.ctx = ctx;
     if (this.prepared.regions.packet) snap.packet = regionView(mem, this.prepared.regions.packet);
     if (m.stopped) snap.stop = stopView(m.stopped);
+    const limit = this.backLimit;
+    if (limit) snap.backLimit = { step: limit.step, message: limit.message };
     if (this.output && snap.state === 'exited') {
       snap.result = { retval: this.output.retval, verdict: this.output.verdict.name };
       if (this.output.dataOut) snap.result.dataOut = this.output.dataOut.slice();

@@ -7,6 +7,7 @@
  */
 import { assemble } from '../asm';
 import { Kernel } from '../kernel/kernel';
+import { Journal } from '../mem';
 import { runShell } from '../kernel/shell';
 import type { LoadedProg } from '../kernel/types';
 import { PROG_TYPE_NAMES } from '../isa';
@@ -69,8 +70,8 @@ export const MODULES: Record<EngineModule, boolean> = {
   shell: true,
 };
 
-/** Instructions a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
-const CHUNK_STEPS = 20_000;
+/** Milliseconds a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
+const CHUNK_MS = 15;
 const PROGRESS_MS = 100;
 
 /** Lets the worker take its messages (an interrupt) between chunks of a long run. */
@@ -110,11 +111,14 @@ export interface SessionOptions {
   settings?: Partial<EngineSettings>;
   /** where bpffs keeps pinned objects (IndexedDB in the browser); none: they live as long as the session */
   storage?: StoragePort;
+  /** bound of a debug run's history in bytes (default the VM's HISTORY_BYTES, 256 MiB) */
+  historyBytes?: number;
 }
 
 export class Session implements EngineApi {
   private settings: EngineSettings;
   private readonly storage: StoragePort | undefined;
+  private readonly historyBytes: number | undefined;
   private kernelP: Promise<Kernel> | null = null;
   /** the world's seed or CPU count changed: the next load boots a new kernel */
   private stale = false;
@@ -132,6 +136,7 @@ export class Session implements EngineApi {
   constructor(opts: SessionOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
     this.storage = opts.storage;
+    this.historyBytes = opts.historyBytes;
   }
 
   /** The kernel, booted on first use (restoring pinned objects from the storage). */
@@ -255,7 +260,7 @@ export class Session implements EngineApi {
     if (!prog || !this.loaded) return fail('no_program', 'no program is loaded: Load it first');
     this.endRun();
     const shared = sharedMaps(k, this.loaded);
-    const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings);
+    const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings, this.historyBytes);
     if (!('runId' in run)) return fail('bad_request', `the kernel refused the run input (as BPF_PROG_TEST_RUN would): ${run.message}`);
     this.run = run;
     this.runStartMaps = { ...shared, position: 0 };
@@ -289,6 +294,8 @@ export class Session implements EngineApi {
       if (target < run.position) {
         const back = run.position - target;
         if (back > run.stepCount) return 'the run cannot go back past the start of this repetition';
+        const limit = run.backLimit;
+        if (limit && target < limit.position) return limit.message;
         run.back(back);
       } else run.seek(target);
     });
@@ -303,7 +310,7 @@ export class Session implements EngineApi {
       return this.busy(async () => {
         let reported = Date.now();
         let sent = run.trace.total;
-        while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
+        while (!run.runFor(CHUNK_MS, bps) && !this.interrupted) {
           if (progress && Date.now() - reported >= PROGRESS_MS) {
             const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.since(sent) };
             sent = run.trace.total;
@@ -359,6 +366,7 @@ export class Session implements EngineApi {
       if (!(req?.key instanceof Uint8Array) || !(req.value instanceof Uint8Array)) return fail('bad_request', 'a map update needs key and value bytes');
       const k = await this.kernel();
       const r = mapEdit(k, req.mapId, req.key, req.value, req.flags ?? 0);
+      this.run?.worldChanged();
       k.scheduleSync();
       return done(r);
     });
@@ -369,6 +377,7 @@ export class Session implements EngineApi {
       if (!(req?.key instanceof Uint8Array)) return fail('bad_request', 'a map delete needs key bytes');
       const k = await this.kernel();
       const r = mapEdit(k, req.mapId, req.key, null);
+      this.run?.worldChanged();
       k.scheduleSync();
       return done(r);
     });
@@ -378,10 +387,27 @@ export class Session implements EngineApi {
     return guard('shell', async () => {
       if (typeof line !== 'string') return fail('bad_request', 'the shell needs a line');
       const k = await this.kernel();
-      const r = runShell(k, line);
+      const r = this.watchWorld(k, () => runShell(k, line));
       k.scheduleSync();
       return done({ output: r.output, status: r.exitCode });
     });
+  }
+
+  /**
+   * Runs `f` and, if it changed the kernel's state while a debug run is paused (anything that
+   * pushes an undo: maps, trace_pipe, the world), tells the run: stepping back stops there.
+   */
+  private watchWorld<T>(k: Kernel, f: () => T): T {
+    if (!this.run) return f();
+    const probe = new Journal();
+    const saved = k.mem.journal;
+    k.mem.journal = probe;
+    try {
+      return f();
+    } finally {
+      k.mem.journal = saved;
+      if (probe.size > 0) this.run.worldChanged();
+    }
   }
 
   async shareState(): Promise<Outcome<ShareState>> {

@@ -106,7 +106,7 @@ function chunkSource(chunk: Chunk, code: Code, modern: boolean, blockIndex: Map<
   const sync = regs.map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
   body = body.split(SYNC_MARK).join(sync);
   const decl = regs.map((r) => `l${r}=L[${r}],h${r}=H[${r}]`).join(',');
-  const stack = body.includes('sv.') ? 'sv=rt.stackView(cpu,L[10],H[10])' : 'sv=null';
+  const stack = body.includes('sv.') ? 'sr=rt.stackRegion(cpu,L[10],H[10]),sv=rt.view(sr),cw=cpu.cow' : 'sr=null,sv=null,cw=null';
   return (
     `"use strict";return function chunk(cpu,limit,b){const L=cpu.L,H=cpu.H,host=cpu.host;` +
     `let ${decl ? decl + ',' : ''}n=cpu.executed,t=0,v=0,pc_=0,st=0,${stack};\n` +
