@@ -7,6 +7,8 @@ import { VerifierPanel } from './panels/verifier/VerifierPanel';
 import { ContextPanel } from './panels/context/ContextPanel';
 import { Layout } from './ui/Layout';
 import { Loading, Panel } from './ui/Panel';
+import { EditorKeysHint, TerminalKeysHint } from './ui/KeyHints';
+import { Announcer } from './ui/Announcer';
 import { PANEL_TITLES, type PanelId } from './ui/layout';
 import { commandOf, type Command } from './ui/shortcuts';
 import { actions, io, selectCapture, selectLayout, selectTheme, store, useApp } from './store';
@@ -40,9 +42,9 @@ const RUN: Record<Command, () => void> = {
   pause: () => void actions.pause(),
 };
 
-function lazyPanel(id: PanelId, body: ReactNode): ReactNode {
+function lazyPanel(id: PanelId, body: ReactNode, tools?: ReactNode): ReactNode {
   return (
-    <Panel id={id} title={PANEL_TITLES[id]}>
+    <Panel id={id} title={PANEL_TITLES[id]} tools={tools}>
       <Suspense fallback={<Loading what={PANEL_TITLES[id]} />}>{body}</Suspense>
     </Panel>
   );
@@ -51,11 +53,11 @@ function lazyPanel(id: PanelId, body: ReactNode): ReactNode {
 function renderPanel(id: PanelId): ReactNode {
   switch (id) {
     case 'editor':
-      return lazyPanel(id, <Editor />);
+      return lazyPanel(id, <Editor />, <EditorKeysHint />);
     case 'maps':
       return lazyPanel(id, <Maps />);
     case 'terminal':
-      return lazyPanel(id, <Terminal />);
+      return lazyPanel(id, <Terminal />, <TerminalKeysHint />);
     case 'registers':
       return <RegistersPanel />;
     case 'stack':
@@ -78,7 +80,8 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const c = commandOf(e);
-      if (!c) return;
+      // a modal dialog holds the keyboard: the debugger behind it does not take keys
+      if (!c || document.querySelector('dialog[open]')) return;
       e.preventDefault();
       e.stopPropagation();
       RUN[c]();
@@ -112,6 +115,7 @@ export function App() {
         </Suspense>
       ) : null}
       <ObjectChoice />
+      <Announcer />
     </div>
   );
 }

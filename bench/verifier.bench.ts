@@ -2,21 +2,22 @@
  * `npm run bench -- verifier`: the verifier's speed on the 102 programs of the 4.8 suite (loaded
  * privileged and unprivileged, log level 1) and on a large program (about 3,500 instructions and
  * 900 branches: packet checks, map lookups, spills, helper calls), with and without the analysis
- * the IDE gets. CPU time, best of several rounds: the machine is shared. Prints only.
+ * the IDE gets. CPU time, best of several rounds: the machine is shared. Beside them, where the
+ * host answers, the host kernel's own verifier on the same programs (tools/kernel-oracle.py,
+ * log_level 4: the "verification time" its log reports; a 6.x verifier, so only indicative).
+ * Prints only.
  */
-import { existsSync } from 'node:fs';
-import { encodeProgram, ProgType, type RawInsn } from '../src/isa';
+import { askHost, OracleFailure } from '../src/cli/host-kernel';
+import { encodeProgram, ProgType, slotsToHex, type RawInsn } from '../src/isa';
 import type { ProgLoadRequest } from '../src/kernel/types';
 import { verify } from '../src/verifier';
-import { sharedPath } from '../test/support/shared';
-import { loadSuite, request, suiteRequest } from '../test/verifier/support';
+import { loadSuite, request, suiteRequest, type SuiteTest } from '../test/verifier/support';
 
 /** Logs never fill: the bench measures the walk, not ENOSPC. */
 const LOG_SIZE = (1 << 24) - 1;
 
 /** The suite's programs (fixups applied), each privileged and unprivileged. */
 function suite(): ProgLoadRequest[] {
-  if (!existsSync(sharedPath('verifier/tests.json'))) return [];
   return loadSuite().flatMap((t) => [suiteRequest(t, true, { logSize: LOG_SIZE }), suiteRequest(t, false, { logSize: LOG_SIZE })]);
 }
 
@@ -76,19 +77,73 @@ function cpuMs(fn: () => void, rounds = 7): number {
   return best;
 }
 
-export default function main(): void {
-  const rows: string[][] = [['what', 'analysis', 'ms']];
-  const reqs = suite();
-  if (reqs.length) {
-    for (const analysis of [false, true]) {
-      rows.push([`the 4.8 suite: ${reqs.length / 2} programs, privileged and unprivileged`, String(analysis), cpuMs(() => reqs.forEach((r) => verify(r, { analysis }))).toFixed(2)]);
+const SUITE_MAPS = [
+  { name: 'hash', type: 'hash', key_size: 8, value_size: 8, max_entries: 1024 },
+  { name: 'progs', type: 'prog_array', key_size: 4, value_size: 4, max_entries: 4 },
+];
+const PROG_TYPE_OF = (t: string) => t.replace(/^BPF_PROG_TYPE_/, '').toLowerCase();
+
+/** A load of `insns` on the host with the stats log, its map loads fixed up to the suite's maps. */
+function hostLoad(progType: string, insns: Uint8Array, fixups: { insn: number; map: string }[]) {
+  return { prog_type: progType, insns: slotsToHex(insns), log_level: 4, log_size: 1 << 20, maps: SUITE_MAPS, map_fixups: fixups };
+}
+const suiteLoad = (t: SuiteTest) =>
+  hostLoad(PROG_TYPE_OF(t.prog_type), suiteBytesOf(t), [
+    ...t.fixup_map.map((insn) => ({ insn, map: 'hash' })),
+    ...t.fixup_prog.map((insn) => ({ insn, map: 'progs' })),
+  ]);
+function suiteBytesOf(t: SuiteTest): Uint8Array {
+  return Uint8Array.from(t.insns.join('').match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+/**
+ * The host verifier's milliseconds over the requests (the sum of the times its logs report, best
+ * of three rounds), or why there are none.
+ */
+function hostMs(reqs: object[]): string {
+  let best = Infinity;
+  try {
+    for (let round = 0; round < 3; round++) {
+      const r = askHost(reqs);
+      if (!r.available) return `no host kernel: ${r.why}`;
+      let us = 0;
+      for (const a of r.answers) {
+        if ('request_error' in a) return `request_error: ${a.request_error.split('\n')[0]}`;
+        us += Number(/verification time (\d+) usec/.exec(a.load.log)?.[1] ?? NaN);
+      }
+      best = Math.min(best, us / 1000);
     }
-  } else rows.push(['the 4.8 suite: ../shared/verifier/tests.json not found', '', '']);
-  const big = request(largeProgram(), { progType: ProgType.SchedCls, logSize: LOG_SIZE });
+  } catch (e) {
+    if (e instanceof OracleFailure) return `kernel oracle failed: ${e.message.split('\n')[0]}`;
+    throw e;
+  }
+  return Number.isNaN(best) ? 'the host log gives no verification time' : best.toFixed(2);
+}
+
+/** bpflab's milliseconds, the host's (when it answered) and their ratio. */
+function withHost(ours: number, host: string): string[] {
+  const h = Number(host);
+  return [ours.toFixed(2), host, Number.isFinite(h) && h > 0 ? `${(ours / h).toFixed(1)}x` : ''];
+}
+
+export default function main(): void {
+  const rows: string[][] = [['what', 'analysis', 'ms', 'host kernel ms', 'bpflab/kernel']];
+  const reqs = suite();
+  const priv = reqs.filter((r) => r.privileged);
+  const tests = loadSuite();
+  for (const analysis of [false, true]) {
+    rows.push([`the 4.8 suite: ${reqs.length / 2} programs, privileged and unprivileged`, String(analysis), cpuMs(() => reqs.forEach((r) => verify(r, { analysis }))).toFixed(2), '', '']);
+  }
+  const noLog = { logLevel: 0, logSize: 0, logBuf: false };
+  rows.push(['  privileged only, without a log (the host: log_level 4, stats only)', 'false', ...withHost(cpuMs(() => priv.forEach((r) => verify({ ...r, ...noLog }, { analysis: false }))), hostMs(tests.map(suiteLoad)))]);
+  const bigBytes = largeProgram();
+  const big = request(bigBytes, { progType: ProgType.SchedCls, logSize: LOG_SIZE });
   const v = verify(big, { analysis: false });
   const label = `large tc program: ${big.bytes.length / 8} insns, ${v.log.match(/processed (\d+)/)?.[1] ?? '?'} visits, ${v.ok ? 'accepted' : 'refused'}`;
-  for (const analysis of [false, true]) rows.push([label, String(analysis), cpuMs(() => verify(big, { analysis }), 5).toFixed(2)]);
-  rows.push([`  the same without a log (log_level 0)`, 'false', cpuMs(() => verify({ ...big, logLevel: 0, logSize: 0, logBuf: false }, { analysis: false }), 5).toFixed(2)]);
+  for (const analysis of [false, true]) rows.push([label, String(analysis), cpuMs(() => verify(big, { analysis }), 5).toFixed(2), '', '']);
+  const mapLoads = [...Array(bigBytes.length / 8).keys()].filter((i) => bigBytes[i * 8] === 0x18 && bigBytes[i * 8 + 1] >> 4 === 1);
+  const hostBig = hostMs([hostLoad('sched_cls', bigBytes, mapLoads.map((insn) => ({ insn, map: 'hash' })))]);
+  rows.push([`  the same without a log (log_level 0)`, 'false', ...withHost(cpuMs(() => verify({ ...big, ...noLog }, { analysis: false }), 5), hostBig)]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
 }

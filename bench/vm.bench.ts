@@ -2,24 +2,19 @@
  * `npm run bench -- vm`: the interpreter's speed on three programs (long straight-line ALU code,
  * a packet parser over a mem buffer, a loop over the stack), without recording (run), with
  * history (runRecorded) and with step events (step), next to the host kernel's duration for the
- * same program through ../shared/tools/kernel-oracle (BPF_PROG_TEST_RUN with repeat), where it
- * answers. Times are CPU time (process.cpuUsage), best of several rounds: the machine is shared.
+ * same program through the kernel oracle (tools/kernel-oracle.py: BPF_PROG_TEST_RUN with repeat),
+ * where the host answers. Times are CPU time (process.cpuUsage), best of several rounds: the machine is shared.
  * Prints only.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { bytesToHex, encodeProgram, MAX_BPF_STACK, slotsToHex, type RawInsn } from '../src/isa';
 import type { HelperOutcome, RunHost } from '../src/kernel/types';
 import { AddressSpace } from '../src/mem';
 import { hexBytes } from '../src/session/request-schema';
 import { Machine, type MachineInit } from '../src/vm';
-import { sharedPath } from '../test/support/shared';
+import { askHost, OracleFailure } from '../src/cli/host-kernel';
 
 type Slot = RawInsn & { slots?: number; next?: RawInsn };
 const I = (code: number, dst = 0, src = 0, off = 0, imm = 0): Slot => ({ code, dst, src, off, imm });
-const ORACLE = sharedPath('tools/kernel-oracle');
 
 /** ~4000 instructions of 64- and 32-bit ALU work on r0-r9, no loads, no branches. */
 function aluProgram(): Slot[] {
@@ -116,18 +111,18 @@ interface Kernel {
 }
 
 function kernelRun(insns: Slot[], progType: string, data: Uint8Array, repeat: number): Kernel {
-  if (!existsSync(ORACLE)) return { note: 'no kernel-oracle at ../shared/tools' };
   const req = { prog_type: progType, insns: slotsToHex(encodeProgram(insns)), log_level: 0, run: { data: bytesToHex(data), repeat } };
-  const file = join(tmpdir(), `bpflab-vm-bench-${process.pid}.json`);
-  writeFileSync(file, JSON.stringify(req));
-  const out = spawnSync(ORACLE, [file], { encoding: 'utf8', timeout: 60_000 });
   try {
-    const a = JSON.parse(out.stdout) as { available: boolean; load?: { ok: boolean; error: string; log: string }; run?: { ok: boolean; retval: number; duration_ns: number } };
-    if (!a.available) return { note: 'kernel-oracle: bpf(2) unavailable' };
-    if (!a.load?.ok) return { note: `kernel refused: ${a.load?.error} ${a.load?.log.trim().split('\n').pop()}` };
-    return { ns: a.run!.duration_ns, retval: a.run!.retval };
-  } catch {
-    return { note: `kernel-oracle failed: ${out.stderr.trim().split('\n').pop()}` };
+    const r = askHost([req], 60_000);
+    if (!r.available) return { note: `no host kernel: ${r.why}` };
+    const a = r.answers[0];
+    if ('request_error' in a) return { note: `request_error: ${a.request_error}` };
+    if (!a.load.ok) return { note: `kernel refused: ${a.load.error} ${a.load.log.trim().split('\n').pop()}` };
+    if (!a.run?.ok) return { note: `test run failed: ${a.run?.error}` };
+    return { ns: a.run.duration_ns ?? undefined, retval: a.run.retval ?? undefined };
+  } catch (e) {
+    if (e instanceof OracleFailure) return { note: `kernel oracle failed: ${e.message.split('\n')[0]}` };
+    throw e;
   }
 }
 

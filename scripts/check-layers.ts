@@ -1,12 +1,15 @@
 /**
  * Guards the layers of docs/architecture.md: which module of src/ may import which, that app/
  * reaches the engine only through its public faces, and that the engine has no DOM or React.
+ * Also that the repository stands alone: no file of it names the reference shelf that sits beside
+ * our own checkouts (a user's clone has none; test/data holds what the tests need).
  * Exits non-zero with one line per violation.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+// BPFLAB_CHECK_ROOT checks another tree (the check's own test gives it a small one)
+const ROOT = process.env.BPFLAB_CHECK_ROOT ? resolve(process.env.BPFLAB_CHECK_ROOT) : resolve(dirname(new URL(import.meta.url).pathname), '..');
 
 /** module -> the src/ modules it may import (itself always allowed) */
 const SRC_RULES: Record<string, readonly string[]> = {
@@ -86,6 +89,25 @@ for (const file of files(appDir)) {
       problems.push(`${rel}: app/ may import only src/{${APP_ALLOWED.join(',')}} from the engine, not ${spec}`);
     }
   }
+}
+
+// The shelf's path is assembled here so that this file does not name it either.
+const SHELF = ['..' + '/shared', '/work' + '/shared'];
+const NOT_OURS = new Set(['node_modules', '.git', 'dist', 'test-results', 'coverage', 'playwright-report', '.bpflab']);
+function allFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (NOT_OURS.has(name)) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...allFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+for (const file of allFiles(ROOT)) {
+  const text = readFileSync(file, 'latin1');
+  const hit = SHELF.find((s) => text.includes(s));
+  if (hit) problems.push(`${relative(ROOT, file)}: names ${hit}, which a clone does not have (vendor the data into test/data, cite our docs)`);
 }
 
 if (problems.length) {

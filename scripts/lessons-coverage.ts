@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { coverageGaps, coverageMarkdown, coverageOf, LESSONS, programUses, withGeneratedPart } from '../src/lessons';
 import { lessonPrograms } from '../test/lessons/support';
-import { REPO_ROOT } from '../test/support/shared';
+import { REPO_ROOT } from '../test/support/data';
 
 const DOC = join(REPO_ROOT, 'docs', 'lessons.md');
 

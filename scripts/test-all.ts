@@ -2,13 +2,18 @@
  * `npm test`: every check and every suite, in order, with one closing line that totals them:
  * `N passed, M failed`. Checks (type check, lint, layers) count one each; Vitest suites count
  * their tests (read from Vitest's JSON report, see vitest-report.ts), and the files with skipped
- * tests are listed before that line. Exits non-zero if anything failed.
+ * tests are listed before that line, and so is what the host kernel did: how many requests the
+ * kernel suites put to it (test/support/oracle.ts tallies them), or which suites did not run and
+ * why. With BPFLAB_REQUIRE_KERNEL=1 a run in which no kernel comparison ran fails. Exits non-zero
+ * if anything failed.
  *
  *   npm test                 everything
  *   npm test -- --no-browser skip the browser suite (no Chromium here)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { kernelSummary } from './kernel-tally';
 import { tally, type VitestReport } from './vitest-report';
 
 const args = process.argv.slice(2);
@@ -50,6 +55,11 @@ function suite(name: string, argv: string[]): void {
   skipped.push(...t.skipped.map((s) => `${s.file} (${s.tests})`));
 }
 
+const KERNEL_TALLY = resolve('test-results/kernel-tally.jsonl');
+mkdirSync('test-results', { recursive: true });
+rmSync(KERNEL_TALLY, { force: true });
+process.env.BPFLAB_KERNEL_TALLY = KERNEL_TALLY;
+
 check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 check('lint', 'npx', ['eslint', '.']);
 check('layers', 'npx', ['tsx', 'scripts/check-layers.ts']);
@@ -59,8 +69,14 @@ if (!skipBrowser) {
   suite('browser', ['--config', 'vitest.browser.config.ts']);
 }
 
-// skips are not failures, but say where (the kernel-oracle tests skip on a host without bpf(2))
+// skips are not failures, but say where (the kernel suites skip on a host without bpf(2))
 if (skipped.length) console.log(`\nskipped tests: ${skipped.join(', ')}`);
+const kernel = kernelSummary(existsSync(KERNEL_TALLY) ? readFileSync(KERNEL_TALLY, 'utf8') : '', process.env.BPFLAB_REQUIRE_KERNEL === '1');
+console.log(`\n${kernel.lines.join('\n')}`);
+if (kernel.failed) {
+  failed++;
+  failures.push(kernel.failed);
+}
 if (failures.length) console.log(`\nfailed: ${failures.join('; ')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,6 +1,7 @@
 /** The eBPF assembly language for Monaco: tokens for both syntaxes, comments, brackets, themes. */
 import type * as Monaco from 'monaco-editor/editor';
 import { MNEMONIC_DOCS } from './docs';
+import { EDITOR_COLORS, tokenRules } from './colors';
 
 export const LANGUAGE_ID = 'ebpf';
 
@@ -44,25 +45,11 @@ export const CONFIG: Monaco.languages.LanguageConfiguration = {
   wordPattern: /(-?0x[0-9a-fA-F]+)|(-?\d+)|(%?[A-Za-z_.][\w]*)/,
 };
 
-const rules = (dark: boolean): Monaco.editor.ITokenThemeRule[] => [
-  { token: 'comment', foreground: dark ? '7f8c98' : '5c6670', fontStyle: 'italic' },
-  { token: 'keyword', foreground: dark ? 'c792ea' : '7b30a8' },
-  { token: 'keyword.mnemonic', foreground: dark ? 'c792ea' : '7b30a8' },
-  { token: 'keyword.directive', foreground: dark ? 'f78c6c' : 'a13d00' },
-  { token: 'variable.register', foreground: dark ? '82aaff' : '1f4fb3' },
-  { token: 'type', foreground: dark ? 'ffcb6b' : '7a5a00' },
-  { token: 'support.function', foreground: dark ? '89ddff' : '00677a' },
-  { token: 'number', foreground: dark ? 'f78c6c' : '9a3412' },
-  { token: 'number.hex', foreground: dark ? 'f78c6c' : '9a3412' },
-  { token: 'string', foreground: dark ? 'c3e88d' : '2f6b12' },
-  { token: 'type.identifier', foreground: dark ? 'ffcb6b' : '7a5a00', fontStyle: 'bold' },
-];
-
 export function registerLanguage(monaco: typeof Monaco): void {
   if (monaco.languages.getLanguages().some((l) => l.id === LANGUAGE_ID)) return;
   monaco.languages.register({ id: LANGUAGE_ID, extensions: ['.s', '.bpf'], aliases: ['eBPF assembly'] });
   monaco.languages.setMonarchTokensProvider(LANGUAGE_ID, MONARCH);
   monaco.languages.setLanguageConfiguration(LANGUAGE_ID, CONFIG);
-  monaco.editor.defineTheme('bpflab-dark', { base: 'vs-dark', inherit: true, rules: rules(true), colors: { 'editor.background': '#14161a' } });
-  monaco.editor.defineTheme('bpflab-light', { base: 'vs', inherit: true, rules: rules(false), colors: {} });
+  monaco.editor.defineTheme('bpflab-dark', { base: 'vs-dark', inherit: true, rules: tokenRules('dark'), colors: EDITOR_COLORS.dark });
+  monaco.editor.defineTheme('bpflab-light', { base: 'vs', inherit: true, rules: tokenRules('light'), colors: EDITOR_COLORS.light });
 }

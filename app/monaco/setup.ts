@@ -18,7 +18,6 @@ import 'monaco-editor/features/suggest/register';
 // the suggest widget itself is not in features/suggest (editor.main imports it on its own)
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 import 'monaco-editor/editor/contrib/snippet/browser/snippetController2';
-import 'monaco-editor/features/toggleTabFocusMode/register';
 import 'monaco-editor/features/wordHighlighter/register';
 import 'monaco-editor/features/wordOperations/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';

@@ -46,6 +46,7 @@ export function loadSignature(s: State): string {
 export const selectSyntax = (s: State) => s.syntax;
 export const selectReveal = (s: State) => s.reveal;
 export const selectCursorLine = (s: State) => s.cursorLine;
+export const selectTabMovesFocus = (s: State) => s.tabMovesFocus;
 export const selectProgType = (s: State) => s.progType;
 export const selectLogLevel = (s: State) => s.logLevel;
 export const selectLogSize = (s: State) => s.logSize;

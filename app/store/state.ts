@@ -26,6 +26,8 @@ export interface EditorSlice {
   reveal: { line: number; nonce: number } | null;
   /** the line the editor's cursor is on (the verifier log highlights its instruction's lines) */
   cursorLine: number | null;
+  /** Tab moves focus out of the editor (true) or indents (app/panels/editor/tabmode.ts) */
+  tabMovesFocus: boolean;
 }
 
 export interface SettingsSlice {
@@ -135,6 +137,7 @@ export const initialState = (): State => ({
   program: null,
   reveal: null,
   cursorLine: null,
+  tabMovesFocus: true,
   progType: ProgType.SchedCls,
   logLevel: 1,
   logSize: 65536,

@@ -63,7 +63,7 @@ export function entryText(e: TermEntry, prompt: string): string {
     case 'trace':
       return `\x1b[36m${lines}\x1b[0m\r\n`;
     case 'note':
-      return `\x1b[2m${lines}\x1b[0m\r\n`;
+      return `\x1b[3m${lines}\x1b[0m\r\n`;
     default:
       return e.text === '' ? '' : `${lines}\r\n`;
   }

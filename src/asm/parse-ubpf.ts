@@ -1,7 +1,7 @@
 /**
  * The ubpf-style syntax of the conformance corpus (`mov %r0, 1`, `ldxw %r0, [%r1+4]`,
- * `jeq %r1, 0, +2`), as the union of the bpf_conformance, uBPF and rbpf dialects that
- * ../shared/conformance/ASM_SYNTAX.md recommends: `%` optional, free whitespace, `add64`
+ * `jeq %r1, 0, +2`), as the union of the bpf_conformance, uBPF and rbpf dialects (docs/asm.md):
+ * `%` optional, free whitespace, `add64`
  * aliases, rbpf's `ldabs*`/`ldind*`. Registers r11-r15 assemble (the loader refuses them).
  * The mnemonic table below is the whole grammar; each shape has one operand reader.
  */

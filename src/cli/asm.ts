@@ -48,7 +48,7 @@ export async function main(args: string[]): Promise<number> {
 }
 
 /**
- * The program as a ../shared/tools/kernel-oracle request (session/export's), keeping only the
+ * The program as a `run --json` request (session/export's), keeping only the
  * keys the source sets: no defaults for the type and license, no maps or entries when none.
  */
 function oracleRequest(p: Program): Record<string, unknown> {

@@ -5,7 +5,8 @@
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(args: string[]): Promise<number> }> }> = {
   asm: { summary: 'asm FILE [--syntax llvm|ubpf] [--json]   assemble to hex slots', load: () => import('./asm') },
   disasm: { summary: 'disasm FILE [--format kernel|llvm|ubpf] [--raw]   disassemble hex slots or raw bytes', load: () => import('./disasm') },
-  run: { summary: 'run --json FILE   answer kernel-oracle requests (one object or JSON Lines)', load: () => import('./run') },
+  run: { summary: 'run --json FILE   answer run requests with the simulated Linux 4.8 (one object or JSON Lines)', load: () => import('./run') },
+  oracle: { summary: 'oracle FILE   answer the same requests with this machine\'s kernel (Linux, root)', load: () => import('./oracle') },
 };
 
 function usage(): string {

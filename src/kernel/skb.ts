@@ -1,6 +1,6 @@
 /**
  * The simulated sk_buff of a run, built from a packet the way BPF_PROG_TEST_RUN builds it
- * (../shared/spec/test-run.md): a linear buffer from the MAC header to the tail, the device
+ * (docs/kernel.md, "The run side"): a linear buffer from the MAC header to the tail, the device
  * loopback, `protocol` from eth_type_trans, `pkt_type` against loopback's all-zero address.
  * Socket filters see skb->data at the network header; tc programs at the Ethernet header.
  *

@@ -1,6 +1,6 @@
 /**
- * A lesson as the request `bpflab run --json` answers (the shape of ../shared/tools/kernel-oracle
- * with bpflab's `source`): the program's text, its tail-call targets, the slots of its maps of
+ * A lesson as the request `bpflab run --json` answers (the kernel oracle's request shape, with
+ * bpflab's `source`): the program's text, its tail-call targets, the slots of its maps of
  * file descriptors, how to load it and what to run it on. The lesson test sends exactly this, so
  * a lesson is checked the way the CLI and users run it. Data entries stay in the source's
  * `.entry` lines and are not repeated here.

@@ -1,8 +1,8 @@
 /**
- * Export: a program as hex slots (the `asm` CLI's format and kernel-oracle's `insns`), as raw
+ * Export: a program as hex slots (the `asm` CLI's format and the requests' `insns`), as raw
  * bytes, as assembly text in the LLVM or ubpf syntax (src/elf's programSource, over src/asm's
- * disassembler), and as a request that both `bpflab run --json` and
- * ../shared/tools/kernel-oracle load and run.
+ * disassembler), and as a request that both `bpflab run --json` (the simulated 4.8) and
+ * `bpflab oracle` (the host kernel, tools/kernel-oracle.py) load and run.
  *
  * Not here: files and downloads (the IDE saves what these return), running the request.
  */
@@ -41,7 +41,7 @@ export interface RequestMap {
   entries: { key: string; value: string }[];
 }
 
-/** The request shape of ../shared/tools/kernel-oracle and `bpflab run --json`. */
+/** The request shape of `bpflab run --json` and of the kernel oracle (tools/kernel-oracle.py). */
 export interface RunRequest {
   prog_type: string | number;
   insns: string[];

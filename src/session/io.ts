@@ -1,7 +1,7 @@
 /**
  * The session's file formats for the IDE: a clang object read into editor text (src/elf), and
  * the editor's program exported as hex slots, raw bytes, LLVM or ubpf text, or a run request
- * for `bpflab run --json` and ../shared/tools/kernel-oracle (src/session/export.ts). A lesson's
+ * for `bpflab run --json` and `bpflab oracle` (src/session/export.ts). A lesson's
  * tail-call programs and fd-array slots go into the request as `progs` and slot entries.
  *
  * Not here: saving files (the IDE does), captures (capture.ts).

@@ -1,21 +1,31 @@
 /**
- * The request of `bpflab run --json`: kernel-oracle's JSON (../shared/tools/kernel-oracle) plus
- * bpflab's additions (`source`/`syntax`, `verify`, `unprivileged`, `semantics`, `run.mem`,
- * `run.tracepoint`; a map with only `name` and `entries` for a map the source declares, and the
- * slot values `value_perf_cpu` and `value_cgroup`). Parsing is strict: an unknown field, a wrong type, odd hex or a hostile
- * size is a message for `request_error`, never an exception.
+ * The request of `bpflab run --json`: the JSON the kernel oracle (tools/kernel-oracle.py) also
+ * takes, plus bpflab's additions (`source`/`syntax`, `verify`, `unprivileged`, `semantics`,
+ * `run.mem`, `run.tracepoint`; a map with only `name` and `entries` for a map the source
+ * declares, and the slot values `value_perf_cpu` and `value_cgroup`). Parsing is strict: an
+ * unknown field, a wrong type, odd hex or a hostile size is a message for `request_error`, never
+ * an exception.
  */
 import { byName, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
 
 /** More instructions than this is not a program but a hostile request (the kernel refuses >= 4096). */
 export const MAX_REQUEST_INSNS = 65536;
-/** Most repetitions of one run. */
+/*
+ * The limits below protect the engine from hostile requests; they never change what the kernel
+ * would answer, so each sits above the kernel's own limit: a request past a kernel limit reaches
+ * the kernel and gets its errno (65 maps in one program: E2BIG, MAX_USED_MAPS being 64).
+ */
+/** Most repetitions of one debugger run in the IDE. */
 export const MAX_REPEAT = 1_000_000;
+/** Most repetitions of a request's run: any u32, as BPF_PROG_TEST_RUN's (the step budget bounds the work). */
+const MAX_REQUEST_REPEAT = 0xffffffff;
 /** Largest run.data / run.ctx / run.mem in bytes. */
 export const MAX_RUN_BYTES = 1 << 20;
-/** Most maps and extra programs in one request. */
-export const MAX_OBJECTS = 64;
-export const MAX_ENTRIES_PER_MAP = 65536;
+/** Most maps, and most extra programs, in one request (a program may use 64 maps). */
+export const MAX_OBJECTS = 1024;
+export const MAX_ENTRIES_PER_MAP = 1 << 20;
+/** Largest entry value in bytes: above 4.8's largest map value (KMALLOC_MAX_SIZE, 4 MiB on x86-64) */
+const MAX_VALUE_BYTES = 1 << 22;
 
 export interface MapEntrySpec {
   key: Uint8Array;
@@ -166,7 +176,7 @@ function entryOf(e: unknown, where: string): MapEntrySpec {
   const kinds = ['value', 'value_prog', 'value_perf_cpu', 'value_cgroup'].filter((k) => o[k] !== undefined);
   if (kinds.length !== 1) bad(`${where}: give one of "value", "value_prog", "value_perf_cpu", "value_cgroup"`);
   const value: MapEntrySpec['value'] =
-    o.value !== undefined ? hexBytes(o.value, `${where}.value`, 1 << 20)
+    o.value !== undefined ? hexBytes(o.value, `${where}.value`, MAX_VALUE_BYTES)
     : o.value_prog !== undefined ? { prog: str(o.value_prog, `${where}.value_prog`, 256) }
     : o.value_perf_cpu !== undefined ? { perfCpu: int(o.value_perf_cpu, `${where}.value_perf_cpu`, 0, 63) }
     : { cgroup: str(o.value_cgroup, `${where}.value_cgroup`, 4096) };
@@ -197,7 +207,7 @@ function mapOf(m: unknown, where: string): MapSpec {
 
 function runOf(r: unknown): RunSpec {
   const o = obj(r, 'run', ['data', 'ctx', 'mem', 'repeat', 'tracepoint']);
-  const run: RunSpec = { repeat: o.repeat === undefined ? 1 : int(o.repeat, 'run.repeat', 0, MAX_REPEAT) || 1 };
+  const run: RunSpec = { repeat: o.repeat === undefined ? 1 : int(o.repeat, 'run.repeat', 0, MAX_REQUEST_REPEAT) || 1 };
   if (o.data !== undefined) run.data = hexBytes(o.data, 'run.data');
   if (o.ctx !== undefined && o.ctx !== null && o.ctx !== '') run.ctx = hexBytes(o.ctx, 'run.ctx');
   if (o.mem !== undefined) run.mem = hexBytes(o.mem, 'run.mem');
@@ -229,7 +239,8 @@ function requestOf(v: unknown): Request {
     ...progOf(o, 'request'),
     progType: o.prog_type === undefined ? undefined : named(PROG_TYPE_NAMES, o.prog_type, 'prog_type'),
     logLevel: o.log_level === undefined ? 1 : int(o.log_level, 'log_level', 0, 0xffffffff),
-    logSize: o.log_size === undefined ? 1 << 20 : int(o.log_size, 'log_size', 0, 0xffffffff),
+    // no log_size: 1 MiB of log when there is a log level, none without (so log_level 0 loads)
+    logSize: o.log_size === undefined ? (o.log_level === 0 ? 0 : 1 << 20) : int(o.log_size, 'log_size', 0, 0xffffffff),
     maps: o.maps === undefined ? [] : list(o.maps, 'maps', MAX_OBJECTS).map((m, i) => mapOf(m, `maps[${i}]`)),
     progs: o.progs === undefined ? [] : list(o.progs, 'progs', MAX_OBJECTS).map((p, i) => progOf(obj(p, `progs[${i}]`, PROG_FIELDS), `progs[${i}]`)),
     run: o.run === undefined ? undefined : runOf(o.run),

@@ -1,6 +1,6 @@
 /**
- * `bpflab run --json`: answers kernel-oracle's requests (../shared/tools/kernel-oracle) in the
- * same shape, with bpflab's simulated Linux 4.8 instead of the host kernel, so that one request
+ * `bpflab run --json`: answers the requests the kernel oracle (tools/kernel-oracle.py) answers,
+ * in the same shape, with bpflab's simulated Linux 4.8 instead of the host kernel, so that one request
  * file gives comparable answers from both. One object in, one (indented) object out; JSON Lines
  * in, one line out per line, each answered on its own. A request that makes no sense gets
  * `{"request_error": ...}` and never a stack trace.
@@ -98,9 +98,9 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
   const progType = progTypeOf(req, main);
   loadProgs(k, progType, maps, extra);
   fillSlots(k, maps);
-  const original = main.bytes.slice();
   applyFixups(main.bytes, main.fixups, maps);
-  const logSize = req.logLevel ? req.logSize : 0;
+  // the log attributes go in as given: 4.8's bpf_check refuses a size or buffer without a level
+  const logSize = req.logSize;
   k.privileged = !req.unprivileged;
   const r = k.bpf(Cmd.PROG_LOAD, {
     progType,
@@ -117,14 +117,17 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
   let run: RunAnswer | undefined;
   if (r.ok) {
     const prog = k.progOfFd(r.value)!;
-    if (!req.verify) load = checkUnverified(k, prog, original, req.run) ?? load;
+    if (!req.verify) load = checkUnverified(k, prog, main.bytes, req.run) ?? load;
     if (load.ok && req.run) run = runProgram(k, prog, req, maps, opts);
   }
   const dumped = [...maps].map(([name, { fd }]) => ({ name, entries: dumpMap(k, fd) }));
   return { available: true, kernel: KERNEL_RELEASE, load, ...(run ? { run } : {}), maps: dumped };
 }
 
-/** An unverified program must at least be runnable (vm/check.ts); otherwise the load is refused. */
+/**
+ * An unverified program must at least be runnable (vm/check.ts); otherwise the load is refused.
+ * `bytes` are the ones PROG_LOAD got: map loads hold the fds of the request's maps.
+ */
 function checkUnverified(k: Kernel, prog: LoadedProg, bytes: Uint8Array, run: RunSpec | undefined): LoadAnswer | null {
   const problems = checkProgram(bytes, {
     hasHelper: (id) => helperOffered(prog.progType, id, prog.privileged),

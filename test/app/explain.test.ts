@@ -1,31 +1,16 @@
 /**
- * Every message of the 4.8 verifier's catalogue (../shared/verifier/FACTS.md §19) has a
- * plain-language explanation: the test reads the catalogue, fills in each printf format, and asks
- * for the explanation of the resulting line.
+ * Every message of the 4.8 verifier's catalogue (test/data/verifier/messages.json: the printf
+ * formats of kernel/bpf/verifier.c) has a plain-language explanation: the test fills in each
+ * format and asks for the explanation of the resulting line.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { explainErrno, explainMessage } from '../../app/panels/verifier/explain';
+import { dataPath } from '../support/data';
 
 function catalogue(): string[] {
-  // ../shared beside the repository (a worktree under /work/wt sits one level deeper)
-  const path = ['../shared', '../../shared'].map((d) => `${d}/verifier/FACTS.md`).find(existsSync) ?? '../shared/verifier/FACTS.md';
-  const facts = readFileSync(path, 'utf8');
-  const start = facts.indexOf('## 19.');
-  const section = facts.slice(start, facts.indexOf('\n## ', start + 5));
-  const messages: string[] = [];
-  for (const row of section.split('\n').filter((l) => l.startsWith('| `'))) {
-    const first = row.split(/(?<!\\)\|/)[1];
-    // a cell may hold several messages, and "`into ctx`"-style suffixes of the one before
-    let prev = '';
-    for (const m of first.matchAll(/`([^`]+)`/g)) {
-      let msg = m[1].replace(/\\\|/g, '|');
-      if (/^(into|->)/.test(msg)) msg = prev.replace(/(into \w+( \w+)?|->\w+)$/, msg);
-      messages.push(msg);
-      prev = msg;
-    }
-  }
-  return messages;
+  const data = JSON.parse(readFileSync(dataPath('verifier/messages.json'), 'utf8')) as { messages: { format: string }[] };
+  return data.messages.map((m) => m.format);
 }
 
 const fill = (fmt: string): string =>

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { REPO_ROOT } from '../support/shared';
+import { REPO_ROOT } from '../support/data';
 
 const DIR = mkdtempSync(join(tmpdir(), 'bpflab-asm-cli-'));
 const file = (name: string, text: string | Uint8Array): string => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { assemble, llvmInsnText } from '../../src/asm';
 import { decodeAt, hexToSlots, slotsToHex } from '../../src/isa';
-import { REPO_ROOT, sharedPath } from '../support/shared';
+import { REPO_ROOT, dataPath } from '../support/data';
 
 const hexOf = (text: string, syntax: 'auto' | 'llvm' | 'ubpf' = 'auto'): string => {
   const r = assemble(text, { syntax });
@@ -33,14 +33,13 @@ describe('LLVM 14 golden corpus', () => {
   });
 });
 
-/** Appendix A of ASM_SYNTAX.md: ubpf text, first-slot bytes, objdump 14, objdump 14 alu32, objdump 19 alu32. */
-const APPENDIX = readFileSync(sharedPath('conformance/ASM_SYNTAX.md'), 'utf8')
-  .split('## Appendix A')[1]
+/** test/data/asm/later-forms.tsv: ubpf text, first-slot bytes, objdump 14, objdump 14 alu32, objdump 19 alu32. */
+const APPENDIX = readFileSync(dataPath('asm/later-forms.tsv'), 'utf8')
   .split('\n')
-  .filter((l) => /^\| `/.test(l))
-  .map((l) => l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim().replace(/^`|`$/g, '').replace(/\\\|/g, '|')));
+  .filter((l) => l && !l.startsWith('#'))
+  .map((l) => l.split('\t'));
 
-describe('ASM_SYNTAX.md Appendix A (LLVM 19 spellings of the later forms)', () => {
+describe('every notation of the later forms (test/data/asm/later-forms.tsv: LLVM 14 and 19 spellings)', () => {
   test('has the table', () => expect(APPENDIX.length).toBeGreaterThan(90));
 
   test.each(APPENDIX)('%s', (ubpf, bytes, llvm14, llvm14alu32, llvm19) => {
@@ -50,7 +49,7 @@ describe('ASM_SYNTAX.md Appendix A (LLVM 19 spellings of the later forms)', () =
     // objdump's text drops LD_IND's immediate and a local call's src_reg: those do not reassemble
     if (/^(ldind|call local)/.test(ubpf)) return;
     expect(first(hexOf(llvm19, 'llvm'))).toBe(want);
-    // LLVM 14 misprints sdiv, movsx, fetch without alu32, and callx (ASM_SYNTAX.md §3.2)
+    // LLVM 14 prints sdiv, movsx, fetch without alu32 and callx as other instructions: only those may differ
     for (const t of [llvm14, llvm14alu32]) {
       if (t === '<unknown>') continue;
       const h = first(hexOf(t, 'llvm'));

@@ -1,6 +1,6 @@
 /**
  * The forms LLVM 14 cannot assemble (and 4.8's own spellings) checked against the verifier
- * logs of ../shared/verifier/tests.json: each instruction line, pasted as it is
+ * logs of test/data/verifier/tests.json: each instruction line, pasted as it is
  * (`12: (bf) r6 = r1`), assembles to the bytes of the instruction the log printed it from.
  */
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { expect, test } from 'vitest';
 import { assemble } from '../../src/asm';
 import { isCanonical } from '../../src/asm/canonical';
 import { decodeRaw, hexToSlots, readRaw, type RawInsn } from '../../src/isa';
-import { sharedPath } from '../support/shared';
+import { dataPath } from '../support/data';
 
 interface VerifierTest {
   index: number;
@@ -16,7 +16,7 @@ interface VerifierTest {
   insns: string[];
   v4_8_reproduced: Record<'priv' | 'unpriv', { log: string }>;
 }
-const TESTS: VerifierTest[] = JSON.parse(readFileSync(sharedPath('verifier/tests.json'), 'utf8')).tests;
+const TESTS: VerifierTest[] = JSON.parse(readFileSync(dataPath('verifier/tests.json'), 'utf8')).tests;
 
 /** Every distinct instruction line, with the slot it was printed from and the next slot. */
 const LINES = new Map<string, { line: string; raw: RawInsn; next?: RawInsn }>();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { kernelInsnText } from '../../src/asm';
 import { hexToSlots, readRaw, writeRaw } from '../../src/isa';
-import { sharedPath } from '../support/shared';
+import { dataPath } from '../support/data';
 
 interface VerifierTest {
   index: number;
@@ -13,7 +13,7 @@ interface VerifierTest {
   v4_8_reproduced: Record<'priv' | 'unpriv', { log: string }>;
 }
 
-const TESTS: VerifierTest[] = JSON.parse(readFileSync(sharedPath('verifier/tests.json'), 'utf8')).tests;
+const TESTS: VerifierTest[] = JSON.parse(readFileSync(dataPath('verifier/tests.json'), 'utf8')).tests;
 /** The low 32 bits of the map addresses the reproduced logs print (NOTES.md: a wildcard). */
 const HASH_MAP_ADDR = 0x3a5c0000;
 const PROG_ARRAY_ADDR = 0x3a5c0800;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { answerText, answerValue, type Answer } from '../../src/session/request';
-import { REPO_ROOT } from '../support/shared';
+import { REPO_ROOT } from '../support/data';
 import { alu64i, alu64r, call, exit, ja, jmpi, ld64, ldx, mov, movr, Prog, st, stx } from './bpf';
 import { ipv4Udp } from './packets';
 import { hex } from '../support/kernel';

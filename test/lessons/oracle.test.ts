@@ -1,16 +1,16 @@
 /**
  * The lessons' expected outcomes against the host kernel: every accepted socket filter, tc and
  * XDP lesson the host can express (no perf event or cgroup slots) is loaded and run by
- * ../shared/tools/kernel-oracle in one batch, and its retval, packet and maps must be what the
+ * tools/kernel-oracle.py in one batch, and its retval, packet and maps must be what the
  * lesson expects, except where Linux 4.8 and the host are known to differ (listed with the
  * reason). This checks the lessons, not the engine: lessons.test.ts checks the engine against
- * them. Skips, saying why, where the host kernel does not answer.
+ * them. Not run (saying why) where the host kernel cannot answer.
  */
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ProgType } from '../../src/isa';
 import { LESSONS, type Lesson } from '../../src/lessons';
 import { exportProgram } from '../../src/session/io';
-import { askOracle, oracleAvailable, type OracleAnswer } from '../support/oracle';
+import { askKernel, describeKernel, type OracleAnswer } from '../support/oracle';
 
 /** Maps whose contents on the host cannot be 4.8's, by lesson. */
 const HOST_DIFFERS: Record<string, { maps: string[]; why: string }> = {
@@ -45,18 +45,13 @@ function oracleRequest(l: Lesson): object {
   return JSON.parse(r.text!);
 }
 
-const avail = oracleAvailable();
-if (!avail.available) console.log(`lesson oracle tests skipped: ${avail.why}`);
-
-describe.skipIf(!avail.available)('lessons on the host kernel (kernel-oracle)', () => {
+describeKernel('lessons on the host kernel', () => {
   const lessons = LESSONS.filter(hostCanRun);
   let answers: OracleAnswer[] = [];
 
   test('the host answers one batch of every lesson it can run', () => {
     expect(lessons.length).toBeGreaterThanOrEqual(15);
-    const r = askOracle(lessons.map(oracleRequest));
-    if (!r.available) throw new Error(r.why);
-    answers = r.answers;
+    answers = askKernel(lessons.map(oracleRequest));
   });
 
   lessons.forEach((l, i) => {

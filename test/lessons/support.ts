@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { assemble } from '../../src/asm';
 import { coverageMarkdown, coverageOf, generatedPart, LESSONS, programUses, type Lesson } from '../../src/lessons';
 import type { Program } from '../../src/program';
-import { REPO_ROOT } from '../support/shared';
+import { REPO_ROOT } from '../support/data';
 
 /** Assembles text that must assemble cleanly (no errors, no warnings). */
 export function assembleClean(text: string, what: string): Program {

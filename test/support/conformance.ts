@@ -1,15 +1,15 @@
 /**
- * Loads ../shared/conformance: INDEX.json and the `.data` files it describes (bpf_conformance and
- * uBPF), as typed cases. Knows the container format only (SUMMARY.md §1, ASM_SYNTAX.md §2.5):
- * sections, `#` comments, `@ FILE` includes, the two `raw` formats and hexdump `mem`. It does not
+ * Loads test/data/conformance: INDEX.json and the `.data` files it describes (bpf_conformance and
+ * uBPF), as typed cases. Knows the container format only (test/data/README.md): sections, `#`
+ * comments, `@ FILE` includes, the two `raw` formats and hexdump `mem`. It does not
  * assemble or run anything, so any harness (assembler, interpreter, kernel) can use it. Problems
  * in a file are reported in `problems`, never thrown.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sharedPath } from './shared';
+import { dataPath } from './data';
 
-const CONFORMANCE_DIR = sharedPath('conformance');
+const CONFORMANCE_DIR = dataPath('conformance');
 
 /** One INDEX.json record (the fields harnesses use; the rest stay reachable as unknown). */
 export interface IndexRecord {
@@ -36,7 +36,6 @@ export interface IndexRecord {
   reads_r1_ctx?: boolean;
   reads_r2_len?: boolean;
   linux_6_18?: { status: string; [k: string]: string };
-  notes?: string[];
   [k: string]: unknown;
 }
 

@@ -1,55 +1,93 @@
 /**
- * Asks ../shared/tools/kernel-oracle (the host kernel) a batch of requests as JSON Lines, one
- * process for the whole batch, and says why when it cannot answer (no root, no bpf(2), no
- * python): the differential tests skip with that reason.
+ * The host kernel for the differential suites, through the project's own oracle
+ * (tools/kernel-oracle.py via src/cli/host-kernel.ts): one batch of requests at a time.
+ *
+ * A suite that needs the kernel is a `describeKernel(...)`. Where the machine cannot answer (not
+ * Linux, not root, no python3) it is skipped with the reason in its name, or, with
+ * BPFLAB_REQUIRE_KERNEL=1, replaced by one failing test that says why. An oracle that starts and
+ * then crashes or answers out of shape throws OracleFailure: the suite fails, whatever the
+ * setting. Every batch and every suite not run is tallied for `npm test`'s closing lines
+ * (BPFLAB_KERNEL_TALLY names the file, scripts/test-all.ts reads it).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { sharedPath } from '../support/shared';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { askHost, hostStatus, type HostStatus } from '../../src/cli/host-kernel';
+import type { LoadAnswer, RunAnswer } from '../../src/session/request';
+import type { DumpedEntry } from '../../src/session/request-setup';
 
-export type OracleAnswer = Record<string, unknown> & {
+/** One answer of the host kernel: an answer, or the request_error alone. */
+export interface OracleAnswer {
+  available: true;
+  kernel?: string;
   request_error?: string;
-  load?: { ok: boolean; errno: number; error: string | null; log: string };
-  run?: { ok: boolean; errno: number; error: string | null; retval: number | null; data_out: string | null };
-  maps?: { name: string; entries: { key: string; value: string | null; error: string | null }[] }[];
-};
-
-export type OracleResult = { available: true; answers: OracleAnswer[] } | { available: false; why: string };
-
-const ORACLE = sharedPath('tools/kernel-oracle');
-
-/** Runs the requests on the host kernel, in order. */
-export function askOracle(requests: readonly object[]): OracleResult {
-  if (!existsSync(ORACLE)) return { available: false, why: `${ORACLE} does not exist` };
-  const dir = mkdtempSync(join(tmpdir(), 'bpflab-oracle-'));
-  try {
-    const file = join(dir, 'requests.jsonl');
-    // two lines at least, so that the oracle answers JSON Lines even for one request
-    const lines = requests.map((r) => JSON.stringify(r));
-    writeFileSync(file, lines.join('\n') + '\n' + (lines.length === 1 ? '\n' : ''));
-    const r = spawnSync(ORACLE, [file], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 600_000 });
-    if (r.error) return { available: false, why: `kernel-oracle did not run: ${r.error.message}` };
-    const out = r.stdout.trim();
-    if (!out) return { available: false, why: `kernel-oracle printed nothing (exit ${r.status}): ${r.stderr.trim().slice(0, 300)}` };
-    let answers: OracleAnswer[];
-    try {
-      answers = out.startsWith('{\n') ? [JSON.parse(out)] : out.split('\n').map((l) => JSON.parse(l));
-    } catch {
-      return { available: false, why: `kernel-oracle's answer is not JSON: ${out.slice(0, 200)}` };
-    }
-    if (answers[0]?.available === false) return { available: false, why: `kernel-oracle: ${String(answers[0].why)}` };
-    if (answers.length !== requests.length) return { available: false, why: `kernel-oracle gave ${answers.length} answers to ${requests.length} requests` };
-    return { available: true, answers };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  load?: LoadAnswer;
+  run?: RunAnswer;
+  maps?: { name: string; entries: DumpedEntry[] }[];
 }
 
-let probed: OracleResult | undefined;
-/** Whether the host kernel answers at all (asked once per test process). */
-export function oracleAvailable(): { available: true } | { available: false; why: string } {
-  probed ??= askOracle([{ insns: ['b700000000000000', '9500000000000000'] }]);
-  return probed.available ? { available: true } : probed;
+/** BPFLAB_REQUIRE_KERNEL=1: a machine that cannot answer fails the kernel suites instead of skipping them. */
+export const kernelRequired = (): boolean => process.env.BPFLAB_REQUIRE_KERNEL === '1';
+
+/** A line of the tally: requests a suite put to the kernel, or why a suite did not run. */
+export interface TallyLine {
+  file: string;
+  suite?: string;
+  requests?: number;
+  kernel?: string;
+  notRun?: string;
+}
+
+function tally(line: Omit<TallyLine, 'file'>): void {
+  const path = process.env.BPFLAB_KERNEL_TALLY;
+  const file = expect.getState().testPath;
+  if (path) appendFileSync(path, JSON.stringify({ file: file ? relative(process.cwd(), file) : '?', ...line }) + '\n');
+}
+
+/** Whether the host kernel answers (once a process). Throws if the oracle itself is broken. */
+export const kernelStatus = (): HostStatus => hostStatus();
+
+/**
+ * A describe block that runs only against a host kernel: skipped with the reason where there is
+ * none, failing instead when BPFLAB_REQUIRE_KERNEL=1.
+ */
+export function describeKernel(name: string, body: () => void): void {
+  const s = kernelStatus();
+  if (s.available) {
+    describe(name, body);
+    return;
+  }
+  tally({ suite: name, notRun: s.why });
+  if (kernelRequired()) {
+    describe(name, () => {
+      test('the host kernel answers (BPFLAB_REQUIRE_KERNEL=1)', () => {
+        throw new Error(`BPFLAB_REQUIRE_KERNEL=1, but the host kernel cannot answer: ${s.why}`);
+      });
+    });
+    return;
+  }
+  describe.skip(`${name} (not run: ${s.why})`, body);
+}
+
+/** The host kernel's answers to the requests, in order (inside a describeKernel only). */
+export function askKernel(requests: readonly object[]): OracleAnswer[] {
+  const r = askHost(requests);
+  if (!r.available) throw new Error(`the host kernel stopped answering: ${r.why}`);
+  const kernel = r.answers.map((a) => ('kernel' in a ? a.kernel : undefined)).find(Boolean);
+  tally({ requests: requests.length, kernel });
+  return r.answers as OracleAnswer[];
+}
+
+/** The host's possible CPUs (num_possible_cpus()), as per-CPU map values are sized on it. */
+export function hostPossibleCpus(): number {
+  let ranges: string[];
+  try {
+    ranges = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim().split(',');
+  } catch {
+    return 1; // not Linux: no kernel suite runs anyway
+  }
+  return ranges.reduce((n, r) => {
+    const [lo, hi] = r.split('-').map(Number);
+    return n + (hi === undefined ? 1 : hi - lo + 1);
+  }, 0);
 }

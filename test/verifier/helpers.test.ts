@@ -1,6 +1,6 @@
 /**
  * The helper prototypes the verifier checks calls against (isa's HELPERS, through helperFor)
- * agree with ../shared/verifier/helpers.json: return and argument kinds, gpl_only, the program
+ * agree with test/data/verifier/helpers.json: return and argument kinds, gpl_only, the program
  * types each is offered to (trace_printk: networking types only with CAP_SYS_ADMIN), packet
  * invalidation and the accepted map types.
  */
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { BPF_FUNC_MAX_ID, HELPERS, MAP_TYPE_NAMES, PROG_TYPE_NAMES, ProgType } from '../../src/isa';
 import { helperFor } from '../../src/verifier';
-import { sharedPath } from '../support/shared';
+import { dataPath } from '../support/data';
 
 interface JsonHelper {
   id: number;
@@ -20,7 +20,7 @@ interface JsonHelper {
   invalidates_packet_pointers: boolean;
   accepted_map_types?: string[];
 }
-const json = JSON.parse(readFileSync(sharedPath('verifier/helpers.json'), 'utf8')) as {
+const json = JSON.parse(readFileSync(dataPath('verifier/helpers.json'), 'utf8')) as {
   max_func_id_exclusive: number;
   helpers: JsonHelper[];
 };

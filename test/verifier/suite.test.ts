@@ -1,5 +1,5 @@
 /**
- * The 102 tests of Linux 4.8's verifier suite (../shared/verifier/tests.json): verdict, errno and
+ * The 102 tests of Linux 4.8's verifier suite (test/data/verifier/tests.json): verdict, errno and
  * the whole log, byte for byte, privileged and unprivileged, against the reproduced 4.8 runs.
  */
 import { describe, expect, test } from 'vitest';

@@ -1,11 +1,11 @@
 /**
  * Test support for the verifier: small fake maps (the verifier only reads a map's attributes
- * and address), the fixups of ../shared/verifier/tests.json, and a request builder.
+ * and address), the fixups of test/data/verifier/tests.json, and a request builder.
  */
 import { readFileSync } from 'node:fs';
 import { hexToSlots, MapType, ProgType, readRaw, writeRaw } from '../../src/isa';
 import type { BpfMap, ProgLoadRequest } from '../../src/kernel/types';
-import { sharedPath } from '../support/shared';
+import { dataPath } from '../support/data';
 
 /** A map with attributes only: every operation answers ENOSYS-like -38. */
 export function fakeMap(mapType: number, keySize: number, valueSize: number, maxEntries: number, addr: bigint, id = 1): BpfMap {
@@ -61,7 +61,7 @@ export interface SuiteTest {
 
 /** The 102 tests of the 4.8 suite. */
 export function loadSuite(): SuiteTest[] {
-  return (JSON.parse(readFileSync(sharedPath('verifier/tests.json'), 'utf8')) as { tests: SuiteTest[] }).tests;
+  return (JSON.parse(readFileSync(dataPath('verifier/tests.json'), 'utf8')) as { tests: SuiteTest[] }).tests;
 }
 
 const PROG_TYPES: Record<string, number> = {

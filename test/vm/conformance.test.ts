@@ -1,6 +1,6 @@
 /**
- * Every applicable test of ../shared/conformance (bpf_conformance and uBPF) through checkProgram
- * and the Machine, as SUMMARY.md runs them: `-- raw` over `-- asm`, r1 = the `-- mem` buffer
+ * Every applicable test of test/data/conformance (bpf_conformance and uBPF) through checkProgram
+ * and the Machine, as those suites' runners run them: `-- raw` over `-- asm`, r1 = the `-- mem` buffer
  * (writable) and r2 = its length (0 and 0 without one), r10 = the top of a 512-byte stack, the
  * full 64-bit r0, 'modern' division semantics, and uBPF's helpers 0-5. Error tests must be refused
  * by the assembler or checkProgram, or fault at run time, as INDEX.json's error_stage says. Prints
@@ -73,7 +73,7 @@ const counts = { passed: 0, failed: 0, skipped: new Map<string, number>() };
 const byKind = new Map<string, [number, number, number]>();
 const kindOf = (c: ConformanceCase): string => (c.index.expects === 'error' ? `error (${c.index.error_stage})` : c.index.expects);
 
-describe('conformance (../shared/conformance)', () => {
+describe('conformance (test/data/conformance)', () => {
   test('the corpus is there', () => {
     expect(cases.length).toBeGreaterThan(400);
   });

@@ -1,5 +1,5 @@
 /**
- * The uBPF test helpers (its test_helpers.h) that ../shared/conformance assumes, registered for
+ * The uBPF test helpers (its test_helpers.h) that test/data/conformance assumes, registered for
  * the conformance tests only: 0 gather_bytes, 1 memfrob, 2 no_op, 3 sqrti, 4 strcmp_ext,
  * 5 unwind. uBPF's unwind (helper 5 returning 0 stops the program with r0 = 0) has no kernel
  * counterpart, so it reports a fault named UNWIND that the conformance harness reads as that stop.

@@ -11,6 +11,7 @@ import { LANGUAGE_ID } from '../../monaco/language';
 import type { EditorContext } from '../../monaco/providers';
 import { actions, selectCurrentPc, selectReveal, selectTheme, store, useApp } from '../../store';
 import { useDecorations } from './decorations';
+import { editorLabel, installTabMode } from './tabmode';
 
 function editorContext(): EditorContext {
   const s = store.getState();
@@ -92,6 +93,7 @@ export default function Editor() {
       if (p) actions.toggleBreakpoint(p.lineNumber);
     });
     pinNativeScroll(e);
+    installTabMode(monaco, e, (tabMovesFocus) => store.setState({ tabMovesFocus }));
     void actions.assembleNow();
   };
 
@@ -111,7 +113,7 @@ export default function Editor() {
         onChange={onChange}
         loading={<p className="muted pad">Loading the editor…</p>}
         options={{
-          ariaLabel: 'eBPF assembly source (Ctrl+M toggles whether Tab moves focus)',
+          ariaLabel: editorLabel(true),
           glyphMargin: true,
           lineNumbersMinChars: 3,
           minimap: { enabled: false },

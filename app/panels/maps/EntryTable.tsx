@@ -3,6 +3,7 @@
  * page at a time and fetched again whenever the store says map contents may have changed.
  */
 import { useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { engine, actions, selectFormats, selectMapGen, selectTouched, useApp } from '../../store';
 import { bytesHex } from '../../lib/format';
@@ -81,6 +82,15 @@ function EditRow({ m, e, onDone }: { m: MapInfo; e: MapEntryView; onDone: () => 
   );
 }
 
+/**
+ * Puts focus on the Edit (else Delete) button of the row with key `khex` (the table itself if
+ * there is no such row): where focus goes when an edit ends or an entry is deleted.
+ */
+function focusRow(table: HTMLElement | null, khex: string | null): void {
+  const row = khex === null ? null : table?.querySelector(`[data-key="${khex}"]`);
+  (row?.querySelector<HTMLElement>('button[data-action="edit"], button[data-action="delete"]') ?? table)?.focus();
+}
+
 export function EntryTable({ m }: { m: MapInfo }) {
   const gen = useApp(selectMapGen);
   const touched = useApp(selectTouched);
@@ -89,6 +99,7 @@ export function EntryTable({ m }: { m: MapInfo }) {
   const scroller = useRef<HTMLDivElement>(null);
   const { total, fetchPage, row } = usePages(m, gen);
   const [editing, setEditing] = useState<string | null>(null);
+  const table = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders through its own state
   const v = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
   const items = v.getVirtualItems();
@@ -102,7 +113,7 @@ export function EntryTable({ m }: { m: MapInfo }) {
   const canEdit = editable(m);
   const grid = { gridTemplateColumns: `minmax(6em, 1fr) repeat(${cols.length}, minmax(8em, 2fr)) ${canEdit ? '8.5em' : ''}` };
   return (
-    <div role="table" aria-label={`Entries of ${m.name || `map ${m.id}`}`} aria-rowcount={total + 1} className="entries">
+    <div ref={table} tabIndex={-1} role="table" aria-label={`Entries of ${m.name || `map ${m.id}`}`} aria-rowcount={total + 1} className="entries">
       <div role="row" aria-rowindex={1} className="erow ehead" style={grid}>
         <span role="columnheader">key</span>
         {cols.map((c) => (
@@ -122,10 +133,14 @@ export function EntryTable({ m }: { m: MapInfo }) {
               <div
                 role="row"
                 aria-rowindex={it.index + 2}
-                key={`${it.index}:${isHot ? gen : 0}`}
-                className={`erow${isHot ? ' flash' : ''}`}
+                // keyed by the entry: when entries shift (one deleted), focus stays with its entry
+                key={khex ? `k${khex}` : `i${it.index}`}
+                data-key={khex || undefined}
+                className={`erow${isHot ? ' touched' : ''}`}
                 style={{ ...grid, position: 'absolute', top: 0, left: 0, right: 0, height: it.size, transform: `translateY(${it.start}px)` }}
               >
+                {/* restarts the flash at every step that touches the entry, without redrawing the row (its focus stays) */}
+                {isHot ? <span key={gen} className="flash" aria-hidden="true" /> : null}
                 {!e ? (
                   <span role="cell" className="muted">
                     …
@@ -134,7 +149,15 @@ export function EntryTable({ m }: { m: MapInfo }) {
                   <>
                     <span role="cell" className="mono">{keyText(e, f)}</span>
                     <span role="cell" style={{ gridColumn: `span ${cols.length + 1}` }}>
-                      <EditRow m={m} e={e} onDone={() => setEditing(null)} />
+                      <EditRow
+                        m={m}
+                        e={e}
+                        onDone={() => {
+                          // the row's buttons come back at once, and focus goes to its Edit
+                          flushSync(() => setEditing(null));
+                          focusRow(table.current, khex);
+                        }}
+                      />
                     </span>
                   </>
                 ) : (
@@ -147,11 +170,21 @@ export function EntryTable({ m }: { m: MapInfo }) {
                     ))}
                     {canEdit ? (
                       <span role="cell" className="actions">
-                        <button type="button" className="link" aria-label={`Edit entry ${keyText(e, f)}`} onClick={() => setEditing(khex)}>
+                        <button type="button" className="link" data-action="edit" aria-label={`Edit entry ${keyText(e, f)}`} onClick={() => setEditing(khex)}>
                           Edit
                         </button>
                         {deletable(m) ? (
-                          <button type="button" className="link" aria-label={`Delete entry ${keyText(e, f)}`} onClick={() => void actions.mapDelete(m.id, e.key)}>
+                          <button
+                            type="button"
+                            className="link"
+                            data-action="delete"
+                            aria-label={`Delete entry ${keyText(e, f)}`}
+                            onClick={() => {
+                              // focus moves to the entry that takes this one's place (the next, else the previous)
+                              const near = row(it.index + 1) ?? row(it.index - 1);
+                              void actions.mapDelete(m.id, e.key).then((err) => focusRow(table.current, err ? khex : near ? bytesHex(near.key, '') : null));
+                            }}
+                          >
                             Delete
                           </button>
                         ) : null}

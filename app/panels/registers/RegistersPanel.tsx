@@ -1,6 +1,7 @@
 /**
  * r0-r10 at the current step: hex, unsigned and signed; where a pointer points; the verifier's
- * type at this pc. Registers the last step wrote are highlighted, with the old value on hover.
+ * type at this pc. Registers the last step wrote are highlighted, with the old value on hover and
+ * in text for assistive technology ("changed, was 0x…").
  */
 import { Panel } from '../../ui/Panel';
 import { hex64, s64, u64 } from '../../lib/format';
@@ -37,7 +38,18 @@ export function RegistersPanel() {
             const type = typesOf(states, r);
             return (
               <tr key={r} className={old !== undefined ? 'changed' : undefined} title={old !== undefined ? `r${r} was ${hex64(old)} (${s64(old)})` : ROLE[r]} data-reg={r}>
-                <th scope="row">r{r}</th>
+                <th scope="row">
+                  r{r}
+                  {/* the highlight's meaning without colour: a mark, and words for assistive technology */}
+                  {old !== undefined ? (
+                    <>
+                      <span className="changed-mark" aria-hidden="true">
+                        {' '}•
+                      </span>
+                      <span className="sr-only">, changed, was {hex64(old)}</span>
+                    </>
+                  ) : null}
+                </th>
                 <td className="mono">{v === undefined ? '—' : hex64(v)}</td>
                 <td className="mono vtype">
                   {type === '?' ? (

@@ -3,9 +3,10 @@
  * table of every packet's verdict and return value (a million rows stay smooth). Choosing a
  * packet starts a debug run on it, paused before the first instruction.
  */
-import { useRef } from 'react';
+import { useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { actions, io, selectBusy, selectCapture, useApp } from '../../store';
+import { focusFirst } from '../../ui/focus';
 import type { CaptureReplay } from '../../../src/protocol';
 
 const ROW = 24;
@@ -23,11 +24,14 @@ function Rows({ r, debugged }: { r: CaptureReplay; debugged: number | null }) {
   return (
     <div role="table" aria-label="Packets" aria-rowcount={r.total + 1} className="entries capture-table">
       <div role="row" aria-rowindex={1} className="erow ehead" style={grid}>
-        {['#', 'time', 'bytes', 'return value', 'verdict', 'steps', ''].map((h) => (
+        {['#', 'time', 'bytes', 'return value', 'verdict', 'steps'].map((h) => (
           <span role="columnheader" key={h}>
             {h}
           </span>
         ))}
+        <span role="columnheader">
+          <span className="sr-only">debug</span>
+        </span>
       </div>
       <div ref={scroller} className="escroll">
         <div role="rowgroup" style={{ height: v.getTotalSize(), position: 'relative' }}>
@@ -63,29 +67,57 @@ function Rows({ r, debugged }: { r: CaptureReplay; debugged: number | null }) {
   );
 }
 
+/**
+ * The table is a panel beside the debugger, not a modal dialog: Debug on a packet starts a run
+ * that is stepped from the toolbar while the verdicts stay in view. It still behaves like one for
+ * the keyboard: focus moves to it when it opens, Escape inside it closes it, and focus goes back
+ * to Open capture; when a replay ends, focus on Stop replay moves to Replay again.
+ */
 export default function CapturePanel() {
   const cap = useApp(selectCapture);
   const busy = useApp(selectBusy);
+  const replaying = cap?.progress != null;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const again = useRef<HTMLButtonElement>(null);
+  const stopHadFocus = useRef(false);
+  useLayoutEffect(() => {
+    heading.current?.focus();
+    return () => {
+      // focus was inside the table (now gone) unless the user had moved on
+      queueMicrotask(() => document.activeElement === document.body && focusFirst('capture'));
+    };
+  }, []);
+  useLayoutEffect(() => {
+    // Stop replay goes when the replay ends: its focus moves to Replay again
+    if (!replaying && stopHadFocus.current) again.current?.focus();
+    stopHadFocus.current = false;
+  }, [replaying]);
   if (!cap) return null;
   const r = cap.replay;
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    e.preventDefault();
+    io.closeCapture();
+  };
   return (
-    <section aria-label="Capture" className="capture-panel">
+    <section aria-labelledby="capture-title" className="capture-panel" onKeyDown={onKey}>
       <header className="panel-head">
-        <h2>
+        <h2 id="capture-title" ref={heading} tabIndex={-1}>
           Capture {cap.file}: {cap.packets.toLocaleString('en')} packets ({cap.format})
         </h2>
+        <span className="small muted">Escape closes</span>
         <div className="panel-tools">
           {cap.progress !== null ? (
             <>
               <span role="status">
                 Replaying… {cap.progress.toLocaleString('en')} of {cap.packets.toLocaleString('en')}
               </span>
-              <button type="button" className="btn small" onClick={() => void actions.stop()}>
+              <button type="button" className="btn small" onFocus={() => (stopHadFocus.current = true)} onBlur={() => (stopHadFocus.current = false)} onClick={() => void actions.stop()}>
                 Stop replay
               </button>
             </>
           ) : (
-            <button type="button" className="btn small" disabled={busy !== 'idle'} onClick={() => void io.runCapture()}>
+            <button ref={again} type="button" className="btn small" aria-disabled={busy !== 'idle'} onClick={() => busy === 'idle' && void io.runCapture()}>
               Replay again
             </button>
           )}

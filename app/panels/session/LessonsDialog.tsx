@@ -4,15 +4,15 @@
  */
 import { LESSONS, LESSON_LEVELS } from '../../../src/lessons';
 import { io } from '../../store';
-import { useModal } from '../../ui/dialog';
+import { Modal, useCloseModal } from '../../ui/Modal';
 
-export default function LessonsDialog({ onClose }: { onClose: () => void }) {
-  const ref = useModal(true);
+function Lessons() {
+  const close = useCloseModal();
   return (
-    <dialog ref={ref} aria-label="Lessons" className="dialog lessons" onClose={onClose}>
+    <>
       <div className="dialog-head">
         <h2>Lessons</h2>
-        <button type="button" className="btn small" onClick={() => ref.current?.close()}>
+        <button type="button" className="btn small" onClick={close}>
           Close
         </button>
       </div>
@@ -28,7 +28,7 @@ export default function LessonsDialog({ onClose }: { onClose: () => void }) {
                   className="link lesson-title"
                   aria-describedby={`lesson-${l.id}`}
                   onClick={() => {
-                    ref.current?.close();
+                    close();
                     void io.openLesson(l);
                   }}
                 >
@@ -42,6 +42,14 @@ export default function LessonsDialog({ onClose }: { onClose: () => void }) {
           </ul>
         </section>
       ))}
-    </dialog>
+    </>
+  );
+}
+
+export default function LessonsDialog({ onClose }: { onClose: () => void }) {
+  return (
+    <Modal label="Lessons" className="dialog lessons" returnTo="lessons" onClose={onClose}>
+      <Lessons />
+    </Modal>
   );
 }

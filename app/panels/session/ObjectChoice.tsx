@@ -1,14 +1,24 @@
 /** Which program of a clang object with several program sections goes into the editor. */
 import { io, selectObjectChoice, useApp } from '../../store';
-import { useModal } from '../../ui/dialog';
+import { Modal, useCloseModal } from '../../ui/Modal';
+
+function Cancel() {
+  const close = useCloseModal();
+  return (
+    <button type="button" className="btn" onClick={close}>
+      Cancel
+    </button>
+  );
+}
 
 export function ObjectChoice() {
   const choice = useApp(selectObjectChoice);
-  const ref = useModal(choice);
   if (!choice) return null;
   return (
-    <dialog ref={ref} aria-label="Choose a program" className="dialog" onClose={() => void io.chooseObjectProgram(null)}>
-      <h2>{choice.file} holds {choice.programs.length} programs</h2>
+    <Modal label="Choose a program" returnTo="object" onClose={() => void io.chooseObjectProgram(null)}>
+      <h2>
+        {choice.file} holds {choice.programs.length} programs
+      </h2>
       <ul className="lesson-list">
         {choice.programs.map((p, i) => (
           <li key={p.section}>
@@ -21,9 +31,7 @@ export function ObjectChoice() {
           </li>
         ))}
       </ul>
-      <button type="button" className="btn" onClick={() => ref.current?.close()}>
-        Cancel
-      </button>
-    </dialog>
+      <Cancel />
+    </Modal>
   );
 }

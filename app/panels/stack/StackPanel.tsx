@@ -53,7 +53,17 @@ export function StackPanel() {
     const p = snap.stackPointers[k];
     rows.push(
       <tr key={k} className={hot ? 'changed' : undefined} data-slot={off}>
-        <th scope="row" className="mono">fp{off}</th>
+        <th scope="row" className="mono">
+          fp{off}
+          {hot ? (
+            <>
+              <span className="changed-mark" aria-hidden="true">
+                {' '}•
+              </span>
+              <span className="sr-only">, written by the last step</span>
+            </>
+          ) : null}
+        </th>
         <td className="mono bytes">
           {Array.from(slice, (b, i) => (
             <span key={i} className={written.has(base + i) ? 'hot' : undefined}>

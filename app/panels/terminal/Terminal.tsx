@@ -4,18 +4,37 @@
  * it grows and redrawing when lines were taken away (stepping back removes trace output).
  */
 import { useEffect, useRef } from 'react';
-import { Terminal as XTerm, type ITheme } from '@xterm/xterm';
+import { Terminal as XTerm } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import { actions, selectTheme, store, useApp } from '../../store';
 import { entryText } from '../../store/terminal';
+import { TERMINAL_THEMES as THEMES } from './theme';
 
 const PROMPT = '# ';
 
-const THEMES: Record<'light' | 'dark', ITheme> = {
-  dark: { background: '#14161a', foreground: '#d8dee9', cursor: '#d8dee9', cyan: '#7fd4e6', green: '#8fd18f', red: '#ff8a80' },
-  light: { background: '#ffffff', foreground: '#1d1f23', cursor: '#1d1f23', cyan: '#005f73', green: '#1b6e20', red: '#b3261e', selectionBackground: '#c8d7f0' },
-};
+
+/**
+ * The terminal keeps Tab (a shell's key) but never traps the keyboard: Escape, then Tab or
+ * Shift+Tab, leaves it, as the panel's header says. Returns xterm's key filter (false: xterm
+ * ignores the key and the browser does what it does with it).
+ */
+function leaveWithEscapeTab(): (e: KeyboardEvent) => boolean {
+  let escaped = false;
+  return (e) => {
+    if (e.type !== 'keydown') return true;
+    if (e.key === 'Escape') {
+      escaped = true;
+      return false;
+    }
+    if (e.key === 'Tab' && escaped) {
+      escaped = false;
+      return false;
+    }
+    if (e.key !== 'Shift') escaped = false;
+    return true;
+  };
+}
 
 /** The line being typed, and where arrow-up is in the history. */
 interface LineState {
@@ -29,11 +48,21 @@ export default function Terminal() {
   const theme = useApp(selectTheme);
 
   useEffect(() => {
-    const term = new XTerm({ convertEol: false, fontSize: 12, scrollback: 5000, theme: THEMES[store.getState().theme], cursorBlink: false, screenReaderMode: true });
+    const term = new XTerm({
+      convertEol: false,
+      fontSize: 12,
+      scrollback: 5000,
+      theme: THEMES[store.getState().theme],
+      cursorBlink: false,
+      screenReaderMode: true,
+      // whatever colours output brings, text stays readable (WCAG AA)
+      minimumContrastRatio: 4.5,
+    });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(host.current!);
-    term.textarea?.setAttribute('aria-label', 'Shell input');
+    term.textarea?.setAttribute('aria-label', 'Shell input (Escape, then Tab, leaves the terminal)');
+    term.attachCustomKeyEventHandler(leaveWithEscapeTab());
     termRef.current = term;
     const line: LineState = { text: '', back: 0 };
     let drawn = 0;

@@ -52,7 +52,8 @@ export function Status() {
           />
         </label>
       ) : null}
-      <span role="status" aria-live="polite" className={snap?.state === 'faulted' || (load && !load.ok) ? 'bad' : ''}>
+      {/* not live: app/ui/Announcer.tsx is the page's one polite live region and says more */}
+      <span role="status" aria-live="off" className={snap?.state === 'faulted' || (load && !load.ok) ? 'bad' : ''}>
         {text}
       </span>
       {notices.map((n) => (

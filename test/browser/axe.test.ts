@@ -1,0 +1,132 @@
+/**
+ * axe-core finds nothing to report, in both themes, in every state the IDE is used in: the page
+ * as it opens, a load the verifier refuses, a run paused mid-way, a map entry being edited, and
+ * each dialog open (the Export menu and dialog, Share, Lessons, the choice of an object's
+ * program) and the capture table. Rules disabled: none (see AXE_DISABLED_RULES).
+ */
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { appState, click, idle, pageForFile, setEditorText, until, waitForEditor } from './harness';
+import { AXE_DISABLED_RULES, axeViolations, setTheme, type Theme } from './a11y-support';
+import { EXAMPLE_PROGRAM } from '../../app/store/example';
+import { XDP_DROP_UDP } from '../support/programs';
+
+const file = pageForFile();
+
+const REFUSED =
+  '.type socket_filter\n.map m array key=4 value=8 entries=1\n*(u32 *)(r10 -4) = 0\nr2 = r10\nr2 += -4\nr1 = map[m] ll\ncall bpf_map_lookup_elem\n# r0 may be NULL here\nr0 = *(u64 *)(r0 +0)\nexit\n';
+
+async function clean(page: Page, what: string): Promise<void> {
+  expect(await axeViolations(page), what).toEqual([]);
+}
+
+test('no axe-core rule is disabled without a reason', () => {
+  for (const [rule, why] of Object.entries(AXE_DISABLED_RULES)) expect(why.length, rule).toBeGreaterThan(20);
+});
+
+describe.each<Theme>(['dark', 'light'])('%s theme', (theme) => {
+  test('the page as it opens', async () => {
+    const o = await file.h.open();
+    try {
+      await o.page.setViewportSize({ width: 1440, height: 900 });
+      await waitForEditor(o.page);
+      await setTheme(o.page, theme);
+      await until(async () => (await appState<{ kind: string }>(o.page, 'engine')).kind === 'ready', 20_000, 'the engine');
+      await clean(o.page, 'initial page');
+      expect(o.consoleErrors).toEqual([]);
+    } finally {
+      await o.context.close();
+    }
+  });
+
+  test('a load the verifier refuses', async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await setEditorText(page, REFUSED);
+    await click(page, 'Load');
+    expect(await appState<boolean>(page, 'load.ok')).toBe(false);
+    await page.locator('ol.log li.error').waitFor();
+    await page.locator('.monaco-editor .err-line').first().waitFor();
+    await clean(page, 'refused load');
+  });
+
+  test('a run paused after five steps, and a map entry being edited', async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await setEditorText(page, EXAMPLE_PROGRAM);
+    for (let i = 0; i < 6; i++) await click(page, 'Step');
+    expect(await appState<number>(page, 'snap.step')).toBe(5);
+    await page.locator('.monaco-editor .pc-line').first().waitFor();
+    await page.locator('.monaco-editor .reg-hint').first().waitFor();
+    await page.getByRole('region', { name: 'Registers', exact: true }).locator('tr.changed').first().waitFor();
+    await clean(page, 'paused run');
+    // on to the map update, then edit the entry it made
+    await click(page, 'Continue');
+    const maps = page.getByRole('region', { name: 'Maps', exact: true });
+    await maps.getByRole('button', { name: /^Edit entry / }).first().click();
+    await maps.getByRole('textbox', { name: 'Value', exact: true }).waitFor();
+    await clean(page, 'map entry edited');
+    await page.keyboard.press('Escape');
+    await click(page, 'Stop');
+  });
+
+  test('the Export menu and the Export dialog', async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByRole('menu', { name: 'Export' }).waitFor();
+    await clean(page, 'export menu');
+    await page.getByRole('menuitem', { name: 'LLVM text' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Export/ });
+    await dialog.waitFor();
+    await clean(page, 'export dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test('the Share dialog', async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share link' });
+    await dialog.waitFor();
+    await clean(page, 'share dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test('the Lessons dialog', async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Lessons' });
+    await dialog.getByRole('heading', { name: 'Lessons' }).waitFor();
+    await clean(page, 'lessons dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test("the choice of an object's program", async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await page.getByLabel('Open object').setInputFiles('test/fixtures/elf/tc_two.o');
+    const dialog = page.getByRole('dialog', { name: 'Choose a program' });
+    await dialog.waitFor();
+    await clean(page, 'object choice');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test('the capture table', async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await setEditorText(page, XDP_DROP_UDP);
+    await page.getByLabel('Open capture').setInputFiles('test/fixtures/pcap/eth-us-le.pcap');
+    const cap = page.locator('section.capture-panel');
+    await cap.getByRole('list', { name: 'Verdict counts' }).waitFor({ timeout: 20_000 });
+    await until(() => idle(page), 10_000, 'the replay');
+    await clean(page, 'capture table');
+    await cap.getByRole('heading').first().press('Escape');
+    await cap.waitFor({ state: 'detached' });
+  });
+});
