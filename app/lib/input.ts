@@ -1,9 +1,10 @@
 /**
  * The run input as the user edits it (persisted as text) and as the engine takes it (bytes):
- * the packet, and the context fields each program type lets a test run set.
+ * the packet, and the context fields each program type lets a test run set. What a type takes
+ * is the kernel's registry's word (`ProgTypeInfo`, from the engine's hello).
  */
-import { PT_REGS, ProgType, SK_BUFF, type Field } from '../../src/isa';
-import type { RunInput } from '../../src/protocol';
+import type { Field } from '../../src/isa';
+import type { ProgTypeInfo, RunInput } from '../../src/protocol';
 import { bytesHex, parseHexBytes, parseInteger, writeLE } from './format';
 import { DEFAULT_SPEC, buildFrame, type FrameSpec } from './templates';
 
@@ -29,34 +30,30 @@ export const DEFAULT_INPUT: InputState = {
   spec: DEFAULT_SPEC,
 };
 
-/** The __sk_buff fields a test run may set (as BPF_PROG_TEST_RUN's ctx_in allows). */
-export const SKB_INPUT_FIELDS = ['mark', 'priority', 'ingress_ifindex', 'ifindex', 'cb[0]', 'cb[1]', 'cb[2]', 'cb[3]', 'cb[4]'];
-
-const SKB_TYPES = new Set<number>([ProgType.SocketFilter, ProgType.SchedCls, ProgType.SchedAct]);
-const PACKET_TYPES = new Set<number>([ProgType.SocketFilter, ProgType.SchedCls, ProgType.SchedAct, ProgType.Xdp]);
-
-/** Whether programs of this type run on a packet. */
-export const takesPacket = (progType: number): boolean => PACKET_TYPES.has(progType);
-
 /** The context fields the input panel lets one edit for a program type. */
-export function editableCtxFields(progType: number): readonly Field[] {
-  if (SKB_TYPES.has(progType)) return SK_BUFF.fields.filter((f) => SKB_INPUT_FIELDS.includes(f.name));
-  if (progType === ProgType.Kprobe) return PT_REGS.fields;
-  return [];
+export function editableCtxFields(info: ProgTypeInfo | undefined): readonly Field[] {
+  const c = info?.ctxIn;
+  return c?.kind === 'fields' ? c.layout.fields.filter((f) => c.fields.includes(f.name)) : [];
 }
 
-function ctxBytes(progType: number, input: InputState): Uint8Array | string | undefined {
-  if (progType === ProgType.Tracepoint) {
+/** The panel's heading for those fields: the struct, and whether a run may set only some of them. */
+export function ctxFieldsTitle(info: ProgTypeInfo): string {
+  const c = info.ctxIn;
+  if (c?.kind !== 'fields') return '';
+  return `struct ${c.layout.name}${c.fields.length < c.layout.fields.length ? ' (fields a test run may set)' : ''}`;
+}
+
+function ctxBytes(info: ProgTypeInfo, input: InputState): Uint8Array | string | undefined {
+  const c = info.ctxIn;
+  if (c?.kind === 'record') {
     if (!input.tpHex.trim()) return undefined;
     const b = parseHexBytes(input.tpHex);
     return typeof b === 'string' ? `tracepoint record: ${b}` : b;
   }
-  const fields = editableCtxFields(progType);
-  if (!fields.length) return undefined;
-  const layout = progType === ProgType.Kprobe ? PT_REGS : SK_BUFF;
-  const out = new Uint8Array(layout.size);
+  if (c?.kind !== 'fields') return undefined;
+  const out = new Uint8Array(c.layout.size);
   let any = false;
-  for (const f of fields) {
+  for (const f of editableCtxFields(info)) {
     const text = input.ctxValues[f.name];
     if (text === undefined || text.trim() === '') continue;
     const v = parseInteger(text);
@@ -64,20 +61,21 @@ function ctxBytes(progType: number, input: InputState): Uint8Array | string | un
     writeLE(out, f.offset, f.size, v);
     any = any || v !== 0n;
   }
-  return any || progType === ProgType.Kprobe ? out : undefined;
+  // zeros are the default unless the bytes stand for the whole context (pt_regs)
+  return any || c.replaces ? out : undefined;
 }
 
-/** The engine's RunInput, or a sentence saying which field is wrong. */
-export function buildRunInput(progType: number, input: InputState): RunInput | string {
+/** The engine's RunInput for a program of type `info`, or a sentence saying which field is wrong. */
+export function buildRunInput(info: ProgTypeInfo, input: InputState): RunInput | string {
   const run: RunInput = { repeat: Math.max(1, Math.floor(input.repeat) || 1) };
-  if (takesPacket(progType)) {
+  if (info.packet) {
     const p = parseHexBytes(input.packetHex);
     if (typeof p === 'string') return `packet: ${p}`;
     run.packet = p;
   }
-  const ctx = ctxBytes(progType, input);
+  const ctx = ctxBytes(info, input);
   if (typeof ctx === 'string') return ctx;
   if (ctx) run.ctx = ctx;
-  if (progType === ProgType.Tracepoint) run.tracepoint = input.tracepoint;
+  if (info.ctxIn?.kind === 'record') run.tracepoint = input.tracepoint;
   return run;
 }

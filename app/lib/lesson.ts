@@ -6,7 +6,7 @@
  */
 import { PROG_TYPE_NAMES, ProgType, byName } from '../../src/isa';
 import type { Lesson, LessonExpect } from '../../src/lessons';
-import { DEFAULT_SETTINGS, type EngineSettings, type LoadSetup } from '../../src/protocol';
+import { DEFAULT_SETTINGS, type EngineSettings, type LoadSetup, type ProgTypeInfo } from '../../src/protocol';
 import { parseHexBytes } from './format';
 import { DEFAULT_INPUT, type InputState } from './input';
 import { ctxValuesFromBytes } from './session-io';
@@ -36,16 +36,17 @@ export interface LessonOpening {
   breakpoints: number[];
 }
 
-/** The store's fields for a lesson (the packet builder keeps `spec`). */
-export function openingOf(l: Lesson, current: InputState): LessonOpening {
+/** The store's fields for a lesson (the packet builder keeps `spec`), given the kernel's program types. */
+export function openingOf(l: Lesson, current: InputState, types: readonly ProgTypeInfo[]): LessonOpening {
   const progType = byName(PROG_TYPE_NAMES, l.progType) ?? ProgType.SocketFilter;
+  const info = types.find((t) => t.type === progType);
   const i = l.input ?? {};
   const ctx = i.ctx ? parseHexBytes(i.ctx) : undefined;
   const input: InputState = {
     ...DEFAULT_INPUT,
     spec: current.spec,
     packetHex: i.packet ?? current.packetHex,
-    ctxValues: ctx && typeof ctx !== 'string' ? ctxValuesFromBytes(progType, ctx) : {},
+    ctxValues: ctx && typeof ctx !== 'string' && info ? ctxValuesFromBytes(info, ctx) : {},
     tracepoint: i.tracepoint?.name ?? DEFAULT_INPUT.tracepoint,
     tpHex: '',
     repeat: i.repeat ?? 1,

@@ -3,11 +3,10 @@
  * store's fields (text, settings, the input as the user edits it, breakpoints) and a
  * `SharedSession`, and from a lesson to what the store and the loader need. No engine, no DOM.
  */
-import { ProgType } from '../../src/isa';
-import type { LoadSetup, ShareState } from '../../src/protocol';
+import type { LoadSetup, ProgTypeInfo, ShareState } from '../../src/protocol';
 import { SHARED_LIMITS, SHARED_SESSION_VERSION, type SharedInput, type SharedSession } from '../../src/protocol';
 import { bytesHex, parseHexBytes, readLE } from './format';
-import { DEFAULT_INPUT, buildRunInput, editableCtxFields, takesPacket, type InputState } from './input';
+import { DEFAULT_INPUT, buildRunInput, editableCtxFields, type InputState } from './input';
 
 /** The store's fields a share link is made from. */
 export interface ShareSource {
@@ -25,8 +24,8 @@ export interface ShareSource {
 const hex = (b: Uint8Array | undefined): string | undefined => (b ? bytesHex(b, '') : undefined);
 
 /** The run input as a link carries it (hex), or why the input cannot be shared. */
-export function sharedInput(progType: number, input: InputState): SharedInput | string {
-  const run = buildRunInput(progType, input);
+function sharedInput(info: ProgTypeInfo, input: InputState): SharedInput | string {
+  const run = buildRunInput(info, input);
   if (typeof run === 'string') return run;
   const out: SharedInput = {};
   if (run.packet) out.packet = hex(run.packet);
@@ -41,8 +40,8 @@ export function sharedInput(progType: number, input: InputState): SharedInput | 
  * the run's position (`state` null: the program is not loaded as the editor has it, so the maps
  * are the source's and no run is shared).
  */
-export function toShared(s: ShareSource, state: ShareState | null): SharedSession | string {
-  const input = sharedInput(s.progType, s.input);
+export function toShared(s: ShareSource, info: ProgTypeInfo, state: ShareState | null): SharedSession | string {
+  const input = sharedInput(info, s.input);
   if (typeof input === 'string') return `the run input is not valid: ${input}`;
   if (state?.problems.length) return state.problems.join('; ');
   const lines = s.text.split('\n').length;
@@ -63,9 +62,9 @@ export function toShared(s: ShareSource, state: ShareState | null): SharedSessio
 }
 
 /** Context field values (as the input panel edits them) from ctx bytes. */
-export function ctxValuesFromBytes(progType: number, ctx: Uint8Array): Record<string, string> {
+export function ctxValuesFromBytes(info: ProgTypeInfo, ctx: Uint8Array): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of editableCtxFields(progType)) {
+  for (const f of editableCtxFields(info)) {
     const v = readLE(ctx, f.offset, f.size);
     if (v !== 0n) out[f.name] = `0x${v.toString(16)}`;
   }
@@ -73,9 +72,10 @@ export function ctxValuesFromBytes(progType: number, ctx: Uint8Array): Record<st
 }
 
 /** Ctx bytes that the input panel cannot show (outside its fields), if any. */
-export function ctxOutsideFields(progType: number, ctx: Uint8Array): boolean {
+export function ctxOutsideFields(info: ProgTypeInfo | undefined, ctx: Uint8Array): boolean {
+  if (info?.ctxIn?.kind === 'record') return false;
   const covered = new Uint8Array(ctx.length);
-  for (const f of editableCtxFields(progType)) covered.fill(1, f.offset, f.offset + f.size);
+  for (const f of editableCtxFields(info)) covered.fill(1, f.offset, f.offset + f.size);
   return ctx.some((b, i) => b !== 0 && !covered[i]);
 }
 
@@ -86,15 +86,18 @@ export const bytesOf = (h: string | undefined): Uint8Array | undefined => {
   return typeof b === 'string' ? undefined : b;
 };
 
-/** The input panel's state from a link's input (the packet builder keeps its last template). */
-export function inputFromShared(progType: number, i: SharedInput, current: InputState): InputState {
+/**
+ * The input panel's state from a link's input (the packet builder keeps its last template), for
+ * a program of type `info` (undefined: a type the kernel cannot run, which takes no input).
+ */
+export function inputFromShared(info: ProgTypeInfo | undefined, i: SharedInput, current: InputState): InputState {
   const ctx = bytesOf(i.ctx);
-  const tp = progType === ProgType.Tracepoint;
+  const tp = info?.ctxIn?.kind === 'record';
   return {
     ...DEFAULT_INPUT,
     spec: current.spec,
-    packetHex: i.packet ?? (takesPacket(progType) ? '' : current.packetHex),
-    ctxValues: ctx && !tp ? ctxValuesFromBytes(progType, ctx) : {},
+    packetHex: i.packet ?? (info?.packet ? '' : current.packetHex),
+    ctxValues: ctx && info && !tp ? ctxValuesFromBytes(info, ctx) : {},
     tpHex: tp && i.ctx ? i.ctx : '',
     tracepoint: i.tracepoint ?? DEFAULT_INPUT.tracepoint,
     repeat: i.repeat ?? 1,

@@ -4,6 +4,7 @@
  * src/isa's HELPERS (the header's text and 4.8's prototypes).
  */
 import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, type HelperProto } from '../../src/isa';
+import type { ProgTypeInfo } from '../../src/protocol';
 
 export const REGISTER_DOCS: string[] = [
   'r0: return value of helper calls and of the program (exit returns r0).',
@@ -88,15 +89,21 @@ export const OPERATOR_DOCS: [string, string][] = [
   ['&', 'Jump if the AND is not zero (jset).'], ['=', 'Move (mov), load or store.'],
 ];
 
-/** Markdown for a helper's hover and completion documentation. */
-export function helperMarkdown(h: HelperProto): string {
-  const types = h.progTypes.map((t) => PROG_TYPE_NAMES[t]).join(', ') || 'none';
-  const notes = [h.gplOnly ? 'GPL only' : '', h.privilegedOnly ? 'socket filters need CAP_SYS_ADMIN' : '', h.notInSeed ? 'not in the seed header' : '']
+/**
+ * Markdown for a helper's hover and completion documentation; which program types offer it is
+ * the kernel's word (`types`, from the engine's hello).
+ */
+export function helperMarkdown(h: HelperProto, types: readonly ProgTypeInfo[]): string {
+  const offering = types.filter((t) => t.helpers.includes(h.id));
+  const names = offering.map((t) => t.name).join(', ') || 'none';
+  // types a loader without CAP_SYS_ADMIN may load, but which offer the helper only with it
+  const privileged = offering.filter((t) => t.unprivilegedHelpers && !t.unprivilegedHelpers.includes(h.id)).map((t) => `${t.title}s`);
+  const notes = [h.gplOnly ? 'GPL only' : '', privileged.length ? `${privileged.join(', ')} need CAP_SYS_ADMIN` : '', h.notInSeed ? 'not in the seed header' : '']
     .filter(Boolean)
     .join('; ');
   return [
     '```c\n' + h.signature + '\n```',
     h.doc,
-    `**id** ${h.id} · **program types:** ${types}${notes ? ` · ${notes}` : ''}`,
+    `**id** ${h.id} · **program types:** ${names}${notes ? ` · ${notes}` : ''}`,
   ].join('\n\n');
 }

@@ -4,7 +4,7 @@
  */
 import type * as Monaco from 'monaco-editor/editor';
 import { HELPERS, MAP_TYPE_NAMES, PROG_TYPE_NAMES, helperById, helperByName } from '../../src/isa';
-import type { AnalysisView, DebugSnapshot, ProgramView } from '../../src/protocol';
+import type { AnalysisView, DebugSnapshot, ProgTypeInfo, ProgramView } from '../../src/protocol';
 import { hex64, s64 } from '../lib/format';
 import { pointerText, typesOf } from '../lib/pointers';
 import { DIRECTIVE_DOCS, KEYWORD_DOCS, MNEMONIC_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown } from './docs';
@@ -17,6 +17,8 @@ export interface EditorContext {
   /** the slot the debugger is at, in the loaded program */
   pc: number | null;
   maps: { id: number; name: string; count: number }[];
+  /** the kernel's program types (which offer which helper) */
+  progTypes: readonly ProgTypeInfo[];
 }
 
 const md = (value: string): Monaco.IMarkdownString => ({ value });
@@ -38,10 +40,10 @@ export function hoverFor(word: string, line: string, ctx: EditorContext): string
   const reg = /^%?[rw](10|[0-9])$/.exec(word);
   if (reg) return registerHover(ctx, Number(reg[1]));
   const helper = helperByName(word);
-  if (helper && helper.id !== 0 && (word.startsWith('bpf_') || /\bcall\s/.test(line))) return helperMarkdown(helper);
+  if (helper && helper.id !== 0 && (word.startsWith('bpf_') || /\bcall\s/.test(line))) return helperMarkdown(helper, ctx.progTypes);
   if (/^\d+$/.test(word) && new RegExp(`\\bcall\\s+${word}\\b`).test(line)) {
     const h = helperById(Number(word));
-    if (h) return helperMarkdown(h);
+    if (h) return helperMarkdown(h, ctx.progTypes);
   }
   if (DIRECTIVE_DOCS[word]) return DIRECTIVE_DOCS[word];
   if (KEYWORD_DOCS[word]) return KEYWORD_DOCS[word];
@@ -67,7 +69,7 @@ function operatorAt(line: string, col: number): string | undefined {
 
 const DIRECTIVE_ITEMS = Object.keys(DIRECTIVE_DOCS);
 
-function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos: Monaco.Position): Monaco.languages.CompletionItem[] {
+function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos: Monaco.Position, ctx: EditorContext): Monaco.languages.CompletionItem[] {
   const before = model.getLineContent(pos.lineNumber).slice(0, pos.column - 1);
   const word = model.getWordUntilPosition(pos);
   const range = new monaco.Range(pos.lineNumber, word.startColumn, pos.lineNumber, word.endColumn);
@@ -80,7 +82,7 @@ function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos
     return declared.map((n) => item(n, K.Variable, 'map'));
   }
   if (/\bcall\s+\w*$/.test(before)) {
-    return HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, K.Function, `helper ${h.id}`, helperMarkdown(h)));
+    return HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, K.Function, `helper ${h.id}`, helperMarkdown(h, ctx.progTypes)));
   }
   if (/^\s*\.type\s+\w*$/.test(before)) return Object.values(PROG_TYPE_NAMES).slice(1).map((n) => item(n, K.EnumMember, 'program type'));
   if (/^\s*\.map\s+\w+\s+\w*$/.test(before)) return Object.values(MAP_TYPE_NAMES).slice(1).map((n) => item(n, K.EnumMember, 'map type'));
@@ -92,7 +94,7 @@ function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos
     ...Object.keys(MNEMONIC_DOCS).map((m) => item(m, K.Keyword, 'instruction', MNEMONIC_DOCS[m])),
     ...Object.keys(KEYWORD_DOCS).map((m) => item(m, K.Keyword, 'keyword', KEYWORD_DOCS[m])),
     ...REGISTER_DOCS.map((d, i) => item(`r${i}`, K.Variable, 'register', d)),
-    ...HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, K.Function, `helper ${h.id}`, helperMarkdown(h))),
+    ...HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, K.Function, `helper ${h.id}`, helperMarkdown(h, ctx.progTypes))),
     ...declared.map((n) => item(n, K.Variable, 'map')),
   ];
 }
@@ -117,7 +119,7 @@ export function registerProviders(monaco: typeof Monaco, get: () => EditorContex
   monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
     triggerCharacters: ['.', '['],
     provideCompletionItems(model, pos) {
-      return { suggestions: completions(monaco, model, pos) };
+      return { suggestions: completions(monaco, model, pos, get()) };
     },
   });
 }

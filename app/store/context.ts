@@ -2,7 +2,8 @@
  * What every group of actions shares: the store, the engine port, and the few helpers that turn
  * engine answers into state (notices, the terminal, revealing a line in the editor).
  */
-import type { EngineApi, Outcome } from './deps';
+import type { EngineApi, Hello, Outcome, ProgTypeInfo, RunInput } from './deps';
+import { buildRunInput } from '../lib/input';
 import type { Store } from './store';
 import type { Notice, State } from './state';
 import { appendTerm, type TermEntry } from './terminal';
@@ -28,6 +29,12 @@ export interface ActionContext {
   term(...add: TermEntry[]): void;
   revealLine(line: number): void;
   revealPc(pc: number): void;
+  /** the kernel's program types (asked of the engine once, then kept in the store), or why there are none */
+  progTypes(): Promise<ProgTypeInfo[] | string>;
+  /** what the kernel says program type `type` is, or why there is no such type */
+  progTypeInfo(type: number): Promise<ProgTypeInfo | string>;
+  /** the input panel's run input for the editor's program type, or a sentence saying what is wrong */
+  runInput(): Promise<RunInput | string>;
 }
 
 /**
@@ -53,9 +60,29 @@ export function makeContext(store: Store, port: EnginePort, shared?: Pick<Action
       set({ reveal: { line, nonce: ++nonce } });
     });
 
+  async function progTypes(): Promise<ProgTypeInfo[] | string> {
+    if (get().progTypes.length) return get().progTypes;
+    const h: Partial<Hello> = await port.api.hello();
+    if (!Array.isArray(h.progTypes) || !h.progTypes.length) return 'the engine did not say which program types it has';
+    set({ progTypes: h.progTypes });
+    return h.progTypes;
+  }
+
+  async function progTypeInfo(type: number): Promise<ProgTypeInfo | string> {
+    const all = await progTypes();
+    if (typeof all === 'string') return all;
+    return all.find((t) => t.type === type) ?? `program type ${type} is not one of the kernel's`;
+  }
+
   return {
     get,
     set,
+    progTypes,
+    progTypeInfo,
+    async runInput(): Promise<RunInput | string> {
+      const info = await progTypeInfo(get().progType);
+      return typeof info === 'string' ? info : buildRunInput(info, get().input);
+    },
     api: port.api,
     port,
     notify,

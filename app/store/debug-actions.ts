@@ -5,7 +5,6 @@
  */
 import type { DebugUpdate, Outcome, RunProgress } from './deps';
 import { bytesHex } from '../lib/format';
-import { buildRunInput } from '../lib/input';
 import type { ActionContext } from './context';
 import type { LoadActions } from './load-actions';
 import type { State } from './state';
@@ -35,11 +34,10 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
   }
 
   /** The run input of the input panel, or null after saying why it is not valid. */
-  function runInput(what: string) {
-    const s = get();
-    const input = buildRunInput(s.progType, s.input);
+  async function runInput() {
+    const input = await c.runInput();
     if (typeof input !== 'string') return input;
-    c.notify('error', `${what} is not valid: ${input}`);
+    c.notify('error', `The run input is not valid: ${input}`);
     return null;
   }
 
@@ -48,7 +46,7 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
       if (get().load?.stage === 'load') c.notify('error', 'The program did not load: see the verifier log.');
       return false;
     }
-    const input = runInput('The run input');
+    const input = await runInput();
     if (!input) return false;
     const u = c.value(await api.debugStart(input));
     if (!u) return false;
@@ -130,7 +128,7 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
       return;
     }
     if (get().busy === 'running') await pause();
-    const input = runInput('The run input');
+    const input = await runInput();
     if (!input) return;
     await command('stepping', () => api.restart(input));
   }

@@ -20,5 +20,8 @@ export type {
   SharedSession,
   CaptureProgress,
   ExportResult,
+  Hello,
+  ProgTypeInfo,
+  RunInput,
 } from '../../src/protocol';
 export { ProgType } from '../../src/isa';

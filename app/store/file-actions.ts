@@ -4,11 +4,10 @@
  */
 import type { CaptureProgress, ExportFormat, ExportResult, ObjectProgramView } from './deps';
 import { bytesHex } from '../lib/format';
-import { buildRunInput } from '../lib/input';
 import type { IoContext } from './io-context';
 
-export function makeFileActions(c: IoContext) {
-  const { get, set, api, port, base, leaveProgram, fresh } = c;
+export function makeFileActions(io: IoContext) {
+  const { get, set, api, port, base, leaveProgram, fresh } = io;
 
   /** Puts one program of an object into the editor. */
   async function takeObjectProgram(file: string, p: ObjectProgramView): Promise<void> {
@@ -41,8 +40,7 @@ export function makeFileActions(c: IoContext) {
     const cap = get().capture;
     if (!cap || get().busy !== 'idle') return;
     if (!(await base.ensureLoaded())) return base.notify('error', 'The program did not load, so the capture cannot run through it.');
-    const s = get();
-    const input = buildRunInput(s.progType, s.input);
+    const input = await io.runInput();
     const ctx = typeof input === 'string' ? undefined : input.ctx;
     set({ busy: 'running', snap: null, capture: { ...cap, replay: null, progress: 0, debugged: null } });
     const onProgress = (p: CaptureProgress) => {
@@ -82,8 +80,8 @@ export function makeFileActions(c: IoContext) {
   }
 
   async function exportAs(format: ExportFormat): Promise<ExportResult | null> {
+    const input = await io.runInput();
     const s = get();
-    const input = buildRunInput(s.progType, s.input);
     const setup = s.lesson?.setup;
     const r = await api.exportProgram({
       format,

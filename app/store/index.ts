@@ -20,7 +20,7 @@ export const actions = makeActions(store, port);
 export const io = makeIoActions(store, port, actions);
 
 engine.onStatus((s) => {
-  store.setState({ engine: s });
+  store.setState(s.kind === 'ready' ? { engine: s, progTypes: s.hello.progTypes } : { engine: s });
   if (s.kind === 'ready' && s.restarts === 0) {
     void engine.api.configure(store.getState().engineSettings);
     void actions.refreshMaps();

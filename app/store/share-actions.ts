@@ -2,9 +2,8 @@
  * Share links (make one, open one) and lessons. Opening checks the link fully before the store
  * changes, so a bad link leaves the user's work as it was (and nothing is written to storage).
  */
-import type { SharedSession } from './deps';
+import type { ProgTypeInfo, SharedSession } from './deps';
 import { bytesHex } from '../lib/format';
-import { buildRunInput } from '../lib/input';
 import { openingOf } from '../lib/lesson';
 import { bytesOf, contentsFromShared, ctxOutsideFields, inputFromShared, toShared } from '../lib/session-io';
 import type { Lesson } from '../../src/lessons';
@@ -31,21 +30,24 @@ export function makeShareActions(c: IoContext) {
     if (s.lesson?.setup.progs?.length || s.lesson?.setup.slots?.length) {
       warning = 'The lesson\'s tail-call programs and map slots are not part of a link.';
     }
-    const shared = toShared(s, state);
+    const types = await c.progTypes();
+    if (typeof types === 'string') return { error: types };
+    const info = types.find((t) => t.type === s.progType);
+    if (!info) return { error: `program type ${s.progType} is not one of the kernel's` };
+    const shared = toShared(s, info, state);
     if (typeof shared === 'string') return { error: shared };
     const { encodeShare, decodeShare } = await import('../../src/share');
     const fragment = encodeShare(shared);
     if (fragment.length > SHARE_LIMIT) return { error: `the link would be ${fragment.length} characters long; links of at most ${SHARE_LIMIT} open` };
     // never hand out a link that would not open
-    const check = decodeShare(fragment);
+    const check = decodeShare(fragment, types);
     if (!check.ok) return { error: `the session cannot be shared: ${check.error}` };
     return warning ? { fragment, warning } : { fragment };
   }
 
   /** Runs the restored program to the link's step. */
   async function replayTo(step: number): Promise<void> {
-    const s = get();
-    const input = buildRunInput(s.progType, s.input);
+    const input = await c.runInput();
     if (typeof input === 'string') return base.notify('error', `The link's run input is not valid: ${input}`);
     set({ busy: 'stepping' });
     try {
@@ -60,7 +62,7 @@ export function makeShareActions(c: IoContext) {
   }
 
   /** Restores a decoded session: the store, then a Load with its maps, then the replay to its step. */
-  async function restore(x: SharedSession): Promise<void> {
+  async function restore(x: SharedSession, info: ProgTypeInfo | undefined): Promise<void> {
     await leaveProgram();
     const s = get();
     set({
@@ -72,7 +74,7 @@ export function makeShareActions(c: IoContext) {
       logSize: x.load.logSize,
       privileged: x.load.privileged,
       engineSettings: { ...x.settings },
-      input: inputFromShared(x.progType, x.input, s.input),
+      input: inputFromShared(info, x.input, s.input),
       breakpoints: [...x.breakpoints],
       lesson: null,
       pendingSetup: { freshWorld: true, contents: contentsFromShared(x.maps) },
@@ -80,7 +82,7 @@ export function makeShareActions(c: IoContext) {
       share: null,
     });
     const ctx = bytesOf(x.input.ctx);
-    if (ctx && ctxOutsideFields(x.progType, ctx)) {
+    if (ctx && ctxOutsideFields(info, ctx)) {
       base.notify('error', 'The link sets context bytes outside the fields the input panel holds; they were left out.');
     }
     const ok = await base.load();
@@ -90,14 +92,15 @@ export function makeShareActions(c: IoContext) {
   /** Opens link text (a URL fragment); a bad link only shows why, and changes nothing else. */
   async function openShared(fragment: string): Promise<boolean> {
     const { decodeShare } = await import('../../src/share');
-    const r = decodeShare(fragment);
-    if (!r.ok) {
-      base.notify('error', `This share link cannot be opened: ${r.error}. Your program is unchanged.`);
+    const types = await c.progTypes();
+    const r = typeof types === 'string' ? { ok: false as const, error: types } : decodeShare(fragment, types);
+    if (!r.ok || typeof types === 'string') {
+      base.notify('error', `This share link cannot be opened: ${r.ok ? types : r.error}. Your program is unchanged.`);
       return false;
     }
     set({ opening: true });
     try {
-      await restore(r.session);
+      await restore(r.session, types.find((t) => t.type === r.session.progType));
     } finally {
       set({ opening: false });
     }
@@ -106,8 +109,10 @@ export function makeShareActions(c: IoContext) {
   }
 
   async function openLesson(l: Lesson): Promise<void> {
+    const types = await c.progTypes();
+    if (typeof types === 'string') return base.notify('error', types);
     await leaveProgram();
-    const o = openingOf(l, get().input);
+    const o = openingOf(l, get().input, types);
     set({ ...fresh, ...o, capture: null, pendingSetup: { freshWorld: true } });
     if (o.lesson.tracepointFields && l.input?.tracepoint) {
       const r = await api.tracepointRecord({ name: l.input.tracepoint.name, fields: o.lesson.tracepointFields });

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_SETTINGS, ProgType } from './deps';
 import type { DebugSnapshot, Diagnostic, EngineSettings, LoadResult, MapInfo, ProgramView, Syntax } from './deps';
-import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView } from './deps';
+import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView, ProgTypeInfo } from './deps';
 import type { OpenLesson } from '../lib/lesson';
 import type { EngineStatus } from '../engine';
 import { DEFAULT_INPUT, type InputState } from '../lib/input';
@@ -90,6 +90,8 @@ export interface Notice {
 
 export interface EngineSlice {
   engine: EngineStatus;
+  /** the kernel's program types as the engine describes them (empty until it has) */
+  progTypes: ProgTypeInfo[];
   notices: Notice[];
 }
 
@@ -160,6 +162,7 @@ export const initialState = (): State => ({
   term: { entries: [], epoch: 0 },
   history: [],
   engine: { kind: 'starting' },
+  progTypes: [],
   notices: [],
   layout: DEFAULT_LAYOUT,
   lesson: null,

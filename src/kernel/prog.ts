@@ -4,9 +4,10 @@
  * license rule and the pre-scan (replace_map_fd_with_map_ptr), which PROG_LOAD runs itself,
  * without its reserved-field checks, when no verifier is injected (the CLI's `"verify": false`).
  */
-import { BPF_MAXINSNS, Class, Errno as E, LINUX_VERSION_CODE, Mode, ProgType, Pseudo, Size, decodeSlots, readRaw, writeRaw, type Insn, type RawInsn } from '../isa';
+import { BPF_MAXINSNS, Class, Errno as E, LINUX_VERSION_CODE, Mode, Pseudo, Size, decodeSlots, readRaw, writeRaw, type Insn, type RawInsn } from '../isa';
 import type { FileObject, MapBase } from './maps';
 import type { BpfMap, LoadedProg, MapFdResolver } from './types';
+import { progTypeOps } from './progtypes';
 import { sha1 } from './sha1';
 
 const LD_IMM64 = Class.LD | Mode.IMM | Size.DW;
@@ -29,28 +30,36 @@ export const copyLicense = (license: string): string => license.split('\0')[0].s
 /** Whether the license, as the kernel copies it, is GPL-compatible. */
 export const gplCompatible = (license: string): boolean => GPL_COMPATIBLE_LICENSES.includes(copyLicense(license));
 
-/** Program types registered in 4.8 (find_prog_type). */
-const PROG_TYPES_4_8: ReadonlySet<number> = new Set([ProgType.SocketFilter, ProgType.Kprobe, ProgType.SchedCls, ProgType.SchedAct, ProgType.Tracepoint, ProgType.Xdp]);
+/** Which of BPF_PROG_LOAD's checks before bpf_check refused (the verifier's message table names them). */
+export type LoadCheckId = 'insn_cnt_too_large' | 'kprobe_kern_version' | 'not_privileged' | 'insns_not_copied' | 'unknown_prog_type' | 'empty_program';
+
+/** A refusal of those checks: the errno, which check, and the number it was about (if any). */
+export interface LoadCheckFailure {
+  errno: number;
+  id: LoadCheckId;
+  args: number[];
+}
 
 /**
- * BPF_PROG_LOAD's checks before bpf_check, in 4.8's order: the failure's errno and why, or null.
- * `copied` false: copying the instructions from user space failed (EFAULT, after the privilege check).
+ * BPF_PROG_LOAD's checks before bpf_check, in 4.8's order: the failure, or null. None writes a
+ * log. `copied` false: copying the instructions from user space failed (EFAULT, after the
+ * privilege check).
  */
 export function progLoadChecks(
   req: { progType: number; kernVersion: number; privileged: boolean },
   insnCnt: number,
   copied = true,
-): { errno: number; why: string } | null {
-  if (insnCnt >= BPF_MAXINSNS) return { errno: E.EINVAL, why: `insn_cnt ${insnCnt} >= BPF_MAXINSNS (${BPF_MAXINSNS})` };
-  if (req.progType === ProgType.Kprobe && req.kernVersion !== LINUX_VERSION_CODE) {
-    return { errno: E.EINVAL, why: `kprobe kern_version 0x${(req.kernVersion >>> 0).toString(16)} is not LINUX_VERSION_CODE 0x40800` };
+): LoadCheckFailure | null {
+  // find_prog_type comes after these checks in 4.8, so an unknown type meets them first
+  const ops = progTypeOps(req.progType);
+  if (insnCnt >= BPF_MAXINSNS) return { errno: E.EINVAL, id: 'insn_cnt_too_large', args: [insnCnt] };
+  if (ops?.checksKernVersion && req.kernVersion !== LINUX_VERSION_CODE) {
+    return { errno: E.EINVAL, id: 'kprobe_kern_version', args: [req.kernVersion >>> 0] };
   }
-  if (req.progType !== ProgType.SocketFilter && !req.privileged) {
-    return { errno: E.EPERM, why: 'only socket filters may be loaded without CAP_SYS_ADMIN' };
-  }
-  if (!copied) return { errno: E.EFAULT, why: 'the instructions could not be copied' };
-  if (!PROG_TYPES_4_8.has(req.progType)) return { errno: E.EINVAL, why: `unknown program type ${req.progType}` };
-  if (insnCnt === 0) return { errno: E.E2BIG, why: 'the program has no instructions' };
+  if (!ops?.info.unprivilegedHelpers && !req.privileged) return { errno: E.EPERM, id: 'not_privileged', args: [req.progType] };
+  if (!copied) return { errno: E.EFAULT, id: 'insns_not_copied', args: [] };
+  if (!ops) return { errno: E.EINVAL, id: 'unknown_prog_type', args: [req.progType] };
+  if (insnCnt === 0) return { errno: E.E2BIG, id: 'empty_program', args: [] };
   return null;
 }
 
@@ -117,10 +126,14 @@ export function progTag(bytes: Uint8Array): string {
   return Array.from(sha1(copy).subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** Which check of the pre-scan refused (the verifier's message table has the text 4.8 prints). */
+export type PrescanFailureId = 'ldx_reserved' | 'stx_reserved' | 'ld_imm64_invalid' | 'ld_imm64_unrecognized' | 'map_fd_invalid' | 'too_many_maps';
+
 export interface PrescanError {
   errno: number;
-  /** absent for the silent E2BIG of too many maps */
-  message?: string;
+  id: PrescanFailureId;
+  /** map_fd_invalid: the fd; too_many_maps: the limit */
+  args: number[];
   pc: number;
 }
 
@@ -130,7 +143,7 @@ export interface PrescanError {
  * map fds, and writes each map's address into its ld_imm64 (low half in the first slot's imm,
  * high half in the second's). Unreachable slots are checked too. Checks and rewrites `insns` in
  * place; fills `maps` (distinct, in order of first use) and `mapOf` (slot -> map index).
- * Returns the first failure (its message is the verifier log's line), or null. Without
+ * Returns the first failure (the verifier prints its message), or null. Without
  * `checkReserved` (PROG_LOAD without a verifier) only the ld_imm64 part runs.
  */
 export function prescan(
@@ -146,27 +159,27 @@ export function prescan(
     const cls = insn.code & 0x07;
     const mode = insn.code & 0xe0;
     if (checkReserved && cls === Class.LDX && (mode !== Mode.MEM || insn.imm !== 0)) {
-      return { errno: E.EINVAL, message: 'BPF_LDX uses reserved fields', pc: i };
+      return { errno: E.EINVAL, id: 'ldx_reserved', args: [], pc: i };
     }
     if (checkReserved && cls === Class.STX && ((mode !== Mode.MEM && mode !== Mode.XADD) || insn.imm !== 0)) {
-      return { errno: E.EINVAL, message: 'BPF_STX uses reserved fields', pc: i };
+      return { errno: E.EINVAL, id: 'stx_reserved', args: [], pc: i };
     }
     if (insn.code !== LD_IMM64) continue;
     const next = insns[i + 1];
     if (i === n - 1 || next.code !== 0 || next.dst !== 0 || next.src !== 0 || next.off !== 0) {
-      return { errno: E.EINVAL, message: 'invalid bpf_ld_imm64 insn', pc: i };
+      return { errno: E.EINVAL, id: 'ld_imm64_invalid', args: [], pc: i };
     }
     if (insn.src !== 0) {
-      if (insn.src !== Pseudo.MAP_FD) return { errno: E.EINVAL, message: 'unrecognized bpf_ld_imm64 insn', pc: i };
+      if (insn.src !== Pseudo.MAP_FD) return { errno: E.EINVAL, id: 'ld_imm64_unrecognized', args: [], pc: i };
       const map = resolveMapFd(insn.imm);
       if (typeof map === 'string') {
-        return { errno: E[map], message: `fd ${insn.imm} is not pointing to valid bpf_map`, pc: i };
+        return { errno: E[map], id: 'map_fd_invalid', args: [insn.imm], pc: i };
       }
       insn.imm = Number(map.addr & 0xffffffffn) | 0;
       next.imm = Number((map.addr >> 32n) & 0xffffffffn) | 0;
       let idx = maps.indexOf(map);
       if (idx < 0) {
-        if (maps.length >= MAX_USED_MAPS) return { errno: E.E2BIG, pc: i };
+        if (maps.length >= MAX_USED_MAPS) return { errno: E.E2BIG, id: 'too_many_maps', args: [MAX_USED_MAPS], pc: i };
         idx = maps.push(map) - 1;
       }
       mapOf[i] = idx;

@@ -6,34 +6,15 @@
  * BPF_PROG_TEST_RUN builds it (skb.ts); `again` prepares another repetition on the same skb
  * (run.repeat). Non-goal: running the instructions (that is the VM's).
  */
-import { ProgType, Errno, MAX_BPF_STACK } from '../isa';
+import { MAX_BPF_STACK } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
-import { PERF_MAX_TRACE_SIZE } from './progtypes/access';
-import { mapPtRegs } from './progtypes/kprobe';
-import { mapSkbCtx, refreshSkbMirror } from './progtypes/skbctx';
-import { buildRecord, tracepointByName } from './progtypes/tracepoint';
-import { verdictOf, type Verdict } from './progtypes/verdict';
-import { buildXdp, mapXdpCtx, type XdpBuff } from './progtypes/xdp';
-import { buildSkb, type Skb, type SkbBuildError } from './skb';
+import { progTypeOps, verdictOf, type PacketOut, type RunContext, type RunInput, type RunRefused, type Verdict } from './progtypes';
+import { isRefused, refuse } from './progtypes/common';
+import type { Skb } from './skb';
 import type { HelperOutcome, KernelServices, LoadedProg, RunHost } from './types';
-import { leBytes } from '../mem';
 
-/** What a run starts from (the request's `run` object, decoded). */
-export interface RunInput {
-  /** a whole Ethernet frame (socket filter, tc, XDP): BPF_PROG_TEST_RUN's data_in */
-  data?: Uint8Array;
-  /** ctx_in: a struct __sk_buff (tc, socket filter), pt_regs (kprobe) or a raw record (tracepoint) */
-  ctx?: Uint8Array;
-  /** tracepoint programs: which tracepoint's record to build ("sched:sched_switch" by default) */
-  tracepoint?: string;
-  /** tracepoint programs: field values overriding the world's */
-  tracepointFields?: Record<string, unknown>;
-  /** the conformance convention: r1 points to a writable copy of these bytes, r2 = their length, no context */
-  mem?: Uint8Array;
-  /** the skb has a route (get_route_realm answers the world's realm); test-run skbs have none */
-  route?: boolean;
-}
+export type { RunInput, RunRefused } from './progtypes';
 
 /** What a finished run gave, interpreted for its program type. */
 export interface RunOutput {
@@ -53,14 +34,6 @@ export interface RunOutput {
   redirect: { ifindex: number; ingress: boolean } | null;
 }
 
-/** A run the kernel refuses to start (bad data or ctx_in): BPF_PROG_TEST_RUN's errno. */
-export interface RunRefused {
-  ok: false;
-  errno: number;
-  error: string;
-  message: string;
-}
-
 export interface PreparedRun {
   ok: true;
   host: RunHost;
@@ -69,6 +42,8 @@ export interface PreparedRun {
   state: RunState;
   skb: Skb | null;
   regions: { stack: Region; ctx?: Region; packet?: Region; mem?: Region; regs?: Region };
+  /** the context's layout as the IDE shows it (none for a `mem` run) */
+  ctxLayout: RunContext['layout'] | null;
   /** interprets the program's r0 */
   finish(r0: bigint): RunOutput;
   /** readies another invocation on the same packet and context (tail-call count back to 0) */
@@ -81,9 +56,6 @@ export interface PreparedRun {
 
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
-
-const refuse = (errno: keyof typeof Errno, message: string): RunRefused => ({ ok: false, errno: Errno[errno], error: errno, message });
-const isRefused = (x: unknown): x is SkbBuildError => typeof x === 'object' && x !== null && 'errno' in x && 'message' in x;
 
 /** 4.8's load_pointer: an LD_ABS/LD_IND offset to a MAC-relative offset, or -1 when out of bounds. */
 export function ldAbsOffset(skb: Skb, k: number, size: number): number {
@@ -101,97 +73,24 @@ export function ldAbsOffset(skb: Skb, k: number, size: number): number {
   return at + size <= skb.frame.length ? at : -1;
 }
 
-interface Built {
-  ctx?: Region;
-  packet?: Region;
-  regs?: Region;
-  mem?: Region;
-  skb: Skb | null;
-  xdp: XdpBuff | null;
+/** What a run maps besides its stack: the context of the program's type, or the conformance `mem` buffer. */
+interface Built extends Partial<Omit<RunContext, 'r1' | 'skb'>> {
   r1: bigint;
   r2?: bigint;
+  skb: Skb | null;
+  mem?: Region;
 }
 
-/** Maps the context (and packet) of the program's type. */
+/** Maps the context (and packet) of the program's type, or the `mem` buffer of the conformance convention. */
 function buildContext(kernel: KernelServices, prog: LoadedProg, input: RunInput): Built | RunRefused {
   const mem = kernel.mem;
-  const world = kernel.world;
   if (input.mem) {
     const region = input.mem.length ? mem.map('mem', 'mem', input.mem.slice(), true) : undefined;
-    return { mem: region, skb: null, xdp: null, r1: region ? mem.addr(region) : 0n, r2: BigInt(input.mem.length) };
+    return { mem: region, skb: null, r1: region ? mem.addr(region) : 0n, r2: BigInt(input.mem.length) };
   }
-  switch (prog.progType) {
-    case ProgType.SocketFilter:
-    case ProgType.SchedCls:
-    case ProgType.SchedAct: {
-      if (!input.data) return refuse('EINVAL', 'a packet (run.data) is needed');
-      const skb = buildSkb(mem, input.data, prog.progType === ProgType.SocketFilter, input.ctx, world);
-      if (isRefused(skb)) return refuse(skb.errno, skb.message);
-      if (input.route) skb.f.route = true;
-      const ctx = mapSkbCtx(mem, prog.progType, skb);
-      return { ctx, packet: skb.region, skb, xdp: null, r1: mem.addr(ctx) };
-    }
-    case ProgType.Xdp: {
-      if (!input.data) return refuse('EINVAL', 'a packet (run.data) is needed');
-      const xdp = buildXdp(mem, input.data, input.ctx);
-      if (isRefused(xdp)) return refuse(xdp.errno, xdp.message);
-      const ctx = mapXdpCtx(mem, xdp);
-      return { ctx, packet: xdp.region, skb: null, xdp, r1: mem.addr(ctx) };
-    }
-    case ProgType.Kprobe: {
-      const ctx = mapPtRegs(mem, world, input.ctx);
-      if (!ctx) return refuse('EINVAL', 'a pt_regs ctx has at most 168 bytes');
-      return { ctx, regs: ctx, skb: null, xdp: null, r1: mem.addr(ctx) };
-    }
-    case ProgType.Tracepoint:
-      return buildTracepoint(kernel, input);
-    default:
-      return refuse('EINVAL', `program type ${prog.progType} cannot be run`);
-  }
-}
-
-/**
- * How far below a tracepoint's record a program may read: 4.8's verifier lets every negative
- * ctx offset through (progtypes/access.ts), and an instruction's offset is a signed 16-bit
- * number, so loads reach down to 32768 bytes before the record.
- */
-export const TRACEPOINT_BELOW_RECORD = 0x8000;
-
-/** What the memory below a tracepoint's record stands for, as the IDE's context view says it. */
-export const BELOW_RECORD_ABOUT =
-  'Below the record: per-CPU kernel memory under the perf trace buffer that 4.8 writes the record into. ' +
-  'It is not part of the event, yet 4.8\'s verifier lets tracepoint programs read it (any negative offset whose ' +
-  'remainder by the size is 0 passes). What a real kernel keeps there is other kernel data; bpflab does not model it and shows zeros.';
-
-/**
- * A tracepoint's record as 4.8 hands it to the program: written at the start of this CPU's
- * perf trace buffer (perf_trace_buf_alloc, PERF_MAX_TRACE_SIZE bytes), its first 8 bytes
- * overwritten with the pt_regs pointer (perf_trace_run_bpf_submit), the rest of the buffer
- * after it. Below the buffer lies other per-CPU memory of the kernel, which bpflab does not
- * model: the region holds TRACEPOINT_BELOW_RECORD zero bytes there, so that every load the
- * verifier accepts reads something, and r1 (the region's origin) points at the record.
- */
-function buildTracepoint(kernel: KernelServices, input: RunInput): Built | RunRefused {
-  const mem = kernel.mem;
-  let record: Uint8Array;
-  if (input.ctx) {
-    record = input.ctx.slice();
-  } else {
-    const def = tracepointByName(input.tracepoint ?? 'sched:sched_switch');
-    if (!def) return refuse('EINVAL', `unknown tracepoint ${input.tracepoint}`);
-    const built = buildRecord(def, kernel.world, input.tracepointFields);
-    if (typeof built === 'string') return refuse('EINVAL', built);
-    record = built;
-  }
-  if (record.length < 8) return refuse('EINVAL', 'a tracepoint record has at least the 8-byte common header');
-  const regs = mapPtRegs(mem, kernel.world, undefined, 'pt_regs (tracepoint)')!;
-  record.set(leBytes(mem.addr(regs), 8), 0);
-  // the record sits in the perf trace buffer: the verifier lets programs read up to its end
-  const bytes = new Uint8Array(TRACEPOINT_BELOW_RECORD + Math.max(record.length, PERF_MAX_TRACE_SIZE));
-  bytes.set(record, TRACEPOINT_BELOW_RECORD);
-  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, bytes, false);
-  ctx.origin = TRACEPOINT_BELOW_RECORD;
-  return { ctx, regs, skb: null, xdp: null, r1: mem.addr(ctx, TRACEPOINT_BELOW_RECORD) };
+  const ops = progTypeOps(prog.progType);
+  if (!ops) return refuse('EINVAL', `program type ${prog.progType} cannot be run`);
+  return ops.buildContext(kernel, input);
 }
 
 /**
@@ -200,7 +99,7 @@ function buildTracepoint(kernel: KernelServices, input: RunInput): Built | RunRe
  */
 export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunInput): PreparedRun | RunRefused {
   const built = buildContext(kernel, prog, input);
-  if ('ok' in built) return built;
+  if (isRefused(built)) return built;
   const mem = kernel.mem;
   const stack = mem.map('stack', 'stack', new Uint8Array(MAX_BPF_STACK), true);
   const state: RunState = {
@@ -208,7 +107,6 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     prog,
     tailCalls: 0,
     skb: built.skb,
-    xdp: built.xdp,
     ctxAddr: built.r1,
     redirect: null,
     clocked: 0,
@@ -228,6 +126,7 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     state,
     skb: built.skb,
     regions,
+    ctxLayout: built.layout ?? null,
     finish: (r0) => finishRun(state, built, r0),
     retire: (executed) => retire(env, executed),
     again() {
@@ -258,7 +157,7 @@ export function retire(env: HelperEnv, executed: number): void {
 }
 
 function makeHost(env: HelperEnv, built: Built): RunHost {
-  const { skb, ctx } = built;
+  const { skb, afterHelper } = built;
   return {
     mem: env.mem,
     callHelper(id, r1, r2, r3, r4, r5, _pc, executed): HelperOutcome {
@@ -268,7 +167,7 @@ function makeHost(env: HelperEnv, built: Built): RunHost {
         return { kind: 'fault', fault: `helper ${id} is not offered to this program type` };
       }
       const out = entry.impl(env, r1, r2, r3, r4, r5);
-      if (skb && ctx) refreshSkbMirror(env.mem, ctx, skb);
+      afterHelper?.();
       return out;
     },
     loadSkb(offset, size) {
@@ -285,25 +184,9 @@ function makeHost(env: HelperEnv, built: Built): RunHost {
 
 function finishRun(state: RunState, built: Built, r0: bigint): RunOutput {
   const retval = Number(r0 & 0xffffffffn);
-  let dataOut: Uint8Array | null = null;
-  let len = 0;
-  if (built.skb) {
-    dataOut = built.skb.dataOut();
-    len = built.skb.len;
-  } else if (built.packet) {
-    dataOut = built.packet.bytes.slice(0, built.packet.size);
-    len = built.packet.size;
-  } else if (built.mem) {
-    dataOut = built.mem.bytes.slice();
-  }
-  const verdict = verdictOf(state.progType, retval, len);
+  const out: PacketOut | null = built.packetOut?.() ?? null;
+  const verdict = verdictOf(state.progType, retval, out?.len ?? 0);
+  const dataOut = out ? out.dataOut : built.mem ? built.mem.bytes.slice() : null;
   const redirect = verdict.name === 'TC_ACT_REDIRECT' ? state.redirect : null;
-  let packet: Uint8Array | null = null;
-  if (built.skb) {
-    const skb = built.skb;
-    packet = skb.frame.slice(skb.f.dataOff, skb.f.dataOff + (verdict.kept ?? skb.len));
-  } else if (built.packet) {
-    packet = dataOut;
-  }
-  return { r0: BigInt.asUintN(64, r0), retval, dataOut, verdict, packet, redirect };
+  return { r0: BigInt.asUintN(64, r0), retval, dataOut, verdict, packet: out ? out.after(verdict.kept) : null, redirect };
 }

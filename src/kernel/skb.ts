@@ -187,8 +187,9 @@ export function pktTypeOf(frame: Uint8Array): number {
 export type SkbBuildError = { errno: 'EINVAL' | 'E2BIG' | 'ENODEV'; message: string };
 
 const ctxOff = (name: string): number => fieldNamed(SK_BUFF, name).offset;
-/** __sk_buff fields ctx_in may set */
-const CTX_IN_ALLOWED = new Set(['mark', 'priority', 'ingress_ifindex', 'ifindex', 'cb[0]', 'cb[1]', 'cb[2]', 'cb[3]', 'cb[4]'].map(ctxOff));
+/** The __sk_buff fields BPF_PROG_TEST_RUN's ctx_in may set (every other byte must be zero). */
+export const SKB_CTX_IN_FIELDS: readonly string[] = ['mark', 'priority', 'ingress_ifindex', 'ifindex', 'cb[0]', 'cb[1]', 'cb[2]', 'cb[3]', 'cb[4]'];
+const CTX_IN_ALLOWED = new Set(SKB_CTX_IN_FIELDS.map(ctxOff));
 /** sizeof(struct __sk_buff) on the host kernel: a non-zero byte past it is E2BIG */
 const HOST_SKB_CTX_SIZE = 192;
 

@@ -27,7 +27,7 @@ export interface Region {
   /**
    * Where the object the region holds begins, as a byte offset into the region: 0 but for a
    * tracepoint's context, whose record sits after the memory below it that 4.8 lets a program
-   * read (kernel/run.ts). Views count the offsets they show (pointers, accesses) from here;
+   * read (kernel/progtypes/tracepoint.ts). Views count the offsets they show (pointers, accesses) from here;
    * addresses and checks do not look at it.
    */
   origin: number;

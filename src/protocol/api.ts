@@ -7,7 +7,8 @@
 import type { AssembleRequest, AssembleResult, LoadRequest, LoadResult } from './program';
 import type { ContinueOptions, DebugSnapshot, DebugUpdate, RunInput, RunProgress } from './debug';
 import type { MapDeleteRequest, MapEditResult, MapInfo, MapPage, MapPageRequest, MapUpdateRequest } from './maps';
-import type { EngineModule, Outcome } from './result';
+import type { Outcome } from './result';
+import type { ProgTypeInfo } from './progtypes';
 import type {
   CaptureInfo,
   CaptureProgress,
@@ -23,13 +24,13 @@ import type {
 import type { EngineSettings } from './settings';
 
 /** Bumped on every incompatible change of these types; the client refuses a worker of another version. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface Hello {
   protocol: number;
-  /** which engine modules this build has wired; requests needing a missing one answer 'unavailable' */
-  modules: Record<EngineModule, boolean>;
   settings: EngineSettings;
+  /** the program types of the kernel, in enum order (the kernel's registry as data) */
+  progTypes: ProgTypeInfo[];
 }
 
 export interface ShellResult {

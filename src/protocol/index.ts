@@ -7,3 +7,4 @@ export * from './result';
 export * from './settings';
 export * from './io';
 export * from './shared';
+export * from './progtypes';

@@ -1,6 +1,14 @@
 /** Assembling and loading: the editor's text in, diagnostics or a verdict with its log out. */
 import type { Syntax } from './settings';
 import type { MapInfo } from './maps';
+import type { VerifierRefusal } from '../verifier/messages';
+
+/**
+ * Why the verifier refused a program: `id` names its message in the verifier's message table
+ * (src/verifier/messages.ts, stable whatever the wording), `args` its arguments by name, `text`
+ * the log line it printed (null for refusals without one), `pc` the instruction it is about.
+ */
+export type { VerifierRefusal, MessageId as VerifierMessageId, VerifierMessages } from '../verifier/messages';
 
 /** An assembler error or warning at a 1-based line and column of the editor's text. */
 export interface Diagnostic {
@@ -141,6 +149,8 @@ export interface LoadResult {
   progType: number;
   program?: ProgramView;
   analysis?: AnalysisView;
+  /** why the verifier refused it, by message id (absent when accepted, or refused outside the verifier) */
+  refusal?: VerifierRefusal;
   /** the maps of the kernel after the load (declared maps are created by the load) */
   maps: MapInfo[];
   /** what of `LoadRequest.setup` could not be done (an unknown map, a program that did not load) */

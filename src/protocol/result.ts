@@ -1,13 +1,11 @@
 /**
  * How every answer of the engine crosses the worker boundary: a value or an `EngineError`, never
- * a thrown exception. An `EngineError` means the request could not be served at all (a module not
- * built yet, a request that makes no sense, an internal bug); a program the verifier refuses is
- * not an engine error but a `LoadResult` whose verdict says so.
+ * a thrown exception. An `EngineError` means the request could not be served at all (a request
+ * that makes no sense, no program or run to act on, an internal bug); a program the verifier
+ * refuses is not an engine error but a `LoadResult` whose verdict says so.
  */
 
 export type EngineErrorCode =
-  /** the engine module this request needs has not landed yet */
-  | 'unavailable'
   /** the request is malformed or out of range */
   | 'bad_request'
   /** the request needs a loaded program and there is none */
@@ -20,12 +18,7 @@ export type EngineErrorCode =
 export interface EngineError {
   code: EngineErrorCode;
   message: string;
-  /** the module that was missing or failed (asm, kernel, verifier, vm, run) */
-  module?: EngineModule;
 }
-
-/** The engine modules the session is built from; `hello()` says which are wired. */
-export type EngineModule = 'asm' | 'kernel' | 'verifier' | 'vm' | 'run' | 'shell';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: EngineError };
 
@@ -33,7 +26,4 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: EngineErro
 export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
 /** Wraps an error. */
-export const fail = <T = never>(code: EngineErrorCode, message: string, module?: EngineModule): Outcome<T> => ({
-  ok: false,
-  error: module ? { code, message, module } : { code, message },
-});
+export const fail = <T = never>(code: EngineErrorCode, message: string): Outcome<T> => ({ ok: false, error: { code, message } });

@@ -6,7 +6,7 @@
  *
  * Not here: reading the file (src/pcap), debugging one packet (a normal debug run).
  */
-import { ProgType, errnoName } from '../isa';
+import { errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import { prepareRun } from '../kernel/run';
 import type { LoadedProg } from '../kernel/types';
@@ -17,11 +17,6 @@ import { Machine } from '../vm';
 
 /** Milliseconds of replay between looks at the worker's messages (the client's halt waits 60). */
 const SLICE_MS = 15;
-
-const PACKET_TYPES = new Set<number>([ProgType.SocketFilter, ProgType.SchedCls, ProgType.SchedAct, ProgType.Xdp]);
-
-/** Whether programs of this type run on packets (and so on a capture). */
-export const runsOnPackets = (progType: number): boolean => PACKET_TYPES.has(progType);
 
 /** A socket filter's "keep all 54 bytes" counts with every other packet it keeps whole. */
 function countedName(verdict: string): string {

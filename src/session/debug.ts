@@ -5,10 +5,8 @@
  * trace_printk lines are captured with the step that printed them, and undone with it.
  */
 import { kernelInsnText } from '../asm';
-import { PT_REGS, ProgType, SK_BUFF, XDP_MD } from '../isa';
 import type { Kernel } from '../kernel/kernel';
-import { BELOW_RECORD_ABOUT, prepareRun, type PreparedRun, type RunOutput } from '../kernel/run';
-import { tracepointByName } from '../kernel/progtypes/tracepoint';
+import { prepareRun, type PreparedRun, type RunOutput } from '../kernel/run';
 import type { LoadedProg } from '../kernel/types';
 import { leValue } from '../mem';
 import { Machine } from '../vm';
@@ -286,17 +284,12 @@ export class DebugRun {
 
   private ctxView(): CtxView | undefined {
     const region = this.prepared.regions.ctx;
-    if (!region) return undefined;
-    const base = regionView(this.k.mem, region);
-    const t = this.prog.progType;
-    if (t === ProgType.SocketFilter || t === ProgType.SchedCls || t === ProgType.SchedAct) return { ...base, layout: SK_BUFF.name, fields: [...SK_BUFF.fields] };
-    if (t === ProgType.Xdp) return { ...base, layout: XDP_MD.name, fields: [...XDP_MD.fields] };
-    if (t === ProgType.Kprobe) return { ...base, layout: PT_REGS.name, fields: [...PT_REGS.fields] };
+    const layout = this.prepared.ctxLayout;
+    if (!region || !layout) return undefined;
+    const view: CtxView = { ...regionView(this.k.mem, region), layout: layout.name, fields: layout.fields.map((f) => ({ ...f })) };
     const below = belowOrigin(region);
-    const view: CtxView = below ? { ...base, layout: 'tracepoint record', fields: [], below: { bytes: below, about: BELOW_RECORD_ABOUT } } : { ...base, layout: 'tracepoint record', fields: [] };
-    const def = tracepointByName(this.input.tracepoint ?? 'sched:sched_switch');
-    if (!def) return view;
-    return { ...view, layout: def.name, fields: def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) };
+    if (below && layout.below) view.below = { bytes: below, about: layout.below };
+    return view;
   }
 
   snapshot(): DebugSnapshot {

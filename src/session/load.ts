@@ -118,7 +118,8 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       kernVersion: p.directives.kernVersion ?? req.kernVersion ?? LINUX_VERSION_CODE,
       name: p.directives.name ?? '',
     });
-    const analysis = r.analysis ? analysisView(r.analysis as VerifierAnalysis) : undefined;
+    const verifierAnalysis = r.analysis as VerifierAnalysis | undefined;
+    const analysis = verifierAnalysis ? analysisView(verifierAnalysis) : undefined;
     const result: LoadResult = {
       stage: 'load',
       diagnostics: warnings,
@@ -132,6 +133,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       analysis,
       maps: [],
     };
+    if (!r.ok && verifierAnalysis?.refusal) result.refusal = verifierAnalysis.refusal;
     if (setupProblems.length) result.setupProblems = setupProblems;
     if (r.ok) {
       loaded.progFd = r.value;

@@ -11,6 +11,7 @@ import { Journal } from '../mem';
 import { runShell } from '../kernel/shell';
 import type { LoadedProg } from '../kernel/types';
 import { PROG_TYPE_NAMES } from '../isa';
+import { progTypeInfos, progTypeOps } from '../kernel/progtypes';
 import type { StoragePort } from '../kernel/storage';
 import { progLoad } from '../verifier';
 import {
@@ -24,7 +25,6 @@ import {
   type DebugSnapshot,
   type DebugUpdate,
   type EngineApi,
-  type EngineModule,
   type EngineSettings,
   type Hello,
   type LoadRequest,
@@ -54,21 +54,11 @@ import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
 import { listMaps, mapEdit, mapPage } from './maps';
 import { checkSettings } from './settings';
-import { CaptureReplayer, runsOnPackets } from './capture';
+import { CaptureReplayer } from './capture';
 import { exportProgram, objectView, tracepointRecord } from './io';
 import { sharedMaps } from './share';
 import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
-
-/** Which engine modules this build wires. */
-export const MODULES: Record<EngineModule, boolean> = {
-  asm: true,
-  kernel: true,
-  verifier: true,
-  vm: true,
-  run: true,
-  shell: true,
-};
 
 /** Milliseconds a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
 const CHUNK_MS = 15;
@@ -174,7 +164,7 @@ export class Session implements EngineApi {
   }
 
   async hello(): Promise<Hello> {
-    return { protocol: PROTOCOL_VERSION, modules: { ...MODULES }, settings: { ...this.settings } };
+    return { protocol: PROTOCOL_VERSION, settings: { ...this.settings }, progTypes: progTypeInfos() };
   }
 
   async configure(patch: Partial<EngineSettings>): Promise<Outcome<EngineSettings>> {
@@ -445,7 +435,7 @@ export class Session implements EngineApi {
       const k = await this.kernel();
       const prog = this.loadedProg(k);
       if (!prog) return fail('no_program', 'no program is loaded: Load it first');
-      if (!runsOnPackets(prog.progType)) return fail('bad_request', `a ${PROG_TYPE_NAMES[prog.progType]} program does not run on packets`);
+      if (!progTypeOps(prog.progType)?.info.packet) return fail('bad_request', `a ${PROG_TYPE_NAMES[prog.progType]} program does not run on packets`);
       this.endRun();
       const replay = new CaptureReplayer(k, prog, this.capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings);
       try {

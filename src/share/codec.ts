@@ -15,6 +15,7 @@ import { deflateSync, Inflate } from 'fflate';
 import type { SharedSession } from '../protocol/shared';
 import { SHARED_SESSION_VERSION } from '../protocol/shared';
 import { DICTIONARY_V1 } from './dictionary';
+import type { ProgTypeInfo } from '../protocol/progtypes';
 import { validateSession } from './validate';
 
 /** Longest fragment decodeShare reads, in characters. */
@@ -147,8 +148,11 @@ function inflateBounded(packed: Uint8Array): Uint8Array | string {
 
 const fail = (error: string): DecodeResult => ({ ok: false, error });
 
-/** Opens URL fragment text (with or without the '#'); never throws. */
-export function decodeShare(text: string): DecodeResult {
+/**
+ * Opens URL fragment text (with or without the '#'), checking its input against the kernel's
+ * program types `types` (the engine's hello gives them); never throws.
+ */
+export function decodeShare(text: string, types: readonly ProgTypeInfo[]): DecodeResult {
   if (typeof text !== 'string') return fail('a share link must be text');
   const frag = text.startsWith('#') ? text.slice(1) : text;
   if (frag.length > MAX_FRAGMENT_LENGTH) {
@@ -174,6 +178,6 @@ export function decodeShare(text: string): DecodeResult {
   } catch {
     return fail('the link is corrupted (its content is not valid JSON text)');
   }
-  const checked = validateSession(value);
+  const checked = validateSession(value, types);
   return checked.ok ? checked : fail(`the link holds an invalid session: ${checked.error}`);
 }

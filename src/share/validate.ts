@@ -5,7 +5,8 @@
  *
  * Not here: whether the program assembles or verifies (opening the link shows that as usual).
  */
-import { MAP_TYPE_NAMES, MapType, PROG_TYPE_NAMES, PT_REGS, ProgType, SK_BUFF } from '../isa';
+import { MAP_TYPE_NAMES, MapType, PROG_TYPE_NAMES } from '../isa';
+import type { ProgTypeInfo } from '../protocol/progtypes';
 import {
   SHARED_LIMITS as L,
   SHARED_SESSION_VERSION,
@@ -135,32 +136,31 @@ function map(v: unknown, path: string, ncpus: number): SharedMap {
   return { ...head, entries };
 }
 
-const SKB_TYPES: ReadonlySet<number> = new Set([ProgType.SocketFilter, ProgType.SchedCls, ProgType.SchedAct]);
 const TRACEPOINT_NAME = /^[a-z0-9_]+:[a-z0-9_]+$/;
 
-/** The most ctx bytes each program type takes (0: none). */
-function ctxLimit(progType: number): number {
-  if (SKB_TYPES.has(progType)) return SK_BUFF.size;
-  if (progType === ProgType.Kprobe) return PT_REGS.size;
-  if (progType === ProgType.Tracepoint) return L.input;
+/** The most ctx bytes a program type takes (0: none): its struct, or a tracepoint's record of any size. */
+function ctxLimit(info: ProgTypeInfo | undefined): number {
+  if (info?.ctxIn?.kind === 'fields') return info.ctxIn.layout.size;
+  if (info?.ctxIn?.kind === 'record') return L.input;
   return 0;
 }
 
-function input(v: unknown, path: string, progType: number): SharedInput {
+/** The run input for a program of type `progType` (`info` undefined: one the kernel cannot run, such as unspec). */
+function input(v: unknown, path: string, progType: number, info: ProgTypeInfo | undefined): SharedInput {
   const o = object(v, path, [], ['packet', 'ctx', 'tracepoint', 'repeat']);
   const typeName = PROG_TYPE_NAMES[progType];
   const out: SharedInput = {};
   if (o.packet !== undefined) {
-    if (!SKB_TYPES.has(progType) && progType !== ProgType.Xdp) fail(`${path}.packet`, `a ${typeName} program takes no packet`);
+    if (!info?.packet) fail(`${path}.packet`, `a ${typeName} program takes no packet`);
     out.packet = hex(o.packet, `${path}.packet`, L.input);
   }
   if (o.ctx !== undefined) {
-    const max = ctxLimit(progType);
+    const max = ctxLimit(info);
     if (max === 0) fail(`${path}.ctx`, `a ${typeName} program takes no ctx input`);
     out.ctx = hex(o.ctx, `${path}.ctx`, max);
   }
   if (o.tracepoint !== undefined) {
-    if (progType !== ProgType.Tracepoint) fail(`${path}.tracepoint`, `a ${typeName} program is not attached to a tracepoint`);
+    if (info?.ctxIn?.kind !== 'record') fail(`${path}.tracepoint`, `a ${typeName} program is not attached to a tracepoint`);
     const name = text(o.tracepoint, `${path}.tracepoint`, L.tracepointName);
     if (!TRACEPOINT_NAME.test(name)) fail(`${path}.tracepoint`, 'must be a tracepoint name such as "sched:sched_switch"');
     out.tracepoint = name;
@@ -204,7 +204,7 @@ function breakpoints(v: unknown, path: string, lines: number): number[] {
   return out;
 }
 
-function session(v: unknown): SharedSession {
+function session(v: unknown, types: readonly ProgTypeInfo[]): SharedSession {
   const keys = ['v', 'source', 'syntax', 'progType', 'load', 'settings', 'maps', 'input', 'breakpoints', 'step'];
   const o = object(v, 'session', keys);
   if (o.v !== SHARED_SESSION_VERSION) fail('session.v', `must be ${SHARED_SESSION_VERSION}`);
@@ -228,7 +228,7 @@ function session(v: unknown): SharedSession {
     load: load(o.load, 'load'),
     settings: world,
     maps,
-    input: input(o.input, 'input', progType),
+    input: input(o.input, 'input', progType, types.find((t) => t.type === progType)),
     breakpoints: breakpoints(o.breakpoints, 'breakpoints', source.split('\n').length),
     step: int(o.step, 'step', 0, world.budget),
   };
@@ -237,10 +237,13 @@ function session(v: unknown): SharedSession {
 /** The result of checking a value as a shared session. */
 export type SessionCheck = { ok: true; session: SharedSession } | { ok: false; error: string };
 
-/** Checks any value (typically parsed JSON) as a version-1 shared session; never throws. */
-export function validateSession(v: unknown): SessionCheck {
+/**
+ * Checks any value (typically parsed JSON) as a version-1 shared session, its input against the
+ * kernel's program types (`types`, what the engine's hello gives); never throws.
+ */
+export function validateSession(v: unknown, types: readonly ProgTypeInfo[]): SessionCheck {
   try {
-    return { ok: true, session: session(v) };
+    return { ok: true, session: session(v, types) };
   } catch (e) {
     if (e instanceof Invalid) return { ok: false, error: e.message };
     throw e;

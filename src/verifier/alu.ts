@@ -29,20 +29,20 @@ export function checkAlu(env: VerifierEnv, insn: RawInsn): number {
   const useX = (insn.code & Src.X) !== 0;
   if (op === AluOp.END || op === AluOp.NEG) return checkNegEnd(env, insn, op, useX);
   if (op === AluOp.MOV) return checkMov(env, insn, useX);
-  if (op > AluOp.END) return fail(env, Errno.EINVAL, `invalid BPF_ALU opcode ${op.toString(16)}`);
+  if (op > AluOp.END) return fail(env, Errno.EINVAL, 'alu_opcode_invalid', op);
   if (useX) {
-    if (insn.imm !== 0 || insn.off !== 0) return fail(env, Errno.EINVAL, 'BPF_ALU uses reserved fields');
+    if (insn.imm !== 0 || insn.off !== 0) return fail(env, Errno.EINVAL, 'alu_reserved');
     const e = checkRegRead(env, insn.src);
     if (e) return e;
   } else if (insn.src !== 0 || insn.off !== 0) {
-    return fail(env, Errno.EINVAL, 'BPF_ALU uses reserved fields');
+    return fail(env, Errno.EINVAL, 'alu_reserved');
   }
   let e = checkRegRead(env, insn.dst);
   if (e) return e;
-  if ((op === AluOp.MOD || op === AluOp.DIV) && !useX && insn.imm === 0) return fail(env, Errno.EINVAL, 'div by zero');
+  if ((op === AluOp.MOD || op === AluOp.DIV) && !useX && insn.imm === 0) return fail(env, Errno.EINVAL, 'div_by_zero');
   if ((op === AluOp.LSH || op === AluOp.RSH || op === AluOp.ARSH) && !useX) {
     const width = (insn.code & 0x07) === Class.ALU64 ? 64 : 32;
-    if (insn.imm < 0 || insn.imm >= width) return fail(env, Errno.EINVAL, `invalid shift ${insn.imm}`);
+    if (insn.imm < 0 || insn.imm >= width) return fail(env, Errno.EINVAL, 'shift_invalid', insn.imm);
   }
   e = checkRegWrite(env, insn.dst, false);
   if (e) return e;
@@ -69,31 +69,31 @@ function applyAlu(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): n
     constAdd(env, insn, op, useX);
     return 0;
   }
-  if (isPointerValue(env, insn.dst)) return fail(env, Errno.EACCES, `R${insn.dst} pointer arithmetic prohibited`);
-  if (useX && isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, `R${insn.src} pointer arithmetic prohibited`);
+  if (isPointerValue(env, insn.dst)) return fail(env, Errno.EACCES, 'pointer_arithmetic', insn.dst);
+  if (useX && isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, 'pointer_arithmetic', insn.src);
   st.unknown(insn.dst);
   return 0;
 }
 
 function checkNegEnd(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): number {
   if (op === AluOp.NEG) {
-    if (useX || insn.src !== 0 || insn.off !== 0 || insn.imm !== 0) return fail(env, Errno.EINVAL, 'BPF_NEG uses reserved fields');
+    if (useX || insn.src !== 0 || insn.off !== 0 || insn.imm !== 0) return fail(env, Errno.EINVAL, 'neg_reserved');
   } else if (insn.src !== 0 || insn.off !== 0 || (insn.imm !== 16 && insn.imm !== 32 && insn.imm !== 64)) {
-    return fail(env, Errno.EINVAL, 'BPF_END uses reserved fields');
+    return fail(env, Errno.EINVAL, 'end_reserved');
   }
   const e = checkRegRead(env, insn.dst);
   if (e) return e;
-  if (isPointerValue(env, insn.dst)) return fail(env, Errno.EACCES, `R${insn.dst} pointer arithmetic prohibited`);
+  if (isPointerValue(env, insn.dst)) return fail(env, Errno.EACCES, 'pointer_arithmetic', insn.dst);
   return checkRegWrite(env, insn.dst, true);
 }
 
 function checkMov(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
   if (useX) {
-    if (insn.imm !== 0 || insn.off !== 0) return fail(env, Errno.EINVAL, 'BPF_MOV uses reserved fields');
+    if (insn.imm !== 0 || insn.off !== 0) return fail(env, Errno.EINVAL, 'mov_reserved');
     const e = checkRegRead(env, insn.src);
     if (e) return e;
   } else if (insn.src !== 0 || insn.off !== 0) {
-    return fail(env, Errno.EINVAL, 'BPF_MOV uses reserved fields');
+    return fail(env, Errno.EINVAL, 'mov_reserved');
   }
   // dst is made unknown before the copy, so `r1 = r1` leaves r1 unknown, as in 4.8
   const e = checkRegWrite(env, insn.dst, true);
@@ -105,7 +105,7 @@ function checkMov(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
   } else if ((insn.code & 0x07) === Class.ALU64) {
     st.copyReg(insn.dst, insn.src);
   } else {
-    if (isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, `R${insn.src} partial copy of pointer`);
+    if (isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, 'partial_pointer_copy', insn.src);
     st.unknown(insn.dst);
   }
   return 0;
@@ -136,17 +136,17 @@ function packetPtrAdd(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
   }
   if (aType === CONST_IMM) {
     const imm = aLo; // the constant is used as a 32-bit int
-    if (imm <= 0) return fail(env, Errno.EACCES, 'addition of negative constant to packet pointer is not allowed');
+    if (imm <= 0) return fail(env, Errno.EACCES, 'pkt_add_negative');
     const off = pktOff(st.hi(dst));
     if (imm >= MAX_PACKET_OFF || imm + off >= MAX_PACKET_OFF) {
-      return fail(env, Errno.EACCES, `constant ${imm} is too large to add to packet pointer`);
+      return fail(env, Errno.EACCES, 'pkt_add_too_large', imm);
     }
     st.set(dst, PTR_TO_PACKET, st.lo(dst), pktHi(off + imm, pktRange(st.hi(dst))));
     return 0;
   }
-  if (aType !== UNKNOWN_VALUE) return fail(env, Errno.EACCES, `cannot add '${REG_TYPE_STR[aType]}' to ptr_to_packet`);
+  if (aType !== UNKNOWN_VALUE) return fail(env, Errno.EACCES, 'pkt_add_not_scalar', REG_TYPE_STR[aType]);
   if (aHi === 0 && aLo < 48) {
-    return fail(env, Errno.EACCES, `cannot add integer value with ${aLo} upper zero bits to ptr_to_packet`);
+    return fail(env, Errno.EACCES, 'pkt_add_too_wide', aLo);
   }
   st.set(dst, PTR_TO_PACKET, ++env.idGen, 0);
   return 0;

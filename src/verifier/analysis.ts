@@ -4,6 +4,7 @@
  * verifier had there, the paths (one per explored branch), which visits were pruned and by
  * which remembered state, and where the verifier stopped.
  */
+import type { VerifierRefusal } from './messages';
 import type { RegTypeName } from './state';
 
 /** One register as the verifier saw it. */
@@ -110,4 +111,6 @@ export interface VerifierAnalysis {
   stateLimit: number;
   /** where and why the load was refused (pc null for checks not about one instruction) */
   error: { pc: number | null; message: string } | null;
+  /** why BPF_PROG_LOAD failed, by the message table's id with its arguments (ENOSPC: `log_full`) */
+  refusal: VerifierRefusal | null;
 }

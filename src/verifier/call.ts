@@ -33,10 +33,10 @@ interface CallMeta {
 
 /** Checks `call imm` and applies its effect; 0 or an errno. */
 export function checkCall(env: VerifierEnv, funcId: number): number {
-  if (funcId < 0 || funcId >= BPF_FUNC_MAX_ID) return fail(env, Errno.EINVAL, `invalid func ${funcId}`);
+  if (funcId < 0 || funcId >= BPF_FUNC_MAX_ID) return fail(env, Errno.EINVAL, 'func_invalid', funcId);
   const fn = helperFor(env.progType, funcId, env.allowPtrLeaks);
-  if (!fn) return fail(env, Errno.EINVAL, `unknown func ${funcId}`);
-  if (!env.gplCompatible && fn.gplOnly) return fail(env, Errno.EINVAL, 'cannot call GPL only function from proprietary program');
+  if (!fn) return fail(env, Errno.EINVAL, 'func_unknown', funcId);
+  if (!env.gplCompatible && fn.gplOnly) return fail(env, Errno.EINVAL, 'gpl_only');
   const meta: CallMeta = { map: -1, rawMode: false, rawReg: -1, rawSize: 0 };
   for (let i = 0; i < 5; i++) {
     const e = checkArg(env, i + 1, fn.args[i], meta);
@@ -50,13 +50,13 @@ export function checkCall(env: VerifierEnv, funcId: number): number {
   for (let r = 0; r <= 5; r++) st.set(r, NOT_INIT, 0, 0);
   if (fn.ret === 'integer') st.set(0, UNKNOWN_VALUE, 0, 0);
   else if (fn.ret === 'map_value_or_null') {
-    if (meta.map < 0) return fail(env, Errno.EINVAL, 'kernel subsystem misconfigured verifier');
+    if (meta.map < 0) return fail(env, Errno.EINVAL, 'misconfigured_ret');
     st.set(0, PTR_TO_MAP_VALUE_OR_NULL, meta.map, 0);
   }
   if (meta.map >= 0) {
     const map = env.maps[meta.map];
     if (!fn.mapTypes?.includes(map.mapType)) {
-      return fail(env, Errno.EINVAL, `cannot pass map_type ${map.mapType} into func ${funcId}`);
+      return fail(env, Errno.EINVAL, 'map_type_for_func', map.mapType, funcId);
     }
   }
   if (fn.invalidatesPacket) clearPacketPointers(env);
@@ -86,9 +86,9 @@ function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): n
   if (kind === 'dontcare') return 0;
   const st = env.cur;
   const type = st.type(r);
-  if (type === NOT_INIT) return fail(env, Errno.EACCES, `R${r} !read_ok`);
+  if (type === NOT_INIT) return fail(env, Errno.EACCES, 'reg_not_init', r);
   if (kind === 'anything') {
-    return isPointerValue(env, r) ? fail(env, Errno.EACCES, `R${r} leaks addr into helper function`) : 0;
+    return isPointerValue(env, r) ? fail(env, Errno.EACCES, 'leak_into_helper', r) : 0;
   }
   let expected = expectedType(kind);
   if (kind === 'ptr_to_stack' || kind === 'ptr_to_raw_stack') {
@@ -97,7 +97,7 @@ function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): n
     meta.rawMode = kind === 'ptr_to_raw_stack';
   }
   if (type !== expected) {
-    return fail(env, Errno.EACCES, `R${r} type=${REG_TYPE_STR[type]} expected=${REG_TYPE_STR[expected]}`);
+    return fail(env, Errno.EACCES, 'arg_type', r, REG_TYPE_STR[type], REG_TYPE_STR[expected]);
   }
   switch (kind) {
     case 'const_map_ptr':
@@ -105,7 +105,7 @@ function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): n
       return 0;
     case 'ptr_to_map_key':
     case 'ptr_to_map_value': {
-      if (meta.map < 0) return fail(env, Errno.EACCES, `invalid map_ptr to access map->${kind === 'ptr_to_map_key' ? 'key' : 'value'}`);
+      if (meta.map < 0) return fail(env, Errno.EACCES, kind === 'ptr_to_map_key' ? 'map_ptr_for_key' : 'map_ptr_for_value');
       const m = env.maps[meta.map];
       return checkStackBoundary(env, r, kind === 'ptr_to_map_key' ? m.keySize : m.valueSize, false, null);
     }
@@ -124,11 +124,11 @@ function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllow
   const type = st.type(r);
   if (type !== PTR_TO_STACK) {
     if (zeroAllowed && size === 0 && type === CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) return 0;
-    return fail(env, Errno.EACCES, `R${r} type=${REG_TYPE_STR[type]} expected=${REG_TYPE_STR[PTR_TO_STACK]}`);
+    return fail(env, Errno.EACCES, 'arg_type', r, REG_TYPE_STR[type], REG_TYPE_STR[PTR_TO_STACK]);
   }
   const off = st.lo(r);
   if (off >= 0 || off < -MAX_BPF_STACK || off + size > 0 || size <= 0) {
-    return fail(env, Errno.EACCES, `invalid stack type R${r} off=${off} access_size=${size}`);
+    return fail(env, Errno.EACCES, 'stack_arg_range', r, off, size);
   }
   if (meta && meta.rawMode) {
     meta.rawReg = r;
@@ -137,7 +137,7 @@ function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllow
   }
   for (let i = 0; i < size; i++) {
     if (st.kind(MAX_BPF_STACK + off + i) !== STACK_MISC) {
-      return fail(env, Errno.EACCES, `invalid indirect read from stack off ${off}+${i} size ${size}`);
+      return fail(env, Errno.EACCES, 'stack_arg_uninit', off, i, size);
     }
   }
   return 0;

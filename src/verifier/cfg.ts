@@ -8,15 +8,15 @@
  */
 import * as isa from '../isa';
 import type { RawInsn } from '../isa';
+import { refusal, type VerifierRefusal } from './messages';
 
 // module-local copies: hot paths skip the getters of imported bindings
 const { Class, Errno, JmpOp, Src } = isa;
 
 export interface CfgError {
   errno: number;
-  /** absent for the silent EINVAL of a ja with the X bit */
-  message?: string;
-  pc: number;
+  /** the message of the table; ja_x_bit is 4.8's silent EINVAL */
+  refusal: VerifierRefusal;
 }
 
 const DISCOVERED = 0x10;
@@ -41,7 +41,7 @@ export function checkCfg(insns: readonly RawInsn[]): CfgResult {
     if (e === FALLTHROUGH && state[t] >= (DISCOVERED | FALLTHROUGH)) return 0;
     if (e === BRANCH && state[t] >= (DISCOVERED | BRANCH)) return 0;
     if (w < 0 || w >= n) {
-      err = { errno: Errno.EINVAL, message: `jump out of range from insn ${t} to ${w}`, pc: t };
+      err = { errno: Errno.EINVAL, refusal: refusal('jump_out_of_range', [t, w], t) };
       return -1;
     }
     if (e === BRANCH) mark[w] = 1;
@@ -52,7 +52,7 @@ export function checkCfg(insns: readonly RawInsn[]): CfgResult {
       return 1;
     }
     if ((state[w] & 0xf0) === DISCOVERED) {
-      err = { errno: Errno.EINVAL, message: `back-edge from insn ${t} to ${w}`, pc: t };
+      err = { errno: Errno.EINVAL, refusal: refusal('back_edge', [t, w], t) };
       return -1;
     }
     state[t] = DISCOVERED | e; // forward or cross edge to an explored slot
@@ -70,7 +70,7 @@ export function checkCfg(insns: readonly RawInsn[]): CfgResult {
       if (op === JmpOp.EXIT) {
         r = 0;
       } else if (op === JmpOp.CALL || op === JmpOp.JA) {
-        if (op === JmpOp.JA && (insn.code & Src.X) !== 0) return { ok: false, errno: Errno.EINVAL, pc: t };
+        if (op === JmpOp.JA && (insn.code & Src.X) !== 0) return { ok: false, errno: Errno.EINVAL, refusal: refusal('ja_x_bit', [t], t) };
         r = pushEdge(t, op === JmpOp.JA ? t + insn.off + 1 : t + 1, FALLTHROUGH);
         // the slot after a call or a ja is where a path may be pruned
         if (r === 0 && t + 1 < n) mark[t + 1] = 1;
@@ -87,7 +87,7 @@ export function checkCfg(insns: readonly RawInsn[]): CfgResult {
     sp--;
   }
   for (let i = 0; i < n; i++) {
-    if (state[i] !== EXPLORED) return { ok: false, errno: Errno.EINVAL, message: `unreachable insn ${i}`, pc: i };
+    if (state[i] !== EXPLORED) return { ok: false, errno: Errno.EINVAL, refusal: refusal('unreachable_insn', [i], i) };
   }
   return { ok: true, pruningPoints: mark };
 }

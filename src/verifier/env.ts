@@ -7,6 +7,7 @@
 import { Errno, type RawInsn } from '../isa';
 import type { BpfMap } from '../kernel/types';
 import type { VerifierLog } from './log';
+import { refusal, type MessageArgs, type MessageId, type VerifierRefusal } from './messages';
 import type { Recorder } from './record';
 import { VState } from './state';
 
@@ -33,7 +34,8 @@ export interface VerifierEnv {
   idGen: number;
   /** the slot being checked, for error reports */
   pc: number;
-  error: { pc: number; message: string } | null;
+  /** the first refusal printed */
+  error: VerifierRefusal | null;
   /** branches pushed and not yet explored, the most recent last (4.8's env->head list) */
   readonly branches: Branch[];
   /** id of the path being explored (for the analysis): 0 first, then one per push */
@@ -63,16 +65,17 @@ export function pushBranch(env: VerifierEnv, insnIdx: number, prevIdx: number): 
   env.branches.push({ state, insnIdx, prevIdx, path });
   env.rec?.push(path, env.path, prevIdx, insnIdx);
   if (env.branches.length > BPF_COMPLEXITY_LIMIT_STACK) {
-    fail(env, Errno.EFAULT, 'BPF program is too complex');
+    fail(env, Errno.EFAULT, 'too_complex');
     return null;
   }
   return state;
 }
 
-/** Prints a message line and remembers it as the error; returns the errno. */
-export function fail(env: VerifierEnv, errno: number, message: string): number {
-  env.log.write(message + '\n');
-  if (!env.error) env.error = { pc: env.pc, message };
+/** Prints message `id` of the table with `args`, remembers it as the refusal; returns the errno. */
+export function fail<K extends MessageId>(env: VerifierEnv, errno: number, id: K, ...args: MessageArgs<K>): number {
+  const r = refusal(id, args, env.pc);
+  env.log.write(r.message + '\n');
+  if (!env.error) env.error = r;
   return errno;
 }
 

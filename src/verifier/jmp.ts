@@ -31,15 +31,15 @@ const { SPILL: STACK_SPILL } = StackSlot;
  */
 export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next: { idx: number }): number {
   const op = insn.code & 0xf0;
-  if (op > JmpOp.EXIT) return fail(env, Errno.EINVAL, `invalid BPF_JMP opcode ${op.toString(16)}`);
+  if (op > JmpOp.EXIT) return fail(env, Errno.EINVAL, 'jmp_opcode_invalid', op);
   const useX = (insn.code & Src.X) !== 0;
   if (useX) {
-    if (insn.imm !== 0) return fail(env, Errno.EINVAL, 'BPF_JMP uses reserved fields');
+    if (insn.imm !== 0) return fail(env, Errno.EINVAL, 'jmp_reserved');
     const e = checkRegRead(env, insn.src);
     if (e) return e;
-    if (isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, `R${insn.src} pointer comparison prohibited`);
+    if (isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, 'pointer_comparison', insn.src);
   } else if (insn.src !== 0) {
-    return fail(env, Errno.EINVAL, 'BPF_JMP uses reserved fields');
+    return fail(env, Errno.EINVAL, 'jmp_reserved');
   }
   const e = checkRegRead(env, insn.dst);
   if (e) return e;
@@ -69,7 +69,7 @@ export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next:
   } else if (useX && op === JmpOp.JGT && dstType === PTR_TO_PACKET && st.type(insn.src) === PTR_TO_PACKET_END) {
     markPacketRange(st, st.lo(dst), pktOff(st.hi(dst)));
   } else if (isPointerValue(env, dst)) {
-    return fail(env, Errno.EACCES, `R${dst} pointer comparison prohibited`);
+    return fail(env, Errno.EACCES, 'pointer_comparison', dst);
   }
   if (env.log.writable) env.log.write(stateLine(env.maps, st) + '\n');
   return 0;

@@ -28,7 +28,7 @@ function samePointerKind(env: VerifierEnv, idx: number, type: number): number {
   const prev = env.auxPtrType[idx];
   if (prev === NOT_INIT) env.auxPtrType[idx] = type;
   else if (prev !== type && (prev === PTR_TO_CTX || type === PTR_TO_CTX)) {
-    return fail(env, Errno.EINVAL, 'same insn cannot be used with different pointers');
+    return fail(env, Errno.EINVAL, 'different_pointers');
   }
   return 0;
 }
@@ -63,7 +63,7 @@ export function checkStx(env: VerifierEnv, insn: RawInsn, idx: number): number {
 /** XADD reads then writes the memory as an unknown value (no spill, no leak check). */
 function checkXadd(env: VerifierEnv, insn: RawInsn): number {
   const size = insn.code & 0x18;
-  if ((size !== Size.W && size !== Size.DW) || insn.imm !== 0) return fail(env, Errno.EINVAL, 'BPF_XADD uses reserved fields');
+  if ((size !== Size.W && size !== Size.DW) || insn.imm !== 0) return fail(env, Errno.EINVAL, 'xadd_reserved');
   let e = checkRegRead(env, insn.src);
   if (e) return e;
   e = checkRegRead(env, insn.dst);
@@ -75,7 +75,7 @@ function checkXadd(env: VerifierEnv, insn: RawInsn): number {
 
 /** ST: *(size *)(rD + off) = imm, an unknown value as far as the stack is concerned. */
 export function checkSt(env: VerifierEnv, insn: RawInsn): number {
-  if ((insn.code & 0xe0) !== Mode.MEM || insn.src !== 0) return fail(env, Errno.EINVAL, 'BPF_ST uses reserved fields');
+  if ((insn.code & 0xe0) !== Mode.MEM || insn.src !== 0) return fail(env, Errno.EINVAL, 'st_reserved');
   const e = checkRegRead(env, insn.dst);
   if (e) return e;
   return checkMemAccess(env, insn.dst, insn.off, sizeBytes(insn.code), true, -1);
@@ -83,8 +83,8 @@ export function checkSt(env: VerifierEnv, insn: RawInsn): number {
 
 /** ld_imm64: a plain constant gives an unknown value (4.8 quirk); a map fd gives the map pointer. */
 export function checkLdImm(env: VerifierEnv, insn: RawInsn, idx: number): number {
-  if ((insn.code & 0x18) !== Size.DW) return fail(env, Errno.EINVAL, 'invalid BPF_LD_IMM insn');
-  if (insn.off !== 0) return fail(env, Errno.EINVAL, 'BPF_LD_IMM64 uses reserved fields');
+  if ((insn.code & 0x18) !== Size.DW) return fail(env, Errno.EINVAL, 'ld_imm_invalid');
+  if (insn.off !== 0) return fail(env, Errno.EINVAL, 'ld_imm64_reserved');
   const e = checkRegWrite(env, insn.dst, true);
   if (e) return e;
   if (insn.src === 0) return 0;
@@ -95,16 +95,16 @@ export function checkLdImm(env: VerifierEnv, insn: RawInsn, idx: number): number
 /** LD_ABS / LD_IND: R6 must hold the skb; R1-R5 are clobbered and R0 gets the loaded value. */
 export function checkLdAbs(env: VerifierEnv, insn: RawInsn): number {
   if (!mayAccessSkb(env.progType)) {
-    return fail(env, Errno.EINVAL, 'BPF_LD_[ABS|IND] instructions not allowed for this program type');
+    return fail(env, Errno.EINVAL, 'ld_abs_not_allowed');
   }
   const mode = insn.code & 0xe0;
   if (insn.dst !== 0 || insn.off !== 0 || (insn.code & 0x18) === Size.DW || (mode === Mode.ABS && insn.src !== 0)) {
-    return fail(env, Errno.EINVAL, 'BPF_LD_[ABS|IND] uses reserved fields');
+    return fail(env, Errno.EINVAL, 'ld_abs_reserved');
   }
   let e = checkRegRead(env, R6);
   if (e) return e;
   if (env.cur.type(R6) !== PTR_TO_CTX) {
-    return fail(env, Errno.EINVAL, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
+    return fail(env, Errno.EINVAL, 'ld_abs_r6_not_ctx');
   }
   if (mode === Mode.IND) {
     e = checkRegRead(env, insn.src);

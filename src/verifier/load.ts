@@ -9,8 +9,9 @@ import { gplCompatible, prescan, prescannedBytes, progLoadChecks } from '../kern
 import type { BpfMap, ProgLoadRequest, ProgLoadVerdict, ProgVerifier } from '../kernel/types';
 import type { VerifierAnalysis } from './analysis';
 import { checkCfg } from './cfg';
-import { makeEnv } from './env';
+import { makeEnv, type VerifierEnv } from './env';
 import { VerifierLog } from './log';
+import { refusal, type MessageArgs, type VerifierRefusal } from './messages';
 import { DEFAULT_STATE_LIMIT, Recorder } from './record';
 import { doCheck } from './walk';
 
@@ -21,6 +22,8 @@ export const LOG_SIZE_MIN = 128;
 /** The verdict with the analysis typed. */
 export interface VerifierVerdict extends ProgLoadVerdict {
   analysis?: VerifierAnalysis;
+  /** why the load failed, by the message table's id (also in the analysis) */
+  refusal?: VerifierRefusal;
 }
 
 export interface VerifyOptions {
@@ -37,14 +40,41 @@ function logAttrsOk(req: ProgLoadRequest): boolean {
   return size >= LOG_SIZE_MIN && size <= LOG_SIZE_MAX && req.logLevel !== 0 && req.logBuf;
 }
 
+/** What the passes of bpf_check found, for the verdict and the analysis. */
+interface Checked {
+  errno: number;
+  stage: VerifierAnalysis['stage'];
+  pruning: Uint8Array | null;
+  processed: number;
+  refusal: VerifierRefusal | null;
+}
+
+/** The pre-scan, the CFG check and the walk, the first failure winning; the log written as 4.8 writes it. */
+function check(env: VerifierEnv, req: ProgLoadRequest): Checked {
+  const { insns, log } = env;
+  const pre = prescan(insns as RawInsn[], req.resolveMapFd, env.maps, env.mapOf);
+  if (pre) {
+    const r = refusal(pre.id, pre.args as MessageArgs<typeof pre.id>, pre.pc);
+    if (r.text !== null) log.write(r.text + '\n');
+    return { errno: pre.errno, stage: 'prescan', pruning: null, processed: 0, refusal: r };
+  }
+  const cfg = checkCfg(insns);
+  if (!cfg.ok) {
+    if (cfg.refusal.text !== null) log.write(cfg.refusal.text + '\n');
+    return { errno: cfg.errno, stage: 'cfg', pruning: null, processed: 0, refusal: cfg.refusal };
+  }
+  const walk = doCheck(env, cfg.pruningPoints);
+  return { errno: walk.errno, stage: 'walk', pruning: cfg.pruningPoints, processed: walk.processed, refusal: env.error };
+}
+
 /** Runs BPF_PROG_LOAD's program checks and the verifier over `req`. */
 export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): VerifierVerdict {
   const insnCnt = req.bytes.length >> 3;
   const wantAnalysis = opts.analysis !== false;
-  const early = progLoadChecks(req, insnCnt) ?? (logAttrsOk(req) ? null : { errno: Errno.EINVAL, why: 'bad log attributes' });
+  const early = earlyRefusal(req, insnCnt);
   if (early) {
-    const verdict: VerifierVerdict = { ok: false, errno: early.errno, log: '' };
-    if (wantAnalysis) verdict.analysis = emptyAnalysis(req, insnCnt, early.errno, early.why);
+    const verdict: VerifierVerdict = { ok: false, errno: early.errno, log: '', refusal: early.refusal };
+    if (wantAnalysis) verdict.analysis = emptyAnalysis(req, insnCnt, early.errno, early.refusal);
     return verdict;
   }
   const level = req.logLevel === 0 && !req.logBuf && req.logSize === 0 ? 0 : req.logLevel >>> 0;
@@ -55,35 +85,12 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
   const mapOf = new Int32Array(insnCnt).fill(-1);
   const rec = wantAnalysis ? new Recorder(opts.stateLimit ?? DEFAULT_STATE_LIMIT) : null;
   const env = makeEnv({ insns, progType: req.progType, allowPtrLeaks: req.privileged, gplCompatible: gplCompatible(req.license), maps, mapOf, log, rec });
-
-  let errno: number;
-  let stage: VerifierAnalysis['stage'] = 'prescan';
-  let pruning: Uint8Array | null = null;
-  let processed = 0;
-  let error: VerifierAnalysis['error'] = null;
-  const pre = prescan(insns, req.resolveMapFd, maps, mapOf);
-  if (pre) {
-    errno = pre.errno;
-    if (pre.message) log.write(pre.message + '\n');
-    error = { pc: pre.pc, message: pre.message ?? `more than 64 maps (no message)` };
-  } else {
-    stage = 'cfg';
-    const cfg = checkCfg(insns);
-    if (!cfg.ok) {
-      errno = cfg.errno;
-      if (cfg.message) log.write(cfg.message + '\n');
-      error = { pc: cfg.pc, message: cfg.message ?? 'ja with the X bit (no message)' };
-    } else {
-      stage = 'walk';
-      pruning = cfg.pruningPoints;
-      const walk = doCheck(env, pruning);
-      errno = walk.errno;
-      processed = walk.processed;
-      error = env.error;
-    }
-  }
-  if (log.full) errno = Errno.ENOSPC;
+  const c = check(env, req);
+  // a log that filled its buffer makes the load fail with ENOSPC, whatever the verdict was
+  const errno = log.full ? Errno.ENOSPC : c.errno;
+  const why = log.full ? refusal('log_full', [req.logSize >>> 0], null) : c.refusal;
   const verdict: VerifierVerdict = { ok: errno === 0, errno, log: log.text() };
+  if (why) verdict.refusal = why;
   if (errno === 0) {
     verdict.bytes = prescannedBytes(req.bytes, insns, mapOf);
     verdict.maps = maps.slice();
@@ -92,21 +99,30 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
     verdict.analysis = {
       ok: errno === 0,
       errno,
-      stage,
+      stage: c.stage,
       privileged: req.privileged,
       progType: req.progType,
       insnCount: insnCnt,
-      processed,
-      pruningPoints: pruning ? indexesOf(pruning) : [],
+      processed: c.processed,
+      pruningPoints: c.pruning ? indexesOf(c.pruning) : [],
       maps: maps.map(mapInfo),
       visits: rec.visits(maps),
       paths: rec.paths,
       visitsByPc: byPc(rec.pcs, insnCnt),
       stateLimit: rec.stateLimit,
-      error: error ?? (errno === Errno.ENOSPC ? { pc: null, message: 'the log did not fit in log_size (ENOSPC)' } : null),
+      error: c.refusal ? { pc: c.refusal.pc, message: c.refusal.message } : why ? { pc: null, message: why.message } : null,
+      refusal: why,
     };
   }
   return verdict;
+}
+
+/** The syscall's checks and the log attributes: a refusal before anything is written, or null. */
+function earlyRefusal(req: ProgLoadRequest, insnCnt: number): { errno: number; refusal: VerifierRefusal } | null {
+  const bad = progLoadChecks(req, insnCnt);
+  if (bad) return { errno: bad.errno, refusal: refusal(bad.id, bad.args as MessageArgs<typeof bad.id>, null) };
+  if (!logAttrsOk(req)) return { errno: Errno.EINVAL, refusal: refusal('log_attrs', [req.logLevel >>> 0, req.logSize >>> 0], null) };
+  return null;
 }
 
 /** The kernel's injection point: BPF_PROG_LOAD's verdict, log and analysis. */
@@ -136,7 +152,7 @@ function mapInfo(m: BpfMap): VerifierAnalysis['maps'][number] {
   };
 }
 
-function emptyAnalysis(req: ProgLoadRequest, insnCnt: number, errno: number, why: string): VerifierAnalysis {
+function emptyAnalysis(req: ProgLoadRequest, insnCnt: number, errno: number, why: VerifierRefusal): VerifierAnalysis {
   return {
     ok: false,
     errno,
@@ -151,6 +167,7 @@ function emptyAnalysis(req: ProgLoadRequest, insnCnt: number, errno: number, why
     paths: [],
     visitsByPc: [],
     stateLimit: 0,
-    error: { pc: null, message: why },
+    error: { pc: null, message: why.message },
+    refusal: why,
   };
 }

@@ -34,7 +34,7 @@ export function checkMemAccess(env: VerifierEnv, regno: number, off: number, siz
   if (type === PTR_TO_STACK) off = (off + st.lo(regno)) | 0;
   // alignment first, whatever the base; packet data has no rule on x86-64
   if (type !== PTR_TO_PACKET && off % size !== 0) {
-    return fail(env, Errno.EACCES, `misaligned access off ${off} size ${size}`);
+    return fail(env, Errno.EACCES, 'misaligned', off, size);
   }
   let err: number;
   switch (type) {
@@ -52,7 +52,7 @@ export function checkMemAccess(env: VerifierEnv, regno: number, off: number, siz
       err = packetAccess(env, regno, off, size, write, valueReg);
       break;
     default:
-      return fail(env, Errno.EACCES, `R${regno} invalid mem access '${REG_TYPE_STR[type]}'`);
+      return fail(env, Errno.EACCES, 'invalid_mem_access', regno, REG_TYPE_STR[type]);
   }
   // 4.8 does this after writes as well: a u8/u16 store marks the stored unknown register too
   if (err === 0 && size <= 2 && valueReg >= 0 && env.allowPtrLeaks && st.type(valueReg) === UNKNOWN_VALUE) {
@@ -63,11 +63,11 @@ export function checkMemAccess(env: VerifierEnv, regno: number, off: number, siz
 
 function mapValueAccess(env: VerifierEnv, regno: number, off: number, size: number, write: boolean, valueReg: number): number {
   if (write && valueReg >= 0 && isPointerValue(env, valueReg)) {
-    return fail(env, Errno.EACCES, `R${valueReg} leaks addr into map`);
+    return fail(env, Errno.EACCES, 'leak_into_map', valueReg);
   }
   const map = env.maps[env.cur.lo(regno)];
   if (off < 0 || off + size > map.valueSize) {
-    return fail(env, Errno.EACCES, `invalid access to map value, value_size=${map.valueSize} off=${off} size=${size}`);
+    return fail(env, Errno.EACCES, 'map_value_access', map.valueSize, off, size);
   }
   if (!write && valueReg >= 0) env.cur.unknown(valueReg);
   return 0;
@@ -75,10 +75,10 @@ function mapValueAccess(env: VerifierEnv, regno: number, off: number, size: numb
 
 function ctxMemAccess(env: VerifierEnv, off: number, size: number, write: boolean, valueReg: number): number {
   if (write && valueReg >= 0 && isPointerValue(env, valueReg)) {
-    return fail(env, Errno.EACCES, `R${valueReg} leaks addr into ctx`);
+    return fail(env, Errno.EACCES, 'leak_into_ctx', valueReg);
   }
   const r = ctxAccess(env.progType, { off, size, write });
-  if (r === false) return fail(env, Errno.EACCES, `invalid bpf_context access off=${off} size=${size}`);
+  if (r === false) return fail(env, Errno.EACCES, 'ctx_access', off, size);
   if (!write && valueReg >= 0) {
     env.cur.unknown(valueReg);
     // data/data_end become packet pointers (id 0, off 0, range 0) for privileged loaders only
@@ -90,10 +90,10 @@ function ctxMemAccess(env: VerifierEnv, off: number, size: number, write: boolea
 
 function stackAccess(env: VerifierEnv, off: number, size: number, write: boolean, valueReg: number): number {
   const st = env.cur;
-  if (off >= 0 || off < -MAX_BPF_STACK) return fail(env, Errno.EACCES, `invalid stack off=${off} size=${size}`);
+  if (off >= 0 || off < -MAX_BPF_STACK) return fail(env, Errno.EACCES, 'stack_access', off, size);
   if (!write) return stackRead(env, st, off, size, valueReg);
   if (!env.allowPtrLeaks && st.kind(MAX_BPF_STACK + off) === STACK_SPILL && size !== BPF_REG_SIZE) {
-    return fail(env, Errno.EACCES, 'attempt to corrupt spilled pointer on stack');
+    return fail(env, Errno.EACCES, 'spill_overwrite');
   }
   return stackWrite(env, st, off, size, valueReg);
 }
@@ -103,7 +103,7 @@ export function stackWrite(env: VerifierEnv, st: VState, off: number, size: numb
   const at = MAX_BPF_STACK + off;
   const slot = at >> 3;
   if (valueReg >= 0 && isSpillable(st.type(valueReg))) {
-    if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'invalid size of register spill');
+    if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'spill_size');
     st.spill(slot, valueReg);
     st.setStackKind(at, BPF_REG_SIZE, STACK_SPILL);
     return 0;
@@ -117,16 +117,16 @@ export function stackWrite(env: VerifierEnv, st: VState, off: number, size: numb
 function stackRead(env: VerifierEnv, st: VState, off: number, size: number, valueReg: number): number {
   const at = MAX_BPF_STACK + off;
   if (st.kind(at) === STACK_SPILL) {
-    if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'invalid size of register spill');
+    if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'spill_size');
     for (let i = 1; i < BPF_REG_SIZE; i++) {
-      if (st.kind(at + i) !== STACK_SPILL) return fail(env, Errno.EACCES, 'corrupted spill memory');
+      if (st.kind(at + i) !== STACK_SPILL) return fail(env, Errno.EACCES, 'spill_corrupted');
     }
     if (valueReg >= 0) st.fill(valueReg, at >> 3);
     return 0;
   }
   for (let i = 0; i < size; i++) {
     if (st.kind(at + i) !== STACK_MISC) {
-      return fail(env, Errno.EACCES, `invalid read from stack off ${off}+${i} size ${size}`);
+      return fail(env, Errno.EACCES, 'stack_read_uninit', off, i, size);
     }
   }
   if (valueReg >= 0) st.unknown(valueReg);
@@ -134,19 +134,15 @@ function stackRead(env: VerifierEnv, st: VState, off: number, size: number, valu
 }
 
 function packetAccess(env: VerifierEnv, regno: number, off: number, size: number, write: boolean, valueReg: number): number {
-  if (write && !mayWriteDirectPacket(env.progType)) return fail(env, Errno.EACCES, 'cannot write into packet');
+  if (write && !mayWriteDirectPacket(env.progType)) return fail(env, Errno.EACCES, 'packet_write');
   if (write && valueReg >= 0 && isPointerValue(env, valueReg)) {
-    return fail(env, Errno.EACCES, `R${valueReg} leaks addr into packet`);
+    return fail(env, Errno.EACCES, 'leak_into_packet', valueReg);
   }
   const st = env.cur;
   const hi = st.hi(regno);
   const at = off + pktOff(hi);
   if (at < 0 || at + size > pktRange(hi)) {
-    return fail(
-      env,
-      Errno.EACCES,
-      `invalid access to packet, off=${at} size=${size}, R${regno}(id=${st.lo(regno) >>> 0},off=${pktOff(hi)},r=${pktRange(hi)})`,
-    );
+    return fail(env, Errno.EACCES, 'packet_access', at, size, regno, st.lo(regno) >>> 0, pktOff(hi), pktRange(hi));
   }
   if (!write && valueReg >= 0) st.unknown(valueReg);
   return 0;

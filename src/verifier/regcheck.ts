@@ -12,15 +12,15 @@ const { NOT_INIT } = RegType;
 
 /** A source operand must be a real register that holds something. */
 export function checkRegRead(env: VerifierEnv, r: number): number {
-  if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, `R${r} is invalid`);
-  if (env.cur.type(r) === NOT_INIT) return fail(env, Errno.EACCES, `R${r} !read_ok`);
+  if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, 'reg_invalid', r);
+  if (env.cur.type(r) === NOT_INIT) return fail(env, Errno.EACCES, 'reg_not_init', r);
   return 0;
 }
 
 /** A destination must be a real register other than fp; `mark` makes it unknown right away. */
 export function checkRegWrite(env: VerifierEnv, r: number, mark: boolean): number {
-  if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, `R${r} is invalid`);
-  if (r === R10) return fail(env, Errno.EACCES, 'frame pointer is read only');
+  if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, 'reg_invalid', r);
+  if (r === R10) return fail(env, Errno.EACCES, 'frame_pointer_read_only');
   if (mark) env.cur.unknown(r);
   return 0;
 }

@@ -57,9 +57,9 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
   let afterPop = false;
   for (;;) {
     env.pc = idx;
-    if (idx >= env.len) return { errno: fail(env, Errno.EFAULT, `invalid insn idx ${idx} insn_cnt ${env.len}`), processed };
+    if (idx >= env.len) return { errno: fail(env, Errno.EFAULT, 'insn_idx_invalid', idx, env.len), processed };
     if (++processed > BPF_COMPLEXITY_LIMIT_INSNS) {
-      return { errno: fail(env, Errno.E2BIG, `BPF program is too large. Proccessed ${processed} insn`), processed };
+      return { errno: fail(env, Errno.E2BIG, 'too_large', processed), processed };
     }
     const visit = rec ? rec.visit(idx, env.path, env.cur) : -1;
     let ended = false;
@@ -132,12 +132,12 @@ function step(env: VerifierEnv, insn: RawInsn, idx: number, next: { idx: number 
         next.idx = idx + 2;
         return checkLdImm(env, insn, idx);
       }
-      return fail(env, Errno.EINVAL, 'invalid BPF_LD mode');
+      return fail(env, Errno.EINVAL, 'ld_mode_invalid');
     }
     case Class.JMP:
       return checkJmp(env, insn, idx, next);
     default:
-      return fail(env, Errno.EINVAL, `unknown insn class ${cls}`);
+      return fail(env, Errno.EINVAL, 'insn_class_unknown', cls);
   }
 }
 
@@ -145,19 +145,19 @@ function checkJmp(env: VerifierEnv, insn: RawInsn, idx: number, next: { idx: num
   const op = insn.code & 0xf0;
   const useX = (insn.code & Src.X) !== 0;
   if (op === JmpOp.CALL) {
-    if (useX || insn.off !== 0 || insn.src !== 0 || insn.dst !== 0) return fail(env, Errno.EINVAL, 'BPF_CALL uses reserved fields');
+    if (useX || insn.off !== 0 || insn.src !== 0 || insn.dst !== 0) return fail(env, Errno.EINVAL, 'call_reserved');
     return checkCall(env, insn.imm);
   }
   if (op === JmpOp.JA) {
-    if (useX || insn.imm !== 0 || insn.src !== 0 || insn.dst !== 0) return fail(env, Errno.EINVAL, 'BPF_JA uses reserved fields');
+    if (useX || insn.imm !== 0 || insn.src !== 0 || insn.dst !== 0) return fail(env, Errno.EINVAL, 'ja_reserved');
     next.idx = idx + insn.off + 1;
     return 0;
   }
   if (op === JmpOp.EXIT) {
-    if (useX || insn.imm !== 0 || insn.src !== 0 || insn.dst !== 0) return fail(env, Errno.EINVAL, 'BPF_EXIT uses reserved fields');
+    if (useX || insn.imm !== 0 || insn.src !== 0 || insn.dst !== 0) return fail(env, Errno.EINVAL, 'exit_reserved');
     const e = checkRegRead(env, 0);
     if (e) return e;
-    if (isPointerValue(env, 0)) return fail(env, Errno.EACCES, 'R0 leaks addr as return value');
+    if (isPointerValue(env, 0)) return fail(env, Errno.EACCES, 'leak_as_return');
     next.idx = -1;
     return 0;
   }

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { expose } from 'comlink';
 import { EngineClient, type RestartNotice } from '../../app/engine/client';
 import { Session } from '../../src/session';
+import { PROTOCOL_VERSION } from '../../src/protocol';
 
 /** A Worker-shaped end of a MessageChannel whose other end serves `target` with Comlink. */
 class FakeWorker extends EventTarget {
@@ -66,14 +67,14 @@ describe('EngineClient', () => {
   });
 
   test('an exception in the engine comes back as an internal error value', async () => {
-    const broken = { hello: async () => ({ protocol: 1, modules: {}, settings: {} }), shell: async () => { throw new Error('boom'); } };
+    const broken = { hello: async () => ({ protocol: PROTOCOL_VERSION, settings: {}, progTypes: [] }), shell: async () => { throw new Error('boom'); } };
     const { c } = client(() => broken);
     const r = await c.api.shell('ls');
     expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'engine error in shell: boom' } });
   });
 
   test('a worker of another protocol version is refused', async () => {
-    const { c } = client(() => ({ hello: async () => ({ protocol: 999, modules: {}, settings: {} }) }));
+    const { c } = client(() => ({ hello: async () => ({ protocol: 999, settings: {}, progTypes: [] }) }));
     await new Promise<void>((r) => c.onStatus((s) => s.kind === 'failed' && r()));
     expect(c.status).toMatchObject({ kind: 'failed', message: expect.stringContaining('999') });
   });
@@ -81,7 +82,7 @@ describe('EngineClient', () => {
   test('halt restarts an engine that does not answer, and pending calls resolve with an error', async () => {
     let n = 0;
     const hanging = () => ({
-      hello: async () => ({ protocol: 1, modules: {}, settings: {} }),
+      hello: async () => ({ protocol: PROTOCOL_VERSION, settings: {}, progTypes: [] }),
       interrupt: () => new Promise(() => {}),
       continue: () => new Promise(() => {}),
       id: ++n,

@@ -4,8 +4,9 @@ import { hoverFor, type EditorContext } from '../../app/monaco/providers';
 import { MONARCH } from '../../app/monaco/language';
 import { registerHint } from '../../app/panels/editor/hints';
 import { initialState } from '../../app/store/state';
+import { progTypeInfos } from '../../src/kernel/progtypes';
 
-const none: EditorContext = { program: null, snap: null, analysis: undefined, pc: null, maps: [] };
+const none: EditorContext = { program: null, snap: null, analysis: undefined, pc: null, maps: [], progTypes: progTypeInfos() };
 
 describe('hovers', () => {
   test('a helper: prototype, doc, id and the program types that may call it', () => {

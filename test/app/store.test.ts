@@ -101,7 +101,7 @@ describe('actions over the session', () => {
   test('a request the engine cannot serve becomes a notice, never a fake result', async () => {
     const store = makeStore();
     const api = new Session();
-    api.load = async () => fail('unavailable', 'the verifier is not available yet', 'verifier');
+    api.load = async () => fail('internal', 'the verifier is not available yet');
     const actions = makeActions(store, { api });
     expect(await actions.load()).toBe(false);
     expect(store.getState().notices.at(-1)).toMatchObject({ kind: 'error', text: 'the verifier is not available yet' });

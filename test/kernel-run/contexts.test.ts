@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PT_REGS, ProgType } from '../../src/isa';
 import { isMemFault, leValue } from '../../src/mem';
-import { TRACEPOINT_BELOW_RECORD } from '../../src/kernel/run';
+import { TRACEPOINT_BELOW_RECORD } from '../../src/kernel/progtypes/tracepoint';
 import { buildRecord, tracepointByName, TRACEPOINTS } from '../../src/kernel/progtypes/tracepoint';
-import { verdictOf } from '../../src/kernel/progtypes/verdict';
+import { verdictOf } from '../../src/kernel/progtypes';
 import { harness, setWorld, tryPrepare } from './harness';
 import { ipv4Udp } from './packets';
 import { hex, kernel } from '../support/kernel';

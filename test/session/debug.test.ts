@@ -9,13 +9,14 @@ import { bytesToHex } from '../../src/isa';
 import type { DebugUpdate, LoadRequest, Outcome } from '../../src/protocol';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { DEFAULT_INPUT, buildRunInput } from '../../app/lib/input';
+import { progTypeOps } from '../../src/kernel/progtypes';
 
 const value = <T>(o: Outcome<T>): T => {
   if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
   return o.value;
 };
 const req = (over: Partial<LoadRequest> = {}): LoadRequest => ({ text: EXAMPLE_PROGRAM, syntax: 'auto', progType: 3, logLevel: 1, logSize: 65536, privileged: true, ...over });
-const input = (repeat = 1) => ({ ...(buildRunInput(3, DEFAULT_INPUT) as object), repeat });
+const input = (repeat = 1) => ({ ...(buildRunInput(progTypeOps(3)!.info, DEFAULT_INPUT) as object), repeat });
 
 async function started(over: Partial<LoadRequest> = {}, repeat = 1): Promise<{ s: Session; u: DebugUpdate; mapId: number }> {
   const s = new Session();
@@ -157,7 +158,7 @@ describe('a debug run', () => {
 });
 
 describe('every program type runs in the debugger', () => {
-  const packet = buildRunInput(3, DEFAULT_INPUT) as { packet: Uint8Array };
+  const packet = buildRunInput(progTypeOps(3)!.info, DEFAULT_INPUT) as { packet: Uint8Array };
   test.each([
     ['socket_filter', 1, 'r0 = *(u32 *)(r1 +0)\nexit\n', { packet: packet.packet }, '__sk_buff', 'keep all 40 bytes'],
     ['sched_act', 4, 'r0 = 2\nexit\n', { packet: packet.packet }, '__sk_buff', 'TC_ACT_SHOT'],

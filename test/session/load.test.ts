@@ -137,3 +137,21 @@ describe('maps and the shell', () => {
     expect(r.output).toContain('command not found');
   });
 });
+
+describe('a refusal crosses the boundary with its message id', () => {
+  test('the verifier\'s refusal: id, named arguments, the log line and its instruction', async () => {
+    const r = await load(new Session(), { text: 'r0 = *(u32 *)(r1 +4)\nexit\n', progType: 5 });
+    expect(r.ok).toBe(false);
+    expect(r.refusal).toEqual({ id: 'ctx_access', args: { off: 4, size: 4 }, text: 'invalid bpf_context access off=4 size=4', message: 'invalid bpf_context access off=4 size=4', pc: 0 });
+    expect(structuredClone(r.refusal)).toEqual(r.refusal);
+  });
+  test('ENOSPC is the log\'s refusal, even for a program the verifier accepts', async () => {
+    const r = await load(new Session(), { logSize: 128 });
+    expect(r.errno).toBe(28);
+    expect(r.refusal).toMatchObject({ id: 'log_full', args: { log_size: 128 }, text: null });
+  });
+  test('a refusal before the verifier ran (log attributes) has its id too; an accepted program has none', async () => {
+    expect((await load(new Session(), { logSize: 100 })).refusal?.id).toBe('log_attrs');
+    expect((await load(new Session())).refusal).toBeUndefined();
+  });
+});

@@ -1,14 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_SETTINGS, PROTOCOL_VERSION } from '../../src/protocol';
-import { MODULES, Session } from '../../src/session';
+import { Session } from '../../src/session';
 
 describe('Session basics', () => {
-  test('hello names the protocol version and the wired modules', async () => {
+  test('hello names the protocol version, the settings and the kernel\'s program types', async () => {
     const h = await new Session().hello();
     expect(h.protocol).toBe(PROTOCOL_VERSION);
-    expect(h.modules).toEqual({ asm: true, kernel: true, verifier: true, vm: true, run: true, shell: true });
-    expect(h.modules).not.toBe(MODULES);
     expect(h.settings).toEqual(DEFAULT_SETTINGS);
+    expect(h.progTypes.map((t) => [t.type, t.name])).toEqual([
+      [1, 'socket_filter'], [2, 'kprobe'], [3, 'sched_cls'], [4, 'sched_act'], [5, 'tracepoint'], [6, 'xdp'],
+    ]);
+    // data only: it crosses the worker boundary by structured clone
+    expect(structuredClone(h.progTypes)).toEqual(h.progTypes);
   });
 
   test.each([

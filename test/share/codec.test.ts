@@ -6,6 +6,9 @@ import { decodeShare, encodeShare, MAX_FRAGMENT_LENGTH, MAX_INFLATED_BYTES } fro
 import { crc32, fromBase64Url, toBase64Url } from '../../src/share/codec';
 import { sharedSession, TYPICAL } from './arbitrary';
 import { wrap } from '../support/share-links';
+import { progTypeInfos } from '../../src/kernel/progtypes';
+
+const TYPES = progTypeInfos();
 
 const typicalJson = () => JSON.parse(JSON.stringify(TYPICAL));
 const withField = (patch: (s: ReturnType<typeof typicalJson>) => void) => {
@@ -18,7 +21,7 @@ describe('share codec', () => {
   it('encode then decode is the identity', () => {
     fc.assert(
       fc.property(sharedSession, (s) => {
-        const r = decodeShare(encodeShare(s));
+        const r = decodeShare(encodeShare(s), TYPES);
         expect(r).toEqual({ ok: true, session: s });
       }),
       { numRuns: 300 },
@@ -26,7 +29,7 @@ describe('share codec', () => {
   });
 
   it('accepts the fragment with its leading #', () => {
-    expect(decodeShare('#' + encodeShare(TYPICAL))).toEqual({ ok: true, session: TYPICAL });
+    expect(decodeShare('#' + encodeShare(TYPICAL), TYPES)).toEqual({ ok: true, session: TYPICAL });
   });
 
   it('keeps a typical program well under 8 KB of URL', () => {
@@ -39,7 +42,7 @@ describe('share codec', () => {
 
   it('keeps markup in strings as inert text', () => {
     const s = { ...TYPICAL, source: '; <img src=x onerror=alert(1)>\n; javascript:alert(1)\nexit' };
-    const r = decodeShare(encodeShare({ ...s, breakpoints: [] }));
+    const r = decodeShare(encodeShare({ ...s, breakpoints: [] }), TYPES);
     expect(r.ok && r.session.source).toBe(s.source);
   });
 });
@@ -133,7 +136,7 @@ function flipChar(frag: string, at: number): string {
 
 describe('hostile share links', () => {
   it.each(HOSTILE)('%s is refused with a clear message', (_name, make, message) => {
-    const r = decodeShare(make());
+    const r = decodeShare(make(), TYPES);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(message);
   });
@@ -144,7 +147,7 @@ describe('hostile share links', () => {
     const chunks = Math.ceil(((frag.length - 3) * 6) / 8 / 256);
     const push = vi.spyOn(Inflate.prototype, 'push');
     try {
-      expect(decodeShare(frag).ok).toBe(false);
+      expect(decodeShare(frag, TYPES).ok).toBe(false);
       // 8 MiB of spaces behind the fragment; inflation stops a little past the 1 MiB cap
       expect(push.mock.calls.length).toBeLessThan(chunks / 4);
     } finally {
@@ -156,13 +159,13 @@ describe('hostile share links', () => {
     const good = encodeShare(TYPICAL);
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (junk) => {
-        expect(decodeShare(junk).ok).toBe(false);
-        expect(decodeShare('v1.' + junk).ok).toBe(false);
+        expect(decodeShare(junk, TYPES).ok).toBe(false);
+        expect(decodeShare('v1.' + junk, TYPES).ok).toBe(false);
       }),
     );
     fc.assert(
       fc.property(fc.nat(good.length - 4), fc.constantFrom(...'ABCabc019_-'), (at, c) => {
-        const r = decodeShare(good.slice(0, 3 + at) + c + good.slice(4 + at));
+        const r = decodeShare(good.slice(0, 3 + at) + c + good.slice(4 + at), TYPES);
         if (r.ok) expect(r.session).toEqual(TYPICAL);
       }),
     );

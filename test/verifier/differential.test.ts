@@ -7,8 +7,8 @@
  * Anything else is a failure. Not run (saying why) where the host kernel cannot answer.
  */
 import { beforeAll, expect, test } from 'vitest';
-import { Class, HELPERS, MAP_TYPE_NAMES, ProgType, readRaw, slotsToHex, type RawInsn } from '../../src/isa';
-import { verify, type StateView } from '../../src/verifier';
+import { Class, MAP_TYPE_NAMES, ProgType, readRaw, slotsToHex, type RawInsn } from '../../src/isa';
+import { helperFor, verify, type StateView } from '../../src/verifier';
 import { generate, type GenMap } from './gen';
 import { MAP_SPECS } from './soundness';
 import { fakeMap, request } from './support';
@@ -58,7 +58,7 @@ const EXCEPTIONS: { why: string; applies: (message: string, at: At) => boolean }
     why: 'helpers not offered to a type in 4.8 (e.g. skb_load_bytes or get_current_task in a socket filter)',
     applies: (m) => {
       const id = /^unknown func (\d+)$/.exec(m)?.[1];
-      return id !== undefined && !HELPERS[Number(id)].progTypes.includes(ProgType.SocketFilter);
+      return id !== undefined && helperFor(ProgType.SocketFilter, Number(id), true) === null;
     },
   },
 ];

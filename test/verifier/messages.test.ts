@@ -3,10 +3,13 @@
  * and unprivileged: the errno and the log's last line (the message). Programs of types other
  * than socket filter are refused unprivileged with EPERM and an empty log before the verifier.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { dataPath } from '../support/data';
 import { errnoName, MapType, ProgType } from '../../src/isa';
 import type { BpfMap } from '../../src/kernel/types';
 import { verify } from '../../src/verifier';
+import { MESSAGES, type MessageId } from '../../src/verifier/messages';
 import * as B from './build';
 import { fakeMap, HASH_FD, PROG_ARRAY_FD, request, resolveSuiteFd } from './support';
 
@@ -257,5 +260,94 @@ describe.each([
     const lines = v.log.split('\n');
     expect(lines[lines.length - 1]).toBe('');
     expect(lines.length >= 2 ? lines[lines.length - 2] : '').toBe(want[1]);
+  });
+});
+
+/**
+ * The message table (src/verifier/messages.ts) is exactly what the verifier prints: each case's
+ * refusal carries the id whose format is the case's FACTS §19 format, and its text is the log's
+ * last line; and every message of the table is reached by some case or syscall check here, but
+ * the ones that cannot be (listed, with the reason).
+ */
+describe('the message table', () => {
+  const UNREACHED: Partial<Record<MessageId, string>> = {
+    insns_not_copied: "the kernel's copy from user space (kernel/sys.ts); the verifier is handed the bytes",
+    insn_idx_invalid: 'internal to 4.8: the CFG check leaves no path off the end',
+    leak_into_packet: 'only XDP may write packets, and XDP needs CAP_SYS_ADMIN, which lets pointers leak',
+    map_ptr_for_key: 'internal to 4.8: the map argument comes first in every 4.8 prototype',
+    map_ptr_for_value: 'internal to 4.8: the map argument comes first in every 4.8 prototype',
+    misconfigured_ret: 'internal to 4.8: every helper returning a map value takes a map',
+  };
+  const seen = new Set<MessageId>();
+  const movs = (n: number) => B.prog(...Array.from({ length: n - 1 }, () => B.mov64Imm(0, 0)), B.exit());
+  const ok = B.prog(B.mov64Imm(0, 0), B.exit());
+  const SYSCALL: [MessageId, Partial<Parameters<typeof request>[1]> & { bytes?: Uint8Array }][] = [
+    ['insn_cnt_too_large', { bytes: movs(4096) }],
+    ['kprobe_kern_version', { progType: ProgType.Kprobe, kernVersion: 0x040801 }],
+    ['not_privileged', { progType: ProgType.SchedCls, privileged: false }],
+    ['unknown_prog_type', { progType: 99 }],
+    ['empty_program', { bytes: new Uint8Array(0) }],
+    ['log_attrs', { logSize: 64 }],
+    ['log_full', { logSize: 128, bytes: movs(40) }],
+  ];
+
+  /** FACTS §19's format a case is named after ("(none) ..." for silent refusals), without a note in parentheses */
+  const formatOf = (c: Case): string | null => (c.message.startsWith('(none)') ? null : c.message.replace(/ \([^()]*\)$/, ''));
+
+  test.each(CASES.map((c) => [c.message, c] as const))('%s: its id, format and text', (_m, c) => {
+    // the mode in which the case is refused with its message
+    const progType = c.progType ?? ProgType.SocketFilter;
+    const privileged = c.priv[0] !== 'OK';
+    const want = privileged ? c.priv : (c.unpriv ?? (progType === ProgType.SocketFilter ? c.priv : (['EPERM', ''] as Want)));
+    const v = verify(
+      request(c.bytes, { progType, privileged, license: c.license ?? 'GPL', logSize: (1 << 24) - 1, resolveMapFd: c.resolveMapFd ?? resolveSuiteFd }),
+      { analysis: false },
+    );
+    // a message no mode reaches (the case shows it cannot be): no refusal, or only EPERM's
+    if (want[0] === 'OK') return expect(v.refusal).toBeUndefined();
+    if (want[0] === 'EPERM' && !privileged) return expect(v.refusal?.id).toBe('not_privileged');
+    const r = v.refusal!;
+    expect(r, 'a refusal').toBeDefined();
+    seen.add(r.id);
+    const fmt = MESSAGES[r.id].fmt;
+    // the table's format is FACTS §19's: this case's, or (for a variant of a message) another case's
+    if (fmt !== formatOf(c)) expect(CASES.some((o) => formatOf(o) === fmt), `${r.id}: ${fmt}`).toBe(true);
+    expect(r.text ?? '').toBe(want[1]);
+    expect(v.log.endsWith(r.text === null ? '' : `${r.text}\n`)).toBe(true);
+  });
+
+  test.each(SYSCALL)('%s', (id, over) => {
+    const v = verify(request(over.bytes ?? ok, over), { analysis: false });
+    expect(v.ok).toBe(false);
+    expect(v.refusal?.id).toBe(id);
+    seen.add(id);
+  });
+
+  test("the table has every format of 4.8's catalogue, but the checks bpflab has no code for", () => {
+    // strict-alignment architectures only, and 4.8's internal checks on paths bpflab does not model
+    const NOT_IN_TABLE = [
+      'insn state internal bug',
+      'pop stack internal bug',
+      'Unknown packet alignment. Only byte-sized access allowed',
+      'misaligned packet access off %d+%d+%d size %d',
+      'verifier is misconfigured',
+      'unsupported arg_type %d',
+      'ARG_CONST_STACK_SIZE cannot be first argument',
+      'kernel subsystem misconfigured func %d',
+      'unknown return type %d of func %d',
+      'bpf verifier is misconfigured',
+    ];
+    const catalogue = (JSON.parse(readFileSync(dataPath('verifier/messages.json'), 'utf8')) as { messages: { format: string }[] }).messages.map((x) => x.format);
+    const formats = new Set(Object.values(MESSAGES).map((x) => x.fmt));
+    expect(catalogue.filter((f) => !formats.has(f) && !NOT_IN_TABLE.includes(f))).toEqual([]);
+    expect(NOT_IN_TABLE.filter((f) => !catalogue.includes(f) || formats.has(f))).toEqual([]);
+    // and nothing the table prints is missing from the catalogue
+    expect([...formats].filter((f) => f !== null && !catalogue.includes(f))).toEqual([]);
+  });
+
+  test('every message of the table is reached, or says why it cannot be', () => {
+    const missing = (Object.keys(MESSAGES) as MessageId[]).filter((id) => !seen.has(id) && !UNREACHED[id]);
+    expect(missing).toEqual([]);
+    for (const id of Object.keys(UNREACHED) as MessageId[]) expect(seen.has(id), `${id} is reached after all`).toBe(false);
   });
 });

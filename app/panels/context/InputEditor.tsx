@@ -1,9 +1,8 @@
 /** The run's input, editable: context fields, the packet as hex, and the packet builder. */
 import { useMemo, useState } from 'react';
-import { ProgType } from '../../../src/isa';
-import { actions, selectInput, selectProgType, selectSnap, useApp } from '../../store';
+import { actions, selectInput, selectProgTypeInfo, selectSnap, useApp } from '../../store';
 import { bytesHex, parseHexBytes } from '../../lib/format';
-import { editableCtxFields, takesPacket } from '../../lib/input';
+import { ctxFieldsTitle, editableCtxFields } from '../../lib/input';
 import { decodeFrame } from '../../lib/packet';
 import { TEMPLATES, buildFrame, defaultIps, type FrameSpec, type TemplateName } from '../../lib/templates';
 import { PacketLayers } from './PacketLayers';
@@ -64,17 +63,17 @@ function Builder({ spec }: { spec: FrameSpec }) {
 
 export function InputEditor() {
   const input = useApp(selectInput);
-  const progType = useApp(selectProgType);
+  const info = useApp(selectProgTypeInfo);
   const snap = useApp(selectSnap);
   const parsed = useMemo(() => parseHexBytes(input.packetHex), [input.packetHex]);
   const layers = useMemo(() => (typeof parsed === 'string' ? [] : decodeFrame(parsed)), [parsed]);
-  const fields = editableCtxFields(progType);
+  const fields = editableCtxFields(info);
   return (
     <div className="pad-s input-editor">
       {snap ? <p className="muted small">Changes apply when the run restarts (Restart).</p> : null}
       {fields.length ? (
         <fieldset>
-          <legend>{progType === ProgType.Kprobe ? 'struct pt_regs' : 'struct __sk_buff (fields a test run may set)'}</legend>
+          <legend>{info ? ctxFieldsTitle(info) : ''}</legend>
           <div className="fields">
             {fields.map((f) => (
               <label key={f.name} title={f.doc}>
@@ -90,7 +89,7 @@ export function InputEditor() {
           </div>
         </fieldset>
       ) : null}
-      {progType === ProgType.Tracepoint ? (
+      {info?.ctxIn?.kind === 'record' ? (
         <fieldset>
           <legend>Tracepoint</legend>
           <label>
@@ -103,7 +102,7 @@ export function InputEditor() {
           </label>
         </fieldset>
       ) : null}
-      {takesPacket(progType) ? (
+      {info?.packet ? (
         <>
           <Builder spec={input.spec} />
           <label className="block">

@@ -21,6 +21,7 @@ function editorContext(): EditorContext {
     analysis: s.load?.analysis,
     pc: selectCurrentPc(s),
     maps: s.maps.map((m) => ({ id: m.id, name: m.name, count: m.count })),
+    progTypes: s.progTypes,
   };
 }
 

@@ -6,7 +6,7 @@
 import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Panel } from '../../ui/Panel';
 import { actions, selectCurrentPc, selectCursorLine, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
-import { explainErrno, explainMessage, type Explanation } from './explain';
+import { explainErrno, explainRefusal, type Explanation } from './explain';
 import { parseLog, type LogLine } from './logLines';
 
 const MAX_LINES = 20000;
@@ -76,10 +76,8 @@ export function VerifierPanel() {
   useEffect(() => {
     list.current?.querySelector('li.current')?.scrollIntoView({ block: 'nearest' });
   }, [pc]);
-  const errorLine = useMemo(() => lines.find((l) => l.kind === 'error'), [lines]);
-  const explanation = load && !load.ok && load.stage === 'load'
-    ? (errorLine && load.errno !== 28 ? explainMessage(errorLine.text) : undefined) ?? explainErrno(load.errno, logLevel, logSize)
-    : undefined;
+  // the verifier's refusal names its message by id; other refusals (verifier off, the kernel after it) by errno
+  const explanation = load && !load.ok && load.stage === 'load' ? (load.refusal ? explainRefusal(load.refusal) : explainErrno(load.errno, logLevel, logSize)) : undefined;
   const copy = () => void navigator.clipboard?.writeText(load?.log ?? '');
   const tools = load?.log ? (
     <button type="button" className="btn small" onClick={copy}>

@@ -7,7 +7,6 @@ import { Errno, type ErrnoName } from '../../isa';
 import { isMemFault, type AddressSpace, type MemFault } from '../../mem';
 import type { Skb } from '../skb';
 import type { Effect, HelperOutcome, KernelServices, LoadedProg, World } from '../types';
-import type { XdpBuff } from '../progtypes/xdp';
 
 /** Per-run state the helpers share (what the kernel keeps per CPU or per invocation). */
 export interface RunState {
@@ -18,8 +17,6 @@ export interface RunState {
   tailCalls: number;
   /** the skb of a socket filter or tc run */
   readonly skb: Skb | null;
-  /** the packet of an XDP run */
-  readonly xdp: XdpBuff | null;
   /** address of the context (r1 at entry) */
   readonly ctxAddr: bigint;
   /** where bpf_redirect sends the packet when the program returns TC_ACT_REDIRECT */

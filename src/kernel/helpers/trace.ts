@@ -1,10 +1,10 @@
 /**
  * trace_printk: checks and formats as 4.8 does (printk.ts), appends the record to the kernel's
- * trace_pipe and returns the length of the message. The record's irq-flags column is fixed per
- * program type (a kprobe hit runs with interrupts off; packets arrive in softirq context).
+ * trace_pipe and returns the length of the message. The record's irq-flags column is the program
+ * type's (`traceFlags`: a kprobe hit runs with interrupts off; packets arrive in softirq context).
  */
-import { ProgType } from '../../isa';
 import { isMemFault } from '../../mem';
+import { progTypeOps } from '../progtypes';
 import { castArgs, checkPrintkFormat, tracePipeLine, TRACE_BUF_SIZE, vsnprintf } from './printk';
 import { err, fault, readArg, ret, u32, type HelperEnv, type HelperImpl } from './env';
 
@@ -18,11 +18,6 @@ export function readUnsafeString(env: HelperEnv, addr: bigint, max = 63): string
   }
   return s;
 }
-
-const IRQ_FLAGS: Record<number, string> = {
-  [ProgType.Kprobe]: 'd..2',
-  [ProgType.Tracepoint]: '...2',
-};
 
 export const tracePrintk: HelperImpl = (env, r1, r2, r3, r4, r5) => {
   const size = u32(r2);
@@ -38,7 +33,7 @@ export const tracePrintk: HelperImpl = (env, r1, r2, r3, r4, r5) => {
   const text = String.fromCharCode(...body);
   const msg = vsnprintf(text, castArgs(plan, regs, str), (a) => readUnsafeString(env, a)).slice(0, TRACE_BUF_SIZE - 1);
   const w = env.world;
-  const line = tracePipeLine(w.task.comm, w.task.pid, w.cpu, IRQ_FLAGS[env.run.progType] ?? '..s1', w.clockNs, msg);
+  const line = tracePipeLine(w.task.comm, w.task.pid, w.cpu, progTypeOps(env.run.progType)?.traceFlags ?? '..s1', w.clockNs, msg);
   env.kernel.traceWrite(line, w.cpu, msg.length);
   return ret(msg.length, [{ kind: 'trace', line }]);
 };

@@ -1,12 +1,16 @@
 /**
- * KPROBE's context: an x86-64 `struct pt_regs` (168 bytes) as the probed function's registers.
- * The bytes are plain memory the program may read at any aligned size; the user edits them
- * (RunInput.ctx). The default registers look like a kernel-mode entry into the world's
- * innermost kernel frame.
+ * BPF_PROG_TYPE_KPROBE (4.8's kprobe_prog_ops): runs when a probed kernel function is hit. Its
+ * context is an x86-64 `struct pt_regs` (168 bytes), the probed function's registers: plain
+ * memory the program may read at any aligned size and never write; the user edits it
+ * (RunInput.ctx replaces it whole). The default registers look like a kernel-mode entry into the
+ * world's innermost kernel frame. The return value is a plain number (non-zero lets the event
+ * through to the perf ring). BPF_PROG_LOAD checks kern_version for this type only.
  */
-import { PT_REGS, fieldNamed } from '../../isa';
+import { PT_REGS, ProgType, fieldNamed } from '../../isa';
 import { leBytes, type AddressSpace, type Region } from '../../mem';
 import type { World } from '../types';
+import { defineProgType, funcProto, refuse, tracingFuncProto } from './common';
+import type { CtxAccess, CtxAccessResult } from './types';
 
 const KERNEL_CS = 0x10n;
 const KERNEL_DS = 0x18n;
@@ -39,3 +43,33 @@ export function mapPtRegs(mem: AddressSpace, world: World, ctx: Uint8Array | und
   }
   return mem.map(name.startsWith('ctx') ? 'ctx' : 'kernel', name, bytes, false);
 }
+
+/** 4.8's kprobe_prog_is_valid_access: read-only pt_regs, any aligned size */
+function access(a: CtxAccess): CtxAccessResult {
+  if (a.write || a.off < 0 || a.off >= PT_REGS.size || a.off % a.size !== 0) return false;
+  return 'scalar';
+}
+
+export const kprobeOps = defineProgType({
+  info: {
+    type: ProgType.Kprobe,
+    name: 'kprobe',
+    title: 'kprobe',
+    packet: false,
+    ctxIn: { kind: 'fields', layout: PT_REGS, fields: PT_REGS.fields.map((f) => f.name), replaces: true },
+  },
+  unprivileged: false,
+  ctxAccess: access,
+  ldAbs: false,
+  packetWrite: false,
+  // 4.8's kprobe_prog_func_proto
+  funcProto: funcProto(['perf_event_output', 'get_stackid'], tracingFuncProto),
+  checksKernVersion: true,
+  traceFlags: 'd..2',
+  buildContext(kernel, input) {
+    const ctx = mapPtRegs(kernel.mem, kernel.world, input.ctx);
+    if (!ctx) return refuse('EINVAL', `a pt_regs ctx has at most ${PT_REGS.size} bytes`);
+    return { ctx, regs: ctx, skb: null, r1: kernel.mem.addr(ctx), layout: { name: PT_REGS.name, fields: PT_REGS.fields } };
+  },
+  verdict: (retval) => ({ name: `r0 = ${retval >>> 0}` }),
+});

@@ -4,12 +4,15 @@
  * sk_buff, so reads here are derived from the simulated skb and writes land in it, with the
  * widths of the real fields (tc_index and tc_classid keep 16 bits). data and data_end load
  * 64-bit packet pointers. Accesses the program type may not make fault, as they would never
- * have passed the verifier.
+ * have passed the verifier. Also what the three types share: the access check every field has
+ * in common, the ctx_in they take, and building a run's skb and context.
  */
 import { SK_BUFF, fieldNamed } from '../../isa';
 import { leBytes, type AddressSpace, type Region, type RegionHooks } from '../../mem';
-import { VLAN_TAG_PRESENT, swab16, type Skb } from '../skb';
-import { ctxAccess } from './access';
+import { SKB_CTX_IN_FIELDS, VLAN_TAG_PRESENT, buildSkb, swab16, type Skb } from '../skb';
+import type { KernelServices } from '../types';
+import { refuse } from './common';
+import type { CtxAccess, CtxAccessResult, ProgTypeInfo, RunContext, RunInput, RunRefused } from './types';
 
 const off = (name: string): number => fieldNamed(SK_BUFF, name).offset;
 
@@ -117,27 +120,52 @@ export function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): v
   }
 }
 
-/** The hooks of the ctx region of a program of `progType` over `skb`. */
-export function skbCtxHooks(mem: AddressSpace, progType: number, skb: Skb, region: () => Region | undefined): RegionHooks {
+/** The hooks of the ctx region of a program whose type allows the accesses `access` allows, over `skb`. */
+function skbCtxHooks(mem: AddressSpace, access: (a: CtxAccess) => CtxAccessResult, skb: Skb, region: Region): RegionHooks {
   return {
     load(off, size) {
-      if (!ctxAccess(progType, { off, size, write: false })) return null;
+      if (!access({ off, size, write: false })) return null;
       return readSkbField(skb, off);
     },
     store(off, size, value) {
-      if (!ctxAccess(progType, { off, size, write: true })) return false;
+      if (!access({ off, size, write: true })) return false;
       writeSkbField(skb, off, value);
-      const r = region();
-      if (r) refreshSkbMirror(mem, r, skb);
+      refreshSkbMirror(mem, region, skb);
       return true;
     },
   };
 }
 
-/** Maps the __sk_buff context region of a run over `skb`. */
-export function mapSkbCtx(mem: AddressSpace, progType: number, skb: Skb): Region {
-  const region = mem.map('ctx', 'ctx (__sk_buff)', new Uint8Array(SK_BUFF.size), true);
-  region.hooks = skbCtxHooks(mem, progType, skb, () => region);
-  refreshSkbMirror(mem, region, skb);
-  return region;
+/** What every __sk_buff access has in common in 4.8: inside the struct, 4 bytes, aligned. */
+export const skbCommon = (a: CtxAccess): boolean => a.off >= 0 && a.off + a.size <= SK_BUFF.size && a.size === 4 && a.off % 4 === 0;
+
+/** ctx_in of the skb types: a struct __sk_buff of which a run may set a few fields. */
+export const SKB_CTX_IN: ProgTypeInfo['ctxIn'] = { kind: 'fields', layout: SK_BUFF, fields: SKB_CTX_IN_FIELDS, replaces: false };
+
+/**
+ * The skb and __sk_buff context of a run, from a whole frame and ctx_in as BPF_PROG_TEST_RUN
+ * builds them; a socket filter (`atNetwork`) sees skb->data at the network header.
+ */
+export function buildSkbContext(kernel: KernelServices, input: RunInput, access: (a: CtxAccess) => CtxAccessResult, atNetwork: boolean): RunContext | RunRefused {
+  if (!input.data) return refuse('EINVAL', 'a packet (run.data) is needed');
+  const mem = kernel.mem;
+  const skb = buildSkb(mem, input.data, atNetwork, input.ctx, kernel.world);
+  if ('errno' in skb) return refuse(skb.errno, skb.message);
+  if (input.route) skb.f.route = true;
+  const ctx = mem.map('ctx', 'ctx (__sk_buff)', new Uint8Array(SK_BUFF.size), true);
+  ctx.hooks = skbCtxHooks(mem, access, skb, ctx);
+  refreshSkbMirror(mem, ctx, skb);
+  return {
+    ctx,
+    packet: skb.region,
+    skb,
+    r1: mem.addr(ctx),
+    layout: { name: SK_BUFF.name, fields: SK_BUFF.fields },
+    afterHelper: () => refreshSkbMirror(mem, ctx, skb),
+    packetOut: () => ({
+      len: skb.len,
+      dataOut: skb.dataOut(),
+      after: (kept) => skb.frame.slice(skb.f.dataOff, skb.f.dataOff + (kept ?? skb.len)),
+    }),
+  };
 }

@@ -1,14 +1,19 @@
 /**
- * TRACEPOINT's context: the raw record of a tracepoint, laid out as its tracefs `format` file
- * says (4.8, x86-64). The record starts with the 8-byte common header (common_type,
- * common_flags, common_preempt_count, common_pid); 4.8 overwrites those 8 bytes with a pointer
- * to the pt_regs of the hit before running the program (perf_trace_run_bpf_submit), which is
- * why the verifier refuses ctx offsets below 8. The fields come from the simulated world and
- * may be overridden by name. Non-goal: every tracepoint of the kernel; these are the ones
- * lessons use.
+ * BPF_PROG_TYPE_TRACEPOINT (4.8's tracepoint_prog_ops): runs when a kernel tracepoint fires.
+ * Its context is the raw record of the tracepoint, laid out as its tracefs `format` file says
+ * (4.8, x86-64). The record starts with the 8-byte common header (common_type, common_flags,
+ * common_preempt_count, common_pid); 4.8 overwrites those 8 bytes with a pointer to the pt_regs
+ * of the hit before running the program (perf_trace_run_bpf_submit), which is why the verifier
+ * refuses ctx offsets below 8. The fields come from the simulated world and may be overridden by
+ * name, or ctx_in gives the whole record. The return value is a plain number. Non-goal: every
+ * tracepoint of the kernel; these are the ones lessons use.
  */
+import { ProgType } from '../../isa';
 import { leBytes } from '../../mem';
-import type { World } from '../types';
+import type { KernelServices, World } from '../types';
+import { defineProgType, funcProto, refuse, tracingFuncProto } from './common';
+import { mapPtRegs } from './kprobe';
+import type { CtxAccess, CtxAccessResult, RunContext, RunInput, RunRefused } from './types';
 
 export interface TracepointField {
   name: string;
@@ -124,3 +129,79 @@ export function buildRecord(def: TracepointDef, world: World, overrides: Record<
   out.set(tail, def.size);
   return out.slice(0, def.size + tail.length);
 }
+
+/** PERF_MAX_TRACE_SIZE: the perf trace buffer a tracepoint record is in */
+const PERF_MAX_TRACE_SIZE = 2048;
+
+/**
+ * 4.8's tp_prog_is_valid_access: read-only, aligned, off < PERF_MAX_TRACE_SIZE, and not in the
+ * first 8 bytes (where 4.8 puts the pt_regs pointer). That test is `off < sizeof(void *)`, an
+ * unsigned comparison in C: a negative offset is not below 8, so **every negative offset passes**
+ * (down to the -32768 an instruction's offset can hold) when `off % size` (C's remainder, like
+ * JavaScript's `%`) is 0. The run maps memory before the record for them (buildContext).
+ */
+function access(a: CtxAccess): CtxAccessResult {
+  const belowPointerSize = a.off >= 0 && a.off < 8;
+  if (a.write || belowPointerSize || a.off >= PERF_MAX_TRACE_SIZE || a.off % a.size !== 0) return false;
+  return 'scalar';
+}
+
+/**
+ * How far below a tracepoint's record a program may read: 4.8's verifier lets every negative
+ * ctx offset through (access above), and an instruction's offset is a signed 16-bit number, so
+ * loads reach down to 32768 bytes before the record.
+ */
+export const TRACEPOINT_BELOW_RECORD = 0x8000;
+
+/** What the memory below a tracepoint's record stands for, as the IDE's context view says it. */
+const BELOW_RECORD_ABOUT =
+  'Below the record: per-CPU kernel memory under the perf trace buffer that 4.8 writes the record into. ' +
+  'It is not part of the event, yet 4.8\'s verifier lets tracepoint programs read it (any negative offset whose ' +
+  'remainder by the size is 0 passes). What a real kernel keeps there is other kernel data; bpflab does not model it and shows zeros.';
+
+/**
+ * A tracepoint's record as 4.8 hands it to the program: written at the start of this CPU's
+ * perf trace buffer (perf_trace_buf_alloc, PERF_MAX_TRACE_SIZE bytes), its first 8 bytes
+ * overwritten with the pt_regs pointer (perf_trace_run_bpf_submit), the rest of the buffer
+ * after it. Below the buffer lies other per-CPU memory of the kernel, which bpflab does not
+ * model: the region holds TRACEPOINT_BELOW_RECORD zero bytes there, so that every load the
+ * verifier accepts reads something, and r1 (the region's origin) points at the record.
+ */
+function buildContext(kernel: KernelServices, input: RunInput): RunContext | RunRefused {
+  const mem = kernel.mem;
+  const def = tracepointByName(input.tracepoint ?? 'sched:sched_switch');
+  let record: Uint8Array;
+  if (input.ctx) {
+    record = input.ctx.slice();
+  } else {
+    if (!def) return refuse('EINVAL', `unknown tracepoint ${input.tracepoint}`);
+    const built = buildRecord(def, kernel.world, input.tracepointFields);
+    if (typeof built === 'string') return refuse('EINVAL', built);
+    record = built;
+  }
+  if (record.length < 8) return refuse('EINVAL', 'a tracepoint record has at least the 8-byte common header');
+  const regs = mapPtRegs(mem, kernel.world, undefined, 'pt_regs (tracepoint)')!;
+  record.set(leBytes(mem.addr(regs), 8), 0);
+  // the record sits in the perf trace buffer: the verifier lets programs read up to its end
+  const bytes = new Uint8Array(TRACEPOINT_BELOW_RECORD + Math.max(record.length, PERF_MAX_TRACE_SIZE));
+  bytes.set(record, TRACEPOINT_BELOW_RECORD);
+  const ctx = mem.map('ctx', `ctx (${input.tracepoint ?? 'tracepoint'} record)`, bytes, false);
+  ctx.origin = TRACEPOINT_BELOW_RECORD;
+  const fields = def ? def.fields.map((f) => ({ name: f.name, offset: f.offset, size: Math.min(f.size, 8), doc: f.type })) : [];
+  const layout = { name: def?.name ?? 'tracepoint record', fields, below: BELOW_RECORD_ABOUT };
+  return { ctx, regs, skb: null, r1: mem.addr(ctx, TRACEPOINT_BELOW_RECORD), layout };
+}
+
+export const tracepointOps = defineProgType({
+  info: { type: ProgType.Tracepoint, name: 'tracepoint', title: 'tracepoint program', packet: false, ctxIn: { kind: 'record' } },
+  unprivileged: false,
+  ctxAccess: access,
+  ldAbs: false,
+  packetWrite: false,
+  // 4.8's tp_prog_func_proto
+  funcProto: funcProto(['perf_event_output', 'get_stackid'], tracingFuncProto),
+  checksKernVersion: false,
+  traceFlags: '...2',
+  buildContext,
+  verdict: (retval) => ({ name: `r0 = ${retval >>> 0}` }),
+});
