@@ -47,6 +47,13 @@ export interface RegionHooks {
   load(offset: number, size: number): bigint | null;
   /** performs a store; false to fault */
   store(offset: number, size: number, value: bigint): boolean;
+  /**
+   * The same load without BigInt, for the VM's hot path: the value's low and high 32 bits into
+   * out[0] and out[1]; false to fault. Hooks that have it must give what `load` gives.
+   */
+  loadHalves?(offset: number, size: number, out: Int32Array): boolean;
+  /** The same store without BigInt: the value as its low and high 32 bits (the low `size` bytes count). */
+  storeHalves?(offset: number, size: number, lo: number, hi: number): boolean;
 }
 
 export interface MemFault {

@@ -239,14 +239,30 @@ export class Cpu {
     b[o + 7] = vh >> 24;
   }
 
+  private readonly halves = new Int32Array(2);
+
   private hookLoad(r: Region, o: number, size: number, hi: number, lo: number): number {
-    const v = r.hooks!.load(o, size);
+    const h = r.hooks!;
+    if (h.loadHalves !== undefined) {
+      const out = this.halves;
+      if (!h.loadHalves(o, size, out)) return this.memFault(hi, lo, size, false, 'refused', r);
+      this.vHi = out[1];
+      return out[0];
+    }
+    const v = h.load(o, size);
     if (v === null) return this.memFault(hi, lo, size, false, 'refused', r);
     this.vHi = Number((v >> 32n) & 0xffffffffn) | 0;
     return Number(v & 0xffffffffn) | 0;
   }
 
   private hookStore(r: Region, o: number, size: number, hi: number, lo: number, vl: number, vh: number): void {
+    const h = r.hooks!;
+    if (h.storeHalves !== undefined) {
+      // the low `size` bytes of (vh, vl), as the BigInt path's asUintN keeps them
+      const l = size >= 4 ? vl : vl & ((1 << (size * 8)) - 1);
+      if (!h.storeHalves(o, size, l, size === 8 ? vh : 0)) this.memFault(hi, lo, size, true, 'refused', r);
+      return;
+    }
     const v = BigInt.asUintN(size * 8, u64(vh, vl));
     if (!r.hooks!.store(o, size, v)) this.memFault(hi, lo, size, true, 'refused', r);
   }
@@ -264,12 +280,18 @@ export class Cpu {
     this.lastRet = false;
     this.lastTail = false;
     this.lastEffects = undefined;
-    if (!this.host.hasHelper(id)) {
+    const executed = this.executed + ran;
+    this.callStep = executed - 1;
+    const host = this.host;
+    // no step event is being built: the hottest helpers run without BigInt and without effects
+    if (host.callFast !== undefined && this.mem.watcher === null && host.callFast(id, L, H, executed)) {
+      this.lastRet = true;
+      return pc + 1;
+    }
+    if (!host.hasHelper(id)) {
       this.fault(pc, `call to unknown helper function ${id}`);
       return -1;
     }
-    const executed = this.executed + ran;
-    this.callStep = executed - 1;
     const out = this.host.callHelper(id, u64(H[1], L[1]), u64(H[2], L[2]), u64(H[3], L[3]), u64(H[4], L[4]), u64(H[5], L[5]), pc, executed);
     switch (out.kind) {
       case 'ret':

@@ -13,7 +13,7 @@
 import { BPF_F_NO_PREALLOC, Errno as E, MAX_BPF_STACK } from '../../isa';
 import type { Region } from '../../mem';
 import type { Errno, MapAttr } from '../types';
-import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
+import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, addrHalves, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
 import { jhash, roundupPowOfTwo } from './jhash';
 
 /** sizeof(struct htab_elem) in 4.8 on x86-64: hash_node, rcu head, hash, key aligned to 8 */
@@ -131,6 +131,12 @@ export abstract class HashTab extends MapBase {
   }
 
   /** The address of slot `s` in one CPU's region. */
+  /** The address of slot `s`'s value on `cpu` as halves (0, 0 for no slot or no such CPU). */
+  protected slotHalves(cpu: number, s: number, out: Int32Array): void {
+    if (s < 0 || cpu < 0 || cpu >= this.values.length) out[0] = out[1] = 0;
+    else addrHalves(this.values[cpu], s * this.stride, out);
+  }
+
   protected slotAddr(cpu: number, s: number): bigint {
     return this.mem.addr(this.values[cpu], s * this.stride);
   }
