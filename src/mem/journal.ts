@@ -69,6 +69,7 @@ export class Journal {
 
   /** Forgets everything (the changes stay). */
   clear(): void {
+    if (this.undos.length === 0) return;
     this.base += this.undos.length;
     this.undos.length = 0;
     this.costs.length = 0;

@@ -62,8 +62,9 @@ export class History {
     this.take(cpu);
   }
 
-  /** Forgets the history (the changes stay). */
+  /** Forgets the history (the changes stay). Costs nothing when there is none (a reset a packet). */
   clear(): void {
+    if (this.cps.length === 0 && this.journal.size === 0) return;
     this.journal.clear();
     this.cps.length = 0;
     this.first = 0;

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { Session, type SessionOptions } from '../../src/session';
 import type { DebugSnapshot, Outcome } from '../../src/protocol';
 import { DEFAULT_INPUT, buildRunInput } from '../../app/lib/input';
+import { progTypeOps } from '../../src/kernel/progtypes';
 
 const value = <T>(o: Outcome<T>): T => {
   if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
@@ -47,7 +48,7 @@ async function started(opts: SessionOptions = {}, budget = 100_000_000): Promise
   const s = new Session({ ...opts, settings: { verify: false, budget } });
   const l = value(await s.load({ text: LOOP, syntax: 'auto', progType: 1, logLevel: 1, logSize: 65536, privileged: true }));
   if (!l.ok) throw new Error(l.log);
-  value(await s.debugStart(buildRunInput(1, DEFAULT_INPUT) as never));
+  value(await s.debugStart(buildRunInput(progTypeOps(1)!.info, DEFAULT_INPUT) as never));
   return s;
 }
 
