@@ -4,7 +4,10 @@
  * form is one the printers spell. The llvm and ubpf printers fall back to `.raw` otherwise, so
  * bytes → text → bytes is the identity for any bytes.
  */
-import { encodeInsn, slotsToHex, type Insn, type RawInsn } from '../isa';
+import { Pseudo, Src, encodeInsn, slotsToHex, type CallInsn, type Insn, type RawInsn } from '../isa';
+
+/** The src_reg each kind of call is encoded with. */
+const CALL_SRC: Record<CallInsn['target'], number> = { helper: 0, local: Pseudo.CALL, kfunc: Pseudo.KFUNC_CALL };
 
 const zero = (...fields: number[]): boolean => fields.every((f) => f === 0);
 const isZeroSlot = (r: RawInsn, withImm: boolean): boolean => zero(r.code, r.dst, r.src, r.off) && (!withImm || r.imm === 0);
@@ -37,15 +40,18 @@ export function isCanonical(insn: Insn, maxReg: number): boolean {
     case 'atomic':
       return insn.bytes === 4 || insn.bytes === 8;
     case 'ja':
+      // the X bit means nothing to ja (gotol) and the assembler never sets it: 0x0d/0x0e print raw
+      if (insn.code & Src.X) return false;
       return insn.long ? zero(insn.dst, insn.src, insn.off) : zero(insn.dst, insn.src, insn.imm);
     case 'jcond':
       return insn.useSrc ? insn.imm === 0 : insn.src === 0;
     case 'call':
-      return zero(insn.dst, insn.off);
+      // src_reg says which call it is: 0 a helper, 1 a bpf-to-bpf call, 2 a kfunc; 3-15 have no spelling
+      return zero(insn.dst, insn.off) && insn.src === CALL_SRC[insn.target];
     case 'callx':
       return zero(insn.src, insn.off, insn.imm);
     case 'exit':
-      return zero(insn.dst, insn.src, insn.off, insn.imm);
+      return (insn.code & Src.X) === 0 && zero(insn.dst, insn.src, insn.off, insn.imm);
     default:
       return false;
   }

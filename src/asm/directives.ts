@@ -103,10 +103,7 @@ function parseMap(c: Cursor, st: DirectiveState, line: number): MapDecl {
   const dup = st.maps.find((m) => m.name === name.text);
   if (dup) fail(`map ${name.text} is already declared on line ${dup.pos?.line}`, name);
   const typeTok = c.next(`a map type (${Object.values(MAP_TYPE_NAMES).slice(1).join(', ')})`);
-  const type = byName(MAP_TYPE_NAMES, typeTok.text.toLowerCase().replace(/^bpf_map_type_/, ''));
-  if (type === undefined || type === MapType.Unspec) {
-    fail(`unknown map type \`${typeTok.text}\`; types are ${Object.values(MAP_TYPE_NAMES).slice(1).join(', ')}`, typeTok);
-  }
+  const type = mapType(typeTok);
   const decl: MapDecl = { name: name.text, type, keySize: -1, valueSize: -1, maxEntries: -1, flags: 0, pos: { line, col: name.col, endCol: name.end } };
   while (!c.atEnd()) {
     const k = c.next('an attribute');
@@ -120,6 +117,22 @@ function parseMap(c: Cursor, st: DirectiveState, line: number): MapDecl {
   const missing = (['key', 'value', 'entries'] as const).filter((a) => decl[MAP_ATTRS[a]] < 0);
   if (missing.length) fail(`map ${name.text} needs ${missing.map((a) => `${a}=N`).join(' ')} (.map NAME TYPE key=K value=V entries=N)`, c.whole);
   return decl;
+}
+
+/**
+ * A map type by name, or by number (any u32: an object may declare a type Linux 4.8 does not know,
+ * and MAP_CREATE then refuses it as the kernel would).
+ */
+function mapType(t: Token): number {
+  if (t.kind === 'num') {
+    const n = parseNumber(t.text);
+    if (n && n.value < 1n << 32n) return Number(n.value);
+  }
+  const type = byName(MAP_TYPE_NAMES, t.text.toLowerCase().replace(/^bpf_map_type_/, ''));
+  if (type === undefined || type === MapType.Unspec) {
+    fail(`unknown map type \`${t.text}\`; types are ${Object.values(MAP_TYPE_NAMES).slice(1).join(', ')} (or a number)`, t);
+  }
+  return type;
 }
 
 function parseEntry(c: Cursor, line: number): PendingEntry {

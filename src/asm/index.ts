@@ -6,3 +6,4 @@ export { disassemble, formatInsn, type DisasmFormat, type DisasmOptions } from '
 export { kernelInsnText } from './print-kernel';
 export { llvmInsnText, type PrintOptions } from './print-llvm';
 export { ubpfInsnText } from './print-ubpf';
+export { escapeText, isSafeText } from './text';

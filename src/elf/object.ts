@@ -6,6 +6,7 @@
  *
  * Not here: BTF and `.maps` (later kernels), global data, bpf-to-bpf calls (4.16), CO-RE.
  */
+import { escapeText, isSafeText } from '../asm';
 import { Class, JmpOp, Mode, PROG_TYPE_NAMES, Pseudo, Size } from '../isa';
 import { programFromBytes, type MapDecl, type MapRef, type Program } from '../program';
 import { progTypeOfSection } from './progtype';
@@ -51,76 +52,126 @@ const BPF_CALL = Class.JMP | JmpOp.CALL;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** bytes of the fields read from each definition: type, key_size, value_size, max_entries[, map_flags] */
 const MAP_DEF_MIN = 16;
+/**
+ * Instruction slots of all program sections together: 16 times the most Linux 4.8 loads in one
+ * program (BPF_MAXINSNS 4096), as the request reader allows; a bigger program still loads as far
+ * as the kernel's own EINVAL.
+ */
+export const MAX_OBJECT_SLOTS = 65536;
+/** Map definitions in the maps section: 16 times what 4.8's loaders (samples/bpf, tc) took. */
+export const MAX_MAPS = 1024;
+/** Symbols looked at for a label at one slot (clang puts one; a hostile object may put millions). */
+const LABEL_TRIES = 8;
 
 interface MapAt {
   offset: number;
   decl: MapDecl;
 }
 
-function mapDefs(elf: ElfFile, maps: ElfSection | undefined): MapAt[] {
-  if (!maps) return [];
-  const syms = elf.symbols.filter((s) => s.shndx === maps.index && s.type !== STT.SECTION && s.type !== STT.FILE);
-  if (syms.length === 0 && maps.size > 0) malformed('the maps section has no symbols naming its maps');
-  syms.sort((a, b) => a.value - b.value);
-  const view = new DataView(maps.data.buffer, maps.data.byteOffset, maps.data.byteLength);
-  const stride = syms.length ? Math.floor(maps.size / syms.length) : 0;
-  const out: MapAt[] = [];
-  for (const s of syms) {
-    const size = s.size || stride;
-    const what = `map ${JSON.stringify(s.name)}`;
-    if (!IDENT.test(s.name)) malformed(`${what}: its name is not an identifier`);
-    if (size < MAP_DEF_MIN) malformed(`${what}: its definition is ${size} bytes, less than struct bpf_map_def`);
-    if (maps.data.length !== maps.size) malformed(`${what}: the maps section has no contents in the file`);
-    if (s.value + size > maps.size) malformed(`${what}: its definition at offset ${s.value} runs past the maps section`);
-    if (out.length && out[out.length - 1].offset === s.value) malformed(`${what}: two symbols name the map at offset ${s.value}`);
-    const u32 = (i: number) => (i * 4 + 4 <= size ? view.getUint32(s.value + i * 4, true) : 0);
-    out.push({
-      offset: s.value,
-      decl: { name: s.name, type: u32(0), keySize: u32(1), valueSize: u32(2), maxEntries: u32(3), flags: u32(4) },
-    });
-  }
+/** The maps of the `maps` section, in offset order, and an index of them by offset. */
+interface Maps {
+  list: MapAt[];
+  byOffset: Map<number, MapAt>;
+  index: number;
+}
+
+/**
+ * Symbol indices by the section they are defined in, for the sections asked for: one pass over
+ * the symbol table, however many symbols it has.
+ */
+function symbolsIn(elf: ElfFile, sections: ReadonlySet<number>): Map<number, number[]> {
+  const out = new Map<number, number[]>([...sections].map((i) => [i, []]));
+  const t = elf.symbols;
+  for (let i = 1; i < t.length; i++) out.get(t.shndx(i))?.push(i);
   return out;
 }
 
+function mapDefs(elf: ElfFile, maps: ElfSection | undefined, symIdx: number[]): Maps {
+  const empty: Maps = { list: [], byOffset: new Map(), index: maps?.index ?? -1 };
+  if (!maps) return empty;
+  const syms = symIdx.filter((i) => elf.symbols.type(i) !== STT.SECTION && elf.symbols.type(i) !== STT.FILE);
+  if (syms.length === 0 && maps.size > 0) malformed('the maps section has no symbols naming its maps');
+  if (syms.length > MAX_MAPS) malformed(`the maps section defines ${syms.length} maps; bpflab reads at most ${MAX_MAPS} (4.8's loaders took 64)`);
+  const defs = syms.map((i) => elf.symbols.get(i)).sort((a, b) => a.value - b.value);
+  const view = new DataView(maps.data.buffer, maps.data.byteOffset, maps.data.byteLength);
+  const stride = defs.length ? Math.floor(maps.size / defs.length) : 0;
+  const names = new Set<string>();
+  for (const s of defs) {
+    const size = s.size || stride;
+    const what = `map ${JSON.stringify(escapeText(s.name))}`;
+    if (!IDENT.test(s.name)) malformed(`${what}: its name is not an identifier`);
+    if (size < MAP_DEF_MIN) malformed(`${what}: its definition is ${size} bytes, less than struct bpf_map_def`);
+    if (maps.data.length !== maps.size) malformed(`${what}: the maps section has no contents in the file`);
+    if (s.value < 0 || s.value + size > maps.size) malformed(`${what}: its definition at offset ${s.value} runs past the maps section`);
+    if (empty.byOffset.has(s.value)) malformed(`${what}: two symbols name the map at offset ${s.value}`);
+    if (names.has(s.name)) malformed(`${what}: two maps have this name`);
+    names.add(s.name);
+    const u32 = (i: number) => (i * 4 + 4 <= size ? view.getUint32(s.value + i * 4, true) : 0);
+    const m = { offset: s.value, decl: { name: s.name, type: u32(0), keySize: u32(1), valueSize: u32(2), maxEntries: u32(3), flags: u32(4) } };
+    empty.list.push(m);
+    empty.byOffset.set(m.offset, m);
+  }
+  return empty;
+}
+
 /** Where a relocated ld_imm64 points: the map at (symbol value + addend) in the maps section. */
-function relocTarget(elf: ElfFile, sec: ElfSection, sym: ElfSymbol, addend: number, maps: MapAt[], mapsIndex: number): MapAt {
+function relocTarget(elf: ElfFile, sec: ElfSection, sym: ElfSymbol, addend: number, maps: Maps): MapAt {
   const symName = sym.type === STT.SECTION && definedIn(sym, elf.sections.length) ? elf.sections[sym.shndx].name : sym.name;
-  const where = `${sec.name}: the relocation against ${JSON.stringify(symName || `symbol ${sym.index}`)}`;
+  const where = `${sec.name}: the relocation against ${JSON.stringify(escapeText(symName) || `symbol ${sym.index}`)}`;
   if (!definedIn(sym, elf.sections.length)) {
     malformed(`${where} names an undefined symbol (a map from another object, which 4.8 loaders cannot link)`);
   }
   const target = elf.sections[sym.shndx];
-  if (sym.shndx !== mapsIndex) {
+  if (sym.shndx !== maps.index) {
     if (/^\.(rodata|data|bss)/.test(target.name)) {
       malformed(`${where} uses global data in ${target.name}, which Linux 4.8 does not have (keep constants on the stack)`);
     }
-    malformed(`${where} points into section ${JSON.stringify(target.name)}, not into the maps section`);
+    malformed(`${where} points into section ${JSON.stringify(escapeText(target.name))}, not into the maps section`);
   }
   const offset = sym.value + addend;
-  const m = maps.find((x) => x.offset === offset);
+  const m = maps.byOffset.get(offset);
   if (!m) malformed(`${where} points at offset ${offset} of the maps section, where no map starts`);
   return m;
 }
 
+/** Which slots start an instruction (not the second half of an ld_imm64), as the kernel walks them. */
+function instructionStarts(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length >> 3;
+  const starts = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    starts[i] = 1;
+    if (bytes[i * 8] === BPF_LD_IMM64) i++;
+  }
+  return starts;
+}
+
 /** Map references of one program section: bytes with imm 0 at each, and the maps used. */
-function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: MapAt[], mapsIndex: number) {
+function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: Maps) {
   const bytes = sec.data.slice();
   const view = new DataView(bytes.buffer);
+  const starts = instructionStarts(bytes);
   const refs: MapRef[] = [];
+  const relocated = new Set<number>();
   for (const rs of rels) {
-    for (const r of relocations(rs)) {
+    for (const r of relocations(rs, sec.size / 8)) {
       const at = `${sec.name}+0x${r.offset.toString(16)}`;
       if (r.sym === 0 || r.sym >= elf.symbols.length) malformed(`${at}: the relocation names symbol ${r.sym}, which does not exist`);
-      if (r.offset % 8 || r.offset + 8 > sec.size) malformed(`${at}: the relocation is not at an instruction of the section`);
-      const sym = elf.symbols[r.sym];
+      if (r.offset % 8 || r.offset + 8 > sec.size || !starts[r.offset / 8]) malformed(`${at}: the relocation is not at an instruction of the section`);
+      const sym = elf.symbols.get(r.sym);
       if (r.type === R_BPF_64_32 && bytes[r.offset] === BPF_CALL) {
-        malformed(`${at}: a call to the function ${JSON.stringify(sym.name)}; bpf-to-bpf calls came after Linux 4.8 (inline it)`);
+        malformed(`${at}: a call to the function ${JSON.stringify(escapeText(sym.name))}; bpf-to-bpf calls came after Linux 4.8 (inline it)`);
       }
       if (r.type !== R_BPF_64_64) malformed(`${at}: relocation type ${r.type} is not R_BPF_64_64 (1), the only one 4.8 loaders knew`);
       if (bytes[r.offset] !== BPF_LD_IMM64 || r.offset + 16 > sec.size) malformed(`${at}: the relocated instruction is not an ld_imm64`);
+      // a map load's text (`r1 = map[NAME] ll`) cannot carry reserved fields; 4.8 refuses them too
+      const second = bytes.subarray(r.offset + 8, r.offset + 12);
+      if ((bytes[r.offset + 1] & 0x0f) > 10 || view.getInt16(r.offset + 2, true) !== 0 || second.some((x) => x !== 0)) {
+        malformed(`${at}: the relocated ld_imm64 has reserved fields set (Linux 4.8 refuses it: invalid bpf_ld_imm64 insn)`);
+      }
       const addend = r.addend ?? (sym.type === STT.SECTION ? view.getInt32(r.offset + 4, true) : 0);
-      const m = relocTarget(elf, sec, sym, addend, maps, mapsIndex);
-      if (refs.some((x) => x.pc === r.offset / 8)) malformed(`${at}: a second relocation on the same instruction`);
+      const m = relocTarget(elf, sec, sym, addend, maps);
+      if (relocated.has(r.offset)) malformed(`${at}: a second relocation on the same instruction`);
+      relocated.add(r.offset);
       // as the assembler encodes `r1 = map[NAME] ll`: src_reg BPF_PSEUDO_MAP_FD, imm 0 until loaded
       bytes[r.offset + 1] = (bytes[r.offset + 1] & 0x0f) | (Pseudo.MAP_FD << 4);
       view.setInt32(r.offset + 4, 0, true);
@@ -132,25 +183,50 @@ function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: Ma
   return { bytes, refs };
 }
 
-function program(elf: ElfFile, sec: ElfSection, maps: MapAt[], mapsIndex: number, dirs: Omit<BpfObject, 'programs' | 'maps'>) {
-  if (sec.size % 8) malformed(`${sec.name}: its size ${sec.size} is not a whole number of 8-byte instructions`);
-  const rels = elf.sections.filter((s) => (s.type === SHT.REL || s.type === SHT.RELA) && s.info === sec.index);
-  const { bytes, refs } = applyRelocs(elf, sec, rels, maps, mapsIndex);
-  const p = programFromBytes(bytes);
-  const here = elf.symbols.filter((s) => s.shndx === sec.index).sort((a, b) => a.value - b.value);
-  const fn = here.find((s) => s.type === STT.FUNC && s.value === 0);
-  for (const s of here) {
-    const ok = s.type === STT.NOTYPE && IDENT.test(s.name) && s.value % 8 === 0 && s.value < sec.size;
-    if (ok) p.labels.set(s.name, s.value / 8);
+/**
+ * The labels of a program section: for each instruction slot, the first symbol there (in table
+ * order) whose name is an identifier. Names are looked at only as far as needed, a few per slot.
+ */
+function labelsOf(elf: ElfFile, sec: ElfSection, symIdx: number[]): Map<string, number> {
+  const t = elf.symbols;
+  const bySlot = new Map<number, string>();
+  const tries = new Map<number, number>();
+  for (const i of symIdx) {
+    const v = t.value(i);
+    if (t.type(i) !== STT.NOTYPE || v < 0 || v % 8 || v >= sec.size) continue;
+    const slot = v / 8;
+    if (bySlot.has(slot)) continue;
+    const n = (tries.get(slot) ?? 0) + 1;
+    if (n > LABEL_TRIES) continue;
+    tries.set(slot, n);
+    if (t.isIdentifier(i)) bySlot.set(slot, t.get(i).name);
   }
+  const labels = new Map<string, number>();
+  for (const [slot, name] of bySlot) if (!labels.has(name)) labels.set(name, slot);
+  return labels;
+}
+
+function program(elf: ElfFile, sec: ElfSection, rels: ElfSection[], symIdx: number[], maps: Maps, dirs: Omit<BpfObject, 'programs' | 'maps'>) {
+  if (sec.size % 8) malformed(`${sec.name}: its size ${sec.size} is not a whole number of 8-byte instructions`);
+  const { bytes, refs } = applyRelocs(elf, sec, rels, maps);
+  const p = programFromBytes(bytes);
+  const fnIdx = symIdx.find((i) => elf.symbols.type(i) === STT.FUNC && elf.symbols.value(i) === 0);
+  const fn = fnIdx === undefined ? undefined : elf.symbols.get(fnIdx);
+  p.labels = labelsOf(elf, sec, symIdx);
   const used = new Set(refs.map((r) => r.map));
-  p.maps = maps.filter((m) => used.has(m.decl.name)).map((m) => ({ ...m.decl }));
+  p.maps = maps.list.filter((m) => used.has(m.decl.name)).map((m) => ({ ...m.decl }));
   p.mapRefs = refs;
-  const name = fn && IDENT.test(fn.name) ? fn.name : sec.name;
+  const name = fn && IDENT.test(fn.name) ? fn.name : directiveName(sec.name);
   const progType = progTypeOfSection(sec.name);
   p.directives = { name, ...(progType === undefined ? {} : { progType }), ...pick(dirs) };
   return { section: sec.name, name, program: p };
 }
+
+/**
+ * A section name as a `.name` directive can carry it: quoted as it is when it is printable and has
+ * no double quote, else escaped (a newline in a name must never become a line of the program).
+ */
+const directiveName = (name: string): string => (isSafeText(name) && !/["\x80-\uffff]/.test(name) ? name : escapeText(name).replace(/"/g, '\\x22'));
 
 const pick = (d: Omit<BpfObject, 'programs' | 'maps'>) => ({
   ...(d.license === undefined ? {} : { license: d.license }),
@@ -164,7 +240,7 @@ function directives(elf: ElfFile): Omit<BpfObject, 'programs' | 'maps'> {
     const end = lic.data.indexOf(0);
     if (end < 0) malformed('the license section is not a NUL-terminated string');
     const text = new TextDecoder('utf-8').decode(lic.data.subarray(0, end));
-    if (/[\u0000-\u001f\u007f\ufffd]/.test(text)) malformed('the license section holds unprintable characters');
+    if (!isSafeText(text)) malformed('the license section holds unprintable characters');
     if (text.includes('"')) malformed('the license holds a double quote, which a .license "..." directive cannot carry');
     out.license = text;
   }
@@ -182,12 +258,22 @@ function readObject(file: Uint8Array): BpfObject {
     malformed('the object defines BTF maps (.maps section), which came after Linux 4.8; use SEC("maps") struct bpf_map_def');
   }
   const mapsSec = elf.sections.find((s) => s.name === 'maps');
-  const maps = mapDefs(elf, mapsSec);
-  const dirs = directives(elf);
   const progSecs = elf.sections.filter((s) => s.type === SHT.PROGBITS && s.flags & SHF_EXECINSTR && s.size > 0);
   if (progSecs.length === 0) malformed('the object holds no program: no executable section has any instructions');
-  const programs = progSecs.map((s) => program(elf, s, maps, mapsSec?.index ?? -1, dirs));
-  return { programs, maps: maps.map((m) => m.decl), ...dirs };
+  const slots = progSecs.reduce((n, s) => n + Math.floor(s.size / 8), 0);
+  if (slots > MAX_OBJECT_SLOTS) {
+    malformed(`the object's programs hold ${slots} instructions; bpflab reads at most ${MAX_OBJECT_SLOTS} (Linux 4.8 loads at most 4095 a program)`);
+  }
+  const wanted = new Set([...progSecs.map((s) => s.index), ...(mapsSec ? [mapsSec.index] : [])]);
+  const symIdx = symbolsIn(elf, wanted);
+  const relsOf = new Map<number, ElfSection[]>();
+  for (const s of elf.sections) {
+    if ((s.type === SHT.REL || s.type === SHT.RELA) && wanted.has(s.info)) relsOf.set(s.info, [...(relsOf.get(s.info) ?? []), s]);
+  }
+  const maps = mapDefs(elf, mapsSec, mapsSec ? symIdx.get(mapsSec.index)! : []);
+  const dirs = directives(elf);
+  const programs = progSecs.map((s) => program(elf, s, relsOf.get(s.index) ?? [], symIdx.get(s.index)!, maps, dirs));
+  return { programs, maps: maps.list.map((m) => m.decl), ...dirs };
 }
 
 /** Reads a BPF object compiled by clang (-target bpf -c); an error value for anything malformed. */

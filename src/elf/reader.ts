@@ -10,6 +10,13 @@
 
 /** Largest object accepted, in bytes. */
 export const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
+/**
+ * Longest section or symbol name read, in bytes (NAME_MAX; 4.8's kallsyms keeps 128). A name is
+ * found with one bounded scan, so a hostile string table costs at most this much per lookup.
+ */
+export const MAX_NAME_BYTES = 255;
+/** Most sections read: SHN_LORESERVE, the count e_shnum holds without extended numbering. */
+export const MAX_SECTIONS = 0xff00;
 
 export const EM_BPF = 247;
 export const ET_REL = 1;
@@ -58,8 +65,8 @@ export interface ElfRel {
 
 export interface ElfFile {
   sections: ElfSection[];
-  /** the symbol table's entries (index 0 is the null symbol); empty when there is none */
-  symbols: ElfSymbol[];
+  /** the symbol table (index 0 is the null symbol); empty when there is none */
+  symbols: SymbolTable;
 }
 
 /** A malformed part of the file; caught by readElf and turned into an error value. */
@@ -124,17 +131,20 @@ function header(b: Bytes): Header {
   if (shnum === 0) shnum = b.u64(shoff + 32, 'the section count in section 0');
   if (shstrndx === SHN_XINDEX) shstrndx = b.u32(shoff + 40);
   if (shnum > b.buf.length / 64) malformed(`e_shnum is ${shnum}, more section headers than the file can hold`);
+  if (shnum > MAX_SECTIONS) malformed(`the object has ${shnum} sections; bpflab reads at most ${MAX_SECTIONS} (SHN_LORESERVE)`);
   b.check(shoff, shnum * 64, `the ${shnum} section headers`);
   return { shoff, shentsize, shnum, shstrndx };
 }
 
-/** A NUL-terminated name in a string table section. */
+/** A NUL-terminated name in a string table section, of at most MAX_NAME_BYTES. */
 function strAt(table: Uint8Array, off: number, what: string): string {
   if (off >= table.length) malformed(`${what}: name offset ${off} is past its string table (${table.length} bytes)`);
-  let end = off;
-  while (end < table.length && table[end] !== 0) end++;
-  if (end === table.length) malformed(`${what}: its name is not NUL-terminated`);
-  return new TextDecoder('utf-8').decode(table.subarray(off, end));
+  const end = table.subarray(off, off + MAX_NAME_BYTES + 1).indexOf(0);
+  if (end < 0) {
+    if (off + MAX_NAME_BYTES + 1 > table.length) malformed(`${what}: its name is not NUL-terminated`);
+    malformed(`${what}: its name is longer than ${MAX_NAME_BYTES} bytes`);
+  }
+  return new TextDecoder('utf-8').decode(table.subarray(off, off + end));
 }
 
 function sections(b: Bytes, h: Header): ElfSection[] {
@@ -169,9 +179,79 @@ function sections(b: Bytes, h: Header): ElfSection[] {
   return raw.map(({ nameOff, ...s }) => ({ ...s, name: s.index === 0 ? '' : strAt(names.data, nameOff, `section ${s.index}`) }));
 }
 
-function symbols(all: ElfSection[]): ElfSymbol[] {
+/**
+ * The symbol table read in place: entries are decoded when asked for (an object may hold millions
+ * of symbols; a loader needs the few in its program and map sections), and each name once.
+ */
+export class SymbolTable {
+  readonly length: number;
+  private readonly view: DataView;
+  private readonly names = new Map<number, string>();
+
+  constructor(
+    data: Uint8Array,
+    private readonly strtab: Uint8Array,
+  ) {
+    this.length = data.length / 24;
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** The section symbol `i` is defined in (SHN_UNDEF 0 when undefined; >= 0xff00 for special ones). */
+  shndx(i: number): number {
+    return this.view.getUint16(i * 24 + 6, true);
+  }
+
+  /** STT_* of symbol `i`. */
+  type(i: number): number {
+    return this.view.getUint8(i * 24 + 4) & 0xf;
+  }
+
+  /** The value of symbol `i` (an offset in its section), or -1 when it is no offset a file can hold. */
+  value(i: number): number {
+    const v = this.view.getBigUint64(i * 24 + 8, true);
+    return v > BigInt(MAX_OBJECT_BYTES) ? -1 : Number(v);
+  }
+
+  /** Symbol `i` in full (its name read from the string table). */
+  get(i: number): ElfSymbol {
+    const o = i * 24;
+    const info = this.view.getUint8(o + 4);
+    const nameOff = this.view.getUint32(o, true);
+    let name = this.names.get(nameOff);
+    if (name === undefined) this.names.set(nameOff, (name = strAt(this.strtab, nameOff, `symbol ${i}`)));
+    const size = this.view.getBigUint64(o + 16, true);
+    return {
+      index: i,
+      name,
+      type: info & 0xf,
+      bind: info >> 4,
+      shndx: this.shndx(i),
+      value: this.value(i),
+      size: size > BigInt(MAX_OBJECT_BYTES) ? -1 : Number(size),
+    };
+  }
+
+  /** Whether symbol `i` has a name that is a C identifier, without decoding it. */
+  isIdentifier(i: number): boolean {
+    const t = this.strtab;
+    let at = this.view.getUint32(i * 24, true);
+    if (at >= t.length) return false;
+    const first = t[at];
+    if (!(first === 95 || (first | 32) >= 97 && (first | 32) <= 122)) return false;
+    for (const end = Math.min(t.length, at + MAX_NAME_BYTES + 1); ++at < end; ) {
+      const c = t[at];
+      if (c === 0) return true;
+      if (!(c === 95 || (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122))) return false;
+    }
+    return false;
+  }
+}
+
+const NO_SYMBOLS = new SymbolTable(new Uint8Array(0), new Uint8Array(0));
+
+function symbols(all: ElfSection[]): SymbolTable {
   const tabs = all.filter((s) => s.type === SHT.SYMTAB);
-  if (tabs.length === 0) return [];
+  if (tabs.length === 0) return NO_SYMBOLS;
   if (tabs.length > 1) malformed('the object has more than one symbol table');
   const tab = tabs[0];
   if (tab.entsize !== 24) malformed(`the symbol table's entries are ${tab.entsize} bytes; ELF64 symbols are 24`);
@@ -179,31 +259,20 @@ function symbols(all: ElfSection[]): ElfSymbol[] {
   if (tab.link === 0 || tab.link >= all.length || all[tab.link].type !== SHT.STRTAB) {
     malformed(`the symbol table's string table (section ${tab.link}) is not a string table`);
   }
-  const strtab = all[tab.link].data;
-  const b = new Bytes(tab.data);
-  const out: ElfSymbol[] = [];
-  for (let i = 0; i < tab.size / 24; i++) {
-    const o = i * 24;
-    const info = b.u8(o + 4);
-    out.push({
-      index: i,
-      name: strAt(strtab, b.u32(o), `symbol ${i}`),
-      type: info & 0xf,
-      bind: info >> 4,
-      shndx: b.u16(o + 6),
-      value: b.u64(o + 8, `symbol ${i}'s value`),
-      size: b.u64(o + 16, `symbol ${i}'s size`),
-    });
-  }
-  return out;
+  return new SymbolTable(tab.data, all[tab.link].data);
 }
 
-/** The REL or RELA entries of a relocation section. */
-export function relocations(sec: ElfSection): ElfRel[] {
+/**
+ * The REL or RELA entries of a relocation section whose target has `maxEntries` slots: each
+ * entry relocates one instruction, so more entries than that is malformed (and is refused before
+ * any is read).
+ */
+export function relocations(sec: ElfSection, maxEntries: number): ElfRel[] {
   const rela = sec.type === SHT.RELA;
   const size = rela ? 24 : 16;
   if (sec.entsize !== size) malformed(`${sec.name}: relocation entries are ${sec.entsize} bytes, not ${size}`);
   if (sec.size % size) malformed(`${sec.name}: its size ${sec.size} is not a whole number of relocations`);
+  if (sec.size / size > maxEntries) malformed(`${sec.name}: ${sec.size / size} relocations for a section of ${maxEntries} instructions`);
   const b = new Bytes(sec.data);
   const out: ElfRel[] = [];
   for (let o = 0; o < sec.size; o += size) {
@@ -215,7 +284,7 @@ export function relocations(sec: ElfSection): ElfRel[] {
 }
 
 /** Whether a symbol's section index names a real section of this file. */
-export const definedIn = (sym: ElfSymbol, count: number): boolean =>
+export const definedIn = (sym: { shndx: number }, count: number): boolean =>
   sym.shndx !== SHN_UNDEF && sym.shndx < SHN_LORESERVE && sym.shndx < count;
 
 /** Reads the structure of an ELF64 little-endian BPF relocatable object. */

@@ -5,8 +5,8 @@
  *
  * Not here: comments from the C source (objects built without -g carry none).
  */
-import { disassemble } from '../asm';
-import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, bytesToHex } from '../isa';
+import { disassemble, escapeText, isSafeText } from '../asm';
+import { MAP_TYPE_NAMES, MapType, PROG_TYPE_NAMES, bytesToHex } from '../isa';
 import type { MapDecl, Program } from '../program';
 
 /** The assembler syntax of the text. */
@@ -18,17 +18,26 @@ function kernVersionText(v: number): string {
 }
 
 function mapLines(m: MapDecl): string[] {
-  const type = MAP_TYPE_NAMES[m.type] ?? String(m.type);
+  // a type Linux 4.8 does not know (0 included) is written as its number, which the assembler takes
+  const type = m.type !== MapType.Unspec && MAP_TYPE_NAMES[m.type] ? MAP_TYPE_NAMES[m.type] : String(m.type);
   const flags = m.flags ? ` flags=${m.flags}` : '';
   const out = [`.map ${m.name} ${type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}${flags}`];
   for (const e of m.entries ?? []) out.push(`.entry ${m.name} key=${bytesToHex(e.key)} value=${bytesToHex(e.value)}`);
   return out;
 }
 
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A `.name` argument: bare when an identifier, else quoted (escaped if it is not plain text). */
+function nameText(name: string): string {
+  if (IDENT.test(name)) return name;
+  return `"${isSafeText(name) ? name.replace(/"/g, '\\x22') : escapeText(name).replace(/"/g, '\\x22')}"`;
+}
+
 function directiveLines(p: Program): string[] {
   const d = p.directives;
   const out: string[] = [];
-  if (d.name !== undefined) out.push(`.name ${d.name}`);
+  if (d.name !== undefined) out.push(`.name ${nameText(d.name)}`);
   if (d.progType !== undefined) out.push(`.type ${PROG_TYPE_NAMES[d.progType] ?? d.progType}`);
   if (d.license !== undefined) out.push(`.license "${d.license}"`);
   if (d.kernVersion !== undefined) out.push(`.kern_version ${kernVersionText(d.kernVersion)}`);
@@ -64,7 +73,7 @@ function jumpLabels(p: Program): Map<number, string> {
 export function programSource(p: Program, syntax: SourceSyntax, header: readonly string[] = []): string {
   const labels = jumpLabels(p);
   const text = disassemble(p.bytes, syntax, { mapRefs: p.mapRefs, helperNames: syntax === 'llvm', labels });
-  const lines = [...header.map((h) => `; ${h}`), ...directiveLines(p), ...p.maps.flatMap(mapLines), ''];
+  const lines = [...header.map((h) => `; ${escapeText(h)}`), ...directiveLines(p), ...p.maps.flatMap(mapLines), ''];
   text.forEach((t, i) => {
     const label = labels.get(p.pcs[i]);
     if (label !== undefined) lines.push(`${label}:`);

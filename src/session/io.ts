@@ -6,7 +6,7 @@
  *
  * Not here: saving files (the IDE does), captures (capture.ts).
  */
-import { assemble } from '../asm';
+import { assemble, escapeText } from '../asm';
 import { describeProgram, programSource, readBpfObject } from '../elf';
 import { PROG_TYPE_NAMES, slotsToHex } from '../isa';
 import type { ExportRequest, ExportResult, ObjectView, ReadObjectRequest, TracepointRecordRequest } from '../protocol';
@@ -25,10 +25,11 @@ export function objectView(req: ReadObjectRequest): ObjectView {
   return {
     ok: true,
     programs: o.programs.map((p) => ({
-      section: p.section,
-      name: p.name,
+      // names from the file's bytes: escaped, so a control or bidi character shows as what it is
+      section: escapeText(p.section),
+      name: escapeText(p.name),
       ...(p.program.directives.progType === undefined ? {} : { progType: p.program.directives.progType }),
-      description: describeProgram(p),
+      description: escapeText(describeProgram(p)),
       slots: p.program.bytes.length / 8,
       source: programSource(p.program, syntax, [`section ${p.section} of a clang object`]),
     })),

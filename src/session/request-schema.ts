@@ -28,6 +28,8 @@ export const MAX_ENTRIES_PER_MAP = 1 << 20;
 const MAX_VALUE_BYTES = 1 << 22;
 
 export interface MapEntrySpec {
+  /** where the entry is in the request (`maps[0].entries[3]`), for request_error */
+  where?: string;
   key: Uint8Array;
   /**
    * value bytes; or what an fd-array slot gets: a program of `progs` (`value_prog`), a perf event
@@ -38,6 +40,8 @@ export interface MapEntrySpec {
 }
 
 export interface MapSpec {
+  /** where the map is in the request (`maps[0]`), or `source: .map NAME` for a declared one */
+  where?: string;
   name: string;
   type: number;
   keySize: number;
@@ -56,6 +60,8 @@ export interface FixupSpec {
 
 /** One program: instructions (or source to assemble), its map fixups, license, kern_version. */
 export interface ProgSpec {
+  /** where the program is in the request (`progs[0]`); none for the main one */
+  where?: string;
   name?: string;
   insns?: Uint8Array;
   source?: string;
@@ -181,6 +187,7 @@ function entryOf(e: unknown, where: string): MapEntrySpec {
     : o.value_perf_cpu !== undefined ? { perfCpu: int(o.value_perf_cpu, `${where}.value_perf_cpu`, 0, 63) }
     : { cgroup: str(o.value_cgroup, `${where}.value_cgroup`, 4096) };
   return {
+    where,
     key: hexBytes(o.key, `${where}.key`, 1 << 16),
     value,
     flags: o.flags === undefined ? 0 : int(o.flags, `${where}.flags`, 0, 0xffffffff),
@@ -192,9 +199,10 @@ function mapOf(m: unknown, where: string): MapSpec {
   const entries = (): MapEntrySpec[] =>
     o.entries === undefined ? [] : list(o.entries, `${where}.entries`, MAX_ENTRIES_PER_MAP).map((e, i) => entryOf(e, `${where}.entries[${i}]`));
   if (['type', 'key_size', 'value_size', 'max_entries', 'flags'].every((k) => o[k] === undefined)) {
-    return { name: str(o.name, `${where}.name`, 256), type: 0, keySize: 0, valueSize: 0, maxEntries: 0, flags: 0, entries: entries(), ref: true };
+    return { where, name: str(o.name, `${where}.name`, 256), type: 0, keySize: 0, valueSize: 0, maxEntries: 0, flags: 0, entries: entries(), ref: true };
   }
   return {
+    where,
     name: str(o.name, `${where}.name`, 256),
     type: named(MAP_TYPE_NAMES, o.type, `${where}.type`),
     keySize: int(o.key_size, `${where}.key_size`, 0, 0xffffffff),
@@ -242,7 +250,7 @@ function requestOf(v: unknown): Request {
     // no log_size: 1 MiB of log when there is a log level, none without (so log_level 0 loads)
     logSize: o.log_size === undefined ? (o.log_level === 0 ? 0 : 1 << 20) : int(o.log_size, 'log_size', 0, 0xffffffff),
     maps: o.maps === undefined ? [] : list(o.maps, 'maps', MAX_OBJECTS).map((m, i) => mapOf(m, `maps[${i}]`)),
-    progs: o.progs === undefined ? [] : list(o.progs, 'progs', MAX_OBJECTS).map((p, i) => progOf(obj(p, `progs[${i}]`, PROG_FIELDS), `progs[${i}]`)),
+    progs: o.progs === undefined ? [] : list(o.progs, 'progs', MAX_OBJECTS).map((p, i) => ({ ...progOf(obj(p, `progs[${i}]`, PROG_FIELDS), `progs[${i}]`), where: `progs[${i}]` })),
     run: o.run === undefined ? undefined : runOf(o.run),
     verify: bool('verify', true),
     unprivileged: bool('unprivileged', false),
@@ -250,7 +258,7 @@ function requestOf(v: unknown): Request {
   };
   const names = new Set<string>();
   for (const m of req.maps) {
-    if (names.has(m.name)) bad(`maps: two maps are named "${m.name}"`);
+    if (names.has(m.name)) bad(`${m.where}.name: two maps are named "${m.name}"`);
     names.add(m.name);
   }
   req.progs.forEach((p, i) => {

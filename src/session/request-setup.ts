@@ -20,6 +20,10 @@ export type MapTable = Map<string, { fd: number; spec: MapSpec }>;
 
 /** A program ready for PROG_LOAD once its fixups are applied. */
 export interface ReadyProg {
+  /** where the program is in the request, for request_error */
+  where?: string;
+  /** how many of `fixups` are the source's own map loads (the request's `map_fixups` follow) */
+  sourceFixups?: number;
   name: string;
   bytes: Uint8Array;
   fixups: ProgSpec['fixups'];
@@ -30,7 +34,7 @@ export interface ReadyProg {
 
 /** Assembles `source` if given; the program's own `.map` declarations join the request's maps. */
 export function programOf(p: ProgSpec, what: string, declared: MapSpec[]): ReadyProg {
-  if (p.insns) return { name: p.name ?? '', bytes: p.insns.slice(), fixups: p.fixups, license: p.license, kernVersion: p.kernVersion };
+  if (p.insns) return { where: p.where, name: p.name ?? '', bytes: p.insns.slice(), fixups: p.fixups, license: p.license, kernVersion: p.kernVersion };
   const r = assemble(p.source ?? '', { syntax: p.syntax ?? 'auto' });
   if (!r.ok) {
     const msgs = r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${what}:${d.line}:${d.col}: ${d.message}`);
@@ -38,13 +42,16 @@ export function programOf(p: ProgSpec, what: string, declared: MapSpec[]): Ready
   }
   const prog = r.program;
   for (const m of prog.maps) {
-    declared.push({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, entries: (m.entries ?? []).map((e) => ({ ...e, flags: 0 })) });
+    const where = `${what}: .map ${m.name} (line ${m.pos?.line ?? '?'})`;
+    declared.push({ where, name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, entries: (m.entries ?? []).map((e) => ({ ...e, flags: 0, where })) });
   }
   const d = prog.directives;
   return {
+    where: p.where,
     name: p.name ?? d.name ?? '',
     bytes: prog.bytes.slice(),
     fixups: [...prog.mapRefs.map((ref) => ({ insn: ref.pc, map: ref.map })), ...p.fixups],
+    sourceFixups: prog.mapRefs.length,
     progType: d.progType,
     license: p.license ?? d.license,
     kernVersion: p.kernVersion ?? d.kernVersion,
@@ -52,33 +59,37 @@ export function programOf(p: ProgSpec, what: string, declared: MapSpec[]): Ready
 }
 
 /** ld_imm64 at `insn` gets the map's fd and src_reg BPF_PSEUDO_MAP_FD, as the oracle patches it. */
-export function applyFixups(bytes: Uint8Array, fixups: ProgSpec['fixups'], maps: MapTable): void {
-  for (const f of fixups) {
+export function applyFixups(p: Pick<ReadyProg, 'bytes' | 'fixups' | 'where' | 'sourceFixups'>, maps: MapTable): void {
+  const bytes = p.bytes;
+  p.fixups.forEach((f, i) => {
+    const own = i < (p.sourceFixups ?? 0);
+    const where = own ? `${p.where ? `${p.where}.` : ''}source: map[${f.map}] at instruction ${f.insn}` : `${p.where ? `${p.where}.` : ''}map_fixups[${i - (p.sourceFixups ?? 0)}]`;
     const m = maps.get(f.map);
-    if (!m) throw new RequestError(`map fixup names unknown map ${JSON.stringify(f.map)}`);
-    if ((f.insn + 1) * 8 > bytes.length || bytes[f.insn * 8] !== 0x18) throw new RequestError(`map fixup at insn ${f.insn}: not a ld_imm64`);
+    if (!m) throw new RequestError(`${where}${own ? '' : '.map'}: a map fixup names unknown map ${JSON.stringify(f.map)}`);
+    if ((f.insn + 1) * 8 > bytes.length || bytes[f.insn * 8] !== 0x18) throw new RequestError(`${where}${own ? '' : '.insn'}: instruction ${f.insn} is not a ld_imm64 (map fixup)`);
     setMapFd(bytes, f.insn, m.fd);
-  }
+  });
 }
 
 /** MAP_CREATE and MAP_UPDATE_ELEM for each map and its entries (program values come later). */
 export function createMaps(k: Kernel, specs: MapSpec[]): MapTable {
   const maps: MapTable = new Map();
   for (const spec of specs) {
-    if (maps.has(spec.name)) throw new RequestError(`two maps are named ${JSON.stringify(spec.name)}`);
+    const where = spec.where ?? `map ${spec.name}`;
+    if (maps.has(spec.name)) throw new RequestError(`${where}: two maps are named ${JSON.stringify(spec.name)}`);
     const r = createMap(k, spec);
-    if (!r.ok) throw new RequestError(`map ${spec.name}: MAP_CREATE failed: ${errnoName(r.errno)}`);
+    if (!r.ok) throw new RequestError(`${where}: map ${spec.name}: MAP_CREATE failed: ${errnoName(r.errno)}`);
     maps.set(spec.name, { fd: r.value, spec });
     for (const e of spec.entries) {
-      if (e.value instanceof Uint8Array) updateEntry(k, spec.name, r.value, e.key, fitValue(k, r.value, e.value), e.flags);
+      if (e.value instanceof Uint8Array) updateEntry(k, e.where ?? where, spec.name, r.value, e.key, fitValue(k, r.value, e.value), e.flags);
     }
   }
   return maps;
 }
 
-function updateEntry(k: Kernel, name: string, mapFd: number, key: Uint8Array, value: Uint8Array, flags: number): void {
+function updateEntry(k: Kernel, where: string, name: string, mapFd: number, key: Uint8Array, value: Uint8Array, flags: number): void {
   const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd, key, value, flags });
-  if (!r.ok) throw new RequestError(`map ${name}: update failed: ${errnoName(r.errno)}`);
+  if (!r.ok) throw new RequestError(`${where}: map ${name}: update failed: ${errnoName(r.errno)}`);
 }
 
 /** Request maps that only name a map the source declares add their entries to its declaration. */
@@ -91,7 +102,7 @@ export function mergeMaps(req: MapSpec[], declared: MapSpec[]): MapSpec[] {
       continue;
     }
     const d = out.find((x) => x.name === m.name);
-    if (!d) throw new RequestError(`map ${JSON.stringify(m.name)}: no type or sizes, and the source declares no map of that name`);
+    if (!d) throw new RequestError(`${m.where ?? 'maps'}: map ${JSON.stringify(m.name)} has no type or sizes, and the source declares no map of that name`);
     d.entries.push(...m.entries);
   }
   return [...full, ...out];
@@ -102,9 +113,10 @@ export function fillSlots(k: Kernel, maps: MapTable): void {
   for (const [name, { fd, spec }] of maps) {
     for (const e of spec.entries) {
       if (e.value instanceof Uint8Array || 'prog' in e.value) continue;
+      const where = `${e.where ?? spec.where ?? `map ${name}`}.${'perfCpu' in e.value ? 'value_perf_cpu' : 'value_cgroup'}`;
       const opened = openSlotObject(k, e.value);
-      if (typeof opened === 'string') throw new RequestError(`map ${name}: ${opened}`);
-      updateEntry(k, name, fd, e.key, le32(opened), e.flags);
+      if (typeof opened === 'string') throw new RequestError(`${where}: map ${name}: ${opened}`);
+      updateEntry(k, e.where ?? where, name, fd, e.key, le32(opened), e.flags);
       k.close(opened);
     }
   }
@@ -114,17 +126,18 @@ export function fillSlots(k: Kernel, maps: MapTable): void {
 export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Map<string, ReadyProg>): void {
   const fds = new Map<string, number>();
   for (const [name, p] of ready) {
-    applyFixups(p.bytes, p.fixups, maps);
+    applyFixups(p, maps);
     const r = loadOtherProg(k, progType, name, p.bytes, p.license, p.kernVersion);
-    if (!r.ok) throw new RequestError(`program ${name}: PROG_LOAD failed: ${errnoName(r.errno)}\n${r.log}`);
+    if (!r.ok) throw new RequestError(`${p.where ?? 'progs'}: program ${name}: PROG_LOAD failed: ${errnoName(r.errno)}\n${r.log}`);
     fds.set(name, r.value);
   }
   for (const [name, { fd, spec }] of maps) {
     for (const e of spec.entries) {
       if (!('prog' in e.value)) continue;
       const pfd = fds.get(e.value.prog);
-      if (pfd === undefined) throw new RequestError(`map ${name}: unknown program ${JSON.stringify(e.value.prog)}`);
-      updateEntry(k, name, fd, e.key, le32(pfd), e.flags);
+      const where = e.where ?? spec.where ?? `map ${name}`;
+      if (pfd === undefined) throw new RequestError(`${where}.value_prog: map ${name}: unknown program ${JSON.stringify(e.value.prog)}`);
+      updateEntry(k, where, name, fd, e.key, le32(pfd), e.flags);
     }
   }
 }

@@ -10,7 +10,8 @@
  * samples), `run.redirect`, `run.steps` (instructions executed), and `run.fault` when an
  * unverified program faulted or ran out of its instruction budget.
  */
-import { bytesToHex, Cmd, errnoName, Errno } from '../isa';
+import { bytesToHex, Cmd, errnoName, Errno, ProgType } from '../isa';
+import { buildRecord, tracepointByName } from '../kernel/progtypes/tracepoint';
 import { Kernel } from '../kernel/kernel';
 import { helperOffered } from '../kernel/helpers';
 import { prepareRun, type PreparedRun, type RunInput } from '../kernel/run';
@@ -98,7 +99,7 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
   const progType = progTypeOf(req, main);
   loadProgs(k, progType, maps, extra);
   fillSlots(k, maps);
-  applyFixups(main.bytes, main.fixups, maps);
+  applyFixups(main, maps);
   // the log attributes go in as given: 4.8's bpf_check refuses a size or buffer without a level
   const logSize = req.logSize;
   k.privileged = !req.unprivileged;
@@ -175,9 +176,18 @@ function repeatRuns(m: Machine, prep: PreparedRun, repeat: number, maxSteps: num
   return { stop, steps, interrupted, durationNs: Math.round(((performance.now() - started) * 1e6) / repeat) };
 }
 
+/** Field values for a tracepoint's record are the request's: a bad one is a request_error naming it. */
+function checkTracepointFields(k: Kernel, prog: LoadedProg, spec: RunSpec): void {
+  if (!spec.tracepointFields || spec.ctx || prog.progType !== ProgType.Tracepoint) return;
+  const def = tracepointByName(spec.tracepoint ?? 'sched:sched_switch');
+  const r = def && buildRecord(def, k.world, spec.tracepointFields);
+  if (typeof r === 'string') throw new RequestError(`run.tracepoint.fields.${r}`);
+}
+
 /** BPF_PROG_TEST_RUN: `repeat` runs on the same packet; retval and data_out of the last one. */
 function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, opts: RequestOptions): RunAnswer {
   const spec = req.run!;
+  checkTracepointFields(k, prog, spec);
   const prep = prepareRun(k, prog, inputOf(spec));
   if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
   const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget, engine: opts.engine });
@@ -259,19 +269,21 @@ export function answerText(text: string, opts: RequestOptions = {}): { output: s
     const a = answerValue(single, opts);
     return { output: JSON.stringify(a, null, 1) + '\n', errors: 'request_error' in a ? 1 : 0 };
   }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // blank lines get no answer, but count: a request_error names the line as an editor numbers it
+  const lines = text.split(/\r?\n/).map((line, i) => ({ line, no: i + 1 })).filter((l) => l.line.trim() !== '');
   let errors = 0;
-  const out = lines.map((line, i) => {
+  const out = lines.map(({ line, no }) => {
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch (e) {
       errors++;
-      return JSON.stringify({ available: true, request_error: `line ${i + 1}: invalid JSON: ${e instanceof Error ? e.message : String(e)}` });
+      return JSON.stringify({ available: true, request_error: `line ${no}: invalid JSON: ${e instanceof Error ? e.message : String(e)}` });
     }
     const a = answerValue(v, opts);
-    if ('request_error' in a) errors++;
-    return JSON.stringify(a);
+    if (!('request_error' in a)) return JSON.stringify(a);
+    errors++;
+    return JSON.stringify({ ...a, request_error: `line ${no}: ${a.request_error}` });
   });
   return { output: out.map((l) => l + '\n').join(''), errors };
 }

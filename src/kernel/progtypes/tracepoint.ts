@@ -93,19 +93,22 @@ export function tracepointByName(name: string): TracepointDef | undefined {
   return TRACEPOINTS.find((t) => t.name === name || t.name.split(':')[1] === name);
 }
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+/** A C string as the kernel holds it: the text's UTF-8 bytes (a filename is bytes, not Latin-1). */
+const cString = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /**
  * Builds the raw record of `def` (common header included) from the world's defaults and
- * `overrides`; a string for an unknown field or a wrong kind of value is an error message.
+ * `overrides`; a string (starting with the field's name) for an unknown field, a wrong kind of
+ * value, or a record the perf trace buffer cannot hold (Linux drops such an event).
  */
 export function buildRecord(def: TracepointDef, world: World, overrides: Record<string, unknown> = {}): Uint8Array | string {
   const values: Record<string, unknown> = { ...def.defaults(world), ...overrides };
   for (const k of Object.keys(overrides)) {
-    if (!def.fields.some((x) => x.name === k)) return `tracepoint ${def.name} has no field ${k}`;
+    if (!def.fields.some((x) => x.name === k)) return `${k}: tracepoint ${def.name} has no such field (it has ${def.fields.map((x) => x.name).join(', ')})`;
   }
   let tail: Uint8Array = new Uint8Array(0);
-  const out = new Uint8Array(def.size + 256);
+  let tailField = '';
+  const out = new Uint8Array(def.size);
   values.common_type ??= def.id;
   values.common_pid ??= world.task.pid;
   values.common_preempt_count ??= 1;
@@ -113,21 +116,29 @@ export function buildRecord(def: TracepointDef, world: World, overrides: Record<
     const v = values[field.name];
     if (v === undefined) continue;
     if (field.type === '__data_loc char[]') {
-      if (typeof v !== 'string') return `${field.name} must be a string`;
-      tail = ascii(v + '\0');
+      if (typeof v !== 'string') return `${field.name}: must be a string`;
+      tail = cString(v + '\0');
+      tailField = field.name;
       // __data_loc: length << 16 | offset of the string in the record
-      out.set(leBytes(BigInt((tail.length << 16) | def.size), 4), field.offset);
+      out.set(leBytes(BigInt(((tail.length & 0xffff) << 16) | def.size), 4), field.offset);
     } else if (field.type.startsWith('char[')) {
-      if (typeof v !== 'string') return `${field.name} must be a string`;
-      out.set(ascii(v).subarray(0, field.size - 1), field.offset);
+      if (typeof v !== 'string') return `${field.name}: must be a string`;
+      out.set(cString(v).subarray(0, field.size - 1), field.offset);
     } else if ((typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint') {
       out.set(leBytes(BigInt(v), Math.min(field.size, 8)), field.offset);
     } else {
-      return `${field.name} must be an integer`;
+      return `${field.name}: must be an integer`;
     }
   }
-  out.set(tail, def.size);
-  return out.slice(0, def.size + tail.length);
+  // perf_trace_buf_alloc: the record, behind its u32 size, padded to 8, must fit the trace buffer
+  const size = Math.ceil((def.size + tail.length + 4) / 8) * 8 - 4;
+  if (size > PERF_MAX_TRACE_SIZE) {
+    return `${tailField}: ${tail.length - 1} bytes make a ${size}-byte record, more than the perf trace buffer's ${PERF_MAX_TRACE_SIZE} (PERF_MAX_TRACE_SIZE): Linux drops such an event before any program runs`;
+  }
+  const record = new Uint8Array(def.size + tail.length);
+  record.set(out);
+  record.set(tail, def.size);
+  return record;
 }
 
 /** PERF_MAX_TRACE_SIZE: the perf trace buffer a tracepoint record is in */
