@@ -1,25 +1,27 @@
-/** The page: toolbar, and the panels in a resizable layout. Heavy panels load lazily. */
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+/**
+ * The page: a toolbar of fixed height on top, the panes in the middle (columns that resize,
+ * collapse and maximise; one group at a time on a phone), the status bar at the bottom (on a
+ * phone with the step bar above it), and toasts floating over the panes. Heavy panes load lazily.
+ */
+import { lazy, Suspense, useEffect } from 'react';
 import { Toolbar } from './panels/toolbar/Toolbar';
-import { RegistersPanel } from './panels/registers/RegistersPanel';
-import { StackPanel } from './panels/stack/StackPanel';
-import { VerifierPanel } from './panels/verifier/VerifierPanel';
-import { ContextPanel } from './panels/context/ContextPanel';
+import { StatusBar } from './panels/toolbar/StatusBar';
+import { StepBar } from './panels/toolbar/StepBar';
+import { Toasts } from './panels/toolbar/Toasts';
+import { RUN } from './panels/toolbar/commands';
 import { Layout } from './ui/Layout';
-import { Loading, Panel } from './ui/Panel';
-import { EditorKeysHint, TerminalKeysHint } from './ui/KeyHints';
+import { PhoneLayout } from './ui/PhoneLayout';
+import { Loading } from './ui/Panel';
+import { useNarrow } from './ui/media';
+import { commandOf } from './ui/shortcuts';
 import { Announcer } from './ui/Announcer';
-import { PANEL_TITLES, type PanelId } from './ui/layout';
-import { commandOf, type Command } from './ui/shortcuts';
 import { actions, io, selectCapture, selectLayout, selectTheme, store, useApp } from './store';
 import { LessonBar } from './panels/session/LessonBar';
 import { ObjectChoice } from './panels/session/ObjectChoice';
 import { fileBytes, isElf } from './lib/files';
 import { watchLinks } from './lib/links';
+import { renderPane } from './panes';
 
-const Editor = lazy(() => import('./panels/editor/Editor'));
-const Maps = lazy(() => import('./panels/maps/Maps'));
-const Terminal = lazy(() => import('./panels/terminal/Terminal'));
 const CapturePanel = lazy(() => import('./panels/session/CapturePanel'));
 
 /** A file dropped on the page: a clang object (ELF) or a packet capture. */
@@ -31,48 +33,11 @@ async function onDrop(files: FileList): Promise<void> {
   else await io.openCapture(f.name, bytes);
 }
 
-const RUN: Record<Command, () => void> = {
-  load: () => void actions.load(),
-  run: () => void actions.run(),
-  continue: () => void actions.continueRun(),
-  step: () => void actions.step(),
-  stepBack: () => void actions.stepBack(),
-  restart: () => void actions.restart(),
-  stop: () => void actions.stop(),
-  pause: () => void actions.pause(),
-};
-
-function lazyPanel(id: PanelId, body: ReactNode, tools?: ReactNode): ReactNode {
-  return (
-    <Panel id={id} title={PANEL_TITLES[id]} tools={tools}>
-      <Suspense fallback={<Loading what={PANEL_TITLES[id]} />}>{body}</Suspense>
-    </Panel>
-  );
-}
-
-function renderPanel(id: PanelId): ReactNode {
-  switch (id) {
-    case 'editor':
-      return lazyPanel(id, <Editor />, <EditorKeysHint />);
-    case 'maps':
-      return lazyPanel(id, <Maps />);
-    case 'terminal':
-      return lazyPanel(id, <Terminal />, <TerminalKeysHint />);
-    case 'registers':
-      return <RegistersPanel />;
-    case 'stack':
-      return <StackPanel />;
-    case 'verifier':
-      return <VerifierPanel />;
-    case 'context':
-      return <ContextPanel />;
-  }
-}
-
 export function App() {
   const layout = useApp(selectLayout);
   const theme = useApp(selectTheme);
   const capture = useApp(selectCapture);
+  const narrow = useNarrow();
   useEffect(() => watchLinks(store, io), []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -91,7 +56,7 @@ export function App() {
   }, []);
   return (
     <div
-      className="app"
+      className={narrow ? 'app narrow' : 'app'}
       onDragOver={(e) => {
         if (e.dataTransfer.types.includes('Files')) e.preventDefault();
       }}
@@ -107,13 +72,20 @@ export function App() {
       </header>
       <LessonBar />
       <main className="main" aria-label="bpflab">
-        <Layout layout={layout} onChange={actions.setLayout} render={renderPanel} />
+        {narrow ? (
+          <PhoneLayout layout={layout} onChange={actions.setLayout} render={renderPane} />
+        ) : (
+          <Layout layout={layout} onChange={actions.setLayout} render={renderPane} />
+        )}
+        <Toasts />
       </main>
       {capture ? (
         <Suspense fallback={<Loading what="the capture" />}>
           <CapturePanel />
         </Suspense>
       ) : null}
+      {narrow ? <StepBar /> : null}
+      <StatusBar />
       <ObjectChoice />
       <Announcer />
     </div>

@@ -1,11 +1,13 @@
 /**
  * Guards the layers of docs/architecture.md: which module of src/ may import which, that app/
  * reaches the engine only through its public faces, and that the engine has no DOM or React.
+ * Also that no file imports itself back through others: no import cycle anywhere in src/, app/,
+ * scripts/, bench/, test/ or tools/, type-only imports included (each is named with its path).
  * Also that the repository stands alone: no file of it names the reference shelf that sits beside
  * our own checkouts (a user's clone has none; test/data holds what the tests need).
  * Exits non-zero with one line per violation.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 // BPFLAB_CHECK_ROOT checks another tree (the check's own test gives it a small one)
@@ -89,6 +91,71 @@ for (const file of files(appDir)) {
       problems.push(`${rel}: app/ may import only src/{${APP_ALLOWED.join(',')}} from the engine, not ${spec}`);
     }
   }
+}
+
+/** The file a relative import names (`./x` is x.ts, x.tsx or x/index.ts[x]), if it is one of `known`. */
+function resolveImport(from: string, spec: string, known: ReadonlySet<string>): string | undefined {
+  const base = resolve(dirname(from), spec.replace(/\.js$/, ''));
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')]) if (known.has(c)) return c;
+  return undefined;
+}
+
+/** Every import cycle, each as the path of files that closes it (Tarjan's components, then a walk in each). */
+function importCycles(all: readonly string[]): string[][] {
+  const known = new Set(all);
+  const edges = new Map<string, string[]>();
+  for (const f of all) {
+    const to = new Set<string>();
+    for (const m of readFileSync(f, 'utf8').matchAll(IMPORT_RE)) {
+      const spec = m[3] ?? m[4] ?? m[5];
+      const t = spec?.startsWith('.') ? resolveImport(f, spec, known) : undefined;
+      if (t) to.add(t);
+    }
+    edges.set(f, [...to]);
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const c: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      c.push(w);
+    } while (w !== v);
+    if (c.length > 1 || edges.get(v)!.includes(v)) components.push(c);
+  };
+  for (const v of all) if (!index.has(v)) visit(v);
+  // one cycle per component: walk from its first file until a file repeats
+  return components.map((c) => {
+    const inside = new Set(c);
+    const path = [c[0]];
+    for (;;) {
+      const next = edges.get(path.at(-1)!)!.find((w) => inside.has(w))!;
+      const at = path.indexOf(next);
+      if (at >= 0) return [...path.slice(at), next];
+      path.push(next);
+    }
+  });
+}
+
+const CODE_DIRS = ['src', 'app', 'scripts', 'bench', 'test', 'tools'].map((d) => join(ROOT, d)).filter((d) => existsSync(d));
+for (const cycle of importCycles(CODE_DIRS.flatMap(files))) {
+  problems.push(`import cycle (type-only imports count too): ${cycle.map((f) => relative(ROOT, f)).join(' -> ')}`);
 }
 
 // The shelf's path is assembled here so that this file does not name it either.

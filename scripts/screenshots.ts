@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { appState, setEditorText, startHarness, until, waitForEditor } from '../test/browser/harness';
+import { appState, setEditorText, showTerminal, startHarness, until, waitForEditor } from '../test/browser/harness';
 import { EXAMPLE_PROGRAM } from '../app/store/example';
 
 const OUT = 'docs/screenshots';
@@ -17,7 +17,7 @@ async function settle(page: Page): Promise<void> {
 
 async function theme(page: Page, want: 'light' | 'dark'): Promise<void> {
   const now = await page.evaluate(() => document.documentElement.dataset.theme);
-  if (now !== want) await page.getByRole('button', { name: 'Dark theme' }).click();
+  if (now !== want) await page.getByRole('switch', { name: 'Dark theme' }).click();
   await until(async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === want, 5000, `the ${want} theme`);
 }
 
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     await page.getByRole('spinbutton', { name: 'Repeat' }).fill('3');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await settle(page);
+    await showTerminal(page);
     await page.locator('.xterm').click();
     for (const cmd of ['bpftool map show', 'bpftool map dump id 3']) {
       await page.keyboard.type(cmd);

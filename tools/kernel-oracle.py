@@ -204,6 +204,7 @@ NOT_HERE = {
     "verify": "the host kernel always verifies",
     "unprivileged": "this oracle loads as root",
     "semantics": "the host kernel has one semantics, its own",
+    "world": "the host kernel runs in its own world",
 }
 
 

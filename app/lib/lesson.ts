@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS, type EngineSettings, type LoadSetup, type ProgTypeInf
 import { parseHexBytes } from './format';
 import { DEFAULT_INPUT, type InputState } from './input';
 import { ctxValuesFromBytes } from './session-io';
+import { returnsText } from './status';
 
 /** The open lesson as the store keeps it. */
 export interface OpenLesson {
@@ -67,11 +68,11 @@ export function openingOf(l: Lesson, current: InputState, types: readonly ProgTy
   return { lesson, text: l.source, progType, privileged: l.privileged, logLevel: 1, engineSettings: { ...DEFAULT_SETTINGS }, input, breakpoints: [] };
 }
 
-/** "accepted; the run returns 0xffffffff (keep all 40 bytes)" and the like. */
+/** "The verifier accepts it; a run returns 4294967295 (0xffffffff): keep all 40 bytes." (as the status bar says it). */
 export function expectText(e: LessonExpect): string {
   if (!e.load.accepted) return `The verifier refuses it with ${e.load.errno}: "${e.load.lastLine}"`;
   if (!e.run) return 'The verifier accepts it.';
-  return `The verifier accepts it; a run returns ${e.run.retval} (0x${(e.run.retval >>> 0).toString(16)}): ${e.run.verdict}.`;
+  return `The verifier accepts it; a run ${returnsText(e.run.retval, e.run.verdict)}.`;
 }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -53,7 +53,8 @@ export function toShared(s: ShareSource, info: ProgTypeInfo, state: ShareState |
     syntax: s.syntax,
     progType: s.progType,
     load: { logLevel: s.logLevel, logSize: s.logSize, privileged: s.privileged },
-    settings: { ...s.engineSettings },
+    // the world and the run, not the user's time and memory limits (a link never sets those)
+    settings: { seed: s.engineSettings.seed, ncpus: s.engineSettings.ncpus, cpu: s.engineSettings.cpu, budget: s.engineSettings.budget, semantics: s.engineSettings.semantics, verify: s.engineSettings.verify },
     maps: state?.maps ?? [],
     input,
     breakpoints: [...new Set(s.breakpoints)].filter((b) => b >= 1 && b <= lines).sort((a, b) => a - b).slice(0, SHARED_LIMITS.breakpoints),

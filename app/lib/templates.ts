@@ -1,7 +1,11 @@
 /**
- * The packet builder: frames from a few fields, with correct IPv4 header checksums and TCP, UDP
- * and ICMP checksums, so a program that checks them sees what a real stack would send.
+ * The packet builder: frames from a few fields as the user types them (addresses as text, read
+ * with errors that name the field), built by the lessons' frame builders (src/lessons/frames.ts),
+ * which get the IPv4 header and TCP, UDP and ICMP checksums right.
  */
+import { arpRequest, ipv4Bytes, ipv6Bytes, type TransportSpec } from '../../src/lessons/frames';
+
+export { inetChecksum } from '../../src/lessons/frames';
 
 export type TemplateName = 'tcp4' | 'udp4' | 'icmp4' | 'tcp6' | 'udp6' | 'icmp6' | 'vlan-udp4' | 'arp';
 
@@ -76,24 +80,9 @@ function ip6Bytes(s: string): number[] | string {
   return [...a, ...new Array(fill).fill(0), ...b].flatMap((g) => [g >> 8, g & 0xff]);
 }
 
-const be16 = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
-
-/** The Internet checksum (RFC 1071) of bytes. */
-export function inetChecksum(bytes: readonly number[] | Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i] << 8) + (bytes[i + 1] ?? 0);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
-
-function l4(proto: number, spec: FrameSpec, data: number[]): number[] {
-  if (proto === 6) return [...be16(spec.srcPort), ...be16(spec.dstPort), 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xfa, 0xf0, 0, 0, 0, 0, ...data];
-  if (proto === 17) return [...be16(spec.srcPort), ...be16(spec.dstPort), ...be16(8 + data.length), 0, 0, ...data];
-  const type = proto === 1 ? 8 : 128;
-  return [type, 0, 0, 0, 0x12, 0x34, 0, 1, ...data];
-}
-
-const CSUM_AT: Record<number, number> = { 6: 16, 17: 6, 1: 2, 58: 2 };
+const PROTO: Record<TemplateName, TransportSpec['proto']> = {
+  tcp4: 'tcp', udp4: 'udp', icmp4: 'icmp', tcp6: 'tcp', udp6: 'udp', icmp6: 'icmp', 'vlan-udp4': 'udp', arp: 'udp',
+};
 
 /** Builds the frame, or an error sentence naming the bad field. */
 export function buildFrame(spec: FrameSpec): Uint8Array | string {
@@ -103,36 +92,31 @@ export function buildFrame(spec: FrameSpec): Uint8Array | string {
   if (typeof dst === 'string') return dst;
   const t = spec.template;
   const [ds, dd] = defaultIps(t);
-  const data = Array.from(new TextEncoder().encode(spec.payload));
   if (t === 'arp') {
     const sip = ip4Bytes(spec.srcIp || '10.0.0.1');
     const tip = ip4Bytes(spec.dstIp || '10.0.0.2');
     if (typeof sip === 'string') return sip;
     if (typeof tip === 'string') return tip;
-    return new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, ...src, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 1, ...src, ...sip, 0, 0, 0, 0, 0, 0, ...tip]);
+    return new Uint8Array(arpRequest(src, sip, tip));
   }
-  const proto = t.startsWith('tcp') ? 6 : t.includes('udp') ? 17 : t === 'icmp4' ? 1 : 58;
-  const seg = l4(proto, spec, data);
-  let eth = [...dst, ...src];
-  if (t === 'vlan-udp4') eth = [...eth, 0x81, 0x00, ...be16(spec.vlanId & 0xfff)];
-  if (is6(t)) {
-    const s = ip6Bytes(spec.srcIp || ds);
-    const d = ip6Bytes(spec.dstIp || dd);
-    if (typeof s === 'string') return s;
-    if (typeof d === 'string') return d;
-    const pseudo = [...s, ...d, 0, 0, ...be16(seg.length), 0, 0, 0, proto];
-    const c = inetChecksum([...pseudo, ...seg]);
-    seg.splice(CSUM_AT[proto], 2, ...be16(c));
-    const hdr = [0x60, 0, 0, 0, ...be16(seg.length), proto, spec.ttl & 0xff, ...s, ...d];
-    return new Uint8Array([...eth, 0x86, 0xdd, ...hdr, ...seg]);
-  }
-  const s = ip4Bytes(spec.srcIp || ds);
-  const d = ip4Bytes(spec.dstIp || dd);
-  if (typeof s === 'string') return s;
-  if (typeof d === 'string') return d;
-  if (proto === 1) seg.splice(2, 2, ...be16(inetChecksum(seg)));
-  else seg.splice(CSUM_AT[proto], 2, ...be16(inetChecksum([...s, ...d, 0, proto, ...be16(seg.length), ...seg])));
-  const hdr = [0x45, 0, ...be16(20 + seg.length), 0, 1, 0x40, 0, spec.ttl & 0xff, proto, 0, 0, ...s, ...d];
-  hdr.splice(10, 2, ...be16(inetChecksum(hdr)));
-  return new Uint8Array([...eth, 0x08, 0x00, ...hdr, ...seg]);
+  // the echo requests' identifier is 0x1234, the IPv4 identification 1
+  const common = {
+    src,
+    dst,
+    proto: PROTO[t],
+    sport: spec.srcPort,
+    dport: spec.dstPort,
+    payload: Array.from(new TextEncoder().encode(spec.payload)),
+    echoId: 0x1234,
+    ...(t === 'vlan-udp4' ? { vlan: spec.vlanId & 0xfff } : {}),
+  };
+  const parse = is6(t) ? ip6Bytes : ip4Bytes;
+  const saddr = parse(spec.srcIp || ds);
+  const daddr = parse(spec.dstIp || dd);
+  if (typeof saddr === 'string') return saddr;
+  if (typeof daddr === 'string') return daddr;
+  const frame = is6(t)
+    ? ipv6Bytes({ ...common, saddr, daddr, hopLimit: spec.ttl & 0xff })
+    : ipv4Bytes({ ...common, saddr, daddr, ttl: spec.ttl & 0xff, id: 1 });
+  return new Uint8Array(frame);
 }

@@ -1,9 +1,9 @@
 /**
  * What the editor's hovers say about the words of eBPF assembly in both syntaxes: registers,
- * ubpf mnemonics, the kernel syntax's keywords and operators, directives. Helper docs come from
+ * ubpf mnemonics (from the assembler's table), the kernel syntax's keywords and operators, directives. Helper docs come from
  * src/isa's HELPERS (the header's text and 4.8's prototypes).
  */
-import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, type HelperProto } from '../../src/isa';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, mnemonicDoc, type HelperProto } from '../../src/isa';
 import type { ProgTypeInfo } from '../../src/protocol';
 
 export const REGISTER_DOCS: string[] = [
@@ -20,52 +20,36 @@ export const REGISTER_DOCS: string[] = [
   'r10: frame pointer, read-only: the top of the 512-byte stack (use r10 - 1 .. r10 - 512).',
 ];
 
-const alu = (op: string, what: string): [string, string][] => [
-  [op, `64-bit ALU: dst ${what} src (register or 32-bit immediate, sign-extended).`],
-  [`${op}32`, `32-bit ALU: the low halves, dst ${what} src; the result is zero-extended to 64 bits.`],
-];
+/** The hover text of a ubpf mnemonic, from the assembler's own table (src/isa/mnemonics.ts). */
+export function mnemonicMarkdown(name: string): string | undefined {
+  const d = mnemonicDoc(name);
+  if (!d) return undefined;
+  const since = d.since ? ` *Not in Linux 4.8: ${d.since}.*` : '';
+  return `**${name}** \`${d.operands}\` — ${d.text}${since}\n\nKernel syntax: \`${d.llvm}\``;
+}
 
-/** ubpf mnemonics (the conformance suites' syntax). */
-export const MNEMONIC_DOCS: Record<string, string> = Object.fromEntries([
-  ...alu('add', '+='), ...alu('sub', '-='), ...alu('mul', '*='), ...alu('div', '/= (unsigned; by a zero register: 4.8 ends with r0 = 0)'),
-  ...alu('or', '|='), ...alu('and', '&='), ...alu('lsh', '<<='), ...alu('rsh', '>>= (logical)'), ...alu('mod', '%= (unsigned)'),
-  ...alu('xor', '^='), ...alu('mov', '='), ...alu('arsh', '>>= (arithmetic, sign-filling)'),
-  ['neg', 'dst = -dst (64-bit).'], ['neg32', 'dst = -dst on the low 32 bits, zero-extended.'],
-  ['le16', 'Converts the low 16 bits from little-endian to host order (a no-op on x86, but it truncates).'],
-  ['le32', 'Converts the low 32 bits from little-endian to host order (truncates).'], ['le64', 'Little-endian to host, 64 bits.'],
-  ['be16', 'Byte-swaps the low 16 bits (network to host order on x86) and zero-extends.'],
-  ['be32', 'Byte-swaps the low 32 bits and zero-extends.'], ['be64', 'Byte-swaps all 64 bits.'],
-  ['lddw', 'Loads a 64-bit immediate (two instruction slots). With a map name, loads the map pointer.'],
-  ['ldxb', 'Loads 1 byte from [src+off], zero-extended.'], ['ldxh', 'Loads 2 bytes from [src+off].'],
-  ['ldxw', 'Loads 4 bytes from [src+off].'], ['ldxdw', 'Loads 8 bytes from [src+off].'],
-  ['stb', 'Stores the immediate as 1 byte at [dst+off].'], ['sth', 'Stores 2 bytes of the immediate.'],
-  ['stw', 'Stores 4 bytes of the immediate.'], ['stdw', 'Stores the sign-extended immediate as 8 bytes.'],
-  ['stxb', 'Stores the low byte of src at [dst+off].'], ['stxh', 'Stores 2 bytes of src.'], ['stxw', 'Stores 4 bytes of src.'], ['stxdw', 'Stores 8 bytes of src.'],
-  ['ldabsb', 'LD_ABS: r0 = packet byte at imm (needs the skb in r6). Out of bounds ends the program with r0 = 0.'],
-  ['ldabsh', 'LD_ABS: r0 = big-endian 16 bits of the packet at imm.'], ['ldabsw', 'LD_ABS: r0 = big-endian 32 bits of the packet at imm.'],
-  ['ldindb', 'LD_IND: r0 = packet byte at src + imm.'], ['ldindh', 'LD_IND: big-endian 16 bits at src + imm.'], ['ldindw', 'LD_IND: big-endian 32 bits at src + imm.'],
-  ['ja', 'Jumps always: to pc + 1 + off, or a label.'],
-  ['jeq', 'Jumps if dst == src.'], ['jne', 'Jumps if dst != src.'], ['jgt', 'Jumps if dst > src (unsigned).'], ['jge', 'Jumps if dst >= src (unsigned).'],
-  ['jset', 'Jumps if dst & src is not zero.'], ['jsgt', 'Jumps if dst > src (signed).'], ['jsge', 'Jumps if dst >= src (signed).'],
-  ['jlt', 'Jumps if dst < src (unsigned). Not in Linux 4.8 (4.14+).'], ['jle', 'Jumps if dst <= src (unsigned). Not in 4.8.'],
-  ['jslt', 'Jumps if dst < src (signed). Not in 4.8.'], ['jsle', 'Jumps if dst <= src (signed). Not in 4.8.'],
-  ['call', 'Calls a helper function by id or name: arguments in r1-r5, result in r0; r1-r5 are clobbered.'],
-  ['exit', 'Ends the program; r0 is its return value.'],
-  ['lock', 'An atomic operation on memory: `lock *(u64 *)(r1 +0) += r2` (XADD).'],
-]);
+const CALL_DOC = 'Calls a helper function by id or name: arguments in r1-r5, result in r0; r1-r5 are clobbered.';
+const EXIT_DOC = 'Ends the program; r0 is its return value.';
+const LOCK_DOC = 'An atomic operation on memory: `lock *(u64 *)(r1 +0) += r2` (XADD), `lock add [r1+0], r2` in ubpf syntax.';
+
+const byteOrder = (w: string) => `\`r0 = ${w} r0\`: ${mnemonicDoc(w)!.text}`;
 
 /** Keywords of the kernel/LLVM syntax. */
 export const KEYWORD_DOCS: Record<string, string> = {
   if: 'Conditional jump: `if r1 > 5 goto +2` or `goto LABEL`. Comparisons: == != > >= (unsigned) s> s>= (signed) & (jset).',
   goto: 'Jump: `goto +N` to pc + 1 + N, or to a label.',
-  call: MNEMONIC_DOCS.call,
-  exit: MNEMONIC_DOCS.exit,
-  lock: MNEMONIC_DOCS.lock,
+  call: CALL_DOC,
+  callx: 'Calls the function whose address is in a register (beyond Linux 4.8).',
+  exit: EXIT_DOC,
+  lock: LOCK_DOC,
   ll: 'Marks a 64-bit immediate load (ld_imm64, two slots): `r1 = 0x1234567890 ll`, `r1 = map[NAME] ll`.',
   map: 'A map reference: `r1 = map[NAME] ll` loads the pointer of the map declared with `.map NAME ...`.',
   skb: 'LD_ABS/LD_IND: `r0 = *(u16 *)skb[12]` reads the packet of the skb in r6, big-endian.',
   u8: 'Access size: 1 byte.', u16: 'Access size: 2 bytes.', u32: 'Access size: 4 bytes.', u64: 'Access size: 8 bytes.',
-  be16: MNEMONIC_DOCS.be16, be32: MNEMONIC_DOCS.be32, be64: MNEMONIC_DOCS.be64, le16: MNEMONIC_DOCS.le16, le32: MNEMONIC_DOCS.le32, le64: MNEMONIC_DOCS.le64,
+  s8: 'Signed access or extension: 1 byte (beyond Linux 4.8).', s16: 'Signed: 2 bytes (beyond Linux 4.8).', s32: 'Signed: 4 bytes (beyond Linux 4.8).',
+  be16: byteOrder('be16'), be32: byteOrder('be32'), be64: byteOrder('be64'), le16: byteOrder('le16'), le32: byteOrder('le32'), le64: byteOrder('le64'),
+  bswap16: byteOrder('bswap16'), bswap32: byteOrder('bswap32'), bswap64: byteOrder('bswap64'),
+  gotol: 'Jump with a 32-bit offset: `gotol +N` (beyond Linux 4.8).',
 };
 
 export const DIRECTIVE_DOCS: Record<string, string> = {

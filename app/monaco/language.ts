@@ -1,11 +1,12 @@
 /** The eBPF assembly language for Monaco: tokens for both syntaxes, comments, brackets, themes. */
 import type * as Monaco from 'monaco-editor/editor';
-import { MNEMONIC_DOCS } from './docs';
+import { MNEMONICS } from '../../src/isa';
 import { EDITOR_COLORS, tokenRules } from './colors';
 
 export const LANGUAGE_ID = 'ebpf';
 
-const mnemonics = Object.keys(MNEMONIC_DOCS).join('|');
+/** Every mnemonic the assembler takes (the same table), longest first. */
+const mnemonics = [...MNEMONICS.keys()].sort((a, b) => b.length - a.length).join('|');
 
 export const MONARCH: Monaco.languages.IMonarchLanguage = {
   defaultToken: '',
@@ -17,7 +18,7 @@ export const MONARCH: Monaco.languages.IMonarchLanguage = {
       [/\.(map|entry|type|license|kern_version|name|raw)\b/, 'keyword.directive'],
       [/%?\b[rw](10|[0-9])\b/, 'variable.register'],
       [/%r(10|[0-9])\b/, 'variable.register'],
-      [/\b(if|goto|call|exit|lock|ll|map|skb|be16|be32|be64|le16|le32|le64)\b/, 'keyword'],
+      [/\b(if|goto|gotol|call|callx|exit|lock|fetch|ll|map|map_value|skb|be16|be32|be64|le16|le32|le64|bswap16|bswap32|bswap64)\b/, 'keyword'],
       [/\b(u8|u16|u32|u64|s8|s16|s32|s64)\b/, 'type'],
       [/\bbpf_\w+\b/, 'support.function'],
       [new RegExp(`\\b(${mnemonics})\\b`), 'keyword.mnemonic'],

@@ -3,11 +3,12 @@
  * the run, the verifier's states) through a getter, so they stay current without re-registering.
  */
 import type * as Monaco from 'monaco-editor/editor';
-import { HELPERS, MAP_TYPE_NAMES, PROG_TYPE_NAMES, helperById, helperByName } from '../../src/isa';
+import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, helperById, helperByName } from '../../src/isa';
 import type { AnalysisView, DebugSnapshot, ProgTypeInfo, ProgramView } from '../../src/protocol';
 import { hex64, s64 } from '../lib/format';
 import { pointerText, typesOf } from '../lib/pointers';
-import { DIRECTIVE_DOCS, KEYWORD_DOCS, MNEMONIC_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown } from './docs';
+import { DIRECTIVE_DOCS, KEYWORD_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown, mnemonicMarkdown } from './docs';
+import { suggestionsAt, type SuggestionKind } from './complete';
 import { LANGUAGE_ID } from './language';
 
 export interface EditorContext {
@@ -46,8 +47,11 @@ export function hoverFor(word: string, line: string, ctx: EditorContext): string
     if (h) return helperMarkdown(h, ctx.progTypes);
   }
   if (DIRECTIVE_DOCS[word]) return DIRECTIVE_DOCS[word];
+  // `be16 r0` (ubpf: the statement's first word) is a mnemonic; `r0 = be16 r0` a keyword
+  const mnemonic = mnemonicMarkdown(word);
+  const first = new RegExp(`^\\s*([A-Za-z_]\\w*:\\s*)?${word}\\b`).test(line);
+  if (mnemonic && (first || !KEYWORD_DOCS[word])) return mnemonic;
   if (KEYWORD_DOCS[word]) return KEYWORD_DOCS[word];
-  if (MNEMONIC_DOCS[word]) return `**${word}** — ${MNEMONIC_DOCS[word]}`;
   const decl = ctx.program?.maps.find((m) => m.name === word);
   if (decl) {
     const live = ctx.maps.find((m) => m.name === word);
@@ -67,36 +71,35 @@ function operatorAt(line: string, col: number): string | undefined {
   return undefined;
 }
 
-const DIRECTIVE_ITEMS = Object.keys(DIRECTIVE_DOCS);
-
 function completions(monaco: typeof Monaco, model: Monaco.editor.ITextModel, pos: Monaco.Position, ctx: EditorContext): Monaco.languages.CompletionItem[] {
   const before = model.getLineContent(pos.lineNumber).slice(0, pos.column - 1);
   const word = model.getWordUntilPosition(pos);
-  const range = new monaco.Range(pos.lineNumber, word.startColumn, pos.lineNumber, word.endColumn);
   const K = monaco.languages.CompletionItemKind;
-  const item = (label: string, kind: Monaco.languages.CompletionItemKind, detail?: string, doc?: string, insertText = label) => ({
-    label, kind, detail, documentation: doc ? md(doc) : undefined, insertText, range,
+  const KIND: Record<SuggestionKind, Monaco.languages.CompletionItemKind> = {
+    mnemonic: K.Keyword,
+    keyword: K.Keyword,
+    register: K.Variable,
+    helper: K.Function,
+    map: K.Variable,
+    label: K.Reference,
+    directive: K.Keyword,
+    enum: K.EnumMember,
+    size: K.TypeParameter,
+    property: K.Property,
+  };
+  const dot = before.lastIndexOf('.');
+  return suggestionsAt(before, model.getValue(), ctx.progTypes).map((x) => {
+    // a directive's range starts at its dot (Monaco's words do not include it)
+    const start = x.kind === 'directive' && dot >= 0 ? dot + 1 : word.startColumn;
+    return {
+      label: x.label,
+      kind: KIND[x.kind],
+      detail: x.detail,
+      documentation: x.doc ? md(x.doc) : undefined,
+      insertText: x.insert ?? x.label,
+      range: new monaco.Range(pos.lineNumber, start, pos.lineNumber, word.endColumn),
+    };
   });
-  const declared = [...model.getValue().matchAll(/^\s*\.map\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]);
-  if (/\bmap\[\w*$/.test(before) || /\bld_map_fd\s+\S+,\s*\w*$/.test(before) || /\blddw\s+\S+,\s*\w*$/.test(before)) {
-    return declared.map((n) => item(n, K.Variable, 'map'));
-  }
-  if (/\bcall\s+\w*$/.test(before)) {
-    return HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, K.Function, `helper ${h.id}`, helperMarkdown(h, ctx.progTypes)));
-  }
-  if (/^\s*\.type\s+\w*$/.test(before)) return Object.values(PROG_TYPE_NAMES).slice(1).map((n) => item(n, K.EnumMember, 'program type'));
-  if (/^\s*\.map\s+\w+\s+\w*$/.test(before)) return Object.values(MAP_TYPE_NAMES).slice(1).map((n) => item(n, K.EnumMember, 'map type'));
-  if (/^\s*\.\w*$/.test(before)) {
-    const dotRange = new monaco.Range(pos.lineNumber, before.lastIndexOf('.') + 1, pos.lineNumber, pos.column);
-    return DIRECTIVE_ITEMS.map((d) => ({ ...item(d, K.Keyword, 'directive', DIRECTIVE_DOCS[d]), range: dotRange }));
-  }
-  return [
-    ...Object.keys(MNEMONIC_DOCS).map((m) => item(m, K.Keyword, 'instruction', MNEMONIC_DOCS[m])),
-    ...Object.keys(KEYWORD_DOCS).map((m) => item(m, K.Keyword, 'keyword', KEYWORD_DOCS[m])),
-    ...REGISTER_DOCS.map((d, i) => item(`r${i}`, K.Variable, 'register', d)),
-    ...HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, K.Function, `helper ${h.id}`, helperMarkdown(h, ctx.progTypes))),
-    ...declared.map((n) => item(n, K.Variable, 'map')),
-  ];
 }
 
 /** Registers the providers once; `get` is called at each request. */
@@ -117,7 +120,7 @@ export function registerProviders(monaco: typeof Monaco, get: () => EditorContex
     },
   });
   monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
-    triggerCharacters: ['.', '['],
+    triggerCharacters: ['.', '[', '('],
     provideCompletionItems(model, pos) {
       return { suggestions: completions(monaco, model, pos, get()) };
     },

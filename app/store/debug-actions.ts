@@ -1,79 +1,18 @@
 /**
- * The debugger's commands: start, step, step back, go to, continue, run, restart, pause, stop.
- * One command is in flight at a time; a stop or an engine restart makes the answer of the one in
- * flight stale (its token no longer matches), so it cannot overwrite what came after.
+ * The debugger's commands: start, step, step back, go to, continue, run, restart, pause, stop,
+ * over the command runner (runner.ts: one command in flight, stale answers dropped).
  */
-import type { DebugUpdate, Outcome, RunProgress } from './deps';
-import { bytesHex } from '../lib/format';
+import type { RunProgress } from './deps';
 import type { ActionContext } from './context';
 import type { LoadActions } from './load-actions';
+import { makeCommandRunner } from './runner';
 import type { State } from './state';
-import { appendTerm, reconcileTrace, type TermEntry } from './terminal';
+import { appendTerm, type TermEntry } from './terminal';
 import { breakpointPcs } from './selectors';
-
-export type DebugActions = ReturnType<typeof makeDebugActions>;
 
 export function makeDebugActions(c: ActionContext, loader: LoadActions) {
   const { get, set, api, port } = c;
-  let runToken = 0;
-  /** the debugger command in flight (settled when none is) */
-  let inflight: Promise<void> = Promise.resolve();
-
-  function applyUpdate(u: DebugUpdate): void {
-    const s = get();
-    const sameRun = s.snap && s.snap.runId === u.snapshot.runId && s.snap.repetition === u.snapshot.repetition;
-    set({
-      snap: u.snapshot,
-      maxStep: sameRun ? Math.max(s.maxStep, u.snapshot.step) : u.snapshot.step,
-      mapGen: s.mapGen + 1,
-      touched: u.touchedKeys.map((t) => ({ mapId: t.mapId, key: bytesHex(t.key, '') })),
-      term: reconcileTrace(s.term, u.snapshot.runId, u.snapshot.trace),
-      progressStep: null,
-    });
-    if (u.touchedMaps.length) void loader.refreshMaps();
-  }
-
-  /** The run input of the input panel, or null after saying why it is not valid. */
-  async function runInput() {
-    const input = await c.runInput();
-    if (typeof input !== 'string') return input;
-    c.notify('error', `The run input is not valid: ${input}`);
-    return null;
-  }
-
-  async function start(): Promise<boolean> {
-    if (!(await loader.ensureLoaded())) {
-      if (get().load?.stage === 'load') c.notify('error', 'The program did not load: see the verifier log.');
-      return false;
-    }
-    const input = await runInput();
-    if (!input) return false;
-    const u = c.value(await api.debugStart(input));
-    if (!u) return false;
-    applyUpdate(u);
-    return true;
-  }
-
-  /** Runs a debugger command unless another one is in flight. */
-  async function command(busy: 'stepping' | 'running', f: () => Promise<Outcome<DebugUpdate> | null>): Promise<void> {
-    if (get().busy !== 'idle') return;
-    const token = ++runToken;
-    set({ busy });
-    const done = (async () => {
-      try {
-        const r = await f();
-        if (token !== runToken) return; // stopped meanwhile
-        if (r) {
-          const u = c.value(r);
-          if (u) applyUpdate(u);
-        }
-      } finally {
-        if (token === runToken) set({ busy: 'idle', progressStep: null });
-      }
-    })();
-    inflight = done;
-    await done;
-  }
+  const { applyUpdate, runInput, start, command, settled, forget } = makeCommandRunner(c, loader);
 
   const live = (s: State): boolean => s.snap !== null && s.snap.state === 'paused';
 
@@ -141,19 +80,19 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
     if (get().busy !== 'running') return;
     if (port.halt) await port.halt();
     else await api.interrupt();
-    await inflight;
+    await settled();
   }
 
   /** Ends the debug run (interrupting it first if it runs). */
   async function stop(): Promise<void> {
     if (get().busy === 'running') {
-      runToken++;
+      forget();
       const how = port.halt ? await port.halt() : 'interrupted';
       set({ busy: 'idle', progressStep: null });
       if (how === 'restarted') return; // onEngineRestart clears the rest
     }
     if (!get().snap) return;
-    runToken++;
+    forget();
     await api.stop();
     set({ snap: null, busy: 'idle', touched: [], mapGen: get().mapGen + 1 });
     void loader.refreshMaps();
@@ -182,6 +121,6 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
     pause,
     stop,
     /** makes the answer of the command in flight stale (the worker that would give it is gone) */
-    forgetRun: (): void => void runToken++,
+    forgetRun: forget,
   };
 }

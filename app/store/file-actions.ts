@@ -13,7 +13,7 @@ export function makeFileActions(io: IoContext) {
   async function takeObjectProgram(file: string, p: ObjectProgramView): Promise<void> {
     await leaveProgram();
     set({ ...fresh, text: p.source, progType: p.progType ?? get().progType, lesson: null, pendingSetup: null, breakpoints: [] });
-    base.notify('info', `Opened ${p.description} from ${file}.`);
+    base.notify(p.warning ? 'error' : 'info', `Opened ${p.description} from ${file}.${p.warning ? ` ${p.warning}.` : ''}`);
     void base.assembleNow();
   }
 
@@ -52,6 +52,7 @@ export function makeFileActions(io: IoContext) {
     const c = get().capture;
     set({ busy: 'idle', progressStep: null, ...(c ? { capture: { ...c, progress: null, replay: r.ok ? r.value : c.replay } } : {}) });
     if (!r.ok) base.notify('error', r.error.message);
+    else if (r.value.limit) base.notify('info', `The replay ${r.value.limit.message}: ${r.value.done} of ${r.value.total} packets ran.`);
     void base.refreshMaps();
   }
 

@@ -4,7 +4,7 @@
  * read back are checked field by field; anything malformed falls back to its default, so a
  * corrupt entry never breaks the page.
  */
-import { DEFAULT_SETTINGS } from './deps';
+import { DEFAULT_SETTINGS, LIMITS } from './deps';
 import type { State } from './state';
 import { DEFAULT_INPUT } from '../lib/input';
 import { validLayout } from '../ui/layout';
@@ -40,7 +40,14 @@ export function mergePersisted(raw: unknown, current: State): State {
   if (Number.isInteger(raw.logSize) && (raw.logSize as number) >= 0) s.logSize = raw.logSize as number;
   if (typeof raw.privileged === 'boolean') s.privileged = raw.privileged;
   if (raw.theme === 'light' || raw.theme === 'dark') s.theme = raw.theme;
-  if (isObj(raw.engineSettings)) s.engineSettings = { ...DEFAULT_SETTINGS, ...(raw.engineSettings as object) };
+  if (isObj(raw.engineSettings)) {
+    const e = { ...DEFAULT_SETTINGS, ...(raw.engineSettings as object) };
+    // the limits protect the engine: a stored value out of range falls back to the default
+    const within = (v: unknown, r: { ceiling: number }) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= r.ceiling;
+    if (!within(e.timeLimitMs, LIMITS.timeMs)) e.timeLimitMs = DEFAULT_SETTINGS.timeLimitMs;
+    if (!within(e.memoryLimitMiB, LIMITS.memoryMiB)) e.memoryLimitMiB = DEFAULT_SETTINGS.memoryLimitMiB;
+    s.engineSettings = e;
+  }
   if (isObj(raw.input)) {
     const i = raw.input;
     s.input = {

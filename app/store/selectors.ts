@@ -90,3 +90,4 @@ export const selectShare = (s: State) => s.share;
 export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
+export const selectOpening = (s: State) => s.opening;

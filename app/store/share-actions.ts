@@ -73,7 +73,8 @@ export function makeShareActions(c: IoContext) {
       logLevel: x.load.logLevel as 0 | 1 | 2,
       logSize: x.load.logSize,
       privileged: x.load.privileged,
-      engineSettings: { ...x.settings },
+      // the link sets the world and the run; the time and memory limits stay the user's
+      engineSettings: { ...s.engineSettings, ...x.settings },
       input: inputFromShared(info, x.input, s.input),
       breakpoints: [...x.breakpoints],
       lesson: null,

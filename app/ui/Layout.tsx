@@ -1,7 +1,8 @@
 /**
- * The resizable layout: columns of stacked panels with separators between them. Separators are
+ * The resizable layout: columns of stacked panes with separators between them. Separators are
  * focusable and move with the arrow keys (Shift for bigger steps), as the ARIA window splitter
- * pattern describes; dragging moves them with the pointer.
+ * pattern describes; dragging moves them with the pointer. A collapsed pane keeps only its title
+ * bar; a maximised pane fills the whole area until it is restored.
  */
 import { useRef, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { PANEL_TITLES, resizeColumns, resizeRows, type LayoutState, type PanelId } from './layout';
@@ -62,6 +63,15 @@ function Separator(props: {
 export function Layout({ layout, onChange, render }: Props) {
   const root = useRef<HTMLDivElement>(null);
   const cols = useRef<(HTMLDivElement | null)[]>([]);
+  if (layout.maximized) {
+    return (
+      <div className="layout maximized" ref={root}>
+        <div className="cell" style={{ flexGrow: 1 }}>
+          {render(layout.maximized)}
+        </div>
+      </div>
+    );
+  }
   const items: ReactNode[] = [];
   layout.columns.forEach((col, c) => {
     if (c > 0) {
@@ -78,21 +88,28 @@ export function Layout({ layout, onChange, render }: Props) {
       );
     }
     const rows: ReactNode[] = [];
+    // flex-grow factors that add up to less than 1 leave space empty: share it among the expanded
+    const open = col.sizes.reduce((a, x, r) => (layout.collapsed.includes(col.panels[r]) ? a : a + x), 0) || 1;
+    // the last expanded pane above: a separator goes between two expanded panes
+    let above = -1;
     col.panels.forEach((p, r) => {
-      if (r > 0) {
+      const collapsed = layout.collapsed.includes(p);
+      if (!collapsed && above >= 0) {
+        const i = above;
         rows.push(
           <Separator
             key={`sr${r}`}
             vertical={false}
-            label={`Resize ${PANEL_TITLES[col.panels[r - 1]]} and ${PANEL_TITLES[p]}`}
-            value={col.sizes[r - 1]}
-            onMove={(d) => onChange(resizeRows(layout, c, r - 1, d))}
+            label={`Resize ${PANEL_TITLES[col.panels[i]]} and ${PANEL_TITLES[p]}`}
+            value={col.sizes[i]}
+            onMove={(d) => onChange(resizeRows(layout, c, i, d, r))}
             span={() => cols.current[c]?.clientHeight ?? 1}
           />,
         );
       }
+      if (!collapsed) above = r;
       rows.push(
-        <div key={p} className="cell" style={{ flexGrow: col.sizes[r], flexBasis: 0 }}>
+        <div key={p} className={collapsed ? 'cell collapsed' : 'cell'} style={collapsed ? undefined : { flexGrow: col.sizes[r] / open, flexBasis: 0 }}>
           {render(p)}
         </div>,
       );

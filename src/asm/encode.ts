@@ -5,6 +5,7 @@
  */
 import {
   ALU_OP_OF,
+  Endian,
   Class,
   JMP_OP_OF,
   JmpOp,
@@ -60,7 +61,7 @@ export const neg = (alu64: boolean, dst: number, imm = 0): RawInsn =>
 /** Byte order conversions: le/be (class ALU, the X bit picks BE) and bswap (class ALU64). */
 export function end(order: 'le' | 'be' | 'bswap', bits: number, dst: number): RawInsn {
   if (order === 'bswap') return ins(Class.ALU64 | AluOp.END, dst, 0, 0, bits);
-  return ins(Class.ALU | AluOp.END | (order === 'be' ? Src.X : Src.K), dst, 0, 0, bits);
+  return ins(Class.ALU | AluOp.END | (order === 'be' ? Endian.TO_BE : Endian.TO_LE), dst, 0, 0, bits);
 }
 
 /** movsx: dst = (sN) src, the width in off. */

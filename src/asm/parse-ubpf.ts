@@ -3,81 +3,16 @@
  * `jeq %r1, 0, +2`), as the union of the bpf_conformance, uBPF and rbpf dialects (docs/asm.md):
  * `%` optional, free whitespace, `add64`
  * aliases, rbpf's `ldabs*`/`ldind*`. Registers r11-r15 assemble (the loader refuses them).
- * The mnemonic table below is the whole grammar; each shape has one operand reader.
+ * The mnemonic table (src/isa/mnemonics.ts, shared with the editor) is the whole grammar; each
+ * shape has one operand reader.
  */
-import type { AluName, AtomicName, Bytes, JmpName } from '../isa';
+import { MNEMONICS, MNEMONIC_OPERANDS, UBPF_STATEMENT_WORDS, type AtomicName, type MnemonicShape as Shape } from '../isa';
 import { fail } from './diagnostic';
 import * as enc from './encode';
 import type { Emit, Operand } from './encode';
 import type { Token } from './lexer';
 import { Cursor, type Target } from './operands';
 import { isMapOperand, mapRef, parseCall, parseExit, parseMapOperand } from './parse-common';
-
-type Shape =
-  | { k: 'alu'; op: AluName; alu64: boolean }
-  | { k: 'neg'; alu64: boolean }
-  | { k: 'end'; order: 'le' | 'be' | 'bswap'; bits: number }
-  | { k: 'movsx'; alu64: boolean; bits: 8 | 16 | 32 }
-  | { k: 'lddw' }
-  | { k: 'ld_map_fd' }
-  | { k: 'ldx'; bytes: Bytes; signed: boolean }
-  | { k: 'st'; bytes: Bytes }
-  | { k: 'stx'; bytes: Bytes }
-  | { k: 'ldabs'; bytes: Bytes }
-  | { k: 'ldind'; bytes: Bytes }
-  | { k: 'ja'; long: boolean }
-  | { k: 'jcond'; op: JmpName; jmp32: boolean };
-
-/** Operand count and a reminder of the operands, per shape. */
-const OPERANDS: Record<Shape['k'], [number, string]> = {
-  alu: [2, 'a destination register and a register or immediate, e.g. add r1, 2'],
-  neg: [1, 'one register, e.g. neg r1'],
-  end: [1, 'one register, e.g. be16 r0'],
-  movsx: [2, 'two registers, e.g. movsx832 r0, r1'],
-  lddw: [2, 'a register and a 64-bit value or map, e.g. lddw r1, 0x1122334455667788'],
-  ld_map_fd: [2, 'a register and a map name, e.g. ld_map_fd r1, counts'],
-  ldx: [2, 'a register and a memory operand, e.g. ldxw r0, [r1+4]'],
-  st: [2, 'a memory operand and an immediate, e.g. stw [r10-4], 5'],
-  stx: [2, 'a memory operand and a register, e.g. stxw [r10-4], r1'],
-  ldabs: [1, 'an offset into the packet, e.g. ldabsh 12'],
-  ldind: [2, 'an index register and an offset, e.g. ldindb r1, 14'],
-  ja: [1, 'a jump target, e.g. ja +2 or ja label'],
-  jcond: [3, 'a register, a register or immediate, and a target, e.g. jeq r1, 0, +2'],
-};
-
-const SIZES: [string, Bytes][] = [['b', 1], ['h', 2], ['w', 4], ['dw', 8]];
-const ALU: AluName[] = ['add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'mod', 'xor', 'mov', 'arsh', 'sdiv', 'smod'];
-const JMP: JmpName[] = ['jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge', 'jlt', 'jle', 'jslt', 'jsle'];
-
-/** Every mnemonic and its shape. */
-export const MNEMONICS: ReadonlyMap<string, Shape> = (() => {
-  const m = new Map<string, Shape>();
-  for (const op of ALU) {
-    m.set(op, { k: 'alu', op, alu64: true });
-    m.set(`${op}64`, { k: 'alu', op, alu64: true });
-    m.set(`${op}32`, { k: 'alu', op, alu64: false });
-  }
-  m.set('neg', { k: 'neg', alu64: true }).set('neg64', { k: 'neg', alu64: true }).set('neg32', { k: 'neg', alu64: false });
-  for (const bits of [16, 32, 64]) {
-    m.set(`le${bits}`, { k: 'end', order: 'le', bits }).set(`be${bits}`, { k: 'end', order: 'be', bits });
-    m.set(`bswap${bits}`, { k: 'end', order: 'bswap', bits }).set(`swap${bits}`, { k: 'end', order: 'bswap', bits });
-  }
-  for (const [name, alu64, bits] of [['movsx864', true, 8], ['movsx1664', true, 16], ['movsx3264', true, 32], ['movsx832', false, 8], ['movsx1632', false, 16]] as const) {
-    m.set(name, { k: 'movsx', alu64, bits });
-  }
-  m.set('lddw', { k: 'lddw' }).set('ld_map_fd', { k: 'ld_map_fd' });
-  for (const [s, bytes] of SIZES) {
-    m.set(`ldx${s}`, { k: 'ldx', bytes, signed: false });
-    if (bytes !== 8) m.set(`ldxs${s}`, { k: 'ldx', bytes, signed: true });
-    m.set(`st${s}`, { k: 'st', bytes }).set(`stx${s}`, { k: 'stx', bytes });
-    m.set(`ldabs${s}`, { k: 'ldabs', bytes }).set(`ldind${s}`, { k: 'ldind', bytes });
-  }
-  m.set('ja', { k: 'ja', long: false }).set('ja32', { k: 'ja', long: true });
-  for (const op of JMP) {
-    m.set(op, { k: 'jcond', op, jmp32: false }).set(`${op}32`, { k: 'jcond', op, jmp32: true });
-  }
-  return m;
-})();
 
 /** Whether a line starting with `word` (and then `next`) is ubpf syntax. */
 export const isUbpfStart = (word: string, next?: Token): boolean =>
@@ -93,7 +28,7 @@ export function parseUbpf(c: Cursor): Emit {
   if (!shape) fail(`invalid mnemonic: ${t.text}${suggest(t.text)}`, t);
   c.i++;
   const ops = splitOperands(c);
-  const [count, hint] = OPERANDS[shape.k];
+  const [count, hint] = MNEMONIC_OPERANDS[shape.k];
   if (ops.length !== count) fail(`invalid number of operands for mnemonic: ${t.text} (it takes ${hint})`, c.whole);
   return encodeShape(shape, ops);
 }
@@ -227,7 +162,7 @@ function parseLock(c: Cursor): Emit {
 function suggest(word: string): string {
   let best = '';
   let bestD = word.length <= 4 ? 2 : 3;
-  for (const m of [...MNEMONICS.keys(), 'call', 'exit', 'lock']) {
+  for (const m of [...MNEMONICS.keys(), ...UBPF_STATEMENT_WORDS]) {
     const d = editDistance(word, m, bestD);
     if (d < bestD) [best, bestD] = [m, d];
   }

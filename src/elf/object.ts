@@ -7,7 +7,7 @@
  * Not here: BTF and `.maps` (later kernels), global data, bpf-to-bpf calls (4.16), CO-RE.
  */
 import { escapeText, isSafeText } from '../asm';
-import { Class, JmpOp, Mode, PROG_TYPE_NAMES, Pseudo, Size } from '../isa';
+import { Class, JmpOp, Mode, PROG_TYPE_NAMES, Pseudo, Size, type Insn } from '../isa';
 import { programFromBytes, type MapDecl, type MapRef, type Program } from '../program';
 import { progTypeOfSection } from './progtype';
 import {
@@ -32,6 +32,8 @@ export interface ObjectProgram {
   name: string;
   /** the program, with its referenced maps, labels and directives (progType when inferred) */
   program: Program;
+  /** what a loader should hear before loading it: instructions beyond Linux 4.8, and how to avoid them */
+  warning?: string;
 }
 
 /** What a BPF object holds. */
@@ -145,6 +147,25 @@ function instructionStarts(bytes: Uint8Array): Uint8Array {
   return starts;
 }
 
+/**
+ * The function a call relocation reaches: the FUNC symbol at (symbol value + (imm + 1) * 8) of
+ * the symbol's section, as loaders resolve it (clang relocates calls of static functions against
+ * the section symbol, `.text`, whose name is empty), else the section and offset. One scan of
+ * the symbol table, on the way to refusing the object.
+ */
+function calleeName(elf: ElfFile, sym: ElfSymbol, imm: number): string {
+  if (!definedIn(sym, elf.sections.length)) return sym.name || `symbol ${sym.index}`;
+  const offset = sym.value + (imm + 1) * 8;
+  const t = elf.symbols;
+  for (let i = 1; i < t.length; i++) {
+    if (t.type(i) === STT.FUNC && t.shndx(i) === sym.shndx && t.value(i) === offset) {
+      const name = t.get(i).name;
+      if (name) return name;
+    }
+  }
+  return `${elf.sections[sym.shndx].name}+0x${offset.toString(16)}`;
+}
+
 /** Map references of one program section: bytes with imm 0 at each, and the maps used. */
 function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: Maps) {
   const bytes = sec.data.slice();
@@ -159,7 +180,8 @@ function applyRelocs(elf: ElfFile, sec: ElfSection, rels: ElfSection[], maps: Ma
       if (r.offset % 8 || r.offset + 8 > sec.size || !starts[r.offset / 8]) malformed(`${at}: the relocation is not at an instruction of the section`);
       const sym = elf.symbols.get(r.sym);
       if (r.type === R_BPF_64_32 && bytes[r.offset] === BPF_CALL) {
-        malformed(`${at}: a call to the function ${JSON.stringify(escapeText(sym.name))}; bpf-to-bpf calls came after Linux 4.8 (inline it)`);
+        const callee = calleeName(elf, sym, view.getInt32(r.offset + 4, true));
+        malformed(`${at}: a call to the function ${JSON.stringify(escapeText(callee))}; bpf-to-bpf calls came in Linux 4.16, after 4.8 (make it static __always_inline)`);
       }
       if (r.type !== R_BPF_64_64) malformed(`${at}: relocation type ${r.type} is not R_BPF_64_64 (1), the only one 4.8 loaders knew`);
       if (bytes[r.offset] !== BPF_LD_IMM64 || r.offset + 16 > sec.size) malformed(`${at}: the relocated instruction is not an ld_imm64`);
@@ -219,7 +241,51 @@ function program(elf: ElfFile, sec: ElfSection, rels: ElfSection[], symIdx: numb
   const name = fn && IDENT.test(fn.name) ? fn.name : directiveName(sec.name);
   const progType = progTypeOfSection(sec.name);
   p.directives = { name, ...(progType === undefined ? {} : { progType }), ...pick(dirs) };
-  return { section: sec.name, name, program: p };
+  const warning = laterWarning(p.insns);
+  return { section: sec.name, name, program: p, ...(warning ? { warning } : {}) };
+}
+
+/** The kinds of instruction beyond Linux 4.8 that a compiler's CPU version (-mcpu) brings, by what they are. */
+function laterKind(i: Insn): { what: string; cpu: boolean } | null {
+  if (!i.later) return null;
+  switch (i.kind) {
+    case 'jcond':
+      return { what: i.jmp32 ? '32-bit jumps (JMP32, -mcpu=v3)' : 'jlt/jle/jslt/jsle (-mcpu=v2)', cpu: true };
+    case 'ja':
+      return { what: 'gotol (-mcpu=v4)', cpu: true };
+    case 'ldx':
+      return { what: 'sign-extending loads (-mcpu=v4)', cpu: true };
+    case 'alu':
+      return { what: i.op === 'movsx' ? 'sign-extending moves (-mcpu=v4)' : 'signed division (-mcpu=v4)', cpu: true };
+    case 'end':
+      return { what: 'byte swaps (bswap, -mcpu=v4)', cpu: true };
+    case 'atomic':
+      return { what: 'atomics other than xadd (-mcpu=v3)', cpu: true };
+    case 'call':
+      return { what: i.target === 'local' ? 'bpf-to-bpf calls' : 'kfunc calls', cpu: false };
+    case 'callx':
+      return { what: 'callx', cpu: false };
+    default:
+      return { what: `${i.kind} forms of later kernels`, cpu: false };
+  }
+}
+
+/** Says which instructions Linux 4.8 will refuse, and how to build without them; undefined if none. */
+function laterWarning(insns: readonly Insn[]): string | undefined {
+  const kinds = new Map<string, boolean>();
+  let n = 0;
+  for (const i of insns) {
+    const k = laterKind(i);
+    if (!k) continue;
+    n++;
+    kinds.set(k.what, k.cpu);
+  }
+  if (n === 0) return undefined;
+  const cpu = [...kinds.values()].some(Boolean);
+  const advice = cpu
+    ? 'clang 20 and later build for -mcpu=v3 by default: rebuild with -mcpu=v1 (clang -O2 -target bpf -mcpu=v1 -c ...)'
+    : 'rewrite the code that needs them';
+  return `${n} of its ${insns.length} instructions are beyond Linux 4.8 (${[...kinds.keys()].join(', ')}), so 4.8's verifier will refuse it; ${advice}`;
 }
 
 /**

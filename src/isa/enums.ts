@@ -27,6 +27,17 @@ export const MapType = {
 } as const;
 export type MapTypeValue = (typeof MapType)[keyof typeof MapType];
 
+/** Per-CPU map types: one value per possible CPU (bpf(2) copies `percpuValueStride` bytes for each). */
+export const PERCPU_MAP_TYPES: ReadonlySet<number> = new Set([MapType.PercpuHash, MapType.PercpuArray]);
+/** Arrays of values (4.8's arraymap.c): every u32 index below max_entries exists, zero at first. */
+export const VALUE_ARRAY_MAP_TYPES: ReadonlySet<number> = new Set([MapType.Array, MapType.PercpuArray]);
+/** Arrays of file descriptors (4.8's fd_array_map_*): programs, perf events, cgroups. */
+export const FD_ARRAY_MAP_TYPES: ReadonlySet<number> = new Set([MapType.ProgArray, MapType.PerfEventArray, MapType.CgroupArray]);
+/** Whether a map type is keyed by a u32 index below max_entries (the value and the fd arrays). */
+export const isArrayMapType = (type: number): boolean => VALUE_ARRAY_MAP_TYPES.has(type) || FD_ARRAY_MAP_TYPES.has(type);
+/** The bytes one CPU's copy of a per-CPU value takes in what bpf(2) copies: round_up(value_size, 8). */
+export const percpuValueStride = (valueSize: number): number => Math.ceil(valueSize / 8) * 8;
+
 /** Names as kernel-oracle, bpftool and the assembler's `.map` directive spell them. */
 export const MAP_TYPE_NAMES: Record<number, string> = {
   0: 'unspec',

@@ -6,3 +6,4 @@ export * from './enums';
 export * from './helpers';
 export * from './structs';
 export * from './hex';
+export * from './mnemonics';

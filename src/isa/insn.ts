@@ -12,7 +12,7 @@
  * `later` marks what is beyond Linux 4.8 (RFC 9669 and later kernels).
  */
 import { bytesToHex, hexToBytes } from './hex';
-import { AluOp, AtomicOp, Class, JmpOp, Mode, Pseudo, Size, Src, sizeBytes } from './opcode';
+import { AluOp, AtomicOp, Class, Endian, JmpOp, Mode, Pseudo, Size, Src, sizeBytes } from './opcode';
 
 /** The five fields of one 8-byte slot. off is a signed 16-bit and imm a signed 32-bit integer. */
 export interface RawInsn {
@@ -274,7 +274,7 @@ function decodeAlu(r: RawInsn, alu64: boolean): Form {
       if (useSrc) return { kind: 'invalid', why: 'reserved byte-swap encoding' };
       return { kind: 'end', alu64, order: 'bswap', bits: r.imm, later: true };
     }
-    return { kind: 'end', alu64, order: useSrc ? 'be' : 'le', bits: r.imm };
+    return { kind: 'end', alu64, order: r.code & Endian.TO_BE ? 'be' : 'le', bits: r.imm };
   }
   const name = ALU_NAMES[op];
   if (!name) return { kind: 'invalid', why: 'unknown ALU operation' };

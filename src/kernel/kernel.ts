@@ -15,7 +15,7 @@ import { ProgArrayMap } from './maps/prog-array';
 import { StackTraceMap } from './maps/stack-trace';
 import { PerfRing, validPages } from './perf-ring';
 import { loadSnapshot, saveSnapshot } from './persist';
-import { Prog, fileOf } from './prog';
+import { Prog, fileOf, type ProgSpec } from './prog';
 import type { StoragePort } from './storage';
 import { sysBpf, type BpfAttr, type MapCreateAttr, type MapElemAttr, type MapGetNextKeyAttr, type ObjAttr, type ProgLoadAttr, type ProgLoadResult, type SysResult } from './sys';
 import { TracePipe } from './trace';
@@ -96,7 +96,7 @@ export class Kernel implements KernelServices {
   /** the last error of a background storage write, if any */
   syncError: unknown = null;
 
-  private readonly fds: (FileObject | undefined)[] = [
+  private readonly fds: (FileObject<Prog> | undefined)[] = [
     { kind: 'file', obj: 'stdin' },
     { kind: 'file', obj: 'stdout' },
     { kind: 'file', obj: 'stderr' },
@@ -178,7 +178,7 @@ export class Kernel implements KernelServices {
   // ---- objects ----
 
   /** What fd refers to, if it is open. */
-  fdGet(fd: number): FileObject | undefined {
+  fdGet(fd: number): FileObject<Prog> | undefined {
     return Number.isInteger(fd) && fd >= 0 ? this.fds[fd] : undefined;
   }
 
@@ -236,7 +236,7 @@ export class Kernel implements KernelServices {
   }
 
   /** @internal Installs an fd for an object, taking a (user) reference. */
-  installFd(f: FileObject): SysResult<number> {
+  installFd(f: FileObject<Prog>): SysResult<number> {
     const fd = this.lowestFreeFd();
     if (fd < 0) return { ok: false, errno: E.EMFILE };
     const held = this.hold(f, true);
@@ -273,16 +273,16 @@ export class Kernel implements KernelServices {
     return prog;
   }
 
-  /** @internal The file table the fd arrays resolve values with. */
+  /** @internal The file table the fd arrays resolve values with (they hand back only files it gave them). */
   readonly files: FileTable = {
     fdGet: (fd) => this.fdGet(fd),
-    hold: (f) => this.hold(f, false),
-    release: (f) => this.release(f, false),
+    hold: (f) => this.hold(f as FileObject<Prog>, false),
+    release: (f) => this.release(f as FileObject<Prog>, false),
     idOf: (f) => (f.kind === 'perf' ? f.obj.fd : f.kind === 'cgroup' ? this.world.cgroups.indexOf(f.obj) + 1 : f.kind === 'file' ? 0 : f.obj.id),
   };
 
   /** @internal Takes a reference on an object; `user` for fds and pins. 0 or -EBUSY. */
-  hold(f: FileObject, user: boolean): number {
+  hold(f: FileObject<Prog>, user: boolean): number {
     switch (f.kind) {
       case 'map':
         if (f.obj.refcnt >= BPF_MAX_REFCNT) return -E.EBUSY;
@@ -302,7 +302,7 @@ export class Kernel implements KernelServices {
   }
 
   /** @internal Drops a reference; the object is freed with its last one. */
-  release(f: FileObject, user: boolean): void {
+  release(f: FileObject<Prog>, user: boolean): void {
     if (f.kind === 'map') this.mapPut(f.obj, user);
     else if (f.kind === 'prog') this.progPut(f.obj);
     else if (f.kind === 'perf') {
@@ -410,16 +410,4 @@ export class Kernel implements KernelServices {
 }
 
 /** What createProg needs. */
-export interface ProgSpec {
-  progType: number;
-  name: string;
-  bytes: Uint8Array;
-  maps: MapBase[];
-  license: string;
-  privileged: boolean;
-  kernVersion: number;
-  /** bpftool's tag, computed from the instructions as user space passed them */
-  tag?: string;
-}
-
 const pageRound = (n: number): number => Math.ceil(n / 4096) * 4096;

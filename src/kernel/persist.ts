@@ -6,8 +6,9 @@
  * object key), "obj/map/<id>" and "obj/prog/<id>". A save writes only what changed and deletes
  * what is gone. Restored objects get new ids and addresses; hash maps keep their order.
  */
-import { MapType } from '../isa';
-import type { Kernel } from './kernel';
+import { MapType, VALUE_ARRAY_MAP_TYPES } from '../isa';
+import type { StoragePort } from './storage';
+import type { SysKernel, SysResult } from './sys';
 import { leValue } from '../mem';
 import type { MapBase } from './maps';
 import { indexKey } from './maps/common';
@@ -16,6 +17,18 @@ import { ProgArrayMap } from './maps/prog-array';
 import { StackTraceMap } from './maps/stack-trace';
 import { fileOf, type Prog } from './prog';
 import type { Cgroup, PerfEvent } from './types';
+
+/** What persistence needs of the kernel (kernel.ts's Kernel, which passes itself): bpf(2)'s side, the storage, and opening perf events and cgroups. */
+export interface PersistKernel extends Pick<SysKernel, 'fs' | 'hold' | 'release' | 'installFd' | 'createMap' | 'createProg'> {
+  readonly storage: StoragePort | undefined;
+  /** what the storage holds, as last written */
+  stored: Map<string, string>;
+  /** whether `stored` includes the keys the storage held before this kernel wrote */
+  storedListed: boolean;
+  close(fd: number): SysResult<0>;
+  perfEventOpen(opts: { cpu: number; pages?: number }): SysResult<number>;
+  cgroupOpen(path: string): SysResult<number>;
+}
 
 const PREFIX = 'bpffs/';
 const V = 1;
@@ -58,7 +71,7 @@ interface ProgRecord {
 const objKey = (kind: 'map' | 'prog', id: number): string => `obj/${kind}/${id}`;
 
 /** The records of everything pinned, as they would be stored now. */
-export function snapshot(k: Kernel): Map<string, string> {
+export function snapshot(k: PersistKernel): Map<string, string> {
   const out = new Map<string, string>();
   const seen = new Set<MapBase | Prog>();
   const visit = (o: MapBase | Prog): string => {
@@ -94,7 +107,7 @@ function mapRecord(m: MapBase, visit: (o: MapBase | Prog) => string): MapRecord 
     if (m instanceof ProgArrayMap) r.owner = m.ownerProgType;
     return r;
   }
-  const isArray = m.mapType === MapType.Array || m.mapType === MapType.PercpuArray;
+  const isArray = VALUE_ARRAY_MAP_TYPES.has(m.mapType);
   for (const { key, value } of m.entries()) {
     if (isArray && value.every((b) => b === 0)) continue;
     r.entries.push([hex(key), hex(value)]);
@@ -118,7 +131,7 @@ function progRecord(p: Prog, visit: (o: MapBase | Prog) => string): ProgRecord {
 }
 
 /** Writes the current snapshot to the kernel's storage: changed records, and deletions. */
-export async function saveSnapshot(k: Kernel): Promise<void> {
+export async function saveSnapshot(k: PersistKernel): Promise<void> {
   const storage = k.storage;
   if (!storage) return;
   if (!k.storedListed) {
@@ -132,7 +145,7 @@ export async function saveSnapshot(k: Kernel): Promise<void> {
 }
 
 /** Rebuilds the pinned state a storage holds into a fresh kernel. */
-export async function loadSnapshot(k: Kernel): Promise<void> {
+export async function loadSnapshot(k: PersistKernel): Promise<void> {
   const storage = k.storage;
   if (!storage) return;
   const records = new Map<string, string>();
@@ -161,7 +174,7 @@ export async function loadSnapshot(k: Kernel): Promise<void> {
   k.storedListed = true;
 }
 
-function restoreMap(k: Kernel, key: string, r: MapRecord, objs: Map<string, MapBase | Prog>): void {
+function restoreMap(k: PersistKernel, key: string, r: MapRecord, objs: Map<string, MapBase | Prog>): void {
   const m = k.createMap({ mapType: r.type, keySize: r.keySize, valueSize: r.valueSize, maxEntries: r.maxEntries, mapFlags: r.flags, name: r.name });
   if (typeof m === 'number') return;
   k.hold({ kind: 'map', obj: m }, false);
@@ -188,7 +201,7 @@ function perCpuValue(v: Uint8Array, m: MapBase): Uint8Array {
   return out;
 }
 
-function restoreProg(k: Kernel, key: string, r: ProgRecord, objs: Map<string, MapBase | Prog>): void {
+function restoreProg(k: PersistKernel, key: string, r: ProgRecord, objs: Map<string, MapBase | Prog>): void {
   const maps = r.maps.map((mk) => objs.get(mk));
   if (maps.some((m) => !m || 'bytes' in m)) return;
   const bytes = unhex(r.insns);
@@ -204,7 +217,7 @@ function restoreProg(k: Kernel, key: string, r: ProgRecord, objs: Map<string, Ma
 }
 
 /** Puts objects back into an fd array through temporary fds, as user space would. */
-function fillSlots(k: Kernel, m: MapBase | Prog | undefined, r: MapRecord, objs: Map<string, MapBase | Prog>): void {
+function fillSlots(k: PersistKernel, m: MapBase | Prog | undefined, r: MapRecord, objs: Map<string, MapBase | Prog>): void {
   if (!(m instanceof FdArrayMap) || !r.slots) return;
   if (m instanceof ProgArrayMap && r.owner) m.ownerProgType = r.owner;
   for (const [index, what] of r.slots) {

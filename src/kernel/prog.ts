@@ -63,6 +63,19 @@ export function progLoadChecks(
   return null;
 }
 
+/** What BPF_PROG_LOAD (or a restored pin) creates a program from. */
+export interface ProgSpec {
+  progType: number;
+  name: string;
+  bytes: Uint8Array;
+  maps: MapBase[];
+  license: string;
+  privileged: boolean;
+  kernVersion: number;
+  /** bpftool's tag, computed from the instructions as user space passed them */
+  tag?: string;
+}
+
 /** A program the kernel holds. */
 export class Prog implements LoadedProg {
   readonly slots: readonly Insn[];
@@ -105,7 +118,7 @@ export class Prog implements LoadedProg {
 export const fileOf = (obj: MapBase | Prog): ObjectFile => (obj instanceof Prog ? { kind: 'prog', obj } : { kind: 'map', obj });
 
 /** The files of bpf objects, the ones an fd can pin. */
-export type ObjectFile = Extract<FileObject, { kind: 'map' | 'prog' }>;
+export type ObjectFile = Extract<FileObject<Prog>, { kind: 'map' | 'prog' }>;
 
 /** bpf_prog_calc_tag: SHA-1 over the instructions with the imm of map-loading ld_imm64 zeroed. */
 export function progTag(bytes: Uint8Array): string {

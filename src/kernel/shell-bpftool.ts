@@ -6,7 +6,7 @@
  * operation goes through bpf(2) on a temporary fd, as bpftool does. Non-goals: JSON output,
  * other objects (cgroup, net, perf, btf, ...), loading programs.
  */
-import { Cmd, MapType, readRaw, type RawInsn } from '../isa';
+import { Cmd, MapType, UpdateFlag, percpuValueStride, readRaw, type RawInsn } from '../isa';
 import type { Kernel } from './kernel';
 import { fprintHex, mapShowPlain, printEntry, printEntryError, progShowPlain, strerror, type EntryShape } from './shell-format';
 import type { SysResult } from './sys';
@@ -320,7 +320,7 @@ function parseElem(c: Ctx, args: string[], fd: number, want: { value: boolean; f
     } else if (isPrefix(w, 'any') || isPrefix(w, 'noexist') || isPrefix(w, 'exist')) {
       if (!want.flags || flagsSeen) return (c.out.fail(`flags specified multiple times: ${w}`), null);
       flagsSeen = true;
-      e.flags = isPrefix(w, 'any') ? 0 : isPrefix(w, 'noexist') ? 1 : 2;
+      e.flags = isPrefix(w, 'any') ? UpdateFlag.ANY : isPrefix(w, 'noexist') ? UpdateFlag.NOEXIST : UpdateFlag.EXIST;
     } else return (c.out.fail(`expected key or value, got: ${w}`), null);
   }
   if (!e.key) return (c.out.fail('did not find key'), null);
@@ -332,7 +332,7 @@ function parseElem(c: Ctx, args: string[], fd: number, want: { value: boolean; f
 function perCpuCopies(v: Uint8Array, userSize: number): Uint8Array {
   if (userSize === v.length) return v;
   const out = new Uint8Array(userSize);
-  const step = Math.ceil(v.length / 8) * 8;
+  const step = percpuValueStride(v.length);
   for (let off = 0; off + v.length <= userSize; off += step) out.set(v, off);
   return out;
 }

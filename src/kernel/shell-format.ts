@@ -4,9 +4,8 @@
  * line per CPU), `map show` and `prog show` records, and strerror's messages. Written from
  * bpftool's documented output; only the shapes are reproduced.
  */
-import { Errno, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
+import { Errno, MAP_TYPE_NAMES, PERCPU_MAP_TYPES, PROG_TYPE_NAMES, percpuValueStride } from '../isa';
 import type { MapInfo, ProgInfo } from './kernel';
-import { isPerCpu } from './maps/common';
 import { BOOT_EPOCH_S } from './world';
 
 const STRERROR: Record<number, string> = {
@@ -57,13 +56,13 @@ export interface EntryShape {
 
 /** One entry, as print_entry_plain prints it. */
 export function printEntry(m: EntryShape, key: Uint8Array, value: Uint8Array): string {
-  if (!isPerCpu(m.type)) {
+  if (!PERCPU_MAP_TYPES.has(m.type)) {
     const breakNames = m.keySize > 16 || m.valueSize > 16;
     const singleLine = m.keySize + m.valueSize <= 24 && !breakNames;
     const nl = breakNames ? '\n' : ' ';
     return `key:${nl}${fprintHex(key)}${singleLine ? '  ' : '\n'}value:${nl}${fprintHex(value.subarray(0, m.valueSize))}\n`;
   }
-  const step = Math.ceil(m.valueSize / 8) * 8;
+  const step = percpuValueStride(m.valueSize);
   let out = `key:\n${fprintHex(key)}\n`;
   for (let cpu = 0; cpu < m.ncpus; cpu++) {
     out += `value (CPU ${String(cpu).padStart(2, '0')}):${m.valueSize > 16 ? '\n' : ' '}`;

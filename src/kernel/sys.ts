@@ -8,15 +8,34 @@
  * Extensions beyond 4.8's union, for the debugger: `name` on MAP_CREATE and PROG_LOAD.
  */
 import { Cmd, Errno as E, readRaw } from '../isa';
-import type { Kernel } from './kernel';
-import type { MapBase } from './maps';
+import type { BpfFs, PinnedKind } from './bpffs';
+import type { FileObject, MapBase } from './maps';
 import { ProgArrayMap } from './maps/prog-array';
-import { convertPseudoLdImm64, copyLicense, fileOf, prescan, prescannedBytes, progLoadChecks, progTag, type ObjectFile } from './prog';
-import type { BpfMap, MapFdResolver, ProgLoadRequest, ProgLoadVerdict } from './types';
+import { convertPseudoLdImm64, copyLicense, fileOf, prescan, prescannedBytes, progLoadChecks, progTag, type ObjectFile, type Prog, type ProgSpec } from './prog';
+import type { BpfMap, MapFdResolver, ProgLoadRequest, ProgLoadVerdict, ProgVerifier } from './types';
 
 export type SysResult<T> = { ok: true; value: T } | { ok: false; errno: number };
+
+/** What bpf(2) needs of the kernel it runs in (kernel.ts's Kernel, which passes itself). */
+export interface SysKernel {
+  /** the caller has CAP_SYS_ADMIN */
+  privileged: boolean;
+  /** kernel.unprivileged_bpf_disabled */
+  unprivilegedBpfDisabled: boolean;
+  verifier: ProgVerifier | undefined;
+  readonly fs: BpfFs<MapBase | Prog>;
+  fdGet(fd: number): FileObject<Prog> | undefined;
+  installFd(f: FileObject<Prog>): SysResult<number>;
+  hold(f: FileObject<Prog>, user: boolean): number;
+  release(f: FileObject<Prog>, user: boolean): void;
+  createMap(attr: MapCreateAttr): MapBase | number;
+  createProg(p: ProgSpec): Prog;
+  mapByAddr(addr: bigint): BpfMap | undefined;
+  pinned(path: string, kind: PinnedKind, obj: MapBase | Prog): number;
+}
 /** PROG_LOAD's answer carries the log (and the verifier's analysis) whatever the outcome. */
-export type ProgLoadResult = SysResult<number> & { log: string; analysis?: unknown };
+/** `reason`: why a refusal has no message in any log (bpflab's; ProgLoadVerdict.reason) */
+export type ProgLoadResult = SysResult<number> & { log: string; analysis?: unknown; reason?: string };
 
 /** What every attr may carry about the raw call. */
 export interface AttrCommon {
@@ -106,7 +125,7 @@ const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== 0 
  * past the union), fields past `size` read as zero, CHECK_ATTR (EINVAL for non-zero bytes or
  * fields after the command's last one), then the command. Unknown commands give EINVAL.
  */
-export function sysBpf(k: Kernel, cmd: number, attr: BpfAttr): SysResult<unknown> {
+export function sysBpf(k: SysKernel, cmd: number, attr: BpfAttr): SysResult<unknown> {
   if (!k.privileged && k.unprivilegedBpfDisabled) return fail(E.EPERM);
   const size = attr.size ?? BPF_ATTR_SIZE;
   if (!Number.isInteger(size) || size < 0) return fail(E.EFAULT);
@@ -154,7 +173,7 @@ function truncated(attr: BpfAttr, fields: [string, number][], size: number): Bpf
   return copy as unknown as BpfAttr;
 }
 
-function mapCreate(k: Kernel, a: MapCreateAttr): SysResult<number> {
+function mapCreate(k: SysKernel, a: MapCreateAttr): SysResult<number> {
   const u32 = (n: number | undefined) => (n ?? 0) >>> 0;
   const map = k.createMap({ ...a, mapType: u32(a.mapType), keySize: u32(a.keySize), valueSize: u32(a.valueSize), maxEntries: u32(a.maxEntries), mapFlags: u32(a.mapFlags) });
   if (typeof map === 'number') return fail(map);
@@ -164,7 +183,7 @@ function mapCreate(k: Kernel, a: MapCreateAttr): SysResult<number> {
 }
 
 /** __bpf_map_get: EBADF for a closed fd, EINVAL for an fd that is not a map. */
-function mapOf(k: Kernel, fd: number): MapBase | number {
+function mapOf(k: SysKernel, fd: number): MapBase | number {
   const f = k.fdGet(fd);
   if (!f) return -E.EBADF;
   return f.kind === 'map' ? f.obj : -E.EINVAL;
@@ -184,7 +203,7 @@ function copyOut(buf: Uint8Array | null | undefined, data: Uint8Array): Uint8Arr
 
 const u64 = (f: bigint | number | undefined): bigint => BigInt.asUintN(64, BigInt(f ?? 0));
 
-function mapLookup(k: Kernel, a: MapElemAttr): SysResult<Uint8Array> {
+function mapLookup(k: SysKernel, a: MapElemAttr): SysResult<Uint8Array> {
   const map = mapOf(k, a.mapFd);
   if (typeof map === 'number') return fail(map);
   const key = copyIn(a.key, map.keySize);
@@ -195,7 +214,7 @@ function mapLookup(k: Kernel, a: MapElemAttr): SysResult<Uint8Array> {
   return typeof out === 'number' ? fail(out) : { ok: true, value: out };
 }
 
-function mapUpdate(k: Kernel, a: MapElemAttr): SysResult<0> {
+function mapUpdate(k: SysKernel, a: MapElemAttr): SysResult<0> {
   const map = mapOf(k, a.mapFd);
   if (typeof map === 'number') return fail(map);
   const key = copyIn(a.key, map.keySize);
@@ -206,7 +225,7 @@ function mapUpdate(k: Kernel, a: MapElemAttr): SysResult<0> {
   return r ? fail(r) : { ok: true, value: 0 };
 }
 
-function mapDelete(k: Kernel, a: MapElemAttr): SysResult<0> {
+function mapDelete(k: SysKernel, a: MapElemAttr): SysResult<0> {
   const map = mapOf(k, a.mapFd);
   if (typeof map === 'number') return fail(map);
   const key = copyIn(a.key, map.keySize);
@@ -216,7 +235,7 @@ function mapDelete(k: Kernel, a: MapElemAttr): SysResult<0> {
 }
 
 /** 4.8 copied the key unconditionally (NULL: EFAULT); bpflab lets NULL restart at the first key, as 4.12+. */
-function mapGetNextKey(k: Kernel, a: MapGetNextKeyAttr): SysResult<Uint8Array> {
+function mapGetNextKey(k: SysKernel, a: MapGetNextKeyAttr): SysResult<Uint8Array> {
   const map = mapOf(k, a.mapFd);
   if (typeof map === 'number') return fail(map);
   let key: Uint8Array | null = null;
@@ -231,8 +250,8 @@ function mapGetNextKey(k: Kernel, a: MapGetNextKeyAttr): SysResult<Uint8Array> {
   return typeof out === 'number' ? fail(out) : { ok: true, value: out };
 }
 
-function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
-  const failed = (errno: number, log = '', analysis?: unknown): ProgLoadResult => ({ ok: false, errno: Math.abs(errno), log, analysis });
+function progLoad(k: SysKernel, a: ProgLoadAttr): ProgLoadResult {
+  const failed = (errno: number, log = '', analysis?: unknown, reason?: string): ProgLoadResult => ({ ok: false, errno: Math.abs(errno), log, analysis, ...(reason ? { reason } : {}) });
   if (a.license === null || a.license === undefined) return failed(E.EFAULT);
   const license = copyLicense(a.license);
   const insnCnt = (a.insnCnt ?? (a.insns ? a.insns.length >> 3 : 0)) >>> 0;
@@ -250,14 +269,16 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   } else {
     verdict = prescanOnly(k, bytes);
   }
-  if (!verdict.ok || !verdict.bytes) return failed(verdict.errno || E.EINVAL, verdict.log, verdict.analysis);
+  if (!verdict.ok || !verdict.bytes) return failed(verdict.errno || E.EINVAL, verdict.log, verdict.analysis, verdict.reason);
   const maps = (verdict.maps ?? []).map((m) => k.mapByAddr(m.addr) as MapBase);
   const spec = { progType: a.progType, name: a.name ?? '', bytes: convertPseudoLdImm64(verdict.bytes), maps, license, privileged: k.privileged, kernVersion: (a.kernVersion ?? 0) >>> 0, tag: progTag(bytes) };
   // bpf_prog_select_runtime's bpf_check_tail_call: every PROG_ARRAY used takes this type
   for (const m of maps) {
-    if (m instanceof ProgArrayMap && !m.compatible({ progType: a.progType })) return failed(E.EINVAL, verdict.log, verdict.analysis);
+    if (m instanceof ProgArrayMap && !m.compatible({ progType: a.progType })) {
+      return failed(E.EINVAL, verdict.log, verdict.analysis, `prog_array ${m.name || `id ${m.id}`} already holds programs of another type (bpf_prog_select_runtime's tail-call check)`);
+    }
   }
-  if (maps.some((m) => m.refcnt >= 32768)) return failed(E.EBUSY, verdict.log, verdict.analysis);
+  if (maps.some((m) => m.refcnt >= 32768)) return failed(E.EBUSY, verdict.log, verdict.analysis, 'a map it uses is held 32768 times (BPF_MAX_REFCNT)');
   const prog = k.createProg(spec);
   const fd = k.installFd({ kind: 'prog', obj: prog });
   if (!fd.ok) {
@@ -268,7 +289,7 @@ function progLoad(k: Kernel, a: ProgLoadAttr): ProgLoadResult {
   return { ...fd, log: verdict.log, analysis: verdict.analysis };
 }
 
-function loadRequest(k: Kernel, a: ProgLoadAttr, bytes: Uint8Array, license: string): ProgLoadRequest {
+function loadRequest(k: SysKernel, a: ProgLoadAttr, bytes: Uint8Array, license: string): ProgLoadRequest {
   return {
     progType: a.progType >>> 0,
     bytes,
@@ -293,7 +314,7 @@ function writeLog(a: ProgLoadAttr, log: string): void {
 }
 
 /** Without a verifier: the ld_imm64 part of the pre-scan. */
-function prescanOnly(k: Kernel, bytes: Uint8Array): ProgLoadVerdict {
+function prescanOnly(k: SysKernel, bytes: Uint8Array): ProgLoadVerdict {
   const n = bytes.length >> 3;
   const insns = Array.from({ length: n }, (_, i) => readRaw(bytes, i));
   const maps: BpfMap[] = [];
@@ -305,14 +326,14 @@ function prescanOnly(k: Kernel, bytes: Uint8Array): ProgLoadVerdict {
 
 /** The pre-scan's view of the fd table: the map of an fd, or why not (__bpf_map_get). */
 const mapResolver =
-  (k: Kernel): MapFdResolver =>
+  (k: SysKernel): MapFdResolver =>
   (fd) => {
     const m = mapOf(k, fd);
     return typeof m === 'number' ? (m === -E.EBADF ? 'EBADF' : 'EINVAL') : m;
   };
 
 /** bpf_fd_probe_obj: a map fd first, else a program fd (whose errors are the answer). */
-function probeObj(k: Kernel, fd: number): ObjectFile | number {
+function probeObj(k: SysKernel, fd: number): ObjectFile | number {
   const f = k.fdGet(fd);
   if (!f) return -E.EBADF;
   if (f.kind !== 'map' && f.kind !== 'prog') return -E.EINVAL;
@@ -329,7 +350,7 @@ function getname(p: string | null | undefined): string | number {
   return s;
 }
 
-function objPin(k: Kernel, a: ObjAttr): SysResult<0> {
+function objPin(k: SysKernel, a: ObjAttr): SysResult<0> {
   const path = getname(a.pathname);
   if (typeof path === 'number') return fail(path);
   const f = probeObj(k, (a.bpfFd ?? 0) | 0);
@@ -342,7 +363,7 @@ function objPin(k: Kernel, a: ObjAttr): SysResult<0> {
   return { ok: true, value: 0 };
 }
 
-function objGet(k: Kernel, a: ObjAttr): SysResult<number> {
+function objGet(k: SysKernel, a: ObjAttr): SysResult<number> {
   if (a.bpfFd) return fail(E.EINVAL);
   const path = getname(a.pathname);
   if (typeof path === 'number') return fail(path);

@@ -255,6 +255,11 @@ export interface ProgLoadVerdict {
   maps?: BpfMap[];
   /** the verifier's structured findings for the IDE (states per pc, pruning, error pc) */
   analysis?: unknown;
+  /**
+   * why the load failed when 4.8 prints no message for it at any log level (the syscall's own
+   * checks, more than 64 maps, a jump with the X bit); bpflab's, never part of the log
+   */
+  reason?: string;
 }
 
 export type ProgVerifier = (req: ProgLoadRequest) => ProgLoadVerdict;

@@ -1,9 +1,10 @@
 /**
- * The packets the lessons run on, built field by field so that a reader can see what is in them
- * and so that their IPv4, TCP and UDP checksums are right (the checksum lessons rewrite
- * addresses and must leave a packet whose checksums still verify). Output is hex, in wire
- * order, as a request's `run.data` carries it. Non-goal: a packet library; IPv6 only as far as
- * a header of zeros for the protocol-change lesson.
+ * Frames built field by field, for the lessons and for the IDE's packet builder (app/lib/
+ * templates.ts), so that a reader can see what is in them and so that their IPv4 header and
+ * TCP, UDP, ICMP and ICMPv6 checksums are right (the checksum lessons rewrite addresses and must
+ * leave a packet whose checksums still verify; a program that checks them sees what a real stack
+ * would send). Also the packets the lessons run on. Output is bytes in wire order, or hex as a
+ * request's `run.data` carries it. Non-goal: a packet library.
  */
 import { bytesToHex } from '../isa';
 
@@ -16,7 +17,7 @@ export const mac = (s: string): number[] => s.split(':').map((x) => parseInt(x, 
 const be16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
 
 /** The Internet checksum (RFC 1071) of `bytes`, as a number to store big-endian. */
-export function inetChecksum(bytes: readonly number[], seed = 0): number {
+export function inetChecksum(bytes: readonly number[] | Uint8Array, seed = 0): number {
   let sum = seed;
   for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i] << 8) | (bytes[i + 1] ?? 0);
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
@@ -25,34 +26,59 @@ export function inetChecksum(bytes: readonly number[], seed = 0): number {
 
 export const fromHex = (s: string): number[] => Array.from({ length: s.length >> 1 }, (_, i) => parseInt(s.slice(2 * i, 2 * i + 2), 16));
 
+/** An address as text ("10.0.0.1", "52:54:00:12:34:56") or as its bytes. */
+type Addr = string | readonly number[];
+
 export interface FrameSpec {
-  src?: string;
-  dst?: string;
+  /** MAC addresses (defaults 52:54:00:ab:cd:ef from 52:54:00:12:34:56) */
+  src?: Addr;
+  dst?: Addr;
   /** an 802.1Q tag (TCI) between the MAC addresses and the ethertype */
   vlan?: number;
 }
 
-export interface Ipv4Spec extends FrameSpec {
+/** A TCP SYN, a UDP datagram or an ICMP/ICMPv6 echo request, from and to ports of its addresses. */
+export interface TransportSpec {
   proto: 'tcp' | 'udp' | 'icmp';
-  saddr: string;
-  daddr: string;
   sport?: number;
   dport?: number;
-  ttl?: number;
   payload?: readonly number[];
+  /** an echo request's identifier (default 1; its sequence number is 1) */
+  echoId?: number;
 }
+
+export interface Ipv4Spec extends FrameSpec, TransportSpec {
+  saddr: Addr;
+  daddr: Addr;
+  ttl?: number;
+  /** the IPv4 header's identification (default 0x1234) */
+  id?: number;
+}
+
+export interface Ipv6Spec extends FrameSpec, TransportSpec {
+  /** the 16 bytes of each address */
+  saddr: readonly number[];
+  daddr: readonly number[];
+  hopLimit?: number;
+}
+
+const bytesOf = (a: Addr, parse: (s: string) => number[]): number[] => (typeof a === 'string' ? parse(a) : [...a]);
 
 /** Ethernet header (with an optional VLAN tag) followed by `body`, with `ethertype`. */
 export function ethernet(spec: FrameSpec, ethertype: number, body: readonly number[]): number[] {
-  const head = [...mac(spec.dst ?? '52:54:00:12:34:56'), ...mac(spec.src ?? '52:54:00:ab:cd:ef')];
+  const head = [...bytesOf(spec.dst ?? '52:54:00:12:34:56', mac), ...bytesOf(spec.src ?? '52:54:00:ab:cd:ef', mac)];
   const tag = spec.vlan === undefined ? [] : [0x81, 0x00, ...be16(spec.vlan)];
   return [...head, ...tag, ...be16(ethertype), ...body];
 }
 
 const PROTO = { icmp: 1, tcp: 6, udp: 17 } as const;
+const ICMPV6 = 58;
 
-/** The transport header and payload, its checksum filled in over the IPv4 pseudo-header. */
-function transport(s: Ipv4Spec): number[] {
+/**
+ * The transport header and payload, its checksum filled in over `pseudo` (the pseudo-header
+ * without the length, which is added here); ICMP over IPv4 has no pseudo-header (`pseudo` null).
+ */
+function transport(s: TransportSpec, pseudo: ((len: number) => number[]) | null, echoType: number): number[] {
   const payload = [...(s.payload ?? [])];
   const ports = [...be16(s.sport ?? 0), ...be16(s.dport ?? 0)];
   let seg: number[];
@@ -65,22 +91,37 @@ function transport(s: Ipv4Spec): number[] {
     seg = [...ports, ...be16(8 + payload.length), 0, 0, ...payload];
     csumAt = 6;
   } else {
-    // echo request, id 1, sequence 1: its checksum covers only itself
-    seg = [8, 0, 0, 0, 0, 1, 0, 1, ...payload];
-    seg.splice(2, 2, ...be16(inetChecksum(seg)));
-    return seg;
+    // echo request, sequence 1
+    seg = [echoType, 0, 0, 0, ...be16(s.echoId ?? 1), 0, 1, ...payload];
+    csumAt = 2;
   }
-  const pseudo = [...ip4(s.saddr), ...ip4(s.daddr), 0, PROTO[s.proto], ...be16(seg.length)];
-  seg.splice(csumAt, 2, ...be16(inetChecksum([...pseudo, ...seg])));
+  seg.splice(csumAt, 2, ...be16(inetChecksum([...(pseudo ? pseudo(seg.length) : []), ...seg])));
   return seg;
 }
 
 /** An Ethernet + IPv4 + TCP/UDP/ICMP frame as bytes. */
 export function ipv4Bytes(s: Ipv4Spec): number[] {
-  const seg = transport(s);
-  const ip = [0x45, 0, ...be16(20 + seg.length), 0x12, 0x34, 0x40, 0, s.ttl ?? 64, PROTO[s.proto], 0, 0, ...ip4(s.saddr), ...ip4(s.daddr)];
+  const saddr = bytesOf(s.saddr, ip4);
+  const daddr = bytesOf(s.daddr, ip4);
+  const pseudo = s.proto === 'icmp' ? null : (len: number) => [...saddr, ...daddr, 0, PROTO[s.proto], ...be16(len)];
+  const seg = transport(s, pseudo, 8);
+  const ip = [0x45, 0, ...be16(20 + seg.length), ...be16(s.id ?? 0x1234), 0x40, 0, s.ttl ?? 64, PROTO[s.proto], 0, 0, ...saddr, ...daddr];
   ip.splice(10, 2, ...be16(inetChecksum(ip)));
   return ethernet(s, 0x0800, [...ip, ...seg]);
+}
+
+/** An Ethernet + IPv6 + TCP/UDP/ICMPv6 frame as bytes. */
+export function ipv6Bytes(s: Ipv6Spec): number[] {
+  const next = s.proto === 'icmp' ? ICMPV6 : PROTO[s.proto];
+  const seg = transport(s, (len) => [...s.saddr, ...s.daddr, 0, 0, ...be16(len), 0, 0, 0, next], 128);
+  const ip = [0x60, 0, 0, 0, ...be16(seg.length), next, s.hopLimit ?? 64, ...s.saddr, ...s.daddr];
+  return ethernet(s, 0x86dd, [...ip, ...seg]);
+}
+
+/** A broadcast ARP request from `src` (MAC and IPv4) asking for `targetIp`. */
+export function arpRequest(src: readonly number[], srcIp: readonly number[], targetIp: readonly number[]): number[] {
+  const body = [0, 1, 8, 0, 6, 4, 0, 1, ...src, ...srcIp, 0, 0, 0, 0, 0, 0, ...targetIp];
+  return ethernet({ src, dst: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff] }, 0x0806, body);
 }
 
 /** The same, as hex. */

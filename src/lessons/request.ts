@@ -19,6 +19,8 @@ export interface RequestSlotEntry {
 /** The JSON a lesson is run with (`run --json`). */
 export interface LessonRequest {
   source: string;
+  /** the gallery runs lessons in the IDE's world (a task in /app, cgroups with classids) */
+  world: 'ide';
   unprivileged?: boolean;
   progs?: { name: string; source: string }[];
   /** entries for maps the source declares: only their name and the fd-array slots */
@@ -44,7 +46,7 @@ export function slotEntry(index: number, v: LessonSlotValue): RequestSlotEntry {
 
 /** The `run --json` request that loads and runs `lesson` as the gallery does. */
 export function lessonRequest(lesson: Lesson): LessonRequest {
-  const req: LessonRequest = { source: lesson.source };
+  const req: LessonRequest = { source: lesson.source, world: 'ide' };
   if (!lesson.privileged) req.unprivileged = true;
   if (lesson.progs?.length) req.progs = lesson.progs.map((p) => ({ name: p.name, source: p.source }));
   const slotted = (lesson.maps ?? []).filter((m) => m.slots?.length);

@@ -5,7 +5,7 @@
  * were when the segment began, so the undo log of a segment holds at most the pages it touched,
  * however many stores ran (a loop writing the same stack slot a million times saves one page).
  */
-import { UNDO_COST, type Journal } from './journal';
+import { COPY_COST, type Journal } from './journal';
 
 export const COW_PAGE = 256;
 const SHIFT = 8;
@@ -45,7 +45,7 @@ export class PageCow {
       marks[p] = seg;
       const at = p << SHIFT;
       const old = bytes.slice(at, at + COW_PAGE);
-      this.journal.push(() => bytes.set(old, at), UNDO_COST + old.length);
+      this.journal.push(() => bytes.set(old, at), COPY_COST + old.length);
     }
   }
 }

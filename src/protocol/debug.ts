@@ -2,6 +2,7 @@
  * The debugger's view of a run: the input it starts from, the step events it renders, and the
  * snapshots that are the whole state at one step (so stepping back restores the whole view).
  */
+import type { LimitStop } from './limits';
 
 /** What a run starts from. Which fields apply depends on the program type. */
 export interface RunInput {
@@ -159,6 +160,8 @@ export interface DebugUpdate {
   touchedMaps: number[];
   /** the map entries the last step touched (for the inspector's flash) */
   touchedKeys: { mapId: number; key: Uint8Array }[];
+  /** the command stopped at a limit (time, memory) before it got where it was going; the run is paused there */
+  limit?: LimitStop;
 }
 
 /** Sent now and then while a long run goes on, so the panels stay live. */

@@ -8,3 +8,4 @@ export * from './settings';
 export * from './io';
 export * from './shared';
 export * from './progtypes';
+export * from './limits';

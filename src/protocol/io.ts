@@ -4,6 +4,7 @@
  * link needs from the kernel. The readers themselves live in src/elf, src/pcap and
  * src/session/export.ts; these are the shapes that cross the worker boundary.
  */
+import type { LimitStop } from './limits';
 import type { SharedMap } from './shared';
 import type { LoadSetup } from './program';
 import type { RunInput } from './debug';
@@ -23,6 +24,8 @@ export interface ObjectProgramView {
   slots: number;
   /** the program as assembly with its directives and map declarations (it assembles to the same bytes) */
   source: string;
+  /** instructions beyond Linux 4.8 that its verifier will refuse, and how to build without them */
+  warning?: string;
 }
 
 /** What a clang object holds, or why it cannot be read. */
@@ -76,6 +79,8 @@ export interface CaptureReplay {
   steps: Uint32Array;
   /** runs per verdict name, in order of first appearance */
   counts: { name: string; count: number }[];
+  /** the replay stopped at a limit (its time limit) before the last packet */
+  limit?: LimitStop;
 }
 
 /** The formats the Export menu offers. */

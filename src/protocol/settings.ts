@@ -1,4 +1,5 @@
 /** Settings the engine keeps per session: the simulated world and how programs load and run. */
+import { LIMITS } from './limits';
 
 /**
  * The assembly syntaxes: kernel/LLVM pseudo-C (`r0 = 1`), ubpf mnemonics (`mov r0, 1`), or
@@ -15,6 +16,10 @@ export interface EngineSettings {
   cpu: number;
   /** instruction budget of one debug run (unverified programs may loop) */
   budget: number;
+  /** wall-clock milliseconds one command (Continue, a seek, a capture replay) may take (LIMITS.timeMs) */
+  timeLimitMs: number;
+  /** MiB a debug run's recorded state may hold (LIMITS.memoryMiB) */
+  memoryLimitMiB: number;
   /** division by a zero register: Linux 4.8 ends the program with r0 = 0; "modern" as 5.x+ */
   semantics: '4.8' | 'modern';
   /** false loads the program without the verifier (for experiments; the log is then empty) */
@@ -25,7 +30,9 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   seed: 1,
   ncpus: 2,
   cpu: 0,
-  budget: 1_000_000,
+  budget: LIMITS.steps.default,
+  timeLimitMs: LIMITS.timeMs.default,
+  memoryLimitMiB: LIMITS.memoryMiB.default,
   semantics: '4.8',
   verify: true,
 };

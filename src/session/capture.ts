@@ -8,11 +8,12 @@
  */
 import { errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
-import { prepareRun } from '../kernel/run';
+import { prepareRun, type PreparedRun } from '../kernel/run';
+import { CHUNK_STEPS, wallClock, type Budget, type Clock } from './budget';
 import type { LoadedProg } from '../kernel/types';
 import type { Capture } from '../pcap';
 import { LINKTYPE_ETHERNET } from '../pcap';
-import type { CaptureProgress, CaptureReplay, EngineSettings } from '../protocol';
+import type { CaptureProgress, CaptureReplay, EngineSettings, LimitStop } from '../protocol';
 import { Machine } from '../vm';
 
 /** Milliseconds of replay between looks at the worker's messages (the client's halt waits 60). */
@@ -31,6 +32,8 @@ export class CaptureReplayer {
   private readonly out: CaptureReplay;
   /** one machine for the whole replay: decoding the program once, not once a packet */
   private machine: Machine | null = null;
+  /** the packet being run, when its run spans chunks */
+  private current: { i: number; prep: PreparedRun } | null = null;
 
   constructor(
     private readonly k: Kernel,
@@ -38,6 +41,7 @@ export class CaptureReplayer {
     private readonly capture: Capture,
     private readonly ctx: Uint8Array | undefined,
     private readonly settings: EngineSettings,
+    private readonly clock: Clock = wallClock,
   ) {
     const n = capture.packets.length;
     this.out = {
@@ -54,8 +58,13 @@ export class CaptureReplayer {
     };
   }
 
+  /** packets whose run has finished (the one in progress not counted) */
+  private get done(): number {
+    return this.current ? this.current.i : this.next;
+  }
+
   private get finished(): boolean {
-    return this.next >= this.capture.packets.length;
+    return this.current === null && this.next >= this.capture.packets.length;
   }
 
   private verdictIndex(name: string): number {
@@ -68,8 +77,8 @@ export class CaptureReplayer {
     return i;
   }
 
-  /** Runs one packet through the program, as BPF_PROG_TEST_RUN with repeat 1. */
-  private runOne(i: number): void {
+  /** Prepares packet `i` as BPF_PROG_TEST_RUN with repeat 1, or records why it does not run. */
+  private begin(i: number): void {
     const pkt = this.capture.packets[i];
     const out = this.out;
     out.lengths[i] = pkt.data.length;
@@ -83,11 +92,24 @@ export class CaptureReplayer {
       out.verdicts[i] = this.verdictIndex(`error: ${prep.error ?? errnoName(prep.errno)}`);
       return;
     }
-    let m = this.machine;
-    if (m) m.rehost(prep.host, prep.init);
-    else m = this.machine = new Machine(prep.host, this.prog, prep.init, { semantics: this.settings.semantics, budget: this.settings.budget });
+    if (this.machine) this.machine.rehost(prep.host, prep.init);
+    else this.machine = new Machine(prep.host, this.prog, prep.init, { semantics: this.settings.semantics, budget: this.settings.budget });
+    this.current = { i, prep };
+  }
+
+  /**
+   * Runs the current packet for up to CHUNK_STEPS instructions; once it stops, records its result.
+   * A packet whose program loops (unverified) thus never holds the worker longer than a chunk.
+   */
+  private advance(): void {
+    const cur = this.current!;
+    const m = this.machine!;
+    const stop = m.run(CHUNK_STEPS);
+    if (stop.kind === 'paused') return;
+    const { i, prep } = cur;
+    const out = this.out;
+    this.current = null;
     try {
-      const stop = m.run();
       prep.retire(m.stepCount);
       out.steps[i] = m.stepCount;
       if (stop.kind === 'exit') {
@@ -102,31 +124,44 @@ export class CaptureReplayer {
     }
   }
 
-  /** Runs packets for about `ms` milliseconds (at least one). */
+  /** Runs packets (or chunks of a long one) for about `ms` milliseconds (at least one chunk). */
   slice(ms: number): void {
-    const end = performance.now() + ms;
+    const end = this.clock() + ms;
     const n = this.capture.packets.length;
+    let chunks = 0;
     do {
-      if (this.next >= n) return;
-      this.runOne(this.next++);
-    } while ((this.next & 15) !== 0 || performance.now() < end);
+      if (!this.current) {
+        if (this.next >= n) return;
+        this.begin(this.next++);
+        if (!this.current) continue;
+      }
+      this.advance();
+      chunks++;
+    } while ((chunks & 15) !== 0 || this.clock() < end);
   }
 
   /**
    * Runs every packet, slice by slice, yielding between slices; stops early once `stopped()`
-   * says so (an interrupt arrived while yielding).
+   * says so (an interrupt arrived while yielding) or the budget (the replay's time limit) is spent.
    */
-  async runAll(stopped: () => boolean, yieldToEvents: () => Promise<void>, progress?: (p: CaptureProgress) => void): Promise<CaptureReplay> {
+  async runAll(stopped: () => boolean, yieldToEvents: () => Promise<void>, progress?: (p: CaptureProgress) => void, budget?: Budget): Promise<CaptureReplay> {
+    let limit: LimitStop | null = null;
     while (!this.finished && !stopped()) {
       this.slice(SLICE_MS);
-      if (progress) void progress({ done: this.next, total: this.capture.packets.length });
+      if (progress) void progress({ done: this.done, total: this.capture.packets.length });
+      limit = this.finished ? null : (budget?.reached() ?? null);
+      if (limit) break;
       await yieldToEvents();
     }
-    return this.result(!this.finished);
+    const out = this.result(!this.finished);
+    if (limit) out.limit = limit;
+    return out;
   }
 
   /** Releases what the replay's machine mapped (call-frame stacks); the replay cannot go on after it. */
   dispose(): void {
+    this.current?.prep.dispose();
+    this.current = null;
     this.machine?.dispose();
     this.machine = null;
   }
@@ -134,7 +169,7 @@ export class CaptureReplayer {
   /** The results so far. */
   result(stopped: boolean): CaptureReplay {
     const out = this.out;
-    const done = this.next;
+    const done = this.done;
     const counts = new Array<number>(this.names.length).fill(0);
     for (let i = 0; i < done; i++) counts[out.verdicts[i]]++;
     return {

@@ -16,8 +16,30 @@ import { TraceLog } from './trace-log';
 import { belowOrigin, pointerOf, regionView, stepView, stopView } from './views';
 
 let nextRunId = 1;
-/** Steps a Step command runs with an event each (the inspector's per-step notes); longer Steps run the rest recorded without. */
-const EVENT_STEPS = 1000;
+
+/**
+ * The bound of a debug run's step-back history: 7/8 of the memory limit. Past it the history
+ * gives up its oldest steps (stepping back then says how far it goes), so a long run goes on
+ * within the limit; the rest is room for the trace lines kept and the segment being recorded.
+ * Only if the whole recorded state still passes the limit does the session's Budget stop the run.
+ */
+export const historyBound = (memoryLimitMiB: number): number => Math.floor((memoryLimitMiB * 2 ** 20 * 7) / 8);
+
+/**
+ * Calls `work(chunk)` until it says it is done or about `ms` milliseconds have passed, with
+ * chunks of instructions that start small and double while they take under an eighth of `ms`.
+ */
+function sliced(ms: number, work: (chunk: number) => boolean): boolean {
+  const end = performance.now() + ms;
+  let chunk = 16_384;
+  for (;;) {
+    const t0 = performance.now();
+    if (work(chunk)) return true;
+    const t = performance.now();
+    if (t >= end) return false;
+    if (t - t0 < ms / 8) chunk = Math.min(chunk * 2, 1 << 26);
+  }
+}
 /** trace lines of finished repetitions kept (the current one keeps up to TraceLog's cap) */
 const TRACE_KEPT = 2_000;
 
@@ -50,17 +72,17 @@ export class DebugRun {
     private prepared: PreparedRun,
     private readonly lines: readonly (number | null)[],
     settings: EngineSettings,
-    historyBytes: number | undefined,
   ) {
+    const historyBytes = historyBound(settings.memoryLimitMiB);
     this.machine = new Machine(prepared.host, { id: prog.id, bytes: prog.bytes }, prepared.init, { semantics: settings.semantics, budget: settings.budget, historyBytes });
     this.captureTrace();
   }
 
   /** Prepares a run of `prog` on `input`, or says why the kernel refuses it. */
-  static start(k: Kernel, prog: LoadedProg, input: RunInput, lines: readonly (number | null)[], settings: EngineSettings, historyBytes?: number): DebugRun | RunRefusal {
+  static start(k: Kernel, prog: LoadedProg, input: RunInput, lines: readonly (number | null)[], settings: EngineSettings): DebugRun | RunRefusal {
     const p = prepareRun(k, prog, { data: input.packet, ctx: input.ctx, tracepoint: input.tracepoint });
     if (!p.ok) return { errno: p.errno, message: `${p.error}: ${p.message}` };
-    return new DebugRun(k, prog, input, p, lines, settings, historyBytes);
+    return new DebugRun(k, prog, input, p, lines, settings);
   }
 
   /** trace_printk goes through kernel.traceWrite: note each line with its step, journaled with the run. */
@@ -129,20 +151,11 @@ export class DebugRun {
     return this.repStart + this.machine.stepCount;
   }
 
-  /**
-   * Executes up to `count` instructions (the view of the last one only is built). Past
-   * EVENT_STEPS, all but the last run recorded without events, as seek does.
-   */
+  /** Executes up to `count` instructions (the view of the last one only is built). */
   step(count: number): void {
     let lastEvent: StepEvent | undefined;
     this.lastStale = false;
-    let i = 0;
-    if (count > EVENT_STEPS) {
-      const from = this.position;
-      this.advance(from + count - 1);
-      i = this.position - from;
-    }
-    for (; i < count; i++) {
+    for (let i = 0; i < count; i++) {
       if (this.machine.stopped) {
         if (!this.canStep) break;
         this.nextRepetition();
@@ -156,24 +169,36 @@ export class DebugRun {
     this.finishIfDone();
   }
 
-  /** Moves forwards to `position` as `step` would get there, recording but without events. */
-  seek(position: number): void {
-    this.advance(position);
-    this.replayLast();
-    this.finishIfDone();
-  }
-
-  private advance(position: number): void {
-    while (this.position < position) {
+  /**
+   * Moves forwards to `position` as `step` would get there, recording but without events, at most
+   * `maxSteps` instructions this call. True when it is done: at the position, or the run cannot go
+   * on (it ended, or its instruction budget ran out). The view of the last step is made when a
+   * snapshot asks for it.
+   */
+  seek(position: number, maxSteps = Infinity): boolean {
+    let left = maxSteps;
+    while (this.position < position && left > 0) {
       if (this.machine.stopped) {
         if (!this.canStep) break;
         this.nextRepetition();
         continue;
       }
-      this.machine.runRecorded(position - this.position);
+      const before = this.machine.stepCount;
+      this.machine.runRecorded(Math.min(position - this.position, left));
+      left -= this.machine.stepCount - before;
       this.touched.maps.add(-1);
-      if (this.machine.stopped === null) break; // paused: the budget of steps is used up
     }
+    this.lastStale = true;
+    this.finishIfDone();
+    return this.position >= position || (this.machine.stopped !== null && !this.canStep);
+  }
+
+  /**
+   * About how many bytes the run's recorded state holds: the history (pages it saved, the
+   * kernel's undos, checkpoints: vm/history.ts counts them) and the trace lines kept.
+   */
+  get memoryBytes(): number {
+    return this.machine.historyBytes + this.trace.bytes;
   }
 
   /** Undoes up to `count` instructions of this repetition. */
@@ -223,18 +248,15 @@ export class DebugRun {
   /**
    * runChunk for about `ms` milliseconds of work, in chunks that grow while they are quick (a
    * compiled loop runs hundreds of millions of instructions in that time, the interpreter with
-   * breakpoints tens of millions).
+   * breakpoints tens of millions). True when the run stopped for a reason, as runChunk.
    */
   runFor(ms: number, breakpoints: ReadonlySet<number>): boolean {
-    const end = performance.now() + ms;
-    let chunk = 16_384;
-    for (;;) {
-      const t0 = performance.now();
-      if (this.runChunk(chunk, breakpoints)) return true;
-      const t = performance.now();
-      if (t >= end) return false;
-      if (t - t0 < ms / 8) chunk = Math.min(chunk * 2, 1 << 26);
-    }
+    return sliced(ms, (chunk) => this.runChunk(chunk, breakpoints));
+  }
+
+  /** seek for about `ms` milliseconds of work, in growing chunks. True when done, as seek. */
+  seekFor(ms: number, position: number): boolean {
+    return sliced(ms, (chunk) => this.seek(position, chunk));
   }
 
   private settle(done: boolean): boolean {

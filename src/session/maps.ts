@@ -3,19 +3,16 @@
  * entries (fd arrays show every slot and what is in it; stack traces their frames with symbols;
  * perf event arrays the records written), and edits through bpf(2) as user space makes them.
  */
-import { Cmd, MAP_TYPE_NAMES, MapType, errnoName } from '../isa';
+import { Cmd, FD_ARRAY_MAP_TYPES, MAP_TYPE_NAMES, MapType, PERCPU_MAP_TYPES, errnoName, isArrayMapType } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import { symbolize } from '../kernel/world';
 import type { BpfMap } from '../kernel/types';
 import type { MapEditResult, MapEntryView, MapInfo, MapPage } from '../protocol';
 import { le32 } from './setup';
 
-const PERCPU = new Set<number>([MapType.PercpuHash, MapType.PercpuArray]);
-const FD_ARRAYS = new Set<number>([MapType.ProgArray, MapType.PerfEventArray, MapType.CgroupArray]);
-const ARRAYS = new Set<number>([MapType.Array, MapType.PercpuArray]);
 
 function count(m: BpfMap): number {
-  if (ARRAYS.has(m.mapType) || FD_ARRAYS.has(m.mapType)) return m.maxEntries;
+  if (isArrayMapType(m.mapType)) return m.maxEntries;
   let n = 0;
   for (const _ of m.entries()) n++;
   return n;
@@ -33,7 +30,7 @@ export function listMaps(k: Kernel): MapInfo[] {
     maxEntries: m.maxEntries,
     flags: m.mapFlags,
     userValueSize: m.userValueSize,
-    ncpus: PERCPU.has(m.mapType) ? k.world.ncpus : 1,
+    ncpus: PERCPU_MAP_TYPES.has(m.mapType) ? k.world.ncpus : 1,
     count: count(m),
     pins,
   }));
@@ -72,7 +69,7 @@ export function mapPage(k: Kernel, id: number, offset: number, limit: number): M
   if (!m) return `no map with id ${id}`;
   const off = Math.max(0, Math.floor(offset));
   const lim = Math.max(0, Math.min(Math.floor(limit), 10_000));
-  if (FD_ARRAYS.has(m.mapType)) {
+  if (FD_ARRAY_MAP_TYPES.has(m.mapType)) {
     const entries: MapEntryView[] = [];
     for (let i = off; i < Math.min(m.maxEntries, off + lim); i++) entries.push(fdSlot(k, m, i));
     return { mapId: id, total: m.maxEntries, offset: off, entries };

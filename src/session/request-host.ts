@@ -37,6 +37,7 @@ interface HostMap {
 function bpflabOnly(req: Request, maps: MapSpec[]): string | null {
   if (!req.verify) return '"verify": false is bpflab\'s: the host kernel always verifies';
   if (req.unprivileged) return '"unprivileged": true is bpflab\'s: the kernel oracle loads as root';
+  if (req.world !== 'test_run') return '"world": "ide" is bpflab\'s: the host kernel runs in its own world (the test run\'s)';
   if (req.run?.mem) return 'run.mem is bpflab\'s (the conformance suites\' buffer): the host\'s test run takes data and ctx';
   if (req.run?.tracepoint) return 'run.tracepoint is bpflab\'s: the host kernel cannot test-run tracepoint programs';
   for (const m of maps) {

@@ -7,6 +7,7 @@
  * an exception.
  */
 import { byName, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
+import { LIMITS } from '../protocol';
 
 /** More instructions than this is not a program but a hostile request (the kernel refuses >= 4096). */
 export const MAX_REQUEST_INSNS = 65536;
@@ -72,6 +73,8 @@ export interface ProgSpec {
 }
 
 export interface RunSpec {
+  /** wall-clock milliseconds the runs may take (bpflab's; LIMITS.requestTimeMs) */
+  timeLimitMs?: number;
   data?: Uint8Array;
   ctx?: Uint8Array;
   mem?: Uint8Array;
@@ -90,6 +93,8 @@ export interface Request extends ProgSpec {
   verify: boolean;
   unprivileged: boolean;
   semantics: '4.8' | 'modern';
+  /** the simulated world: the test run's (default) or the IDE's (cgroups with classids) */
+  world: 'test_run' | 'ide';
 }
 
 class Bad extends Error {}
@@ -214,8 +219,9 @@ function mapOf(m: unknown, where: string): MapSpec {
 }
 
 function runOf(r: unknown): RunSpec {
-  const o = obj(r, 'run', ['data', 'ctx', 'mem', 'repeat', 'tracepoint']);
+  const o = obj(r, 'run', ['data', 'ctx', 'mem', 'repeat', 'tracepoint', 'time_limit_ms']);
   const run: RunSpec = { repeat: o.repeat === undefined ? 1 : int(o.repeat, 'run.repeat', 0, MAX_REQUEST_REPEAT) || 1 };
+  if (o.time_limit_ms !== undefined) run.timeLimitMs = int(o.time_limit_ms, 'run.time_limit_ms', 1, LIMITS.requestTimeMs.ceiling);
   if (o.data !== undefined) run.data = hexBytes(o.data, 'run.data');
   if (o.ctx !== undefined && o.ctx !== null && o.ctx !== '') run.ctx = hexBytes(o.ctx, 'run.ctx');
   if (o.mem !== undefined) run.mem = hexBytes(o.mem, 'run.mem');
@@ -231,7 +237,7 @@ function runOf(r: unknown): RunSpec {
 }
 
 const TOP_FIELDS = [
-  ...PROG_FIELDS, 'prog_type', 'log_level', 'log_size', 'maps', 'progs', 'run', 'verify', 'unprivileged', 'semantics',
+  ...PROG_FIELDS, 'prog_type', 'log_level', 'log_size', 'maps', 'progs', 'run', 'verify', 'unprivileged', 'semantics', 'world',
 ];
 
 function requestOf(v: unknown): Request {
@@ -243,6 +249,8 @@ function requestOf(v: unknown): Request {
   };
   const semantics = o.semantics ?? '4.8';
   if (semantics !== '4.8' && semantics !== 'modern') bad('semantics: expected "4.8" or "modern"');
+  const world = o.world ?? 'test_run';
+  if (world !== 'test_run' && world !== 'ide') bad('world: expected "test_run" or "ide"');
   const req: Request = {
     ...progOf(o, 'request'),
     progType: o.prog_type === undefined ? undefined : named(PROG_TYPE_NAMES, o.prog_type, 'prog_type'),
@@ -255,6 +263,7 @@ function requestOf(v: unknown): Request {
     verify: bool('verify', true),
     unprivileged: bool('unprivileged', false),
     semantics: semantics as '4.8' | 'modern',
+    world: world as 'test_run' | 'ide',
   };
   const names = new Set<string>();
   for (const m of req.maps) {

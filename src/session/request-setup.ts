@@ -72,15 +72,21 @@ export function applyFixups(p: Pick<ReadyProg, 'bytes' | 'fixups' | 'where' | 's
 }
 
 /** MAP_CREATE and MAP_UPDATE_ELEM for each map and its entries (program values come later). */
-export function createMaps(k: Kernel, specs: MapSpec[]): MapTable {
+/** Says (by throwing a RequestError) when the request's time limit is reached; `doing` names the step. */
+export type Tick = (doing: string) => void;
+
+export function createMaps(k: Kernel, specs: MapSpec[], tick: Tick = () => {}): MapTable {
   const maps: MapTable = new Map();
+  let n = 0;
   for (const spec of specs) {
+    tick('creating the maps');
     const where = spec.where ?? `map ${spec.name}`;
     if (maps.has(spec.name)) throw new RequestError(`${where}: two maps are named ${JSON.stringify(spec.name)}`);
     const r = createMap(k, spec);
     if (!r.ok) throw new RequestError(`${where}: map ${spec.name}: MAP_CREATE failed: ${errnoName(r.errno)}`);
     maps.set(spec.name, { fd: r.value, spec });
     for (const e of spec.entries) {
+      if ((++n & 1023) === 0) tick('filling the maps');
       if (e.value instanceof Uint8Array) updateEntry(k, e.where ?? where, spec.name, r.value, e.key, fitValue(k, r.value, e.value), e.flags);
     }
   }
@@ -123,9 +129,10 @@ export function fillSlots(k: Kernel, maps: MapTable): void {
 }
 
 /** Loads the request's extra programs (same type as the main one) and fills `value_prog` entries. */
-export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Map<string, ReadyProg>): void {
+export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Map<string, ReadyProg>, tick: Tick = () => {}): void {
   const fds = new Map<string, number>();
   for (const [name, p] of ready) {
+    tick('loading the programs of progs');
     applyFixups(p, maps);
     const r = loadOtherProg(k, progType, name, p.bytes, p.license, p.kernVersion);
     if (!r.ok) throw new RequestError(`${p.where ?? 'progs'}: program ${name}: PROG_LOAD failed: ${errnoName(r.errno)}\n${r.log}`);

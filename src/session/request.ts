@@ -11,6 +11,8 @@
  * unverified program faulted or ran out of its instruction budget.
  */
 import { bytesToHex, Cmd, errnoName, Errno, ProgType } from '../isa';
+import { LIMITS, type LimitKind, type LimitStop } from '../protocol';
+import { Budget, CHUNK_STEPS, type Clock } from './budget';
 import { buildRecord, tracepointByName } from '../kernel/progtypes/tracepoint';
 import { Kernel } from '../kernel/kernel';
 import { helperOffered } from '../kernel/helpers';
@@ -46,7 +48,14 @@ export interface RequestOptions {
   maxTotalSteps?: number;
   /** how the VM runs the program (default 'auto': interpreted, compiled once it has run long enough) */
   engine?: Engine;
+  /** wall-clock milliseconds a request's runs may take when it does not say (default LIMITS.requestTimeMs) */
+  timeLimitMs?: number;
+  /** the clock the time limit is measured with (tests) */
+  clock?: Clock;
 }
+
+/** How a request raises its time limit, for the message of a limit reached. */
+const REQUEST_RAISE = { time: `the request's time limit; raise it with run.time_limit_ms, up to ${LIMITS.requestTimeMs.ceiling}` };
 
 export interface LoadAnswer {
   ok: boolean;
@@ -54,6 +63,8 @@ export interface LoadAnswer {
   error: string | null;
   log: string;
   log_truncated: boolean;
+  /** bpflab's: why the load failed when 4.8 prints no message for it (the log stays 4.8's) */
+  reason?: string;
 }
 
 export interface RunAnswer {
@@ -73,6 +84,10 @@ export interface RunAnswer {
   dropped?: { trace: number; perf: number };
   redirect?: { ifindex: number; ingress: boolean };
   fault?: string;
+  /** bpflab's: why the test run refused to start (an unknown tracepoint, a ctx_in it may not take) */
+  reason?: string;
+  /** the run stopped at bpflab's limit (not the kernel's answer): which one; `fault` says more */
+  limit?: LimitKind;
 }
 
 export type Answer =
@@ -95,9 +110,16 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
   const main = programOf(req, 'source', declared);
   const extra = new Map(req.progs.map((p, i) => [p.name!, programOf(p, `progs[${i}].source`, declared)]));
   const k = new Kernel({ seed: opts.seed ?? 1, ncpus: opts.ncpus, verifier: req.verify ? (opts.verifier ?? progLoad) : undefined });
-  const maps = createMaps(k, mergeMaps(req.maps, declared));
+  if (req.world === 'test_run') testRunWorld(k);
+  // the time limit covers the whole request: creating its maps and loading its programs too
+  const budget = new Budget({ timeMs: req.run?.timeLimitMs ?? opts.timeLimitMs ?? LIMITS.requestTimeMs.default }, REQUEST_RAISE, opts.clock);
+  const tick = (doing: string) => {
+    const limit = budget.reached();
+    if (limit) throw new RequestError(`${limit.message}, while ${doing}`);
+  };
+  const maps = createMaps(k, mergeMaps(req.maps, declared), tick);
   const progType = progTypeOf(req, main);
-  loadProgs(k, progType, maps, extra);
+  loadProgs(k, progType, maps, extra, tick);
   fillSlots(k, maps);
   applyFixups(main, maps);
   // the log attributes go in as given: 4.8's bpf_check refuses a size or buffer without a level
@@ -114,15 +136,24 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
     name: main.name,
   });
   k.privileged = true;
-  let load: LoadAnswer = { ok: r.ok, errno: r.ok ? 0 : r.errno, error: r.ok ? null : errnoName(r.errno), log: r.log, log_truncated: !r.ok && r.errno === Errno.ENOSPC };
+  let load: LoadAnswer = { ok: r.ok, errno: r.ok ? 0 : r.errno, error: r.ok ? null : errnoName(r.errno), log: r.log, log_truncated: !r.ok && r.errno === Errno.ENOSPC, ...(r.ok || !r.reason ? {} : { reason: r.reason }) };
   let run: RunAnswer | undefined;
   if (r.ok) {
     const prog = k.progOfFd(r.value)!;
     if (!req.verify) load = checkUnverified(k, prog, main.bytes, req.run) ?? load;
-    if (load.ok && req.run) run = runProgram(k, prog, req, maps, opts);
+    if (load.ok && req.run) run = runProgram(k, prog, req, maps, opts, budget);
   }
   const dumped = [...maps].map(([name, { fd }]) => ({ name, entries: dumpMap(k, fd) }));
   return { available: true, kernel: KERNEL_RELEASE, load, ...(run ? { run } : {}), maps: dumped };
+}
+
+/**
+ * The world BPF_PROG_TEST_RUN runs in on a host: the task that asks (the kernel oracle, a
+ * loader) sits in the root cgroup, with no net_cls classid. The IDE's world (`"world": "ide"`)
+ * puts its task in /app (classid 0x100001) so the cgroup helpers have something to show.
+ */
+function testRunWorld(k: Kernel): void {
+  k.world.task = { ...k.world.task, cgroup: '/' };
 }
 
 /**
@@ -151,29 +182,47 @@ interface Repeated {
   steps: number;
   /** the request's instruction budget ran out before the last repetition */
   interrupted: boolean;
+  /** the request's time limit was reached (the run stopped at a chunk boundary) */
+  limit: LimitStop | null;
   durationNs: number;
 }
 
-/** Runs `repeat` times on the same packet and context, the clock advancing by each run's steps. */
-function repeatRuns(m: Machine, prep: PreparedRun, repeat: number, maxSteps: number): Repeated {
+/** One repetition, a chunk of instructions at a time, asking the budget between chunks. */
+function runOnce(m: Machine, budget: Budget): { stop: ReturnType<Machine['run']>; limit: LimitStop | null } {
+  for (;;) {
+    const stop = m.run(CHUNK_STEPS * 16);
+    if (stop.kind !== 'paused') return { stop, limit: null };
+    const limit = budget.reached();
+    if (limit) return { stop, limit };
+  }
+}
+
+/**
+ * Runs `repeat` times on the same packet and context, the clock advancing by each run's steps,
+ * within the request's instruction budget and time limit.
+ */
+function repeatRuns(m: Machine, prep: PreparedRun, repeat: number, maxSteps: number, budget: Budget): Repeated {
   const started = performance.now();
   let steps = 0;
-  let stop = m.run();
+  let { stop, limit } = runOnce(m, budget);
   let interrupted = false;
-  for (let i = 1; i < repeat && stop.kind === 'exit'; i++) {
+  let done = 1;
+  for (; done < repeat && stop.kind === 'exit' && !limit; done++) {
     if (steps + m.stepCount > maxSteps) {
       interrupted = true;
       break;
     }
+    // a short program repeated many times: look at the clock every 256 repetitions too
+    if ((done & 255) === 0 && (limit = budget.reached())) break;
     steps += m.stepCount;
     prep.retire(m.stepCount);
     prep.again();
     m.reset(prep.init);
-    stop = m.run();
+    ({ stop, limit } = runOnce(m, budget));
   }
   steps += m.stepCount;
   prep.retire(m.stepCount);
-  return { stop, steps, interrupted, durationNs: Math.round(((performance.now() - started) * 1e6) / repeat) };
+  return { stop, steps, interrupted, limit, durationNs: Math.round(((performance.now() - started) * 1e6) / done) };
 }
 
 /** Field values for a tracepoint's record are the request's: a bad one is a request_error naming it. */
@@ -185,19 +234,20 @@ function checkTracepointFields(k: Kernel, prog: LoadedProg, spec: RunSpec): void
 }
 
 /** BPF_PROG_TEST_RUN: `repeat` runs on the same packet; retval and data_out of the last one. */
-function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, opts: RequestOptions): RunAnswer {
+function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, opts: RequestOptions, budget: Budget): RunAnswer {
   const spec = req.run!;
   checkTracepointFields(k, prog, spec);
   const prep = prepareRun(k, prog, inputOf(spec));
-  if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null };
+  if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null, reason: prep.message };
   const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget, engine: opts.engine });
   const maxSteps = opts.maxTotalSteps ?? MAX_TOTAL_STEPS;
-  const { stop, steps, interrupted, durationNs } = repeatRuns(m, prep, spec.repeat, maxSteps);
+  const { stop, steps, interrupted, limit, durationNs } = repeatRuns(m, prep, spec.repeat, maxSteps, budget);
   const extras = { steps, ...sideEffects(k, maps) };
   const failed = (errno: number, fault: string): RunAnswer => {
     prep.dispose();
     return { ok: false, errno, error: errnoName(errno), retval: null, data_out: null, duration_ns: null, ...extras, fault };
   };
+  if (limit) return { ...failed(Errno.EINTR, limit.message), limit: limit.limit };
   if (interrupted) return failed(Errno.EINTR, `the request's instruction budget (${maxSteps}) ran out before the last repetition`);
   if (stop.kind === 'fault') return failed(Errno.EFAULT, `pc ${stop.pc}: ${stop.message}`);
   if (stop.kind !== 'exit') return failed(Errno.EINTR, `the instruction budget ran out after ${m.stepCount} instructions`);

@@ -49,7 +49,12 @@ import {
   type ReadObjectRequest,
   type ShareState,
   type TracepointRecordRequest,
+  type LimitStop,
+  LIMITS,
+  durationText,
+  mibText,
 } from '../protocol';
+import { Budget, wallClock, type Clock } from './budget';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
 import { listMaps, mapEdit, mapPage } from './maps';
@@ -60,9 +65,19 @@ import { sharedMaps } from './share';
 import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
 
-/** Milliseconds a Continue runs between looks at its messages (Pause, Stop) and progress reports. */
-const CHUNK_MS = 15;
+/**
+ * Milliseconds a Continue or a seek runs between looks at its messages (Pause, Stop), its budget
+ * and progress reports (in chunks of instructions that grow while they are quick).
+ */
+const SLICE_MS = 15;
 const PROGRESS_MS = 100;
+/** Steps a command takes one at a time, building each step's event; more go as a seek, in chunks. */
+const EVENT_STEPS = 1000;
+/** How the IDE's limits are raised, for the messages of a limit reached. */
+const IDE_RAISE = {
+  time: `the time limit of one command; raise it in the settings, up to ${durationText(LIMITS.timeMs.ceiling)}, or go on from here`,
+  memory: `raise the memory limit in the settings, up to ${mibText(LIMITS.memoryMiB.ceiling)}`,
+};
 
 /** Lets the worker take its messages (an interrupt) between chunks of a long run. */
 function yieldToEvents(): Promise<void> {
@@ -99,16 +114,15 @@ async function guard<T>(what: string, f: () => Promise<Outcome<T>> | Outcome<T>)
 
 export interface SessionOptions {
   settings?: Partial<EngineSettings>;
+  /** the clock the time limits are measured with (tests make time pass faster) */
+  clock?: Clock;
   /** where bpffs keeps pinned objects (IndexedDB in the browser); none: they live as long as the session */
   storage?: StoragePort;
-  /** bound of a debug run's history in bytes (default the VM's HISTORY_BYTES, 256 MiB) */
-  historyBytes?: number;
 }
 
 export class Session implements EngineApi {
   private settings: EngineSettings;
   private readonly storage: StoragePort | undefined;
-  private readonly historyBytes: number | undefined;
   private kernelP: Promise<Kernel> | null = null;
   /** the world's seed or CPU count changed: the next load boots a new kernel */
   private stale = false;
@@ -123,10 +137,18 @@ export class Session implements EngineApi {
   /** the capture last opened */
   private capture: Capture | null = null;
 
+  private readonly clock: Clock;
+
   constructor(opts: SessionOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
     this.storage = opts.storage;
-    this.historyBytes = opts.historyBytes;
+    this.clock = opts.clock ?? wallClock;
+  }
+
+  /** A Budget for one command, from the session's settings. */
+  private budget(): Budget {
+    const s = this.settings;
+    return new Budget({ timeMs: s.timeLimitMs, memoryBytes: s.memoryLimitMiB * 2 ** 20 }, IDE_RAISE, this.clock);
   }
 
   /** The kernel, booted on first use (restoring pinned objects from the storage). */
@@ -250,7 +272,7 @@ export class Session implements EngineApi {
     if (!prog || !this.loaded) return fail('no_program', 'no program is loaded: Load it first');
     this.endRun();
     const shared = sharedMaps(k, this.loaded);
-    const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings, this.historyBytes);
+    const run = DebugRun.start(k, prog, input, this.loaded.view.lines, this.settings);
     if (!('runId' in run)) return fail('bad_request', `the kernel refused the run input (as BPF_PROG_TEST_RUN would): ${run.message}`);
     this.run = run;
     this.runStartMaps = { ...shared, position: 0 };
@@ -263,7 +285,9 @@ export class Session implements EngineApi {
   }
 
   async step(count = 1): Promise<Outcome<DebugUpdate>> {
-    return this.runCommand('step', (run) => run.step(stepsOf(count)));
+    const n = stepsOf(count);
+    if (n > EVENT_STEPS) return this.advance('step', (run) => run.position + n);
+    return this.runCommand('step', (run) => run.step(n));
   }
 
   async stepBack(count = 1): Promise<Outcome<DebugUpdate>> {
@@ -271,23 +295,53 @@ export class Session implements EngineApi {
   }
 
   async goto(n: number): Promise<Outcome<DebugUpdate>> {
+    const target = Math.max(0, Math.floor(n) || 0);
+    if (this.run && !this.continuing && target > this.run.stepCount) {
+      return this.advance('goto', (run) => run.position + (target - run.stepCount));
+    }
     return this.runCommand('goto', (run) => {
-      const target = Math.max(0, Math.floor(n) || 0);
       if (target < run.stepCount) run.back(run.stepCount - target);
-      else if (target > run.stepCount) run.step(target - run.stepCount);
     });
   }
 
   async seek(position: number): Promise<Outcome<DebugUpdate>> {
+    const target = Math.max(0, Math.floor(position) || 0);
+    if (this.run && !this.continuing && target > this.run.position) return this.advance('seek', () => target);
     return this.runCommand('seek', (run) => {
-      const target = Math.max(0, Math.floor(position) || 0);
       if (target < run.position) {
         const back = run.position - target;
         if (back > run.stepCount) return 'the run cannot go back past the start of this repetition';
         const limit = run.backLimit;
         if (limit && target < limit.position) return limit.message;
         run.back(back);
-      } else run.seek(target);
+      }
+    });
+  }
+
+  /**
+   * Moves the run forwards to position `targetOf(run)`, recording, a chunk at a time: between
+   * chunks the worker takes its messages (Pause, Stop) and the budget is asked; a limit reached
+   * leaves the run paused where it got to, and the answer says which limit.
+   */
+  private advance(what: string, targetOf: (run: DebugRun) => number): Promise<Outcome<DebugUpdate>> {
+    return guard(what, async () => {
+      if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
+      const run = this.run;
+      if (!run) return noRun();
+      const target = targetOf(run);
+      return this.busy(async () => {
+        const budget = this.budget();
+        let limit: LimitStop | null = null;
+        while (!run.seekFor(SLICE_MS, target) && !this.interrupted) {
+          limit = budget.reached(run.memoryBytes);
+          if (limit) break;
+          await yieldToEvents();
+          if (this.run !== run) return fail('no_run', 'the run was stopped');
+        }
+        const u = this.update(run);
+        if (limit) u.limit = limit;
+        return done(u);
+      });
     });
   }
 
@@ -298,9 +352,13 @@ export class Session implements EngineApi {
       if (this.continuing) return fail('bad_request', 'the program is already running');
       const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
       return this.busy(async () => {
+        const budget = this.budget();
+        let limit: LimitStop | null = null;
         let reported = Date.now();
         let sent = run.trace.total;
-        while (!run.runFor(CHUNK_MS, bps) && !this.interrupted) {
+        while (!run.runFor(SLICE_MS, bps) && !this.interrupted) {
+          limit = budget.reached(run.memoryBytes);
+          if (limit) break;
           if (progress && Date.now() - reported >= PROGRESS_MS) {
             const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.since(sent) };
             sent = run.trace.total;
@@ -310,7 +368,9 @@ export class Session implements EngineApi {
           await yieldToEvents();
           if (this.run !== run) return fail('no_run', 'the run was stopped');
         }
-        return done(this.update(run));
+        const u = this.update(run);
+        if (limit) u.limit = limit;
+        return done(u);
       });
     });
   }
@@ -437,9 +497,9 @@ export class Session implements EngineApi {
       if (!prog) return fail('no_program', 'no program is loaded: Load it first');
       if (!progTypeOps(prog.progType)?.info.packet) return fail('bad_request', `a ${PROG_TYPE_NAMES[prog.progType]} program does not run on packets`);
       this.endRun();
-      const replay = new CaptureReplayer(k, prog, this.capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings);
+      const replay = new CaptureReplayer(k, prog, this.capture, req?.ctx instanceof Uint8Array ? req.ctx : undefined, this.settings, this.clock);
       try {
-        const result = await this.busy(() => replay.runAll(() => this.interrupted, yieldToEvents, progress));
+        const result = await this.busy(() => replay.runAll(() => this.interrupted, yieldToEvents, progress, this.budget()));
         k.scheduleSync();
         return done(result);
       } finally {

@@ -6,13 +6,13 @@
  *
  * Not here: encoding the link (src/share), the rest of the session (the IDE has it).
  */
-import { MapType, bytesToHex as hex } from '../isa';
+import { FD_ARRAY_MAP_TYPES, MapType, VALUE_ARRAY_MAP_TYPES, bytesToHex as hex } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import { SHARED_LIMITS, type SharedMap } from '../protocol';
 import type { Loaded } from './load';
 
-const NOT_WRITABLE = new Set<number>([MapType.ProgArray, MapType.PerfEventArray, MapType.CgroupArray, MapType.StackTrace]);
-const ARRAYS = new Set<number>([MapType.Array, MapType.PercpuArray]);
+/** maps a link cannot fill: fds mean nothing in another session, and only get_stackid writes stack traces */
+const notWritable = (type: number): boolean => FD_ARRAY_MAP_TYPES.has(type) || type === MapType.StackTrace;
 
 const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
@@ -26,8 +26,8 @@ export function sharedMaps(k: Kernel, loaded: Loaded | null): { maps: SharedMap[
     if (!m) continue;
     const shared: SharedMap = { name, type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.mapFlags, entries: [] };
     maps.push(shared);
-    if (NOT_WRITABLE.has(m.mapType)) continue;
-    const sparse = ARRAYS.has(m.mapType);
+    if (notWritable(m.mapType)) continue;
+    const sparse = VALUE_ARRAY_MAP_TYPES.has(m.mapType);
     for (const e of m.entries()) {
       if (sparse && isZero(e.value)) continue;
       if (shared.entries.length === SHARED_LIMITS.entriesPerMap) {

@@ -20,6 +20,11 @@ export class TraceLog {
 
   constructor(private readonly cap = TRACE_LOG_LINES) {}
 
+  /** About how many bytes the kept lines take. */
+  get bytes(): number {
+    return this.lines.length * 200;
+  }
+
   /** Every line ever added (kept or dropped), and not undone. */
   get total(): number {
     return this.dropped + this.lines.length;

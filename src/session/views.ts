@@ -3,7 +3,7 @@
  * Pure functions over the contracts (vm/types, mem, kernel/types); everything returned is a copy,
  * so a snapshot never changes under the UI when the run goes on.
  */
-import type { AddressSpace, Region } from '../mem';
+import { describeFault, type AddressSpace, type Region } from '../mem';
 import type { Effect } from '../kernel/types';
 import type { StepEvent, StopReason } from '../vm/types';
 import type { AccessView, EffectView, PointerView, RegionView, StepView, StopView } from '../protocol';
@@ -37,7 +37,8 @@ export function stopView(s: StopReason): StopView {
     case 'exit':
       return { kind: 'exit', r0: s.r0 };
     case 'fault':
-      return { kind: 'fault', message: s.message };
+      // a memory fault says what was accessed where ("out of bounds: store of 1 byte at ... (region stack)")
+      return { kind: 'fault', message: s.mem ? describeFault(s.mem) : s.message };
     case 'budget':
       return { kind: 'budget', executed: s.executed };
   }

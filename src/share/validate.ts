@@ -5,7 +5,7 @@
  *
  * Not here: whether the program assembles or verifies (opening the link shows that as usual).
  */
-import { MAP_TYPE_NAMES, MapType, PROG_TYPE_NAMES } from '../isa';
+import { MAP_TYPE_NAMES, PERCPU_MAP_TYPES, PROG_TYPE_NAMES, isArrayMapType, percpuValueStride } from '../isa';
 import type { ProgTypeInfo } from '../protocol/progtypes';
 import {
   SHARED_LIMITS as L,
@@ -85,14 +85,6 @@ function hex(v: unknown, path: string, maxBytes: number): string {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ARRAY_TYPES: ReadonlySet<number> = new Set([
-  MapType.Array,
-  MapType.ProgArray,
-  MapType.PerfEventArray,
-  MapType.PercpuArray,
-  MapType.CgroupArray,
-]);
-const PERCPU_TYPES: ReadonlySet<number> = new Set([MapType.PercpuHash, MapType.PercpuArray]);
 
 function mapEntry(v: unknown, path: string, m: Omit<SharedMap, 'entries'>, ncpus: number): SharedMapEntry {
   const o = object(v, path, ['key', 'value']);
@@ -100,12 +92,12 @@ function mapEntry(v: unknown, path: string, m: Omit<SharedMap, 'entries'>, ncpus
   if (key.length !== m.keySize * 2) fail(`${path}.key`, `must be ${m.keySize} bytes (key_size), got ${key.length / 2}`);
   const value = hex(o.value, `${path}.value`, L.valueSize * L.cpus);
   const n = value.length / 2;
-  const want = PERCPU_TYPES.has(m.type) ? Math.ceil(m.valueSize / 8) * 8 * ncpus : m.valueSize;
+  const want = PERCPU_MAP_TYPES.has(m.type) ? percpuValueStride(m.valueSize) * ncpus : m.valueSize;
   if (n !== want) {
-    const why = PERCPU_TYPES.has(m.type) ? `round_up(value_size, 8) for each of ${ncpus} CPUs` : 'value_size';
+    const why = PERCPU_MAP_TYPES.has(m.type) ? `round_up(value_size, 8) for each of ${ncpus} CPUs` : 'value_size';
     fail(`${path}.value`, `must be ${want} bytes (${why}), got ${n}`);
   }
-  if (ARRAY_TYPES.has(m.type) && m.keySize === 4) {
+  if (isArrayMapType(m.type) && m.keySize === 4) {
     const index = parseInt(key.slice(6, 8) + key.slice(4, 6) + key.slice(2, 4) + key.slice(0, 2), 16);
     if (index >= m.maxEntries) fail(`${path}.key`, `index ${index} is past max_entries ${m.maxEntries}`);
   }

@@ -4,21 +4,13 @@
  * pointer, packet pointer additions keep or renew the pointer, privileged constant folding of
  * ADD, and the known-zero upper bits of unknown values. Everything else makes dst unknown.
  */
-import * as isa from '../isa';
-import type { RawInsn } from '../isa';
-import * as regcheckModule from './regcheck';
-import * as envModule from './env';
-import type { VerifierEnv } from './env';
-import * as memModule from './mem';
-import * as stateModule from './state';
+import { AluOp, Class, Errno, Src, type RawInsn } from '../isa';
+import { fail, type VerifierEnv } from './env';
+import { isPointerValue } from './mem';
+import { checkRegRead, checkRegWrite } from './regcheck';
+import { REG_TYPE_STR, RegType, ilog2u64, isPositive64 } from './state';
 
-// module-local copies: hot paths skip the getters of imported bindings
-const { AluOp, Class, Errno, Src } = isa;
-const { checkRegRead, checkRegWrite } = regcheckModule;
-const { fail } = envModule;
-const { isPointerValue } = memModule;
-const { REG_TYPE_STR, RegType, ilog2u64, isPositive64, pktHi, pktOff, pktRange } = stateModule;
-const { CONST_IMM, FRAME_PTR, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
+const { CONST_IMM, FRAME_PTR, PTR_TO_PACKET, UNKNOWN_VALUE } = RegType;
 
 /** 4.8's MAX_PACKET_OFF */
 const MAX_PACKET_OFF = 0xffff;
@@ -55,7 +47,7 @@ function applyAlu(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): n
   const alu64 = (insn.code & 0x07) === Class.ALU64;
   const dstType = st.type(insn.dst);
   if (alu64 && op === AluOp.ADD && !useX && dstType === FRAME_PTR) {
-    st.set(insn.dst, PTR_TO_STACK, insn.imm, insn.imm >> 31);
+    st.setStackPtr(insn.dst, insn.imm);
     return 0;
   }
   if (alu64 && op === AluOp.ADD && (dstType === PTR_TO_PACKET || (useX && st.type(insn.src) === PTR_TO_PACKET))) {
@@ -71,7 +63,7 @@ function applyAlu(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): n
   }
   if (isPointerValue(env, insn.dst)) return fail(env, Errno.EACCES, 'pointer_arithmetic', insn.dst);
   if (useX && isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, 'pointer_arithmetic', insn.src);
-  st.unknown(insn.dst);
+  st.markUnknown(insn.dst);
   return 0;
 }
 
@@ -101,12 +93,12 @@ function checkMov(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
   const st = env.cur;
   if (!useX) {
     // the 32-bit mov records the sign-extended imm too (4.8 quirk)
-    st.set(insn.dst, CONST_IMM, insn.imm, insn.imm >> 31);
+    st.setConst(insn.dst, insn.imm, insn.imm >> 31);
   } else if ((insn.code & 0x07) === Class.ALU64) {
     st.copyReg(insn.dst, insn.src);
   } else {
     if (isPointerValue(env, insn.src)) return fail(env, Errno.EACCES, 'partial_pointer_copy', insn.src);
-    st.unknown(insn.dst);
+    st.markUnknown(insn.dst);
   }
   return 0;
 }
@@ -115,57 +107,53 @@ function checkMov(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
 function packetPtrAdd(env: VerifierEnv, insn: RawInsn, useX: boolean): number {
   const st = env.cur;
   const dst = insn.dst;
-  // the addend: (type, lo, hi); when the packet pointer is the source, dst takes its place
+  // the addend: its type and imm; when the packet pointer is the source, dst takes its place
   let aType: number;
-  let aLo: number;
-  let aHi: number;
+  let aImm: number;
+  let aImmHi: number;
   if (!useX) {
     aType = CONST_IMM;
-    aLo = insn.imm;
-    aHi = insn.imm >> 31;
+    aImm = insn.imm;
+    aImmHi = insn.imm >> 31;
   } else {
-    aType = st.type(insn.src);
-    aLo = st.lo(insn.src);
-    aHi = st.hi(insn.src);
-    if (aType === PTR_TO_PACKET) {
-      aType = st.type(dst);
-      aLo = st.lo(dst);
-      aHi = st.hi(dst);
-      st.copyReg(dst, insn.src);
-    }
+    const a = st.type(insn.src) === PTR_TO_PACKET ? dst : insn.src;
+    aType = st.type(a);
+    aImm = st.imm(a);
+    aImmHi = st.immHi(a);
+    if (a === dst) st.copyReg(dst, insn.src);
   }
   if (aType === CONST_IMM) {
-    const imm = aLo; // the constant is used as a 32-bit int
+    const imm = aImm; // the constant is used as a 32-bit int
     if (imm <= 0) return fail(env, Errno.EACCES, 'pkt_add_negative');
-    const off = pktOff(st.hi(dst));
+    const off = st.pktOff(dst);
     if (imm >= MAX_PACKET_OFF || imm + off >= MAX_PACKET_OFF) {
       return fail(env, Errno.EACCES, 'pkt_add_too_large', imm);
     }
-    st.set(dst, PTR_TO_PACKET, st.lo(dst), pktHi(off + imm, pktRange(st.hi(dst))));
+    st.setPacket(dst, st.pktId(dst), off + imm, st.pktRange(dst));
     return 0;
   }
   if (aType !== UNKNOWN_VALUE) return fail(env, Errno.EACCES, 'pkt_add_not_scalar', REG_TYPE_STR[aType]);
-  if (aHi === 0 && aLo < 48) {
-    return fail(env, Errno.EACCES, 'pkt_add_too_wide', aLo);
+  // imm is the known-zero count here
+  if (aImmHi === 0 && aImm < 48) {
+    return fail(env, Errno.EACCES, 'pkt_add_too_wide', aImm);
   }
-  st.set(dst, PTR_TO_PACKET, ++env.idGen, 0);
+  st.setPacket(dst, ++env.idGen, 0, 0);
   return 0;
 }
 
 /** evaluate_reg_alu: how many upper bits of an unknown dst are still known to be zero. */
 function knownZeroBits(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): void {
   const st = env.cur;
-  const k = st.lo(insn.dst);
+  const k = st.knownZero(insn.dst);
   if (useX) {
-    const sType = st.type(insn.src);
-    const sLo = st.lo(insn.src);
-    const sHi = st.hi(insn.src);
+    const src = insn.src;
+    const sType = st.type(src);
     let nk = 0;
-    if (op === AluOp.ADD && k !== 0 && sType === UNKNOWN_VALUE && sLo > 0) nk = Math.min(k, sLo) - 1;
-    else if (op === AluOp.ADD && k !== 0 && sType === CONST_IMM && isPositive64(sLo, sHi)) {
-      nk = Math.min(k, 63 - ilog2u64(sLo, sHi)) - 1;
+    if (op === AluOp.ADD && k !== 0 && sType === UNKNOWN_VALUE && st.knownZero(src) > 0) nk = Math.min(k, st.knownZero(src)) - 1;
+    else if (op === AluOp.ADD && k !== 0 && sType === CONST_IMM && isPositive64(st.imm(src), st.immHi(src))) {
+      nk = Math.min(k, 63 - ilog2u64(st.imm(src), st.immHi(src))) - 1;
     }
-    st.set(insn.dst, UNKNOWN_VALUE, nk, 0);
+    st.markUnknown(insn.dst, nk);
     return;
   }
   // log2 of the imm sign-extended to 64 bits: negative masks count as 63
@@ -177,7 +165,7 @@ function knownZeroBits(env: VerifierEnv, insn: RawInsn, op: number, useX: boolea
   else if (k !== 0 && op === AluOp.ADD) nk = Math.min(k, 63 - log2) - 1;
   else if (op === AluOp.RSH) nk = Math.min(k + insn.imm, 64);
   else nk = 0;
-  st.set(insn.dst, UNKNOWN_VALUE, nk < 0 ? 0 : nk, 0);
+  st.markUnknown(insn.dst, nk < 0 ? 0 : nk);
 }
 
 /** evaluate_reg_imm_alu: privileged constants survive ADD of a constant, nothing else. */
@@ -189,14 +177,14 @@ function constAdd(env: VerifierEnv, insn: RawInsn, op: number, useX: boolean): v
     bLo = insn.imm;
     bHi = insn.imm >> 31;
   } else if (op === AluOp.ADD && useX && st.type(insn.src) === CONST_IMM) {
-    bLo = st.lo(insn.src);
-    bHi = st.hi(insn.src);
+    bLo = st.imm(insn.src);
+    bHi = st.immHi(insn.src);
   } else {
-    st.unknown(insn.dst);
+    st.markUnknown(insn.dst);
     return;
   }
-  const aLo = st.lo(insn.dst);
-  const sum = (aLo >>> 0) + (bLo >>> 0);
+  // imm += b in 64 bits, as two 32-bit halves with the carry
+  const sum = (st.imm(insn.dst) >>> 0) + (bLo >>> 0);
   const carry = sum > 0xffffffff ? 1 : 0;
-  st.set(insn.dst, CONST_IMM, sum | 0, (st.hi(insn.dst) + bHi + carry) | 0);
+  st.setConst(insn.dst, sum | 0, (st.immHi(insn.dst) + bHi + carry) | 0);
 }

@@ -5,21 +5,13 @@
  * the return type, the map argument must suit the helper, and helpers that may move packet
  * data forget every packet pointer.
  */
-import * as isa from '../isa';
-import type { ArgKind } from '../isa';
+import { BPF_FUNC_MAX_ID, Errno, type ArgKind } from '../isa';
 import { helperFor } from '../kernel/progtypes/funcproto';
-import * as envModule from './env';
-import type { VerifierEnv } from './env';
-import * as memModule from './mem';
-import * as stateModule from './state';
+import { fail, type VerifierEnv } from './env';
+import { checkMemAccess, isPointerValue } from './mem';
+import { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_STR, RegType, STACK_SLOTS, StackSlot, spilled } from './state';
 
-// module-local copies: hot paths skip the getters of imported bindings
-const { BPF_FUNC_MAX_ID, Errno } = isa;
-const { fail } = envModule;
-const { checkMemAccess, isPointerValue } = memModule;
-const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot } = stateModule;
-const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
-const { MISC: STACK_MISC, SPILL: STACK_SPILL } = StackSlot;
+const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK } = RegType;
 
 /** What the argument checks learn (bpf_call_arg_meta). */
 interface CallMeta {
@@ -47,11 +39,11 @@ export function checkCall(env: VerifierEnv, funcId: number): number {
     if (e) return e;
   }
   const st = env.cur;
-  for (let r = 0; r <= 5; r++) st.set(r, NOT_INIT, 0, 0);
-  if (fn.ret === 'integer') st.set(0, UNKNOWN_VALUE, 0, 0);
+  for (let r = 0; r <= 5; r++) st.markNotInit(r);
+  if (fn.ret === 'integer') st.markUnknown(0);
   else if (fn.ret === 'map_value_or_null') {
     if (meta.map < 0) return fail(env, Errno.EINVAL, 'misconfigured_ret');
-    st.set(0, PTR_TO_MAP_VALUE_OR_NULL, meta.map, 0);
+    st.setMapPtr(0, PTR_TO_MAP_VALUE_OR_NULL, meta.map);
   }
   if (meta.map >= 0) {
     const map = env.maps[meta.map];
@@ -93,7 +85,7 @@ function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): n
   let expected = expectedType(kind);
   if (kind === 'ptr_to_stack' || kind === 'ptr_to_raw_stack') {
     // NULL (the constant 0) passes here; the size check decides whether it is allowed
-    if (type === CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) expected = CONST_IMM;
+    if (st.isConst(r, 0, 0)) expected = CONST_IMM;
     meta.rawMode = kind === 'ptr_to_raw_stack';
   }
   if (type !== expected) {
@@ -101,7 +93,7 @@ function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): n
   }
   switch (kind) {
     case 'const_map_ptr':
-      meta.map = st.lo(r);
+      meta.map = st.mapIndex(r);
       return 0;
     case 'ptr_to_map_key':
     case 'ptr_to_map_value': {
@@ -112,7 +104,7 @@ function checkArg(env: VerifierEnv, r: number, kind: ArgKind, meta: CallMeta): n
     case 'const_stack_size':
     case 'const_stack_size_or_zero':
       // the buffer is the previous argument; the size is used as a 32-bit int
-      return checkStackBoundary(env, r - 1, st.lo(r), kind === 'const_stack_size_or_zero', meta);
+      return checkStackBoundary(env, r - 1, st.imm(r), kind === 'const_stack_size_or_zero', meta);
     default:
       return 0;
   }
@@ -123,10 +115,10 @@ function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllow
   const st = env.cur;
   const type = st.type(r);
   if (type !== PTR_TO_STACK) {
-    if (zeroAllowed && size === 0 && type === CONST_IMM && st.lo(r) === 0 && st.hi(r) === 0) return 0;
+    if (zeroAllowed && size === 0 && st.isConst(r, 0, 0)) return 0;
     return fail(env, Errno.EACCES, 'arg_type', r, REG_TYPE_STR[type], REG_TYPE_STR[PTR_TO_STACK]);
   }
-  const off = st.lo(r);
+  const off = st.stackOff(r);
   if (off >= 0 || off < -MAX_BPF_STACK || off + size > 0 || size <= 0) {
     return fail(env, Errno.EACCES, 'stack_arg_range', r, off, size);
   }
@@ -136,7 +128,7 @@ function checkStackBoundary(env: VerifierEnv, r: number, size: number, zeroAllow
     return 0;
   }
   for (let i = 0; i < size; i++) {
-    if (st.kind(MAX_BPF_STACK + off + i) !== STACK_MISC) {
+    if (st.kind(MAX_BPF_STACK + off + i) !== StackSlot.MISC) {
       return fail(env, Errno.EACCES, 'stack_arg_uninit', off, i, size);
     }
   }
@@ -148,16 +140,13 @@ function clearPacketPointers(env: VerifierEnv): void {
   const st = env.cur;
   for (let r = 0; r < MAX_BPF_REG; r++) {
     const t = st.type(r);
-    if (t === PTR_TO_PACKET || t === PTR_TO_PACKET_END) st.unknown(r);
+    if (t === PTR_TO_PACKET || t === PTR_TO_PACKET_END) st.markUnknown(r);
   }
-  for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    if (st.kind(b) !== STACK_SPILL) continue;
-    const i = SPILL_BASE + (b >> 3) * 3;
-    const t = st.w[i];
+  for (let slot = 0; slot < STACK_SLOTS; slot++) {
+    if (!st.isSpilled(slot)) continue;
+    const t = st.type(spilled(slot));
     if (t !== PTR_TO_PACKET && t !== PTR_TO_PACKET_END) continue;
-    st.w[i] = UNKNOWN_VALUE;
-    st.w[i + 1] = 0;
-    st.w[i + 2] = 0;
+    st.markUnknown(spilled(slot));
     st.touchStack();
   }
 }

@@ -6,12 +6,8 @@
  * Edges follow the opcode class only, as in 4.8: every non-JMP slot (both halves of an
  * ld_imm64, garbage, class 6) falls through; JMP ops other than ja/call/exit have two edges.
  */
-import * as isa from '../isa';
-import type { RawInsn } from '../isa';
+import { Class, Errno, JmpOp, Src, type RawInsn } from '../isa';
 import { refusal, type VerifierRefusal } from './messages';
-
-// module-local copies: hot paths skip the getters of imported bindings
-const { Class, Errno, JmpOp, Src } = isa;
 
 export interface CfgError {
   errno: number;

@@ -5,25 +5,14 @@
  * non-null side, and `if pkt > pkt_end` gives every packet pointer of that id its range on the
  * fall-through side. Nothing else is learned; unprivileged loads may not compare pointers.
  */
-import * as isa from '../isa';
-import type { RawInsn } from '../isa';
-import * as regcheckModule from './regcheck';
-import * as envModule from './env';
-import type { VerifierEnv } from './env';
-import * as memModule from './mem';
-import * as stateModule from './state';
-import type { VState } from './state';
-import * as printModule from './print';
+import { Errno, JmpOp, Src, type RawInsn } from '../isa';
+import { fail, pushBranch, type VerifierEnv } from './env';
+import { isPointerValue } from './mem';
+import { stateLine } from './print';
+import { checkRegRead } from './regcheck';
+import { MAX_BPF_REG, RegType, STACK_SLOTS, spilled, type VState } from './state';
 
-// module-local copies: hot paths skip the getters of imported bindings
-const { Errno, JmpOp, Src } = isa;
-const { checkRegRead } = regcheckModule;
-const { fail, pushBranch } = envModule;
-const { isPointerValue } = memModule;
-const { MAX_BPF_STACK, RegType, SPILL_BASE, StackSlot, pktHi, pktOff } = stateModule;
-const { stateLine } = printModule;
-const { CONST_IMM, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END } = RegType;
-const { SPILL: STACK_SPILL } = StackSlot;
+const { PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_PACKET_END } = RegType;
 
 /**
  * Checks the jump at `idx`; returns 0 or an errno. `next` receives the slot to continue with
@@ -47,13 +36,7 @@ export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next:
   const dst = insn.dst;
   const dstType = st.type(dst);
   next.idx = idx;
-  if (
-    !useX &&
-    (op === JmpOp.JEQ || op === JmpOp.JNE) &&
-    dstType === CONST_IMM &&
-    st.lo(dst) === insn.imm &&
-    st.hi(dst) === insn.imm >> 31
-  ) {
+  if (!useX && (op === JmpOp.JEQ || op === JmpOp.JNE) && st.isConst(dst, insn.imm, insn.imm >> 31)) {
     // known outcome: only one side is followed, nothing is pushed or printed
     if (op === JmpOp.JEQ) next.idx = idx + insn.off;
     return 0;
@@ -64,10 +47,10 @@ export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next:
     // only the tested register learns: 4.8 has no ids to reach its copies
     const nonNull = op === JmpOp.JEQ ? st : other;
     const isNull = op === JmpOp.JEQ ? other : st;
-    nonNull.w[dst * 3] = PTR_TO_MAP_VALUE;
-    isNull.unknown(dst);
+    nonNull.retype(dst, PTR_TO_MAP_VALUE);
+    isNull.markUnknown(dst);
   } else if (useX && op === JmpOp.JGT && dstType === PTR_TO_PACKET && st.type(insn.src) === PTR_TO_PACKET_END) {
-    markPacketRange(st, st.lo(dst), pktOff(st.hi(dst)));
+    markPacketRange(st, st.pktId(dst), st.pktOff(dst));
   } else if (isPointerValue(env, dst)) {
     return fail(env, Errno.EACCES, 'pointer_comparison', dst);
   }
@@ -77,14 +60,13 @@ export function checkCondJmp(env: VerifierEnv, insn: RawInsn, idx: number, next:
 
 /** find_good_pkt_pointers: every packet pointer with this id, in registers or spilled, gets range = off. */
 function markPacketRange(st: VState, id: number, range: number): void {
-  for (let i = 0; i < SPILL_BASE; i += 3) {
-    if (st.w[i] === PTR_TO_PACKET && st.w[i + 1] === id) st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+  for (let r = 0; r < MAX_BPF_REG; r++) {
+    if (st.type(r) === PTR_TO_PACKET && st.pktId(r) === id) st.setPacketRange(r, range);
   }
-  for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    if (st.kind(b) !== STACK_SPILL) continue;
-    const i = SPILL_BASE + (b >> 3) * 3;
-    if (st.w[i] === PTR_TO_PACKET && st.w[i + 1] === id) {
-      st.w[i + 2] = pktHi(pktOff(st.w[i + 2]), range);
+  for (let slot = 0; slot < STACK_SLOTS; slot++) {
+    const r = spilled(slot);
+    if (st.isSpilled(slot) && st.type(r) === PTR_TO_PACKET && st.pktId(r) === id) {
+      st.setPacketRange(r, range);
       st.touchStack();
     }
   }

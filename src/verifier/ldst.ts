@@ -2,22 +2,13 @@
  * Loads and stores (LDX, STX, XADD, ST), the 64-bit immediate load, and the legacy packet
  * loads LD_ABS/LD_IND, as 4.8's do_check, check_xadd, check_ld_imm and check_ld_abs check them.
  */
-import * as isa from '../isa';
-import type { RawInsn } from '../isa';
-import * as accessModule from '../kernel/progtypes/access';
-import * as envModule from './env';
-import type { VerifierEnv } from './env';
-import * as memModule from './mem';
-import * as regcheckModule from './regcheck';
-import * as stateModule from './state';
+import { Errno, Mode, R6, Size, sizeBytes, type RawInsn } from '../isa';
+import { mayAccessSkb } from '../kernel/progtypes/access';
+import { fail, type VerifierEnv } from './env';
+import { checkMemAccess } from './mem';
+import { checkRegRead, checkRegWrite } from './regcheck';
+import { RegType } from './state';
 
-// module-local copies: hot paths skip the getters of imported bindings
-const { Errno, Mode, R6, Size, sizeBytes } = isa;
-const { mayAccessSkb } = accessModule;
-const { fail } = envModule;
-const { checkMemAccess } = memModule;
-const { checkRegRead, checkRegWrite } = regcheckModule;
-const { RegType } = stateModule;
 const { CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_CTX } = RegType;
 
 /**
@@ -88,7 +79,7 @@ export function checkLdImm(env: VerifierEnv, insn: RawInsn, idx: number): number
   const e = checkRegWrite(env, insn.dst, true);
   if (e) return e;
   if (insn.src === 0) return 0;
-  env.cur.set(insn.dst, CONST_PTR_TO_MAP, env.mapOf[idx], 0);
+  env.cur.setMapPtr(insn.dst, CONST_PTR_TO_MAP, env.mapOf[idx]);
   return 0;
 }
 
@@ -111,7 +102,7 @@ export function checkLdAbs(env: VerifierEnv, insn: RawInsn): number {
     if (e) return e;
   }
   const st = env.cur;
-  for (let r = 0; r <= 5; r++) st.set(r, NOT_INIT, 0, 0);
-  st.unknown(0);
+  for (let r = 0; r <= 5; r++) st.markNotInit(r);
+  st.markUnknown(0);
   return 0;
 }

@@ -73,7 +73,7 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
   const wantAnalysis = opts.analysis !== false;
   const early = earlyRefusal(req, insnCnt);
   if (early) {
-    const verdict: VerifierVerdict = { ok: false, errno: early.errno, log: '', refusal: early.refusal };
+    const verdict: VerifierVerdict = { ok: false, errno: early.errno, log: '', refusal: early.refusal, reason: early.refusal.message };
     if (wantAnalysis) verdict.analysis = emptyAnalysis(req, insnCnt, early.errno, early.refusal);
     return verdict;
   }
@@ -91,6 +91,8 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
   const why = log.full ? refusal('log_full', [req.logSize >>> 0], null) : c.refusal;
   const verdict: VerifierVerdict = { ok: errno === 0, errno, log: log.text() };
   if (why) verdict.refusal = why;
+  // a refusal 4.8 prints nothing for: say why beside the log (run --json's load.reason)
+  if (why && why.text === null && errno !== 0) verdict.reason = why.message;
   if (errno === 0) {
     verdict.bytes = prescannedBytes(req.bytes, insns, mapOf);
     verdict.maps = maps.slice();

@@ -4,20 +4,12 @@
  * spill and fill, packet range), and the effect on the register that receives a load.
  * Used by LDX, STX, ST, XADD and by helpers that write their output to the stack.
  */
-import * as isa from '../isa';
-import * as accessModule from '../kernel/progtypes/access';
-import * as envModule from './env';
-import type { VerifierEnv } from './env';
-import * as stateModule from './state';
-import type { VState } from './state';
+import { Errno } from '../isa';
+import { ctxAccess, mayWriteDirectPacket } from '../kernel/progtypes/access';
+import { fail, type VerifierEnv } from './env';
+import { BPF_REG_SIZE, MAX_BPF_STACK, REG_TYPE_STR, RegType, StackSlot, isPointerType, isSpillable, type VState } from './state';
 
-// module-local copies: hot paths skip the getters of imported bindings
-const { Errno } = isa;
-const { ctxAccess, mayWriteDirectPacket } = accessModule;
-const { fail } = envModule;
-const { BPF_REG_SIZE, MAX_BPF_STACK, REG_TYPE_STR, RegType, StackSlot, isPointerType, isSpillable, pktOff, pktRange } = stateModule;
 const { FRAME_PTR, PTR_TO_CTX, PTR_TO_MAP_VALUE, PTR_TO_PACKET, PTR_TO_PACKET_END, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
-const { MISC: STACK_MISC, SPILL: STACK_SPILL } = StackSlot;
 
 /** is_pointer_value: only unprivileged loads care whether a register holds a pointer. */
 export const isPointerValue = (env: VerifierEnv, regno: number): boolean =>
@@ -31,7 +23,7 @@ export const isPointerValue = (env: VerifierEnv, regno: number): boolean =>
 export function checkMemAccess(env: VerifierEnv, regno: number, off: number, size: number, write: boolean, valueReg: number): number {
   const st = env.cur;
   const type = st.type(regno);
-  if (type === PTR_TO_STACK) off = (off + st.lo(regno)) | 0;
+  if (type === PTR_TO_STACK) off = (off + st.stackOff(regno)) | 0;
   // alignment first, whatever the base; packet data has no rule on x86-64
   if (type !== PTR_TO_PACKET && off % size !== 0) {
     return fail(env, Errno.EACCES, 'misaligned', off, size);
@@ -56,7 +48,7 @@ export function checkMemAccess(env: VerifierEnv, regno: number, off: number, siz
   }
   // 4.8 does this after writes as well: a u8/u16 store marks the stored unknown register too
   if (err === 0 && size <= 2 && valueReg >= 0 && env.allowPtrLeaks && st.type(valueReg) === UNKNOWN_VALUE) {
-    st.set(valueReg, UNKNOWN_VALUE, 64 - size * 8, 0);
+    st.markUnknown(valueReg, 64 - size * 8);
   }
   return err;
 }
@@ -65,11 +57,11 @@ function mapValueAccess(env: VerifierEnv, regno: number, off: number, size: numb
   if (write && valueReg >= 0 && isPointerValue(env, valueReg)) {
     return fail(env, Errno.EACCES, 'leak_into_map', valueReg);
   }
-  const map = env.maps[env.cur.lo(regno)];
+  const map = env.maps[env.cur.mapIndex(regno)];
   if (off < 0 || off + size > map.valueSize) {
     return fail(env, Errno.EACCES, 'map_value_access', map.valueSize, off, size);
   }
-  if (!write && valueReg >= 0) env.cur.unknown(valueReg);
+  if (!write && valueReg >= 0) env.cur.markUnknown(valueReg);
   return 0;
 }
 
@@ -80,10 +72,10 @@ function ctxMemAccess(env: VerifierEnv, off: number, size: number, write: boolea
   const r = ctxAccess(env.progType, { off, size, write });
   if (r === false) return fail(env, Errno.EACCES, 'ctx_access', off, size);
   if (!write && valueReg >= 0) {
-    env.cur.unknown(valueReg);
+    env.cur.markUnknown(valueReg);
     // data/data_end become packet pointers (id 0, off 0, range 0) for privileged loaders only
-    if (env.allowPtrLeaks && r === 'pkt') env.cur.set(valueReg, PTR_TO_PACKET, 0, 0);
-    if (env.allowPtrLeaks && r === 'pkt_end') env.cur.set(valueReg, PTR_TO_PACKET_END, 0, 0);
+    if (env.allowPtrLeaks && r === 'pkt') env.cur.setPacket(valueReg, 0, 0, 0);
+    if (env.allowPtrLeaks && r === 'pkt_end') env.cur.setPointer(valueReg, PTR_TO_PACKET_END);
   }
   return 0;
 }
@@ -92,44 +84,41 @@ function stackAccess(env: VerifierEnv, off: number, size: number, write: boolean
   const st = env.cur;
   if (off >= 0 || off < -MAX_BPF_STACK) return fail(env, Errno.EACCES, 'stack_access', off, size);
   if (!write) return stackRead(env, st, off, size, valueReg);
-  if (!env.allowPtrLeaks && st.kind(MAX_BPF_STACK + off) === STACK_SPILL && size !== BPF_REG_SIZE) {
+  if (!env.allowPtrLeaks && st.kind(MAX_BPF_STACK + off) === StackSlot.SPILL && size !== BPF_REG_SIZE) {
     return fail(env, Errno.EACCES, 'spill_overwrite');
   }
   return stackWrite(env, st, off, size, valueReg);
 }
 
 /** check_stack_write: a pointer is saved whole (8 bytes only); anything else is MISC bytes. */
-export function stackWrite(env: VerifierEnv, st: VState, off: number, size: number, valueReg: number): number {
+function stackWrite(env: VerifierEnv, st: VState, off: number, size: number, valueReg: number): number {
   const at = MAX_BPF_STACK + off;
-  const slot = at >> 3;
   if (valueReg >= 0 && isSpillable(st.type(valueReg))) {
     if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'spill_size');
-    st.spill(slot, valueReg);
-    st.setStackKind(at, BPF_REG_SIZE, STACK_SPILL);
+    st.spill(at >> 3, valueReg);
     return 0;
   }
-  st.clearSpill(slot);
-  st.setStackKind(at, size, STACK_MISC);
+  st.storeMisc(at, size);
   return 0;
 }
 
 /** check_stack_read: only the first byte's kind decides between a fill and a plain read. */
 function stackRead(env: VerifierEnv, st: VState, off: number, size: number, valueReg: number): number {
   const at = MAX_BPF_STACK + off;
-  if (st.kind(at) === STACK_SPILL) {
+  if (st.kind(at) === StackSlot.SPILL) {
     if (size !== BPF_REG_SIZE) return fail(env, Errno.EACCES, 'spill_size');
     for (let i = 1; i < BPF_REG_SIZE; i++) {
-      if (st.kind(at + i) !== STACK_SPILL) return fail(env, Errno.EACCES, 'spill_corrupted');
+      if (st.kind(at + i) !== StackSlot.SPILL) return fail(env, Errno.EACCES, 'spill_corrupted');
     }
     if (valueReg >= 0) st.fill(valueReg, at >> 3);
     return 0;
   }
   for (let i = 0; i < size; i++) {
-    if (st.kind(at + i) !== STACK_MISC) {
+    if (st.kind(at + i) !== StackSlot.MISC) {
       return fail(env, Errno.EACCES, 'stack_read_uninit', off, i, size);
     }
   }
-  if (valueReg >= 0) st.unknown(valueReg);
+  if (valueReg >= 0) st.markUnknown(valueReg);
   return 0;
 }
 
@@ -139,11 +128,10 @@ function packetAccess(env: VerifierEnv, regno: number, off: number, size: number
     return fail(env, Errno.EACCES, 'leak_into_packet', valueReg);
   }
   const st = env.cur;
-  const hi = st.hi(regno);
-  const at = off + pktOff(hi);
-  if (at < 0 || at + size > pktRange(hi)) {
-    return fail(env, Errno.EACCES, 'packet_access', at, size, regno, st.lo(regno) >>> 0, pktOff(hi), pktRange(hi));
+  const at = off + st.pktOff(regno);
+  if (at < 0 || at + size > st.pktRange(regno)) {
+    return fail(env, Errno.EACCES, 'packet_access', at, size, regno, st.pktId(regno), st.pktOff(regno), st.pktRange(regno));
   }
-  if (!write && valueReg >= 0) st.unknown(valueReg);
+  if (!write && valueReg >= 0) st.markUnknown(valueReg);
   return 0;
 }

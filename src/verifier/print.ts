@@ -4,15 +4,14 @@
  * up (type name only). Instructions themselves are printed by asm's kernel-log printer.
  */
 import type { BpfMap } from '../kernel/types';
-import * as stateModule from './state';
-import type { VState } from './state';
+import { MAX_BPF_REG, REG_TYPE_STR, RegType, STACK_SLOTS, packetOffOf, packetRangeOf, payloadDecimal, spilled, type VState } from './state';
 
-// module-local copies: hot paths skip the getters of imported bindings
-const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_STR, RegType, SPILL_BASE, StackSlot, payloadDecimal, pktOff, pktRange } = stateModule;
 const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
-const { SPILL: STACK_SPILL } = StackSlot;
 
-/** How one register prints after `R<n>=`: `imm-1`, `fp-8`, `inv56`, `pkt(id=0,off=8,r=8)`... */
+/**
+ * How one register prints after `R<n>=`: `imm-1`, `fp-8`, `inv56`, `pkt(id=0,off=8,r=8)`...,
+ * from its type and the two words of its union (a recorded state's words, or a live one's).
+ */
 export function regText(maps: readonly BpfMap[], type: number, lo: number, hi: number): string {
   const name = REG_TYPE_STR[type];
   switch (type) {
@@ -20,7 +19,7 @@ export function regText(maps: readonly BpfMap[], type: number, lo: number, hi: n
     case PTR_TO_STACK:
       return name + payloadDecimal(lo, hi);
     case PTR_TO_PACKET:
-      return `${name}(id=${lo >>> 0},off=${pktOff(hi)},r=${pktRange(hi)})`;
+      return `${name}(id=${lo >>> 0},off=${packetOffOf(hi)},r=${packetRangeOf(hi)})`;
     case UNKNOWN_VALUE:
       return lo === 0 && hi === 0 ? name : name + payloadDecimal(lo, hi);
     case CONST_PTR_TO_MAP:
@@ -39,13 +38,12 @@ export function stateLine(maps: readonly BpfMap[], st: VState): string {
   const w = st.w;
   let out = '';
   for (let r = 0; r < MAX_BPF_REG; r++) {
-    const t = w[r * 3];
+    const t = st.type(r);
     if (t === NOT_INIT) continue;
     out += ` R${r}=${regText(maps, t, w[r * 3 + 1], w[r * 3 + 2])}`;
   }
-  for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-    if (st.kind(b) !== STACK_SPILL) continue;
-    out += ` fp${b - MAX_BPF_STACK}=${REG_TYPE_STR[w[SPILL_BASE + (b >> 3) * 3]]}`;
+  for (let slot = 0; slot < STACK_SLOTS; slot++) {
+    if (st.isSpilled(slot)) out += ` fp${slot * 8 - 512}=${REG_TYPE_STR[st.type(spilled(slot))]}`;
   }
   return out;
 }

@@ -8,12 +8,73 @@
  * are found by hashing the current registers under each group's strict-register mask. Within
  * a group only stacks differ; their summary bits are kept side by side for a fast scan.
  */
-import * as stateModule from './state';
-import type { VState } from './state';
+import { MASK_BASE, MASK_WORDS, MAX_BPF_REG, RegType, SPILL_BASE, packetOffOf, packetRangeOf, type VState } from './state';
 
-// module-local copies: hot paths skip the getters of imported bindings
-const { MASK_BASE, MASK_WORDS, MAX_BPF_REG, RegType, SPILL_BASE, regsCover, stackCoversMasks, writtenBytes } = stateModule;
 const { NOT_INIT, PTR_TO_PACKET, UNKNOWN_VALUE } = RegType;
+
+/** An old packet pointer covers a current one (same id; old allows no more than current). */
+function pktCovers(ow: Int32Array, oi: number, cw: Int32Array, ci: number): boolean {
+  if (ow[oi + 1] !== cw[ci + 1]) return false;
+  const oOff = packetOffOf(ow[oi + 2]);
+  const oRange = packetRangeOf(ow[oi + 2]);
+  const cOff = packetOffOf(cw[ci + 2]);
+  const cRange = packetRangeOf(cw[ci + 2]);
+  if (oOff === cOff && oRange < cRange) return true;
+  return oOff <= cOff && oOff >= oRange && cOff >= cRange;
+}
+
+/** How many stack bytes the state has written (a remembered state must not have more to cover another). */
+export function writtenBytes(w: Int32Array): number {
+  let n = 0;
+  for (let k = 0; k < MASK_WORDS; k++) {
+    let x = w[MASK_BASE + k];
+    x = x - ((x >>> 1) & 0x55555555);
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    n += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  }
+  return n;
+}
+
+/**
+ * The register half of 4.8's states_equal, on the (type, lo, hi) words of both states: whether
+ * the remembered (old) registers cover the current ones. Note the 4.8 weakness kept on purpose:
+ * an old UNKNOWN register covers any initialised current register, pointers included.
+ */
+export function regsCover(ow: Int32Array, cw: Int32Array): boolean {
+  for (let i = 0; i < SPILL_BASE; i += 3) {
+    const ot = ow[i];
+    const ct = cw[i];
+    if (ot === ct && ow[i + 1] === cw[i + 1] && ow[i + 2] === cw[i + 2]) continue;
+    if (ot === RegType.NOT_INIT) continue;
+    if (ot === RegType.UNKNOWN_VALUE && ct !== RegType.NOT_INIT) continue;
+    if (ot === RegType.PTR_TO_PACKET && ct === RegType.PTR_TO_PACKET && pktCovers(ow, i, cw, i)) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The stack half of states_equal: every byte old wrote, cur wrote with the same kind, and the
+ * saved registers of old's spilled slots are identical. Works on the summary bits (a slot whose
+ * first byte is misc has its saved register cleared in both states, so only spilled slots are
+ * compared); old's summary bits are at `om[ob..ob+32)` (a compact copy), its words in `ow`.
+ */
+export function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw: Int32Array): boolean {
+  for (let k = 0; k < MASK_WORDS; k++) {
+    const oWritten = om[ob + k];
+    if (oWritten === 0) continue;
+    if ((oWritten & ~cw[MASK_BASE + k]) !== 0) return false;
+    const oSpill = om[ob + MASK_WORDS + k];
+    if (((oSpill ^ cw[MASK_BASE + MASK_WORDS + k]) & oWritten) !== 0) return false;
+    if (oSpill === 0) continue;
+    for (let j = 0; j < 4; j++) {
+      if ((oSpill & (1 << (j * 8))) === 0) continue;
+      const i = SPILL_BASE + (k * 4 + j) * 3;
+      if (ow[i] !== cw[i] || ow[i + 1] !== cw[i + 1] || ow[i + 2] !== cw[i + 2]) return false;
+    }
+  }
+  return true;
+}
 
 /** A remembered state and the visit that remembered it. */
 export interface Explored {

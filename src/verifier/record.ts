@@ -6,15 +6,10 @@
  */
 import type { BpfMap } from '../kernel/types';
 import type { PathInfo, RegView, StackSlotView, StateView, Visit } from './analysis';
-import * as printModule from './print';
-import * as stateModule from './state';
-import type { VState } from './state';
+import { regText } from './print';
+import { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_NAMES, REG_TYPE_STR, RegType, SPILL_BASE, STACK_VERSION, StackSlot, packetOffOf, packetRangeOf, payloadDecimal, type VState } from './state';
 
-// module-local copies: hot paths skip the getters of imported bindings
-const { regText } = printModule;
-const { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_NAMES, REG_TYPE_STR: TYPE_STR, RegType, SPILL_BASE, STACK_VERSION, StackSlot, payloadDecimal, pktOff, pktRange } = stateModule;
 const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
-const { INVALID: STACK_INVALID, SPILL: STACK_SPILL } = StackSlot;
 
 /** Visits that keep their state by default. */
 export const DEFAULT_STATE_LIMIT = 8192;
@@ -123,15 +118,15 @@ class Views {
       let any = false;
       for (let i = 0; i < 8; i++) {
         const k = st.kind(b + i);
-        if (k !== STACK_INVALID) any = true;
+        if (k !== StackSlot.INVALID) any = true;
         bytes += BYTE_CHAR[k];
       }
       if (!any) continue;
       const slot: StackSlotView = { off: b - MAX_BPF_STACK, bytes };
-      if (st.kind(b) === STACK_SPILL) {
+      if (st.kind(b) === StackSlot.SPILL) {
         const i = SPILL_BASE + (b >> 3) * 3;
         slot.spilled = this.reg(-1, w[i], w[i + 1], w[i + 2]);
-        text += ` fp${b - MAX_BPF_STACK}=${TYPE_STR[w[i]]}`;
+        text += ` fp${b - MAX_BPF_STACK}=${REG_TYPE_STR[w[i]]}`;
       }
       slots.push(slot);
     }
@@ -154,8 +149,8 @@ function regView(maps: readonly BpfMap[], reg: number, type: number, lo: number,
       break;
     case PTR_TO_PACKET:
       v.id = lo >>> 0;
-      v.off = pktOff(hi);
-      v.range = pktRange(hi);
+      v.off = packetOffOf(hi);
+      v.range = packetRangeOf(hi);
       break;
     case CONST_PTR_TO_MAP:
     case PTR_TO_MAP_VALUE:

@@ -1,19 +1,12 @@
 /** Register operand checks (4.8's check_reg_arg): valid number, readable source, writable destination. */
-import * as isa from '../isa';
-import * as envModule from './env';
-import type { VerifierEnv } from './env';
-import * as stateModule from './state';
-
-// module-local copies: hot paths skip the getters of imported bindings
-const { Errno, R10 } = isa;
-const { fail } = envModule;
-const { MAX_BPF_REG, RegType } = stateModule;
-const { NOT_INIT } = RegType;
+import { Errno, R10 } from '../isa';
+import { fail, type VerifierEnv } from './env';
+import { MAX_BPF_REG, RegType } from './state';
 
 /** A source operand must be a real register that holds something. */
 export function checkRegRead(env: VerifierEnv, r: number): number {
   if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, 'reg_invalid', r);
-  if (env.cur.type(r) === NOT_INIT) return fail(env, Errno.EACCES, 'reg_not_init', r);
+  if (env.cur.type(r) === RegType.NOT_INIT) return fail(env, Errno.EACCES, 'reg_not_init', r);
   return 0;
 }
 
@@ -21,6 +14,6 @@ export function checkRegRead(env: VerifierEnv, r: number): number {
 export function checkRegWrite(env: VerifierEnv, r: number, mark: boolean): number {
   if (r >= MAX_BPF_REG) return fail(env, Errno.EINVAL, 'reg_invalid', r);
   if (r === R10) return fail(env, Errno.EACCES, 'frame_pointer_read_only');
-  if (mark) env.cur.unknown(r);
+  if (mark) env.cur.markUnknown(r);
   return 0;
 }

@@ -1,18 +1,34 @@
 /**
- * The verifier's abstract state of one path: eleven registers, each a type and an 8-byte
- * payload, and the 512-byte stack: one kind per byte (invalid, misc, spill; kept as two bitmaps,
- * "written" and "spill", which also make the pruning comparison a few word operations) plus a
- * saved register per 8-byte slot.
+ * The verifier's abstract state of one path (4.8's struct bpf_verifier_state): eleven registers,
+ * the 512-byte stack with a kind per byte, and the register saved in each 8-byte stack slot.
  *
- * Linux 4.8 keeps the payload as one union (imm | {id, off, range} | map pointer) and compares
- * states byte for byte, so the payload here is two 32-bit words with the same meaning per type:
- *   CONST_IMM, PTR_TO_STACK   lo:hi = the signed 64-bit value / offset from fp
- *   UNKNOWN_VALUE             lo = number of upper bits known to be zero (0: nothing known)
- *   PTR_TO_PACKET             lo = id, hi = off | range << 16
- *   map types                 lo = index of the map among the program's used maps
- *   everything else           0
- * A state is one Int32Array, so that copying it for a branch or for pruning is one slice.
- * Non-goals: value ranges, register ids and liveness (all later than 4.8).
+ * A register is 4.8's struct bpf_reg_state:
+ *
+ *     struct bpf_reg_state {
+ *         enum bpf_reg_type type;
+ *         union {
+ *             s64 imm;                          // CONST_IMM: the value; PTR_TO_STACK: the offset
+ *                                               //   from fp; UNKNOWN_VALUE: the upper bits known 0
+ *             struct { u32 id; u16 off; u16 range; };   // PTR_TO_PACKET
+ *             struct bpf_map *map_ptr;          // CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE(_OR_NULL)
+ *         };
+ *     };
+ *
+ * and `VState` reads and writes it field by field: `type(r)`, `imm(r)` (with `immHi(r)`),
+ * `knownZero(r)`, `stackOff(r)`, `pktId(r)`, `pktOff(r)`, `pktRange(r)`, `mapIndex(r)`, and the
+ * writers named after 4.8's (`markUnknown`, `markNotInit`, `setConst`, ...). Underneath, a
+ * register is three 32-bit words: the type, then the union's 8 bytes as two words laid out as
+ * 4.8's union is in memory (imm's low and high halves; id, then off | range << 16; the map's
+ * index among the program's maps instead of its address). 4.8 compares states with memcmp over
+ * the union and clears it whenever it marks a register unknown; keeping the same two words means
+ * pruning here sees what 4.8's memcmp sees.
+ *
+ * Where a register is: R0-R10 at 0-10, and the register saved in stack slot s (fp-512 + 8s) at
+ * `spilled(s)` = 11 + s, so every reader and writer works on saved registers too.
+ *
+ * The whole state is one Int32Array (copying it for a branch is one slice; the pruning index
+ * reads its words directly, see WORDS below). Non-goals: value ranges, register ids and
+ * liveness (all later than 4.8).
  */
 
 import { MAX_BPF_REG, MAX_BPF_STACK } from '../isa';
@@ -55,26 +71,30 @@ export const REG_TYPE_STR: readonly string[] = [
 /** Kind of one stack byte (enum bpf_stack_slot_type). */
 export const StackSlot = { INVALID: 0, SPILL: 1, MISC: 2 } as const;
 
-// isa's constants, re-exported with the layout they size
 export { MAX_BPF_REG, MAX_BPF_STACK };
 export const BPF_REG_SIZE = 8;
-const SLOTS = MAX_BPF_STACK / BPF_REG_SIZE;
-/** word index of the first spilled register (slot 0 is fp-512) */
+/** 8-byte stack slots, slot 0 at fp-512 */
+export const STACK_SLOTS = MAX_BPF_STACK / BPF_REG_SIZE;
+
+/** Where the register saved in stack slot `slot` is (a register number beyond R10). */
+export const spilled = (slot: number): number => MAX_BPF_REG + slot;
+
+/**
+ * The words of a state, for the code that compares states word by word (pruning, the analysis'
+ * record): register or saved register `r` is at words 3r (type), 3r+1 and 3r+2 (the union); then
+ * the stack's bytes as two bitmaps (bit b of word MASK_BASE + (b >> 5): byte b = 512 + offset
+ * from fp was written; the same bit MASK_WORDS words later: it is part of a spill), then the
+ * stack's version (a new number whenever the stack or a saved register changes).
+ */
 export const SPILL_BASE = MAX_BPF_REG * 3;
-/** word index of the stack summary: 16 words of "byte written" bits, then 16 of "byte is spill" bits */
-export const MASK_BASE = SPILL_BASE + SLOTS * 3;
+export const MASK_BASE = SPILL_BASE + STACK_SLOTS * 3;
 export const MASK_WORDS = MAX_BPF_STACK / 32;
-/** word index of the stack's version: a new number whenever the stack or a spilled register changes */
 export const STACK_VERSION = MASK_BASE + 2 * MASK_WORDS;
 const WORDS = STACK_VERSION + 1;
 let stackVersions = 0;
 
-/**
- * One path's state. Registers and spilled registers are (type, lo, hi) triples in `w`; the kind
- * of each stack byte is two bits of the summary (written, spill): invalid, misc or spill.
- */
 export class VState {
-  /** registers at 3*r, spilled registers at SPILL_BASE + 3*slot, then the stack summary */
+  /** the state's words (see SPILL_BASE, MASK_BASE, STACK_VERSION) */
   readonly w: Int32Array;
 
   constructor(w?: Int32Array) {
@@ -84,8 +104,8 @@ export class VState {
   /** The state at the start of a program: R1 = ctx, R10 = fp, all else not initialised. */
   static initial(): VState {
     const s = new VState();
-    s.w[1 * 3] = RegType.PTR_TO_CTX;
-    s.w[10 * 3] = RegType.FRAME_PTR;
+    s.setPointer(1, RegType.PTR_TO_CTX);
+    s.setPointer(10, RegType.FRAME_PTR);
     return s;
   }
 
@@ -93,56 +113,133 @@ export class VState {
     return new VState(this.w.slice());
   }
 
+  // ---- struct bpf_reg_state, read
+
+  type(r: number): number {
+    return this.w[r * 3];
+  }
+  /** imm (CONST_IMM, PTR_TO_STACK, UNKNOWN_VALUE), its low 32 bits; see immHi */
+  imm(r: number): number {
+    return this.w[r * 3 + 1];
+  }
+  /** imm's high 32 bits */
+  immHi(r: number): number {
+    return this.w[r * 3 + 2];
+  }
+  /** whether r is CONST_IMM with the 64-bit value lo:hi */
+  isConst(r: number, lo: number, hi: number): boolean {
+    const i = r * 3;
+    return this.w[i] === RegType.CONST_IMM && this.w[i + 1] === lo && this.w[i + 2] === hi;
+  }
+  /** UNKNOWN_VALUE: how many upper bits are known to be zero (0: nothing known) */
+  knownZero(r: number): number {
+    return this.w[r * 3 + 1];
+  }
+  /** PTR_TO_STACK: the offset from fp (always a 32-bit number: fp plus an instruction's imm) */
+  stackOff(r: number): number {
+    return this.w[r * 3 + 1];
+  }
+  /** PTR_TO_PACKET: the pointer's id (0: a constant offset from the packet's start) */
+  pktId(r: number): number {
+    return this.w[r * 3 + 1] >>> 0;
+  }
+  /** PTR_TO_PACKET: the constant offset added to the packet's start */
+  pktOff(r: number): number {
+    return this.w[r * 3 + 2] & 0xffff;
+  }
+  /** PTR_TO_PACKET: how many bytes from the packet's start a bounds check proved */
+  pktRange(r: number): number {
+    return (this.w[r * 3 + 2] >>> 16) & 0xffff;
+  }
+  /** CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE(_OR_NULL): the map, as its index among the program's maps */
+  mapIndex(r: number): number {
+    return this.w[r * 3 + 1];
+  }
+
+  // ---- struct bpf_reg_state, written (4.8's names where it has them)
+
+  private put(r: number, type: number, lo: number, hi: number): void {
+    const i = r * 3;
+    this.w[i] = type;
+    this.w[i + 1] = lo;
+    this.w[i + 2] = hi;
+  }
+  /** NOT_INIT (a helper call's R1-R5), the union cleared */
+  markNotInit(r: number): void {
+    this.put(r, RegType.NOT_INIT, 0, 0);
+  }
+  /** mark_reg_unknown_value: UNKNOWN_VALUE with the union cleared, or with `knownZero` upper bits known to be zero */
+  markUnknown(r: number, knownZero = 0): void {
+    this.put(r, RegType.UNKNOWN_VALUE, knownZero, 0);
+  }
+  /** CONST_IMM with the 64-bit value lo:hi */
+  setConst(r: number, lo: number, hi: number): void {
+    this.put(r, RegType.CONST_IMM, lo, hi);
+  }
+  /** PTR_TO_STACK at `off` from fp (sign-extended to imm's 64 bits) */
+  setStackPtr(r: number, off: number): void {
+    this.put(r, RegType.PTR_TO_STACK, off, off >> 31);
+  }
+  /** PTR_TO_PACKET */
+  setPacket(r: number, id: number, off: number, range: number): void {
+    this.put(r, RegType.PTR_TO_PACKET, id, (off & 0xffff) | ((range & 0xffff) << 16));
+  }
+  /** a PTR_TO_PACKET's range, the rest kept */
+  setPacketRange(r: number, range: number): void {
+    const i = r * 3 + 2;
+    this.w[i] = (this.w[i] & 0xffff) | ((range & 0xffff) << 16);
+  }
+  /** a pointer to map `map` (CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE or PTR_TO_MAP_VALUE_OR_NULL) */
+  setMapPtr(r: number, type: number, map: number): void {
+    this.put(r, type, map, 0);
+  }
+  /** a pointer whose union says nothing: PTR_TO_CTX, FRAME_PTR, PTR_TO_PACKET_END */
+  setPointer(r: number, type: number): void {
+    this.put(r, type, 0, 0);
+  }
+  /** changes only the type (a null check makes map_value_or_null a map_value, the union kept) */
+  retype(r: number, type: number): void {
+    this.w[r * 3] = type;
+  }
+  /** copies register `from` (type and union) into `to` */
+  copyReg(to: number, from: number): void {
+    this.put(to, this.w[from * 3], this.w[from * 3 + 1], this.w[from * 3 + 2]);
+  }
+
+  // ---- the stack
+
   /** The kind (StackSlot) of stack byte `at` = 512 + offset from fp. */
   kind(at: number): number {
     const bit = 1 << (at & 31);
     if ((this.w[MASK_BASE + (at >> 5)] & bit) === 0) return StackSlot.INVALID;
     return (this.w[MASK_BASE + MASK_WORDS + (at >> 5)] & bit) === 0 ? StackSlot.MISC : StackSlot.SPILL;
   }
-
-  type(r: number): number {
-    return this.w[r * 3];
+  /** Whether slot `slot` holds a saved register (its first byte is a spill). */
+  isSpilled(slot: number): boolean {
+    return this.kind(slot * BPF_REG_SIZE) === StackSlot.SPILL;
   }
-  lo(r: number): number {
-    return this.w[r * 3 + 1];
-  }
-  hi(r: number): number {
-    return this.w[r * 3 + 2];
-  }
-  set(r: number, type: number, lo: number, hi: number): void {
-    const i = r * 3;
-    this.w[i] = type;
-    this.w[i + 1] = lo;
-    this.w[i + 2] = hi;
-  }
-  /** mark_reg_unknown_value: UNKNOWN with the whole payload cleared */
-  unknown(r: number): void {
-    this.set(r, RegType.UNKNOWN_VALUE, 0, 0);
-  }
-  /** copies register `from` (type and payload) into `to` */
-  copyReg(to: number, from: number): void {
-    this.set(to, this.w[from * 3], this.w[from * 3 + 1], this.w[from * 3 + 2]);
-  }
-  /** saves register r as the spilled register of slot `slot` */
+  /** Saves register r in slot `slot`: its 8 bytes become spill. */
   spill(slot: number, r: number): void {
     this.touchStack();
-    const i = SPILL_BASE + slot * 3;
-    this.w[i] = this.w[r * 3];
-    this.w[i + 1] = this.w[r * 3 + 1];
-    this.w[i + 2] = this.w[r * 3 + 2];
+    this.copyReg(spilled(slot), r);
+    this.setStackKind(slot * BPF_REG_SIZE, BPF_REG_SIZE, StackSlot.SPILL);
   }
-  /** restores the spilled register of `slot` into register r */
+  /** Restores the register saved in `slot` into register r. */
   fill(r: number, slot: number): void {
-    const i = SPILL_BASE + slot * 3;
-    this.set(r, this.w[i], this.w[i + 1], this.w[i + 2]);
+    this.copyReg(r, spilled(slot));
   }
-  /** Marks the stack changed (states with equal versions have equal stacks: the analysis shares them). */
+  /** Any store but a spill: bytes [at, at+size) become misc and the slot forgets its saved register. */
+  storeMisc(at: number, size: number): void {
+    this.touchStack();
+    this.markNotInit(spilled(at >> 3));
+    this.setStackKind(at, size, StackSlot.MISC);
+  }
+  /** A saved register changed in place (a packet range learned, packet pointers forgotten). */
   touchStack(): void {
     this.w[STACK_VERSION] = ++stackVersions;
   }
   /** Sets the kind of stack bytes [at, at+size) (at = 512 + offset), keeping the summary bits in step. */
-  setStackKind(at: number, size: number, kind: number): void {
-    this.touchStack();
+  private setStackKind(at: number, size: number, kind: number): void {
     const w = this.w;
     for (let b = at; b < at + size; b++) {
       const i = b >> 5;
@@ -152,13 +249,6 @@ export class VState {
       if (kind === StackSlot.SPILL) w[MASK_BASE + MASK_WORDS + i] |= bit;
       else w[MASK_BASE + MASK_WORDS + i] &= ~bit;
     }
-  }
-  clearSpill(slot: number): void {
-    this.touchStack();
-    const i = SPILL_BASE + slot * 3;
-    this.w[i] = 0;
-    this.w[i + 1] = 0;
-    this.w[i + 2] = 0;
   }
 }
 
@@ -182,78 +272,10 @@ export function isSpillable(t: number): boolean {
   }
 }
 
-export const pktOff = (hi: number): number => hi & 0xffff;
-export const pktRange = (hi: number): number => (hi >>> 16) & 0xffff;
-export const pktHi = (off: number, range: number): number => (off & 0xffff) | ((range & 0xffff) << 16);
-
-/** An old packet pointer covers a current one (same id; old allows no more than current). */
-function pktCovers(ow: Int32Array, oi: number, cw: Int32Array, ci: number): boolean {
-  if (ow[oi + 1] !== cw[ci + 1]) return false;
-  const oOff = pktOff(ow[oi + 2]);
-  const oRange = pktRange(ow[oi + 2]);
-  const cOff = pktOff(cw[ci + 2]);
-  const cRange = pktRange(cw[ci + 2]);
-  if (oOff === cOff && oRange < cRange) return true;
-  return oOff <= cOff && oOff >= oRange && cOff >= cRange;
-}
-
-/** How many stack bytes the state has written (a remembered state must not have more to cover another). */
-export function writtenBytes(w: Int32Array): number {
-  let n = 0;
-  for (let k = 0; k < MASK_WORDS; k++) {
-    let x = w[MASK_BASE + k];
-    x = x - ((x >>> 1) & 0x55555555);
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    n += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-  }
-  return n;
-}
-
-/**
- * The register half of 4.8's states_equal, on the (type, lo, hi) words of both states: whether
- * the remembered (old) registers cover the current ones. Note the 4.8 weakness kept on purpose:
- * an old UNKNOWN register covers any initialised current register, pointers included.
- */
-export function regsCover(ow: Int32Array, cw: Int32Array): boolean {
-  for (let i = 0; i < SPILL_BASE; i += 3) {
-    const ot = ow[i];
-    const ct = cw[i];
-    if (ot === ct && ow[i + 1] === cw[i + 1] && ow[i + 2] === cw[i + 2]) continue;
-    if (ot === RegType.NOT_INIT) continue;
-    if (ot === RegType.UNKNOWN_VALUE && ct !== RegType.NOT_INIT) continue;
-    if (ot === RegType.PTR_TO_PACKET && ct === RegType.PTR_TO_PACKET && pktCovers(ow, i, cw, i)) continue;
-    return false;
-  }
-  return true;
-}
-
-/**
- * The stack half of states_equal: every byte old wrote, cur wrote with the same kind, and the
- * saved registers of old's spilled slots are identical. Works on the summary bits (a slot whose
- * first byte is misc has its saved register cleared in both states, so only spilled slots are
- * compared); old's summary bits are at `om[ob..ob+32)` (a compact copy), its words in `ow`.
- */
-export function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw: Int32Array): boolean {
-  for (let k = 0; k < MASK_WORDS; k++) {
-    const oWritten = om[ob + k];
-    if (oWritten === 0) continue;
-    if ((oWritten & ~cw[MASK_BASE + k]) !== 0) return false;
-    const oSpill = om[ob + MASK_WORDS + k];
-    if (((oSpill ^ cw[MASK_BASE + MASK_WORDS + k]) & oWritten) !== 0) return false;
-    if (oSpill === 0) continue;
-    for (let j = 0; j < 4; j++) {
-      if ((oSpill & (1 << (j * 8))) === 0) continue;
-      const i = SPILL_BASE + (k * 4 + j) * 3;
-      if (ow[i] !== cw[i] || ow[i + 1] !== cw[i + 1] || ow[i + 2] !== cw[i + 2]) return false;
-    }
-  }
-  return true;
-}
-
-/** The signed 64-bit value of a (lo, hi) payload. */
+/** The signed 64-bit value of an imm's halves. */
 export const payloadValue = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
 
-/** The signed 64-bit value of a (lo, hi) payload in decimal (the log's %lld), without BigInt when it fits 32 bits. */
+/** The signed 64-bit value of an imm's halves in decimal (the log's %lld), without BigInt when it fits 32 bits. */
 export const payloadDecimal = (lo: number, hi: number): string => (hi === lo >> 31 ? String(lo) : payloadValue(lo, hi).toString());
 
 /** floor(log2(x)) of the unsigned 64-bit (lo, hi), -1 for 0 (the kernel's __ilog2_u64). */
@@ -265,3 +287,7 @@ export function ilog2u64(lo: number, hi: number): number {
 
 /** Whether the signed 64-bit (lo, hi) is greater than zero. */
 export const isPositive64 = (lo: number, hi: number): boolean => hi > 0 || (hi === 0 && lo !== 0);
+
+/** A packet pointer's offset and range from the high word of its union (for code reading the words). */
+export const packetOffOf = (hi: number): number => hi & 0xffff;
+export const packetRangeOf = (hi: number): number => (hi >>> 16) & 0xffff;

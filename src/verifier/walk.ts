@@ -5,33 +5,17 @@
  * printed, then checked and applied. A path ends at exit or when pruned; the next pushed branch
  * continues, announced by `from P to I:` and its state.
  */
-import * as asm from '../asm';
-import * as isa from '../isa';
-import type { RawInsn } from '../isa';
-import * as aluModule from './alu';
-import * as callModule from './call';
-import * as envModule from './env';
-import type { VerifierEnv } from './env';
-import * as jmpModule from './jmp';
-import * as ldstModule from './ldst';
-import * as memModule from './mem';
-import * as printModule from './print';
-import * as regcheckModule from './regcheck';
-import * as pruneModule from './prune';
-import type { ExploredStates as Explored } from './prune';
-
-// module-local copies: hot paths skip the getters of imported bindings
-const { kernelInsnText } = asm;
-const { Class, Errno, JmpOp, Mode, Src } = isa;
-const { checkAlu } = aluModule;
-const { checkCall } = callModule;
-const { fail } = envModule;
-const { checkCondJmp } = jmpModule;
-const { checkLdAbs, checkLdImm, checkLdx, checkSt, checkStx } = ldstModule;
-const { isPointerValue } = memModule;
-const { stateLine } = printModule;
-const { checkRegRead } = regcheckModule;
-const { ExploredStates } = pruneModule;
+import { kernelInsnText } from '../asm';
+import { Class, Errno, JmpOp, Mode, Src, type RawInsn } from '../isa';
+import { checkAlu } from './alu';
+import { checkCall } from './call';
+import { fail, type VerifierEnv } from './env';
+import { checkCondJmp } from './jmp';
+import { checkLdAbs, checkLdImm, checkLdx, checkSt, checkStx } from './ldst';
+import { isPointerValue } from './mem';
+import { stateLine } from './print';
+import { ExploredStates } from './prune';
+import { checkRegRead } from './regcheck';
 
 /** 4.8's BPF_COMPLEXITY_LIMIT_INSNS */
 export const BPF_COMPLEXITY_LIMIT_INSNS = 65536;
@@ -44,7 +28,7 @@ export interface WalkResult {
 
 /** Runs the walk over a program that passed the pre-scan and the CFG check. */
 export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult {
-  const explored: (Explored | null)[] = new Array(env.len);
+  const explored: (ExploredStates | null)[] = new Array(env.len);
   for (let i = 0; i < env.len; i++) explored[i] = pruningPoints[i] ? new ExploredStates() : null;
   const log = env.log;
   const rec = env.rec;

@@ -7,7 +7,7 @@
  * checked: such a program still runs (and the conformance suites expect it to).
  */
 import { R10, type Insn } from '../isa';
-import type { ProgramProblem } from './check';
+import type { ProgramProblem } from './rules';
 
 const R0 = 1;
 const R1_R5 = 0b111110;

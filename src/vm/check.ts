@@ -6,17 +6,14 @@
  * their end, and reads of registers that hold no value. Unsafe memory accesses and endless
  * loops are not refused here: the run stops on them with a fault or the budget.
  *
+ * The rules of single instructions are rules.ts's table, which the interpreter's decoding applies
+ * too (the part it needs), with the same words; here are the rules about the program as a whole.
  * The messages are bpflab's own, written for learners; the verifier (src/verifier) has the
  * kernel's. Non-goals: anything the verifier decides about types, bounds or safety.
  */
-import { decodeAt, MAX_BPF_REG, Pseudo, R10, BPF_MAXINSNS, type Insn } from '../isa';
+import { decodeAt, R10, BPF_MAXINSNS, type Insn } from '../isa';
 import { uninitializedReads } from './check-flow';
-
-export interface ProgramProblem {
-  /** the slot of the instruction at fault; absent for the program as a whole */
-  pc?: number;
-  message: string;
-}
+import { insnProblem, type ProgramProblem } from './rules';
 
 export interface CheckOptions {
   /** whether helper `id` exists for this run */
@@ -28,8 +25,6 @@ export interface CheckOptions {
   /** most slots allowed (default 4095: Linux 4.8 refuses 4096 and more) */
   maxInsns?: number;
 }
-
-const ok = undefined;
 
 /** Problems that stop the program from running; empty when it can run. */
 export function checkProgram(bytes: Uint8Array, opts: CheckOptions): ProgramProblem[] {
@@ -44,7 +39,7 @@ export function checkProgram(bytes: Uint8Array, opts: CheckOptions): ProgramProb
   for (let pc = 0; pc < n; ) {
     const insn = decodeAt(bytes, pc);
     insns[pc] = insn;
-    const why = encodingProblem(insn, opts);
+    const why = insnProblem(insn, { pc, n, hasHelper: opts.hasHelper, isMapFd: opts.isMapFd, maps: opts.isMapFd !== undefined }, true);
     if (why !== undefined) problems.push({ pc, message: why });
     pc += insn.kind === 'ld_imm64' ? 2 : 1;
   }
@@ -54,102 +49,15 @@ export function checkProgram(bytes: Uint8Array, opts: CheckOptions): ProgramProb
   return uninitializedReads(insns, n, opts.initRegs ?? [1, R10]);
 }
 
-const must0 = (field: string, value: number): string | undefined =>
-  value === 0 ? ok : `this instruction does not use ${field}, which must be 0 (it is ${value})`;
-
-function firstOf(...checks: (string | undefined)[]): string | undefined {
-  return checks.find((c) => c !== undefined);
-}
-
-/** Checks one instruction on its own: opcode, registers, reserved fields, helper ids. */
-function encodingProblem(insn: Insn, opts: CheckOptions): string | undefined {
-  if (insn.kind === 'invalid') {
-    if (insn.why.includes('second slot')) return 'ld_imm64 takes two slots, but the program ends after its first';
-    return `unknown opcode 0x${insn.code.toString(16).padStart(2, '0')} (${insn.why})`;
-  }
-  if (insn.dst >= MAX_BPF_REG) return `r${insn.dst} is not a register (there are r0 to r10)`;
-  const src = (): string | undefined => (insn.src >= MAX_BPF_REG ? `r${insn.src} is not a register (there are r0 to r10)` : ok);
-  const dstWritable = (): string | undefined => (insn.dst === R10 ? 'r10, the frame pointer, is read-only' : ok);
-  switch (insn.kind) {
-    case 'alu':
-      if (insn.op === 'neg') {
-        return insn.useSrc ? 'neg has no source operand (use the immediate form)' : firstOf(dstWritable(), must0('src', insn.src), must0('off', insn.off), must0('imm', insn.imm));
-      }
-      return firstOf(
-        dstWritable(),
-        insn.useSrc ? firstOf(src(), must0('imm', insn.imm)) : must0('src', insn.src),
-        insn.op === 'sdiv' || insn.op === 'smod' || insn.op === 'movsx' ? ok : must0('off', insn.off),
-      );
-    case 'end':
-      return firstOf(
-        dstWritable(),
-        must0('src', insn.src),
-        must0('off', insn.off),
-        insn.imm === 16 || insn.imm === 32 || insn.imm === 64 ? ok : `a byte swap works on 16, 32 or 64 bits, not ${insn.imm}`,
-      );
-    case 'ld_imm64':
-      return firstOf(dstWritable(), must0('off', insn.off), lddwSource(insn.src, insn.imm, opts), lddwSecondHalf(insn.next));
-    case 'ld_abs':
-    case 'ld_ind':
-      return firstOf(
-        must0('dst', insn.dst),
-        must0('off', insn.off),
-        insn.bytes === 8 ? `${insn.kind === 'ld_abs' ? 'LD_ABS' : 'LD_IND'} loads 1, 2 or 4 bytes, not 8` : ok,
-        insn.kind === 'ld_abs' ? must0('src', insn.src) : src(),
-      );
-    case 'ldx':
-      return firstOf(dstWritable(), src(), must0('imm', insn.imm));
-    case 'st':
-      return must0('src', insn.src);
-    case 'stx':
-      return firstOf(src(), must0('imm', insn.imm));
-    case 'atomic':
-      return firstOf(
-        src(),
-        insn.bytes < 4 ? `atomic operations work on 4 or 8 bytes, not ${insn.bytes}` : ok,
-        insn.fetch && insn.aop !== 'cmpxchg' && insn.src === R10 ? 'r10, the frame pointer, is read-only' : ok,
-      );
-    case 'ja':
-      return firstOf(must0('dst', insn.dst), must0('src', insn.src), insn.long ? must0('off', insn.off) : must0('imm', insn.imm));
-    case 'jcond':
-      return insn.useSrc ? firstOf(src(), must0('imm', insn.imm)) : must0('src', insn.src);
-    case 'call':
-      if (insn.target === 'kfunc') return 'calls of kernel functions (src_reg 2) are not supported';
-      if (insn.target === 'local') return firstOf(must0('dst', insn.dst), must0('off', insn.off));
-      return firstOf(
-        must0('dst', insn.dst),
-        must0('src', insn.src),
-        must0('off', insn.off),
-        opts.hasHelper(insn.imm) ? ok : `call to helper function ${insn.imm}, which does not exist here`,
-      );
-    case 'callx':
-      return firstOf(must0('src', insn.src), must0('off', insn.off), must0('imm', insn.imm));
-    case 'exit':
-      return firstOf(must0('dst', insn.dst), must0('src', insn.src), must0('off', insn.off), must0('imm', insn.imm));
-  }
-}
-
-function lddwSource(src: number, imm: number, opts: CheckOptions): string | undefined {
-  if (src === 0) return ok;
-  if (src !== Pseudo.MAP_FD) return `ld_imm64 with src_reg ${src} is not supported (Linux 4.8 knows 0, a number, and 1, a map fd)`;
-  if (!opts.isMapFd) return `ld_imm64 with src_reg 1 loads a map, by its fd (${imm}), but this run has no maps`;
-  return opts.isMapFd(imm) ? ok : `ld_imm64 loads the map with fd ${imm}, but no map has that fd`;
-}
-
-function lddwSecondHalf(next: { code: number; dst: number; src: number; off: number }): string | undefined {
-  if (next.code === 0 && next.dst === 0 && next.src === 0 && next.off === 0) return ok;
-  return 'the second slot of ld_imm64 holds only the upper 32 bits of the value: its other fields must be 0';
-}
-
 /** Jump targets, call targets, and functions that run off their end. */
 function structureProblems(insns: (Insn | undefined)[], n: number): ProgramProblem[] {
   const problems: ProgramProblem[] = [];
   const starts = new Set<number>([0]);
+  // targets are inside the program (rules.ts); here: not into the middle of an ld_imm64
   const target = (pc: number, rel: number, what: string): number | undefined => {
     const t = pc + 1 + rel;
-    if (t < 0 || t >= n) problems.push({ pc, message: `${what} to instruction ${t}, outside the program (0 to ${n - 1})` });
-    else if (insns[t] === undefined) problems.push({ pc, message: `${what} to instruction ${t}, the second half of the ld_imm64 at ${t - 1}` });
-    else return t;
+    if (insns[t] !== undefined) return t;
+    problems.push({ pc, message: `${what} to instruction ${t}, the second half of the ld_imm64 at ${t - 1}` });
     return undefined;
   };
   for (let pc = 0; pc < n; pc++) {

@@ -4,11 +4,13 @@
  * interpreter's switch reads like the instruction table); what the byte alone does not say is
  * normalised into `off` (sdiv/smod: 1, movsx: the source width) or checked here once.
  *
- * Anything that cannot run becomes `OP_BAD` with a reason, and one extra slot past the end holds
- * `OP_FELL_OFF`, so the interpreter never checks bounds. This is a safety net for unchecked
- * programs; `checkProgram` refuses such programs before they run, with better messages.
+ * Anything that cannot run becomes `OP_BAD` with the reason of the rule it breaks (rules.ts, the
+ * table checkProgram applies too), and one extra slot past the end holds `OP_FELL_OFF`, so the
+ * interpreter never checks bounds. This is a safety net: `checkProgram` refuses such programs
+ * before they run, and the verifier before it loads them.
  */
-import { decodeAt, decodeSlots, MAX_BPF_REG, Pseudo, R10, type Insn } from '../isa';
+import { decodeAt, decodeSlots, type Insn } from '../isa';
+import { SECOND_HALF_REACHED, insnProblem } from './rules';
 
 /** An instruction that cannot run; `why[pc]` says why. */
 export const OP_BAD = 0x100;
@@ -38,60 +40,6 @@ export interface Code {
   insns(): readonly Insn[];
 }
 
-const END_WIDTHS = new Set([16, 32, 64]);
-
-/** Why an instruction cannot run, or undefined when it can. `n` is the slot count. */
-function unrunnable(insn: Insn, pc: number, n: number, secondHalf: boolean): string | undefined {
-  if (secondHalf) return 'execution reached the second half of an ld_imm64 (a jump into its middle)';
-  if (insn.kind === 'invalid') return insn.why;
-  if (insn.dst >= MAX_BPF_REG) return `there is no register r${insn.dst}`;
-  switch (insn.kind) {
-    case 'alu':
-    case 'end':
-    case 'ld_imm64':
-    case 'ldx':
-      if (insn.dst === R10) return 'r10 (the frame pointer) is read-only';
-      break;
-    default:
-      break;
-  }
-  const usesSrc =
-    (insn.kind === 'alu' && insn.useSrc) ||
-    (insn.kind === 'jcond' && insn.useSrc) ||
-    insn.kind === 'ldx' ||
-    insn.kind === 'stx' ||
-    insn.kind === 'atomic' ||
-    insn.kind === 'ld_ind';
-  if (usesSrc && insn.src >= MAX_BPF_REG) return `there is no register r${insn.src}`;
-  switch (insn.kind) {
-    case 'end':
-      return END_WIDTHS.has(insn.imm) ? undefined : `byte swap of ${insn.imm} bits (16, 32 or 64)`;
-    case 'ld_imm64':
-      return insn.src === 0 || insn.src === Pseudo.MAP_FD ? undefined : `ld_imm64 with src_reg ${insn.src} is not supported`;
-    case 'ld_abs':
-    case 'ld_ind':
-      return insn.bytes === 8 ? 'LD_ABS and LD_IND load 1, 2 or 4 bytes' : undefined;
-    case 'atomic':
-      if (insn.bytes < 4) return `atomic operations work on 4 or 8 bytes, not ${insn.bytes}`;
-      if (insn.fetch && insn.src === R10) return 'r10 (the frame pointer) is read-only';
-      return undefined;
-    case 'ja':
-    case 'jcond': {
-      const t = pc + 1 + (insn.kind === 'ja' && insn.long ? insn.imm : insn.off);
-      return t < 0 || t > n ? `jump to ${t}, outside the program (0..${n - 1})` : undefined;
-    }
-    case 'call':
-      if (insn.target === 'kfunc') return 'kernel function calls are not supported';
-      if (insn.target === 'local') {
-        const t = pc + 1 + insn.imm;
-        return t < 0 || t >= n ? `call to ${t}, outside the program (0..${n - 1})` : undefined;
-      }
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
 /** Pre-decodes a program's bytes. */
 export function decodeCode(id: number, bytes: Uint8Array): Code {
   const n = bytes.length >> 3;
@@ -105,7 +53,7 @@ export function decodeCode(id: number, bytes: Uint8Array): Code {
   let secondHalf = false;
   for (let pc = 0; pc < n; pc++) {
     const insn = decodeAt(bytes, pc);
-    const bad = unrunnable(insn, pc, n, secondHalf);
+    const bad = secondHalf ? SECOND_HALF_REACHED : insnProblem(insn, { pc, n }, false);
     secondHalf = insn.kind === 'ld_imm64' && !secondHalf;
     dst[pc] = insn.dst;
     src[pc] = insn.src;

@@ -22,10 +22,13 @@ import type { Cpu, CpuState } from './cpu';
 export const HISTORY_BYTES = 256 * 1024 * 1024;
 /** Default steps between checkpoints: a step back replays at most this many instructions. */
 export const CHECKPOINT_STEPS = 8192;
-/** A segment's journal past this many bytes ends the segment early (a loop of large helper writes). */
+/**
+ * A segment's journal past this many bytes (or a sixteenth of the bound, if less) ends the segment
+ * early (a loop of large helper writes), so the bound is passed by little before it is settled.
+ */
 export const SEGMENT_BYTES = 4 * 1024 * 1024;
 /** What a checkpoint costs: the Cpu's registers, frames and the bookkeeping around them. */
-export const CHECKPOINT_BYTES = 1024;
+export const CHECKPOINT_BYTES = 1536;
 
 interface Checkpoint {
   step: number;
@@ -45,11 +48,14 @@ export class History {
   limited = false;
   /** journal bytes given up with dropped checkpoints */
   private dropped = 0;
+  private readonly segmentBytes: number;
 
   constructor(
     readonly capBytes = HISTORY_BYTES,
     readonly interval = CHECKPOINT_STEPS,
-  ) {}
+  ) {
+    this.segmentBytes = Math.min(SEGMENT_BYTES, Math.floor(capBytes / 16));
+  }
 
   /** Whether there is a history (a recorded operation started it since the last reset or unrecorded run). */
   get started(): boolean {
@@ -91,7 +97,7 @@ export class History {
   settle(cpu: Cpu): void {
     const last = this.cps[this.cps.length - 1];
     if (cpu.executed === last.step) return;
-    if (cpu.executed >= last.step + this.interval || this.journal.bytes + this.dropped - last.bytesAt > SEGMENT_BYTES) this.take(cpu);
+    if (cpu.executed >= last.step + this.interval || this.journal.bytes + this.dropped - last.bytesAt > this.segmentBytes) this.take(cpu);
     while (this.bytes > this.capBytes && this.cps.length - this.first > 1) {
       this.first++;
       const before = this.journal.bytes;

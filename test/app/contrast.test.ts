@@ -132,6 +132,34 @@ describe.each(THEMES)('%s theme', (theme, selector) => {
   });
 });
 
+/** `css` without the blocks of `@media <query>` (braces balanced). */
+function withoutMedia(text: string, query: RegExp): string {
+  let out = text;
+  for (let m = query.exec(out); m; m = query.exec(out)) {
+    let depth = 0;
+    let i = out.indexOf('{', m.index);
+    for (; i < out.length; i++) {
+      if (out[i] === '{') depth++;
+      else if (out[i] === '}' && --depth === 0) break;
+    }
+    out = out.slice(0, m.index) + out.slice(i + 1);
+  }
+  return out;
+}
+
+describe('motion', () => {
+  test('every animation and transition of the stylesheet is under prefers-reduced-motion: no-preference', () => {
+    const outside = withoutMedia(withoutMedia(css, /@media\s*\(prefers-reduced-motion:\s*no-preference\)/), /@media\s*\(prefers-reduced-motion:\s*reduce\)/);
+    expect(css).toMatch(/@media\s*\(prefers-reduced-motion:\s*no-preference\)\s*\{[^}]*animation:/);
+    expect([...outside.matchAll(/[^{}]*\{[^}]*\b(animation|transition)(-[a-z]+)?\s*:[^}]*\}/g)].map((m) => m[0].trim())).toEqual([]);
+  });
+  test('under reduce, animations and transitions of the editor and terminal end at once', () => {
+    const reduce = /@media\s*\(prefers-reduced-motion:\s*reduce\)\s*\{([^{}]*\{[^}]*\})/.exec(css);
+    expect(reduce?.[1]).toMatch(/animation-duration:\s*0\.01ms !important/);
+    expect(reduce?.[1]).toMatch(/transition-duration:\s*0\.01ms !important/);
+  });
+});
+
 describe('the stylesheet draws text only where the table above looks', () => {
   test('no opacity on anything that holds text (it would fade the text below 4.5:1 unseen)', () => {
     const rules = [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)].filter((m) => /(^|;)\s*opacity\s*:/.test(m[2]));

@@ -150,6 +150,15 @@ describe('clang objects', () => {
   });
 });
 
+describe('objects beyond Linux 4.8', () => {
+  test('an object built for -mcpu=v3 opens with a notice that 4.8 will refuse it and how to rebuild', async () => {
+    const a = ide();
+    expect(await a.io.openObject('jmp32.o', new Uint8Array(readFileSync('test/fixtures/elf/jmp32.o')))).toBe(true);
+    expect(a.s().notices.at(-1)).toMatchObject({ kind: 'error', text: expect.stringMatching(/^Opened .+ from jmp32\.o\. 2 of its 8 instructions are beyond Linux 4\.8 .+-mcpu=v1/) });
+    expect(a.s().text).toMatch(/^; section socket of a clang object\n; warning: /);
+  });
+});
+
 describe('packet captures', () => {
   test('a capture replays with its verdict counts, and a packet of it opens a debug run', async () => {
     const a = ide();

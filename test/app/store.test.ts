@@ -4,7 +4,7 @@ import { STORAGE_KEY } from '../../app/store/persist';
 import { makeActions } from '../../app/store/actions';
 import { breakpointPcs, loadSignature, selectStale } from '../../app/store/selectors';
 import { appendTerm, reconcileTrace, type TermState } from '../../app/store/terminal';
-import { DEFAULT_LAYOUT, MIN, moveBoundary, validLayout } from '../../app/ui/layout';
+import { DEFAULT_LAYOUT, MIN, PANEL_IDS, PHONE_TABS, isShown, moveBoundary, panesOfTab, reveal, toggleCollapsed, toggleMaximized, validLayout } from '../../app/ui/layout';
 import { Session } from '../../src/session';
 import { fail, type LoadResult } from '../../src/protocol';
 
@@ -12,7 +12,7 @@ describe('what survives a reload', () => {
   test('text, settings, breakpoints and layout come back', () => {
     const storage = memoryStorage();
     const a = makeStore(storage);
-    const layout = { columns: DEFAULT_LAYOUT.columns.map((c, i) => (i === 0 ? { ...c, size: 0.5 } : { ...c, size: 0.25 })) };
+    const layout = { ...DEFAULT_LAYOUT, columns: DEFAULT_LAYOUT.columns.map((c, i) => (i === 0 ? { ...c, size: 0.5 } : { ...c, size: 0.25 })), collapsed: ['stack' as const], maximized: 'registers' as const };
     a.setState({ text: 'r0 = 0\nexit\n', logLevel: 2, breakpoints: [2], layout, privileged: false });
     const b = makeStore(storage).getState();
     expect(b.text).toBe('r0 = 0\nexit\n');
@@ -75,8 +75,52 @@ describe('layout', () => {
     expect(s[2]).toBeCloseTo(MIN);
     expect(moveBoundary([0.5, 0.5], 0, -1)[0]).toBeCloseTo(MIN);
   });
-  test('a layout missing a panel is replaced by the default', () => {
-    expect(validLayout({ columns: [{ size: 1, panels: ['editor'], sizes: [1] }] })).toBe(DEFAULT_LAYOUT);
+  test('a boundary moves between two panes with collapsed ones between', () => {
+    const s = moveBoundary([0.4, 0.2, 0.4], 0, 0.1, 2);
+    expect(s).toEqual([expect.closeTo(0.5), 0.2, expect.closeTo(0.3)]);
+  });
+  test('a persisted layout without a pane gets it in its default column; unknown and repeated panes go', () => {
+    const l = validLayout({
+      columns: [
+        { size: 2, panels: ['editor', 'cfg', 'editor'], sizes: [0.5, 0.3, 0.2] },
+        { size: 1, panels: ['registers', 'stack'], sizes: [0.5, 0.5] },
+      ],
+      collapsed: ['terminal', 'nonsense'],
+      maximized: 'nonsense',
+    });
+    expect(l.columns.map((c) => c.panels)).toEqual([['editor', 'verifier'], ['registers', 'stack', 'context', 'maps', 'terminal']]);
+    expect(l.columns.map((c) => c.size)).toEqual([expect.closeTo(2 / 3), expect.closeTo(1 / 3)]);
+    for (const c of l.columns) expect(c.sizes.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(l.collapsed).toEqual(['terminal']);
+    expect(l.maximized).toBeNull();
+    expect(l.phoneTab).toBe('editor');
+  });
+  test('malformed layouts give the default', () => {
+    for (const bad of [null, 5, { columns: [] }, { columns: [{ size: 'x', panels: [], sizes: [] }] }, { columns: [{ size: 1, panels: ['editor'], sizes: [] }] }]) {
+      expect(validLayout(bad)).toBe(DEFAULT_LAYOUT);
+    }
+  });
+  test('collapse, maximise, restore and reveal', () => {
+    const l = DEFAULT_LAYOUT;
+    expect(l.collapsed).toEqual(['terminal']);
+    expect(isShown(l, 'terminal')).toBe(false);
+    const c = toggleCollapsed(l, 'stack');
+    expect(c.collapsed).toEqual(['terminal', 'stack']);
+    expect(toggleCollapsed(c, 'stack').collapsed).toEqual(['terminal']);
+    const m = toggleMaximized(c, 'stack');
+    expect(m.maximized).toBe('stack');
+    expect(m.collapsed).toEqual(['terminal']);
+    expect(isShown(m, 'editor')).toBe(false);
+    expect(toggleMaximized(m, 'stack').maximized).toBeNull();
+    const r = reveal(m, 'terminal');
+    expect(r.maximized).toBeNull();
+    expect(isShown(r, 'terminal')).toBe(true);
+    expect(reveal(r, 'terminal')).toBe(r);
+  });
+  test('the default layout has every pane once and phone tabs cover them all', () => {
+    const all = DEFAULT_LAYOUT.columns.flatMap((c) => c.panels);
+    expect([...all].sort()).toEqual([...PANEL_IDS].sort());
+    expect(PHONE_TABS.flatMap((t) => panesOfTab(t.id)).sort()).toEqual([...PANEL_IDS].sort());
   });
 });
 

@@ -48,3 +48,17 @@ describe('parse(format(bytes)) is the identity', () => {
     );
   });
 });
+
+describe('joined verifier types', () => {
+  test('"imm1 | ?" is explained: two paths, one without a value, why that matters', async () => {
+    const { mergedTypeNote } = await import('../../app/lib/vtypes');
+    const n = mergedTypeNote('imm1 | ?');
+    expect(n).toContain('2 paths');
+    expect(n).toContain('imm1 on one, nothing written (?) on another');
+    expect(n).toContain('R!read_ok');
+    const three = mergedTypeNote('ctx | imm0 | inv');
+    expect(three).toContain('3 paths');
+    expect(three).toContain('ctx; imm0; inv');
+    expect(three).not.toContain('read_ok');
+  });
+});

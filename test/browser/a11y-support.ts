@@ -31,11 +31,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 export type Theme = 'dark' | 'light';
 
-/** Switches the page to `theme` with the toolbar's theme button (whatever it is called). */
+/** Switches the page to `theme` with the status bar's theme switch. */
 export async function setTheme(page: Page, theme: Theme): Promise<void> {
   const now = () => page.evaluate(() => document.documentElement.dataset.theme);
   if ((await now()) === theme) return;
-  await page.getByRole('button', { name: /theme/i }).first().click();
+  await page.getByRole('switch', { name: 'Dark theme' }).click();
   await until(async () => (await now()) === theme, 5000, `the ${theme} theme`);
 }
 

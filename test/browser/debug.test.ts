@@ -6,7 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { appState, click, idle, pageForFile, setEditorText, terminalText, until, waitForEditor } from './harness';
+import { appState, click, closeSettings, idle, openSettings, pageForFile, setEditorText, terminalText, until, waitForEditor } from './harness';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { lessonById } from '../../src/lessons';
 
@@ -136,8 +136,10 @@ test('Stop ends a runaway run quickly and keeps the text', async () => {
   const { page } = file.o;
   const text = '.type socket_filter\nr0 = 0\nloop:\nr0 += 1\ngoto loop\n';
   await setEditorText(page, text);
+  await openSettings(page);
   await page.getByRole('checkbox', { name: 'Verify' }).uncheck();
   await page.getByRole('spinbutton', { name: 'Budget' }).fill('100000000');
+  await closeSettings(page);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await until(async () => (await appState(page, 'busy')) === 'running', 10_000, 'the run to start');
   await page.waitForTimeout(500);
@@ -146,8 +148,10 @@ test('Stop ends a runaway run quickly and keeps the text', async () => {
   await until(async () => (await idle(page)) && (await appState(page, 'snap')) === null, 10_000, 'the stop', 2);
   console.log(`[timing] Stop to a stopped run: ${Date.now() - t0} ms`);
   expect(await appState(page, 'text')).toBe(text);
+  await openSettings(page);
   await page.getByRole('checkbox', { name: 'Verify' }).check();
   await page.getByRole('spinbutton', { name: 'Budget' }).fill('1000000');
+  await closeSettings(page);
 });
 
 test('after a run is stopped, new text and a refused Load stay in view in the editor', async () => {

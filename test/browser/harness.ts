@@ -127,9 +127,42 @@ export async function click(page: Page, name: string): Promise<void> {
   await until(() => idle(page), 10_000, `${name} to finish`);
 }
 
-/** What the terminal shows. */
-export const terminalText = (page: Page): Promise<string> =>
-  page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').innerText();
+/** The status bar's text (engine, load verdict, where the run stands). */
+export const statusText = (page: Page): Promise<string> => page.getByRole('contentinfo', { name: 'Status' }).getByRole('status').innerText();
+
+/** Opens the toolbar's Settings popover (syntax, privilege, verifier, budget) if it is closed. */
+export async function openSettings(page: Page): Promise<void> {
+  const b = page.getByRole('button', { name: 'Settings', exact: true });
+  if ((await b.getAttribute('aria-expanded')) !== 'true') await b.click();
+  await page.getByRole('dialog', { name: 'Settings' }).waitFor();
+}
+
+/** Closes the Settings popover (Escape), if it is open. */
+export async function closeSettings(page: Page): Promise<void> {
+  const b = page.getByRole('button', { name: 'Settings', exact: true });
+  if ((await b.getAttribute('aria-expanded')) !== 'true') return;
+  await page.getByRole('dialog', { name: 'Settings' }).press('Escape');
+  await until(async () => (await b.getAttribute('aria-expanded')) === 'false', 5000, 'the settings to close');
+}
+
+/** Expands a pane collapsed to its title bar (the terminal starts so). */
+export async function expandPane(page: Page, title: string): Promise<void> {
+  const b = page.getByRole('button', { name: `Expand ${title}`, exact: true });
+  if (await b.count()) await b.click();
+  await page.getByRole('button', { name: `Collapse ${title}`, exact: true }).waitFor();
+}
+
+/** Shows the terminal's pane (it starts collapsed, and loads when first shown) and waits for xterm. */
+export async function showTerminal(page: Page): Promise<void> {
+  if (await page.getByRole('button', { name: 'Expand Terminal', exact: true }).count()) await expandPane(page, 'Terminal');
+  await page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').waitFor({ timeout: 30_000 });
+}
+
+/** What the terminal shows (showing its pane if it is collapsed). */
+export async function terminalText(page: Page): Promise<string> {
+  await showTerminal(page);
+  return page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').innerText();
+}
 
 /** A harness for the whole test file (started before its tests, closed after them). */
 export function harnessForFile(): { h: Harness } {

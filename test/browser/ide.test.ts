@@ -3,7 +3,7 @@
  * ready quickly, text and layout surviving a reload, nothing leaving 127.0.0.1.
  */
 import { expect, test } from 'vitest';
-import { appState, harnessForFile, setEditorText, until, waitForEditor } from './harness';
+import { appState, closeSettings, harnessForFile, openSettings, setEditorText, until, waitForEditor } from './harness';
 
 const file = harnessForFile();
 
@@ -14,9 +14,12 @@ test('every panel is a labelled region and every control has a name', async () =
   const { page, consoleErrors, outsideRequests, context } = await file.h.open();
   for (const name of REGIONS) await page.getByRole('region', { name, exact: true }).waitFor();
   for (const name of BUTTONS) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(1);
-  for (const name of ['Program type', 'Log level', 'Syntax']) expect(await page.getByRole('combobox', { name, exact: true }).count()).toBe(1);
+  for (const name of ['Program type', 'Log level']) expect(await page.getByRole('combobox', { name, exact: true }).count()).toBe(1);
   expect(await page.getByRole('spinbutton', { name: 'Log size' }).count()).toBe(1);
+  await openSettings(page);
+  expect(await page.getByRole('combobox', { name: 'Syntax', exact: true }).count()).toBe(1);
   expect(await page.getByRole('checkbox', { name: 'Privileged' }).count()).toBe(1);
+  await closeSettings(page);
   expect(await page.getByRole('button', { name: 'Step', exact: true }).getAttribute('title')).toContain('F10');
   await waitForEditor(page);
   expect(consoleErrors).toEqual([]);
@@ -57,13 +60,18 @@ test('a first visit opens the example program; a reload keeps typed text, settin
   await context.close();
 });
 
-test('the theme switches and is kept', async () => {
+test('the theme switches, says which theme is on, and is kept', async () => {
   const { page, context } = await file.h.open();
-  const toggle = page.getByRole('button', { name: 'Dark theme' });
-  const was = await toggle.getAttribute('aria-pressed');
+  const toggle = page.getByRole('switch', { name: 'Dark theme' });
+  const was = await toggle.getAttribute('aria-checked');
+  expect(await toggle.innerText()).toContain(was === 'true' ? 'on' : 'off');
   await toggle.click();
-  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(was === 'true' ? 'light' : 'dark');
+  const now = was === 'true' ? 'light' : 'dark';
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(now);
+  expect(await toggle.getAttribute('aria-checked')).toBe(now === 'dark' ? 'true' : 'false');
+  expect(await toggle.innerText()).toContain(now === 'dark' ? 'on' : 'off');
   await page.reload();
-  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(was === 'true' ? 'light' : 'dark');
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(now);
+  expect(await page.getByRole('switch', { name: 'Dark theme' }).getAttribute('aria-checked')).toBe(now === 'dark' ? 'true' : 'false');
   await context.close();
 });

@@ -15,7 +15,7 @@ import { XDP_DROP_UDP } from '../support/programs';
 
 const file = pageForFile();
 
-const status = (page: Page) => page.getByRole('toolbar').getByRole('status').first();
+const status = (page: Page) => page.getByRole('contentinfo', { name: 'Status' }).getByRole('status');
 
 test('a lesson from the gallery loads and runs with its expected result', async () => {
   const { page } = file.o;

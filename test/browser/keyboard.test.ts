@@ -6,7 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { appState, click, idle, pageForFile, setEditorText, until } from './harness';
+import { appState, click, idle, pageForFile, setEditorText, showTerminal, until } from './harness';
 import { announced, focused, focusInside } from './a11y-support';
 import { XDP_DROP_UDP } from '../support/programs';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
@@ -60,6 +60,46 @@ test('Share and Lessons: opened with Enter, Tab stays inside, Escape closes, foc
     await tabStaysInside(page, count + 2);
     await escapeCloses(page, dialog, opener, name);
   }
+});
+
+test("while a dialog is open the debugger's keys do not act behind it", async () => {
+  const { page } = file.o;
+  await setEditorText(page, '.type socket_filter\nr0 = 0\nexit\n');
+  expect(await appState(page, 'snap')).toBeNull();
+  const load = await appState(page, 'load');
+  const opener = page.getByRole('button', { name: 'Share', exact: true });
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Share link' });
+  await dialog.waitFor();
+  await page.keyboard.press('F10');
+  await page.keyboard.press('Control+Enter');
+  await escapeCloses(page, dialog, opener, 'Share');
+  await until(() => idle(page), 5000, 'nothing in flight');
+  expect(await appState(page, 'snap')).toBeNull();
+  expect(await appState(page, 'load')).toEqual(load);
+  // and once it is closed they do
+  await page.keyboard.press('F10');
+  await until(async () => (await appState<number>(page, 'snap.step')) === 0 && (await idle(page)), 5000, 'a run at step 0');
+  await click(page, 'Stop');
+});
+
+test('choosing a lesson closes the gallery on Lessons; Close lesson keeps focus on Lessons too', async () => {
+  const { page } = file.o;
+  const lessons = page.getByRole('button', { name: 'Lessons', exact: true });
+  await lessons.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Lessons' });
+  await dialog.getByRole('heading', { name: 'Lessons' }).waitFor();
+  await dialog.getByRole('button').nth(1).focus(); // the first lesson
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  await focusIsOn(page, lessons, 'Lessons after choosing a lesson');
+  const bar = page.getByRole('region', { name: 'Lesson' });
+  await bar.getByRole('button', { name: 'Close lesson' }).focus();
+  await page.keyboard.press('Enter');
+  await bar.waitFor({ state: 'detached' });
+  await focusIsOn(page, lessons, 'Lessons after Close lesson');
 });
 
 test('the Export menu by keyboard, and its dialog: arrows in the text, Escape back to Export', async () => {
@@ -199,6 +239,18 @@ test('the context tabs: one Tab stop, arrows select, each tab controls the panel
   expect(await ctx.getByRole('tab', { selected: true }).innerText()).toBe('This step');
   await page.keyboard.press('ArrowLeft');
   expect(await ctx.getByRole('tab', { selected: true }).innerText()).toBe('Input');
+
+  // a choice holds for its run: Input picked during a run, the next run opens on This step
+  const selectedTab = () => ctx.getByRole('tab', { selected: true }).innerText();
+  await setEditorText(page, '.type socket_filter\nr0 = 0\nexit\n');
+  await click(page, 'Step');
+  await until(async () => (await selectedTab()) === 'This step', 5000, 'This step during a run');
+  await ctx.getByRole('tab', { name: 'Input' }).click();
+  await click(page, 'Stop');
+  expect(await selectedTab()).toBe('Input');
+  await click(page, 'Step');
+  await until(async () => (await selectedTab()) === 'This step', 5000, 'This step for the next run');
+  await click(page, 'Stop');
 });
 
 test("the editor's Tab: moves focus until you type, indents after, Ctrl+M switches; the header says which", async () => {
@@ -250,6 +302,7 @@ test("the editor's Tab: moves focus until you type, indents after, Ctrl+M switch
 
 test('the terminal keeps Tab; Escape then Tab (or Shift+Tab) leaves it', async () => {
   const { page } = file.o;
+  await showTerminal(page); // it starts collapsed
   const term = page.getByRole('region', { name: 'Terminal', exact: true });
   expect(await term.locator('[data-hint="terminal"]').innerText()).toContain('Esc then Tab');
   const inTerm = () => focusInside(page, '[data-panel="terminal"] .xterm');
@@ -315,8 +368,31 @@ test('the map-entry flash moves only under prefers-reduced-motion: no-preference
     await click(page, 'Step');
     while ((await appState<unknown[]>(page, 'touched')).length === 0) await click(page, 'Step');
     await flash.first().waitFor();
-    expect(await animation(), motion).toBe(motion === 'reduce' ? 'none' : 'flash');
+    // (the overlay is redrawn when the maps refresh after the step: read it once it is there)
+    const want = motion === 'reduce' ? 'none' : 'flash';
+    await until(async () => (await animation().catch(() => '')) === want, 5000, `animation ${want} under ${motion}`);
     expect(await page.getByRole('region', { name: 'Maps', exact: true }).locator('.erow.touched').count()).toBe(1);
     await click(page, 'Stop');
+  }
+});
+
+test("under reduced motion the editor's own animations end at once (a hover fading in)", async () => {
+  const { page } = file.o;
+  const fade = async (): Promise<number> => {
+    const hover = page.locator('.monaco-hover.fade-in').filter({ hasText: 'bpf_get_prandom_u32' }).first();
+    await page.mouse.move(0, 0);
+    await hover.waitFor({ state: 'hidden' });
+    await page.locator('.view-line span', { hasText: 'bpf_get_prandom_u32' }).first().hover();
+    await hover.waitFor();
+    return hover.evaluate((el) => parseFloat(getComputedStyle(el).animationDuration));
+  };
+  try {
+    await setEditorText(page, '.type socket_filter\ncall bpf_get_prandom_u32\nexit\n');
+    expect(await fade()).toBeCloseTo(0.1); // Monaco's own 100 ms fade
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await fade()).toBeLessThanOrEqual(0.001);
+  } finally {
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await page.mouse.move(0, 0);
   }
 });

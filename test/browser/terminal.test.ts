@@ -1,11 +1,12 @@
 /** The terminal: the kernel's shell (bpftool), and a pinned map that survives a reload (bpffs in IndexedDB). */
 import { expect, test } from 'vitest';
-import { appState, harnessForFile, setEditorText, terminalText, until, waitForEditor } from './harness';
+import { appState, harnessForFile, setEditorText, showTerminal, terminalText, until, waitForEditor } from './harness';
 import type { Page } from 'playwright-core';
 
 const file = harnessForFile();
 
 async function shell(page: Page, line: string, expectText: string | RegExp): Promise<string> {
+  await showTerminal(page);
   await page.locator('.xterm').click();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');

@@ -64,3 +64,18 @@ export class Prog {
     return this.insns.length;
   }
 }
+
+/** A program that loads `n` array maps (one ld_imm64 each), then returns 0. */
+export function manyMaps(n: number): object {
+  const insns: Slot[] = [];
+  const fixups: { insn: number; map: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    fixups.push({ insn: insns.length, map: `m${i}` });
+    insns.push(...ld64(1, 0n));
+  }
+  return {
+    insns: [...insns, mov(0, 0), exit()],
+    maps: Array.from({ length: n }, (_, i) => ({ name: `m${i}`, type: 'array', key_size: 4, value_size: 4, max_entries: 1 })),
+    map_fixups: fixups,
+  };
+}

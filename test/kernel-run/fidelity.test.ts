@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { answerValue, type Answer } from '../../src/session/request';
-import { exit, ld64, mov } from './bpf';
+import { call, exit, ldx, manyMaps, mov } from './bpf';
 import { ipv4Udp } from './packets';
 import { hex } from '../support/kernel';
 
@@ -16,21 +16,6 @@ const ok = (a: Answer): Ok => {
 };
 const PKT = hex(ipv4Udp(8));
 const RET0 = [mov(0, 0), exit()];
-
-/** A program that loads `n` array maps (one ld_imm64 each), then returns 0. */
-export function manyMaps(n: number): object {
-  const insns: string[] = [];
-  const fixups: { insn: number; map: string }[] = [];
-  for (let i = 0; i < n; i++) {
-    fixups.push({ insn: insns.length, map: `m${i}` });
-    insns.push(...ld64(1, 0n));
-  }
-  return {
-    insns: [...insns, ...RET0],
-    maps: Array.from({ length: n }, (_, i) => ({ name: `m${i}`, type: 'array', key_size: 4, value_size: 4, max_entries: 1 })),
-    map_fixups: fixups,
-  };
-}
 
 describe('"verify": false with maps', () => {
   const source = ['.map m array key=4 value=8 entries=1', 'r1 = m ll', 'r0 = 7', 'exit'].join('\n');
@@ -79,5 +64,53 @@ describe('request limits sit above every kernel limit', () => {
 
   it('64 maps load', () => {
     expect(ok(answerValue(manyMaps(64))).load.ok).toBe(true);
+  });
+});
+
+describe('the world of run --json is the test run\'s', () => {
+  // r0 = bpf_get_cgroup_classid(skb)
+  const classid = { prog_type: 'sched_cls', insns: [call(17), exit()], run: { data: PKT } };
+
+  it('get_cgroup_classid is 0: the test run\'s task has no net_cls classid', () => {
+    expect(ok(answerValue(classid)).run).toMatchObject({ ok: true, retval: 0 });
+  });
+
+  it('"world": "ide" chooses the IDE\'s world, whose task is in /app (classid 0x100001)', () => {
+    expect(ok(answerValue({ ...classid, world: 'ide' })).run).toMatchObject({ ok: true, retval: 0x100001 });
+    expect(ok(answerValue({ ...classid, world: 'test_run' })).run?.retval).toBe(0);
+  });
+
+  it('an unknown world is a request_error naming both', () => {
+    const a = answerValue({ ...classid, world: 'moon' });
+    expect('request_error' in a && a.request_error).toMatch(/world: expected "test_run" or "ide"/);
+  });
+});
+
+describe('refusals the log does not explain say why beside it', () => {
+  it('a kprobe whose kern_version is not 4.8.0: EINVAL, an empty log, and the reason in load.reason', () => {
+    const a = ok(answerValue({ prog_type: 'kprobe', kern_version: 0x4080f, insns: RET0 }));
+    expect(a.load).toMatchObject({ ok: false, errno: 22, log: '', reason: 'kprobe kern_version 0x4080f is not LINUX_VERSION_CODE 0x40800' });
+  });
+
+  it('65 maps: E2BIG, no log line, a reason', () => {
+    const a = ok(answerValue(manyMaps(65)));
+    expect(a.load.log).not.toMatch(/map/);
+    expect(a.load.reason).toMatch(/more than 64 maps/);
+  });
+
+  it('a refusal the log explains has no reason field', () => {
+    const a = ok(answerValue({ insns: [exit()] }));
+    expect(a.load.log).toContain('R0 !read_ok');
+    expect(a.load.reason).toBeUndefined();
+  });
+
+  it('a tracepoint bpflab does not model: run.reason lists the ones it has and how to give raw input', () => {
+    const a = ok(answerValue({ prog_type: 'tracepoint', insns: RET0, run: { tracepoint: 'syscalls:sys_enter_open' } }));
+    expect(a.run).toMatchObject({ ok: false, errno: 22, error: 'EINVAL' });
+    expect(a.run?.reason).toMatch(/syscalls:sys_enter_open/);
+    expect(a.run?.reason).toMatch(/sched:sched_switch, sched:sched_process_exec, raw_syscalls:sys_enter, raw_syscalls:sys_exit/);
+    expect(a.run?.reason).toMatch(/run\.ctx/);
+    const raw = ok(answerValue({ prog_type: 'tracepoint', insns: [ldx(8, 0, 1, 8), exit()], run: { ctx: '0000000000000000' + '2a00000000000000' } }));
+    expect(raw.run).toMatchObject({ ok: true, retval: 42 });
   });
 });

@@ -139,7 +139,7 @@ describe('lesson data matches the source', () => {
 describe('lessonRequest', () => {
   test('carries the source, the load settings and the input as run --json reads them', () => {
     const l = lessonById('count-packets')!;
-    expect(lessonRequest(l)).toEqual({ source: l.source, run: { data: l.input!.packet, repeat: 5 } });
+    expect(lessonRequest(l)).toEqual({ source: l.source, world: 'ide', run: { data: l.input!.packet, repeat: 5 } });
     expect(lessonRequest(lessonById('verifier-pointer-leak')!).unprivileged).toBe(true);
   });
 

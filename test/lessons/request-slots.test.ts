@@ -47,11 +47,15 @@ describe('slots of maps the source declares', () => {
 
   test('value_cgroup opens a cgroup directory; skb_in_cgroup answers from it', () => {
     const src = '.type sched_cls\n.map cg cgroup_array key=4 value=4 entries=1\nr2 = map[cg] ll\nr3 = 0\ncall bpf_skb_in_cgroup\nexit\n';
-    const run = (path: string) => loaded(answerValue({ source: src, maps: [{ name: 'cg', entries: [{ key: '00000000', value_cgroup: path }] }], run: { data: PACKET } })).run?.retval;
+    const run = (path: string, world = 'ide') => loaded(answerValue({ source: src, world, maps: [{ name: 'cg', entries: [{ key: '00000000', value_cgroup: path }] }], run: { data: PACKET } })).run?.retval;
+    // the IDE's world: the task (and its socket) is in /app
     expect(run('/app')).toBe(1);
     expect(run('/sys/fs/cgroup/app')).toBe(1);
     expect(run('/')).toBe(1);
     expect(run('/user.slice')).toBe(0);
+    // the test run's world (the default): the task is in the root cgroup
+    expect(run('/', 'test_run')).toBe(1);
+    expect(run('/app', 'test_run')).toBe(0);
   });
 
   test('mistakes are request errors', () => {

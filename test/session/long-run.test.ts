@@ -5,8 +5,8 @@
  * stepping back says how far it goes; a map edited while paused ends the history there.
  */
 import { describe, expect, test } from 'vitest';
-import { Session, type SessionOptions } from '../../src/session';
-import type { DebugSnapshot, Outcome } from '../../src/protocol';
+import { Session } from '../../src/session';
+import { LIMITS, type DebugSnapshot, type EngineSettings, type Outcome } from '../../src/protocol';
 import { DEFAULT_INPUT, buildRunInput } from '../../app/lib/input';
 import { progTypeOps } from '../../src/kernel/progtypes';
 
@@ -44,8 +44,9 @@ function expected(s: number): { r0: bigint; r1: bigint; slot: bigint } {
 
 const slotOf = (snap: DebugSnapshot): bigint => new DataView(snap.stack.bytes.buffer, snap.stack.bytes.byteOffset).getBigUint64(504, true);
 
-async function started(opts: SessionOptions = {}, budget = 100_000_000): Promise<Session> {
-  const s = new Session({ ...opts, settings: { verify: false, budget } });
+/** A session paused at the loop's first step; the time limit at its ceiling, so a loaded machine does not stop it early. */
+async function started(settings: Partial<EngineSettings> = {}, budget = 100_000_000): Promise<Session> {
+  const s = new Session({ settings: { verify: false, budget, timeLimitMs: LIMITS.timeMs.ceiling, ...settings } });
   const l = value(await s.load({ text: LOOP, syntax: 'auto', progType: 1, logLevel: 1, logSize: 65536, privileged: true }));
   if (!l.ok) throw new Error(l.log);
   value(await s.debugStart(buildRunInput(progTypeOps(1)!.info, DEFAULT_INPUT) as never));
@@ -96,11 +97,12 @@ describe('a 100,000,000-instruction run in the debugger', () => {
 
 describe('the history bound in the session', () => {
   test('past the bound, stepping back goes as far as the oldest step kept, and says so', async () => {
-    const s = await started({ historyBytes: 64 * 1024 }, 3_000_000);
+    // 1 MiB of memory: the history keeps 7/8 of it, about 5 million steps of this loop
+    const s = await started({ memoryLimitMiB: 1 }, 12_000_000);
     const end = value(await s.continue({ breakpoints: [] })).snapshot;
     expect(end.state).toBe('budget');
     const limit = end.backLimit!;
-    expect(limit.step).toBeGreaterThan(2_000_000);
+    expect(limit.step).toBeGreaterThan(1_000_000);
     expect(limit.message).toBe(`history limit reached: stepping back goes as far as step ${limit.step}`);
     const refused = await s.seek(limit.step - 1);
     expect(refused).toMatchObject({ ok: false, error: { code: 'bad_request', message: limit.message } });

@@ -18,11 +18,13 @@ const TABS: TabSpec<View>[] = [
 
 export function ContextPanel() {
   const snap = useApp(selectSnap);
-  const running = snap !== null;
-  // the choice holds until a run starts or ends, which switches to the view that matters then
-  const [choice, setChoice] = useState<{ tab: View; running: boolean }>({ tab: 'input', running: false });
-  const tab = choice.running === running ? choice.tab : running ? 'live' : 'input';
-  const setTab = (t: View) => setChoice({ tab: t, running });
+  // the run the view was chosen in (null: none); a choice holds until that run ends or another
+  // starts, which switches to the view that matters then (it once stuck to Input for every
+  // later run when picked during one)
+  const run = snap?.runId ?? null;
+  const [choice, setChoice] = useState<{ tab: View; run: number | null }>({ tab: 'input', run: null });
+  const tab = choice.run === run ? choice.tab : run !== null ? 'live' : 'input';
+  const setTab = (t: View) => setChoice({ tab: t, run });
   const tools = <TabList base="context" label="Context view" tabs={TABS} selected={tab} onSelect={setTab} />;
   return (
     <Panel id="context" title="Context" tools={tools}>

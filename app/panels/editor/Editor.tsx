@@ -12,6 +12,7 @@ import type { EditorContext } from '../../monaco/providers';
 import { actions, selectCurrentPc, selectReveal, selectTheme, store, useApp } from '../../store';
 import { useDecorations } from './decorations';
 import { editorLabel, installTabMode } from './tabmode';
+import { watchReducedMotion } from '../../ui/motion';
 
 function editorContext(): EditorContext {
   const s = store.getState();
@@ -95,6 +96,8 @@ export default function Editor() {
     });
     pinNativeScroll(e);
     installTabMode(monaco, e, (tabMovesFocus) => store.setState({ tabMovesFocus }));
+    const unwatch = watchReducedMotion((reduce) => e.updateOptions({ cursorBlinking: reduce ? 'solid' : 'blink' }));
+    e.onDidDispose(unwatch);
     void actions.assembleNow();
   };
 

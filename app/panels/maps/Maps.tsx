@@ -78,11 +78,14 @@ function AddEntry({ m }: { m: MapInfo }) {
 export default function Maps() {
   const maps = useApp(selectMaps);
   const selected = useApp(selectSelectedMap);
+  // the format and add-entry forms open on demand, so the entries keep the pane's height
+  const [open, setOpen] = useState<'format' | 'add' | null>(null);
   const m = maps.find((x) => x.id === selected) ?? maps[0];
   if (!m) return <p className="muted pad">No maps yet: declare one with .map and Load, or create one in the terminal.</p>;
+  const toggle = (which: 'format' | 'add') => setOpen(open === which ? null : which);
   return (
     <div className="maps">
-      <div className="row wrap pad-s">
+      <div className="row pad-s maps-head">
         <label>
           Map
           <select value={m.id} onChange={(e) => actions.selectMap(Number(e.target.value))}>
@@ -93,16 +96,30 @@ export default function Maps() {
             ))}
           </select>
         </label>
-        <span className="small muted mono">
-          {m.typeName} · key {m.keySize} · value {m.valueSize} · max {m.maxEntries} · {m.count} entr{m.count === 1 ? 'y' : 'ies'}
-          {m.ncpus > 1 ? ` · ${m.ncpus} CPUs` : ''}
-          {m.pins.length ? ` · pinned ${m.pins.join(', ')}` : ''}
-        </span>
+        <button type="button" className="btn small" aria-expanded={open === 'format'} onClick={() => toggle('format')}>
+          Format
+        </button>
+        {editable(m) ? (
+          <button type="button" className="btn small" aria-expanded={open === 'add'} onClick={() => toggle('add')}>
+            Add entry
+          </button>
+        ) : null}
       </div>
-      <div className="pad-s">
-        <FormatControls m={m} />
-        {editable(m) ? <AddEntry m={m} /> : null}
-      </div>
+      <p className="small muted mono pad-s map-info">
+        {m.typeName} · key {m.keySize} · value {m.valueSize} · max {m.maxEntries} · {m.count} entr{m.count === 1 ? 'y' : 'ies'}
+        {m.ncpus > 1 ? ` · ${m.ncpus} CPUs` : ''}
+        {m.pins.length ? ` · pinned ${m.pins.join(', ')}` : ''}
+      </p>
+      {open === 'format' ? (
+        <div className="pad-s">
+          <FormatControls m={m} />
+        </div>
+      ) : null}
+      {open === 'add' && editable(m) ? (
+        <div className="pad-s">
+          <AddEntry m={m} />
+        </div>
+      ) : null}
       <EntryTable m={m} />
     </div>
   );

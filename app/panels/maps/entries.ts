@@ -1,5 +1,5 @@
 /** Pure helpers of the map inspector: per-CPU values, how keys and values read, and how edits parse. */
-import { MapType } from '../../../src/isa';
+import { MapType, percpuValueStride } from '../../../src/isa';
 import type { MapEntryView, MapInfo } from '../../../src/protocol';
 import { bytesHex } from '../../lib/format';
 import { formatValue, parseLayout, parseValue, type StructField, type ValueFormat } from '../../lib/values';
@@ -14,14 +14,14 @@ export function defaultFormat(m: MapInfo): MapFormat {
 /** The per-CPU copies in a user-space value (each round_up(value_size, 8) bytes), trimmed to value_size. */
 export function splitPercpu(m: MapInfo, value: Uint8Array): Uint8Array[] {
   if (m.ncpus <= 1) return [value];
-  const stride = Math.ceil(m.valueSize / 8) * 8;
+  const stride = percpuValueStride(m.valueSize);
   return Array.from({ length: m.ncpus }, (_, c) => value.subarray(c * stride, c * stride + m.valueSize));
 }
 
 /** Joins per-CPU values back into the user-space layout. */
 export function joinPercpu(m: MapInfo, parts: Uint8Array[]): Uint8Array {
   if (m.ncpus <= 1) return parts[0];
-  const stride = Math.ceil(m.valueSize / 8) * 8;
+  const stride = percpuValueStride(m.valueSize);
   const out = new Uint8Array(stride * m.ncpus);
   parts.forEach((p, c) => out.set(p.subarray(0, m.valueSize), c * stride));
   return out;

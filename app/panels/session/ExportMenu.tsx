@@ -5,11 +5,10 @@
  * request for `bpflab run --json` and kernel-oracle. Text formats open a modal dialog to read,
  * copy or download them; closing it puts focus back on the Export button.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { io, selectExported, useApp } from '../../store';
 import { download } from '../../lib/files';
 import { Modal, useCloseModal } from '../../ui/Modal';
-import { opener } from '../../ui/focus';
+import { MenuButton, type MenuItem } from '../../ui/Menu';
 import type { ExportFormat } from '../../../src/protocol';
 
 const ITEMS: { format: ExportFormat; label: string }[] = [
@@ -42,6 +41,7 @@ function ExportButtons({ text, filename, mime }: { text: string; filename: strin
   );
 }
 
+/** The exported text to read, copy or download (focus returns to whichever menu asked for it). */
 function ExportDialog() {
   const exported = useApp(selectExported);
   if (!exported) return null;
@@ -54,97 +54,12 @@ function ExportDialog() {
   );
 }
 
-/** Where a key moves the menu's focus: the index of the next item, or null if the key is not the menu's. */
-function menuMove(key: string, at: number, n: number): number | null {
-  switch (key) {
-    case 'ArrowDown':
-      return (at + 1) % n;
-    case 'ArrowUp':
-      return (at + n - 1) % n;
-    case 'Home':
-      return 0;
-    case 'End':
-      return n - 1;
-    default:
-      return null;
-  }
+/** The Export menu's items (the session menu takes them when the toolbar is narrow). */
+export const EXPORT_ITEMS: MenuItem[] = ITEMS.map((it) => ({ label: `Export ${it.label.charAt(0).toLowerCase()}${it.label.slice(1)}`, onSelect: () => void exportAs(it.format) }));
+
+/** The Export menu button; the dialog is rendered once by the session tools. */
+export function ExportMenu() {
+  return <MenuButton label="Export" openers={['export']} items={ITEMS.map((it) => ({ label: it.label, onSelect: () => void exportAs(it.format) }))} />;
 }
 
-export function ExportMenu() {
-  // the item to focus when the menu opens: 0, the last, or null when closed
-  const [open, setOpen] = useState<number | null>(null);
-  const button = useRef<HTMLButtonElement | null>(null);
-  const items = useRef<(HTMLButtonElement | null)[]>([]);
-  const register = opener('export');
-  useEffect(() => {
-    if (open !== null) items.current[open]?.focus();
-  }, [open]);
-  const close = (refocus: boolean) => {
-    setOpen(null);
-    if (refocus) button.current?.focus();
-  };
-  const onMenuKey = (e: KeyboardEvent) => {
-    const at = items.current.indexOf(document.activeElement as HTMLButtonElement);
-    const next = menuMove(e.key, at, ITEMS.length);
-    if (next !== null) items.current[next]?.focus();
-    else if (e.key === 'Escape' || e.key === 'Tab') close(true);
-    else return;
-    e.preventDefault();
-    e.stopPropagation();
-  };
-  const onButtonKey = (e: KeyboardEvent) => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      setOpen(e.key === 'ArrowDown' ? 0 : ITEMS.length - 1);
-    }
-  };
-  return (
-    <span className="menu-anchor">
-      <button
-        ref={(el) => {
-          button.current = el;
-          register(el);
-        }}
-        type="button"
-        className="btn"
-        aria-haspopup="menu"
-        aria-expanded={open !== null}
-        aria-controls={open !== null ? 'export-menu' : undefined}
-        onClick={() => (open !== null ? close(false) : setOpen(0))}
-        onKeyDown={onButtonKey}
-      >
-        Export
-      </button>
-      {open !== null ? (
-        <div
-          role="menu"
-          id="export-menu"
-          aria-label="Export"
-          className="popover menu"
-          onKeyDown={onMenuKey}
-          onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && e.relatedTarget !== button.current && close(false)}
-        >
-          {ITEMS.map((it, i) => (
-            <button
-              key={it.format}
-              ref={(el) => {
-                items.current[i] = el;
-              }}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={() => {
-                // the menu closes on the button, where the dialog (if any) returns focus
-                close(true);
-                void exportAs(it.format);
-              }}
-            >
-              {it.label}
-            </button>
-          ))}
-        </div>
-      ) : null}
-      <ExportDialog />
-    </span>
-  );
-}
+export { ExportDialog };

@@ -1,6 +1,7 @@
 /** The open lesson: what it shows, what it is expected to do, and what to try next. */
 import { io, selectLesson, useApp } from '../../store';
 import { expectText } from '../../lib/lesson';
+import { focusFirst } from '../../ui/focus';
 
 export function LessonBar() {
   const lesson = useApp(selectLesson);
@@ -24,7 +25,16 @@ export function LessonBar() {
           ))}
         </ul>
       </details>
-      <button type="button" className="btn small" onClick={() => io.closeLesson()} title="Keep the program, drop the lesson's text and set-up">
+      <button
+        type="button"
+        className="btn small"
+        title="Keep the program, drop the lesson's text and set-up"
+        onClick={() => {
+          io.closeLesson();
+          // the bar (and this button) goes: focus to the gallery's button, not the page's body
+          focusFirst('lessons');
+        }}
+      >
         Close lesson
       </button>
     </section>

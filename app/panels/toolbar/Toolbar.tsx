@@ -1,134 +1,93 @@
-/** The toolbar: program type, syntax, log settings, privilege, and the debugger's commands. */
-import { PROG_TYPE_NAMES } from '../../../src/isa';
-import {
-  actions,
-  selectBusy,
-  selectEngineSettings,
-  selectLoad,
-  selectLoading,
-  selectLogLevel,
-  selectLogSize,
-  selectPrivileged,
-  selectProgType,
-  selectSnap,
-  selectStale,
-  selectSyntax,
-  selectTheme,
-  useApp,
-} from '../../store';
+/**
+ * The toolbar: one row of fixed height whose buttons never move. The debugger's commands come
+ * first, always in the same place; then the program type and the Settings popover; then the
+ * session tools, as many inline as the width allows (the rest in a menu). What state things are
+ * in goes to the status bar at the bottom, never here, so no text can push a button.
+ *
+ * A command that cannot run now is aria-disabled, not disabled: it keeps focus (Enter and Space
+ * can press it again as soon as it is ready) and ignores activation meanwhile.
+ */
+import { selectBusy, selectLoad, selectLoading, selectSnap, selectStale, useApp } from '../../store';
 import { keysOf, type Command } from '../../ui/shortcuts';
-import { Status } from './Status';
+import { useNarrow, useToolbarFit } from '../../ui/media';
+import { Popover } from '../../ui/Menu';
 import { SessionTools } from '../session/SessionTools';
+import { LABELS, RUN, available } from './commands';
+import { LoadSettings, ProgTypeSelect } from './Settings';
+import { ThemeSwitch } from './StatusBar';
 
-const PROG_TYPES = Object.entries(PROG_TYPE_NAMES).filter(([k]) => k !== '0');
-
-function Btn({ cmd, label, onClick, disabled, primary }: { cmd: Command; label: string; onClick: () => void; disabled?: boolean; primary?: boolean }) {
+export function CommandButton({ cmd, enabled, primary, className }: { cmd: Command; enabled: boolean; primary?: boolean; className?: string }) {
+  const label = LABELS[cmd];
   const keys = keysOf(cmd);
   return (
-    <button type="button" className={primary ? 'btn primary' : 'btn'} title={keys ? `${label} (${keys})` : label} aria-keyshortcuts={keys.replace(/, /g, ' ')} onClick={onClick} disabled={disabled}>
+    <button
+      type="button"
+      className={`btn${primary ? ' primary' : ''}${className ? ` ${className}` : ''}`}
+      title={keys ? `${label} (${keys})` : label}
+      aria-keyshortcuts={keys.replace(/, /g, ' ')}
+      aria-disabled={!enabled || undefined}
+      data-command={cmd}
+      onClick={() => {
+        if (enabled) RUN[cmd]();
+      }}
+    >
       {label}
     </button>
   );
 }
 
-export function Toolbar() {
-  const progType = useApp(selectProgType);
-  const syntax = useApp(selectSyntax);
-  const logLevel = useApp(selectLogLevel);
-  const logSize = useApp(selectLogSize);
-  const privileged = useApp(selectPrivileged);
-  const theme = useApp(selectTheme);
+/** Whether the commands can run now, read once for all the buttons. */
+export function useAvailable(): Record<Command, boolean> {
   const busy = useApp(selectBusy);
   const snap = useApp(selectSnap);
   const loading = useApp(selectLoading);
+  return available({ busy, snap, loading });
+}
+
+const DEBUG: Command[] = ['step', 'stepBack', 'continue', 'pause', 'restart', 'stop'];
+
+export function Toolbar() {
+  const ok = useAvailable();
   const load = useApp(selectLoad);
   const stale = useApp(selectStale);
-  const es = useApp(selectEngineSettings);
-  const paused = snap?.state === 'paused';
-  const running = busy === 'running';
+  const narrow = useNarrow();
+  const fit = useToolbarFit();
+  const loadButtons = (
+    <div className="group" role="group" aria-label="Load and run">
+      <CommandButton cmd="load" enabled={ok.load} primary={!load || stale} />
+      <CommandButton cmd="run" enabled={ok.run} />
+    </div>
+  );
+  if (narrow) {
+    // a phone: the step commands are in the step bar at the bottom
+    return (
+      <div className="toolbar" role="toolbar" aria-label="Program and debugger">
+        {loadButtons}
+        <div className="group">
+          <Popover label="Settings">
+            <LoadSettings withProgType />
+            <ThemeSwitch />
+          </Popover>
+          <SessionTools fit="session-menu" />
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="toolbar" role="toolbar" aria-label="Program and debugger">
-      <div className="group">
-        <label>
-          Program type
-          <select value={progType} onChange={(e) => actions.setSettings({ progType: Number(e.target.value) })}>
-            {PROG_TYPES.map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Syntax
-          <select value={syntax} onChange={(e) => actions.setSyntax(e.target.value as 'auto' | 'llvm' | 'ubpf')}>
-            <option value="auto">either (per line)</option>
-            <option value="llvm">kernel / LLVM</option>
-            <option value="ubpf">ubpf</option>
-          </select>
-        </label>
-        <label>
-          Log level
-          <select value={logLevel} onChange={(e) => actions.setSettings({ logLevel: Number(e.target.value) as 0 | 1 | 2 })}>
-            <option value="0">0: no log</option>
-            <option value="1">1: the 4.8 log</option>
-            <option value="2">2: with states</option>
-          </select>
-        </label>
-        <label>
-          Log size
-          <input
-            type="number"
-            min={0}
-            max={16777215}
-            value={logSize}
-            className="num"
-            onChange={(e) => actions.setSettings({ logSize: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
-          />
-        </label>
-        <label className="check" title="Load with CAP_SYS_ADMIN (unprivileged: socket filters only, no pointer leaks)">
-          <input type="checkbox" checked={privileged} onChange={(e) => actions.setSettings({ privileged: e.target.checked })} />
-          Privileged
-        </label>
-        <label className="check" title="Run the 4.8 verifier at Load (off: load anything, for experiments)">
-          <input type="checkbox" checked={es.verify} onChange={(e) => actions.setSettings({ engineSettings: { ...es, verify: e.target.checked } })} />
-          Verify
-        </label>
-        <label title="Instructions one run may execute (an unverified program may loop)">
-          Budget
-          <input
-            type="number"
-            min={1}
-            max={100000000}
-            className="num"
-            value={es.budget}
-            onChange={(e) => actions.setSettings({ engineSettings: { ...es, budget: Math.min(100_000_000, Math.max(1, Math.floor(Number(e.target.value) || 1))) } })}
-          />
-        </label>
+      {loadButtons}
+      <div className="group" role="group" aria-label="Debugger">
+        {DEBUG.map((c) => (
+          <CommandButton key={c} cmd={c} enabled={ok[c]} />
+        ))}
       </div>
       <div className="group">
-        <Btn cmd="load" label="Load" primary={!load || stale} onClick={() => void actions.load()} disabled={loading || running} />
-        <Btn cmd="run" label="Run" onClick={() => void actions.run()} disabled={busy !== 'idle'} />
-        <Btn cmd="step" label="Step" onClick={() => void actions.step()} disabled={busy !== 'idle' || (!!snap && !paused)} />
-        <Btn cmd="stepBack" label="Step back" onClick={() => void actions.stepBack()} disabled={busy !== 'idle' || !snap || snap.step === 0} />
-        <Btn cmd="continue" label="Continue" onClick={() => void actions.continueRun()} disabled={busy !== 'idle' || !paused} />
-        <Btn cmd="pause" label="Pause" onClick={() => void actions.pause()} disabled={!running} />
-        <Btn cmd="restart" label="Restart" onClick={() => void actions.restart()} disabled={busy === 'stepping'} />
-        <Btn cmd="stop" label="Stop" onClick={() => void actions.stop()} disabled={!snap && !running} />
+        <ProgTypeSelect />
+        <Popover label="Settings">
+          <LoadSettings />
+        </Popover>
       </div>
-      <SessionTools />
-      <div className="group grow">
-        <Status />
-      </div>
-      <button
-        type="button"
-        className="btn"
-        aria-pressed={theme === 'dark'}
-        onClick={() => actions.setSettings({ theme: theme === 'dark' ? 'light' : 'dark' })}
-        title="Switch between the light and the dark theme"
-      >
-        Dark theme
-      </button>
+      <SessionTools fit={fit} />
     </div>
   );
 }

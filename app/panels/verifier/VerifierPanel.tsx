@@ -8,6 +8,7 @@ import { Panel } from '../../ui/Panel';
 import { actions, selectCurrentPc, selectCursorLine, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
 import { explainErrno, explainRefusal, type Explanation } from './explain';
 import { parseLog, type LogLine } from './logLines';
+import { LogSettings } from '../toolbar/Settings';
 
 const MAX_LINES = 20000;
 
@@ -79,11 +80,16 @@ export function VerifierPanel() {
   // the verifier's refusal names its message by id; other refusals (verifier off, the kernel after it) by errno
   const explanation = load && !load.ok && load.stage === 'load' ? (load.refusal ? explainRefusal(load.refusal) : explainErrno(load.errno, logLevel, logSize)) : undefined;
   const copy = () => void navigator.clipboard?.writeText(load?.log ?? '');
-  const tools = load?.log ? (
-    <button type="button" className="btn small" onClick={copy}>
-      Copy log
-    </button>
-  ) : null;
+  const tools = (
+    <>
+      <LogSettings />
+      {load?.log ? (
+        <button type="button" className="btn small" onClick={copy}>
+          Copy log
+        </button>
+      ) : null}
+    </>
+  );
   return (
     <Panel id="verifier" title="Verifier log" tools={tools}>
       {!load ? <p className="muted pad">Load (Ctrl+Enter) to verify the program; its log shows here.</p> : null}

@@ -6,15 +6,18 @@
  * write staying as they were, and set_tunnel_opt not marking options present, so
  * get_tunnel_opt still answers -ENOENT after it.
  */
-import { HelperFlag } from '../../isa';
+import { HelperFlag, TUNNEL_KEY, fieldNamed } from '../../isa';
 import { isMemFault, leBytes, leValue } from '../../mem';
 import { cloneTunnel } from '../skb';
 import type { TunnelInfo } from '../types';
 import { err, fault, readArg, ret, skbOf, u32, writeArg, type HelperEnv, type HelperImpl } from './env';
 
-const KEY_SIZE = 28;
-/** offsetof(struct bpf_tunnel_key, tunnel_label), tunnel_ext and remote_ipv6[1]: older layouts */
-const COMPAT_SIZES = [24, 22, 8];
+/** struct bpf_tunnel_key's fields by name (isa's TUNNEL_KEY) */
+const K = Object.fromEntries(TUNNEL_KEY.fields.map((f) => [f.name, f.offset])) as Record<'tunnel_id' | 'remote_ipv4' | 'remote_ipv6' | 'tunnel_tos' | 'tunnel_ttl' | 'tunnel_ext' | 'tunnel_label', number>;
+const KEY_SIZE = TUNNEL_KEY.size;
+/** offsetof(struct bpf_tunnel_key, tunnel_label), tunnel_ext and remote_ipv6[1]: the sizes of older layouts */
+const COMPAT_SIZES = [K.tunnel_label, K.tunnel_ext, K.remote_ipv6 + 4];
+const IPV6_SIZE = fieldNamed(TUNNEL_KEY, 'remote_ipv6').size;
 const IP_TUNNEL_OPTS_MAX = 255;
 const IPV6_FLOWLABEL_MASK = 0xfffff;
 const OPTION_FLAGS = ['geneve_opt', 'vxlan_opt'];
@@ -27,14 +30,14 @@ const zeroFill = (env: HelperEnv, addr: bigint, size: number, code: 'EINVAL' | '
 /** The bpf_tunnel_key fields get_tunnel_key writes, as [offset, bytes] pairs. */
 function keyFields(info: TunnelInfo, ipv6: boolean): [number, Uint8Array][] {
   const out: [number, Uint8Array][] = [
-    [0, leBytes(info.id & 0xffffffffn, 4)],
-    [20, Uint8Array.of(info.tos & 0xff, info.ttl & 0xff)],
+    [K.tunnel_id, leBytes(info.id & 0xffffffffn, 4)],
+    [K.tunnel_tos, Uint8Array.of(info.tos & 0xff, info.ttl & 0xff)],
   ];
   if (ipv6) {
-    out.push([4, info.src.slice(0, 16)], [24, leBytes(BigInt(info.label >>> 0), 4)]);
+    out.push([K.remote_ipv6, info.src.slice(0, IPV6_SIZE)], [K.tunnel_label, leBytes(BigInt(info.label >>> 0), 4)]);
   } else {
     // be32_to_cpu: the address as a host-order number
-    out.push([4, info.src.slice(0, 4).reverse()]);
+    out.push([K.remote_ipv4, info.src.slice(0, 4).reverse()]);
   }
   return out;
 }
@@ -74,8 +77,8 @@ export const skbSetTunnelKey: HelperImpl = (env, _r1, r2, r3, r4) => {
   const key = new Uint8Array(KEY_SIZE);
   key.set(raw);
   const ipv6 = (r4 & HelperFlag.TUNINFO_IPV6) !== 0n;
-  const label = Number(leValue(key, 24, 4));
-  const ext = Number(leValue(key, 22, 2));
+  const label = Number(leValue(key, K.tunnel_label, 4));
+  const ext = Number(leValue(key, K.tunnel_ext, 2));
   if ((!ipv6 && label !== 0) || ext !== 0) return err('EINVAL');
   // the per-CPU metadata dst keeps what an earlier call left in fields this one does not set
   const prev = skb.f.tunnel?.tx ? skb.f.tunnel : null;
@@ -85,11 +88,11 @@ export const skbSetTunnelKey: HelperImpl = (env, _r1, r2, r3, r4) => {
   const info: TunnelInfo = {
     tx: true,
     ipv6,
-    id: leValue(key, 0, 4),
+    id: leValue(key, K.tunnel_id, 4),
     src: prev ? prev.src.slice() : new Uint8Array(ipv6 ? 16 : 4),
-    dst: ipv6 ? key.slice(4, 20) : key.slice(4, 8).reverse(),
-    tos: key[20],
-    ttl: key[21],
+    dst: ipv6 ? key.slice(K.remote_ipv6, K.remote_ipv6 + IPV6_SIZE) : key.slice(K.remote_ipv4, K.remote_ipv4 + 4).reverse(),
+    tos: key[K.tunnel_tos],
+    ttl: key[K.tunnel_ttl],
     label: ipv6 ? label & IPV6_FLOWLABEL_MASK : (prev?.label ?? 0),
     flags,
     options: prev ? prev.options.slice() : new Uint8Array(0),

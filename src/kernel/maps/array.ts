@@ -16,6 +16,8 @@ import {
   indexKey,
   keyIndex,
   round8,
+  badUpdateFlags,
+  UPDATE,
   type MapCreateEnv,
   type MapCtx,
   type MapTypeOps,
@@ -71,9 +73,9 @@ export class ArrayMap extends MapBase {
 
   /** The checks of array_map_update_elem: flags, then the index, then NOEXIST. */
   private check(index: number, flags: bigint): 0 | Errno {
-    if (flags > 2n || flags < 0n) return -E.EINVAL;
+    if (badUpdateFlags(flags)) return -E.EINVAL;
     if (index >= this.maxEntries) return -E.E2BIG;
-    if (flags === 1n) return -E.EEXIST;
+    if (flags === UPDATE.NOEXIST) return -E.EEXIST;
     return 0;
   }
 

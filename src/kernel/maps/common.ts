@@ -6,15 +6,17 @@
  * their undo onto `mem.journal` (as `mem.journal?.push(...)`, so that nothing is allocated
  * when no journal records).
  */
-import { Errno as E, MapType } from '../../isa';
+import { Errno as E, PERCPU_MAP_TYPES, UpdateFlag } from '../../isa';
 import type { AddressSpace, Region } from '../../mem';
-import type { Prog } from '../prog';
-import type { BpfMap, Cgroup, Errno, MapAttr, PerfEvent } from '../types';
+import type { BpfMap, Cgroup, Errno, LoadedProg, MapAttr, PerfEvent } from '../types';
 
-/** What an open file descriptor refers to. */
-export type FileObject =
+/**
+ * What an open file descriptor refers to. The kernel's table holds its own `Prog`s (kernel.ts
+ * uses `FileObject<Prog>`); the maps see programs only as `LoadedProg`s.
+ */
+export type FileObject<P extends LoadedProg = LoadedProg> =
   | { kind: 'map'; obj: MapBase }
-  | { kind: 'prog'; obj: Prog }
+  | { kind: 'prog'; obj: P }
   | { kind: 'perf'; obj: PerfEvent }
   | { kind: 'cgroup'; obj: Cgroup }
   /** anything else a process has open (stdin, stdout, stderr) */
@@ -64,10 +66,13 @@ export const COST_LIMIT = 0xffffffff - PAGE_SIZE;
 /** PCPU_MIN_UNIT_SIZE: the largest per-CPU value */
 export const PCPU_MIN_UNIT_SIZE = 32768;
 
-/** The per-CPU map types: bpf(2) copies one value per CPU. */
-export const isPerCpu = (type: number): boolean => type === MapType.PercpuHash || type === MapType.PercpuArray;
-
+/** round_up(n, 8): how 4.8's maps size keys and elements */
 export const round8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/** BPF_MAP_UPDATE_ELEM's flags as the u64 the maps see. */
+export const UPDATE = { ANY: BigInt(UpdateFlag.ANY), NOEXIST: BigInt(UpdateFlag.NOEXIST), EXIST: BigInt(UpdateFlag.EXIST) } as const;
+/** 4.8's maps refuse flags above BPF_EXIST with EINVAL. */
+export const badUpdateFlags = (flags: bigint): boolean => flags < 0n || flags > UPDATE.EXIST;
 
 /** The u32 index a 4-byte array key holds. */
 export const keyIndex = (key: Uint8Array): number => (key[0] | (key[1] << 8) | (key[2] << 16) | (key[3] << 24)) >>> 0;
@@ -121,7 +126,7 @@ export abstract class MapBase implements BpfMap {
 
   /** Values bpf(2) copies per key: one per CPU for the per-CPU maps (userValueSize holds them all), else 1. */
   get valueCopies(): number {
-    return isPerCpu(this.mapType) ? this.ncpus : 1;
+    return PERCPU_MAP_TYPES.has(this.mapType) ? this.ncpus : 1;
   }
 
   /** Maps a value region of this map into the kernel's address space. */

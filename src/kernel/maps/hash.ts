@@ -6,7 +6,7 @@
  */
 import { Errno as E } from '../../isa';
 import type { Errno, MapAttr } from '../types';
-import type { MapCtx, MapTypeOps } from './common';
+import { badUpdateFlags, type MapCtx, type MapTypeOps } from './common';
 import { HashTab, checkHashAttr } from './hashtab';
 
 export class HashMap extends HashTab {
@@ -23,7 +23,7 @@ export class HashMap extends HashTab {
 
   /** htab_map_update_elem, from bpf(2) and from programs alike */
   update(key: Uint8Array, value: Uint8Array, flags: bigint): 0 | Errno {
-    if (flags > 2n || flags < 0n) return -E.EINVAL;
+    if (badUpdateFlags(flags)) return -E.EINVAL;
     const old = this.find(key);
     const bad = HashTab.checkFlags(old >= 0, flags);
     if (bad) return bad;

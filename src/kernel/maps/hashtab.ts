@@ -11,9 +11,9 @@
  * Non-goals: the per-CPU freelist's exact slot order (addresses differ from a real kernel).
  */
 import { BPF_F_NO_PREALLOC, Errno as E, MAX_BPF_STACK } from '../../isa';
-import type { Region } from '../../mem';
+import { COPY_COST, UNDO_COST, type Region } from '../../mem';
 import type { Errno, MapAttr } from '../types';
-import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, addrHalves, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
+import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, UPDATE, addrHalves, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
 import { jhash, roundupPowOfTwo } from './jhash';
 
 /** sizeof(struct htab_elem) in 4.8 on x86-64: hash_node, rcu head, hash, key aligned to 8 */
@@ -98,11 +98,12 @@ export abstract class HashTab extends MapBase {
     this.buckets[b] = [s, ...oldBucket];
     this.keys[s] = key.slice();
     this.hashes[s] = h;
+    // the undo keeps the old bucket and key alive: count them with it
     this.mem.journal?.push(() => {
       this.buckets[b] = oldBucket;
       this.keys[s] = oldKey;
       this.hashes[s] = oldHash;
-    });
+    }, UNDO_COST + COPY_COST + key.length + 8 * oldBucket.length);
   }
 
   /** Unlinks slot `s` from its bucket and returns it to the free slots. */
@@ -189,8 +190,8 @@ export abstract class HashTab extends MapBase {
 
   /** The 4.8 check_flags: EEXIST / ENOENT against an existing element. */
   protected static checkFlags(exists: boolean, flags: bigint): 0 | Errno {
-    if (exists && flags === 1n) return -E.EEXIST;
-    if (!exists && flags === 2n) return -E.ENOENT;
+    if (exists && flags === UPDATE.NOEXIST) return -E.EEXIST;
+    if (!exists && flags === UPDATE.EXIST) return -E.ENOENT;
     return 0;
   }
 }

@@ -7,7 +7,7 @@
  */
 import { Errno as E } from '../../isa';
 import type { Errno, MapAttr } from '../types';
-import type { MapCtx, MapTypeOps } from './common';
+import { badUpdateFlags, type MapCtx, type MapTypeOps } from './common';
 import { HashTab, checkHashAttr } from './hashtab';
 
 export class PercpuHashMap extends HashTab {
@@ -46,7 +46,7 @@ export class PercpuHashMap extends HashTab {
   }
 
   private updateCpus(key: Uint8Array, flags: bigint, write: (slot: number, fresh: boolean) => void): 0 | Errno {
-    if (flags > 2n || flags < 0n) return -E.EINVAL;
+    if (badUpdateFlags(flags)) return -E.EINVAL;
     const old = this.find(key);
     const bad = HashTab.checkFlags(old >= 0, flags);
     if (bad) return bad;

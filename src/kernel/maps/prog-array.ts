@@ -4,12 +4,11 @@
  * refuses programs of another type with EINVAL.
  */
 import { Errno as E } from '../../isa';
-import type { Prog } from '../prog';
-import type { Errno, MapAttr } from '../types';
+import type { Errno, LoadedProg, MapAttr } from '../types';
 import type { FileTable, MapCtx, MapTypeOps } from './common';
 import { FdArrayMap, checkFdArrayAttr } from './fd-array';
 
-export class ProgArrayMap extends FdArrayMap<Prog> {
+export class ProgArrayMap extends FdArrayMap<LoadedProg> {
   /** the program type of the array, 0 until the first program claims it */
   ownerProgType = 0;
 
@@ -29,7 +28,7 @@ export class ProgArrayMap extends FdArrayMap<Prog> {
 
 function progSlots(files: FileTable) {
   return {
-    get(fd: number, map: FdArrayMap<Prog>): Prog | Errno {
+    get(fd: number, map: FdArrayMap<LoadedProg>): LoadedProg | Errno {
       const f = files.fdGet(fd);
       if (!f) return -E.EBADF;
       if (f.kind !== 'prog') return -E.EINVAL;
@@ -41,8 +40,8 @@ function progSlots(files: FileTable) {
       }
       return f.obj;
     },
-    put: (obj: Prog) => files.release({ kind: 'prog', obj }),
-    idOf: (obj: Prog) => obj.id,
+    put: (obj: LoadedProg) => files.release({ kind: 'prog', obj }),
+    idOf: (obj: LoadedProg) => obj.id,
   };
 }
 

@@ -185,7 +185,10 @@ function buildContext(kernel: KernelServices, input: RunInput): RunContext | Run
   if (input.ctx) {
     record = input.ctx.slice();
   } else {
-    if (!def) return refuse('EINVAL', `unknown tracepoint ${input.tracepoint}`);
+    if (!def) {
+      const known = TRACEPOINTS.map((t) => t.name).join(', ');
+      return refuse('EINVAL', `bpflab does not model the tracepoint ${input.tracepoint}: it has ${known}; for any other, give the raw record as ctx_in (run.ctx), its first 8 bytes left for the pt_regs pointer`);
+    }
     const built = buildRecord(def, kernel.world, input.tracepointFields);
     if (typeof built === 'string') return refuse('EINVAL', built);
     record = built;
