@@ -7,7 +7,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { appState, idle, pageForFile, setEditorText, until } from './harness';
+import { appState, closeSettings, idle, openSettings, pageForFile, setEditorText, until } from './harness';
 
 const file = pageForFile();
 
@@ -51,8 +51,12 @@ async function pressAndSettle(page: Page, key: string): Promise<void> {
 test('Run on a 100,000,000-instruction loop reaches the budget, the page responsive and the session intact', async () => {
   const { page, consoleErrors } = file.o;
   await setEditorText(page, LOOP);
+  await openSettings(page);
   await page.getByRole('checkbox', { name: 'Verify' }).uncheck();
   await page.getByRole('spinbutton', { name: 'Budget' }).fill('100000000');
+  // the time limit at its ceiling: a loaded machine must not stop the run before the budget
+  await page.getByRole('spinbutton', { name: 'Time limit (s)' }).fill('120');
+  await closeSettings(page);
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   let frames = 0;
@@ -116,6 +120,9 @@ test('a breakpoint late in a long run stops it; stepping back from there is exac
 
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await until(async () => (await appState(page, 'snap')) === null && (await idle(page)), 10_000, 'the stop');
+  await openSettings(page);
   await page.getByRole('checkbox', { name: 'Verify' }).check();
   await page.getByRole('spinbutton', { name: 'Budget' }).fill('1000000');
+  await page.getByRole('spinbutton', { name: 'Time limit (s)' }).fill('10');
+  await closeSettings(page);
 });
