@@ -8,8 +8,8 @@
  * Recording means keeping the history (vm/history.ts): checkpoints every few thousand steps and a
  * journal of the pages and kernel state changed since, so that back(n) rewinds to a checkpoint
  * and replays forward. It costs a comparison a store, so recorded runs go as fast as unrecorded
- * ones, compiled code included (vm/jit) unless they stop at breakpoints, which the interpreter
- * does by putting OP_BREAK in place of the breakpoints' opcodes while it runs. The history keeps
+ * ones, compiled code included (vm/jit), to breakpoints too: compiled code leaves its chunks at
+ * them, and the interpreter meets the OP_BREAK put in place of their opcodes while it runs. The history keeps
  * under a bound of bytes (`historyBytes`, default 256 MiB) by giving up its oldest checkpoints:
  * stepping back then goes as far as `historyStart`.
  *
@@ -29,7 +29,7 @@ import { Cpu, type Semantics } from './cpu';
 import { OP_BREAK, type Code } from './code';
 import { buildEvent, memWrite, pendingAccess } from './event';
 import { History, CHECKPOINT_STEPS, HISTORY_BYTES } from './history';
-import { runCompiled } from './jit/run';
+import { runCompiled, type Stops } from './jit/run';
 import { setBig } from './alu';
 import type { MemWrite, RunResult, StepEvent, StopReason } from './types';
 
@@ -300,7 +300,7 @@ export class Machine {
     cpu.journal = null;
     cpu.cow = null;
     try {
-      this.exec(Math.min(maxSteps, this.budget - cpu.executed), false);
+      this.exec(Math.min(maxSteps, this.budget - cpu.executed), undefined);
     } finally {
       mem.journal = saved;
       mem.cow = savedCow;
@@ -364,10 +364,11 @@ export class Machine {
       h.settle(cpu);
     }
     const patched = bps === undefined ? undefined : this.patch(bps);
+    const stops: Stops | undefined = patched === undefined ? undefined : { main: this.mainCode, slots: new Set(patched.map(([pc]) => pc)) };
     try {
       while (want > 0 && cpu.stop === null) {
         const before = cpu.executed;
-        this.exec(Math.min(want, h.due - before), bps !== undefined);
+        this.exec(Math.min(want, h.due - before), stops);
         want -= cpu.executed - before;
         h.settle(cpu);
         if (cpu.atBreakpoint) {
@@ -400,16 +401,17 @@ export class Machine {
 
   /**
    * Executes up to `want` instructions (fewer when the run stops or a breakpoint is reached),
-   * compiled or interpreted as the engine says; breakpoints need the interpreter.
+   * compiled or interpreted as the engine says; with breakpoints, compiled code leaves its chunks
+   * at them (vm/jit/run.ts) and the interpreter meets their OP_BREAK.
    */
-  private exec(want: number, breakpoints: boolean): void {
+  private exec(want: number, stops: Stops | undefined): void {
     const cpu = this.cpu;
     while (want > 0 && cpu.stop === null && !cpu.atBreakpoint) {
-      if (!breakpoints && this.compiledCode) {
-        runCompiled(cpu, cpu.executed + want);
+      if (this.compiledCode) {
+        runCompiled(cpu, cpu.executed + want, stops);
         return;
       }
-      const tiering = this.engine === 'auto' && !breakpoints && this.interpreted < this.tierUp;
+      const tiering = this.engine === 'auto' && this.interpreted < this.tierUp;
       const ran = execute(cpu, Math.min(want, CHUNK, tiering ? this.tierUp - this.interpreted : CHUNK));
       this.interpreted += ran;
       want -= ran;
