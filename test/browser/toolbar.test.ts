@@ -223,3 +223,34 @@ test("the status bar's step slider keeps focus while the move it asked for repla
     await o.context.close();
   }
 });
+
+test('a toast dismissed from the keyboard (Dismiss or Escape) gives focus back to where it came from', async () => {
+  const o = await file.h.open();
+  try {
+    const { page } = o;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await waitForEditor(page);
+    await setEditorText(page, '.type socket_filter\nr0 = *(u64 *)(r10 -8)\nexit\n');
+    await page.keyboard.press('Control+m'); // Tab moves focus out of the editor
+    const toast = page.locator('.toast.error', { hasText: 'did not load' });
+    for (const key of ['Enter', 'Escape']) {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await toast.waitFor();
+      expect(await toast.getAttribute('role')).toBeNull(); // the live region speaks for it
+      // Tab on from the editor until focus reaches the toast's Dismiss
+      await page.locator('.monaco-editor textarea').first().focus();
+      let before = '';
+      for (let i = 0; i < 100 && !(await focusInside(page, '.toasts')); i++) {
+        before = await focused(page);
+        await page.keyboard.press('Tab');
+        expect(await focused(page)).not.toBe('body');
+      }
+      expect(await focused(page)).toBe('button "Dismiss"');
+      await page.keyboard.press(key);
+      await toast.waitFor({ state: 'detached' });
+      expect(await focused(page), `focus after ${key} on the toast`).toBe(before);
+    }
+  } finally {
+    await o.context.close();
+  }
+});
