@@ -30,7 +30,16 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
   }
 
   async function stepBack(count = 1): Promise<void> {
-    await stepCommand('back', count, (n) => (get().snap && get().snap!.step > 0 ? api.stepBack(n) : Promise.resolve(null)));
+    await stepCommand('back', count, (n) => {
+      const snap = get().snap;
+      if (!snap || snap.step === 0) return Promise.resolve(null);
+      // the history gave up older steps (or the world changed since): say how far back it goes
+      if (snap.backLimit && snap.step <= snap.backLimit.step) {
+        c.notify('info', snap.backLimit.message);
+        return Promise.resolve(null);
+      }
+      return api.stepBack(n);
+    });
   }
 
   function onProgress(p: RunProgress): void {
