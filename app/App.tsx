@@ -18,6 +18,7 @@ import { Announcer } from './ui/Announcer';
 import { actions, io, selectCapture, selectLayout, selectTheme, store, useApp } from './store';
 import { LessonBar } from './panels/session/LessonBar';
 import { ObjectChoice } from './panels/session/ObjectChoice';
+import { LinkAsk } from './panels/session/LinkAsk';
 import { fileBytes, isElf } from './lib/files';
 import { watchLinks } from './lib/links';
 import { renderPane } from './panes';
@@ -87,6 +88,7 @@ export function App() {
       {narrow ? <StepBar /> : null}
       <StatusBar />
       <ObjectChoice />
+      <LinkAsk />
       <Announcer />
     </div>
   );

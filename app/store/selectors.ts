@@ -91,3 +91,4 @@ export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
 export const selectOpening = (s: State) => s.opening;
+export const selectLinkAsk = (s: State) => s.linkAsk;

@@ -127,6 +127,8 @@ export interface IoSlice {
   exported: { format: ExportFormat; filename: string; mime: string; text: string } | null;
   /** a link is being opened (loaded and replayed) */
   opening: boolean;
+  /** a link that asks for more work than the defaults waits for the user's answer */
+  linkAsk: { budget: number; step: number } | null;
 }
 
 export type State = EditorSlice & SettingsSlice & LoadSlice & DebugSlice & MapsSlice & TerminalSlice & EngineSlice & LayoutSlice & IoSlice;
@@ -172,4 +174,5 @@ export const initialState = (): State => ({
   capture: null,
   exported: null,
   opening: false,
+  linkAsk: null,
 });
