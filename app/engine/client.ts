@@ -36,6 +36,7 @@ const METHODS = [
   'hello', 'configure', 'assemble', 'load', 'debugStart', 'step', 'stepBack', 'goto', 'continue', 'restart',
   'interrupt', 'stop', 'snapshot', 'seek', 'maps', 'mapEntries', 'mapUpdate', 'mapDelete', 'shell',
   'shareState', 'tracepointRecord', 'readObject', 'captureOpen', 'captureRun', 'capturePacket', 'exportProgram',
+  'provenance', 'exploration', 'searchRun', 'showRun', 'gradeChallenge',
 ] as const satisfies readonly (keyof EngineApi)[];
 // a compile-time check that METHODS names every method of EngineApi
 type Missing = Exclude<keyof EngineApi, (typeof METHODS)[number]>;

@@ -19,6 +19,7 @@ export { lessonRequest, indexKey, type LessonRequest, type RequestSlotEntry } fr
 export { coverageGaps, coverageMarkdown, coverageOf, generatedPart, programUses, withGeneratedPart, REQUIRED_HELPERS, REQUIRED_MAP_TYPES, REQUIRED_PROG_TYPES } from './coverage';
 export type { Coverage, LessonUse } from './coverage';
 export { SAMPLE_PACKETS, checksumsValid, inetChecksum } from './frames';
+export { CHALLENGES, challengeById, type Challenge, type ChallengeGoal } from './challenges';
 
 const LEVEL_ORDER: readonly LessonLevel[] = ['basics', 'maps', 'packets', 'tc', 'tracing', 'verifier'];
 

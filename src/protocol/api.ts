@@ -22,6 +22,8 @@ import type {
   TracepointRecordRequest,
 } from './io';
 import type { EngineSettings } from './settings';
+import type { GradeRequest, GradeResult } from './challenges';
+import type { ExplorationView, ProvenanceRequest, ProvenanceView, RunSearchRequest, RunSearchResult, ShownRun } from './insight';
 
 /** Bumped on every incompatible change of these types; the client refuses a worker of another version. */
 export const PROTOCOL_VERSION = 2;
@@ -105,4 +107,21 @@ export interface EngineApi {
   capturePacket(index: number): Promise<Outcome<Uint8Array>>;
   /** the editor's program as hex slots, raw bytes, LLVM or ubpf text, or a run request (JSON) */
   exportProgram(req: ExportRequest): Promise<Outcome<ExportResult>>;
+
+  /** where a register's or stack slot's value came from, along the path of one visit of the last load's walk */
+  provenance(req: ProvenanceRequest): Promise<Outcome<ProvenanceView>>;
+  /** the last load's control-flow graph with the verifier's exploration over it */
+  exploration(): Promise<Outcome<ExplorationView>>;
+  /**
+   * for a refused program: searches an input (packet, context, map contents) that drives the
+   * refused path to the refused instruction with the verifier off, within `timeMs`
+   */
+  searchRun(req: RunSearchRequest): Promise<Outcome<RunSearchResult>>;
+  /**
+   * the search, then (if it found an input) a debug run of the program loaded without the
+   * verifier on that input, stepped along the refused path and through the refused instruction
+   */
+  showRun(req: RunSearchRequest): Promise<Outcome<ShownRun>>;
+  /** checks a program against a challenge's goals on inputs the learner does not see */
+  gradeChallenge(req: GradeRequest): Promise<Outcome<GradeResult>>;
 }

@@ -7,5 +7,7 @@ export * from './result';
 export * from './settings';
 export * from './io';
 export * from './shared';
+export * from './insight';
+export * from './challenges';
 export * from './progtypes';
 export * from './limits';

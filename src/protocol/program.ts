@@ -106,14 +106,18 @@ export interface SlotTypeView {
   /** "spill" for a spilled register (with its type), "misc" for data, "invalid" for never written */
   kind: 'spill' | 'misc' | 'invalid';
   type?: string;
+  /** the kind of each of its 8 bytes, lowest address first: `?` never written, `m` data, `s` part of a spill */
+  bytes?: string;
 }
 
 /** One state the verifier saw at an instruction, on one path. */
 export interface VerifierStateView {
   regs: RegTypeView[];
   stack: SlotTypeView[];
-  /** position of this visit in the walk (0-based) */
+  /** position of this visit in the walk (0-based): the visit's index, for provenance requests */
   order: number;
+  /** the path of the walk this visit belongs to (AnalysisView.paths) */
+  path: number;
   /** the branch this path came from (`from P to I`), if it began with a pop */
   from?: number;
   /** the walk stopped here because an earlier state covered this one */
@@ -128,6 +132,21 @@ export interface AnalysisView {
   errorPc?: number;
   /** instructions processed (the log's `processed N insns`) */
   processed?: number;
+  /** the walk's paths: path 0 from instruction 0, then one per branch pushed (`from P to I`) */
+  paths: PathView[];
+  /** the visit where the walk stopped with the error, if it stopped at an instruction */
+  errorVisit?: number;
+}
+
+/** One path of the verifier's walk. */
+export interface PathView {
+  id: number;
+  /** the path that pushed it (-1 for path 0) */
+  parent: number;
+  /** the jump that pushed it and its target (both 0 for path 0) */
+  from: number;
+  to: number;
+  end: 'exit' | 'pruned' | 'error' | 'unexplored';
 }
 
 /** What a load answers: the verdict exactly as bpf(2) gives it, plus what the IDE overlays. */

@@ -89,6 +89,11 @@ export class DebugRun {
     return this.machine.stepCount;
   }
 
+  /** the slot about to run, and the program it belongs to */
+  get at(): { pc: number; progId: number } {
+    return { pc: this.machine.pc, progId: this.machine.progId };
+  }
+
   private view(e: StepEvent): StepView {
     return stepView(e, kernelInsnText(e.insn), this.k.mem);
   }

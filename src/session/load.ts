@@ -23,6 +23,10 @@ export interface Loaded {
   mapsByName: Map<string, number>;
   program: Program;
   view: ProgramView;
+  /** the verifier's whole analysis of the last load (provenance, the exploration graph, the input search) */
+  analysis?: VerifierAnalysis;
+  /** the program type it was loaded as (a `.type` directive wins over the request's) */
+  progType: number;
 }
 
 /** The editor's view of an assembled program. */
@@ -99,7 +103,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   const p = asm.program;
   const view = programView(p);
   const progType = p.directives.progType ?? req.progType;
-  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view };
+  const loaded: Loaded = { progFd: null, mapFds: [], progFds: [], mapsByName: new Map(), program: p, view, progType };
   const warnings = asmDiagnostics(asm.diagnostics);
   const was = k.privileged;
   k.privileged = req.privileged;
@@ -119,6 +123,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
       name: p.directives.name ?? '',
     });
     const verifierAnalysis = r.analysis as VerifierAnalysis | undefined;
+    if (verifierAnalysis) loaded.analysis = verifierAnalysis;
     const analysis = verifierAnalysis ? analysisView(verifierAnalysis) : undefined;
     const result: LoadResult = {
       stage: 'load',

@@ -48,11 +48,20 @@ import {
   type ReadObjectRequest,
   type ShareState,
   type TracepointRecordRequest,
+  type ExplorationView,
+  type ProvenanceRequest,
+  type ProvenanceView,
+  type RunSearchRequest,
+  type RunSearchResult,
+  type ShownRun,
+  type GradeRequest,
+  type GradeResult,
   type LimitStop,
   LIMITS,
   durationText,
   mibText,
 } from '../protocol';
+import { gradeChallenge } from '../challenges';
 import { Budget, CHUNK_STEPS, wallClock, type Clock } from './budget';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
@@ -63,6 +72,7 @@ import { exportProgram, objectView, tracepointRecord } from './io';
 import { sharedMaps } from './share';
 import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
+import { explorationOf, loadUnverified, provenanceOf, searchOf } from './insight';
 
 const PROGRESS_MS = 100;
 /** Steps a command takes one at a time, building each step's event; more go as a seek, in chunks. */
@@ -488,6 +498,53 @@ export class Session implements EngineApi {
 
   async exportProgram(req: ExportRequest): Promise<Outcome<ExportResult>> {
     return guard('exportProgram', () => done(exportProgram(req)));
+  }
+
+  async provenance(req: ProvenanceRequest): Promise<Outcome<ProvenanceView>> {
+    return guard('provenance', () => provenanceOf(this.loaded, req));
+  }
+
+  async exploration(): Promise<Outcome<ExplorationView>> {
+    return guard('exploration', () => explorationOf(this.loaded));
+  }
+
+  async searchRun(req: RunSearchRequest): Promise<Outcome<RunSearchResult>> {
+    return guard('searchRun', () => searchOf(this.loaded, this.loaded?.progType ?? 0, req ?? {}, this.settings.seed));
+  }
+
+  async showRun(req: RunSearchRequest): Promise<Outcome<ShownRun>> {
+    return guard('showRun', async () => {
+      if (this.continuing) return fail('bad_request', 'the program is running: pause it first');
+      const loaded = this.loaded;
+      const found = searchOf(loaded, loaded?.progType ?? 0, req ?? {}, this.settings.seed);
+      if (!found.ok || !found.value.found || !loaded) return found.ok ? done({ search: found.value }) : found;
+      const search = found.value;
+      const k = await this.kernel();
+      this.endRun();
+      const prog = loadUnverified(k, loaded, loaded.progType, search);
+      if (typeof prog === 'string') return done({ search, note: prog });
+      const started = await this.startRun({ packet: search.input?.packet, ctx: search.input?.ctx });
+      if (!started.ok || !this.run) return started.ok ? done({ search, note: 'the run did not start' }) : started;
+      const run = this.run;
+      // along the refused path, then the refused instruction itself
+      const trail = search.trail;
+      let i = 0;
+      while (i < trail.length && run.at.pc === trail[i] && run.at.progId === prog.id && run.canStep) {
+        run.step(1);
+        i++;
+      }
+      const reached = i === trail.length;
+      const note = reached ? undefined : `here the run left the refused path at instruction ${trail[Math.max(0, i - 1)]} (the world's clock or random numbers differ from the search's)`;
+      return done({ search, update: this.update(run), reached, ...(note ? { note } : {}) });
+    });
+  }
+
+  async gradeChallenge(req: GradeRequest): Promise<Outcome<GradeResult>> {
+    return guard('gradeChallenge', () => {
+      if (typeof req?.text !== 'string' || typeof req.id !== 'string') return fail('bad_request', 'grading needs the challenge id and the text');
+      const r = gradeChallenge(req.id, req.text, req.syntax);
+      return r ? done(r) : fail('bad_request', `no challenge ${req.id}`);
+    });
   }
 
   /** Waits until pinned objects are written to the storage (tests, and before a reload). */

@@ -6,21 +6,19 @@
  * problem the IDE shows; the main program still loads, as a loader that ignores the failure would.
  */
 import { assemble } from '../asm';
-import { Cmd, errnoName, readRaw, writeRaw } from '../isa';
+import { Cmd, errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
-import type { ProgLoadResult, SysResult } from '../kernel/sys';
+import { withMapFds } from '../kernel/loader';
+import type { ProgLoadResult } from '../kernel/sys';
 import { leBytes } from '../mem';
-import type { MapDecl, Program } from '../program';
 import type { LoadSetup, SlotValue } from '../protocol';
 
 // The loader's steps that `run --json` (request-setup.ts) takes too, each with its own error policy.
+export { createMap, setMapFd, withMapFds } from '../kernel/loader';
 
 /** A 32-bit value as 4 little-endian bytes: an fd-array slot's index or the fd it gets. */
 export const le32 = (v: number): Uint8Array => leBytes(BigInt(v), 4);
 
-/** BPF_MAP_CREATE of a declared map. */
-export const createMap = (k: Kernel, m: Omit<MapDecl, 'entries' | 'pos'>): SysResult<number> =>
-  k.bpf(Cmd.MAP_CREATE, { mapType: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, mapFlags: m.flags, name: m.name });
 
 /** A value cut or zero-padded to what MAP_UPDATE_ELEM copies in for the map of `fd` (per-CPU: every CPU's). */
 export function fitValue(k: Kernel, fd: number, value: Uint8Array): Uint8Array {
@@ -29,10 +27,6 @@ export function fitValue(k: Kernel, fd: number, value: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Puts a map's fd into the ld_imm64 at slot `pc` and marks it BPF_PSEUDO_MAP_FD (src_reg 1). */
-export function setMapFd(bytes: Uint8Array, pc: number, fd: number): void {
-  writeRaw(bytes, pc, { ...readRaw(bytes, pc), src: 1, imm: fd });
-}
 
 /** Opens the perf event or cgroup a slot gets; the fd (the caller closes it), or what could not be opened. */
 export function openSlotObject(k: Kernel, value: Exclude<SlotValue, { prog: string }>): number | string {
@@ -53,12 +47,6 @@ export function loadOtherProg(k: Kernel, progType: number, name: string, insns: 
 /** The maps a load created, by the name the source gives them. */
 export type MapFds = ReadonlyMap<string, number>;
 
-/** Instruction bytes with each map reference's fd in its ld_imm64 (src_reg BPF_PSEUDO_MAP_FD); -1 for an unknown map. */
-export function withMapFds(p: Program, fds: MapFds): Uint8Array {
-  const bytes = p.bytes.slice();
-  for (const ref of p.mapRefs) setMapFd(bytes, ref.pc, fds.get(ref.map) ?? -1);
-  return bytes;
-}
 
 /** Puts a share link's contents into freshly created maps (created without their `.entry` lines). */
 export function fillContents(k: Kernel, fds: MapFds, contents: NonNullable<LoadSetup['contents']>, problems: string[]): void {

@@ -29,7 +29,7 @@ describe('hovers', () => {
       ...none,
       pc: 0,
       snap: { regs: [0n, 0xffff880000001000n], pointers: [null, { region: 'ctx (__sk_buff)', kind: 'ctx', offset: 0 }] } as never,
-      analysis: { states: [[{ regs: [{ reg: 1, type: 'ctx' }], stack: [], order: 0 }]] },
+      analysis: { states: [[{ regs: [{ reg: 1, type: 'ctx' }], stack: [], order: 0, path: 0 }]], paths: [] },
     };
     const h = hoverFor('r1', 'r6 = r1', ctx)!;
     expect(h).toContain('0xffff880000001000');
@@ -77,9 +77,10 @@ describe('inline register types', () => {
       stage: 'load', diagnostics: [], ok: true, errno: 0, errnoName: '', log: '', logTruncated: false, progType: 1, maps: [],
       analysis: {
         states: [[
-          { regs: [{ reg: 0, type: 'imm0' }, { reg: 1, type: 'ctx' }, { reg: 10, type: 'fp' }], stack: [], order: 0 },
-          { regs: [{ reg: 0, type: 'inv' }, { reg: 10, type: 'fp' }], stack: [], order: 1 },
+          { regs: [{ reg: 0, type: 'imm0' }, { reg: 1, type: 'ctx' }, { reg: 10, type: 'fp' }], stack: [], order: 0, path: 0 },
+          { regs: [{ reg: 0, type: 'inv' }, { reg: 10, type: 'fp' }], stack: [], order: 1, path: 0 },
         ]],
+        paths: [],
       },
     };
     expect(registerHint(s, 0)).toBe('R0=imm0 | inv R10=fp');
