@@ -4,7 +4,7 @@
  */
 import type * as Monaco from 'monaco-editor/editor';
 import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, helperById, helperByName } from '../../src/isa';
-import type { AnalysisView, DebugSnapshot, ProgTypeInfo, ProgramView } from '../../src/protocol';
+import { statesAt, type AnalysisView, type DebugSnapshot, type ProgTypeInfo, type ProgramView } from '../../src/protocol';
 import { hex64, s64 } from '../lib/format';
 import { pointerText, typesOf } from '../lib/pointers';
 import { DIRECTIVE_DOCS, KEYWORD_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown, mnemonicMarkdown } from './docs';
@@ -31,7 +31,7 @@ function registerHover(ctx: EditorContext, reg: number): string {
     const p = ctx.snap.pointers[reg];
     parts.push(`now: \`${hex64(v)}\` (${s64(v)})${p ? ` → ${pointerText(p)}` : ''}`);
   }
-  const t = ctx.pc !== null ? typesOf(ctx.analysis?.states[ctx.pc], reg) : '';
+  const t = ctx.pc !== null ? typesOf(statesAt(ctx.analysis, ctx.pc), reg) : '';
   if (t) parts.push(`verifier type here: \`${t}\``);
   return parts.join('\n\n');
 }
