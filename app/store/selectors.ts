@@ -1,6 +1,6 @@
 /** Module-level selectors: components read the store only through these (stable identities). */
 import type { State } from './state';
-import type { LoadSetup } from './deps';
+import { statesAt, type LoadSetup } from './deps';
 
 /** What the next Load sets up beside the program: the open lesson's programs and slots, and one-shot parts. */
 export function loadSetupOf(s: Pick<State, 'lesson' | 'pendingSetup' | 'tailSet'>): LoadSetup | undefined {
@@ -93,8 +93,8 @@ export const selectCurrentPc = (s: State): number | null => {
 /** The verifier's states at the current pc (for register types and stack slot kinds). */
 export const selectStatesAtPc = (s: State) => {
   const pc = selectCurrentPc(s);
-  if (pc === null) return selectRunningOther(s)?.analysis?.states[s.snap!.pc];
-  return s.load?.analysis?.states[pc];
+  if (pc === null) return statesAt(selectRunningOther(s)?.analysis, s.snap!.pc);
+  return statesAt(s.load?.analysis, pc);
 };
 export const selectLesson = (s: State) => s.lesson;
 export const selectShare = (s: State) => s.share;
@@ -102,6 +102,7 @@ export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
 export const selectOpening = (s: State) => s.opening;
+export const selectLinkAsk = (s: State) => s.linkAsk;
 
 export const selectAnalysisPaths = (s: State) => s.load?.analysis?.paths;
 export const selectLoadedLines = (s: State) => s.load?.program?.lines;

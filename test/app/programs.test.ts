@@ -6,6 +6,7 @@ import { TCP_SYN, UDP_DNS } from '../../src/lessons/frames';
 import { mergePersisted, pickPersisted } from '../../app/store/persist';
 import { selectCurrentPc, selectRunningOther, selectStatesAtPc } from '../../app/store/selectors';
 import { ide } from './ide';
+import { statesAt } from '../../src/protocol';
 
 describe('a tail-call set', () => {
   test('the load carries the other programs: text, lines and verifier states', async () => {
@@ -18,7 +19,7 @@ describe('a tail-call set', () => {
     expect(tcp.text).toContain('r0 = -1');
     // line 4 of its text is its first instruction; the verifier saw r1 = ctx there
     expect(tcp.program.lines[0]).toBe(4);
-    expect(tcp.analysis!.states[0][0].regs).toContainEqual({ reg: 1, type: 'ctx' });
+    expect(statesAt(tcp.analysis, 0)![0].regs).toContainEqual({ reg: 1, type: 'ctx' });
     expect(tcp.progId).not.toBe(a.s().load!.progId);
   });
 

@@ -20,7 +20,7 @@ function overlays(s: State, prog: OtherProgramView): { line: number; options: Mo
   if (last) out.push({ line: last, options: { isWholeLine: true, className: 'last-line' } });
   const line = prog.program.lines[snap.pc];
   if (line) {
-    const hint = registerHint(prog.analysis?.states[snap.pc]);
+    const hint = registerHint(prog.analysis, snap.pc);
     out.push({
       line,
       options: {

@@ -37,7 +37,7 @@ function overlays(s: State): Overlay[] {
   const pc = selectCurrentPc(s);
   const line = pc !== null ? lineOfPc(s, pc) : undefined;
   if (pc !== null && line !== undefined) {
-    const hint = registerHint(s.load?.analysis?.states[pc]);
+    const hint = registerHint(s.load?.analysis, pc);
     out.push({
       line,
       options: {
