@@ -91,6 +91,12 @@ export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => {
 };
 
 /** The base of every map: identity, attributes, journaling, and the regions it maps. */
+/** A page of a map's entries (user-side values) and how many entries the map has. */
+export interface MapPageOf {
+  total: number;
+  entries: { key: Uint8Array; value: Uint8Array }[];
+}
+
 export abstract class MapBase implements BpfMap {
   readonly id: number;
   name: string;
@@ -150,6 +156,21 @@ export abstract class MapBase implements BpfMap {
   abstract delete(key: Uint8Array): 0 | Errno;
   abstract getNextKey(key: Uint8Array | null): Uint8Array | Errno;
   abstract entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
+
+  /**
+   * The entries [offset, offset + limit) in GET_NEXT_KEY order and how many there are. This walks
+   * them all; array and hash maps override it with a page that costs O(page).
+   */
+  page(offset: number, limit: number): MapPageOf {
+    const entries: MapPageOf['entries'] = [];
+    let total = 0;
+    for (const e of this.entries()) {
+      if (total >= offset && total < offset + limit) entries.push(e);
+      total++;
+    }
+    return { total, entries };
+  }
+
   lookupAddr?(key: Uint8Array, cpu: number): bigint;
   updateFromProg?(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno;
   deleteFromProg?(key: Uint8Array): 0 | Errno;
