@@ -2,11 +2,13 @@
  * A menu button, as the WAI-ARIA menu button pattern describes: Enter, Space or ArrowDown open it
  * on its first item, ArrowUp on its last; arrows, Home and End move; Escape or Tab close it and
  * focus returns to the button, as it does when an item is chosen (so a dialog an item opens
- * returns focus there too). And a popover: a button that shows a small panel of controls
- * (Escape or a click outside closes it). Both float, so opening them moves nothing on the page.
+ * returns focus there too). And a popover: a button that shows a small panel of controls as a
+ * modal dialog (Escape or a click outside closes it). Both float, so opening them moves nothing
+ * on the page.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { opener } from './focus';
+import { Modal } from './Modal';
 
 export interface MenuItem {
   label: string;
@@ -129,39 +131,24 @@ export function MenuButton({ label, items, title, openers = [] }: { label: React
   );
 }
 
-/** A button that shows a panel of controls below it; `label` names both. */
+/**
+ * A button that shows a panel of controls below it; `label` names both. The panel is a modal
+ * dialog (app/ui/Modal.tsx): focus moves in, Tab stays inside, Escape or a press outside closes
+ * it, and focus returns to the button.
+ */
 export function Popover({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   const [open, setOpen] = useState(false);
-  const root = useRef<HTMLSpanElement>(null);
   const button = useRef<HTMLButtonElement>(null);
-  const panel = useRef<HTMLDivElement>(null);
-  const id = useId();
-  useOutside(open, root, () => setOpen(false));
-  useEffect(() => {
-    if (open) panel.current?.querySelector<HTMLElement>('input, select, button, textarea')?.focus();
-  }, [open]);
   return (
-    <span className={`menu-anchor ${className ?? ''}`} ref={root}>
-      <button type="button" className="btn" ref={button} aria-expanded={open} aria-controls={open ? id : undefined} onClick={() => setOpen(!open)}>
+    <span className={`menu-anchor ${className ?? ''}`}>
+      <button type="button" className="btn" ref={button} aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(!open)}>
         {label}
         <span aria-hidden="true"> ▾</span>
       </button>
       {open ? (
-        <div
-          role="dialog"
-          aria-label={label}
-          id={id}
-          ref={panel}
-          className="popover settings-box"
-          onKeyDown={(e) => {
-            if (e.key !== 'Escape') return;
-            e.stopPropagation();
-            setOpen(false);
-            button.current?.focus();
-          }}
-        >
+        <Modal label={label} anchor={button} returnTo={() => button.current} className="dialog popover-dialog settings-box" onClose={() => setOpen(false)}>
           {children}
-        </div>
+        </Modal>
       ) : null}
     </span>
   );

@@ -1,7 +1,9 @@
 /**
  * What the page says to assistive technology when something happens that a sighted user would
  * see change: a load's verdict (with the verifier's error line when it refuses), every way a run
- * stops or pauses, the end of a capture replay, and the editor's Tab mode. Pure: the Announcer
+ * stops or pauses and why, the end of a capture replay, the editor's Tab mode, every notice the
+ * toasts show and the engine failing (the status bar and the toasts are not live regions
+ * themselves, so nothing is said twice or over each other). Pure: the Announcer
  * (Announcer.tsx) calls it with the store before and after each change and puts the text in the
  * page's one polite live region.
  */
@@ -33,12 +35,19 @@ function where(s: DebugSnapshot): string {
   return `step ${s.step}, pc ${s.pc}${s.line ? `, line ${s.line}` : ''}${s.line === undefined && s.progName ? ` of ${s.progName}` : ''}`;
 }
 
-/** Why the run is where it is: `ran` is what moved it ('step' for a step or a move, 'run' for Continue/Run). */
-export function stopText(s: DebugSnapshot, ran: 'step' | 'run', atBreakpoint: boolean): string {
+/**
+ * Why the run is where it is: `ran` is what moved it ('step' for a step or a move, 'run' for
+ * Continue/Run); `budget` is the instruction budget of a run (Settings).
+ */
+export function stopText(s: DebugSnapshot, ran: 'step' | 'run', atBreakpoint: boolean, budget = Infinity): string {
   switch (s.state) {
     case 'paused': {
-      // not at a breakpoint: Pause interrupted it, or it used up the budget (the next step says so)
-      if (ran === 'run') return atBreakpoint ? `Paused at the breakpoint, ${where(s)}` : `Paused at ${where(s)}`;
+      if (ran === 'run') {
+        if (atBreakpoint) return `Paused at the breakpoint, ${where(s)}`;
+        // a run pauses at its budget (the next step reports it used up); else Pause or a limit stopped it (a notice says which)
+        if (s.step >= budget) return `Paused at ${where(s)}: the budget of ${plural(budget, 'instruction')} is used up`;
+        return `Paused at ${where(s)}`;
+      }
       const last = s.last;
       const changed = last ? [...new Set(last.regs.map((r) => `r${r.reg}`))] : [];
       // the instruction as the log prints it, without its opcode byte: "(bf) r6 = r1" says "r6 = r1"
@@ -56,9 +65,9 @@ export function stopText(s: DebugSnapshot, ran: 'step' | 'run', atBreakpoint: bo
   }
 }
 
-type Seen = Pick<State, 'load' | 'snap' | 'tabMovesFocus' | 'capture'>;
+type Seen = Pick<State, 'load' | 'snap' | 'tabMovesFocus' | 'capture' | 'notices' | 'engine'>;
 
-const seen = (s: State): Seen => ({ load: s.load, snap: s.snap, tabMovesFocus: s.tabMovesFocus, capture: s.capture });
+const seen = (s: State): Seen => ({ load: s.load, snap: s.snap, tabMovesFocus: s.tabMovesFocus, capture: s.capture, notices: s.notices, engine: s.engine });
 
 /**
  * Turns store changes into announcements. Commands pass through short-lived states (Run stops
@@ -92,7 +101,7 @@ export class Announcements {
     if (s.load && s.load !== was.load && !(s.load.ok && snapMoved && s.snap)) say.push(loadText(s.load));
     if (snapMoved && s.snap) {
       const atBreakpoint = s.snap.progId === s.load?.progId && breakpointPcs(s).includes(s.snap.pc);
-      say.push(stopText(s.snap, ran ? 'run' : 'step', atBreakpoint));
+      say.push(stopText(s.snap, ran ? 'run' : 'step', atBreakpoint, s.engineSettings.budget));
     } else if (snapMoved && was.snap && s.load === was.load) say.push('The run was stopped');
     if (s.tabMovesFocus !== was.tabMovesFocus) say.push(s.tabMovesFocus ? 'In the editor, Tab now moves focus' : 'In the editor, Tab now indents');
     const replay = s.capture?.replay;
@@ -100,6 +109,10 @@ export class Announcements {
       const counts = replay.counts.map((c) => `${c.name}: ${c.count}`).join(', ');
       say.push(`Replayed ${plural(replay.done, 'packet')} of ${s.capture!.file}${replay.stopped ? ' (stopped)' : ''}. ${counts}`);
     }
-    return say.length ? say.join('. ') : null;
+    // the toasts: each new notice once (they are not live regions themselves)
+    const known = new Set(was.notices.map((n) => n.id));
+    for (const n of s.notices) if (!known.has(n.id)) say.push(n.kind === 'error' ? `Error: ${n.text}` : n.text);
+    if (s.engine.kind === 'failed' && was.engine.kind !== 'failed') say.push(`The engine failed: ${s.engine.message}`);
+    return say.length ? say.map((t) => t.replace(/\.$/, '')).join('. ') : null;
   }
 }

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Answer } from '../session/request';
 import { hostRequest } from '../session/request-host';
+import type { ObjectReader } from '../session/request-object';
 
 /** tools/kernel-oracle.py, found from this file. */
 export const ORACLE_SCRIPT = fileURLToPath(new URL('../../tools/kernel-oracle.py', import.meta.url));
@@ -81,8 +82,8 @@ export function hostStatus(): HostStatus {
  * Puts the requests to the host kernel in one batch. A request the host cannot be asked (bpflab's
  * additions, assembly that does not assemble) gets its request_error here, as bpflab would give it.
  */
-export function askHost(requests: readonly unknown[], timeoutMs = 600_000): HostAnswers {
-  const lowered = requests.map(hostRequest);
+export function askHost(requests: readonly unknown[], timeoutMs = 600_000, readObject?: ObjectReader): HostAnswers {
+  const lowered = requests.map((r) => hostRequest(r, readObject));
   const asked = lowered.filter((r) => !('request_error' in r));
   let answers: unknown[] = [];
   if (asked.length) {

@@ -6,6 +6,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(arg
   asm: { summary: 'asm FILE [--syntax llvm|ubpf] [--json]   assemble to hex slots', load: () => import('./asm') },
   disasm: { summary: 'disasm FILE [--format kernel|llvm|ubpf] [--raw]   disassemble hex slots or raw bytes', load: () => import('./disasm') },
   run: { summary: 'run --json FILE   answer run requests with the simulated Linux 4.8 (one object or JSON Lines)', load: () => import('./run') },
+  load: { summary: 'load OBJECT [--section S] [--type T] [--log-level N] [--json] [--kernel]   load a clang object\'s programs (as bpftool prog load)', load: () => import('./load') },
   oracle: { summary: 'oracle FILE   answer the same requests with this machine\'s kernel (Linux, root)', load: () => import('./oracle') },
 };
 

@@ -2,12 +2,14 @@
  * `bpflab oracle [FILE|-]` (`npm run -s oracle -- FILE`): puts the requests `run --json` answers
  * to this machine's Linux kernel instead (tools/kernel-oracle.py through host-kernel.ts) and
  * prints the kernel's answers in the same shape: one indented object for one request, one line
- * a line for JSON Lines. Requests may give assembly `source`; bpflab's assembler turns it into
- * instructions first. Exits 0, 2 when a request got a request_error, 3 when this machine cannot
+ * a line for JSON Lines. Requests may give assembly `source` or a clang `object`; bpflab's
+ * assembler or object reader turns it into instructions first. Exits 0, 2 when a request got a request_error, 3 when this machine cannot
  * answer (not Linux, not root), 1 when the oracle failed.
  */
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { askHost, OracleFailure } from './host-kernel';
+import { objectReader } from './read-input';
 
 const USAGE = 'usage: bpflab oracle [FILE|-]   (needs Linux and root; see docs/kernel.md)';
 
@@ -54,7 +56,7 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const r = askHost(parsed.requests);
+    const r = askHost(parsed.requests, undefined, objectReader(file === '-' ? process.cwd() : dirname(file)));
     if (!r.available) {
       console.log(JSON.stringify({ available: false, why: r.why }));
       return 3;

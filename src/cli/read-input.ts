@@ -1,5 +1,9 @@
 /** Reading a command's FILE argument: a path, or `-` for standard input. Errors are messages. */
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { MAX_OBJECT_BYTES } from '../elf/reader';
+import type { ObjectReader } from '../session/request-object';
 
 /** The bytes of `file` (`-` reads stdin), or a message saying why not. */
 export async function readInput(file: string): Promise<Uint8Array | string> {
@@ -9,10 +13,31 @@ export async function readInput(file: string): Promise<Uint8Array | string> {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return new Uint8Array(Buffer.concat(chunks));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    return `cannot read ${file}: ${why}`;
+    return `cannot read ${file}: ${whyNot(e)}`;
   }
+}
+
+function whyNot(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+}
+
+/**
+ * Reads the clang objects requests name (`"object": "prog.o"`): a relative path is taken from
+ * `baseDir` (the request file's folder; the working directory for standard input), so a request
+ * file and its object travel together. A file larger than the ELF reader takes is not read.
+ */
+export function objectReader(baseDir: string): ObjectReader {
+  return (path) => {
+    const full = resolve(baseDir, path);
+    try {
+      const size = statSync(full).size;
+      if (size > MAX_OBJECT_BYTES) return `cannot read ${path}: ${size} bytes; objects over ${MAX_OBJECT_BYTES} are not read`;
+      return new Uint8Array(readFileSync(full));
+    } catch (e) {
+      return `cannot read ${path}: ${whyNot(e)}`;
+    }
+  };
 }
 
 /** Splits `args` into flags (`--name value` / `--flag`) and positional arguments. */

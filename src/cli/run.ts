@@ -1,10 +1,13 @@
 /**
  * `bpflab run --json FILE`: answers kernel-oracle requests (one object, or JSON Lines) with the
  * simulated Linux 4.8; FILE `-` (or none) reads stdin. Exits 0, or 2 when a request was refused
- * (request_error), as kernel-oracle does. See src/session/request.ts for the shapes.
+ * (request_error), as kernel-oracle does. See src/session/request.ts for the shapes. A request's
+ * `"object"` (a clang object) is read from the request file's folder when its path is relative.
  */
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { answerText } from '../session/request';
+import { objectReader } from './read-input';
 
 const USAGE = 'usage: bpflab run --json [FILE|-] [--seed N] [--ncpus N]';
 
@@ -40,7 +43,8 @@ export async function main(args: string[]): Promise<number> {
     console.error(`bpflab run: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  const { output, errors } = answerText(text, { seed, ncpus });
+  const readObject = objectReader(file === '-' ? process.cwd() : dirname(file));
+  const { output, errors } = answerText(text, { seed, ncpus, readObject });
   process.stdout.write(output);
   return errors ? 2 : 0;
 }

@@ -1,13 +1,14 @@
 /**
  * A `run --json` request as the host kernel's oracle (tools/kernel-oracle.py) takes it: `source`
- * assembled by bpflab's assembler, the maps it declares with `.map` created as the request's
- * maps, its map loads as `map_fixups`, and every other field as given. What only bpflab can do
+ * assembled by bpflab's assembler, an `object` read as bpflab reads it, the maps they declare
+ * created as the request's maps, their map loads as `map_fixups`, and every other field as given. What only bpflab can do
  * (skip the verifier, load unprivileged, run.mem, run.tracepoint, perf event and cgroup slots)
  * is refused with the reason, never dropped: the host's answer must be to the same question.
  */
 import { bytesToHex, slotsToHex } from '../isa';
 import { parseRequest, type MapSpec, type Request } from './request-schema';
-import { mergeMaps, programOf, RequestError, type ReadyProg } from './request-setup';
+import { requestPrograms, type ObjectReader } from './request-object';
+import { mergeMaps, RequestError, type ReadyProg } from './request-setup';
 
 /** The instruction form of a request: what tools/kernel-oracle.py reads. */
 export interface HostRequest {
@@ -68,10 +69,8 @@ function hostMap(m: MapSpec): HostMap {
 
 const fixupsOf = (p: ReadyProg) => p.fixups.map((f) => ({ insn: f.insn, map: f.map }));
 
-function lower(req: Request): HostRequest {
-  const declared: MapSpec[] = [];
-  const main = programOf(req, 'source', declared);
-  const progs = req.progs.map((p, i) => programOf(p, `progs[${i}].source`, declared));
+function lower(req: Request, readObject?: ObjectReader): HostRequest {
+  const { main, extra, declared } = requestPrograms(req, readObject);
   const maps = mergeMaps(req.maps, declared);
   const refused = bpflabOnly(req, maps);
   if (refused) throw new RequestError(refused);
@@ -85,7 +84,7 @@ function lower(req: Request): HostRequest {
     log_size: req.logSize,
     maps: maps.map(hostMap),
     map_fixups: fixupsOf(main),
-    progs: progs.map((p) => ({ name: p.name, insns: slotsToHex(p.bytes), map_fixups: fixupsOf(p), license: p.license ?? 'GPL', kern_version: p.kernVersion ?? 0 })),
+    progs: [...extra].map(([name, p]) => ({ name, insns: slotsToHex(p.bytes), map_fixups: fixupsOf(p), license: p.license ?? 'GPL', kern_version: p.kernVersion ?? 0 })),
     ...(req.run
       ? { run: { data: bytesToHex(req.run.data ?? new Uint8Array(0)), ...(req.run.ctx ? { ctx: bytesToHex(req.run.ctx) } : {}), repeat: req.run.repeat } }
       : {}),
@@ -93,11 +92,11 @@ function lower(req: Request): HostRequest {
 }
 
 /** The request in the oracle's instruction form, or the request_error it gets without asking the kernel. */
-export function hostRequest(v: unknown): HostRequest | { request_error: string } {
+export function hostRequest(v: unknown, readObject?: ObjectReader): HostRequest | { request_error: string } {
   const req = parseRequest(v);
   if (typeof req === 'string') return { request_error: req };
   try {
-    return lower(req);
+    return lower(req, readObject);
   } catch (e) {
     if (e instanceof RequestError) return { request_error: e.message };
     throw e;

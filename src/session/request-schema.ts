@@ -1,8 +1,9 @@
 /**
  * The request of `bpflab run --json`: the JSON the kernel oracle (tools/kernel-oracle.py) also
- * takes, plus bpflab's additions (`source`/`syntax`, `verify`, `unprivileged`, `semantics`,
- * `run.mem`, `run.tracepoint`; a map with only `name` and `entries` for a map the source
- * declares, and the slot values `value_perf_cpu` and `value_cgroup`). Parsing is strict: an
+ * takes, plus bpflab's additions (`source`/`syntax`, `object`/`section`, `verify`, `unprivileged`,
+ * `semantics`, `world`, `run.mem`, `run.tracepoint`, `run.budget`, `run.time_limit_ms`; a map
+ * with only `name` and `entries` for a map the source or object declares, and the slot values
+ * `value_perf_cpu` and `value_cgroup`). Parsing is strict: an
  * unknown field, a wrong type, odd hex or a hostile size is a message for `request_error`, never
  * an exception.
  */
@@ -75,6 +76,8 @@ export interface ProgSpec {
 export interface RunSpec {
   /** wall-clock milliseconds the runs may take (bpflab's; LIMITS.requestTimeMs) */
   timeLimitMs?: number;
+  /** instructions one run (one repetition) may execute (bpflab's; LIMITS.steps) */
+  budget?: number;
   data?: Uint8Array;
   ctx?: Uint8Array;
   mem?: Uint8Array;
@@ -84,6 +87,10 @@ export interface RunSpec {
 }
 
 export interface Request extends ProgSpec {
+  /** a clang object to take the program and its maps from (bpflab's, as bpftool prog load does) */
+  object?: string;
+  /** the object's program section to load (default: its first program) */
+  section?: string;
   progType?: number;
   logLevel: number;
   logSize: number;
@@ -160,10 +167,12 @@ function insnsOf(v: unknown, where: string): Uint8Array {
 
 const PROG_FIELDS = ['name', 'insns', 'source', 'syntax', 'map_fixups', 'license', 'kern_version'];
 
-function progOf(o: Obj, where: string): ProgSpec {
+function progOf(o: Obj, where: string, fromObject = false): ProgSpec {
   const p: ProgSpec = { fixups: [] };
   if (o.name !== undefined) p.name = str(o.name, `${where}.name`, 256);
-  if ((o.insns === undefined) === (o.source === undefined)) bad(`${where}: give either "insns" or "source"`);
+  if (fromObject) {
+    if (o.insns !== undefined || o.source !== undefined || o.syntax !== undefined) bad(`${where}: give "object", or "insns" or "source", not both`);
+  } else if ((o.insns === undefined) === (o.source === undefined)) bad(`${where}: give either "insns" or "source"${where === 'request' ? ' (or "object")' : ''}`);
   if (o.insns !== undefined) p.insns = insnsOf(o.insns, `${where}.insns`);
   if (o.source !== undefined) p.source = str(o.source, `${where}.source`);
   if (o.syntax !== undefined) {
@@ -219,9 +228,10 @@ function mapOf(m: unknown, where: string): MapSpec {
 }
 
 function runOf(r: unknown): RunSpec {
-  const o = obj(r, 'run', ['data', 'ctx', 'mem', 'repeat', 'tracepoint', 'time_limit_ms']);
+  const o = obj(r, 'run', ['data', 'ctx', 'mem', 'repeat', 'tracepoint', 'time_limit_ms', 'budget']);
   const run: RunSpec = { repeat: o.repeat === undefined ? 1 : int(o.repeat, 'run.repeat', 0, MAX_REQUEST_REPEAT) || 1 };
   if (o.time_limit_ms !== undefined) run.timeLimitMs = int(o.time_limit_ms, 'run.time_limit_ms', 1, LIMITS.requestTimeMs.ceiling);
+  if (o.budget !== undefined) run.budget = int(o.budget, 'run.budget', 1, LIMITS.steps.ceiling);
   if (o.data !== undefined) run.data = hexBytes(o.data, 'run.data');
   if (o.ctx !== undefined && o.ctx !== null && o.ctx !== '') run.ctx = hexBytes(o.ctx, 'run.ctx');
   if (o.mem !== undefined) run.mem = hexBytes(o.mem, 'run.mem');
@@ -238,6 +248,7 @@ function runOf(r: unknown): RunSpec {
 
 const TOP_FIELDS = [
   ...PROG_FIELDS, 'prog_type', 'log_level', 'log_size', 'maps', 'progs', 'run', 'verify', 'unprivileged', 'semantics', 'world',
+  'object', 'section',
 ];
 
 function requestOf(v: unknown): Request {
@@ -251,8 +262,11 @@ function requestOf(v: unknown): Request {
   if (semantics !== '4.8' && semantics !== 'modern') bad('semantics: expected "4.8" or "modern"');
   const world = o.world ?? 'test_run';
   if (world !== 'test_run' && world !== 'ide') bad('world: expected "test_run" or "ide"');
+  if (o.section !== undefined && o.object === undefined) bad('section: a section is one of an "object"');
   const req: Request = {
-    ...progOf(o, 'request'),
+    ...progOf(o, 'request', o.object !== undefined),
+    ...(o.object === undefined ? {} : { object: str(o.object, 'object', 4096) }),
+    ...(o.section === undefined ? {} : { section: str(o.section, 'section', 4096) }),
     progType: o.prog_type === undefined ? undefined : named(PROG_TYPE_NAMES, o.prog_type, 'prog_type'),
     logLevel: o.log_level === undefined ? 1 : int(o.log_level, 'log_level', 0, 0xffffffff),
     // no log_size: 1 MiB of log when there is a log level, none without (so log_level 0 loads)

@@ -20,8 +20,9 @@ import { prepareRun, type PreparedRun, type RunInput } from '../kernel/run';
 import type { LoadedProg, PerfEvent, ProgVerifier } from '../kernel/types';
 import { progLoad } from '../verifier';
 import { checkProgram, Machine, type Engine } from '../vm';
-import { parseRequest, type MapSpec, type Request, type RunSpec } from './request-schema';
-import { applyFixups, createMaps, fillSlots, mergeMaps, dumpMap, loadProgs, programOf, progTypeOf, RequestError, type DumpedEntry, type MapTable } from './request-setup';
+import { parseRequest, type Request, type RunSpec } from './request-schema';
+import { requestPrograms, type ObjectReader } from './request-object';
+import { applyFixups, createMaps, fillSlots, mergeMaps, dumpMap, loadProgs, progTypeOf, RequestError, type DumpedEntry, type MapTable } from './request-setup';
 
 /**
  * Instructions all repetitions of one request may run together: past it the run stops with
@@ -42,7 +43,7 @@ export interface RequestOptions {
   ncpus?: number;
   /** the verifier to inject (default: bpflab's 4.8 verifier) */
   verifier?: ProgVerifier;
-  /** instruction budget of each run (default: the VM's) */
+  /** instruction budget of each run when the request gives no `run.budget` (default LIMITS.steps.default) */
   budget?: number;
   /** instructions all repetitions of a request may run together (default MAX_TOTAL_STEPS) */
   maxTotalSteps?: number;
@@ -52,6 +53,8 @@ export interface RequestOptions {
   timeLimitMs?: number;
   /** the clock the time limit is measured with (tests) */
   clock?: Clock;
+  /** reads a request's `object` (the CLI's reads files; without one, a request with `object` is refused) */
+  readObject?: ObjectReader;
 }
 
 /** How a request raises its time limit, for the message of a limit reached. */
@@ -91,7 +94,17 @@ export interface RunAnswer {
 }
 
 export type Answer =
-  | { available: true; kernel: string; load: LoadAnswer; run?: RunAnswer; maps: { name: string; entries: DumpedEntry[] }[] }
+  | {
+      available: true;
+      kernel: string;
+      /** bpflab's: the section of the request's `object` that was loaded */
+      section?: string;
+      /** bpflab's: what the object reader says about the program (instructions beyond Linux 4.8) */
+      warning?: string;
+      load: LoadAnswer;
+      run?: RunAnswer;
+      maps: { name: string; entries: DumpedEntry[] }[];
+    }
   | { available: true; request_error: string };
 
 /** Answers one parsed request. */
@@ -106,9 +119,7 @@ export function answerRequest(req: Request, opts: RequestOptions = {}): Answer {
 }
 
 function answerOrThrow(req: Request, opts: RequestOptions): Answer {
-  const declared: MapSpec[] = [];
-  const main = programOf(req, 'source', declared);
-  const extra = new Map(req.progs.map((p, i) => [p.name!, programOf(p, `progs[${i}].source`, declared)]));
+  const { main, extra, declared, section, warning } = requestPrograms(req, opts.readObject);
   const k = new Kernel({ seed: opts.seed ?? 1, ncpus: opts.ncpus, verifier: req.verify ? (opts.verifier ?? progLoad) : undefined });
   if (req.world === 'test_run') testRunWorld(k);
   // the time limit covers the whole request: creating its maps and loading its programs too
@@ -144,7 +155,7 @@ function answerOrThrow(req: Request, opts: RequestOptions): Answer {
     if (load.ok && req.run) run = runProgram(k, prog, req, maps, opts, budget);
   }
   const dumped = [...maps].map(([name, { fd }]) => ({ name, entries: dumpMap(k, fd) }));
-  return { available: true, kernel: KERNEL_RELEASE, load, ...(run ? { run } : {}), maps: dumped };
+  return { available: true, kernel: KERNEL_RELEASE, ...(section === undefined ? {} : { section }), ...(warning ? { warning } : {}), load, ...(run ? { run } : {}), maps: dumped };
 }
 
 /**
@@ -239,7 +250,8 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
   checkTracepointFields(k, prog, spec);
   const prep = prepareRun(k, prog, inputOf(spec));
   if (!prep.ok) return { ok: false, errno: prep.errno, error: prep.error, retval: null, data_out: null, duration_ns: null, reason: prep.message };
-  const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: opts.budget, engine: opts.engine });
+  const runBudget = spec.budget ?? opts.budget ?? LIMITS.steps.default;
+  const m = new Machine(prep.host, prog, prep.init, { semantics: req.semantics, budget: runBudget, engine: opts.engine });
   const maxSteps = opts.maxTotalSteps ?? MAX_TOTAL_STEPS;
   const { stop, steps, interrupted, limit, durationNs } = repeatRuns(m, prep, spec.repeat, maxSteps, budget);
   const extras = { steps, ...sideEffects(k, maps) };
@@ -250,7 +262,10 @@ function runProgram(k: Kernel, prog: LoadedProg, req: Request, maps: MapTable, o
   if (limit) return { ...failed(Errno.EINTR, limit.message), limit: limit.limit };
   if (interrupted) return failed(Errno.EINTR, `the request's instruction budget (${maxSteps}) ran out before the last repetition`);
   if (stop.kind === 'fault') return failed(Errno.EFAULT, `pc ${stop.pc}: ${stop.message}`);
-  if (stop.kind !== 'exit') return failed(Errno.EINTR, `the instruction budget ran out after ${m.stepCount} instructions`);
+  if (stop.kind !== 'exit') {
+    const raise = runBudget < LIMITS.steps.ceiling ? `; raise it with run.budget, up to ${LIMITS.steps.ceiling}` : '';
+    return failed(Errno.EINTR, `the instruction budget ran out after ${m.stepCount} instructions (run.budget ${runBudget}${raise})`);
+  }
   const out = prep.finish(stop.r0);
   prep.dispose();
   return {

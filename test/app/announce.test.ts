@@ -5,7 +5,8 @@
  * the run ends) must not be spoken.
  */
 import { describe, expect, test } from 'vitest';
-import { Announcements, refusalLine } from '../../app/ui/announce';
+import { Announcements, refusalLine, stopText } from '../../app/ui/announce';
+import type { DebugSnapshot } from '../../src/protocol';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { ide } from './ide';
 
@@ -124,11 +125,46 @@ describe('every way a run stops', () => {
     actions.setSettings({ engineSettings: { ...s().engineSettings, verify: false, budget: 100 } });
     actions.setText('.type socket_filter\nr0 = 0\nloop:\nr0 += 1\ngoto loop\n');
     await actions.run();
-    // the run pauses where the budget ends; the next step finds it used up
-    expect(await said()).toEqual([`Paused at step 100, pc ${s().snap!.pc}, line ${s().snap!.line}`]);
+    // the run pauses where the budget ends, and says why; the next step finds it used up
+    expect(await said()).toEqual([`Paused at step 100, pc ${s().snap!.pc}, line ${s().snap!.line}: the budget of 100 instructions is used up`]);
     await actions.step();
     expect(s().snap!.state).toBe('budget');
     expect(await said()).toEqual([expect.stringMatching(/^Budget exhausted after 100 steps: the run was stopped at step 100, pc \d+, line \d+$/)]);
+  });
+});
+
+test('a run paused before its budget (Pause, a limit) gives no budget reason', () => {
+  const snap = { state: 'paused', step: 42, pc: 3, line: 5 } as unknown as DebugSnapshot;
+  expect(stopText(snap, 'run', false, 100)).toBe('Paused at step 42, pc 3, line 5');
+  expect(stopText({ ...snap, step: 100 }, 'run', false, 100)).toBe('Paused at step 100, pc 3, line 5: the budget of 100 instructions is used up');
+  expect(stopText({ ...snap, step: 100 }, 'run', true, 100)).toBe('Paused at the breakpoint, step 100, pc 3, line 5');
+});
+
+describe('the toasts and the engine speak through the live region', () => {
+  test('each new notice once, errors marked as errors', async () => {
+    const { store, said } = announcing();
+    const n = (id: number, kind: 'error' | 'info', text: string) => ({ id, kind, text });
+    store.setState({ notices: [n(1, 'info', 'Paused at step 7: stopped after 10 s.')] });
+    expect(await said()).toEqual(['Paused at step 7: stopped after 10 s']);
+    store.setState({ notices: [n(1, 'info', 'Paused at step 7: stopped after 10 s.'), n(2, 'error', 'broken.o cannot be opened')] });
+    expect(await said()).toEqual(['Error: broken.o cannot be opened']);
+    // one leaving says nothing
+    store.setState({ notices: [n(2, 'error', 'broken.o cannot be opened')] });
+    expect(await said()).toEqual([]);
+  });
+
+  test('a refused Step: the refusal and the notice in one announcement', async () => {
+    const { actions, s, said } = announcing();
+    actions.setText(REFUSED);
+    await actions.step();
+    const last = s().load!.log.trimEnd().split('\n').at(-1)!;
+    expect(await said()).toEqual([`Load refused: EACCES (13). ${last}. Error: The program did not load: see the verifier log`]);
+  });
+
+  test('the engine failing', async () => {
+    const { store, said } = announcing();
+    store.setState({ engine: { kind: 'failed', message: 'the worker could not start' } });
+    expect(await said()).toEqual(['The engine failed: the worker could not start']);
   });
 });
 

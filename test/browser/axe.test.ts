@@ -1,8 +1,10 @@
 /**
  * axe-core finds nothing to report, in both themes, in every state the IDE is used in: the page
- * as it opens, a load the verifier refuses, a run paused mid-way, a map entry being edited, and
- * each dialog open (the Export menu and dialog, Share, Lessons, the choice of an object's
- * program) and the capture table. Rules disabled: none (see AXE_DISABLED_RULES).
+ * as it opens, a load the verifier refuses (with its notice), a run paused mid-way, a map entry
+ * being edited, and each dialog open (the Settings popover, the Export menu and dialog, Share,
+ * Lessons, the choice of an object's program) and the capture table; and on a phone (390x844)
+ * the page as it opens, a paused run with the step bar, the Settings popover and the Session
+ * menu. Rules disabled: none (see AXE_DISABLED_RULES).
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -39,7 +41,7 @@ describe.each<Theme>(['dark', 'light'])('%s theme', (theme) => {
     }
   });
 
-  test('a load the verifier refuses', async () => {
+  test('a load the verifier refuses, and the notice a Step on it shows', async () => {
     const { page } = file.o;
     await setTheme(page, theme);
     await setEditorText(page, REFUSED);
@@ -48,6 +50,23 @@ describe.each<Theme>(['dark', 'light'])('%s theme', (theme) => {
     await page.locator('ol.log li.error').waitFor();
     await page.locator('.monaco-editor .err-line').first().waitFor();
     await clean(page, 'refused load');
+    await click(page, 'Step');
+    const toast = page.locator('.toast.error', { hasText: 'did not load' });
+    await toast.waitFor();
+    await clean(page, 'refused load with its notice');
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+    await toast.waitFor({ state: 'detached' });
+  });
+
+  test('the Settings popover', async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.waitFor();
+    await clean(page, 'settings popover');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 
   test('a run paused after five steps, and a map entry being edited', async () => {
@@ -128,5 +147,43 @@ describe.each<Theme>(['dark', 'light'])('%s theme', (theme) => {
     await clean(page, 'capture table');
     await cap.getByRole('heading').first().press('Escape');
     await cap.waitFor({ state: 'detached' });
+  });
+
+  test('a phone: as it opens, a paused run, the Settings popover, the Session menu', async () => {
+    const phone = await file.h.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const o = await file.h.open('/', phone);
+    try {
+      const { page } = o;
+      await waitForEditor(page);
+      await until(async () => (await appState<{ kind: string }>(page, 'engine')).kind === 'ready', 20_000, 'the engine');
+      const settings = page.getByRole('button', { name: 'Settings', exact: true });
+      const dialog = page.getByRole('dialog', { name: 'Settings' });
+      // the theme switch is in the Settings popover on a phone
+      await settings.click();
+      const sw = dialog.getByRole('switch', { name: 'Dark theme' });
+      if ((await sw.getAttribute('aria-checked')) !== String(theme === 'dark')) await sw.click();
+      await until(async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === theme, 5000, `the ${theme} theme`);
+      await clean(page, 'phone: settings popover');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await clean(page, 'phone: initial page');
+      const steps = page.getByRole('toolbar', { name: 'Debugger', exact: true });
+      for (let i = 0; i < 3; i++) {
+        await steps.getByRole('button', { name: 'Step', exact: true }).click();
+        await until(() => idle(page), 10_000, 'a step');
+      }
+      expect(await appState<number>(page, 'snap.step')).toBe(2);
+      await clean(page, 'phone: paused run');
+      await page.getByRole('tab', { name: 'State' }).click();
+      await page.getByRole('region', { name: 'Registers', exact: true }).locator('tr.changed').first().waitFor();
+      await clean(page, 'phone: paused run, the state tab');
+      await page.getByRole('button', { name: 'Session', exact: true }).click();
+      await page.getByRole('menu', { name: 'Session' }).waitFor();
+      await clean(page, 'phone: session menu');
+      await page.keyboard.press('Escape');
+      expect(o.consoleErrors).toEqual([]);
+    } finally {
+      await o.context.close();
+    }
   });
 });

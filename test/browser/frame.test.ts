@@ -35,7 +35,7 @@ async function fitsViewport(page: Page): Promise<void> {
     const vw = window.innerWidth;
     const vh = window.innerHeight;
     const el = document.scrollingElement!;
-    const outside = [...document.querySelectorAll<HTMLElement>('header.top button, header.top select, header.top label.btn, .statusbar [role="status"], .stepbar button')]
+    const outside = [...document.querySelectorAll<HTMLElement>('header.top button, header.top select, header.top label.btn, .statusbar .status-text, .stepbar button')]
       .filter((e) => {
         const b = e.getBoundingClientRect();
         return b.width > 0 && (b.left < 0 || b.right > vw + 0.5 || b.top < 0 || b.bottom > vh + 0.5);

@@ -128,7 +128,7 @@ export async function click(page: Page, name: string): Promise<void> {
 }
 
 /** The status bar's text (engine, load verdict, where the run stands). */
-export const statusText = (page: Page): Promise<string> => page.getByRole('contentinfo', { name: 'Status' }).getByRole('status').innerText();
+export const statusText = (page: Page): Promise<string> => page.getByRole('contentinfo', { name: 'Status' }).locator('.status-text').innerText();
 
 /** Opens the toolbar's Settings popover (syntax, privilege, verifier, budget) if it is closed. */
 export async function openSettings(page: Page): Promise<void> {

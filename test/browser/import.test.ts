@@ -15,7 +15,7 @@ import { XDP_DROP_UDP } from '../support/programs';
 
 const file = pageForFile();
 
-const status = (page: Page) => page.getByRole('contentinfo', { name: 'Status' }).getByRole('status');
+const status = (page: Page) => page.getByRole('contentinfo', { name: 'Status' }).locator('.status-text');
 
 test('a lesson from the gallery loads and runs with its expected result', async () => {
   const { page } = file.o;
@@ -57,7 +57,7 @@ test('an ELF object imports (choosing one of its programs), loads and runs; a ma
   expect(await status(page).innerText()).toContain('TC_ACT_OK');
   const text = await appState<string>(page, 'text');
   await page.getByLabel('Open object').setInputFiles({ name: 'broken.o', mimeType: 'application/octet-stream', buffer: readFileSync('test/fixtures/elf/xdp_drop.o').subarray(0, 90) });
-  await page.getByRole('alert').filter({ hasText: 'broken.o cannot be opened' }).waitFor();
+  await page.locator('.toast.error').filter({ hasText: 'broken.o cannot be opened' }).waitFor();
   expect(await appState<string>(page, 'text')).toBe(text);
   expect(await appState<boolean>(page, 'load.ok')).toBe(true);
 });

@@ -67,7 +67,7 @@ test('a link whose replay kills the page opens as text only, with a notice, on t
   // the reload: the address bar held no link any more
   const again = await file.h.open('/', context);
   await waitForEditor(again.page);
-  const notice = again.page.getByRole('alert').filter({ hasText: 'This link stopped the page last time' });
+  const notice = again.page.locator('.toast.error').filter({ hasText: 'This link stopped the page last time' });
   await notice.waitFor({ timeout: 20_000 });
   expect(await appState<string>(again.page, 'text')).toBe(LOOP.source);
   expect(await appState<unknown>(again.page, 'load')).toBeNull();

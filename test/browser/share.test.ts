@@ -119,7 +119,7 @@ test(`${HOSTILE.length} hostile links each leave the current work intact and sho
   expect(before.load.ok).toBe(true);
   for (const [what, frag] of HOSTILE) {
     await page.evaluate((f) => (location.hash = f), frag);
-    const alert = page.getByRole('alert').filter({ hasText: 'This share link cannot be opened' });
+    const alert = page.locator('.toast.error').filter({ hasText: 'This share link cannot be opened' });
     await alert.waitFor({ timeout: 10_000 });
     expect(await alert.innerText(), what).toMatch(/Your program is unchanged/);
     expect(await snapshotWork(page), what).toEqual(before);
@@ -130,7 +130,7 @@ test(`${HOSTILE.length} hostile links each leave the current work intact and sho
   const [, bomb] = HOSTILE.find(([w]) => w === 'decompression bomb')!;
   await page.goto(`${file.h.url}/#${bomb}`);
   await waitForEditor(page);
-  await page.getByRole('alert').filter({ hasText: 'inflates to more than' }).waitFor({ timeout: 10_000 });
+  await page.locator('.toast.error').filter({ hasText: 'inflates to more than' }).waitFor({ timeout: 10_000 });
   expect(await appState<string>(page, 'text')).toBe(WORK);
   expect(await page.evaluate(() => localStorage.getItem('bpflab:state'))).toBe(before.stored);
   expect(await page.evaluate(() => (Object.prototype as Record<string, unknown>).polluted)).toBeUndefined();

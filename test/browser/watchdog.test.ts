@@ -52,7 +52,7 @@ const pinned = async (page: Page): Promise<boolean> =>
   (await appState<{ pins: string[] }[]>(page, 'maps')).some((m) => m.pins.includes('/sys/fs/bpf/hits'));
 
 async function expectRecovered(page: Page, restarts: number): Promise<void> {
-  const notice = page.getByRole('alert').filter({ hasText: 'The engine stopped answering' });
+  const notice = page.locator('.toast.error').filter({ hasText: 'The engine stopped answering' });
   await notice.waitFor({ timeout: 60_000 });
   expect(await notice.innerText()).toMatch(/so it was restarted; your text, settings and pins are kept/);
   await until(async () => (await appState<number>(page, 'engine.restarts')) === restarts, 20_000, 'the new engine');

@@ -14,6 +14,7 @@ import { relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { askHost, hostStatus, type HostStatus } from '../../src/cli/host-kernel';
 import type { LoadAnswer, RunAnswer } from '../../src/session/request';
+import type { ObjectReader } from '../../src/session/request-object';
 import type { DumpedEntry } from '../../src/session/request-setup';
 
 /** One answer of the host kernel: an answer, or the request_error alone. */
@@ -69,9 +70,9 @@ export function describeKernel(name: string, body: () => void): void {
   describe.skip(`${name} (not run: ${s.why})`, body);
 }
 
-/** The host kernel's answers to the requests, in order (inside a describeKernel only). */
-export function askKernel(requests: readonly object[]): OracleAnswer[] {
-  const r = askHost(requests);
+/** The host kernel's answers to the requests, in order (inside a describeKernel only); `readObject` reads their `object`s. */
+export function askKernel(requests: readonly object[], readObject?: ObjectReader): OracleAnswer[] {
+  const r = askHost(requests, undefined, readObject);
   if (!r.available) throw new Error(`the host kernel stopped answering: ${r.why}`);
   const kernel = r.answers.map((a) => ('kernel' in a ? a.kernel : undefined)).find(Boolean);
   tally({ requests: requests.length, kernel });

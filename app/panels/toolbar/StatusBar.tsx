@@ -39,8 +39,8 @@ export function StatusBar() {
   const { text, bad } = statusOf({ engine, load, snap, running: busy === 'running', progress, stale, opening });
   return (
     <footer className="statusbar" aria-label="Status">
-      {/* not live: app/ui/Announcer.tsx is the page's one polite live region and says more */}
-      <span role="status" aria-live="off" className={`status-text${bad ? ' bad' : ''}`} title={text}>
+      {/* not a live region: app/ui/Announcer.tsx is the page's one, and says more */}
+      <span className={`status-text${bad ? ' bad' : ''}`} title={text}>
         {text}
       </span>
       {snap && maxStep > 0 ? (
@@ -52,8 +52,11 @@ export function StatusBar() {
             min={0}
             max={maxStep}
             value={snap.step}
-            disabled={busy !== 'idle'}
-            onChange={(e) => void actions.gotoStep(Number(e.target.value))}
+            // aria-disabled, not disabled: the arrow keys keep focus on it while the move replays
+            aria-disabled={busy !== 'idle' || undefined}
+            onChange={(e) => {
+              if (busy === 'idle') void actions.gotoStep(Number(e.target.value));
+            }}
           />
         </label>
       ) : null}

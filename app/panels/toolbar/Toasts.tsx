@@ -1,7 +1,8 @@
 /**
  * Notices as toasts above the status bar: they leave by themselves (information after a few
  * seconds, errors after longer), wait while the pointer or focus is on them, and can be
- * dismissed. They float over the panes, so they never push anything.
+ * dismissed. They float over the panes, so they never push anything. They are not live regions:
+ * the page's one polite live region (app/ui/Announcer.tsx) says each notice once.
  */
 import { useEffect, useRef, useState } from 'react';
 import { actions, selectNotices, useApp, type Notice } from '../../store';
@@ -23,7 +24,6 @@ function Toast({ n }: { n: Notice }) {
   }, [held, n.id]);
   return (
     <div
-      role={n.kind === 'error' ? 'alert' : 'status'}
       className={`toast ${n.kind}`}
       data-notice={n.id}
       onPointerEnter={() => setHeld(true)}

@@ -5,12 +5,15 @@
  * in goes to the status bar at the bottom, never here, so no text can push a button.
  *
  * A command that cannot run now is aria-disabled, not disabled: it keeps focus (Enter and Space
- * can press it again as soon as it is ready) and ignores activation meanwhile.
+ * can press it again as soon as it is ready) and ignores activation meanwhile. The toolbar is one
+ * Tab stop; Left, Right, Home and End move inside it (app/ui/roving.ts).
  */
+import { useRef } from 'react';
 import { selectBusy, selectLoad, selectLoading, selectSnap, selectStale, useApp } from '../../store';
 import { keysOf, type Command } from '../../ui/shortcuts';
 import { useNarrow, useToolbarFit } from '../../ui/media';
 import { Popover } from '../../ui/Menu';
+import { useRovingFocus } from '../../ui/roving';
 import { SessionTools } from '../session/SessionTools';
 import { LABELS, RUN, available } from './commands';
 import { LoadSettings, ProgTypeSelect } from './Settings';
@@ -52,6 +55,8 @@ export function Toolbar() {
   const stale = useApp(selectStale);
   const narrow = useNarrow();
   const fit = useToolbarFit();
+  const bar = useRef<HTMLDivElement>(null);
+  useRovingFocus(bar, narrow ? 'phone' : 'wide');
   const loadButtons = (
     <div className="group" role="group" aria-label="Load and run">
       <CommandButton cmd="load" enabled={ok.load} primary={!load || stale} />
@@ -61,7 +66,7 @@ export function Toolbar() {
   if (narrow) {
     // a phone: the step commands are in the step bar at the bottom
     return (
-      <div className="toolbar" role="toolbar" aria-label="Program and debugger">
+      <div className="toolbar" role="toolbar" aria-label="Program and debugger" ref={bar}>
         {loadButtons}
         <div className="group">
           <Popover label="Settings">
@@ -74,7 +79,7 @@ export function Toolbar() {
     );
   }
   return (
-    <div className="toolbar" role="toolbar" aria-label="Program and debugger">
+    <div className="toolbar" role="toolbar" aria-label="Program and debugger" ref={bar}>
       {loadButtons}
       <div className="group" role="group" aria-label="Debugger">
         {DEBUG.map((c) => (
