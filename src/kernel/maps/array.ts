@@ -119,6 +119,10 @@ export class ArrayMap extends MapBase {
     for (let i = 0; i < this.maxEntries; i++) yield { key: indexKey(i), value: this.userValue(i) };
   }
 
+  override contentStamp(): string {
+    return this.valuesStamp();
+  }
+
   /** A page indexes the values directly: O(page), whatever the size of the array. */
   override page(offset: number, limit: number): MapPageOf {
     const entries: MapPageOf['entries'] = [];

@@ -148,6 +148,35 @@ export abstract class MapBase implements BpfMap {
     this.regions.length = 0;
   }
 
+  /**
+   * A fingerprint of what the map holds, for bpffs persistence to skip a map that has not changed
+   * since its last save (a program writes values through pointers, so this reads the values
+   * themselves); null: the map is written afresh at every save.
+   */
+  contentStamp(): string | null {
+    return null;
+  }
+
+  /** Two 32-bit hashes over the bytes of the map's value regions. */
+  protected valuesStamp(): string {
+    let a = 0x811c9dc5;
+    let b = 0x9e3779b9;
+    for (const r of this.regions) {
+      const bytes = r.bytes;
+      const words = bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) : new Int32Array(0);
+      for (let i = 0; i < words.length; i++) {
+        a = Math.imul(a ^ words[i], 0x01000193);
+        b = Math.imul(b + words[i], 0x85ebca6b) ^ (b >>> 13);
+      }
+      for (let i = words.length * 4; i < bytes.length; i++) {
+        a = Math.imul(a ^ bytes[i], 0x01000193);
+        b = Math.imul(b + bytes[i], 0x85ebca6b) ^ (b >>> 13);
+      }
+      a = Math.imul(a ^ bytes.length, 0x01000193);
+    }
+    return `${(a >>> 0).toString(16)}.${(b >>> 0).toString(16)}`;
+  }
+
   /** Drops what the map holds on other objects (PROG_ARRAY slots when user references end). */
   clear(): void {}
 

@@ -206,6 +206,11 @@ export abstract class HashTab extends MapBase {
     return { total, entries };
   }
 
+  /** Which elements the buckets hold (the layout) and the values' bytes. */
+  override contentStamp(): string {
+    return `${this.layoutGen}:${this.valuesStamp()}`;
+  }
+
   private remember(offset: number, bucket: number, pos: number): void {
     this.cursors = [{ gen: this.layoutGen, offset, bucket, pos }, ...this.cursors.filter((c) => c.gen === this.layoutGen && c.offset !== offset)].slice(0, 8);
   }
