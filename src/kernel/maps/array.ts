@@ -11,6 +11,7 @@ import {
   COST_LIMIT,
   KMALLOC_MAX_HALF,
   MapBase,
+  addrHalves,
   arrayNextKey,
   indexKey,
   keyIndex,
@@ -128,6 +129,13 @@ export class ArrayMap extends MapBase {
     const entries: MapPageOf['entries'] = [];
     for (let i = offset; i < Math.min(this.maxEntries, offset + limit); i++) entries.push({ key: indexKey(i), value: this.userValue(i) });
     return { total: this.maxEntries, entries };
+  }
+
+  override lookupHalves(key: Uint8Array, cpu: number, out: Int32Array): void {
+    const index = keyIndex(key);
+    const c = this.percpu ? cpu : 0;
+    if (index >= this.maxEntries || c < 0 || c >= this.values.length) out[0] = out[1] = 0;
+    else addrHalves(this.values[c], index * this.stride, out);
   }
 
   override lookupAddr(key: Uint8Array, cpu: number): bigint {
