@@ -8,13 +8,13 @@
  */
 import { Errno as E, MapType } from '../isa';
 import { AddressSpace } from '../mem';
-import { BpfFs, type PinnedKind } from './bpffs';
+import { BpfFs, normalizePath, type PinnedKind } from './bpffs';
 import { MAP_TYPES, type FileObject, type FileTable, type MapBase } from './maps';
 import { FdArrayMap } from './maps/fd-array';
 import { ProgArrayMap } from './maps/prog-array';
 import { StackTraceMap } from './maps/stack-trace';
 import { PerfRing, validPages } from './perf-ring';
-import { loadSnapshot, saveSnapshot } from './persist';
+import { loadSnapshot, saveSnapshot, type UnavailablePin } from './persist';
 import { Prog, fileOf, type ProgSpec } from './prog';
 import type { StoragePort } from './storage';
 import { sysBpf, type BpfAttr, type MapCreateAttr, type MapElemAttr, type MapGetNextKeyAttr, type ObjAttr, type ProgLoadAttr, type ProgLoadResult, type SysResult } from './sys';
@@ -113,6 +113,11 @@ export class Kernel implements KernelServices {
   stored = new Map<string, string>();
   /** whether `stored` includes the keys the storage held before this kernel wrote */
   storedListed = false;
+  /** pins stored but not restored (they do not fit this kernel): listed, kept, removable */
+  unavailable = new Map<string, UnavailablePin>();
+  /** storage keys of objects (persist.ts): stable across restarts */
+  objKeys = new WeakMap<MapBase | Prog, string>();
+  nextObjKey = 1;
 
   constructor(opts: KernelOptions = {}) {
     this.world = new SimWorld(this.mem, { seed: opts.seed, ncpus: opts.ncpus });
@@ -329,6 +334,7 @@ export class Kernel implements KernelServices {
 
   /** @internal Pins an object (the reference is taken by the caller); then schedules a sync. */
   pinned(path: string, kind: PinnedKind, obj: MapBase | Prog): number {
+    if (this.unavailable.has(normalizePath(path))) return -E.EEXIST; // the stored pin is still there
     return this.synced(this.fs.pin(path, kind, obj));
   }
 
@@ -342,6 +348,10 @@ export class Kernel implements KernelServices {
   /** unlink(2): removes a pin and drops its reference. */
   unlink(path: string): number {
     const node = this.fs.unlink(path);
+    if (node === -E.ENOENT && this.unavailable.delete(normalizePath(path))) {
+      this.scheduleSync(); // the user removed a pin that could not be restored: now its records go
+      return 0;
+    }
     if (typeof node === 'number') return node;
     this.release(fileOf(node.obj), true);
     this.scheduleSync();

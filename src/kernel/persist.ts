@@ -3,10 +3,13 @@
  * pin reaches: maps with their contents, programs with their instructions, the programs in a
  * PROG_ARRAY) as JSON records in the kernel's storage port, and the restore that rebuilds it in
  * a new kernel. Records live under the prefix "bpffs/": "dir<path>", "pin<path>" (naming an
- * object key), "obj/map/<id>" and "obj/prog/<id>". A save writes only what changed and deletes
- * what is gone. Restored objects get new ids and addresses; hash maps keep their order.
+ * object key), "obj/map/<n>" and "obj/prog/<n>" (n stable across restarts, not the object's id).
+ * A save serializes only maps whose content stamp changed, writes only records that changed and
+ * deletes what is gone, except the records of pins that could not be restored (they do not fit
+ * this kernel): those stay, are listed as unavailable, and come back in a kernel where they fit.
+ * Restored objects get new ids and addresses; hash maps keep their order.
  */
-import { MapType, VALUE_ARRAY_MAP_TYPES } from '../isa';
+import { Errno as E, MapType, VALUE_ARRAY_MAP_TYPES, errnoName } from '../isa';
 import type { StoragePort } from './storage';
 import type { SysKernel, SysResult } from './sys';
 import { leValue } from '../mem';
@@ -25,12 +28,27 @@ export interface PersistKernel extends Pick<SysKernel, 'fs' | 'hold' | 'release'
   stored: Map<string, string>;
   /** whether `stored` includes the keys the storage held before this kernel wrote */
   storedListed: boolean;
+  /** pins whose objects could not be restored, by path: kept in storage until removed */
+  unavailable: Map<string, UnavailablePin>;
+  /** each object's storage key, stable across restarts (a restored object keeps the one it came from) */
+  objKeys: WeakMap<MapBase | Prog, string>;
+  /** the number the next new object's key gets (above every key stored) */
+  nextObjKey: number;
+  readonly memCapBytes: number;
   close(fd: number): SysResult<0>;
   perfEventOpen(opts: { cpu: number; pages?: number }): SysResult<number>;
   cgroupOpen(path: string): SysResult<number>;
 }
 
 const PREFIX = 'bpffs/';
+
+/** A pin stored but not restored (its map does not fit this kernel): why, and the records it keeps. */
+export interface UnavailablePin {
+  kind: 'map' | 'prog';
+  reason: string;
+  /** storage keys of the pin's record and of every object record it reaches */
+  keys: string[];
+}
 const V = 1;
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -68,17 +86,52 @@ interface ProgRecord {
   tag: string;
 }
 
-const objKey = (kind: 'map' | 'prog', id: number): string => `obj/${kind}/${id}`;
+/**
+ * An object's storage key: the one it was restored from, else a new number above every key the
+ * storage holds. Not its id: a restored kernel numbers its objects afresh, and a record kept for a
+ * pin that could not be restored must not be overwritten by another object of the same id.
+ */
+function objKey(k: PersistKernel, o: MapBase | Prog): string {
+  let key = k.objKeys.get(o);
+  if (key === undefined) {
+    key = `obj/${'bytes' in o ? 'prog' : 'map'}/${k.nextObjKey++}`;
+    k.objKeys.set(o, key);
+  }
+  return key;
+}
+
+/** One more than the highest object number among storage keys. */
+function nextKeyAfter(keys: Iterable<string>): number {
+  let n = 0;
+  for (const key of keys) {
+    const m = /obj\/(?:map|prog)\/(\d+)$/.exec(key);
+    if (m) n = Math.max(n, Number(m[1]));
+  }
+  return n + 1;
+}
 
 /** The records of everything pinned, as they would be stored now. */
-export function snapshot(k: PersistKernel): Map<string, string> {
+/** The last record written of each map, with the map's content stamp then. */
+const written = new WeakMap<MapBase, { stamp: string; json: string }>();
+
+/** A map's record, from the last save if its content stamp has not changed since. */
+function mapJson(m: MapBase, visit: (o: MapBase | Prog) => string): string {
+  const stamp = m.contentStamp();
+  const last = written.get(m);
+  if (stamp !== null && last?.stamp === stamp) return last.json;
+  const json = JSON.stringify(mapRecord(m, visit));
+  if (stamp !== null) written.set(m, { stamp, json });
+  return json;
+}
+
+function snapshot(k: PersistKernel): Map<string, string> {
   const out = new Map<string, string>();
   const seen = new Set<MapBase | Prog>();
   const visit = (o: MapBase | Prog): string => {
-    const key = 'bytes' in o ? objKey('prog', o.id) : objKey('map', o.id);
+    const key = objKey(k, o);
     if (!seen.has(o)) {
       seen.add(o);
-      out.set(PREFIX + key, JSON.stringify('bytes' in o ? progRecord(o, visit) : mapRecord(o, visit)));
+      out.set(PREFIX + key, 'bytes' in o ? JSON.stringify(progRecord(o, visit)) : mapJson(o, visit));
     }
     return key;
   };
@@ -137,8 +190,11 @@ export async function saveSnapshot(k: PersistKernel): Promise<void> {
   if (!k.storedListed) {
     for (const key of await storage.list()) if (key.startsWith(PREFIX) && !k.stored.has(key)) k.stored.set(key, '');
     k.storedListed = true;
+    k.nextObjKey = Math.max(k.nextObjKey, nextKeyAfter(k.stored.keys()));
   }
   const next = snapshot(k);
+  // what could not be restored stays as it was stored, until its pin is removed
+  for (const u of k.unavailable.values()) for (const key of u.keys) if (!next.has(key) && k.stored.has(key)) next.set(key, k.stored.get(key)!);
   for (const key of k.stored.keys()) if (!next.has(key)) await storage.delete(key);
   for (const [key, value] of next) if (k.stored.get(key) !== value) await storage.set(key, value);
   k.stored = next;
@@ -155,15 +211,23 @@ export async function loadSnapshot(k: PersistKernel): Promise<void> {
     if (v !== undefined) records.set(key, v);
   }
   const objs = new Map<string, MapBase | Prog>();
+  const failed = new Map<string, string>();
   const parsed = [...records].map(([key, v]) => [key.slice(PREFIX.length), JSON.parse(v)] as [string, Record<string, unknown>]);
-  for (const [key, r] of parsed) if (r.kind === 'map') restoreMap(k, key, r as unknown as MapRecord, objs);
-  for (const [key, r] of parsed) if (r.kind === 'prog') restoreProg(k, key, r as unknown as ProgRecord, objs);
+  for (const [key, r] of parsed) if (r.kind === 'map') restoreMap(k, key, r as unknown as MapRecord, objs, failed);
+  for (const [key, r] of parsed) if (r.kind === 'prog') restoreProg(k, key, r as unknown as ProgRecord, objs, failed);
   for (const [key, r] of parsed) if (r.kind === 'map') fillSlots(k, objs.get(key), r as unknown as MapRecord, objs);
   const dirs = parsed.filter(([key]) => key.startsWith('dir')).map(([key]) => key.slice(3));
   for (const d of dirs.sort((a, b) => a.length - b.length)) k.fs.mkdir(d);
+  const byKey = new Map(parsed);
+  k.unavailable.clear();
   for (const [key, r] of parsed) {
     if (!key.startsWith('pin')) continue;
     const obj = objs.get(String(r.obj));
+    const why = failed.get(String(r.obj));
+    if (why !== undefined) {
+      const kind = String(r.obj).startsWith('obj/prog/') ? 'prog' : 'map';
+      k.unavailable.set(key.slice(3), { kind, reason: why, keys: [PREFIX + key, ...reach(String(r.obj), byKey).map((x) => PREFIX + x)] });
+    }
     if (!obj) continue;
     const f = fileOf(obj);
     if (k.hold(f, true) === 0 && k.fs.pin(key.slice(3), f.kind, obj) !== 0) k.release(f, true);
@@ -172,13 +236,36 @@ export async function loadSnapshot(k: PersistKernel): Promise<void> {
   for (const obj of objs.values()) k.release(fileOf(obj), false);
   k.stored = records;
   k.storedListed = true;
+  k.nextObjKey = Math.max(k.nextObjKey, nextKeyAfter(records.keys()));
 }
 
-function restoreMap(k: PersistKernel, key: string, r: MapRecord, objs: Map<string, MapBase | Prog>): void {
+/** The object records `key` reaches: itself, a program's maps, a PROG_ARRAY's programs. */
+function reach(key: string, byKey: Map<string, Record<string, unknown>>, seen = new Set<string>()): string[] {
+  if (seen.has(key) || !byKey.has(key)) return [...seen];
+  seen.add(key);
+  const r = byKey.get(key)!;
+  const next = r.kind === 'prog' ? ((r.maps as string[]) ?? []) : ((r.slots as [number, unknown][] | undefined) ?? []).map(([, w]) => w).filter((w): w is string => typeof w === 'string' && w.startsWith('obj/'));
+  for (const n of next) reach(n, byKey, seen);
+  return [...seen];
+}
+
+/** Why MAP_CREATE refused a stored map in this kernel, in words. */
+function whyNotRestored(k: PersistKernel, r: MapRecord, errno: number): string {
+  if (errno === -E.ENOMEM) {
+    return `${errnoName(-errno)}: the map does not fit in the kernel's ${k.memCapBytes / 2 ** 20} MiB of map memory at this CPU count (it was pinned at ${r.ncpus} CPU${r.ncpus === 1 ? '' : 's'})`;
+  }
+  return `${errnoName(-errno)}: MAP_CREATE refused it in this kernel`;
+}
+
+function restoreMap(k: PersistKernel, key: string, r: MapRecord, objs: Map<string, MapBase | Prog>, failed: Map<string, string>): void {
   const m = k.createMap({ mapType: r.type, keySize: r.keySize, valueSize: r.valueSize, maxEntries: r.maxEntries, mapFlags: r.flags, name: r.name });
-  if (typeof m === 'number') return;
+  if (typeof m === 'number') {
+    failed.set(key, whyNotRestored(k, r, m));
+    return;
+  }
   k.hold({ kind: 'map', obj: m }, false);
   objs.set(key, m);
+  k.objKeys.set(m, key);
   if (m instanceof StackTraceMap) {
     for (const [, v] of r.entries) {
       const b = unhex(v);
@@ -201,8 +288,10 @@ function perCpuValue(v: Uint8Array, m: MapBase): Uint8Array {
   return out;
 }
 
-function restoreProg(k: PersistKernel, key: string, r: ProgRecord, objs: Map<string, MapBase | Prog>): void {
+function restoreProg(k: PersistKernel, key: string, r: ProgRecord, objs: Map<string, MapBase | Prog>, failed: Map<string, string>): void {
   const maps = r.maps.map((mk) => objs.get(mk));
+  const missing = r.maps.find((mk) => failed.has(mk));
+  if (missing !== undefined) failed.set(key, `a map it uses could not be restored (${failed.get(missing)})`);
   if (maps.some((m) => !m || 'bytes' in m)) return;
   const bytes = unhex(r.insns);
   const dv = new DataView(bytes.buffer);
@@ -214,6 +303,7 @@ function restoreProg(k: PersistKernel, key: string, r: ProgRecord, objs: Map<str
   const prog = k.createProg({ progType: r.type, name: r.name, bytes, maps: maps as MapBase[], license: r.license, privileged: r.privileged, kernVersion: r.kernVersion, tag: r.tag });
   k.hold({ kind: 'prog', obj: prog }, false);
   objs.set(key, prog);
+  k.objKeys.set(prog, key);
 }
 
 /** Puts objects back into an fd array through temporary fds, as user space would. */

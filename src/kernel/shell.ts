@@ -9,6 +9,7 @@
 import { Errno as E } from '../isa';
 import { BPFFS_ROOT, normalizePath } from './bpffs';
 import type { Kernel } from './kernel';
+import type { UnavailablePin } from './persist';
 import { bpftool, type BpftoolOptions } from './shell-bpftool';
 import { strerror } from './shell-format';
 
@@ -121,6 +122,11 @@ function ls(k: Kernel, args: string[]): ShellResult {
       continue;
     }
     const node = k.fs.lookup(path);
+    const lost = k.unavailable.get(path);
+    if (typeof node === 'number' && lost) {
+      output += unavailableLine(p, lost, o.flags.has('l'));
+      continue;
+    }
     if (typeof node === 'number') {
       output += `ls: cannot access '${p}': ${strerror(node)}\n`;
       exitCode = 2;
@@ -129,13 +135,26 @@ function ls(k: Kernel, args: string[]): ShellResult {
     const entries = node.type === 'dir' ? k.fs.list(path) : [{ name: p, node }];
     if (typeof entries === 'number') continue;
     if (paths.length > 1 && node.type === 'dir') output += `${p}:\n`;
+    const lines: [string, string][] = [];
     for (const { name, node: n } of entries) {
-      if (!o.flags.has('l')) output += `${name}\n`;
-      else if (n.type === 'dir') output += `drwxr-xr-x  dir   ${name}\n`;
-      else output += `-rw-------  ${n.kind.padEnd(4)}  ${name}  (id ${n.obj.id})\n`;
+      if (!o.flags.has('l')) lines.push([name, `${name}\n`]);
+      else if (n.type === 'dir') lines.push([name, `drwxr-xr-x  dir   ${name}\n`]);
+      else lines.push([name, `-rw-------  ${n.kind.padEnd(4)}  ${name}  (id ${n.obj.id})\n`]);
     }
+    if (node.type === 'dir') {
+      for (const [at, u] of k.unavailable) {
+        const name = at.slice(path.length + 1);
+        if (at.startsWith(`${path}/`) && !name.includes('/')) lines.push([name, unavailableLine(name, u, o.flags.has('l'))]);
+      }
+    }
+    output += lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, l]) => l).join('');
   }
   return { output, exitCode };
+}
+
+/** A pin stored but not restored: listed with why (bpflab's own line; Linux has no such state). */
+function unavailableLine(name: string, u: UnavailablePin, long: boolean): string {
+  return long ? `?---------  ${u.kind.padEnd(4)}  ${name}  (unavailable: ${u.reason})\n` : `${name}  (unavailable: ${u.reason})\n`;
 }
 
 function mkdir(k: Kernel, args: string[]): ShellResult {
@@ -172,6 +191,7 @@ function removeTree(k: Kernel, path: string): number {
   const node = k.fs.lookup(path);
   if (typeof node === 'number') return node;
   if (node.type !== 'dir') return k.unlink(path);
+  for (const at of [...k.unavailable.keys()]) if (at.startsWith(`${path}/`) && !at.slice(path.length + 1).includes('/')) k.unlink(at);
   for (const name of [...node.children.keys()]) {
     const r = removeTree(k, `${path}/${name}`);
     if (r) return r;

@@ -93,13 +93,10 @@ export function mapPage(k: Kernel, id: number, offset: number, limit: number): M
     else for (let i = off; i < Math.min(m.maxEntries, off + lim); i++) entries.push(fdSlot(k, m, i));
     return { mapId: id, total: m.maxEntries, offset: off, entries };
   }
-  const entries: MapEntryView[] = [];
-  let total = 0;
-  for (const e of m.entries()) {
-    if (total >= off && total < off + lim) entries.push(m.mapType === MapType.StackTrace ? stackEntry(e.key, e.value) : { key: e.key.slice(), value: e.value.slice() });
-    total++;
-  }
-  return { mapId: id, total, offset: off, entries };
+  // arrays index directly and hash maps page from a cursor: O(page), not O(map)
+  const page = m.page(off, lim);
+  const entries: MapEntryView[] = page.entries.map((e) => (m.mapType === MapType.StackTrace ? stackEntry(e.key, e.value) : { key: e.key.slice(), value: e.value.slice() }));
+  return { mapId: id, total: page.total, offset: off, entries };
 }
 
 /** MAP_UPDATE_ELEM or MAP_DELETE_ELEM through a fd opened on the map, as bpftool does. */

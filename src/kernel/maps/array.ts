@@ -20,6 +20,7 @@ import {
   UPDATE,
   type MapCreateEnv,
   type MapCtx,
+  type MapPageOf,
   type MapTypeOps,
 } from './common';
 
@@ -117,6 +118,17 @@ export class ArrayMap extends MapBase {
 
   *entries(): Iterable<{ key: Uint8Array; value: Uint8Array }> {
     for (let i = 0; i < this.maxEntries; i++) yield { key: indexKey(i), value: this.userValue(i) };
+  }
+
+  override contentStamp(): string {
+    return this.valuesStamp();
+  }
+
+  /** A page indexes the values directly: O(page), whatever the size of the array. */
+  override page(offset: number, limit: number): MapPageOf {
+    const entries: MapPageOf['entries'] = [];
+    for (let i = offset; i < Math.min(this.maxEntries, offset + limit); i++) entries.push({ key: indexKey(i), value: this.userValue(i) });
+    return { total: this.maxEntries, entries };
   }
 
   override lookupHalves(key: Uint8Array, cpu: number, out: Int32Array): void {

@@ -91,6 +91,12 @@ export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => {
 };
 
 /** The base of every map: identity, attributes, journaling, and the regions it maps. */
+/** A page of a map's entries (user-side values) and how many entries the map has. */
+export interface MapPageOf {
+  total: number;
+  entries: { key: Uint8Array; value: Uint8Array }[];
+}
+
 export abstract class MapBase implements BpfMap {
   readonly id: number;
   name: string;
@@ -142,6 +148,35 @@ export abstract class MapBase implements BpfMap {
     this.regions.length = 0;
   }
 
+  /**
+   * A fingerprint of what the map holds, for bpffs persistence to skip a map that has not changed
+   * since its last save (a program writes values through pointers, so this reads the values
+   * themselves); null: the map is written afresh at every save.
+   */
+  contentStamp(): string | null {
+    return null;
+  }
+
+  /** Two 32-bit hashes over the bytes of the map's value regions. */
+  protected valuesStamp(): string {
+    let a = 0x811c9dc5;
+    let b = 0x9e3779b9;
+    for (const r of this.regions) {
+      const bytes = r.bytes;
+      const words = bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) : new Int32Array(0);
+      for (let i = 0; i < words.length; i++) {
+        a = Math.imul(a ^ words[i], 0x01000193);
+        b = Math.imul(b + words[i], 0x85ebca6b) ^ (b >>> 13);
+      }
+      for (let i = words.length * 4; i < bytes.length; i++) {
+        a = Math.imul(a ^ bytes[i], 0x01000193);
+        b = Math.imul(b + bytes[i], 0x85ebca6b) ^ (b >>> 13);
+      }
+      a = Math.imul(a ^ bytes.length, 0x01000193);
+    }
+    return `${(a >>> 0).toString(16)}.${(b >>> 0).toString(16)}`;
+  }
+
   /** Drops what the map holds on other objects (PROG_ARRAY slots when user references end). */
   clear(): void {}
 
@@ -150,6 +185,21 @@ export abstract class MapBase implements BpfMap {
   abstract delete(key: Uint8Array): 0 | Errno;
   abstract getNextKey(key: Uint8Array | null): Uint8Array | Errno;
   abstract entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
+
+  /**
+   * The entries [offset, offset + limit) in GET_NEXT_KEY order and how many there are. This walks
+   * them all; array and hash maps override it with a page that costs O(page).
+   */
+  page(offset: number, limit: number): MapPageOf {
+    const entries: MapPageOf['entries'] = [];
+    let total = 0;
+    for (const e of this.entries()) {
+      if (total >= offset && total < offset + limit) entries.push(e);
+      total++;
+    }
+    return { total, entries };
+  }
+
   lookupAddr?(key: Uint8Array, cpu: number): bigint;
   lookupHalves?(key: Uint8Array, cpu: number, out: Int32Array): void;
   updateFromProg?(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno;

@@ -13,7 +13,7 @@
 import { BPF_F_NO_PREALLOC, Errno as E, MAX_BPF_STACK } from '../../isa';
 import { COPY_COST, UNDO_COST, type Region } from '../../mem';
 import type { Errno, MapAttr } from '../types';
-import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, UPDATE, addrHalves, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
+import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, UPDATE, addrHalves, bytesEqual, round8, type MapCreateEnv, type MapCtx, type MapPageOf } from './common';
 import { jhash, roundupPowOfTwo } from './jhash';
 
 /** sizeof(struct htab_elem) in 4.8 on x86-64: hash_node, rcu head, hash, key aligned to 8 */
@@ -46,6 +46,10 @@ export abstract class HashTab extends MapBase {
   private readonly hashes: Uint32Array;
   /** free slots, popped from the end */
   private readonly freeSlots: number[];
+  /** counts changes of which elements the buckets hold (links, unlinks and their undoing) */
+  private layoutGen = 0;
+  /** where recent pages began and ended: (offset -> bucket, position) under one layout */
+  private cursors: { gen: number; offset: number; bucket: number; pos: number }[] = [];
   /** bytes between two slots' values */
   protected readonly stride: number;
   /** one region for a plain hash, one per CPU for a per-CPU hash */
@@ -98,8 +102,10 @@ export abstract class HashTab extends MapBase {
     this.buckets[b] = [s, ...oldBucket];
     this.keys[s] = key.slice();
     this.hashes[s] = h;
+    this.layoutGen++;
     // the undo keeps the old bucket and key alive: count them with it
     this.mem.journal?.push(() => {
+      this.layoutGen++;
       this.buckets[b] = oldBucket;
       this.keys[s] = oldKey;
       this.hashes[s] = oldHash;
@@ -114,7 +120,9 @@ export abstract class HashTab extends MapBase {
     this.buckets[b] = oldBucket.filter((x) => x !== s);
     this.keys[s] = null;
     this.freeSlots.push(s);
+    this.layoutGen++;
     this.mem.journal?.push(() => {
+      this.layoutGen++;
       this.freeSlots.pop();
       this.keys[s] = oldKey;
       this.buckets[b] = oldBucket;
@@ -171,6 +179,47 @@ export abstract class HashTab extends MapBase {
       if (head !== undefined) return this.keys[head]!.slice();
     }
     return -E.ENOENT;
+  }
+
+  /**
+   * A page in GET_NEXT_KEY order from the nearest cursor a recent page left (the page before, or
+   * this page shown again after a step), else from the first bucket: O(page) for the pages a
+   * table asks for, and never more than one pass over the buckets (not the elements).
+   */
+  override page(offset: number, limit: number): MapPageOf {
+    const total = this.count;
+    const entries: MapPageOf['entries'] = [];
+    let at = { gen: this.layoutGen, offset: 0, bucket: 0, pos: 0 };
+    for (const c of this.cursors) if (c.gen === this.layoutGen && c.offset <= offset && c.offset >= at.offset) at = c;
+    let { bucket: b, pos: p, offset: n } = at;
+    while (n < offset && b < this.nBuckets) {
+      const left = this.buckets[b].length - p;
+      if (n + left <= offset) {
+        n += left;
+        b++;
+        p = 0;
+      } else {
+        p += offset - n;
+        n = offset;
+      }
+    }
+    this.remember(n, b, p);
+    for (; entries.length < limit && b < this.nBuckets; b++, p = 0) {
+      const bucket = this.buckets[b];
+      for (; p < bucket.length && entries.length < limit; p++) entries.push({ key: this.keys[bucket[p]]!.slice(), value: this.userValue(bucket[p]) });
+      if (entries.length === limit) break;
+    }
+    this.remember(n + entries.length, b, p);
+    return { total, entries };
+  }
+
+  /** Which elements the buckets hold (the layout) and the values' bytes. */
+  override contentStamp(): string {
+    return `${this.layoutGen}:${this.valuesStamp()}`;
+  }
+
+  private remember(offset: number, bucket: number, pos: number): void {
+    this.cursors = [{ gen: this.layoutGen, offset, bucket, pos }, ...this.cursors.filter((c) => c.gen === this.layoutGen && c.offset !== offset)].slice(0, 8);
   }
 
   /** Every element in GET_NEXT_KEY order, with its user-side value. */
