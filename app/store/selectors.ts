@@ -1,6 +1,6 @@
 /** Module-level selectors: components read the store only through these (stable identities). */
 import type { State } from './state';
-import type { LoadSetup } from './deps';
+import { statesAt, type LoadSetup } from './deps';
 
 /** What the next Load sets up beside the program: the open lesson's programs and slots, and one-shot parts. */
 export function loadSetupOf(s: Pick<State, 'lesson' | 'pendingSetup'>): LoadSetup | undefined {
@@ -83,7 +83,7 @@ export const selectCurrentPc = (s: State): number | null => {
 export const selectStatesAtPc = (s: State) => {
   const pc = selectCurrentPc(s);
   if (pc === null) return undefined;
-  return s.load?.analysis?.states[pc];
+  return statesAt(s.load?.analysis, pc);
 };
 export const selectLesson = (s: State) => s.lesson;
 export const selectShare = (s: State) => s.share;

@@ -6,7 +6,7 @@
 export { progLoad, verify, LOG_SIZE_MAX, LOG_SIZE_MIN } from './load';
 export { gplCompatible, GPL_COMPATIBLE_LICENSES } from '../kernel/prog';
 export type { VerifierVerdict, VerifyOptions } from './load';
-export type { VerifierAnalysis, Visit, PathInfo, StateView, RegView, StackSlotView, AnalysisMap } from './analysis';
+export type { VerifierAnalysis, Visit, VisitTable, PathInfo, StateView, RegView, StackSlotView, AnalysisMap } from './analysis';
 export { RegType, REG_TYPE_STR, REG_TYPE_NAMES } from './state';
 export type { RegTypeName, RegTypeValue } from './state';
 export { helperFor } from '../kernel/progtypes/funcproto';
