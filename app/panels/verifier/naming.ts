@@ -7,7 +7,7 @@
  * nothing here switches on a program type.
  */
 import { fieldAt, helperByName } from '../../../src/isa';
-import type { LoadResult, ProgTypeInfo } from '../../../src/protocol';
+import { statesAt, type LoadResult, type ProgTypeInfo } from '../../../src/protocol';
 
 /** Where the refusal happened, as far as the caller knows it. */
 export interface RefusalWhere {
@@ -168,7 +168,7 @@ export function refusalWhere(load: LoadResult, progTypes: readonly ProgTypeInfo[
   const text = load.program?.text[pc];
   if (text) where.write = /^\(\w\w\) (lock )?\*\(/.test(text);
   const a = load.analysis;
-  const view = a?.states[pc]?.find((v) => v.order === a.errorVisit);
+  const view = a ? statesAt(a, pc).find((v) => v.order === a.errorVisit) : undefined;
   if (view) where.regs = view.regs;
   return where;
 }
