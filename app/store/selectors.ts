@@ -91,6 +91,7 @@ export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
 export const selectOpening = (s: State) => s.opening;
+export const selectLinkAsk = (s: State) => s.linkAsk;
 
 export const selectAnalysisPaths = (s: State) => s.load?.analysis?.paths;
 export const selectLoadedLines = (s: State) => s.load?.program?.lines;
