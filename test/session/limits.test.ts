@@ -79,7 +79,9 @@ describe('debug runs stop at their limits, paused, with what they did', () => {
   });
 
   it('goto, a far seek and a long step(n) go in chunks under the same limit', async () => {
-    const s = await loopRun(LOOP, { timeLimitMs: 5000 }, fakeClock(2000));
+    // each clock read is 6 s: the first look after a move's first chunk finds the limit passed (compiled
+    // chunks are long enough that a few more looks could reach the instruction budget first)
+    const s = await loopRun(LOOP, { timeLimitMs: 5000 }, fakeClock(6000));
     for (const move of [() => s.goto(50_000_000), () => s.seek(80_000_000), () => s.step(90_000_000)]) {
       const u = ok(await move());
       expect(u.limit?.message).toMatch(/^stopped after 5 s/);
