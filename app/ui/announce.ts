@@ -18,7 +18,7 @@ export function refusalLine(log: string): string | undefined {
   return line || undefined;
 }
 
-export function loadText(r: LoadResult): string {
+function loadText(r: LoadResult): string {
   if (r.stage === 'assemble') {
     const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
@@ -34,7 +34,7 @@ function where(s: DebugSnapshot): string {
 }
 
 /** Why the run is where it is: `ran` is what moved it ('step' for a step or a move, 'run' for Continue/Run). */
-export function stopText(s: DebugSnapshot, ran: 'step' | 'run', atBreakpoint: boolean): string {
+function stopText(s: DebugSnapshot, ran: 'step' | 'run', atBreakpoint: boolean): string {
   switch (s.state) {
     case 'paused': {
       // not at a breakpoint: Pause interrupted it, or it used up the budget (the next step says so)
