@@ -31,7 +31,7 @@ type Missing = Exclude<keyof EngineApi, (typeof METHODS)[number]>;
 const _allListed: Missing extends never ? true : Missing = true;
 void _allListed;
 
-export type WorkerFactory = () => Worker;
+type WorkerFactory = () => Worker;
 
 interface Live {
   worker: Worker;

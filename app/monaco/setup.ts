@@ -38,4 +38,3 @@ export function setupMonaco(context: () => EditorContext): typeof monaco {
   return monaco;
 }
 
-export { monaco };

@@ -14,7 +14,7 @@ import { DEFAULT_LAYOUT, type LayoutState } from '../ui/layout';
 import { EXAMPLE_PROGRAM } from './example';
 import type { TermState } from './terminal';
 
-export interface EditorSlice {
+interface EditorSlice {
   text: string;
   syntax: Syntax;
   /** 1-based source lines with a breakpoint */
@@ -40,16 +40,16 @@ export interface SettingsSlice {
   input: InputState;
 }
 
-export interface LoadSlice {
+interface LoadSlice {
   load: LoadResult | null;
   /** the signature of what was loaded: the editor and settings at Load */
   loadedSig: string | null;
   loading: boolean;
 }
 
-export type Busy = 'idle' | 'stepping' | 'running';
+type Busy = 'idle' | 'stepping' | 'running';
 
-export interface DebugSlice {
+interface DebugSlice {
   snap: DebugSnapshot | null;
   busy: Busy;
   /** live progress of a long run */
@@ -65,7 +65,7 @@ export interface MapFormat {
   layout: string;
 }
 
-export interface MapsSlice {
+interface MapsSlice {
   maps: MapInfo[];
   selectedMap: number | null;
   /** bumps whenever map contents may have changed: inspectors refetch */
@@ -76,7 +76,7 @@ export interface MapsSlice {
   formats: Record<string, MapFormat>;
 }
 
-export interface TerminalSlice {
+interface TerminalSlice {
   term: TermState;
   /** commands typed, newest last (arrow up recalls them) */
   history: string[];
@@ -88,19 +88,19 @@ export interface Notice {
   text: string;
 }
 
-export interface EngineSlice {
+interface EngineSlice {
   engine: EngineStatus;
   /** the kernel's program types as the engine describes them (empty until it has) */
   progTypes: ProgTypeInfo[];
   notices: Notice[];
 }
 
-export interface LayoutSlice {
+interface LayoutSlice {
   layout: LayoutState;
 }
 
 /** A capture opened in the engine and its replay through the loaded program. */
-export interface CaptureState {
+interface CaptureState {
   file: string;
   format: string;
   packets: number;
@@ -113,7 +113,7 @@ export interface CaptureState {
 }
 
 /** Sharing, lessons, imports and exports. */
-export interface IoSlice {
+interface IoSlice {
   /** the lesson open in the editor (its setup goes with every Load) */
   lesson: OpenLesson | null;
   /** one-shot parts of the next Load's setup: a fresh world, a link's map contents */

@@ -16,9 +16,9 @@ import type { AddressSpace } from '../mem';
 
 export const PERF_PAGE_SIZE = 4096;
 /** data pages of a ring when none is said: samples/bpf's perf_event_mmap (page_cnt = 8) */
-export const PERF_DEFAULT_PAGES = 8;
+const PERF_DEFAULT_PAGES = 8;
 /** most data pages a simulated reader may map (perf allows any power of two within mlock limits) */
-export const PERF_MAX_PAGES = 1024;
+const PERF_MAX_PAGES = 1024;
 /** sizeof(struct perf_event_header) */
 const HEADER = 8;
 /** PERF_RECORD_LOST: header, id, lost */
@@ -27,7 +27,7 @@ export const LOST_RECORD_BYTES = 24;
 const MAX_RECORD = 0xffff;
 
 /** What a reader of the ring sees, oldest first. */
-export type PerfRecord = { kind: 'sample'; cpu: number; data: Uint8Array } | { kind: 'lost'; cpu: number; lost: number };
+type PerfRecord = { kind: 'sample'; cpu: number; data: Uint8Array } | { kind: 'lost'; cpu: number; lost: number };
 
 /** Bytes a PERF_RECORD_SAMPLE with PERF_SAMPLE_RAW of `size` raw bytes takes. */
 export const sampleBytes = (size: number): number => HEADER + Math.ceil((size + 4) / 8) * 8;

@@ -19,7 +19,7 @@ import { fileOf, type Prog } from './prog';
 import type { Cgroup, PerfEvent } from './types';
 
 /** What persistence needs of the kernel (kernel.ts's Kernel, which passes itself): bpf(2)'s side, the storage, and opening perf events and cgroups. */
-export interface PersistKernel extends Pick<SysKernel, 'fs' | 'hold' | 'release' | 'installFd' | 'createMap' | 'createProg'> {
+interface PersistKernel extends Pick<SysKernel, 'fs' | 'hold' | 'release' | 'installFd' | 'createMap' | 'createProg'> {
   readonly storage: StoragePort | undefined;
   /** what the storage holds, as last written */
   stored: Map<string, string>;
@@ -71,7 +71,7 @@ interface ProgRecord {
 const objKey = (kind: 'map' | 'prog', id: number): string => `obj/${kind}/${id}`;
 
 /** The records of everything pinned, as they would be stored now. */
-export function snapshot(k: PersistKernel): Map<string, string> {
+function snapshot(k: PersistKernel): Map<string, string> {
   const out = new Map<string, string>();
   const seen = new Set<MapBase | Prog>();
   const visit = (o: MapBase | Prog): string => {

@@ -4,7 +4,7 @@
  * undoes the change; `rewindTo(mark)` runs them newest first. When nothing records, the cost is
  * one null check.
  */
-export type Undo = () => void;
+type Undo = () => void;
 
 export class Journal {
   private readonly undos: Undo[] = [];

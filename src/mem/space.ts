@@ -82,7 +82,7 @@ const HI_BASE = 0xffff8800;
 export const STACK_HI = 0xffffc900;
 
 /** Sees every byte change made through `writeAt` (the VM collects a step's helper writes with it). */
-export type WriteWatcher = (region: Region, offset: number, old: Uint8Array, data: Uint8Array) => void;
+type WriteWatcher = (region: Region, offset: number, old: Uint8Array, data: Uint8Array) => void;
 
 export class AddressSpace {
   private readonly byHi = new Map<number, Region>();

@@ -94,7 +94,7 @@ export interface LoadSetup {
 }
 
 /** The verifier's state of one register or stack slot, in the log's notation. */
-export interface RegTypeView {
+interface RegTypeView {
   reg: number;
   /** e.g. "ctx", "fp-8", "imm0", "map_value_or_null(ks=4,vs=8)" */
   type: string;
@@ -139,7 +139,7 @@ export interface AnalysisView {
 }
 
 /** One path of the verifier's walk. */
-export interface PathView {
+interface PathView {
   id: number;
   /** the path that pushed it (-1 for path 0) */
   parent: number;

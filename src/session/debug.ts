@@ -22,7 +22,7 @@ const JOURNAL_ENTRY_BYTES = 320;
 const TRACE_KEPT = 2_000;
 
 /** Why a run could not start (BPF_PROG_TEST_RUN's refusal). */
-export interface RunRefusal {
+interface RunRefusal {
   errno: number;
   message: string;
 }

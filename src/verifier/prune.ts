@@ -24,7 +24,7 @@ function pktCovers(ow: Int32Array, oi: number, cw: Int32Array, ci: number): bool
 }
 
 /** How many stack bytes the state has written (a remembered state must not have more to cover another). */
-export function writtenBytes(w: Int32Array): number {
+function writtenBytes(w: Int32Array): number {
   let n = 0;
   for (let k = 0; k < MASK_WORDS; k++) {
     let x = w[MASK_BASE + k];
@@ -40,7 +40,7 @@ export function writtenBytes(w: Int32Array): number {
  * the remembered (old) registers cover the current ones. Note the 4.8 weakness kept on purpose:
  * an old UNKNOWN register covers any initialised current register, pointers included.
  */
-export function regsCover(ow: Int32Array, cw: Int32Array): boolean {
+function regsCover(ow: Int32Array, cw: Int32Array): boolean {
   for (let i = 0; i < SPILL_BASE; i += 3) {
     const ot = ow[i];
     const ct = cw[i];
@@ -59,7 +59,7 @@ export function regsCover(ow: Int32Array, cw: Int32Array): boolean {
  * first byte is misc has its saved register cleared in both states, so only spilled slots are
  * compared); old's summary bits are at `om[ob..ob+32)` (a compact copy), its words in `ow`.
  */
-export function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw: Int32Array): boolean {
+function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw: Int32Array): boolean {
   for (let k = 0; k < MASK_WORDS; k++) {
     const oWritten = om[ob + k];
     if (oWritten === 0) continue;
@@ -77,7 +77,7 @@ export function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw:
 }
 
 /** A remembered state and the visit that remembered it. */
-export interface Explored {
+interface Explored {
   state: VState;
   visit: number;
 }

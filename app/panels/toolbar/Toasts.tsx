@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { actions, selectNotices, useApp, type Notice } from '../../store';
 
 /** How long a toast stays, in milliseconds. */
-export const TOAST_MS = { info: 6000, error: 15000 } as const;
+const TOAST_MS = { info: 6000, error: 15000 } as const;
 
 function Toast({ n }: { n: Notice }) {
   const [held, setHeld] = useState(false);

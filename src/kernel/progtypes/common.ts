@@ -7,7 +7,7 @@ import { BPF_FUNC_MAX_ID, Errno, helperById, helperByName, type HelperProto } fr
 import type { ProgTypeInfo, ProgTypeOps, RunRefused } from './types';
 
 /** A type's func_proto: the prototype it offers for helper `id`, or null. */
-export type FuncProto = (id: number, privileged: boolean) => HelperProto | null;
+type FuncProto = (id: number, privileged: boolean) => HelperProto | null;
 
 const idsOf = (names: readonly string[]): ReadonlySet<number> =>
   new Set(

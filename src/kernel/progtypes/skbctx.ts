@@ -39,7 +39,7 @@ export const SkbCtx = {
 };
 
 /** The value a program's 4-byte load of the field at `off` gives (data/data_end: 64-bit pointers). */
-export function readSkbField(skb: Skb, off: number): bigint {
+function readSkbField(skb: Skb, off: number): bigint {
   const f = skb.f;
   switch (off) {
     case SkbCtx.len:
@@ -82,7 +82,7 @@ export function readSkbField(skb: Skb, off: number): bigint {
 }
 
 /** Performs a program's store into the field at `off` with the real field's width. */
-export function writeSkbField(skb: Skb, off: number, value: bigint): void {
+function writeSkbField(skb: Skb, off: number, value: bigint): void {
   const v32 = Number(value & 0xffffffffn);
   skb.save();
   const f = skb.f;
@@ -108,7 +108,7 @@ export function writeSkbField(skb: Skb, off: number, value: bigint): void {
  * Rewrites the display mirror of the ctx region from the skb. A change goes through the space
  * (journaled), so that stepping back restores what the debugger shows too.
  */
-export function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
+function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
   const now = new Uint8Array(SK_BUFF.size);
   for (const field of SK_BUFF.fields) now.set(leBytes(readSkbField(skb, field.offset), 4), field.offset);
   const old = region.bytes;
