@@ -31,6 +31,11 @@ interface VerifyOptions {
   analysis?: boolean;
   /** how many visits keep their state in the analysis (default 8192) */
   stateLimit?: number;
+  /**
+   * how a visit looks for a remembered state that covers it: through the index (default), or by
+   * 4.8's own loop over every state (the reference the index is tested and benchmarked against)
+   */
+  pruning?: 'index' | 'scan';
 }
 
 /** The log attributes are sane (or no log was asked for); else EINVAL before anything runs. */
@@ -50,7 +55,7 @@ interface Checked {
 }
 
 /** The pre-scan, the CFG check and the walk, the first failure winning; the log written as 4.8 writes it. */
-function check(env: VerifierEnv, req: ProgLoadRequest): Checked {
+function check(env: VerifierEnv, req: ProgLoadRequest, pruning: VerifyOptions['pruning']): Checked {
   const { insns, log } = env;
   const pre = prescan(insns as RawInsn[], req.resolveMapFd, env.maps, env.mapOf);
   if (pre) {
@@ -63,7 +68,7 @@ function check(env: VerifierEnv, req: ProgLoadRequest): Checked {
     if (cfg.refusal.text !== null) log.write(cfg.refusal.text + '\n');
     return { errno: cfg.errno, stage: 'cfg', pruning: null, processed: 0, refusal: cfg.refusal };
   }
-  const walk = doCheck(env, cfg.pruningPoints);
+  const walk = doCheck(env, cfg.pruningPoints, pruning);
   return { errno: walk.errno, stage: 'walk', pruning: cfg.pruningPoints, processed: walk.processed, refusal: env.error };
 }
 
@@ -85,7 +90,7 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
   const mapOf = new Int32Array(insnCnt).fill(-1);
   const rec = wantAnalysis ? new Recorder(opts.stateLimit ?? DEFAULT_STATE_LIMIT) : null;
   const env = makeEnv({ insns, progType: req.progType, allowPtrLeaks: req.privileged, gplCompatible: gplCompatible(req.license), maps, mapOf, log, rec });
-  const c = check(env, req);
+  const c = check(env, req, opts.pruning);
   // a log that filled its buffer makes the load fail with ENOSPC, whatever the verdict was
   const errno = log.full ? Errno.ENOSPC : c.errno;
   const why = log.full ? refusal('log_full', [req.logSize >>> 0], null) : c.refusal;

@@ -1,103 +1,153 @@
 /**
  * The states remembered at one pruning point, and the search for one that covers the current
- * state (4.8's is_state_visited with states_equal). 4.8 compares against every remembered
- * state in turn; the answer here is the same (whether some remembered state covers the current
- * one), found through an index: a remembered state can only cover the current one if its
- * "strict" registers (any type but NOT_INIT and UNKNOWN) are identical to the current ones
- * (packet pointers: same id), so states are grouped by their exact registers and the groups
- * are found by hashing the current registers under each group's strict-register mask. Within
- * a group only stacks differ; their summary bits are kept side by side for a fast scan.
+ * state (4.8's is_state_visited with states_equal). 4.8 keeps them in a list, newest first, and
+ * compares the current state with each in turn until one covers it. `IndexedStates` finds the
+ * same state, the newest one that covers, without comparing with the others:
+ *
+ * - Registers. An old state covers the current one only if its "strict" registers (any type but
+ *   NOT_INIT and UNKNOWN_VALUE) are identical to the current ones (packet pointers: the same id;
+ *   their off and range are compared after). States are grouped by their exact registers, and
+ *   groups are found by hashing the current registers under each group's strict mask: a group
+ *   whose strict registers differ costs nothing.
+ * - Stacks. In a group only stacks differ. An old stack covers the current one when every slot
+ *   it wrote covers the current slot (the same kinds where old wrote, the same saved register
+ *   where old's first byte is written); a slot old never wrote covers anything. A group keeps its
+ *   stacks in a trie of their written slots, fp-8 first (the order programs fill the stack): one
+ *   node per (slot, contents), shared by every state that wrote the same slots the same way. A
+ *   search descends only into nodes whose slot covers the current one, so an old stack that
+ *   wrote a slot the current one did not is dropped at that slot with everything below it.
+ * - Newest first. Each node and group knows the newest state below it, and a search skips what
+ *   cannot hold a newer covering state than one already found: the answer is 4.8's.
+ *
+ * `ScanStates` is 4.8's list and loop as they are, the reference the index is tested against
+ * (`VerifyOptions.pruning: 'scan'`; test/verifier/prune.test.ts).
  */
-import { MASK_BASE, MASK_WORDS, MAX_BPF_REG, RegType, SPILL_BASE, packetOffOf, packetRangeOf, type VState } from './state';
+import { BPF_REG_SIZE, MASK_BASE, MASK_WORDS, MAX_BPF_REG, MAX_BPF_STACK, RegType, SPILL_BASE, STACK_SLOTS, StackSlot, packetOffOf, packetRangeOf, spilled, type VState } from './state';
 
 const { NOT_INIT, PTR_TO_PACKET, UNKNOWN_VALUE } = RegType;
 
-/** An old packet pointer covers a current one (same id; old allows no more than current). */
-function pktCovers(ow: Int32Array, oi: number, cw: Int32Array, ci: number): boolean {
-  if (ow[oi + 1] !== cw[ci + 1]) return false;
-  const oOff = packetOffOf(ow[oi + 2]);
-  const oRange = packetRangeOf(ow[oi + 2]);
-  const cOff = packetOffOf(cw[ci + 2]);
-  const cRange = packetRangeOf(cw[ci + 2]);
+/** What both searches offer the walk. States are numbered 0, 1, ... in the order remembered. */
+export interface ExploredStates {
+  /** The number of the newest remembered state that covers `cur`, or -1. */
+  find(cur: VState): number;
+  /** Remembers `cur` (copying what it needs), seen at `visit` of the analysis (-1 without one). */
+  add(cur: VState, visit: number): void;
+  /** The visit a remembered state was seen at. */
+  visitOf(n: number): number;
+}
+
+/**
+ * compare_ptrs_to_packet: an old packet pointer covers a current one with the same id that
+ * allows no more: the same offset and a smaller range, or both ranges already spent.
+ */
+function packetCovers(oldId: number, oldHi: number, curId: number, curHi: number): boolean {
+  if (oldId !== curId) return false;
+  const oOff = packetOffOf(oldHi);
+  const oRange = packetRangeOf(oldHi);
+  const cOff = packetOffOf(curHi);
+  const cRange = packetRangeOf(curHi);
   if (oOff === cOff && oRange < cRange) return true;
   return oOff <= cOff && oOff >= oRange && cOff >= cRange;
 }
 
-/** How many stack bytes the state has written (a remembered state must not have more to cover another). */
-function writtenBytes(w: Int32Array): number {
-  let n = 0;
-  for (let k = 0; k < MASK_WORDS; k++) {
-    let x = w[MASK_BASE + k];
-    x = x - ((x >>> 1) & 0x55555555);
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    n += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-  }
-  return n;
-}
-
 /**
- * The register half of 4.8's states_equal, on the (type, lo, hi) words of both states: whether
- * the remembered (old) registers cover the current ones. Note the 4.8 weakness kept on purpose:
- * an old UNKNOWN register covers any initialised current register, pointers included.
+ * The register half of states_equal over the words of two states (old first): identical, or
+ * old NOT_INIT, or old UNKNOWN_VALUE while current is initialised (4.8's weakness, kept: an old
+ * unknown covers a current pointer), or packet pointers as above.
  */
 function regsCover(ow: Int32Array, cw: Int32Array): boolean {
   for (let i = 0; i < SPILL_BASE; i += 3) {
     const ot = ow[i];
     const ct = cw[i];
     if (ot === ct && ow[i + 1] === cw[i + 1] && ow[i + 2] === cw[i + 2]) continue;
-    if (ot === RegType.NOT_INIT) continue;
-    if (ot === RegType.UNKNOWN_VALUE && ct !== RegType.NOT_INIT) continue;
-    if (ot === RegType.PTR_TO_PACKET && ct === RegType.PTR_TO_PACKET && pktCovers(ow, i, cw, i)) continue;
+    if (ot === NOT_INIT) continue;
+    if (ot === UNKNOWN_VALUE && ct !== NOT_INIT) continue;
+    if (ot === PTR_TO_PACKET && ct === PTR_TO_PACKET && packetCovers(ow[i + 1], ow[i + 2], cw[i + 1], cw[i + 2])) continue;
     return false;
   }
   return true;
 }
 
-/**
- * The stack half of states_equal: every byte old wrote, cur wrote with the same kind, and the
- * saved registers of old's spilled slots are identical. Works on the summary bits (a slot whose
- * first byte is misc has its saved register cleared in both states, so only spilled slots are
- * compared); old's summary bits are at `om[ob..ob+32)` (a compact copy), its words in `ow`.
- */
-function stackCoversMasks(om: Int32Array, ob: number, ow: Int32Array, cw: Int32Array): boolean {
-  for (let k = 0; k < MASK_WORDS; k++) {
-    const oWritten = om[ob + k];
-    if (oWritten === 0) continue;
-    if ((oWritten & ~cw[MASK_BASE + k]) !== 0) return false;
-    const oSpill = om[ob + MASK_WORDS + k];
-    if (((oSpill ^ cw[MASK_BASE + MASK_WORDS + k]) & oWritten) !== 0) return false;
-    if (oSpill === 0) continue;
-    for (let j = 0; j < 4; j++) {
-      if ((oSpill & (1 << (j * 8))) === 0) continue;
-      const i = SPILL_BASE + (k * 4 + j) * 3;
-      if (ow[i] !== cw[i] || ow[i + 1] !== cw[i + 1] || ow[i + 2] !== cw[i + 2]) return false;
-    }
+// ---------------------------------------------------------------------------------------------
+// 4.8's list and loop
+
+/** states_equal, byte by byte as 4.8 writes it. */
+function statesEqual(old: VState, cur: VState): boolean {
+  if (!regsCover(old.w, cur.w)) return false;
+  for (let i = 0; i < MAX_BPF_STACK; i++) {
+    const kind = old.kind(i);
+    if (kind === StackSlot.INVALID) continue;
+    if (kind !== cur.kind(i)) return false;
+    if (i % BPF_REG_SIZE) continue;
+    const r = spilled(i / BPF_REG_SIZE);
+    if (old.type(r) !== cur.type(r) || old.imm(r) !== cur.imm(r) || old.immHi(r) !== cur.immHi(r)) return false;
   }
   return true;
 }
 
-/** A remembered state and the visit that remembered it. */
-interface Explored {
-  state: VState;
-  visit: number;
+/** 4.8's explored_states list of one instruction: a copy of each state, searched newest first. */
+export class ScanStates implements ExploredStates {
+  private readonly states: VState[] = [];
+  private readonly visits: number[] = [];
+
+  find(cur: VState): number {
+    for (let i = this.states.length - 1; i >= 0; i--) if (statesEqual(this.states[i], cur)) return i;
+    return -1;
+  }
+
+  visitOf(n: number): number {
+    return this.visits[n];
+  }
+
+  add(cur: VState, visit: number): void {
+    this.states.push(cur.clone());
+    this.visits.push(visit);
+  }
 }
 
-const SUMMARY = 2 * MASK_WORDS;
+// ---------------------------------------------------------------------------------------------
+// the index
 
+/** One (slot, contents) of the stack trie; the root has slot -1. */
+interface Node {
+  slot: number;
+  /** of the slot's 8 bytes (bit i: byte i, lowest address first): the ones written, and of those the spilled ones */
+  written: number;
+  spill: number;
+  /** the register saved in the slot (compared when its first byte is written, as 4.8 does) */
+  type: number;
+  lo: number;
+  hi: number;
+  children: Node[];
+  /** sequence numbers of the states whose last written slot (in trie order) this is */
+  ends: number[];
+  /** the newest state at or below this node */
+  newest: number;
+}
+
+const node = (slot: number, written: number, spill: number, type: number, lo: number, hi: number): Node => ({ slot, written, spill, type, lo, hi, children: [], ends: [], newest: -1 });
+
+/** The child of `n` with these slot contents, made if there is none. */
+function childFor(n: Node, slot: number, written: number, spill: number, type: number, lo: number, hi: number): Node {
+  const children = n.children;
+  for (let j = children.length - 1; j >= 0; j--) {
+    const c = children[j];
+    if (c.slot === slot && c.written === written && c.spill === spill && c.type === type && c.lo === lo && c.hi === hi) return c;
+  }
+  const c = node(slot, written, spill, type, lo, hi);
+  children.push(c);
+  return c;
+}
+
+/** The states whose registers are the same (`regs`), their stacks in a trie. */
 interface Group {
-  /** the registers (type, lo, hi) all states of the group share */
   regs: Int32Array;
-  entries: Explored[];
-  /** entry i's stack summary at [i * SUMMARY, (i + 1) * SUMMARY) */
-  masks: Int32Array;
-  /** entry i's number of written stack bytes: an old state that wrote more cannot cover */
-  written: number[];
+  root: Node;
 }
 
-interface MaskBucket {
-  /** registers compared exactly (bit r) */
+/** Groups whose strict registers (bit r of `strict`; packet pointers in `pkt`: type and id) hash alike. */
+interface Bucket {
   strict: number;
-  /** registers that are packet pointers: type and id compared */
   pkt: number;
   byKey: Map<number, Group[]>;
 }
@@ -120,44 +170,96 @@ function sameRegs(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
-/** The remembered states of one instruction. */
-export class ExploredStates {
-  private readonly buckets: MaskBucket[] = [];
+/** The current state's slots for a search: per slot, written bits | spill bits << 8. */
+const curSlots = new Int32Array(STACK_SLOTS);
+
+function loadSlots(w: Int32Array): void {
+  for (let k = 0; k < MASK_WORDS; k++) {
+    const written = w[MASK_BASE + k];
+    const spill = w[MASK_BASE + MASK_WORDS + k];
+    for (let j = 0; j < 4; j++) {
+      const shift = j * 8;
+      curSlots[k * 4 + j] = ((written >>> shift) & 0xff) | (((spill >>> shift) & 0xff) << 8);
+    }
+  }
+}
+
+/** Whether the old slot contents of `n` cover the current slot (curSlots loaded from `w`). */
+function slotCovers(n: Node, w: Int32Array): boolean {
+  const c = curSlots[n.slot];
+  if ((n.written & ~c) !== 0) return false;
+  if (((n.spill ^ (c >>> 8)) & n.written) !== 0) return false;
+  if ((n.written & 1) === 0) return true;
+  const i = SPILL_BASE + n.slot * 3;
+  return w[i] === n.type && w[i + 1] === n.lo && w[i + 2] === n.hi;
+}
+
+/** The newest state below `root` whose every slot covers the current one, if newer than `best`. */
+function searchTrie(root: Node, w: Int32Array, best: number): number {
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.newest <= best) continue;
+    if (n.ends.length) best = Math.max(best, n.ends[n.ends.length - 1]);
+    // children in the order they were made: the newest, usually last, is searched first
+    for (const ch of n.children) if (ch.newest > best && slotCovers(ch, w)) stack.push(ch);
+  }
+  return best;
+}
+
+/** The remembered states of one instruction, indexed. */
+export class IndexedStates implements ExploredStates {
+  private readonly buckets: Bucket[] = [];
   /** groups by the hash of all their registers, to add a state to its group */
   private readonly exact = new Map<number, Group[]>();
+  /** visit of each remembered state, by sequence number (the order remembered) */
+  private readonly visits: number[] = [];
 
-  /** A remembered state that covers `cur`, or null (the newest of its group first). */
-  find(cur: VState): Explored | null {
-    const cw = cur.w;
-    const written = writtenBytes(cw);
+  find(cur: VState): number {
+    const w = cur.w;
+    let best = -1;
+    let loaded = false;
     for (const b of this.buckets) {
-      const groups = b.byKey.get(regsKey(cw, b.strict, b.pkt));
+      const groups = b.byKey.get(regsKey(w, b.strict, b.pkt));
       if (!groups) continue;
       for (const g of groups) {
-        if (!regsCover(g.regs, cw)) continue;
-        for (let i = g.entries.length - 1; i >= 0; i--) {
-          if (g.written[i] > written) continue;
-          const e = g.entries[i];
-          if (stackCoversMasks(g.masks, i * SUMMARY, e.state.w, cw)) return e;
+        if (g.root.newest <= best || !regsCover(g.regs, w)) continue;
+        if (!loaded) {
+          loadSlots(w);
+          loaded = true;
         }
+        best = searchTrie(g.root, w, best);
       }
     }
-    return null;
+    return best;
   }
 
-  /** Remembers a state (the caller's copy). */
-  add(e: Explored): void {
-    const w = e.state.w;
-    const g = this.groupOf(w);
-    const i = g.entries.length;
-    g.entries.push(e);
-    g.written.push(writtenBytes(w));
-    if ((i + 1) * SUMMARY > g.masks.length) {
-      const bigger = new Int32Array(g.masks.length * 2);
-      bigger.set(g.masks);
-      g.masks = bigger;
+  visitOf(n: number): number {
+    return this.visits[n];
+  }
+
+  add(cur: VState, visit: number): void {
+    const w = cur.w;
+    const seq = this.visits.push(visit) - 1;
+    let n = this.groupOf(w).root;
+    n.newest = seq;
+    // the written slots, fp-8 first
+    for (let slot = STACK_SLOTS - 1; slot >= 0; slot--) {
+      const k = MASK_BASE + (slot >> 2);
+      const shift = (slot & 3) * 8;
+      const written = (w[k] >>> shift) & 0xff;
+      if (written === 0) continue;
+      const spill = (w[k + MASK_WORDS] >>> shift) & written & 0xff;
+      // the saved register counts where 4.8 compares it: the slot's first byte is written
+      const i = SPILL_BASE + slot * 3;
+      const keep = written & 1;
+      const type = keep ? w[i] : 0;
+      const lo = keep ? w[i + 1] : 0;
+      const hi = keep ? w[i + 2] : 0;
+      n = childFor(n, slot, written, spill, type, lo, hi);
+      n.newest = seq;
     }
-    g.masks.set(w.subarray(MASK_BASE, MASK_BASE + SUMMARY), i * SUMMARY);
+    n.ends.push(seq);
   }
 
   private groupOf(w: Int32Array): Group {
@@ -165,7 +267,7 @@ export class ExploredStates {
     let list = this.exact.get(all);
     if (!list) this.exact.set(all, (list = []));
     for (const g of list) if (sameRegs(g.regs, w)) return g;
-    const g: Group = { regs: w.slice(0, SPILL_BASE), entries: [], masks: new Int32Array(SUMMARY * 4), written: [] };
+    const g: Group = { regs: w.slice(0, SPILL_BASE), root: node(-1, 0, 0, 0, 0, 0) };
     list.push(g);
     let strict = 0;
     let pkt = 0;

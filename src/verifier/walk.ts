@@ -14,7 +14,7 @@ import { checkCondJmp } from './jmp';
 import { checkLdAbs, checkLdImm, checkLdx, checkSt, checkStx } from './ldst';
 import { isPointerValue } from './mem';
 import { stateLine } from './print';
-import { ExploredStates } from './prune';
+import { IndexedStates, ScanStates, type ExploredStates } from './prune';
 import { checkRegRead } from './regcheck';
 
 /** 4.8's BPF_COMPLEXITY_LIMIT_INSNS */
@@ -27,9 +27,9 @@ interface WalkResult {
 }
 
 /** Runs the walk over a program that passed the pre-scan and the CFG check. */
-export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult {
+export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array, pruning: 'index' | 'scan' = 'index'): WalkResult {
   const explored: (ExploredStates | null)[] = new Array(env.len);
-  for (let i = 0; i < env.len; i++) explored[i] = pruningPoints[i] ? new ExploredStates() : null;
+  for (let i = 0; i < env.len; i++) explored[i] = pruningPoints[i] ? (pruning === 'scan' ? new ScanStates() : new IndexedStates()) : null;
   const log = env.log;
   const rec = env.rec;
   const next = { idx: 0 };
@@ -50,15 +50,15 @@ export function doCheck(env: VerifierEnv, pruningPoints: Uint8Array): WalkResult
     const list = explored[idx];
     if (list) {
       const by = list.find(env.cur);
-      if (by) {
+      if (by >= 0) {
         log.write(afterPop ? `\nfrom ${prev} to ${idx}: safe\n` : `${idx}: safe\n`);
         if (rec) {
-          rec.prunedBy.set(visit, by.visit);
+          rec.prunedBy.set(visit, list.visitOf(by));
           rec.end(env.path, 'pruned');
         }
         ended = true;
       } else {
-        list.add({ state: env.cur.clone(), visit });
+        list.add(env.cur, visit);
         rec?.remembered.add(visit);
       }
     }

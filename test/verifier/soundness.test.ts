@@ -5,13 +5,13 @@
  * Linux 4.8's own and reproduced on purpose.
  */
 import { describe, expect, test } from 'vitest';
-import { Cmd, LINUX_VERSION_CODE, ProgType } from '../../src/isa';
+import { Class, Cmd, LINUX_VERSION_CODE, ProgType, readRaw } from '../../src/isa';
 import { Kernel } from '../../src/kernel/kernel';
 import { prepareRun } from '../../src/kernel/run';
-import { progLoad } from '../../src/verifier';
+import { progLoad, verify } from '../../src/verifier';
 import { Machine } from '../../src/vm';
 import * as B from './build';
-import { isLinux48Crash, runProperty } from './soundness';
+import { checkOne, isLinux48Crash, makeWorld, runProperty } from './soundness';
 
 describe('accepted programs never fault', () => {
   test.each([1, 2, 3, 4])('2,500 random programs, batch %i', (batch) => {
@@ -19,6 +19,35 @@ describe('accepted programs never fault', () => {
     expect(r.failures).toEqual([]);
     // the property must not be vacuous: a good share of the programs pass the verifier
     expect(r.accepted).toBeGreaterThan(2500 * 0.25);
+  });
+});
+
+describe('tracepoint programs that read below their record (issue 17)', () => {
+  test('600 random tracepoint programs: the accepted ones never fault, and many of them read the context below the record', () => {
+    const w = makeWorld(ProgType.Tracepoint, true);
+    // whether the program just loaded reads through a context pointer at a negative offset
+    let readsBelow = false;
+    w.k.verifier = (req) => {
+      const v = verify(req, { analysis: true });
+      readsBelow =
+        v.ok &&
+        v.analysis!.visits.some((visit) => {
+          const insn = readRaw(req.bytes, visit.pc);
+          if ((insn.code & 0x07) !== Class.LDX || insn.off >= 0) return false;
+          return visit.state?.regs.find((r) => r.reg === insn.src)?.type === 'PTR_TO_CTX';
+        });
+      return v;
+    };
+    const failures: string[] = [];
+    let below = 0;
+    for (let i = 0; i < 600; i++) {
+      readsBelow = false;
+      const o = checkOne(w, 0x7bc0 + i * 7919);
+      if (o.fault) failures.push(`seed ${0x7bc0 + i * 7919}: ${o.fault}`);
+      if (o.accepted && readsBelow) below++;
+    }
+    expect(failures).toEqual([]);
+    expect(below).toBeGreaterThan(50);
   });
 });
 
