@@ -89,7 +89,7 @@ interface Outcome {
 }
 
 /** Generates, loads and (if accepted) runs program `seed` in world `w`. */
-function checkOne(w: World, seed: number, runs = 2): Outcome {
+export function checkOne(w: World, seed: number, runs = 2): Outcome {
   const prog = generate(seed, { progType: w.progType, privileged: w.privileged, maps: w.maps, mode: 'sound' });
   const load = w.k.bpf(Cmd.PROG_LOAD, {
     progType: w.progType,
