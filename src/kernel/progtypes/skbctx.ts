@@ -109,16 +109,21 @@ function writeSkbField(skb: Skb, off: number, value: bigint): void {
  * (journaled), so that stepping back restores what the debugger shows too.
  */
 function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
-  const now = new Uint8Array(SK_BUFF.size);
-  for (const field of SK_BUFF.fields) now.set(leBytes(readSkbField(skb, field.offset), 4), field.offset);
+  // called after every helper call: compare field by field in place, build the new bytes only on a change
   const old = region.bytes;
-  for (let i = 0; i < now.length; i++) {
-    if (old[i] !== now[i]) {
+  for (const field of SK_BUFF.fields) {
+    const o = field.offset;
+    if (u32At(old, o) !== Number(readSkbField(skb, o) & 0xffffffffn)) {
+      const now = new Uint8Array(SK_BUFF.size);
+      for (const f of SK_BUFF.fields) now.set(leBytes(readSkbField(skb, f.offset), 4), f.offset);
       mem.writeAt(region, 0, now);
       return;
     }
   }
 }
+
+/** The little-endian u32 at `o`. */
+const u32At = (b: Uint8Array, o: number): number => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 
 /** The hooks of the ctx region of a program whose type allows the accesses `access` allows, over `skb`. */
 function skbCtxHooks(mem: AddressSpace, access: (a: CtxAccess) => CtxAccessResult, skb: Skb, region: Region): RegionHooks {
