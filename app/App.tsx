@@ -17,6 +17,7 @@ import { commandOf } from './ui/shortcuts';
 import { Announcer } from './ui/Announcer';
 import { actions, io, selectCapture, selectLayout, selectTheme, store, useApp } from './store';
 import { LessonBar } from './panels/session/LessonBar';
+import { ChallengeBar } from './panels/session/ChallengeBar';
 import { ObjectChoice } from './panels/session/ObjectChoice';
 import { fileBytes, isElf } from './lib/files';
 import { watchLinks } from './lib/links';
@@ -71,6 +72,7 @@ export function App() {
         <Toolbar />
       </header>
       <LessonBar />
+      <ChallengeBar />
       <main className="main" aria-label="bpflab">
         {narrow ? (
           <PhoneLayout layout={layout} onChange={actions.setLayout} render={renderPane} />

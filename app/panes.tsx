@@ -8,6 +8,7 @@ import { RegistersPanel } from './panels/registers/RegistersPanel';
 import { StackPanel } from './panels/stack/StackPanel';
 import { VerifierPanel } from './panels/verifier/VerifierPanel';
 import { ContextPanel } from './panels/context/ContextPanel';
+import { GraphPane } from './panels/graph/GraphPane';
 import { Loading, Panel } from './ui/Panel';
 import { PANEL_TITLES, type PanelId } from './ui/layout';
 import { EditorKeysHint, TerminalKeysHint } from './ui/KeyHints';
@@ -28,6 +29,11 @@ function lazyPanel(id: PanelId, body: ReactNode, tools?: ReactNode): ReactNode {
 const PANE_VIEWS: Record<PanelId, () => ReactNode> = {
   editor: () => lazyPanel('editor', <Editor />, <EditorKeysHint />),
   verifier: () => <VerifierPanel />,
+  graph: () => (
+    <Panel id="graph" title={PANEL_TITLES.graph}>
+      <GraphPane />
+    </Panel>
+  ),
   registers: () => <RegistersPanel />,
   stack: () => <StackPanel />,
   context: () => <ContextPanel />,

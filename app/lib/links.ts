@@ -12,6 +12,11 @@ const stripHash = (): void => history.replaceState(history.state, '', location.p
 /** The page's URL with `fragment` as its hash. */
 export const linkUrl = (fragment: string): string => `${location.origin}${location.pathname}${location.search}#${fragment}`;
 
+/** The link that opens challenge `id` with its starter (never anyone's program). */
+export const challengeUrl = (id: string): string => linkUrl(`challenge=${id}`);
+
+const CHALLENGE_LINK = /^#challenge=([a-z0-9-]{1,64})$/;
+
 /** Shows a link the Share button made in the address bar without opening it. */
 export const showLink = (fragment: string): void => history.replaceState(history.state, '', `#${fragment}`);
 
@@ -19,7 +24,9 @@ export const showLink = (fragment: string): void => history.replaceState(history
 export function watchLinks(store: Store, io: IoActions): () => void {
   const open = (hash: string) => {
     if (hash.length <= 1) return;
-    void io.openShared(hash).then((ok) => ok && stripHash());
+    const challenge = CHALLENGE_LINK.exec(hash);
+    if (challenge) void io.openChallengeById(challenge[1]).then((ok) => ok && stripHash());
+    else void io.openShared(hash).then((ok) => ok && stripHash());
   };
   const onHash = () => open(location.hash);
   window.addEventListener('hashchange', onHash);

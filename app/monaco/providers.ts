@@ -4,7 +4,7 @@
  */
 import type * as Monaco from 'monaco-editor/editor';
 import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, helperById, helperByName } from '../../src/isa';
-import type { AnalysisView, DebugSnapshot, ProgTypeInfo, ProgramView } from '../../src/protocol';
+import type { AnalysisView, DebugSnapshot, ProgTypeInfo, ProgramView, VerifierStateView } from '../../src/protocol';
 import { hex64, s64 } from '../lib/format';
 import { pointerText, typesOf } from '../lib/pointers';
 import { DIRECTIVE_DOCS, KEYWORD_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown, mnemonicMarkdown } from './docs';
@@ -20,11 +20,25 @@ export interface EditorContext {
   maps: { id: number; name: string; count: number }[];
   /** the kernel's program types (which offer which helper) */
   progTypes: readonly ProgTypeInfo[];
+  /** with no run: the verifier's states before the instructions of a source line, and the visit the panels show */
+  verifierAt?: (line: number) => { views: readonly VerifierStateView[]; shown: number | null } | undefined;
 }
 
 const md = (value: string): Monaco.IMarkdownString => ({ value });
 
-function registerHover(ctx: EditorContext, reg: number): string {
+/** With no run: the register as the verifier saw it before this line's instruction, path by path. */
+function verifierLines(ctx: EditorContext, reg: number, lineNumber: number | undefined): string[] {
+  const at = lineNumber === undefined || ctx.snap ? undefined : ctx.verifierAt?.(lineNumber);
+  if (!at?.views.length) return [];
+  const rows = at.views.map((v) => {
+    const t = v.regs.find((r) => r.reg === reg)?.type;
+    return `- path ${v.path}: \`${t ?? 'not init'}\`${v.order === at.shown ? ' (shown in the panels)' : ''}`;
+  });
+  const distinct = [...new Set(rows)].slice(0, 8);
+  return [`the verifier's view before this instruction (not a run):\n${distinct.join('\n')}${rows.length > distinct.length ? '\n- …' : ''}`];
+}
+
+function registerHover(ctx: EditorContext, reg: number, lineNumber?: number): string {
   const parts = [`**r${reg}** — ${REGISTER_DOCS[reg]}`];
   if (ctx.snap) {
     const v = ctx.snap.regs[reg];
@@ -33,13 +47,14 @@ function registerHover(ctx: EditorContext, reg: number): string {
   }
   const t = ctx.pc !== null ? typesOf(ctx.analysis?.states[ctx.pc], reg) : '';
   if (t) parts.push(`verifier type here: \`${t}\``);
+  parts.push(...verifierLines(ctx, reg, lineNumber));
   return parts.join('\n\n');
 }
 
-/** The hover text for a word (and the text of its line, for `call N`). */
-export function hoverFor(word: string, line: string, ctx: EditorContext): string | undefined {
+/** The hover text for a word (and the text of its line, for `call N`; its number, for the verifier's view). */
+export function hoverFor(word: string, line: string, ctx: EditorContext, lineNumber?: number): string | undefined {
   const reg = /^%?[rw](10|[0-9])$/.exec(word);
-  if (reg) return registerHover(ctx, Number(reg[1]));
+  if (reg) return registerHover(ctx, Number(reg[1]), lineNumber);
   const helper = helperByName(word);
   if (helper && helper.id !== 0 && (word.startsWith('bpf_') || /\bcall\s/.test(line))) return helperMarkdown(helper, ctx.progTypes);
   if (/^\d+$/.test(word) && new RegExp(`\\bcall\\s+${word}\\b`).test(line)) {
@@ -111,7 +126,7 @@ export function registerProviders(monaco: typeof Monaco, get: () => EditorContex
       let text: string | undefined;
       if (w) {
         const dot = w.startColumn > 1 && line[w.startColumn - 2] === '.' ? '.' : '';
-        text = hoverFor(dot + w.word, line, get());
+        text = hoverFor(dot + w.word, line, get(), pos.lineNumber);
       }
       text ??= operatorAt(line, pos.column - 1);
       if (!text) return null;

@@ -3,7 +3,8 @@
  * these and never the engine. Every engine answer is an Outcome; failures become notices.
  *
  * The groups live beside this file: context.ts (what they share), load-actions.ts (assemble,
- * load, the map list), debug-actions.ts (the debugger), map-actions.ts (terminal and map edits);
+ * load, the map list), debug-actions.ts (the debugger), map-actions.ts (terminal and map edits),
+ * insight-actions.ts (the verifier's states without a run, provenance, "show me a run");
  * io-actions.ts adds links, lessons, objects, captures and exports on top of these.
  */
 import type { RestartNotice } from '../engine';
@@ -15,6 +16,7 @@ import { makeContext, type EnginePort } from './context';
 import { makeLoadActions } from './load-actions';
 import { makeDebugActions } from './debug-actions';
 import { makeMapActions } from './map-actions';
+import { makeInsightActions } from './insight-actions';
 
 export type { EnginePort } from './context';
 export type Actions = ReturnType<typeof makeActions>;
@@ -60,6 +62,7 @@ export function makeActions(store: Store, port: EnginePort) {
     ...loader,
     ...debugCommands,
     ...makeMapActions(c, loader),
+    ...makeInsightActions(c, debug),
     onEngineRestart,
   };
 }

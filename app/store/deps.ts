@@ -23,5 +23,11 @@ export type {
   Hello,
   ProgTypeInfo,
   RunInput,
+  AnalysisView,
+  VerifierStateView,
+  Place,
+  ProvenanceView,
+  RunSearchResult,
+  GradeResult,
 } from '../../src/protocol';
 export { ProgType } from '../../src/isa';

@@ -46,7 +46,7 @@ export function makeLoadActions(c: ActionContext) {
     if (!r) return false;
     if (r.stage === 'load' && get().pendingSetup === s.pendingSetup) set({ pendingSetup: null });
     if (r.setupProblems?.length) c.notify('error', `Setting up beside the program: ${r.setupProblems.join('; ')}`);
-    const patch: Partial<State> = { load: r, snap: null, maps: r.maps, mapGen: get().mapGen + 1 };
+    const patch: Partial<State> = { load: r, snap: null, maps: r.maps, mapGen: get().mapGen + 1, inspect: null, provenance: null, witness: null };
     if (r.stage === 'assemble') patch.diagnostics = r.diagnostics;
     else if (r.program) Object.assign(patch, { diagnostics: r.diagnostics, program: r.program });
     if (r.progType !== s.progType && r.stage === 'load') patch.progType = r.progType; // a .type directive won

@@ -9,13 +9,14 @@ import type { State } from './state';
 import { DEFAULT_INPUT } from '../lib/input';
 import { validLayout } from '../ui/layout';
 import { validLesson } from '../lib/lesson';
+import { validChallenge, validProgress } from '../lib/challenge';
 
 export const STORAGE_KEY = 'bpflab:state';
 const STORAGE_VERSION = 1;
 
 export const PERSISTED = [
   'text', 'syntax', 'breakpoints', 'progType', 'logLevel', 'logSize', 'privileged', 'theme', 'engineSettings', 'input',
-  'formats', 'layout', 'history', 'lesson',
+  'formats', 'layout', 'history', 'lesson', 'challenge', 'progress',
 ] as const satisfies readonly (keyof State)[];
 
 type Persisted = Pick<State, (typeof PERSISTED)[number]>;
@@ -63,6 +64,8 @@ export function mergePersisted(raw: unknown, current: State): State {
   if (isObj(raw.formats)) s.formats = raw.formats as State['formats'];
   if (raw.layout !== undefined) s.layout = validLayout(raw.layout);
   if (raw.lesson !== undefined) s.lesson = validLesson(raw.lesson);
+  if (raw.challenge !== undefined) s.challenge = validChallenge(raw.challenge);
+  if (raw.progress !== undefined) s.progress = validProgress(raw.progress);
   if (Array.isArray(raw.history)) s.history = raw.history.filter((x): x is string => typeof x === 'string').slice(-200);
   return s;
 }

@@ -90,3 +90,14 @@ export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
 export const selectOpening = (s: State) => s.opening;
+
+export const selectAnalysisPaths = (s: State) => s.load?.analysis?.paths;
+export const selectLoadedLines = (s: State) => s.load?.program?.lines;
+export const selectProvenance = (s: State) => s.provenance;
+export const selectWitness = (s: State) => s.witness;
+export const selectSearching = (s: State) => s.searching;
+export const selectChallenge = (s: State) => s.challenge;
+export const selectGrade = (s: State) => s.grade;
+export const selectGrading = (s: State) => s.grading;
+export const selectChallengeProgress = (s: State) => s.progress;
+export { selectInspected } from './visits';

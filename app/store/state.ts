@@ -6,6 +6,7 @@
 import { DEFAULT_SETTINGS, ProgType } from './deps';
 import type { DebugSnapshot, Diagnostic, EngineSettings, LoadResult, MapInfo, ProgramView, Syntax } from './deps';
 import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView, ProgTypeInfo } from './deps';
+import type { GradeResult, ProvenanceView, RunSearchResult } from './deps';
 import type { OpenLesson } from '../lib/lesson';
 import type { EngineStatus } from '../engine';
 import { DEFAULT_INPUT, type InputState } from '../lib/input';
@@ -129,7 +130,42 @@ interface IoSlice {
   opening: boolean;
 }
 
-export type State = EditorSlice & SettingsSlice & LoadSlice & DebugSlice & MapsSlice & TerminalSlice & EngineSlice & LayoutSlice & IoSlice;
+/** The verifier made visible: the state the panels show without a run, provenance, "show me a run". */
+export interface InsightSlice {
+  /** the visit of the verifier's walk whose state the registers and stack panels show (no run) */
+  inspect: number | null;
+  /** where a value came from, as the engine traced it */
+  provenance: ProvenanceView | null;
+  /** "show me a run": the search's answer, and whether the debug run followed the refused path */
+  witness: { search: RunSearchResult; reached: boolean; note?: string } | null;
+  searching: boolean;
+}
+
+/** A challenge as the store keeps it while open (its statement and goals; the checks stay in the engine). */
+export interface OpenChallenge {
+  id: string;
+  title: string;
+  statement: string;
+  goals: { id: string; text: string }[];
+  lessons: string[];
+}
+
+/** What the browser remembers of one challenge: solved once, and the goals the last Check passed. */
+export interface ChallengeProgress {
+  solved: boolean;
+  goals: string[];
+}
+
+export interface ChallengeSlice {
+  challenge: OpenChallenge | null;
+  /** the last Check's answer */
+  grade: GradeResult | null;
+  grading: boolean;
+  /** by challenge id (persisted) */
+  progress: Record<string, ChallengeProgress>;
+}
+
+export type State = EditorSlice & SettingsSlice & LoadSlice & DebugSlice & MapsSlice & TerminalSlice & EngineSlice & LayoutSlice & IoSlice & InsightSlice & ChallengeSlice;
 
 export const initialState = (): State => ({
   text: EXAMPLE_PROGRAM,
@@ -172,4 +208,12 @@ export const initialState = (): State => ({
   capture: null,
   exported: null,
   opening: false,
+  inspect: null,
+  provenance: null,
+  witness: null,
+  searching: false,
+  challenge: null,
+  grade: null,
+  grading: false,
+  progress: {},
 });

@@ -29,6 +29,8 @@ interface PaneDef {
 const PANES = {
   editor: { title: 'Editor', column: 0, size: 0.62, phone: 'editor' },
   verifier: { title: 'Verifier log', column: 0, size: 0.38, phone: 'log' },
+  // collapsed at first: the graph's chunk (elkjs, @xyflow/react) loads when it is shown with a walk to draw
+  graph: { title: 'Exploration graph', column: 0, size: 0.4, phone: 'log', collapsed: true },
   registers: { title: 'Registers', column: 1, size: 0.5, phone: 'state' },
   stack: { title: 'Stack', column: 1, size: 0.5, phone: 'state' },
   context: { title: 'Context', column: 2, size: 0.45, phone: 'state' },
@@ -176,7 +178,10 @@ export function validLayout(x: unknown): LayoutState {
   const kept = columns.filter((c) => c.panels.length > 0);
   const widths = normalise(kept.map((c) => c.size));
   const out = kept.map((c, i) => ({ size: widths[i], panels: c.panels, sizes: normalise(c.sizes) }));
-  const collapsed = Array.isArray(x.collapsed) ? [...new Set(x.collapsed.filter(isPane))] : DEFAULT_LAYOUT.collapsed;
+  const keptCollapsed = Array.isArray(x.collapsed) ? x.collapsed.filter(isPane) : DEFAULT_LAYOUT.collapsed;
+  // a pane added since starts as it starts in the default layout (collapsed, if it does there)
+  const added = PANEL_IDS.filter((id) => !seen.has(id) && (PANES[id] as PaneDef).collapsed);
+  const collapsed = [...new Set([...keptCollapsed, ...added])];
   const maximized = isPane(x.maximized) ? x.maximized : null;
   const phoneTab = PHONE_TABS.find((t) => t.id === x.phoneTab)?.id ?? 'editor';
   return { columns: out, collapsed, maximized, phoneTab };

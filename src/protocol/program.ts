@@ -136,6 +136,10 @@ export interface AnalysisView {
   paths: PathView[];
   /** the visit where the walk stopped with the error, if it stopped at an instruction */
   errorVisit?: number;
+  /** the slot of every visit, in walk order (states may stop at the state limit; this does not) */
+  visitPcs: number[];
+  /** the visits pruned as equal to an explored state (the log's `safe` lines), in walk order */
+  prunedVisits: number[];
 }
 
 /** One path of the verifier's walk. */

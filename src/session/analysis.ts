@@ -30,7 +30,10 @@ export function analysisView(a: VerifierAnalysis): AnalysisView {
     states[v.pc].push(view);
   });
   const paths = a.paths.map((p) => ({ id: p.id, parent: p.parent, from: p.from, to: p.to, end: p.end }));
-  const view: AnalysisView = { states, processed: a.processed, paths };
+  const visitPcs = a.visits.map((v) => v.pc);
+  const prunedVisits: number[] = [];
+  a.visits.forEach((v, i) => v.prunedBy !== undefined && prunedVisits.push(i));
+  const view: AnalysisView = { states, processed: a.processed, paths, visitPcs, prunedVisits };
   if (a.error?.pc !== null && a.error?.pc !== undefined) view.errorPc = a.error.pc;
   const ev = errorVisit(a);
   if (ev !== undefined) view.errorVisit = ev;

@@ -29,7 +29,7 @@ describe('hovers', () => {
       ...none,
       pc: 0,
       snap: { regs: [0n, 0xffff880000001000n], pointers: [null, { region: 'ctx (__sk_buff)', kind: 'ctx', offset: 0 }] } as never,
-      analysis: { states: [[{ regs: [{ reg: 1, type: 'ctx' }], stack: [], order: 0, path: 0 }]], paths: [] },
+      analysis: { states: [[{ regs: [{ reg: 1, type: 'ctx' }], stack: [], order: 0, path: 0 }]], paths: [], visitPcs: [0], prunedVisits: [] },
     };
     const h = hoverFor('r1', 'r6 = r1', ctx)!;
     expect(h).toContain('0xffff880000001000');
@@ -81,6 +81,8 @@ describe('inline register types', () => {
           { regs: [{ reg: 0, type: 'inv' }, { reg: 10, type: 'fp' }], stack: [], order: 1, path: 0 },
         ]],
         paths: [],
+        visitPcs: [0, 0],
+        prunedVisits: [],
       },
     };
     expect(registerHint(s, 0)).toBe('R0=imm0 | inv R10=fp');

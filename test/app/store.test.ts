@@ -88,10 +88,11 @@ describe('layout', () => {
       collapsed: ['terminal', 'nonsense'],
       maximized: 'nonsense',
     });
-    expect(l.columns.map((c) => c.panels)).toEqual([['editor', 'verifier'], ['registers', 'stack', 'context', 'maps', 'terminal']]);
+    expect(l.columns.map((c) => c.panels)).toEqual([['editor', 'verifier', 'graph'], ['registers', 'stack', 'context', 'maps', 'terminal']]);
     expect(l.columns.map((c) => c.size)).toEqual([expect.closeTo(2 / 3), expect.closeTo(1 / 3)]);
     for (const c of l.columns) expect(c.sizes.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
-    expect(l.collapsed).toEqual(['terminal']);
+    // the graph pane was added since: it joins collapsed, as it starts in the default layout
+    expect(l.collapsed).toEqual(['terminal', 'graph']);
     expect(l.maximized).toBeNull();
     expect(l.phoneTab).toBe('editor');
   });
@@ -102,14 +103,14 @@ describe('layout', () => {
   });
   test('collapse, maximise, restore and reveal', () => {
     const l = DEFAULT_LAYOUT;
-    expect(l.collapsed).toEqual(['terminal']);
+    expect(l.collapsed).toEqual(['graph', 'terminal']);
     expect(isShown(l, 'terminal')).toBe(false);
     const c = toggleCollapsed(l, 'stack');
-    expect(c.collapsed).toEqual(['terminal', 'stack']);
-    expect(toggleCollapsed(c, 'stack').collapsed).toEqual(['terminal']);
+    expect(c.collapsed).toEqual(['graph', 'terminal', 'stack']);
+    expect(toggleCollapsed(c, 'stack').collapsed).toEqual(['graph', 'terminal']);
     const m = toggleMaximized(c, 'stack');
     expect(m.maximized).toBe('stack');
-    expect(m.collapsed).toEqual(['terminal']);
+    expect(m.collapsed).toEqual(['graph', 'terminal']);
     expect(isShown(m, 'editor')).toBe(false);
     expect(toggleMaximized(m, 'stack').maximized).toBeNull();
     const r = reveal(m, 'terminal');

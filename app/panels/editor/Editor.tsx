@@ -9,7 +9,7 @@ import type * as Monaco from 'monaco-editor/editor';
 import { setupMonaco } from '../../monaco/setup';
 import { LANGUAGE_ID } from '../../monaco/language';
 import type { EditorContext } from '../../monaco/providers';
-import { actions, selectCurrentPc, selectReveal, selectTheme, store, useApp } from '../../store';
+import { actions, selectCurrentPc, selectInspected, selectReveal, selectTheme, store, useApp } from '../../store';
 import { useDecorations } from './decorations';
 import { editorLabel, installTabMode } from './tabmode';
 import { watchReducedMotion } from '../../ui/motion';
@@ -23,6 +23,13 @@ function editorContext(): EditorContext {
     pc: selectCurrentPc(s),
     maps: s.maps.map((m) => ({ id: m.id, name: m.name, count: m.count })),
     progTypes: s.progTypes,
+    verifierAt: (line) => {
+      const st = store.getState();
+      const lines = st.load?.program?.lines;
+      const pc = lines?.findIndex((l) => l === line) ?? -1;
+      const views = pc >= 0 ? st.load?.analysis?.states[pc] : undefined;
+      return views ? { views, shown: selectInspected(st)?.visit ?? null } : undefined;
+    },
   };
 }
 

@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import type * as Monaco from 'monaco-editor/editor';
 import type { State } from '../../store';
-import { lineOfPc, selectCurrentPc, store } from '../../store';
+import { lineOfPc, selectCurrentPc, selectInspected, store } from '../../store';
 import { registerHint } from './hints';
 
 interface Overlay {
@@ -33,6 +33,7 @@ function overlays(s: State): Overlay[] {
     const l = lineOfPc(s, last.pcBefore);
     if (l !== undefined) out.push({ line: l, options: { isWholeLine: true, className: 'last-line' } });
   }
+  out.push(...insightOverlays(s));
   const pc = selectCurrentPc(s);
   const line = pc !== null ? lineOfPc(s, pc) : undefined;
   if (pc !== null && line !== undefined) {
@@ -47,6 +48,26 @@ function overlays(s: State): Overlay[] {
       },
     });
   }
+  return out;
+}
+
+/** The verifier's view without a run: the instruction whose state the panels show, and a traced value's chain. */
+function insightOverlays(s: State): Overlay[] {
+  const out: Overlay[] = [];
+  const at = selectInspected(s);
+  const p = s.provenance;
+  if (p && at && p.visit === at.visit) {
+    const notes = new Map<number, string[]>();
+    for (const step of p.steps) {
+      const l = lineOfPc(s, step.pc);
+      if (l !== undefined) notes.set(l, [...(notes.get(l) ?? []), `${step.kind}: ${step.note}`]);
+    }
+    for (const [line, ns] of notes) {
+      out.push({ line, options: { isWholeLine: true, className: 'prov-line', linesDecorationsClassName: 'prov-mark', hoverMessage: { value: ns.map((n) => `\`${n}\``).join('\n\n') } } });
+    }
+  }
+  const l = at ? lineOfPc(s, at.pc) : undefined;
+  if (l !== undefined) out.push({ line: l, options: { isWholeLine: true, className: 'inspect-line', glyphMarginClassName: 'inspect-glyph' } });
   return out;
 }
 
@@ -87,7 +108,8 @@ export function useDecorations(monaco: typeof Monaco, editor: Monaco.editor.ISta
     };
     apply(store.getState());
     const unsub = store.subscribe((s, prev) => {
-      if (s.breakpoints !== prev.breakpoints || s.snap !== prev.snap || s.load !== prev.load || s.diagnostics !== prev.diagnostics) apply(s);
+      const insight = s.provenance !== prev.provenance || s.inspect !== prev.inspect || s.cursorLine !== prev.cursorLine;
+      if (insight || s.breakpoints !== prev.breakpoints || s.snap !== prev.snap || s.load !== prev.load || s.diagnostics !== prev.diagnostics) apply(s);
       // follow the debugger: keep the current instruction on screen
       const pc = selectCurrentPc(s);
       if (s.snap !== prev.snap && pc !== null) {

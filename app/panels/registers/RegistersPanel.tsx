@@ -12,7 +12,8 @@ import { Panel } from '../../ui/Panel';
 import { hex64, s64, u64 } from '../../lib/format';
 import { pointerText, typesOf } from '../../lib/pointers';
 import { mergedTypeNote } from '../../lib/vtypes';
-import { selectSnap, selectStatesAtPc, useApp } from '../../store';
+import { lineOfPc, selectInspected, selectSnap, selectStatesAtPc, store, useApp } from '../../store';
+import { VerifierRegisters } from '../insight/VerifierRegisters';
 
 const REGS = Array.from({ length: 11 }, (_, i) => i);
 const ROLE = ['return value', 'arg 1 / ctx', 'arg 2', 'arg 3', 'arg 4', 'arg 5', 'callee-saved', 'callee-saved', 'callee-saved', 'callee-saved', 'frame pointer (read-only)'];
@@ -44,6 +45,14 @@ export function RegistersPanel() {
   const snap = useApp(selectSnap);
   const states = useApp(selectStatesAtPc);
   const [fmt, setFmt] = useState<Fmt>('hex');
+  const inspected = useApp(selectInspected);
+  if (!snap && inspected) {
+    return (
+      <Panel id="registers" title="Registers">
+        <VerifierRegisters at={inspected} line={lineOfPc(store.getState(), inspected.pc)} />
+      </Panel>
+    );
+  }
   const changed = new Map<number, bigint>();
   for (const w of snap?.last?.regs ?? []) if (!changed.has(w.reg)) changed.set(w.reg, w.old);
   const types = REGS.map((r) => typesOf(states, r));
@@ -60,7 +69,7 @@ export function RegistersPanel() {
   );
   return (
     <Panel id="registers" title="Registers" tools={tools}>
-      {!snap ? <p className="muted pad">Step (F10) or Run (F5) to start a run; the registers show here.</p> : null}
+      {!snap ? <p className="muted pad">Step (F10) or Run (F5) to start a run; the registers show here. After a Load, click a line of the verifier's log (or put the cursor on an instruction) to see the verifier's view.</p> : null}
       <table className={`grid regs fmt-${fmt}`}>
         <thead>
           <tr>

@@ -1,9 +1,10 @@
 /**
  * The lesson gallery (loaded lazily with the lessons' data): the lessons by level with their
- * summaries; choosing one opens it in the editor with its settings, input and setup.
+ * summaries, then the graded challenges by level with the progress kept in this browser;
+ * choosing one opens it in the editor with its settings, input and setup (or its starter).
  */
-import { LESSONS, LESSON_LEVELS } from '../../../src/lessons';
-import { io } from '../../store';
+import { CHALLENGES, LESSONS, LESSON_LEVELS } from '../../../src/lessons';
+import { io, selectChallengeProgress, useApp } from '../../store';
 import { Modal, useCloseModal } from '../../ui/Modal';
 
 function Lessons() {
@@ -42,7 +43,56 @@ function Lessons() {
           </ul>
         </section>
       ))}
+      <Challenges />
     </>
+  );
+}
+
+function Challenges() {
+  const close = useCloseModal();
+  const progress = useApp(selectChallengeProgress);
+  const solved = CHALLENGES.filter((c) => progress[c.id]?.solved).length;
+  return (
+    <section aria-labelledby="challenges-head" className="challenges">
+      <h2 id="challenges-head">Challenges</h2>
+      <p className="muted small">
+        Write the program; Check runs it on inputs you do not see. {solved} of {CHALLENGES.length} solved in this browser.
+      </p>
+      {LESSON_LEVELS.map(({ level, title }) => {
+        const cs = CHALLENGES.filter((c) => c.level === level);
+        if (!cs.length) return null;
+        return (
+          <div key={level} role="group" aria-labelledby={`challenges-${level}`}>
+            <h3 id={`challenges-${level}`}>Challenges: {title}</h3>
+            <ul className="lesson-list">
+              {cs.map((c) => {
+                const p = progress[c.id];
+                const mark = p?.solved ? 'solved' : p ? `${p.goals.length} of ${c.goals.length} goals` : '';
+                return (
+                  <li key={c.id} data-challenge={c.id}>
+                    <button
+                      type="button"
+                      className="link lesson-title"
+                      aria-describedby={`challenge-${c.id}`}
+                      onClick={() => {
+                        close();
+                        void io.openChallenge(c);
+                      }}
+                    >
+                      {c.title}
+                    </button>
+                    {mark ? <span className={`small challenge-mark${p?.solved ? ' ok' : ''}`}> — {mark}</span> : null}
+                    <p id={`challenge-${c.id}`} className="small muted">
+                      {c.statement}
+                    </p>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        );
+      })}
+    </section>
   );
 }
 

@@ -7,7 +7,8 @@ import { useState } from 'react';
 import { Panel } from '../../ui/Panel';
 import { bytesHex, hex64, readLE } from '../../lib/format';
 import { alternatives, pointerText } from '../../lib/pointers';
-import { selectSnap, selectStatesAtPc, useApp } from '../../store';
+import { selectInspected, selectSnap, selectStatesAtPc, useApp } from '../../store';
+import { VerifierStack } from '../insight/VerifierStack';
 import { MAX_BPF_STACK } from '../../../src/isa';
 import type { VerifierStateView } from '../../../src/protocol';
 
@@ -31,6 +32,14 @@ export function StackPanel() {
       all 64 slots
     </label>
   );
+  const inspected = useApp(selectInspected);
+  if (!snap && inspected) {
+    return (
+      <Panel id="stack" title="Stack">
+        <VerifierStack at={inspected} />
+      </Panel>
+    );
+  }
   if (!snap) {
     return (
       <Panel id="stack" title="Stack" tools={tools}>

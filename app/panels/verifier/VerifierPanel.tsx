@@ -5,10 +5,12 @@
  */
 import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Panel } from '../../ui/Panel';
-import { actions, selectCurrentPc, selectCursorLine, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
+import { actions, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
 import { explainErrno, explainRefusal, type Explanation } from './explain';
-import { parseLog, type LogLine } from './logLines';
+import { parseLog, withVisits, type LogLine } from './logLines';
 import { LogSettings } from '../toolbar/Settings';
+import { ShowRun } from './ShowRun';
+import { GraphButton } from './GraphButton';
 
 const MAX_LINES = 20000;
 
@@ -28,11 +30,12 @@ function ExplanationBox({ e }: { e: Explanation }) {
  * One line of the log. Memoized: a step or a cursor move changes the class of a few lines, and
  * a level-2 log has thousands.
  */
-const LogRow = memo(function LogRow({ l, current, cursor, tabbable }: { l: LogLine; current: boolean; cursor: boolean; tabbable: boolean }) {
+const LogRow = memo(function LogRow({ l, current, cursor, inspected, tabbable }: { l: LogLine; current: boolean; cursor: boolean; inspected: boolean; tabbable: boolean }) {
+  const open = () => (l.visit !== undefined ? actions.inspectVisit(l.visit) : actions.revealPc(l.pc!));
   return (
-    <li className={[l.kind, current ? 'current' : '', cursor ? 'cursor' : ''].join(' ')} data-pc={l.pc}>
-      {l.pc !== undefined && l.kind !== 'state' ? (
-        <button type="button" className="loglink" tabIndex={tabbable ? 0 : -1} title={`Show instruction ${l.pc} in the editor`} onClick={() => actions.revealPc(l.pc!)}>
+    <li className={[l.kind, current ? 'current' : '', cursor ? 'cursor' : '', inspected ? 'inspected' : ''].join(' ')} data-pc={l.pc} data-visit={l.visit}>
+      {l.pc !== undefined && (l.kind !== 'state' || l.visit !== undefined) ? (
+        <button type="button" className="loglink" tabIndex={tabbable ? 0 : -1} title={`Show instruction ${l.pc} in the editor and the verifier's state there in the registers and stack panels`} onClick={open}>
           {l.text}
         </button>
       ) : (
@@ -62,9 +65,15 @@ export function VerifierPanel() {
   const logSize = useApp(selectLogSize);
   const stale = useApp(selectStale);
   const cursorLine = useApp(selectCursorLine);
-  const lines = useMemo(() => (load ? parseLog(load.log, !load.ok) : []), [load]);
+  const inspected = useApp(selectInspected);
+  const lines = useMemo(() => {
+    if (!load) return [];
+    const parsed = parseLog(load.log, !load.ok);
+    const a = load.analysis;
+    return a ? withVisits(parsed, a.visitPcs, a.prunedVisits) : parsed;
+  }, [load]);
   const list = useRef<HTMLOListElement>(null);
-  const firstLink = useMemo(() => lines.findIndex((x) => x.pc !== undefined && x.kind !== 'state'), [lines]);
+  const firstLink = useMemo(() => lines.findIndex((x) => x.pc !== undefined && (x.kind !== 'state' || x.visit !== undefined)), [lines]);
   // the editor's cursor line -> the slots on it -> their log lines, brought into view
   const cursorPcs = useMemo(() => {
     const pcs = new Set<number>();
@@ -83,6 +92,7 @@ export function VerifierPanel() {
   const tools = (
     <>
       <LogSettings />
+      {load?.stage === 'load' && load.analysis ? <GraphButton /> : null}
       {load?.log ? (
         <button type="button" className="btn small" onClick={copy}>
           Copy log
@@ -104,13 +114,14 @@ export function VerifierPanel() {
         </p>
       ) : null}
       {explanation ? <ExplanationBox e={explanation} /> : null}
+      <ShowRun />
       {load?.stage === 'load' && !load.log ? (
         <p className="muted pad">{logLevel === 0 ? 'log_level 0: no log was asked for, so the kernel wrote none.' : 'The kernel wrote no log.'}</p>
       ) : null}
       {lines.length ? (
         <ol className="log mono" aria-label="Log lines (arrow keys move between instructions)" ref={list} onKeyDown={onLogKey}>
           {lines.slice(0, MAX_LINES).map((l, i) => (
-            <LogRow key={i} l={l} current={l.pc !== undefined && l.pc === pc} cursor={l.pc !== undefined && cursorPcs.has(l.pc)} tabbable={i === firstLink} />
+            <LogRow key={i} l={l} current={l.pc !== undefined && l.pc === pc} cursor={l.pc !== undefined && cursorPcs.has(l.pc)} inspected={l.visit !== undefined && l.visit === inspected?.visit && l.kind !== 'state'} tabbable={i === firstLink} />
           ))}
         </ol>
       ) : null}

@@ -5,6 +5,36 @@ export interface LogLine {
   /** the instruction the line shows or whose state it is */
   pc?: number;
   kind: 'insn' | 'state' | 'from' | 'safe' | 'processed' | 'error' | 'blank' | 'other';
+  /** the visit of the verifier's walk the line shows (its state is the one before that visit) */
+  visit?: number;
+}
+
+const LEVEL2_STATE = /^\d+: R\d+=|^\d+:$/;
+
+/**
+ * Ties each line to its visit of the walk: every visit prints one instruction line, or a `safe`
+ * line when pruned, in walk order; a `from P to I:` line and a level-2 state line belong to the
+ * visit they announce, and so does a branch's state line (the state its fall-through goes on with).
+ */
+export function withVisits(lines: LogLine[], visitPcs: readonly number[], pruned: readonly number[]): LogLine[] {
+  const isPruned = new Set(pruned);
+  let v = 0;
+  return lines.map((l) => {
+    if (v >= visitPcs.length) return l;
+    if (l.kind === 'insn' || l.kind === 'safe') {
+      if (visitPcs[v] !== l.pc) return l; // a log that does not match the walk (cut, or another load)
+      return { ...l, visit: v++ };
+    }
+    if (l.kind === 'from') {
+      // `from P to I: safe` is a pruned visit's own line; otherwise the next instruction line's visit
+      if (l.text.endsWith(': safe') && isPruned.has(v) && visitPcs[v] === l.pc) return { ...l, visit: v++ };
+      return { ...l, visit: v };
+    }
+    // a branch's state line shows the state the fall-through continues with: the next visit's
+    if (l.kind === 'state') return { ...l, visit: v };
+    if (l.kind === 'other' && LEVEL2_STATE.test(l.text)) return { ...l, pc: Number(l.text.split(':')[0]), kind: 'state', visit: v };
+    return l;
+  });
 }
 
 const INSN = /^(\d+): \(/;
