@@ -131,7 +131,7 @@ interface IoSlice {
 }
 
 /** The verifier made visible: the state the panels show without a run, provenance, "show me a run". */
-export interface InsightSlice {
+interface InsightSlice {
   /** the visit of the verifier's walk whose state the registers and stack panels show (no run) */
   inspect: number | null;
   /** where a value came from, as the engine traced it */
@@ -156,7 +156,7 @@ export interface ChallengeProgress {
   goals: string[];
 }
 
-export interface ChallengeSlice {
+interface ChallengeSlice {
   challenge: OpenChallenge | null;
   /** the last Check's answer */
   grade: GradeResult | null;

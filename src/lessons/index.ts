@@ -18,7 +18,7 @@ export type * from './types';
 export { lessonRequest } from './request';
 export { coverageGaps, coverageMarkdown, coverageOf, generatedPart, programUses, withGeneratedPart, REQUIRED_HELPERS } from './coverage';
 export { SAMPLE_PACKETS, checksumsValid, inetChecksum } from './frames';
-export { CHALLENGES, challengeById } from './challenges';
+export { CHALLENGES, challengeById, type Challenge } from './challenges';
 
 const LEVEL_ORDER: readonly LessonLevel[] = ['basics', 'maps', 'packets', 'tc', 'tracing', 'verifier'];
 

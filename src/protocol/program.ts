@@ -143,7 +143,7 @@ export interface AnalysisView {
 }
 
 /** One path of the verifier's walk. */
-interface PathView {
+export interface PathView {
   id: number;
   /** the path that pushed it (-1 for path 0) */
   parent: number;
