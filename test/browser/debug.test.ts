@@ -98,6 +98,10 @@ test('the map inspector updates during a run', async () => {
   await setEditorText(page, EXAMPLE_PROGRAM);
   await page.getByRole('button', { name: 'Load', exact: true }).click();
   await until(async () => (await appState(page, 'load.ok')) === true, 10_000, 'the load');
+  // the run takes seconds, more on a loaded machine: the 10 s time limit is not what this tests
+  await openSettings(page);
+  await page.getByRole('spinbutton', { name: 'Time limit (s)' }).fill('120');
+  await closeSettings(page);
   await page.getByRole('tab', { name: 'Input' }).click();
   await page.getByRole('spinbutton', { name: 'Repeat' }).fill('50000');
   const maps = page.getByRole('region', { name: 'Maps', exact: true });
@@ -113,6 +117,9 @@ test('the map inspector updates during a run', async () => {
   await until(async () => (await row6.getByRole('cell').nth(1).innerText()) === '50000', 10_000, 'the final count');
   await page.getByRole('tab', { name: 'Input' }).click();
   await page.getByRole('spinbutton', { name: 'Repeat' }).fill('1');
+  await openSettings(page);
+  await page.getByRole('spinbutton', { name: 'Time limit (s)' }).fill('10');
+  await closeSettings(page);
 });
 
 test('an edit to a map value changes the program\'s result', async () => {

@@ -1,12 +1,12 @@
 /**
  * A whole session by keyboard only (issue 16's "done when"): write a program in the editor, leave
  * it with its documented keys, Load, Step five times with Enter on the focused Step button, Step
- * back, edit a map value, open and close each dialog with Escape, and leave the terminal with
+ * back, edit a map value, open and close each dialog (and the capture table) with Escape, and leave the terminal with
  * Escape then Shift+Tab. No click, no focus() from the test: every move is a key. After every
  * key, focus is somewhere (never on <body>).
  */
 import { expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import { appState, idle, pageForFile, until } from './harness';
 import { focused, focusInside } from './a11y-support';
 
@@ -72,6 +72,13 @@ test('a whole session by keyboard only, focus never on <body>', async () => {
   const { page } = file.o;
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   const step = () => appState<number>(page, 'snap.step');
+  // file choosers, listened for from the start (so the browser surely hands them to the test)
+  const choosers: FileChooser[] = [];
+  page.on('filechooser', (c) => choosers.push(c));
+  const chosen = async (): Promise<FileChooser> => {
+    await until(async () => choosers.length > 0, 10_000, `a file chooser (focus on ${await focused(page)})`);
+    return choosers.shift()!;
+  };
 
   // the toolbar is one Tab stop: the first Tab lands on Load, the next one leaves the toolbar
   await press(page, 'Tab');
@@ -155,12 +162,24 @@ test('a whole session by keyboard only, focus never on <body>', async () => {
 
   // a clang object: Enter on Open object opens the file chooser; the choice of program is a dialog too
   await toolbarTo(page, 'Open object');
-  const chooser = page.waitForEvent('filechooser');
   await press(page, 'Enter');
-  await (await chooser).setFiles('test/fixtures/elf/tc_two.o');
+  await (await chosen()).setFiles('test/fixtures/elf/tc_two.o');
   await dialogHasFocus(page, 'Choose a program');
   await escapeBackTo(page, 'Open object');
   expect(await appState<string>(page, 'text')).toBe(PROGRAM); // Escape chose nothing
+  expect(await step()).toBe(4); // the run is where the keys left it
+
+  // a packet capture: its table takes focus, Escape closes it, focus back on Open capture
+  await toolbarTo(page, 'Open capture');
+  await press(page, 'Enter');
+  await (await chosen()).setFiles('test/fixtures/pcap/eth-us-le.pcap');
+  const cap = page.locator('section.capture-panel');
+  await cap.getByRole('list', { name: 'Verdict counts' }).waitFor({ timeout: 20_000 });
+  await until(() => idle(page), 10_000, 'the replay');
+  await until(() => focusInside(page, 'section.capture-panel'), 5000, 'focus in the capture table');
+  await press(page, 'Escape');
+  await cap.waitFor({ state: 'detached' });
+  await until(async () => (await focusedName(page)) === 'Open capture', 5000, `focus back on Open capture (it is on ${await focused(page)})`);
 
   // the terminal: Tab to its Expand, Enter, Tab into it, a command, then Escape and Shift+Tab out
   await pressUntil(page, 'Tab', async () => (await focusedName(page)) === 'Expand Terminal', "the terminal's Expand", 80);
@@ -177,5 +196,4 @@ test('a whole session by keyboard only, focus never on <body>', async () => {
   await press(page, 'Shift+Tab');
   await until(async () => !(await focusInside(page, '[data-panel="terminal"] .xterm')), 5000, 'focus out of the terminal');
   expect(await focused(page)).not.toBe('body');
-  expect(await step()).toBe(4); // the run is where the keys left it
 });

@@ -190,6 +190,11 @@ test('a phone: the top toolbar and the step bar are one Tab stop each; Enter on 
       await expectFocus(page, 'Step', `Enter #${n + 1}`);
     }
     expect(await tabStops(steps)).toEqual(['Step']);
+    // the State tab: the register the last step changed says so, with its old value, in text
+    await page.getByRole('tab', { name: 'State' }).click();
+    const r2 = page.getByRole('region', { name: 'Registers', exact: true }).getByRole('rowheader', { name: /^r2/ });
+    await until(async () => /^r2 •, changed, was 0x0000000000000000$/.test((await r2.textContent()) ?? ''), 5000, `r2 marked changed (it reads ${await r2.textContent()})`);
+    await steps.getByRole('button', { name: 'Step', exact: true }).focus();
     await page.keyboard.press('End');
     await expectFocus(page, 'Stop', 'End');
     await page.keyboard.press('Enter');
@@ -218,6 +223,71 @@ test("the status bar's step slider keeps focus while the move it asked for repla
       await page.keyboard.press(key);
       await until(async () => (await step()) === want && (await idle(page)), 10_000, `${key} to step ${want}`);
       expect(await slider.evaluate((el) => el === document.activeElement), `focus on the slider after ${key}`).toBe(true);
+    }
+  } finally {
+    await o.context.close();
+  }
+});
+
+test('a toast dismissed from the keyboard (Dismiss or Escape) gives focus back to where it came from', async () => {
+  const o = await file.h.open();
+  try {
+    const { page } = o;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await waitForEditor(page);
+    await setEditorText(page, '.type socket_filter\nr0 = *(u64 *)(r10 -8)\nexit\n');
+    await page.keyboard.press('Control+m'); // Tab moves focus out of the editor
+    const toast = page.locator('.toast.error', { hasText: 'did not load' });
+    for (const key of ['Enter', 'Escape']) {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await toast.waitFor();
+      expect(await toast.getAttribute('role')).toBeNull(); // the live region speaks for it
+      // Tab on from the editor until focus reaches the toast's Dismiss
+      await page.locator('.monaco-editor textarea').first().focus();
+      let before = '';
+      for (let i = 0; i < 100 && !(await focusInside(page, '.toasts')); i++) {
+        before = await focused(page);
+        await page.keyboard.press('Tab');
+        expect(await focused(page)).not.toBe('body');
+      }
+      expect(await focused(page)).toBe('button "Dismiss"');
+      await page.keyboard.press(key);
+      await toast.waitFor({ state: 'detached' });
+      expect(await focused(page), `focus after ${key} on the toast`).toBe(before);
+    }
+  } finally {
+    await o.context.close();
+  }
+});
+
+test('a narrower window (1024x700): the Session menu by keyboard, and the dialogs its items open give focus back to it', async () => {
+  const o = await file.h.open();
+  try {
+    const { page } = o;
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await waitForEditor(page);
+    const session = page.getByRole('button', { name: 'Session', exact: true });
+    await session.waitFor();
+    await page.keyboard.press('Tab');
+    await expectFocus(page, 'Load', 'Tab');
+    await page.keyboard.press('End');
+    await expectFocus(page, 'Session', 'End');
+    const menu = page.getByRole('menu', { name: 'Session' });
+    for (const [item, dialog] of [
+      ['Lessons…', 'Lessons'],
+      ['Export LLVM text', /^Export/],
+      ['Share', 'Share link'],
+    ] as const) {
+      await page.keyboard.press('Enter');
+      await menu.waitFor();
+      for (let i = 0; i < 12 && (await focusedName(page)) !== item; i++) await page.keyboard.press('ArrowDown');
+      await expectFocus(page, item, 'the arrows in the menu');
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog', { name: dialog }).waitFor();
+      await until(() => focusInside(page, 'dialog[open]'), 5000, `focus in ${String(dialog)}`);
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name: dialog }).waitFor({ state: 'detached' });
+      await until(async () => (await focusedName(page)) === 'Session', 5000, `focus back on Session after ${item} (on ${await focused(page)})`);
     }
   } finally {
     await o.context.close();

@@ -55,7 +55,10 @@ function ExportDialog() {
 }
 
 /** The Export menu's items (the session menu takes them when the toolbar is narrow). */
-export const EXPORT_ITEMS: MenuItem[] = ITEMS.map((it) => ({ label: `Export ${it.label.charAt(0).toLowerCase()}${it.label.slice(1)}`, onSelect: () => void exportAs(it.format) }));
+/** "Hex slots" -> "hex slots", but "LLVM text" stays (an acronym keeps its capitals). */
+const inSentence = (label: string): string => (/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label);
+
+export const EXPORT_ITEMS: MenuItem[] = ITEMS.map((it) => ({ label: `Export ${inSentence(it.label)}`, onSelect: () => void exportAs(it.format) }));
 
 /** The Export menu button; the dialog is rendered once by the session tools. */
 export function ExportMenu() {
