@@ -1,17 +1,17 @@
 /**
- * `npm run bench -- vm`: the interpreter's speed on three programs (long straight-line ALU code,
- * a packet parser over a mem buffer, a loop over the stack), without recording (run), with
- * history (runRecorded) and with step events (step), next to the host kernel's duration for the
- * same program through the kernel oracle (tools/kernel-oracle.py: BPF_PROG_TEST_RUN with repeat),
- * where the host answers. Times are CPU time (process.cpuUsage), best of several rounds: the machine is shared.
- * Prints only.
+ * `npm run bench -- vm`: the VM's speed on three programs (long straight-line ALU code, a packet
+ * parser over a mem buffer, a loop over the stack): the interpreter without recording, the
+ * compiled code (vm/jit), a recorded run (the debugger's Continue: compiled, with checkpoints),
+ * single steps with events, and what the history holds, next to the host kernel's duration for
+ * the same program (tools/kernel-oracle.py: BPF_PROG_TEST_RUN with repeat) where the host answers.
+ * Times are CPU time, best of several rounds: the machine is shared. Prints only.
  */
-import { bytesToHex, encodeProgram, MAX_BPF_STACK, slotsToHex, type RawInsn } from '../src/isa';
+import { encodeProgram, MAX_BPF_STACK, slotsToHex, bytesToHex, type RawInsn } from '../src/isa';
 import type { HelperOutcome, RunHost } from '../src/kernel/types';
 import { AddressSpace } from '../src/mem';
 import { hexBytes } from '../src/session/request-schema';
-import { Machine, type MachineInit } from '../src/vm';
-import { askHost, OracleFailure } from '../src/cli/host-kernel';
+import { Machine, type Engine, type MachineInit } from '../src/vm';
+import { kernelRun, measure, num, table } from './support';
 
 type Slot = RawInsn & { slots?: number; next?: RawInsn };
 const I = (code: number, dst = 0, src = 0, off = 0, imm = 0): Slot => ({ code, dst, src, off, imm });
@@ -75,111 +75,70 @@ function host(mem?: Uint8Array): { host: RunHost; init: MachineInit } {
   return { host: h, init: { r1: region ? space.addr(region) : 0n, r2: BigInt(mem?.length ?? 0), r10: space.addr(stack, MAX_BPF_STACK) } };
 }
 
-/** Best-of-rounds CPU nanoseconds per call of `fn` (calls batched: reading the CPU clock is a syscall). */
-function measure(fn: () => void, rounds = 7, roundMs = 150): number {
-  const cpu = (): number => {
-    const c = process.cpuUsage();
-    return (c.user + c.system) * 1000;
-  };
-  fn();
-  let batch = 1;
-  for (;;) {
-    const t0 = cpu();
-    for (let i = 0; i < batch; i++) fn();
-    if (cpu() - t0 > 10e6 || batch > 1e7) break;
-    batch *= 2;
-  }
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    let calls = 0;
-    const t0 = cpu();
-    let used = 0;
-    while (used < roundMs * 1e6) {
-      for (let i = 0; i < batch; i++) fn();
-      calls += batch;
-      used = cpu() - t0;
-    }
-    best = Math.min(best, used / calls);
-  }
-  return best;
-}
-
-interface Kernel {
-  ns?: number;
-  retval?: number;
-  note?: string;
-}
-
-function kernelRun(insns: Slot[], progType: string, data: Uint8Array, repeat: number): Kernel {
-  const req = { prog_type: progType, insns: slotsToHex(encodeProgram(insns)), log_level: 0, run: { data: bytesToHex(data), repeat } };
-  try {
-    const r = askHost([req], 60_000);
-    if (!r.available) return { note: `no host kernel: ${r.why}` };
-    const a = r.answers[0];
-    if ('request_error' in a) return { note: `request_error: ${a.request_error}` };
-    if (!a.load.ok) return { note: `kernel refused: ${a.load.error} ${a.load.log.trim().split('\n').pop()}` };
-    if (!a.run?.ok) return { note: `test run failed: ${a.run?.error}` };
-    return { ns: a.run.duration_ns ?? undefined, retval: a.run.retval ?? undefined };
-  } catch (e) {
-    if (e instanceof OracleFailure) return { note: `kernel oracle failed: ${e.message.split('\n')[0]}` };
-    throw e;
-  }
-}
-
-interface Case {
+export interface VmCase {
   name: string;
   insns: Slot[];
   mem?: Uint8Array;
   kernel: { insns: Slot[]; type: string; repeat: number };
 }
 
-function bench(c: Case): string[] {
-  const bytes = encodeProgram(c.insns);
+export const VM_CASES: VmCase[] = [
+  { name: 'ALU straight line', insns: aluProgram(), kernel: { insns: aluProgram(), type: 'socket_filter', repeat: 100000 } },
+  { name: 'packet parser (mem)', insns: parseProgram(), mem: PACKET, kernel: { insns: parseProgramXdp(), type: 'xdp', repeat: 1000000 } },
+  { name: 'stack loop (10k rounds)', insns: loopProgram(), kernel: { insns: loopProgram(), type: 'socket_filter', repeat: 1000 } },
+];
+
+/** ns per run and instructions per run of a case with an engine, run after run (reset + run). */
+export function vmRun(c: VmCase, engine: Engine): { ns: number; n: number; r0?: bigint } {
   const { host: h, init } = host(c.mem);
-  const m = new Machine(h, { id: 1, bytes }, init, { semantics: 'modern' });
+  const m = new Machine(h, { id: 1, bytes: encodeProgram(c.insns) }, init, { semantics: 'modern', engine });
   m.run();
   const stop = m.stopped;
   const n = m.stepCount;
-  const r0 = stop?.kind === 'exit' ? stop.r0 : undefined;
-  const fast = measure(() => {
+  const ns = measure(() => {
     m.reset(init);
     m.run();
   });
+  return { ns, n, r0: stop?.kind === 'exit' ? stop.r0 : undefined };
+}
+
+function row(c: VmCase): string[] {
+  const interp = vmRun(c, 'interpreter');
+  const comp = vmRun(c, 'compiled');
+  const n = interp.n;
+  const { host: h, init } = host(c.mem);
+  const m = new Machine(h, { id: 1, bytes: encodeProgram(c.insns) }, init, { semantics: 'modern', engine: 'compiled' });
   const recorded = measure(() => {
     m.reset(init);
     m.runRecorded();
   }, 3);
-  const histBytes = m.historyBytes / m.historyLength;
-  const journal = m.journalSize / m.historyLength;
+  const perStep = n >= 1000 ? `${(m.historyBytes / m.historyLength).toFixed(2)}` : '- (short run)';
   const steps = Math.min(n, 20000);
   const stepped = measure(() => {
     m.reset(init);
     for (let i = 0; i < steps; i++) m.step();
   }, 3);
-  const k = kernelRun(c.kernel.insns, c.kernel.type, c.mem ?? new Uint8Array(64), c.kernel.repeat);
+  const k = kernelRun({ prog_type: c.kernel.type, insns: slotsToHex(encodeProgram(c.kernel.insns)), log_level: 0, run: { data: bytesToHex(c.mem ?? new Uint8Array(64)), repeat: c.kernel.repeat } });
+  const r0 = interp.r0;
   const same = k.retval === undefined || r0 === undefined ? '' : Number(r0 & 0xffffffffn) === k.retval ? ' (same r0)' : ` (r0 differs: ${k.retval})`;
   return [
     c.name,
     String(n),
-    ((n / fast) * 1000).toFixed(0),
-    fast.toFixed(0),
-    ((n / recorded) * 1000).toFixed(1),
+    num((n / interp.ns) * 1000),
+    num(interp.ns),
+    num((n / comp.ns) * 1000),
+    num(comp.ns),
+    num((n / recorded) * 1000),
     ((steps / stepped) * 1000).toFixed(2),
-    n >= 1000 ? `${histBytes.toFixed(0)} + ${journal.toFixed(2)} undo` : '- (short run)',
-    k.ns === undefined ? `skipped: ${k.note}` : `${k.ns}${same}`,
-    k.ns === undefined ? '' : `${(fast / Math.max(k.ns, 1)).toFixed(1)}x`,
+    perStep,
+    k.ns === undefined ? `not run: ${k.note}` : `${k.ns}${same}`,
+    k.ns === undefined ? '' : `${(comp.ns / Math.max(k.ns, 1)).toFixed(1)}x`,
   ];
 }
 
 export default function main(): void {
-  const cases: Case[] = [
-    { name: 'ALU straight line', insns: aluProgram(), kernel: { insns: aluProgram(), type: 'socket_filter', repeat: 100000 } },
-    { name: 'packet parser (mem)', insns: parseProgram(), mem: PACKET, kernel: { insns: parseProgramXdp(), type: 'xdp', repeat: 1000000 } },
-    { name: 'stack loop (10k rounds)', insns: loopProgram(), kernel: { insns: loopProgram(), type: 'socket_filter', repeat: 1000 } },
-  ];
-  const head = ['program', 'insns/run', 'run M/s', 'run ns', 'recorded M/s', 'step() M/s', 'history B/step', 'kernel ns/run', 'bpflab/kernel'];
-  const rows = [head, ...cases.map(bench)];
-  const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
-  console.log('(kernel: BPF_PROG_TEST_RUN duration on this host, JIT-compiled where the kernel JITs; XDP for the parser)');
+  const head = ['program', 'insns/run', 'interp M/s', 'interp ns', 'compiled M/s', 'compiled ns', 'recorded M/s', 'step() M/s', 'history B/step', 'kernel ns/run', 'compiled/kernel'];
+  table([head, ...VM_CASES.map(row)]);
+  console.log('(interp: the interpreter without recording; compiled: vm/jit; recorded: the debugger\'s Continue, compiled with the history\'s checkpoints;');
+  console.log(' kernel: BPF_PROG_TEST_RUN duration on this host, JIT-compiled where the kernel JITs; XDP for the parser)');
 }

@@ -102,7 +102,13 @@ export function makeDebugActions(c: ActionContext, loader: LoadActions) {
     applyUpdate,
     step,
     stepBack: async (count = 1): Promise<void> => {
-      if (!get().snap || get().snap!.step === 0) return;
+      const snap = get().snap;
+      if (!snap || snap.step === 0) return;
+      // the history gave up older steps (or the world changed since): say how far back it goes
+      if (snap.backLimit && snap.step <= snap.backLimit.step) {
+        c.notify('info', snap.backLimit.message);
+        return;
+      }
       await command('stepping', () => api.stepBack(count));
     },
     gotoStep: async (n: number): Promise<void> => {

@@ -9,6 +9,7 @@
 import { MAX_BPF_STACK } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
+import { FAST_HELPERS } from './helpers/fast';
 import { progTypeOps, verdictOf, type PacketOut, type RunContext, type RunInput, type RunRefused, type Verdict } from './progtypes';
 import { isRefused, refuse } from './progtypes/common';
 import type { Skb } from './skb';
@@ -158,6 +159,18 @@ function retire(env: HelperEnv, executed: number): void {
 
 function makeHost(env: HelperEnv, built: Built): RunHost {
   const { skb, afterHelper } = built;
+  // which helpers the running program may call, asked once a program (a tail call may change it)
+  let askedFor = env.run.prog;
+  const asked = new Map<number, boolean>();
+  const offered = (id: number): boolean => {
+    if (env.run.prog !== askedFor) {
+      askedFor = env.run.prog;
+      asked.clear();
+    }
+    let ok = asked.get(id);
+    if (ok === undefined) asked.set(id, (ok = helperOffered(env.run.progType, id, env.run.prog.privileged)));
+    return ok;
+  };
   return {
     mem: env.mem,
     callHelper(id, r1, r2, r3, r4, r5, _pc, executed): HelperOutcome {
@@ -179,6 +192,14 @@ function makeHost(env: HelperEnv, built: Built): RunHost {
       return v;
     },
     hasHelper: (id) => helperOffered(env.run.progType, id, env.run.prog.privileged),
+    callFast(id, L, H, executed) {
+      const f = FAST_HELPERS.get(id);
+      if (f === undefined || !offered(id)) return false;
+      retire(env, executed);
+      if (!f(env, L, H)) return false;
+      afterHelper?.();
+      return true;
+    },
   };
 }
 

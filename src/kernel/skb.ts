@@ -82,6 +82,12 @@ export class Skb {
   /** the packet: region bytes are the frame from the MAC header to the tail */
   readonly region: Region;
   f: SkbFields;
+  /**
+   * Counts the changes announced by save() (every change of the fields or the buffer calls it
+   * first): a view derived from the skb (the ctx's display mirror) is up to date while this
+   * number is the one it was made at. It only grows; undoing a change restores the view with it.
+   */
+  version = 0;
 
   constructor(
     private readonly mem: AddressSpace,
@@ -114,6 +120,7 @@ export class Skb {
 
   /** Records the current state (fields and buffer) so that stepping back restores it; call before any change. */
   save(): void {
+    this.version++;
     const j = this.mem.journal;
     if (!j) return;
     const fields = cloneFields(this.f);

@@ -54,6 +54,8 @@ export interface BpfMap extends Readonly<MapAttr> {
    * kernel's address space, or 0n if there is no entry.
    */
   lookupAddr?(key: Uint8Array, cpu: number): bigint;
+  /** lookupAddr without BigInt, for the fast helper path: the address's low and high halves into out[0] and out[1] (0 and 0: no entry) */
+  lookupHalves?(key: Uint8Array, cpu: number, out: Int32Array): void;
   /** bpf_map_update_elem from a program: per-CPU maps update this CPU's copy only */
   updateFromProg?(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno;
   /** bpf_map_delete_elem from a program */
@@ -122,6 +124,12 @@ export interface RunHost {
   loadSkb(offset: number, size: 1 | 2 | 4): number | null;
   /** whether helper `id` exists for this run (an unknown id is a load error) */
   hasHelper(id: number): boolean;
+  /**
+   * Optional fast path of `callHelper` for the hottest helpers, with the registers as 32-bit
+   * halves (r1-r5 in L[1..5], H[1..5]; r0 written to L[0], H[0]) and no effects: true when it
+   * made the call, false to take callHelper. The VM uses it only when no step event is built.
+   */
+  callFast?(id: number, L: Int32Array, H: Int32Array, executed: number): boolean;
 }
 
 /** A task of the simulated world: what get_current_* report and get_current_task points at. */

@@ -6,7 +6,7 @@
  * in another one. Every load and store is checked; a bad access is a `MemFault` value naming
  * the address, the size and the region (or none), never an exception.
  */
-import type { Journal } from './journal';
+import { UNDO_COST, type Journal } from './journal';
 
 export type RegionKind = 'stack' | 'ctx' | 'packet' | 'map_value' | 'task' | 'kernel' | 'user' | 'mem' | 'map';
 
@@ -38,6 +38,8 @@ export interface Region {
    * then only mirrors the last values for display.
    */
   hooks?: RegionHooks;
+  /** which history segment last saved each 256-byte page (mem/cow.ts); undefined until a recorded write */
+  pages?: Uint32Array;
 }
 
 export interface RegionHooks {
@@ -45,6 +47,13 @@ export interface RegionHooks {
   load(offset: number, size: number): bigint | null;
   /** performs a store; false to fault */
   store(offset: number, size: number, value: bigint): boolean;
+  /**
+   * The same load without BigInt, for the VM's hot path: the value's low and high 32 bits into
+   * out[0] and out[1]; false to fault. Hooks that have it must give what `load` gives.
+   */
+  loadHalves?(offset: number, size: number, out: Int32Array): boolean;
+  /** The same store without BigInt: the value as its low and high 32 bits (the low `size` bytes count). */
+  storeHalves?(offset: number, size: number, lo: number, hi: number): boolean;
 }
 
 export interface MemFault {
@@ -81,6 +90,11 @@ const HI_BASE = 0xffff8800;
 /** Upper half of the first stack; the stacks of bpf-to-bpf call frames follow it. */
 export const STACK_HI = 0xffffc900;
 
+/** Saves the pages a write is about to change (mem/cow.ts's PageCow). */
+export interface PageSaver {
+  touch(r: Region, offset: number, size: number): void;
+}
+
 /** Sees every byte change made through `writeAt` (the VM collects a step's helper writes with it). */
 type WriteWatcher = (region: Region, offset: number, old: Uint8Array, data: Uint8Array) => void;
 
@@ -94,6 +108,8 @@ export class AddressSpace {
   private r1: Region | undefined = undefined;
   /** set while stepping with history; stores push their undo here */
   journal: Journal | null = null;
+  /** set with `journal` by the VM's history: writes save the pages they touch once per segment instead (mem/cow.ts) */
+  cow: PageSaver | null = null;
   /** set while the VM records a step; told of every `writeAt` */
   watcher: WriteWatcher | null = null;
 
@@ -108,7 +124,7 @@ export class AddressSpace {
     hi >>>= 0;
     const lo = kind === 'stack' ? 0x0000_8000 : 0x1000_0000;
     // every field present from the start, so that all regions share one object shape
-    const region: Region = { kind, name, bytes, writable, hi, lo, size, origin: 0, hooks: undefined };
+    const region: Region = { kind, name, bytes, writable, hi, lo, size, origin: 0, hooks: undefined, pages: undefined };
     this.byHi.set(hi, region);
     this.forget();
     return region;
@@ -199,10 +215,12 @@ export class AddressSpace {
   writeAt(region: Region, offset: number, data: Uint8Array): void {
     const j = this.journal;
     const w = this.watcher;
-    if (j || w) {
+    const c = this.cow;
+    if (c !== null) c.touch(region, offset, data.length);
+    if ((j && !c) || w) {
       const old = region.bytes.slice(offset, offset + data.length);
       const bytes = region.bytes;
-      if (j) j.push(() => bytes.set(old, offset));
+      if (j && !c) j.push(() => bytes.set(old, offset), UNDO_COST + old.length);
       if (w) w(region, offset, old, data.slice());
     }
     region.bytes.set(data, offset);

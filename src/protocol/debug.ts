@@ -145,6 +145,12 @@ export interface DebugSnapshot {
    * for each move to the next repetition (what `seek` takes; equals `step` without repeats)
    */
   position: number;
+  /**
+   * set when stepping back cannot reach the start of this repetition: the earliest step it
+   * reaches, and why ("history limit reached: stepping back goes as far as step N" when the
+   * history gave up its oldest steps to stay under its memory bound)
+   */
+  backLimit?: { step: number; message: string };
 }
 
 /** The answer to every debugger command. */

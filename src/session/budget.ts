@@ -42,7 +42,7 @@ export class Budget {
   reached(bytes = 0): LimitStop | null {
     const mem = this.limits.memoryBytes;
     if (mem !== undefined && bytes > mem) {
-      return { limit: 'memory', message: `stopped at the memory limit: the run holds ${mibText(Math.round(bytes / 2 ** 20))} of history, more than ${mibText(mem / 2 ** 20)} (${this.raise.memory ?? 'the limit'})` };
+      return { limit: 'memory', message: `stopped at the memory limit: the run holds ${mibText(Math.round((bytes / 2 ** 20) * 10) / 10)} of history and trace lines, more than ${mibText(mem / 2 ** 20)} (${this.raise.memory ?? 'the limit'})` };
     }
     if (this.elapsedMs > this.limits.timeMs) {
       return { limit: 'time', message: `stopped after ${durationText(this.limits.timeMs)} (${this.raise.time})` };

@@ -16,8 +16,30 @@ import { TraceLog } from './trace-log';
 import { belowOrigin, pointerOf, regionView, stepView, stopView } from './views';
 
 let nextRunId = 1;
-/** Heap an undo journal entry takes, measured (a closure and the copy of the bytes it restores). */
-const JOURNAL_ENTRY_BYTES = 320;
+
+/**
+ * The bound of a debug run's step-back history: 7/8 of the memory limit. Past it the history
+ * gives up its oldest steps (stepping back then says how far it goes), so a long run goes on
+ * within the limit; the rest is room for the trace lines kept and the segment being recorded.
+ * Only if the whole recorded state still passes the limit does the session's Budget stop the run.
+ */
+export const historyBound = (memoryLimitMiB: number): number => Math.floor((memoryLimitMiB * 2 ** 20 * 7) / 8);
+
+/**
+ * Calls `work(chunk)` until it says it is done or about `ms` milliseconds have passed, with
+ * chunks of instructions that start small and double while they take under an eighth of `ms`.
+ */
+function sliced(ms: number, work: (chunk: number) => boolean): boolean {
+  const end = performance.now() + ms;
+  let chunk = 16_384;
+  for (;;) {
+    const t0 = performance.now();
+    if (work(chunk)) return true;
+    const t = performance.now();
+    if (t >= end) return false;
+    if (t - t0 < ms / 8) chunk = Math.min(chunk * 2, 1 << 26);
+  }
+}
 /** trace lines of finished repetitions kept (the current one keeps up to TraceLog's cap) */
 const TRACE_KEPT = 2_000;
 
@@ -34,6 +56,10 @@ export class DebugRun {
   /** position (see DebugSnapshot.position) at the start of the current repetition */
   private repStart = 0;
   private last: StepView | undefined;
+  /** the step (of this repetition) where the world was changed from outside the run, if it was */
+  private editedAt: number | null = null;
+  /** the view of the last step is out of date (a run moved on without events): made again for the next snapshot */
+  private lastStale = false;
   private output: RunOutput | undefined;
   readonly trace = new TraceLog();
   /** maps and keys the commands since the last `takeTouched` changed */
@@ -47,7 +73,8 @@ export class DebugRun {
     private readonly lines: readonly (number | null)[],
     settings: EngineSettings,
   ) {
-    this.machine = new Machine(prepared.host, { id: prog.id, bytes: prog.bytes }, prepared.init, { semantics: settings.semantics, budget: settings.budget });
+    const historyBytes = historyBound(settings.memoryLimitMiB);
+    this.machine = new Machine(prepared.host, { id: prog.id, bytes: prog.bytes }, prepared.init, { semantics: settings.semantics, budget: settings.budget, historyBytes });
     this.captureTrace();
   }
 
@@ -64,7 +91,7 @@ export class DebugRun {
     const write = Object.getPrototypeOf(k).traceWrite as Kernel['traceWrite'];
     k.traceWrite = (line: string, cpu?: number, msgLen?: number) => {
       write.call(k, line, cpu, msgLen);
-      this.trace.push({ step: this.machine.stepCount, line });
+      this.trace.push({ step: this.machine.helperStep, line });
       k.mem.journal?.push(() => void this.trace.pop());
     };
   }
@@ -121,6 +148,7 @@ export class DebugRun {
     this.trace.keepLast(TRACE_KEPT);
     this.rep++;
     this.last = undefined;
+    this.editedAt = null;
   }
 
   /** Steps counted from the start of the run, one more for each move to the next repetition. */
@@ -131,6 +159,7 @@ export class DebugRun {
   /** Executes up to `count` instructions (the view of the last one only is built). */
   step(count: number): void {
     let lastEvent: StepEvent | undefined;
+    this.lastStale = false;
     for (let i = 0; i < count; i++) {
       if (this.machine.stopped) {
         if (!this.canStep) break;
@@ -148,7 +177,8 @@ export class DebugRun {
   /**
    * Moves forwards to `position` as `step` would get there, recording but without events, at most
    * `maxSteps` instructions this call. True when it is done: at the position, or the run cannot go
-   * on (it ended, or its instruction budget ran out).
+   * on (it ended, or its instruction budget ran out). The view of the last step is made when a
+   * snapshot asks for it.
    */
   seek(position: number, maxSteps = Infinity): boolean {
     let left = maxSteps;
@@ -163,65 +193,78 @@ export class DebugRun {
       left -= this.machine.stepCount - before;
       this.touched.maps.add(-1);
     }
-    this.replayLast();
+    this.lastStale = true;
     this.finishIfDone();
     return this.position >= position || (this.machine.stopped !== null && !this.canStep);
   }
 
   /**
-   * About how many bytes the run's recorded state holds: the history's arrays, its undo journal
-   * (an entry with the bytes it restores costs some 320 bytes of heap), the trace lines kept.
+   * About how many bytes the run's recorded state holds: the history (pages it saved, the
+   * kernel's undos, checkpoints: vm/history.ts counts them) and the trace lines kept.
    */
   get memoryBytes(): number {
-    return this.machine.historyBytes + this.machine.journalSize * JOURNAL_ENTRY_BYTES + this.trace.bytes;
+    return this.machine.historyBytes + this.trace.bytes;
   }
 
   /** Undoes up to `count` instructions of this repetition. */
   back(count: number): void {
-    let undone = 0;
-    while (undone < count && this.machine.back()) undone++;
-    if (undone) this.touched.maps.add(-1);
+    if (this.machine.back(count)) this.touched.maps.add(-1);
     this.output = undefined;
     this.replayLast();
   }
 
   /** Recomputes the event of the step that led here: undo it and do it again (runs are deterministic). */
   private replayLast(): void {
+    this.lastStale = false;
     if (this.machine.historyLength === 0) {
       this.last = undefined;
       return;
     }
-    this.machine.back();
+    this.machine.back(1);
     this.last = this.view(this.machine.step());
   }
 
   /**
    * Runs recorded, up to `maxSteps` instructions, stopping before a breakpoint of the loaded
    * program (never before the first instruction executed). Returns true when it stopped for a
-   * reason (breakpoint, end of the run) rather than the step limit.
+   * reason (breakpoint, end of the run) rather than the step limit. The view of the last step is
+   * made when a snapshot asks for it.
    */
   runChunk(maxSteps: number, breakpoints: ReadonlySet<number>): boolean {
-    const main = this.prog.id;
     let left = maxSteps;
+    this.lastStale = true;
     while (left > 0) {
       if (this.machine.stopped) {
-        if (!this.canStep) return true;
+        if (!this.canStep) return this.settle(true);
         this.nextRepetition();
-        if (breakpoints.has(0)) return true;
+        if (breakpoints.has(0)) return this.settle(true);
       }
       const before = this.machine.stepCount;
-      const r = this.machine.runRecorded(left, (pc, progId) => progId === main && breakpoints.has(pc));
+      const r = this.machine.runRecorded(left, breakpoints);
       left -= this.machine.stepCount - before;
       this.touched.maps.add(-1);
       if (r.kind === 'paused' && r.at === 'breakpoint') return this.settle(true);
       if (r.kind === 'paused') break;
       if (r.kind !== 'exit' || !this.canStep) return this.settle(true);
     }
-    return this.settle(false);
+    return false;
+  }
+
+  /**
+   * runChunk for about `ms` milliseconds of work, in chunks that grow while they are quick (a
+   * compiled loop runs hundreds of millions of instructions in that time, the interpreter with
+   * breakpoints tens of millions). True when the run stopped for a reason, as runChunk.
+   */
+  runFor(ms: number, breakpoints: ReadonlySet<number>): boolean {
+    return sliced(ms, (chunk) => this.runChunk(chunk, breakpoints));
+  }
+
+  /** seek for about `ms` milliseconds of work, in growing chunks. True when done, as seek. */
+  seekFor(ms: number, position: number): boolean {
+    return sliced(ms, (chunk) => this.seek(position, chunk));
   }
 
   private settle(done: boolean): boolean {
-    this.replayLast();
     this.finishIfDone();
     return done;
   }
@@ -229,6 +272,27 @@ export class DebugRun {
   private finishIfDone(): void {
     const s = this.machine.stopped;
     if (s?.kind === 'exit' && !this.canStep) this.output = this.prepared.finish(s.r0);
+  }
+
+  /**
+   * The world was changed from outside the run (a map edited, a shell command) while it was
+   * paused: replaying earlier steps would no longer give what they gave, so stepping back stops here.
+   */
+  worldChanged(): void {
+    this.machine.forgetHistory();
+    this.editedAt = this.machine.stepCount;
+  }
+
+  /** The earliest position stepping back reaches, and why it is not the start of the repetition. */
+  get backLimit(): { position: number; step: number; message: string } | null {
+    const m = this.machine;
+    const step = m.historyStart;
+    if (step === 0) return null;
+    const position = this.repStart + step;
+    if (this.editedAt !== null && step === this.editedAt && !m.historyLimited) {
+      return { position, step, message: `the world was changed at step ${step} (a map or shell command): stepping back goes as far as step ${step}` };
+    }
+    return { position, step, message: `history limit reached: stepping back goes as far as step ${step}` };
   }
 
   /** Maps and keys changed since the last call; -1 in maps means "any map value". */
@@ -258,6 +322,7 @@ export class DebugRun {
   snapshot(): DebugSnapshot {
     const m = this.machine;
     const mem = this.k.mem;
+    if (this.lastStale) this.replayLast();
     const regs = m.regs();
     const stack = regionView(mem, this.prepared.regions.stack);
     const stackPointers = Array.from({ length: 64 }, (_, i) => pointerOf(mem, leValue(stack.bytes, i * 8, 8)));
@@ -284,6 +349,8 @@ export class DebugRun {
     if (ctx) snap.ctx = ctx;
     if (this.prepared.regions.packet) snap.packet = regionView(mem, this.prepared.regions.packet);
     if (m.stopped) snap.stop = stopView(m.stopped);
+    const limit = this.backLimit;
+    if (limit) snap.backLimit = { step: limit.step, message: limit.message };
     if (this.output && snap.state === 'exited') {
       snap.result = { retval: this.output.retval, verdict: this.output.verdict.name };
       if (this.output.dataOut) snap.result.dataOut = this.output.dataOut.slice();

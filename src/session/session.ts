@@ -7,6 +7,7 @@
  */
 import { assemble } from '../asm';
 import { Kernel } from '../kernel/kernel';
+import { Journal } from '../mem';
 import { runShell } from '../kernel/shell';
 import type { LoadedProg } from '../kernel/types';
 import { PROG_TYPE_NAMES } from '../isa';
@@ -62,7 +63,7 @@ import {
   mibText,
 } from '../protocol';
 import { gradeChallenge } from '../challenges';
-import { Budget, CHUNK_STEPS, wallClock, type Clock } from './budget';
+import { Budget, wallClock, type Clock } from './budget';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, programView, type Loaded } from './load';
 import { listMaps, mapEdit, mapPage } from './maps';
@@ -74,6 +75,11 @@ import { MAX_REPEAT } from './request-schema';
 import { parseCapture, type Capture } from '../pcap';
 import { explorationOf, loadUnverified, provenanceOf, searchOf } from './insight';
 
+/**
+ * Milliseconds a Continue or a seek runs between looks at its messages (Pause, Stop), its budget
+ * and progress reports (in chunks of instructions that grow while they are quick).
+ */
+const SLICE_MS = 15;
 const PROGRESS_MS = 100;
 /** Steps a command takes one at a time, building each step's event; more go as a seek, in chunks. */
 const EVENT_STEPS = 1000;
@@ -315,6 +321,8 @@ export class Session implements EngineApi {
       if (target < run.position) {
         const back = run.position - target;
         if (back > run.stepCount) return 'the run cannot go back past the start of this repetition';
+        const limit = run.backLimit;
+        if (limit && target < limit.position) return limit.message;
         run.back(back);
       }
     });
@@ -334,7 +342,7 @@ export class Session implements EngineApi {
       return this.busy(async () => {
         const budget = this.budget();
         let limit: LimitStop | null = null;
-        while (!run.seek(target, CHUNK_STEPS) && !this.interrupted) {
+        while (!run.seekFor(SLICE_MS, target) && !this.interrupted) {
           limit = budget.reached(run.memoryBytes);
           if (limit) break;
           await yieldToEvents();
@@ -358,7 +366,7 @@ export class Session implements EngineApi {
         let limit: LimitStop | null = null;
         let reported = Date.now();
         let sent = run.trace.total;
-        while (!run.runChunk(CHUNK_STEPS, bps) && !this.interrupted) {
+        while (!run.runFor(SLICE_MS, bps) && !this.interrupted) {
           limit = budget.reached(run.memoryBytes);
           if (limit) break;
           if (progress && Date.now() - reported >= PROGRESS_MS) {
@@ -418,6 +426,7 @@ export class Session implements EngineApi {
       if (!(req?.key instanceof Uint8Array) || !(req.value instanceof Uint8Array)) return fail('bad_request', 'a map update needs key and value bytes');
       const k = await this.kernel();
       const r = mapEdit(k, req.mapId, req.key, req.value, req.flags ?? 0);
+      this.run?.worldChanged();
       k.scheduleSync();
       return done(r);
     });
@@ -428,6 +437,7 @@ export class Session implements EngineApi {
       if (!(req?.key instanceof Uint8Array)) return fail('bad_request', 'a map delete needs key bytes');
       const k = await this.kernel();
       const r = mapEdit(k, req.mapId, req.key, null);
+      this.run?.worldChanged();
       k.scheduleSync();
       return done(r);
     });
@@ -437,10 +447,27 @@ export class Session implements EngineApi {
     return guard('shell', async () => {
       if (typeof line !== 'string') return fail('bad_request', 'the shell needs a line');
       const k = await this.kernel();
-      const r = runShell(k, line);
+      const r = this.watchWorld(k, () => runShell(k, line));
       k.scheduleSync();
       return done({ output: r.output, status: r.exitCode });
     });
+  }
+
+  /**
+   * Runs `f` and, if it changed the kernel's state while a debug run is paused (anything that
+   * pushes an undo: maps, trace_pipe, the world), tells the run: stepping back stops there.
+   */
+  private watchWorld<T>(k: Kernel, f: () => T): T {
+    if (!this.run) return f();
+    const probe = new Journal();
+    const saved = k.mem.journal;
+    k.mem.journal = probe;
+    try {
+      return f();
+    } finally {
+      k.mem.journal = saved;
+      if (probe.size > 0) this.run.worldChanged();
+    }
   }
 
   async shareState(): Promise<Outcome<ShareState>> {

@@ -16,6 +16,11 @@ import { SECOND_HALF_REACHED, insnProblem } from './rules';
 export const OP_BAD = 0x100;
 /** One past the last slot: execution fell off the end of the program. */
 export const OP_FELL_OFF = 0x101;
+/**
+ * Put in place of a breakpoint's opcode while the Machine runs to a breakpoint (and put back
+ * after): the interpreter stops before it without counting it, at no cost to other instructions.
+ */
+export const OP_BREAK = 0x102;
 
 export interface Code {
   /** the program id (changes after a tail call) */

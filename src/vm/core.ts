@@ -9,7 +9,7 @@
  * the Cpu's semantics mode (see divide()).
  */
 import { add64, arsh64, bswap, divmod32, divmod64, ges, geu, gts, gtu, lsh64, mul64, neg64, rsh64, sub64, truncate } from './alu';
-import { OP_BAD } from './code';
+import { OP_BAD, OP_BREAK } from './code';
 import type { Cpu } from './cpu';
 import { atomic } from './atomic';
 
@@ -189,6 +189,12 @@ export function execute(cpu: Cpu, max: number): number {
         case 0x7b: cpu.store(L[d], H[d], OFF[i], 8, L[s], H[s]); if (cpu.stop !== null) { pc = i; break outer; } break;
         case 0xc3: if (!atomic(cpu, d, s, OFF[i], imm, 4)) { pc = i; break outer; } break; // xadd / atomics, 32-bit
         case 0xdb: if (!atomic(cpu, d, s, OFF[i], imm, 8)) { pc = i; break outer; } break; // xadd / atomics, 64-bit
+
+        case OP_BREAK:                                                          // a breakpoint: stop before it
+          left++;
+          pc = i;
+          cpu.atBreakpoint = true;
+          break outer;
 
         case OP_BAD:
         default:

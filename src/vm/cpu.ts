@@ -6,7 +6,7 @@
  */
 import { MAX_BPF_STACK, helperById, helperByName } from '../isa';
 import type { Effect, RunHost } from '../kernel/types';
-import { STACK_HI, type AddressSpace, type Journal, type MemFault, type Region } from '../mem';
+import { STACK_HI, type AddressSpace, type Journal, type MemFault, type PageSaver, type Region } from '../mem';
 import { decodeCode, type Code } from './code';
 import { setBig, u64 } from './alu';
 import type { StopReason } from './types';
@@ -19,6 +19,21 @@ const SAVED = 5;
 
 export type Semantics = '4.8' | 'modern';
 
+/** A copy of the Cpu's state (see Cpu.saveState): what a history checkpoint keeps besides the journal's mark. */
+export interface CpuState {
+  readonly L: Int32Array;
+  readonly H: Int32Array;
+  readonly pc: number;
+  readonly code: Code;
+  readonly executed: number;
+  readonly stop: StopReason | null;
+  readonly depth: number;
+  readonly frameRet: Int32Array;
+  readonly frameCode: readonly Code[];
+  readonly frameSaved: Int32Array;
+  readonly frameStacks: readonly (Region | undefined)[];
+}
+
 export class Cpu {
   /** low halves of r0..r10 (16 entries so that a stray register number cannot index past) */
   readonly L = new Int32Array(16);
@@ -30,8 +45,12 @@ export class Cpu {
   /** instructions executed since the start of the run */
   executed = 0;
   stop: StopReason | null = null;
-  /** set while recording: stores and frame changes push their undo here */
+  /** set while recording: frame changes push their undo here */
   journal: Journal | null = null;
+  /** set while recording: stores save the pages they change (once per history segment) */
+  cow: PageSaver | null = null;
+  /** set by the interpreter when it stopped before a breakpoint (vm/code.ts OP_BREAK) */
+  atBreakpoint = false;
   readonly modern: boolean;
   /** upper half of the last 8-byte load */
   vHi = 0;
@@ -45,6 +64,8 @@ export class Cpu {
   /** frame stacks this run mapped (dispose unmaps them) */
   private readonly mapped: Region[] = [];
 
+  /** the 0-based step of the helper call in progress (or last made): what a helper's records name */
+  callStep = 0;
   /** the last helper call, for step events */
   lastHelper = -1;
   lastRet = false;
@@ -75,6 +96,40 @@ export class Cpu {
   /** The register as an unsigned 64-bit bigint. */
   reg(n: number): bigint {
     return u64(this.H[n], this.L[n]);
+  }
+
+  /** Everything of the run's state the Cpu holds (memory and the kernel's are the journal's business). */
+  saveState(): CpuState {
+    return {
+      L: this.L.slice(),
+      H: this.H.slice(),
+      pc: this.pc,
+      code: this.code,
+      executed: this.executed,
+      stop: this.stop,
+      depth: this.depth,
+      frameRet: this.frameRet.slice(),
+      frameCode: this.frameCode.slice(),
+      frameSaved: this.frameSaved.slice(),
+      frameStacks: this.frameStacks.slice(),
+    };
+  }
+
+  /** Puts back a state `saveState()` took. */
+  loadState(s: CpuState): void {
+    this.L.set(s.L);
+    this.H.set(s.H);
+    this.pc = s.pc;
+    this.code = s.code;
+    this.executed = s.executed;
+    this.stop = s.stop;
+    this.depth = s.depth;
+    this.frameRet.set(s.frameRet);
+    this.frameCode.length = 0;
+    this.frameCode.push(...s.frameCode);
+    this.frameSaved.set(s.frameSaved);
+    this.frameStacks.length = 0;
+    this.frameStacks.push(...s.frameStacks);
   }
 
   // ---- stopping ----
@@ -169,8 +224,8 @@ export class Cpu {
       this.hookStore(r, o, size, hi, lo, vl, vh);
       return;
     }
+    if (this.cow !== null) this.cow.touch(r, o, size);
     const b = r.bytes;
-    if (this.journal !== null) this.journalBytes(b, o, size);
     b[o] = vl;
     if (size === 1) return;
     b[o + 1] = vl >> 8;
@@ -184,19 +239,30 @@ export class Cpu {
     b[o + 7] = vh >> 24;
   }
 
-  private journalBytes(b: Uint8Array, o: number, size: number): void {
-    const old = b.slice(o, o + size);
-    this.journal!.push(() => b.set(old, o));
-  }
+  private readonly halves = new Int32Array(2);
 
   private hookLoad(r: Region, o: number, size: number, hi: number, lo: number): number {
-    const v = r.hooks!.load(o, size);
+    const h = r.hooks!;
+    if (h.loadHalves !== undefined) {
+      const out = this.halves;
+      if (!h.loadHalves(o, size, out)) return this.memFault(hi, lo, size, false, 'refused', r);
+      this.vHi = out[1];
+      return out[0];
+    }
+    const v = h.load(o, size);
     if (v === null) return this.memFault(hi, lo, size, false, 'refused', r);
     this.vHi = Number((v >> 32n) & 0xffffffffn) | 0;
     return Number(v & 0xffffffffn) | 0;
   }
 
   private hookStore(r: Region, o: number, size: number, hi: number, lo: number, vl: number, vh: number): void {
+    const h = r.hooks!;
+    if (h.storeHalves !== undefined) {
+      // the low `size` bytes of (vh, vl), as the BigInt path's asUintN keeps them
+      const l = size >= 4 ? vl : vl & ((1 << (size * 8)) - 1);
+      if (!h.storeHalves(o, size, l, size === 8 ? vh : 0)) this.memFault(hi, lo, size, true, 'refused', r);
+      return;
+    }
     const v = BigInt.asUintN(size * 8, u64(vh, vl));
     if (!r.hooks!.store(o, size, v)) this.memFault(hi, lo, size, true, 'refused', r);
   }
@@ -214,11 +280,19 @@ export class Cpu {
     this.lastRet = false;
     this.lastTail = false;
     this.lastEffects = undefined;
-    if (!this.host.hasHelper(id)) {
+    const executed = this.executed + ran;
+    this.callStep = executed - 1;
+    const host = this.host;
+    // no step event is being built: the hottest helpers run without BigInt and without effects
+    if (host.callFast !== undefined && this.mem.watcher === null && host.callFast(id, L, H, executed)) {
+      this.lastRet = true;
+      return pc + 1;
+    }
+    if (!host.hasHelper(id)) {
       this.fault(pc, `call to unknown helper function ${id}`);
       return -1;
     }
-    const out = this.host.callHelper(id, u64(H[1], L[1]), u64(H[2], L[2]), u64(H[3], L[3]), u64(H[4], L[4]), u64(H[5], L[5]), pc, this.executed + ran);
+    const out = this.host.callHelper(id, u64(H[1], L[1]), u64(H[2], L[2]), u64(H[3], L[3]), u64(H[4], L[4]), u64(H[5], L[5]), pc, executed);
     switch (out.kind) {
       case 'ret':
         this.lastEffects = out.effects;

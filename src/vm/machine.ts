@@ -1,9 +1,17 @@
 /**
  * Machine: one run of one program, as the debugger and the CLI drive it.
  *
- *   step()          one instruction, recorded: returns its StepEvent; back() undoes it exactly
- *   runRecorded()   many instructions, recorded but without events (Continue to a breakpoint)
- *   run()           the fast path: no recording, and it forgets the history
+ *   step()          one instruction, recorded: returns its StepEvent; back(n) undoes steps exactly
+ *   runRecorded()   many instructions, recorded but without events (Continue, to a breakpoint)
+ *   run()           no recording, and it forgets the history (run --json, capture replay)
+ *
+ * Recording means keeping the history (vm/history.ts): checkpoints every few thousand steps and a
+ * journal of the pages and kernel state changed since, so that back(n) rewinds to a checkpoint
+ * and replays forward. It costs a comparison a store, so recorded runs go as fast as unrecorded
+ * ones, compiled code included (vm/jit), to breakpoints too: compiled code leaves its chunks at
+ * them, and the interpreter meets the OP_BREAK put in place of their opcodes while it runs. The history keeps
+ * under a bound of bytes (`historyBytes`, default 256 MiB) by giving up its oldest checkpoints:
+ * stepping back then goes as far as `historyStart`.
  *
  * The run's instruction budget stops a program that loops (only unverified programs can). The
  * Machine owns the registers and frames; memory and the kernel's state live in the host's
@@ -18,10 +26,10 @@ import type { Insn } from '../isa';
 import type { RunHost } from '../kernel/types';
 import { execute } from './core';
 import { Cpu, type Semantics } from './cpu';
-import type { Code } from './code';
+import { OP_BREAK, type Code } from './code';
 import { buildEvent, memWrite, pendingAccess } from './event';
-import { History } from './history';
-import { runCompiled } from './jit/run';
+import { History, CHECKPOINT_STEPS, HISTORY_BYTES } from './history';
+import { runCompiled, type Stops } from './jit/run';
 import { setBig } from './alu';
 import type { MemWrite, RunResult, StepEvent, StopReason } from './types';
 
@@ -46,6 +54,10 @@ export interface MachineOptions {
    * long or repeated runs go fast
    */
   engine?: Engine;
+  /** bound of the history's bytes (default HISTORY_BYTES, 256 MiB): past it the oldest steps are given up */
+  historyBytes?: number;
+  /** steps between the history's checkpoints (default CHECKPOINT_STEPS): what a step back replays at most */
+  checkpointEvery?: number;
 }
 
 export type Engine = 'auto' | 'interpreter' | 'compiled';
@@ -66,7 +78,7 @@ const CHUNK = 0x3fffffff;
 
 export class Machine {
   private readonly cpu: Cpu;
-  private readonly history = new History();
+  private readonly history: History;
   readonly budget: number;
   readonly semantics: Semantics;
   readonly engine: Engine;
@@ -85,6 +97,7 @@ export class Machine {
     this.semantics = opts.semantics ?? '4.8';
     this.budget = opts.budget ?? DEFAULT_BUDGET;
     this.engine = opts.engine ?? 'auto';
+    this.history = new History(opts.historyBytes ?? HISTORY_BYTES, opts.checkpointEvery ?? CHECKPOINT_STEPS);
     this.cpu = new Cpu(host, prog, this.semantics);
     this.mainCode = this.cpu.code;
     this.tierUp = tierUpAfter(this.mainCode.n);
@@ -183,15 +196,27 @@ export class Machine {
   get compiledCode(): boolean {
     return this.engine === 'compiled' || (this.engine === 'auto' && this.interpreted >= this.tierUp);
   }
+  /** while a helper runs: the 0-based number of the step that called it (a slice's stepCount is where the slice began) */
+  get helperStep(): number {
+    return this.cpu.callStep;
+  }
   /** steps that back() can undo */
   get historyLength(): number {
-    return this.history.length;
+    return this.history.started ? this.cpu.executed - this.history.oldest : 0;
   }
-  /** bytes the history's step and register records hold (memory undo records not counted) */
+  /** the earliest step back() can reach (the current one when nothing is recorded) */
+  get historyStart(): number {
+    return this.history.started ? this.history.oldest : this.cpu.executed;
+  }
+  /** whether the history gave up steps to stay under its bound (then historyStart > 0 says how far back it goes) */
+  get historyLimited(): boolean {
+    return this.history.limited;
+  }
+  /** bytes the history holds: saved pages, the kernel's undos, checkpoints (bounded by the historyBytes option) */
   get historyBytes(): number {
-    return this.history.bytes;
+    return this.history.started ? this.history.bytes : 0;
   }
-  /** journal entries held (memory, frames, the kernel's changes) */
+  /** journal entries held (pages, frames, the kernel's changes) */
   get journalSize(): number {
     return this.history.journal.size;
   }
@@ -221,20 +246,47 @@ export class Machine {
     const pending = pendingAccess(cpu, insn);
     const helperWrites: MemWrite[] = [];
     const mem = cpu.mem;
+    const oldL = cpu.L.slice(0, 11);
+    const oldH = cpu.H.slice(0, 11);
     mem.watcher = (region, offset, old, data) => helperWrites.push(memWrite(cpu, region, offset, old, data));
-    this.recordOne();
-    mem.watcher = null;
-    return buildEvent(cpu, before, this.history.lastRegChanges(), pending, helperWrites);
-  }
-
-  /** Undoes the last recorded step exactly (registers, pc, program, frames, memory, kernel state). */
-  back(): boolean {
-    return this.history.undo(this.cpu);
+    try {
+      this.recording(() => execute(cpu, 1));
+    } finally {
+      mem.watcher = null;
+    }
+    this.history.settle(cpu);
+    const changes: number[] = [];
+    for (let r = 0; r < 11; r++) if (cpu.L[r] !== oldL[r] || cpu.H[r] !== oldH[r]) changes.push(r, oldL[r], oldH[r]);
+    const event = buildEvent(cpu, before, Int32Array.from(changes), pending, helperWrites);
+    // the budget is spent: the run is over as after run() (the step itself did not stop it)
+    if (cpu.stop === null && cpu.executed >= this.budget) cpu.stop = { kind: 'budget', executed: cpu.executed };
+    return event;
   }
 
   /**
-   * The fast path: runs up to `maxSteps` instructions without recording, and forgets the
-   * history (back() can no longer go past this point).
+   * Undoes up to `n` recorded steps exactly (registers, pc, program, frames, memory, kernel
+   * state): rewinds to the nearest checkpoint and replays forward. Goes no further back than
+   * `historyStart`; returns the number of steps undone.
+   */
+  back(n = 1): number {
+    const cpu = this.cpu;
+    if (!this.history.started) return 0;
+    const target = Math.max(this.history.oldest, cpu.executed - n);
+    const undone = cpu.executed - target;
+    if (undone <= 0) return 0;
+    const from = this.history.rewind(cpu, target);
+    this.recording(() => this.forward(target - from, undefined));
+    return undone;
+  }
+
+  /** Forgets the history: stepping back will go no further than here (the world changed outside the run). */
+  forgetHistory(): void {
+    this.history.clear();
+  }
+
+  /**
+   * Runs up to `maxSteps` instructions without recording, and forgets the history (back() can
+   * no longer go past this point).
    */
   run(maxSteps = Infinity): RunResult {
     const cpu = this.cpu;
@@ -242,37 +294,30 @@ export class Machine {
     this.history.clear();
     const mem = cpu.mem;
     const saved = mem.journal;
+    const savedCow = mem.cow;
     mem.journal = null;
+    mem.cow = null;
     cpu.journal = null;
-    let want = Math.min(maxSteps, this.budget - cpu.executed);
-    while (want > 0 && cpu.stop === null) {
-      if (this.compiledCode) {
-        runCompiled(cpu, cpu.executed + want);
-        break;
-      }
-      const slice = this.engine === 'auto' ? Math.min(want, this.tierUp - this.interpreted) : Math.min(want, CHUNK);
-      const ran = execute(cpu, slice);
-      this.interpreted += ran;
-      want -= ran;
+    cpu.cow = null;
+    try {
+      this.exec(Math.min(maxSteps, this.budget - cpu.executed), undefined);
+    } finally {
+      mem.journal = saved;
+      mem.cow = savedCow;
     }
-    mem.journal = saved;
     return this.result(maxSteps === Infinity);
   }
 
   /**
-   * Runs up to `maxSteps` instructions with history, pausing before an instruction for which
-   * `stopAt(pc, progId)` holds (never before the first: Continue leaves a breakpoint).
+   * Runs up to `maxSteps` instructions with history, pausing before an instruction of the main
+   * program whose slot is in `breakpoints` (never before the first: Continue leaves a breakpoint).
    */
-  runRecorded(maxSteps = Infinity, stopAt?: (pc: number, progId: number) => boolean): RunResult {
+  runRecorded(maxSteps = Infinity, breakpoints?: ReadonlySet<number>): RunResult {
     const cpu = this.cpu;
     if (cpu.stop !== null) return cpu.stop;
-    for (let n = 0; n < maxSteps; n++) {
-      if (cpu.executed >= this.budget) break;
-      if (n > 0 && stopAt !== undefined && stopAt(cpu.pc, cpu.code.id)) return { kind: 'paused', at: 'breakpoint' };
-      this.recordOne();
-      if (cpu.stop !== null) return cpu.stop;
-    }
-    return this.result(maxSteps === Infinity);
+    const bps = breakpoints !== undefined && breakpoints.size > 0 ? breakpoints : undefined;
+    const hit = this.recording(() => this.forward(Math.min(maxSteps, this.budget - cpu.executed), bps));
+    return hit ? { kind: 'paused', at: 'breakpoint' } : this.result(maxSteps === Infinity);
   }
 
   private result(toTheEnd: boolean): RunResult {
@@ -285,17 +330,91 @@ export class Machine {
     return { kind: 'paused', at: 'limit' };
   }
 
-  private recordOne(): void {
+  /** Runs `f` with the history's journal installed (starting the history if there is none). */
+  private recording<T>(f: () => T): T {
     const cpu = this.cpu;
     const mem = cpu.mem;
+    if (!this.history.started) this.history.start(cpu);
     const saved = mem.journal;
-    const j = this.history.journal;
-    mem.journal = j;
-    cpu.journal = j;
-    this.history.begin(cpu);
-    execute(cpu, 1);
-    this.history.end(cpu);
-    cpu.journal = null;
-    mem.journal = saved;
+    const savedCow = mem.cow;
+    const h = this.history;
+    mem.journal = cpu.journal = h.journal;
+    mem.cow = cpu.cow = h.cow;
+    try {
+      return f();
+    } finally {
+      cpu.journal = null;
+      cpu.cow = null;
+      mem.journal = saved;
+      mem.cow = savedCow;
+    }
+  }
+
+  /**
+   * Recorded execution of up to `steps` instructions in slices that end at the history's
+   * checkpoints; with breakpoints, stops before one. Returns whether it stopped at a breakpoint.
+   */
+  private forward(steps: number, bps: ReadonlySet<number> | undefined): boolean {
+    const cpu = this.cpu;
+    const h = this.history;
+    let want = steps;
+    if (bps !== undefined && want > 0 && cpu.code === this.mainCode && bps.has(cpu.pc)) {
+      // Continue leaves the breakpoint it stands on
+      want -= execute(cpu, 1);
+      h.settle(cpu);
+    }
+    const patched = bps === undefined ? undefined : this.patch(bps);
+    const stops: Stops | undefined = patched === undefined ? undefined : { main: this.mainCode, slots: new Set(patched.map(([pc]) => pc)) };
+    try {
+      while (want > 0 && cpu.stop === null) {
+        const before = cpu.executed;
+        this.exec(Math.min(want, h.due - before), stops);
+        want -= cpu.executed - before;
+        h.settle(cpu);
+        if (cpu.atBreakpoint) {
+          cpu.atBreakpoint = false;
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      if (patched !== undefined) this.unpatch(patched);
+    }
+  }
+
+  /** Puts OP_BREAK at the main program's breakpoints; returns what to put back. */
+  private patch(bps: ReadonlySet<number>): [number, number][] {
+    const op = this.mainCode.op;
+    const saved: [number, number][] = [];
+    for (const pc of bps) {
+      if (!Number.isInteger(pc) || pc < 0 || pc >= this.mainCode.n) continue;
+      saved.push([pc, op[pc]]);
+      op[pc] = OP_BREAK;
+    }
+    return saved;
+  }
+
+  private unpatch(saved: [number, number][]): void {
+    const op = this.mainCode.op;
+    for (const [pc, o] of saved) op[pc] = o;
+  }
+
+  /**
+   * Executes up to `want` instructions (fewer when the run stops or a breakpoint is reached),
+   * compiled or interpreted as the engine says; with breakpoints, compiled code leaves its chunks
+   * at them (vm/jit/run.ts) and the interpreter meets their OP_BREAK.
+   */
+  private exec(want: number, stops: Stops | undefined): void {
+    const cpu = this.cpu;
+    while (want > 0 && cpu.stop === null && !cpu.atBreakpoint) {
+      if (this.compiledCode) {
+        runCompiled(cpu, cpu.executed + want, stops);
+        return;
+      }
+      const tiering = this.engine === 'auto' && this.interpreted < this.tierUp;
+      const ran = execute(cpu, Math.min(want, CHUNK, tiering ? this.tierUp - this.interpreted : CHUNK));
+      this.interpreted += ran;
+      want -= ran;
+    }
   }
 }

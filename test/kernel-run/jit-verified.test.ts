@@ -4,7 +4,8 @@
  * access, map lookups and updates, helpers, LD_ABS/LD_IND, stack spills). Two identical worlds
  * (same seed, same maps at the same addresses, the same random contents before each run) run
  * each accepted program on the same random packet: one through the interpreter, one through the
- * compiled code. After every run the stop (r0, fault or budget), the registers, the instruction
+ * compiled code (both with the helpers' fast path), and a third time one recorded step at a time
+ * (the helpers' general path, with events, and the history). After every run the stop (r0, fault or budget), the registers, the instruction
  * count, the stack, context and packet bytes, the program type's output (retval, data_out,
  * verdict, redirect), every map's contents, trace_pipe, the world's clock and its PRNG must agree.
  */
@@ -37,15 +38,20 @@ function frame(rng: Rng): Uint8Array {
   return f;
 }
 
-/** Everything a run leaves that can be observed. */
-function outcome(w: World, fd: number, rng: Rng, engine: Engine): unknown {
+/**
+ * Everything a run leaves that can be observed. 'stepped' runs it one recorded step at a time,
+ * as the debugger does: helpers then take their general path (with effects), not the fast one.
+ */
+function outcome(w: World, fd: number, rng: Rng, engine: Engine | 'stepped'): unknown {
   fillMaps(w, rng);
   const prog = w.k.progOfFd(fd)!;
   const run = prepareRun(w.k, prog, { data: frame(rng) });
   if (!run.ok) return { refused: run.message };
   try {
-    const m = new Machine(run.host, prog, run.init, { budget: 200_000, engine });
-    const stop = m.run();
+    const m = new Machine(run.host, prog, run.init, { budget: 200_000, engine: engine === 'stepped' ? 'interpreter' : engine });
+    if (engine === 'stepped') while (!m.stopped) m.step();
+    else m.run();
+    const stop = m.stopped!;
     run.retire(m.stepCount);
     const bytes = Object.fromEntries(Object.entries(run.regions).map(([name, r]) => [name, r ? bytesToHex(r.bytes.subarray(0, r.size)) : null]));
     const out = stop.kind === 'exit' ? run.finish(stop.r0) : null;
@@ -56,14 +62,18 @@ function outcome(w: World, fd: number, rng: Rng, engine: Engine): unknown {
   }
 }
 
+/** An outcome as a string (bigints spelled out), so that a difference shows where it is. */
+const same = (o: unknown): string => JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? `${v}n` : v), 1);
+
 describe('compiled == interpreted on random verified programs', () => {
   test(`${PROGRAMS} random programs of every type, ${RUNS} runs each on random packets and maps`, () => {
     const total = WORLDS.reduce((n, x) => n + x.weight, 0);
     const pairs = WORLDS.map((x) => {
       const interp = makeWorld(x.progType, x.privileged);
       const comp = makeWorld(x.progType, x.privileged);
-      comp.k.verifier = undefined; // the same bytes, already verified in `interp`
-      return { ...x, interp, comp };
+      const stepped = makeWorld(x.progType, x.privileged);
+      comp.k.verifier = stepped.k.verifier = undefined; // the same bytes, already verified in `interp`
+      return { ...x, interp, comp, stepped };
     });
     let accepted = 0;
     let ran = 0;
@@ -76,21 +86,22 @@ describe('compiled == interpreted on random verified programs', () => {
       const a = x.interp.k.bpf(Cmd.PROG_LOAD, attr);
       if (!a.ok) continue;
       const b = x.comp.k.bpf(Cmd.PROG_LOAD, attr);
-      expect(b.ok).toBe(true);
-      if (!b.ok) continue;
+      const c = x.stepped.k.bpf(Cmd.PROG_LOAD, attr);
+      expect([b.ok, c.ok]).toEqual([true, true]);
+      if (!b.ok || !c.ok) continue;
       accepted++;
       const ra = new Rng(seed ^ 0x5eed);
       const rb = new Rng(seed ^ 0x5eed);
+      const rc = new Rng(seed ^ 0x5eed);
       for (let r = 0; r < RUNS; r++) {
-        const want = outcome(x.interp, a.value, ra, 'interpreter');
-        const got = outcome(x.comp, b.value, rb, 'compiled');
-        if (JSON.stringify(got, (_, v) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(want, (_, v) => (typeof v === 'bigint' ? v.toString() : v))) {
-          expect({ seed, run: r, got }).toEqual({ seed, run: r, got: want });
-        }
+        const want = same(outcome(x.interp, a.value, ra, 'interpreter'));
+        expect({ seed, run: r, compiled: same(outcome(x.comp, b.value, rb, 'compiled')) }).toEqual({ seed, run: r, compiled: want });
+        expect({ seed, run: r, stepped: same(outcome(x.stepped, c.value, rc, 'stepped')) }).toEqual({ seed, run: r, stepped: want });
         ran++;
       }
       x.interp.k.close(a.value);
       x.comp.k.close(b.value);
+      x.stepped.k.close(c.value);
     }
     console.log(`jit verified: ${PROGRAMS} programs, ${accepted} accepted by the verifier, ${ran} runs compared`);
     expect(accepted).toBeGreaterThan(PROGRAMS * 0.25);

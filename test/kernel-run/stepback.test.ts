@@ -58,7 +58,7 @@ describe('stepping back over helpers', () => {
     expect(end.map).not.toBe(start.map);
     expect(end.trace.length).toBe(1);
     for (let i = states.length - 2; i >= 0; i--) {
-      expect(m.back()).toBe(true);
+      expect(m.back()).toBe(1);
       expect(snapshot()).toEqual(states[i]);
     }
     const again = [];

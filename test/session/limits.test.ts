@@ -23,6 +23,8 @@ function fakeClock(stepMs: number): () => number {
 
 const PACKET = new Uint8Array(64);
 const LOOP = '.type socket_filter\nr0 = 0\nl: r0 += 1\ngoto l\nexit\n';
+/** prints "hi" (a format on the stack) every round of 7 instructions */
+const PRINTING_LOOP = '.type socket_filter\nr0 = 0\nl: r1 = 0x6968\n*(u64 *)(r10 - 8) = r1\nr1 = r10\nr1 += -8\nr2 = 3\ncall bpf_trace_printk\ngoto l\nexit\n';
 const STORING_LOOP = '.type socket_filter\nr1 = 0\nr0 = 0\nl: *(u64 *)(r10 - 8) = r1\nr1 += 1\ngoto l\nexit\n';
 
 async function loopRun(text: string, settings: Record<string, unknown>, clock?: () => number): Promise<Session> {
@@ -34,24 +36,38 @@ async function loopRun(text: string, settings: Record<string, unknown>, clock?: 
 }
 
 describe('debug runs stop at their limits, paused, with what they did', () => {
-  it('a seek to step 10,000,000 stops at the memory limit instead of taking 1.4 GB, and steps back from there', async () => {
-    const s = await loopRun(STORING_LOOP, { memoryLimitMiB: 48 });
+  it('a seek to step 10,000,000 keeps its history far under the memory limit (checkpoints), and steps back exactly from there', async () => {
+    const s = await loopRun(STORING_LOOP, { memoryLimitMiB: 48, timeLimitMs: LIMITS.timeMs.ceiling });
     const heap = process.memoryUsage().heapUsed;
     const u = ok(await s.seek(10_000_000));
     const grew = process.memoryUsage().heapUsed - heap;
+    // a record a step took 1.4 GB here; checkpoints every 8,192 steps and the pages saved since hold a few MiB
+    expect(u.limit).toBeUndefined();
+    expect(u.snapshot).toMatchObject({ state: 'paused', step: 10_000_000 });
+    expect(u.snapshot.backLimit).toBeUndefined();
+    expect(grew).toBeLessThan(48 * 2 ** 20);
+    const back = ok(await s.stepBack(5));
+    expect(back.snapshot.step).toBe(10_000_000 - 5);
+    // r1 counts the loop's rounds of 3 instructions (store, add, goto) after the 2 first ones
+    const n = 10_000_000 - 5 - 2;
+    expect(back.snapshot.regs[1]).toBe(BigInt(Math.floor(n / 3) + (n % 3 >= 2 ? 1 : 0)));
+  });
+
+  it('a run whose recorded state passes the memory limit (its trace lines: the history gives up old steps by itself) pauses there, and steps back', async () => {
+    const s = await loopRun(PRINTING_LOOP, { memoryLimitMiB: 1, timeLimitMs: LIMITS.timeMs.ceiling });
+    const u = ok(await s.continue({ breakpoints: [] }));
     expect(u.limit?.limit).toBe('memory');
-    expect(u.limit?.message).toMatch(/^stopped at the memory limit: the run holds \d+ MiB of history, more than 48 MiB \(raise the memory limit in the settings, up to 1 GiB\)$/);
+    expect(u.limit?.message).toMatch(/^stopped at the memory limit: the run holds [\d.]+ MiB of history and trace lines, more than 1 MiB \(raise the memory limit in the settings, up to 1 GiB\)$/);
     expect(u.snapshot.state).toBe('paused');
     expect(u.snapshot.step).toBeGreaterThan(10_000);
-    expect(u.snapshot.step).toBeLessThan(10_000_000);
-    // what the run holds is what the limit measured: far from the 1.4 GB of an unbounded seek
-    expect(grew).toBeLessThan(160 * 2 ** 20);
+    expect(u.snapshot.step).toBeLessThan(LIMITS.steps.ceiling);
     const back = ok(await s.stepBack(5));
     expect(back.snapshot.step).toBe(u.snapshot.step - 5);
   });
 
   it('Continue of a loop with the largest budget pauses after the time limit ("stopped after 10 s") and goes on when asked', async () => {
-    const s = await loopRun(LOOP, {}, fakeClock(1000));
+    // each reading of the clock is 4 s: the limit is reached at the third look, whatever the machine's speed
+    const s = await loopRun(LOOP, {}, fakeClock(4000));
     const u = ok(await s.continue({ breakpoints: [] }));
     expect(u.limit).toEqual({ limit: 'time', message: `stopped after 10 s (the time limit of one command; raise it in the settings, up to 120 s, or go on from here)` });
     expect(u.snapshot.state).toBe('paused');
@@ -63,7 +79,7 @@ describe('debug runs stop at their limits, paused, with what they did', () => {
   });
 
   it('goto, a far seek and a long step(n) go in chunks under the same limit', async () => {
-    const s = await loopRun(LOOP, { timeLimitMs: 5000 }, fakeClock(1000));
+    const s = await loopRun(LOOP, { timeLimitMs: 5000 }, fakeClock(2000));
     for (const move of [() => s.goto(50_000_000), () => s.seek(80_000_000), () => s.step(90_000_000)]) {
       const u = ok(await move());
       expect(u.limit?.message).toMatch(/^stopped after 5 s/);

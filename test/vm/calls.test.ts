@@ -118,7 +118,7 @@ describe('budget, limits and breakpoints', () => {
 
   test('runRecorded stops before a breakpoint, leaves it when continued, and keeps history', () => {
     const { m } = machine(loop, { budget: 100 });
-    const atAdd = (pc: number) => pc === 1;
+    const atAdd = new Set([1]);
     expect(m.runRecorded(Infinity, atAdd)).toEqual({ kind: 'paused', at: 'breakpoint' });
     expect([m.pc, m.stepCount]).toEqual([1, 1]);
     expect(m.runRecorded(Infinity, atAdd)).toEqual({ kind: 'paused', at: 'breakpoint' });

@@ -203,3 +203,55 @@ describe('compiled == interpreted on random programs', () => {
     );
   });
 });
+
+describe('compiled runs to breakpoints pause where the interpreter does', () => {
+  test('a loop with a breakpoint inside a block, at a jump target and after a call pauses before it each round', () => {
+    // 0: r6 = 0; 1: r6 += 1; 2: call 1; 3: r7 = r6; 4: if r6 != 50 goto 1; 5: exit
+    const loop = [mov64(6, 0), ins(0x07, 6, 0, 0, 1), call(1), movReg(7, 6), ins(0x55, 6, 0, -4, 50), movReg(0, 6), exit()];
+    for (const bps of [[3], [1], [1, 3], [5], [6]]) {
+      const at: number[][] = [];
+      for (const engine of ['interpreter', 'compiled'] as Engine[]) {
+        const { m } = machine(loop, { budget: 10_000, engine });
+        const seen: number[] = [];
+        for (let k = 0; k < 200; k++) {
+          const r = m.runRecorded(Infinity, new Set(bps));
+          if (!(r.kind === 'paused' && r.at === 'breakpoint')) break;
+          seen.push(m.stepCount, m.pc);
+        }
+        seen.push(m.stepCount);
+        at.push(seen);
+      }
+      expect(at[1]).toEqual(at[0]);
+      expect(at[0].length).toBeGreaterThan(2);
+    }
+  });
+
+  test('random programs, random breakpoints and limits: compiled and interpreted pause at the same steps, in the same state', () => {
+    let hits = 0;
+    fc.assert(
+      fc.property(
+        fc.array(richPiece, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('4.8' as const, 'modern' as const),
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 6 }),
+        (pieces, semantics, bps, limits) => {
+          const bytes = prog(layout(pieces));
+          const runs = (['interpreter', 'compiled'] as Engine[]).map((engine) => {
+            const r = fresh(bytes, semantics, engine);
+            const trail: unknown[] = [];
+            for (let k = 0; k < 12 && r.m.stopped === null; k++) {
+              const res = r.m.runRecorded(limits[k % limits.length], new Set(bps));
+              if (res.kind === 'paused' && res.at === 'breakpoint') hits++;
+              trail.push(res, r.m.stepCount, r.m.pc);
+            }
+            return { trail, end: state(r.m, r.host) };
+          });
+          expect(runs[1]).toEqual(runs[0]);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // the property met breakpoints often (each pause counted once an engine)
+    expect(hits).toBeGreaterThan(400);
+  });
+});

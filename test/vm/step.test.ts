@@ -63,7 +63,7 @@ describe('step events', () => {
     const again = m.step();
     expect(again).toMatchObject({ stop: { kind: 'exit', r0: 3n }, regs: [], step: 2 });
     expect(m.stepCount).toBe(2);
-    expect(m.back()).toBe(true);
+    expect(m.back()).toBe(1);
     expect(m.stopped).toBeNull();
     expect(m.pc).toBe(1);
   });
@@ -130,7 +130,7 @@ describe('stepping back', () => {
                 n++;
               }
             } else {
-              expect(m.back()).toBe(n > 0);
+              expect(m.back()).toBe(n > 0 ? 1 : 0);
               if (n > 0) n--;
             }
             const ref = fresh(bytes, semantics);

@@ -113,7 +113,7 @@ export function LoadSettings({ withProgType }: { withProgType?: boolean }) {
           onChange={(e) => actions.setSettings({ engineSettings: { ...es, timeLimitMs: inRange(Number(e.target.value) * 1000, 1000, LIMITS.timeMs.ceiling) } })}
         />
       </label>
-      <label title={`MiB a run's step-back history may hold before it pauses (at most ${LIMITS.memoryMiB.ceiling})`}>
+      <label title={`MiB a run's step-back history and trace lines may hold: past it the oldest steps of the history are given up (at most ${LIMITS.memoryMiB.ceiling})`}>
         Memory (MiB)
         <input
           type="number"

@@ -11,6 +11,7 @@ import {
   COST_LIMIT,
   KMALLOC_MAX_HALF,
   MapBase,
+  addrHalves,
   arrayNextKey,
   indexKey,
   keyIndex,
@@ -116,6 +117,13 @@ export class ArrayMap extends MapBase {
 
   *entries(): Iterable<{ key: Uint8Array; value: Uint8Array }> {
     for (let i = 0; i < this.maxEntries; i++) yield { key: indexKey(i), value: this.userValue(i) };
+  }
+
+  override lookupHalves(key: Uint8Array, cpu: number, out: Int32Array): void {
+    const index = keyIndex(key);
+    const c = this.percpu ? cpu : 0;
+    if (index >= this.maxEntries || c < 0 || c >= this.values.length) out[0] = out[1] = 0;
+    else addrHalves(this.values[c], index * this.stride, out);
   }
 
   override lookupAddr(key: Uint8Array, cpu: number): bigint {

@@ -151,8 +151,15 @@ export abstract class MapBase implements BpfMap {
   abstract getNextKey(key: Uint8Array | null): Uint8Array | Errno;
   abstract entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
   lookupAddr?(key: Uint8Array, cpu: number): bigint;
+  lookupHalves?(key: Uint8Array, cpu: number, out: Int32Array): void;
   updateFromProg?(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): 0 | Errno;
   deleteFromProg?(key: Uint8Array): 0 | Errno;
+}
+
+/** Puts the address of byte `offset` of `r` into out[0] (low) and out[1] (high), as AddressSpace.addr gives it. */
+export function addrHalves(r: Region, offset: number, out: Int32Array): void {
+  out[0] = (r.lo + offset) | 0;
+  out[1] = r.hi | 0;
 }
 
 /** 4.8's array-style GET_NEXT_KEY: a missing or out-of-range index restarts at 0. */

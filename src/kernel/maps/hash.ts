@@ -39,6 +39,10 @@ class HashMap extends HashTab {
     return this.update(key, value, flags);
   }
 
+  override lookupHalves(key: Uint8Array, _cpu: number, out: Int32Array): void {
+    this.slotHalves(0, this.find(key), out);
+  }
+
   override lookupAddr(key: Uint8Array): bigint {
     const s = this.find(key);
     return s < 0 ? 0n : this.slotAddr(0, s);

@@ -11,9 +11,9 @@
  * Non-goals: the per-CPU freelist's exact slot order (addresses differ from a real kernel).
  */
 import { BPF_F_NO_PREALLOC, Errno as E, MAX_BPF_STACK } from '../../isa';
-import type { Region } from '../../mem';
+import { COPY_COST, UNDO_COST, type Region } from '../../mem';
 import type { Errno, MapAttr } from '../types';
-import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, UPDATE, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
+import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, UPDATE, addrHalves, bytesEqual, round8, type MapCreateEnv, type MapCtx } from './common';
 import { jhash, roundupPowOfTwo } from './jhash';
 
 /** sizeof(struct htab_elem) in 4.8 on x86-64: hash_node, rcu head, hash, key aligned to 8 */
@@ -98,11 +98,12 @@ export abstract class HashTab extends MapBase {
     this.buckets[b] = [s, ...oldBucket];
     this.keys[s] = key.slice();
     this.hashes[s] = h;
+    // the undo keeps the old bucket and key alive: count them with it
     this.mem.journal?.push(() => {
       this.buckets[b] = oldBucket;
       this.keys[s] = oldKey;
       this.hashes[s] = oldHash;
-    });
+    }, UNDO_COST + COPY_COST + key.length + 8 * oldBucket.length);
   }
 
   /** Unlinks slot `s` from its bucket and returns it to the free slots. */
@@ -131,6 +132,12 @@ export abstract class HashTab extends MapBase {
   }
 
   /** The address of slot `s` in one CPU's region. */
+  /** The address of slot `s`'s value on `cpu` as halves (0, 0 for no slot or no such CPU). */
+  protected slotHalves(cpu: number, s: number, out: Int32Array): void {
+    if (s < 0 || cpu < 0 || cpu >= this.values.length) out[0] = out[1] = 0;
+    else addrHalves(this.values[cpu], s * this.stride, out);
+  }
+
   protected slotAddr(cpu: number, s: number): bigint {
     return this.mem.addr(this.values[cpu], s * this.stride);
   }

@@ -61,6 +61,10 @@ class PercpuHashMap extends HashTab {
     return 0;
   }
 
+  override lookupHalves(key: Uint8Array, cpu: number, out: Int32Array): void {
+    this.slotHalves(cpu, cpu < 0 || cpu >= this.ncpus ? -1 : this.find(key), out);
+  }
+
   override lookupAddr(key: Uint8Array, cpu: number): bigint {
     if (cpu < 0 || cpu >= this.ncpus) return 0n;
     const s = this.find(key);

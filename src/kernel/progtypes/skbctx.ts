@@ -8,7 +8,7 @@
  * in common, the ctx_in they take, and building a run's skb and context.
  */
 import { SK_BUFF, fieldNamed } from '../../isa';
-import { leBytes, type AddressSpace, type Region, type RegionHooks } from '../../mem';
+import type { AddressSpace, Region, RegionHooks } from '../../mem';
 import { SKB_CTX_IN_FIELDS, VLAN_TAG_PRESENT, buildSkb, swab16, type Skb } from '../skb';
 import type { KernelServices } from '../types';
 import { refuse } from './common';
@@ -38,52 +38,65 @@ export const SkbCtx = {
   data_end: off('data_end'),
 };
 
-/** The value a program's 4-byte load of the field at `off` gives (data/data_end: 64-bit pointers). */
-function readSkbField(skb: Skb, off: number): bigint {
+/**
+ * The low 32 bits of what a program's 4-byte load of the field at `off` gives, as an unsigned
+ * number (data and data_end load 64-bit pointers: their high half is `skbFieldHigh`). No BigInt:
+ * this is on every ctx load of a run.
+ */
+export function skbFieldLow(skb: Skb, off: number): number {
   const f = skb.f;
   switch (off) {
     case SkbCtx.len:
-      return BigInt(skb.len);
+      return skb.len;
     case SkbCtx.pkt_type:
-      return BigInt(f.pktType);
+      return f.pktType;
     case SkbCtx.mark:
-      return BigInt(f.mark >>> 0);
+      return f.mark >>> 0;
     case SkbCtx.queue_mapping:
-      return BigInt(f.queueMapping);
+      return f.queueMapping;
     case SkbCtx.protocol:
       // a u16 load of the __be16 field: network order read as a little-endian number
-      return BigInt(swab16(f.protocol));
+      return swab16(f.protocol);
     case SkbCtx.vlan_present:
-      return BigInt((f.vlanTci >> 12) & 1);
+      return (f.vlanTci >> 12) & 1;
     case SkbCtx.vlan_tci:
-      return BigInt(f.vlanTci & ~VLAN_TAG_PRESENT & 0xffff);
+      return f.vlanTci & ~VLAN_TAG_PRESENT & 0xffff;
     case SkbCtx.vlan_proto:
-      return BigInt(swab16(f.vlanProto));
+      return swab16(f.vlanProto);
     case SkbCtx.priority:
-      return BigInt(f.priority >>> 0);
+      return f.priority >>> 0;
     case SkbCtx.ingress_ifindex:
-      return BigInt(f.iif >>> 0);
+      return f.iif >>> 0;
     case SkbCtx.ifindex:
-      return BigInt(f.ifindex >>> 0);
+      return f.ifindex >>> 0;
     case SkbCtx.tc_index:
-      return BigInt(f.tcIndex);
+      return f.tcIndex;
     case SkbCtx.hash:
-      return BigInt(f.hash >>> 0);
+      return f.hash >>> 0;
     case SkbCtx.tc_classid:
-      return BigInt(f.tcClassid);
+      return f.tcClassid;
     case SkbCtx.data:
-      return skb.dataAddr;
+      return (skb.region.lo + f.dataOff) >>> 0;
     case SkbCtx.data_end:
-      return skb.dataEndAddr;
+      return (skb.region.lo + skb.region.size) >>> 0;
     default:
-      if (off >= SkbCtx.cb0 && off <= SkbCtx.cb4) return BigInt(f.cb[(off - SkbCtx.cb0) >> 2] >>> 0);
-      return 0n;
+      if (off >= SkbCtx.cb0 && off <= SkbCtx.cb4) return f.cb[(off - SkbCtx.cb0) >> 2] >>> 0;
+      return 0;
   }
 }
 
-/** Performs a program's store into the field at `off` with the real field's width. */
-function writeSkbField(skb: Skb, off: number, value: bigint): void {
-  const v32 = Number(value & 0xffffffffn);
+/** The high 32 bits of the field at `off`: the packet's upper half for data and data_end, else 0. */
+export const skbFieldHigh = (skb: Skb, off: number): number => (off === SkbCtx.data || off === SkbCtx.data_end ? skb.region.hi >>> 0 : 0);
+
+/** The value a program's 4-byte load of the field at `off` gives (data/data_end: 64-bit pointers). */
+export function readSkbField(skb: Skb, off: number): bigint {
+  const hi = skbFieldHigh(skb, off);
+  const lo = BigInt(skbFieldLow(skb, off));
+  return hi === 0 ? lo : (BigInt(hi) << 32n) | lo;
+}
+
+/** Performs a program's store of `v32` (the value's low 32 bits) into the field at `off` with the real field's width. */
+export function writeSkbField(skb: Skb, off: number, v32: number): void {
   skb.save();
   const f = skb.f;
   switch (off) {
@@ -104,26 +117,32 @@ function writeSkbField(skb: Skb, off: number, value: bigint): void {
   }
 }
 
+/** The skb version each ctx mirror was last made at. */
+const mirrored = new WeakMap<Region, number>();
+
 /**
- * Rewrites the display mirror of the ctx region from the skb. A change goes through the space
- * (journaled), so that stepping back restores what the debugger shows too.
+ * Rewrites the display mirror of the ctx region from the skb, when the skb changed since it was
+ * last made (the skb's `version`): a helper call that leaves the skb alone (a map lookup) costs a
+ * comparison. A change goes through the space (journaled), so that stepping back restores what
+ * the debugger shows too.
  */
-function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
-  // called after every helper call: compare field by field in place, build the new bytes only on a change
+export function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
+  if (mirrored.get(region) === skb.version) return;
+  mirrored.set(region, skb.version);
   const old = region.bytes;
+  let now: Uint8Array | null = null;
   for (const field of SK_BUFF.fields) {
     const o = field.offset;
-    if (u32At(old, o) !== Number(readSkbField(skb, o) & 0xffffffffn)) {
-      const now = new Uint8Array(SK_BUFF.size);
-      for (const f of SK_BUFF.fields) now.set(leBytes(readSkbField(skb, f.offset), 4), f.offset);
-      mem.writeAt(region, 0, now);
-      return;
-    }
+    const v = skbFieldLow(skb, o);
+    if (old[o] === (v & 0xff) && old[o + 1] === ((v >>> 8) & 0xff) && old[o + 2] === ((v >>> 16) & 0xff) && old[o + 3] === v >>> 24) continue;
+    now ??= old.slice(0, SK_BUFF.size);
+    now[o] = v;
+    now[o + 1] = v >>> 8;
+    now[o + 2] = v >>> 16;
+    now[o + 3] = v >>> 24;
   }
+  if (now !== null) mem.writeAt(region, 0, now);
 }
-
-/** The little-endian u32 at `o`. */
-const u32At = (b: Uint8Array, o: number): number => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 
 /** The hooks of the ctx region of a program whose type allows the accesses `access` allows, over `skb`. */
 function skbCtxHooks(mem: AddressSpace, access: (a: CtxAccess) => CtxAccessResult, skb: Skb, region: Region): RegionHooks {
@@ -134,7 +153,19 @@ function skbCtxHooks(mem: AddressSpace, access: (a: CtxAccess) => CtxAccessResul
     },
     store(off, size, value) {
       if (!access({ off, size, write: true })) return false;
-      writeSkbField(skb, off, value);
+      writeSkbField(skb, off, Number(value & 0xffffffffn));
+      refreshSkbMirror(mem, region, skb);
+      return true;
+    },
+    loadHalves(off, size, out) {
+      if (!access({ off, size, write: false })) return false;
+      out[0] = skbFieldLow(skb, off);
+      out[1] = skbFieldHigh(skb, off);
+      return true;
+    },
+    storeHalves(off, size, lo) {
+      if (!access({ off, size, write: true })) return false;
+      writeSkbField(skb, off, lo >>> 0);
       refreshSkbMirror(mem, region, skb);
       return true;
     },

@@ -36,6 +36,12 @@ function buildContext(kernel: KernelServices, input: RunInput): RunContext | Run
   ctx.hooks = {
     load: (off, size) => (access({ off, size, write: false }) ? value(off) : null),
     store: () => false,
+    loadHalves(off, size, out) {
+      if (!access({ off, size, write: false })) return false;
+      out[0] = (packet.lo + (off === 0 ? 0 : packet.size)) >>> 0;
+      out[1] = packet.hi >>> 0;
+      return true;
+    },
   };
   ctx.bytes.set(leBytes(value(0), 4), 0);
   ctx.bytes.set(leBytes(value(4), 4), 4);

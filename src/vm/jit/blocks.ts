@@ -43,10 +43,10 @@ export function jumpTarget(code: Code, i: number): number {
 }
 
 /** Whether control never falls from `op` into the next slot inside the same block. */
-const endsBlock = (op: number): boolean => isJump(op) || isCall(op) || isExit(op) || isBad(op);
+export const endsBlock = (op: number): boolean => isJump(op) || isCall(op) || isExit(op) || isBad(op);
 
-/** The slots where blocks start. */
-function leaders(code: Code): Uint8Array {
+/** The slots where blocks start; `stops` (breakpoints) start blocks of their own too. */
+export function leaders(code: Code, stops?: ReadonlySet<number>): Uint8Array {
   const n = code.n;
   const lead = new Uint8Array(n + 1);
   lead[0] = 1;
@@ -64,12 +64,16 @@ function leaders(code: Code): Uint8Array {
       lead[i + 1] = 1;
     }
   }
+  if (stops !== undefined) {
+    // only where an instruction starts (never the second half of an ld_imm64)
+    for (let i = 0; i < n; i += op[i] === 0x18 ? 2 : 1) if (stops.has(i)) lead[i] = 1;
+  }
   return lead;
 }
 
-/** Splits the program into blocks of at most `maxCount` instructions. */
-export function findBlocks(code: Code, maxCount: number): Block[] {
-  const lead = leaders(code);
+/** Splits the program into blocks of at most `maxCount` instructions (a stop always starts one). */
+export function findBlocks(code: Code, maxCount: number, stops?: ReadonlySet<number>): Block[] {
+  const lead = leaders(code, stops);
   const n = code.n;
   const blocks: Block[] = [];
   for (let start = 0; start <= n; start++) {

@@ -10,6 +10,10 @@
  *
  * What a chunk function returns: 0 go on at cpu.pc (maybe in another program), 1 the run
  * stopped, 2 the next block does not fit under the limit (cpu.pc is its first slot).
+ *
+ * Compiled with `stops` (a Continue's breakpoints), each stop starts a block that control never
+ * enters inside a chunk: going there leaves the chunk (0), and the dispatcher decides whether the
+ * run pauses there. Other code is the same, so a run to a breakpoint goes compiled too.
  */
 import { decodeCode, OP_BAD, OP_FELL_OFF, type Code } from '../code';
 import type { Cpu } from '../cpu';
@@ -91,10 +95,10 @@ function emitBlock(b: Block, code: Code, modern: boolean, goto: (t: number) => s
 }
 
 /** The source of one chunk function (a factory taking the runtime). */
-function chunkSource(chunk: Chunk, code: Code, modern: boolean, blockIndex: Map<number, number>): string {
+function chunkSource(chunk: Chunk, code: Code, modern: boolean, blockIndex: Map<number, number>, stops: ReadonlySet<number> | undefined): string {
   const local = new Map(chunk.blocks.map((b, k) => [b.start, k]));
   const goto = (t: number): string => {
-    const k = local.get(t);
+    const k = stops?.has(t) ? undefined : local.get(t);
     return k !== undefined ? `b=${k};continue out;` : `pc_=${t};st=0;break out;`;
   };
   let body = '';
@@ -106,7 +110,7 @@ function chunkSource(chunk: Chunk, code: Code, modern: boolean, blockIndex: Map<
   const sync = regs.map((r) => `L[${r}]=l${r};H[${r}]=h${r};`).join('');
   body = body.split(SYNC_MARK).join(sync);
   const decl = regs.map((r) => `l${r}=L[${r}],h${r}=H[${r}]`).join(',');
-  const stack = body.includes('sv.') ? 'sv=rt.stackView(cpu,L[10],H[10])' : 'sv=null';
+  const stack = body.includes('sv.') ? 'sr=rt.stackRegion(cpu,L[10],H[10]),sv=rt.view(sr),cw=cpu.cow' : 'sr=null,sv=null,cw=null';
   return (
     `"use strict";return function chunk(cpu,limit,b){const L=cpu.L,H=cpu.H,host=cpu.host;` +
     `let ${decl ? decl + ',' : ''}n=cpu.executed,t=0,v=0,pc_=0,st=0,${stack};\n` +
@@ -115,10 +119,10 @@ function chunkSource(chunk: Chunk, code: Code, modern: boolean, blockIndex: Map<
   );
 }
 
-/** Compiles a program's bytes for one division semantics. */
-export function compile(bytes: Uint8Array, modern: boolean): Compiled {
+/** Compiles a program's bytes for one division semantics (and a set of slots control leaves the chunks at). */
+export function compile(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<number>): Compiled {
   const code = decodeCode(0, bytes);
-  const blocks = findBlocks(code, CHUNK_INSNS);
+  const blocks = findBlocks(code, CHUNK_INSNS, stops);
   const chunks = chunksOf(blocks, CHUNK_INSNS);
   const chunkOf = new Int32Array(code.n + 1).fill(-1);
   const blockOf = new Int32Array(code.n + 1).fill(-1);
@@ -126,7 +130,7 @@ export function compile(bytes: Uint8Array, modern: boolean): Compiled {
   let sourceSize = 0;
   chunks.forEach((chunk, c) => {
     const index = new Map<number, number>();
-    const src = chunkSource(chunk, code, modern, index);
+    const src = chunkSource(chunk, code, modern, index, stops);
     sourceSize += src.length;
     for (const [start, k] of index) {
       chunkOf[start] = c;
@@ -138,12 +142,33 @@ export function compile(bytes: Uint8Array, modern: boolean): Compiled {
   return { chunkOf, blockOf, fns, sourceSize };
 }
 
-const cache = new WeakMap<Uint8Array, { v48?: Compiled; modern?: Compiled }>();
+interface Cached {
+  v48?: Compiled;
+  modern?: Compiled;
+  /** compiled with stops, by semantics and stops ("m:3,17"), the latest few */
+  stopped: Map<string, Compiled>;
+}
+const cache = new WeakMap<Uint8Array, Cached>();
+/** sets of breakpoints kept compiled per program (a Continue after a Continue reuses its code) */
+const STOPPED_KEPT = 4;
 
-/** The compiled form of a program's bytes (compiled on first use, kept while the bytes live). */
-export function compiled(bytes: Uint8Array, modern: boolean): Compiled {
+/**
+ * The compiled form of a program's bytes (compiled on first use, kept while the bytes live); with
+ * `stops`, the form that leaves its chunks at those slots (see compile).
+ */
+export function compiled(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<number>): Compiled {
   let e = cache.get(bytes);
-  if (e === undefined) cache.set(bytes, (e = {}));
+  if (e === undefined) cache.set(bytes, (e = { stopped: new Map() }));
+  if (stops !== undefined && stops.size > 0) {
+    const key = `${modern ? 'm' : '4'}:${[...stops].sort((a, b) => a - b).join(',')}`;
+    let c = e.stopped.get(key);
+    if (c === undefined) {
+      c = compile(bytes, modern, stops);
+      if (e.stopped.size >= STOPPED_KEPT) e.stopped.delete(e.stopped.keys().next().value!);
+    } else e.stopped.delete(key);
+    e.stopped.set(key, c);
+    return c;
+  }
   if (modern) return (e.modern ??= compile(bytes, true));
   return (e.v48 ??= compile(bytes, false));
 }

@@ -47,9 +47,10 @@ function store(x: Site, fromReg: boolean): string {
   const generic = `cpu.store(${lo(x.d)},${hi(x.d)},${x.off},${size},${vl},${vh});if(cpu.stop!==null){${x.stop}}`;
   if (x.d !== 10 || !onStack(x.off, size)) return generic;
   const o = MAX_BPF_STACK + x.off;
-  let fast: string;
-  if (size === 8) fast = `sv.setInt32(${o},${vl},true);sv.setInt32(${o + 4},${vh},true);`;
-  else fast = `sv.${size === 4 ? 'setInt32' : size === 2 ? 'setInt16' : 'setInt8'}(${o},${vl},true);`;
+  // recording: the page is saved before its first change in a history segment (mem/cow.ts)
+  let fast = `if(cw!==null)cw.touch(sr,${o},${size});`;
+  if (size === 8) fast += `sv.setInt32(${o},${vl},true);sv.setInt32(${o + 4},${vh},true);`;
+  else fast += `sv.${size === 4 ? 'setInt32' : size === 2 ? 'setInt16' : 'setInt8'}(${o},${vl},true);`;
   return `if(sv!==null){${fast}}else{${generic}}`;
 }
 

@@ -4,25 +4,43 @@
  * instructions compiled code cannot take to the interpreter: a slot that is not the start of a
  * block (where a step or an earlier run left off), and the last partial block before the limit.
  * The Cpu's state after any run equals the interpreter's after the same number of instructions.
+ *
+ * With breakpoints (slots of the main program), the main program runs in its form compiled with
+ * them as stops (compile.ts), and the dispatcher pauses before one as the interpreter's OP_BREAK
+ * does: whenever control is about to run it (the caller has already left the one it stood on).
  */
 import { execute } from '../core';
+import type { Code } from '../code';
 import type { Cpu } from '../cpu';
 import { compiled } from './compile';
 
+/** Breakpoints of a run: slots of `main` (the Code whose opcodes the interpreter patches). */
+export interface Stops {
+  main: Code;
+  slots: ReadonlySet<number>;
+}
+
 /**
- * Runs until the run stops or `limit` instructions (counted from the start of the run) have
- * executed. The Cpu must not be recording (no journal): compiled code keeps no history.
+ * Runs until the run stops, `limit` instructions (counted from the start of the run) have
+ * executed, or (with `stops`) control reaches a breakpoint: then `cpu.atBreakpoint`. Compiled
+ * code records as the interpreter does (its stores go through the Cpu's page copy-on-write and
+ * journal when they are installed); it builds no step events.
  */
-export function runCompiled(cpu: Cpu, limit: number): void {
+export function runCompiled(cpu: Cpu, limit: number, stops?: Stops): void {
   const modern = cpu.modern;
   let code = cpu.code;
-  let prog = compiled(code.bytes, modern);
-  while (cpu.stop === null && cpu.executed < limit) {
+  const formOf = (c: Code) => compiled(c.bytes, modern, stops !== undefined && c === stops.main ? stops.slots : undefined);
+  let prog = formOf(code);
+  while (cpu.stop === null && cpu.executed < limit && !cpu.atBreakpoint) {
     if (cpu.code !== code) {
       code = cpu.code;
-      prog = compiled(code.bytes, modern);
+      prog = formOf(code);
     }
     const pc = cpu.pc;
+    if (stops !== undefined && code === stops.main && stops.slots.has(pc)) {
+      cpu.atBreakpoint = true;
+      return;
+    }
     const c = prog.chunkOf[pc];
     if (c < 0) {
       execute(cpu, 1);

@@ -53,15 +53,21 @@ export const rt = {
   },
 
   /**
-   * A view of the current frame's stack when r10 points at the top of a plain 512-byte region
-   * (as every frame's does), so that r10-relative accesses with constant offsets need no checks;
-   * null otherwise (accesses then go through the Cpu's checked path).
+   * The current frame's stack when r10 points at the top of a plain 512-byte region (as every
+   * frame's does), so that r10-relative accesses with constant offsets need no checks; null
+   * otherwise (accesses then go through the Cpu's checked path).
    */
-  stackView(cpu: Cpu, l10: number, h10: number): DataView | null {
+  stackRegion(cpu: Cpu, l10: number, h10: number): Region | null {
     const r: Region | undefined = cpu.mem.regionOfHi(h10);
     if (r === undefined || r.hooks !== undefined || !r.writable || r.size !== MAX_BPF_STACK) return null;
+    if (r.bytes.length < MAX_BPF_STACK || (l10 >>> 0) !== r.lo + MAX_BPF_STACK) return null;
+    return r;
+  },
+
+  /** A DataView of a stack region's bytes (the last one made is kept). */
+  view(r: Region | null): DataView | null {
+    if (r === null) return null;
     const b = r.bytes;
-    if (b.length < MAX_BPF_STACK || (l10 >>> 0) !== r.lo + MAX_BPF_STACK) return null;
     if (b !== viewBytes) {
       viewBytes = b;
       view = new DataView(b.buffer, b.byteOffset, MAX_BPF_STACK);
