@@ -19,6 +19,7 @@ import { actions, io, selectCapture, selectLayout, selectTheme, store, useApp } 
 import { LessonBar } from './panels/session/LessonBar';
 import { ChallengeBar } from './panels/session/ChallengeBar';
 import { ObjectChoice } from './panels/session/ObjectChoice';
+import { LinkAsk } from './panels/session/LinkAsk';
 import { fileBytes, isElf } from './lib/files';
 import { watchLinks } from './lib/links';
 import { renderPane } from './panes';
@@ -89,6 +90,7 @@ export function App() {
       {narrow ? <StepBar /> : null}
       <StatusBar />
       <ObjectChoice />
+      <LinkAsk />
       <Announcer />
     </div>
   );

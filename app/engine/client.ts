@@ -3,7 +3,9 @@
  * an `Outcome`, even when the worker throws (an engine bug), crashes, or is restarted while the
  * call is pending; those become 'internal' errors and a status change the UI reports. `halt()`
  * interrupts a run cooperatively and, if the worker does not answer within the grace period,
- * terminates it and starts a fresh one.
+ * terminates it and starts a fresh one. A watchdog greets the worker every second: a worker that
+ * has not answered for longer than any command may take (it hangs, or it died without an error
+ * event) is replaced the same way, and the page is told why.
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import { PROTOCOL_VERSION, fail, type EngineApi, type Hello, type Outcome } from '../../src/protocol';
@@ -15,9 +17,19 @@ export type EngineStatus =
 
 /** Why the worker was replaced: shown to the user, and tells the store to re-sync. */
 export interface RestartNotice {
-  reason: 'crash' | 'stop';
+  reason: 'crash' | 'stop' | 'silent';
   message: string;
 }
+
+/** How the watchdog watches: how often it greets the worker, and how long an answer may take. */
+export interface Watchdog {
+  everyMs: number;
+  /** the longest a worker may stay silent before it is replaced (asked at every look) */
+  silentMs: () => number;
+}
+
+/** Longer than any command runs between two yields (a command yields within its time limit). */
+export const DEFAULT_WATCHDOG: Watchdog = { everyMs: 1000, silentMs: () => 30_000 };
 
 type Methods = { [K in keyof EngineApi]: EngineApi[K] };
 const METHODS = [
@@ -50,12 +62,43 @@ export class EngineClient {
   private restartListeners = new Set<(n: RestartNotice) => void>();
   status: EngineStatus = { kind: 'starting' };
 
-  constructor(private readonly factory: WorkerFactory) {
+  private watchTimer: ReturnType<typeof setInterval> | null = null;
+  /** when the watchdog's greeting still unanswered was sent (null: none outstanding) */
+  private greetedAt: number | null = null;
+
+  constructor(
+    private readonly factory: WorkerFactory,
+    private readonly watchdog: Watchdog | null = DEFAULT_WATCHDOG,
+  ) {
     this.live = this.spawn();
     const api = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const name of METHODS) api[name] = (...args: unknown[]) => this.call(name, args);
     this.api = api as unknown as Methods;
     void this.greet();
+    if (watchdog) this.watchTimer = setInterval(() => this.watch(watchdog), watchdog.everyMs);
+  }
+
+  /** One look of the watchdog: greet the worker, or replace it if the last greeting is too old. */
+  private watch(w: Watchdog): void {
+    const live = this.live;
+    const now = Date.now();
+    if (this.greetedAt === null) {
+      this.greetedAt = now;
+      live.remote.hello().then(
+        () => {
+          if (this.live === live) this.greetedAt = null;
+        },
+        () => undefined, // a worker that throws on hello is reported by its calls
+      );
+      return;
+    }
+    const silent = now - this.greetedAt;
+    if (silent <= w.silentMs()) return;
+    const s = Math.round(silent / 1000);
+    this.replace({
+      reason: 'silent',
+      message: `The engine stopped answering for ${s} s, so it was restarted; your text, settings and pins are kept, the run was discarded.`,
+    });
   }
 
   onStatus(cb: (s: EngineStatus) => void): () => void {
@@ -89,6 +132,7 @@ export class EngineClient {
 
   /** Terminates the worker and starts a new one. */
   replace(notice: RestartNotice): void {
+    this.greetedAt = null;
     this.live.kill(notice.message);
     this.restarts++;
     this.live = this.spawn();
@@ -99,6 +143,7 @@ export class EngineClient {
   }
 
   dispose(): void {
+    if (this.watchTimer !== null) clearInterval(this.watchTimer);
     this.live.kill('disposed');
   }
 

@@ -4,7 +4,7 @@
  */
 import type * as Monaco from 'monaco-editor/editor';
 import { MAP_TYPE_NAMES, PROG_TYPE_NAMES, helperById, helperByName } from '../../src/isa';
-import type { AnalysisView, DebugSnapshot, ProgTypeInfo, ProgramView, VerifierStateView } from '../../src/protocol';
+import { statesAt, type AnalysisView, type DebugSnapshot, type ProgTypeInfo, type ProgramView, type VerifierStateView } from '../../src/protocol';
 import { hex64, s64 } from '../lib/format';
 import { pointerText, typesOf } from '../lib/pointers';
 import { DIRECTIVE_DOCS, KEYWORD_DOCS, OPERATOR_DOCS, REGISTER_DOCS, helperMarkdown, mnemonicMarkdown } from './docs';
@@ -45,7 +45,7 @@ function registerHover(ctx: EditorContext, reg: number, lineNumber?: number): st
     const p = ctx.snap.pointers[reg];
     parts.push(`now: \`${hex64(v)}\` (${s64(v)})${p ? ` → ${pointerText(p)}` : ''}`);
   }
-  const t = ctx.pc !== null ? typesOf(ctx.analysis?.states[ctx.pc], reg) : '';
+  const t = ctx.pc !== null ? typesOf(statesAt(ctx.analysis, ctx.pc), reg) : '';
   if (t) parts.push(`verifier type here: \`${t}\``);
   parts.push(...verifierLines(ctx, reg, lineNumber));
   return parts.join('\n\n');

@@ -1,5 +1,5 @@
 /** What the store takes from the engine's public faces (protocol types, isa data). */
-export { DEFAULT_SETTINGS, LIMITS } from '../../src/protocol';
+export { DEFAULT_SETTINGS, LIMITS, statesAt } from '../../src/protocol';
 export type {
   DebugSnapshot,
   DebugUpdate,

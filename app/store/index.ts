@@ -10,7 +10,11 @@ import { makeStore } from './store';
 import type { State } from './state';
 
 export const store = makeStore(typeof localStorage !== 'undefined' ? localStorage : undefined);
-export const engine = new EngineClient(engineWorker);
+/**
+ * The watchdog waits for a silent worker longer than a command's time limit (commands yield
+ * between chunks well within it) and than a slow load, which does not yield.
+ */
+export const engine = new EngineClient(engineWorker, { everyMs: 1000, silentMs: () => 2 * store.getState().engineSettings.timeLimitMs + 10_000 });
 const port = {
   api: engine.api,
   halt: () => engine.halt(),

@@ -1,6 +1,6 @@
 /** Module-level selectors: components read the store only through these (stable identities). */
 import type { State } from './state';
-import type { LoadSetup } from './deps';
+import { statesAt, type LoadSetup } from './deps';
 
 /** What the next Load sets up beside the program: the open lesson's programs and slots, and one-shot parts. */
 export function loadSetupOf(s: Pick<State, 'lesson' | 'pendingSetup'>): LoadSetup | undefined {
@@ -82,7 +82,7 @@ export const selectCurrentPc = (s: State): number | null => {
 export const selectStatesAtPc = (s: State) => {
   const pc = selectCurrentPc(s);
   if (pc === null) return undefined;
-  return s.load?.analysis?.states[pc];
+  return statesAt(s.load?.analysis, pc);
 };
 export const selectLesson = (s: State) => s.lesson;
 export const selectShare = (s: State) => s.share;
@@ -90,6 +90,7 @@ export const selectObjectChoice = (s: State) => s.objectChoice;
 export const selectCapture = (s: State) => s.capture;
 export const selectExported = (s: State) => s.exported;
 export const selectOpening = (s: State) => s.opening;
+export const selectLinkAsk = (s: State) => s.linkAsk;
 
 export const selectAnalysisPaths = (s: State) => s.load?.analysis?.paths;
 export const selectLoadedLines = (s: State) => s.load?.program?.lines;

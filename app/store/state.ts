@@ -128,6 +128,8 @@ interface IoSlice {
   exported: { format: ExportFormat; filename: string; mime: string; text: string } | null;
   /** a link is being opened (loaded and replayed) */
   opening: boolean;
+  /** a link that asks for more work than the defaults waits for the user's answer */
+  linkAsk: { budget: number; step: number } | null;
 }
 
 /** The verifier made visible: the state the panels show without a run, provenance, "show me a run". */
@@ -208,6 +210,7 @@ export const initialState = (): State => ({
   capture: null,
   exported: null,
   opening: false,
+  linkAsk: null,
   inspect: null,
   provenance: null,
   witness: null,

@@ -4,7 +4,7 @@
  * of the instruction under the editor's cursor). Results are memoized so that selectors built on
  * them keep their identity between store changes.
  */
-import type { AnalysisView, VerifierStateView } from './deps';
+import { statesAt, type AnalysisView, type VerifierStateView } from './deps';
 import type { State } from './state';
 
 interface VisitAt {
@@ -20,7 +20,15 @@ export function visitIndex(a: AnalysisView | undefined): Map<number, VisitAt> {
   let m = indexes.get(a);
   if (!m) {
     m = new Map();
-    a.states.forEach((views, pc) => views.forEach((view) => m!.set(view.order, { pc, view })));
+    // each slot's states once (made on request by statesAt), in walk order
+    const t = a.table;
+    const done = new Set<number>();
+    for (let v = 0; v < t.regList.length; v++) {
+      const pc = t.pcs[v];
+      if (done.has(pc)) continue;
+      done.add(pc);
+      for (const view of statesAt(a, pc)) m.set(view.order, { pc, view });
+    }
     indexes.set(a, m);
   }
   return m;
@@ -32,7 +40,7 @@ export interface Inspected {
   pc: number;
   view: VerifierStateView;
   /** every visit of that instruction that has a state, in walk order */
-  choices: VerifierStateView[];
+  choices: readonly VerifierStateView[];
 }
 
 function pcsOfLine(s: State, line: number | null): number[] {
@@ -50,10 +58,10 @@ function inspect(s: State): Inspected | null {
   const pcs = pcsOfLine(s, s.cursorLine);
   if (s.inspect !== null) {
     const at = idx.get(s.inspect);
-    if (at && (s.cursorLine === null || pcs.includes(at.pc))) return { visit: s.inspect, pc: at.pc, view: at.view, choices: a.states[at.pc] };
+    if (at && (s.cursorLine === null || pcs.includes(at.pc))) return { visit: s.inspect, pc: at.pc, view: at.view, choices: statesAt(a, at.pc) };
   }
   for (const pc of pcs) {
-    const views = a.states[pc];
+    const views = statesAt(a, pc);
     if (views?.length) return { visit: views[0].order, pc, view: views[0], choices: views };
   }
   return null;

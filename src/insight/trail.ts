@@ -12,7 +12,7 @@ export function trailOf(a: VerifierAnalysis, visit: number): number[] {
   const parts: [number, number][] = [];
   let v = visit;
   while (v >= 0) {
-    const p = a.paths[a.visits[v].path];
+    const p = a.paths[a.table.pathOf[v]];
     const first = p.firstVisit >= 0 ? p.firstVisit : v;
     parts.push([first, v]);
     v = p.parent >= 0 ? p.branchVisit : -1;
@@ -24,7 +24,8 @@ export function trailOf(a: VerifierAnalysis, visit: number): number[] {
 
 /** The visit where the verifier stopped with its error, if the walk failed at an instruction. */
 export function errorVisit(a: VerifierAnalysis): number | undefined {
-  if (a.ok || a.stage !== 'walk' || !a.error || a.error.pc === null || !a.visits.length) return undefined;
-  const last = a.visits.length - 1;
-  return a.visits[last].pc === a.error.pc && a.paths[a.visits[last].path]?.end === 'error' ? last : undefined;
+  const { pcs, pathOf } = a.table;
+  if (a.ok || a.stage !== 'walk' || !a.error || a.error.pc === null || !pcs.length) return undefined;
+  const last = pcs.length - 1;
+  return pcs[last] === a.error.pc && a.paths[pathOf[last]]?.end === 'error' ? last : undefined;
 }

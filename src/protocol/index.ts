@@ -11,3 +11,4 @@ export * from './insight';
 export * from './challenges';
 export * from './progtypes';
 export * from './limits';
+export * from './states';

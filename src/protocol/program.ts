@@ -124,10 +124,30 @@ export interface VerifierStateView {
   pruned?: boolean;
 }
 
+/**
+ * The verifier's states, compactly: per visit numbers, and each distinct register list and stack
+ * once (a 3,400-instruction program has 10,000 visits but a few hundred distinct states). Read
+ * it through `statesAt(view, pc)` (src/protocol/states.ts), which makes `VerifierStateView`s
+ * on first request.
+ */
+export interface StateTable {
+  /** every visit's slot and path, in walk order (also past the state limit) */
+  pcs: Int32Array;
+  pathOf: Int32Array;
+  /** per visit with a state (the first ones, up to the verifier's state limit): its registers and stack, as indexes */
+  regList: Int32Array;
+  stack: Int32Array;
+  /** the distinct register lists (initialised registers, in order) and stacks (slots that hold anything) */
+  regLists: RegTypeView[][];
+  stacks: SlotTypeView[][];
+  /** the visits pruned as covered by a remembered state (the log's `safe` lines), in walk order */
+  pruned: Int32Array;
+}
+
 /** The verifier's structured findings, for overlays in the editor and the panels. */
 export interface AnalysisView {
-  /** states[pc]: every state seen at slot pc, in walk order (empty if never reached) */
-  states: VerifierStateView[][];
+  /** the states seen at every visit: `statesAt(view, pc)` lists those of one slot */
+  table: StateTable;
   /** the slot of the instruction the error line belongs to */
   errorPc?: number;
   /** instructions processed (the log's `processed N insns`) */
@@ -136,10 +156,6 @@ export interface AnalysisView {
   paths: PathView[];
   /** the visit where the walk stopped with the error, if it stopped at an instruction */
   errorVisit?: number;
-  /** the slot of every visit, in walk order (states may stop at the state limit; this does not) */
-  visitPcs: number[];
-  /** the visits pruned as equal to an explored state (the log's `safe` lines), in walk order */
-  prunedVisits: number[];
 }
 
 /** One path of the verifier's walk. */

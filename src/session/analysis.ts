@@ -1,39 +1,50 @@
 /**
- * The verifier's analysis as the IDE overlays it: for every instruction, the states the verifier
- * had before it (one per visit), in the log's notation, with stack slots classified.
+ * The verifier's analysis as the IDE overlays it: the states the verifier had before each
+ * instruction (one per visit), in the log's notation, with stack slots classified.
+ *
+ * The view is made at every load and crosses the worker boundary, so it is compact: per visit a
+ * few numbers, and each distinct register list and stack once (`StateTable`); the app makes the
+ * per-visit objects of the slots it shows (`statesAt`). Made from the analysis' table, never
+ * from its per-visit objects.
  */
-import type { VerifierAnalysis } from '../verifier';
+import type { RegView, StackSlotView, VerifierAnalysis } from '../verifier';
 import { errorVisit } from '../insight';
-import type { AnalysisView, SlotTypeView, VerifierStateView } from '../protocol';
+import type { AnalysisView, RegTypeView, SlotTypeView } from '../protocol';
 
-type Slot = VerifierAnalysis['visits'][number] extends { state: infer S } ? NonNullable<S> extends { stack: (infer T)[] } ? T : never : never;
-
-function slotView(s: Slot): SlotTypeView {
+function slotView(s: StackSlotView): SlotTypeView {
   if (s.spilled) return { off: s.off, kind: 'spill', type: s.spilled.text, bytes: s.bytes };
   return { off: s.off, kind: s.bytes.includes('m') ? 'misc' : 'invalid', bytes: s.bytes };
 }
 
-/** Per-pc states from the verifier's visits (visits past its state limit carry none). */
+/** One object per distinct `made(from)`, keyed by `key(from)`. */
+function shared<F, T>(key: (f: F) => string, made: (f: F) => T): (f: F) => T {
+  const seen = new Map<string, T>();
+  return (f) => {
+    const k = key(f);
+    let v = seen.get(k);
+    if (v === undefined) seen.set(k, (v = made(f)));
+    return v;
+  };
+}
+
+/** The IDE's view of the verifier's analysis. */
 export function analysisView(a: VerifierAnalysis): AnalysisView {
-  const states: VerifierStateView[][] = Array.from({ length: a.insnCount }, () => []);
-  a.visits.forEach((v, order) => {
-    if (!v.state || v.pc < 0 || v.pc >= states.length) return;
-    const path = a.paths[v.path];
-    const view: VerifierStateView = {
-      regs: v.state.regs.map((r) => ({ reg: r.reg, type: r.text })),
-      stack: v.state.stack.map(slotView),
-      order,
-      path: v.path,
-    };
-    if (path && path.firstVisit === order && path.parent >= 0) view.from = path.from;
-    if (v.prunedBy !== undefined) view.pruned = true;
-    states[v.pc].push(view);
-  });
+  const t = a.table;
+  const regOf = shared((r: RegView) => `${r.reg} ${r.text}`, (r): RegTypeView => ({ reg: r.reg, type: r.text }));
+  const slotOf = shared((s: StackSlotView) => `${s.off} ${s.bytes} ${s.spilled?.text ?? ''}`, slotView);
+  // the walk records pruned visits in walk order
+  const pruned = [...t.prunedBy.keys()];
+  const table = {
+    pcs: Int32Array.from(t.pcs),
+    pathOf: Int32Array.from(t.pathOf),
+    regList: Int32Array.from(t.regList),
+    stack: Int32Array.from(t.stack),
+    regLists: t.regLists.map((list) => list.map(regOf)),
+    stacks: t.stacks.map((slots) => slots.map(slotOf)),
+    pruned: Int32Array.from(pruned),
+  };
   const paths = a.paths.map((p) => ({ id: p.id, parent: p.parent, from: p.from, to: p.to, end: p.end }));
-  const visitPcs = a.visits.map((v) => v.pc);
-  const prunedVisits: number[] = [];
-  a.visits.forEach((v, i) => v.prunedBy !== undefined && prunedVisits.push(i));
-  const view: AnalysisView = { states, processed: a.processed, paths, visitPcs, prunedVisits };
+  const view: AnalysisView = { table, processed: a.processed, paths };
   if (a.error?.pc !== null && a.error?.pc !== undefined) view.errorPc = a.error.pc;
   const ev = errorVisit(a);
   if (ev !== undefined) view.errorVisit = ev;

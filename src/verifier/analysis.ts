@@ -1,5 +1,5 @@
 /**
- * The verifier's findings for the IDE, as plain data (it crosses the worker boundary): every
+ * The verifier's findings for the IDE, as plain data (structured clone copies it whole): every
  * visit of an instruction in exploration order with the path it belongs to and the state the
  * verifier had there, the paths (one per explored branch), which visits were pruned and by
  * which remembered state, and where the verifier stopped.
@@ -59,6 +59,29 @@ export interface Visit {
   remembered?: boolean;
 }
 
+/**
+ * The visits as the walk recorded them: per visit its pc and path, and (for the first
+ * `stateLimit` visits) which register list and which stack it had, as indexes into the distinct
+ * ones. `visits` is this table made into one object per visit; read the table where the
+ * visits are many (a view of every visit costs objects per visit, the table does not).
+ */
+export interface VisitTable {
+  /** every visit's pc and path, in walk order */
+  pcs: number[];
+  pathOf: number[];
+  /** per visit with a state: the index of its registers in `regLists` and of its stack in `stacks` */
+  regList: number[];
+  stack: number[];
+  /** the distinct register lists (a state's initialised registers, in order) */
+  regLists: RegView[][];
+  /** the distinct stacks (a state's slots that hold anything, lowest address first) */
+  stacks: StackSlotView[][];
+  /** pruned visit -> the visit whose remembered state covered it */
+  prunedBy: Map<number, number>;
+  /** the visits whose state was remembered at their pruning point */
+  remembered: Set<number>;
+}
+
 /** One path: the first from insn 0, then one per branch pushed by a conditional jump. */
 export interface PathInfo {
   id: number;
@@ -102,10 +125,12 @@ export interface VerifierAnalysis {
   /** instructions where states are remembered and compared */
   pruningPoints: number[];
   maps: AnalysisMap[];
-  /** every visit in exploration order */
+  /** every visit in exploration order (made from `table` on first use) */
   visits: Visit[];
+  /** the visits compactly: what the IDE's views are made from */
+  table: VisitTable;
   paths: PathInfo[];
-  /** for each slot, the indexes of its visits in `visits` */
+  /** for each slot, the indexes of its visits in `visits` (made on first use) */
   visitsByPc: number[][];
   /** visits past this many carry no state (the analysis stays small for huge walks) */
   stateLimit: number;

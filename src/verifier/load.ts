@@ -12,7 +12,7 @@ import { checkCfg } from './cfg';
 import { makeEnv, type VerifierEnv } from './env';
 import { VerifierLog } from './log';
 import { refusal, type MessageArgs, type VerifierRefusal } from './messages';
-import { DEFAULT_STATE_LIMIT, Recorder } from './record';
+import { DEFAULT_STATE_LIMIT, Recorder, visitsOf } from './record';
 import { doCheck } from './walk';
 
 /** The largest log_size 4.8 takes (UINT_MAX >> 8). */
@@ -103,7 +103,8 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
     verdict.maps = maps.slice();
   }
   if (rec) {
-    verdict.analysis = {
+    const table = rec.table(maps);
+    const analysis: Omit<VerifierAnalysis, 'visits' | 'visitsByPc'> = {
       ok: errno === 0,
       errno,
       stage: c.stage,
@@ -113,13 +114,13 @@ export function verify(req: ProgLoadRequest, opts: VerifyOptions = {}): Verifier
       processed: c.processed,
       pruningPoints: c.pruning ? indexesOf(c.pruning) : [],
       maps: maps.map(mapInfo),
-      visits: rec.visits(maps),
+      table,
       paths: rec.paths,
-      visitsByPc: byPc(rec.pcs, insnCnt),
       stateLimit: rec.stateLimit,
       error: c.refusal ? { pc: c.refusal.pc, message: c.refusal.message } : why ? { pc: null, message: why.message } : null,
       refusal: why,
     };
+    verdict.analysis = withVisits(analysis, insnCnt);
   }
   return verdict;
 }
@@ -134,6 +135,27 @@ function earlyRefusal(req: ProgLoadRequest, insnCnt: number): { errno: number; r
 
 /** The kernel's injection point: BPF_PROG_LOAD's verdict, log and analysis. */
 export const progLoad: ProgVerifier = (req) => verify(req);
+
+/**
+ * `visits` and `visitsByPc` made from the table on first use (one object per visit: the IDE's
+ * load does not need them, provenance and the tests do). Both are ordinary enumerable
+ * properties once made, so the analysis stays plain data for structured clone and equality.
+ */
+function withVisits(a: Omit<VerifierAnalysis, 'visits' | 'visitsByPc'>, insnCnt: number): VerifierAnalysis {
+  const lazily = <K extends 'visits' | 'visitsByPc'>(key: K, make: () => VerifierAnalysis[K]) =>
+    Object.defineProperty(a, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = make();
+        Object.defineProperty(a, key, { value, configurable: true, enumerable: true, writable: true });
+        return value;
+      },
+    });
+  lazily('visits', () => visitsOf(a.table));
+  lazily('visitsByPc', () => byPc(a.table.pcs, insnCnt));
+  return a as VerifierAnalysis;
+}
 
 function indexesOf(marks: Uint8Array): number[] {
   const out: number[] = [];
@@ -171,6 +193,7 @@ function emptyAnalysis(req: ProgLoadRequest, insnCnt: number, errno: number, why
     pruningPoints: [],
     maps: [],
     visits: [],
+    table: { pcs: [], pathOf: [], regList: [], stack: [], regLists: [], stacks: [], prunedBy: new Map(), remembered: new Set() },
     paths: [],
     visitsByPc: [],
     stateLimit: 0,

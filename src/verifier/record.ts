@@ -1,28 +1,38 @@
 /**
- * Records the walk for the analysis while it runs, cheaply: per visit the pc, the path and a
- * copy of the registers; stacks are copied once per version (a state's stack version changes
- * only when its stack does) and shared. At the end the record becomes the plain-data
- * `VerifierAnalysis` views, with register and stack views shared between visits where equal.
+ * Records the walk for the analysis while it runs, compactly: per visit its pc, its path, and
+ * which distinct register set and which stack it had (a register set is interned by its words
+ * when the visit is recorded; a stack is copied once per version, a state's stack version
+ * changing only when its stack does). The views are made once per distinct piece, when the
+ * walk is over: a register list per distinct register set, a slot list per stack
+ * (`VisitTable`); the per-visit `Visit`/`StateView` objects only when someone asks for them.
  */
 import type { BpfMap } from '../kernel/types';
-import type { PathInfo, RegView, StackSlotView, StateView, Visit } from './analysis';
+import type { PathInfo, RegView, StackSlotView, StateView, Visit, VisitTable } from './analysis';
 import { regText } from './print';
-import { MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_NAMES, REG_TYPE_STR, RegType, SPILL_BASE, STACK_VERSION, StackSlot, packetOffOf, packetRangeOf, payloadDecimal, type VState } from './state';
+import { BPF_REG_SIZE, MASK_BASE, MASK_WORDS, MAX_BPF_REG, MAX_BPF_STACK, REG_TYPE_NAMES, REG_TYPE_STR, RegType, SPILL_BASE, STACK_SLOTS, STACK_VERSION, packetOffOf, packetRangeOf, payloadDecimal, type VState } from './state';
 
 const { CONST_IMM, CONST_PTR_TO_MAP, NOT_INIT, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_PACKET, PTR_TO_STACK, UNKNOWN_VALUE } = RegType;
 
 /** Visits that keep their state by default. */
 export const DEFAULT_STATE_LIMIT = 8192;
 
+/** the register words of a state: R0..R10, (type, lo, hi) each */
+const REG_WORDS = SPILL_BASE;
+
 export class Recorder {
   readonly pcs: number[] = [];
   readonly pathOf: number[] = [];
-  /** registers (type, lo, hi) of each visit with a state, one after the other */
-  private regs = new Int32Array(SPILL_BASE * 256);
-  /** stack version of each visit with a state */
-  private readonly versions: number[] = [];
-  /** one copy of the state per stack version seen */
-  private readonly stacks = new Map<number, VState>();
+  /** the distinct register sets seen, REG_WORDS words each, one after the other */
+  private regWords = new Int32Array(REG_WORDS * 256);
+  private regSets = 0;
+  /** register sets by the hash of their words */
+  private readonly regSetsByHash = new Map<number, number | number[]>();
+  /** per visit with a state: its register set, and its stack (index into `stacks`) */
+  private readonly regSetOf: number[] = [];
+  private readonly stackOf: number[] = [];
+  /** one copy of the state per stack version seen, and the index of each version */
+  private readonly stacks: VState[] = [];
+  private readonly stackIndex = new Map<number, number>();
   readonly prunedBy = new Map<number, number>();
   readonly remembered = new Set<number>();
   readonly paths: PathInfo[] = [{ id: 0, parent: -1, from: 0, to: 0, branchVisit: -1, firstVisit: -1, end: 'unexplored' }];
@@ -38,19 +48,50 @@ export class Recorder {
     this.pcs.push(pc);
     this.pathOf.push(path);
     if (v < this.stateLimit) {
-      if ((v + 1) * SPILL_BASE > this.regs.length) {
-        const bigger = new Int32Array(this.regs.length * 2);
-        bigger.set(this.regs);
-        this.regs = bigger;
-      }
-      this.regs.set(st.w.subarray(0, SPILL_BASE), v * SPILL_BASE);
+      this.regSetOf.push(this.regSet(st.w));
       const ver = st.w[STACK_VERSION];
-      this.versions.push(ver);
-      if (!this.stacks.has(ver)) this.stacks.set(ver, st.clone());
+      let s = this.stackIndex.get(ver);
+      if (s === undefined) {
+        s = this.stacks.push(st.clone()) - 1;
+        this.stackIndex.set(ver, s);
+      }
+      this.stackOf.push(s);
     }
     const p = this.paths[path];
     if (p.firstVisit < 0) p.firstVisit = v;
     return v;
+  }
+
+  /** The number of the register set in `w`, interned. */
+  private regSet(w: Int32Array): number {
+    let h = 0;
+    for (let i = 0; i < REG_WORDS; i++) h = Math.imul(h ^ w[i], 0x9e3779b1) ^ (h >>> 15);
+    const found = this.regSetsByHash.get(h);
+    if (found !== undefined) {
+      if (typeof found === 'number') {
+        if (this.sameRegs(found, w)) return found;
+      } else {
+        for (const n of found) if (this.sameRegs(n, w)) return n;
+      }
+    }
+    const n = this.regSets++;
+    if ((n + 1) * REG_WORDS > this.regWords.length) {
+      const bigger = new Int32Array(this.regWords.length * 2);
+      bigger.set(this.regWords);
+      this.regWords = bigger;
+    }
+    for (let i = 0; i < REG_WORDS; i++) this.regWords[n * REG_WORDS + i] = w[i];
+    if (found === undefined) this.regSetsByHash.set(h, n);
+    else if (typeof found === 'number') this.regSetsByHash.set(h, [found, n]);
+    else found.push(n);
+    return n;
+  }
+
+  private sameRegs(n: number, w: Int32Array): boolean {
+    const words = this.regWords;
+    const at = n * REG_WORDS;
+    for (let i = 0; i < REG_WORDS; i++) if (words[at + i] !== w[i]) return false;
+    return true;
   }
 
   /** A branch pushed by the jump at `from` (the latest visit) towards `to`. */
@@ -62,80 +103,115 @@ export class Recorder {
     this.paths[path].end = how;
   }
 
-  /** The visits as plain data. */
-  visits(maps: readonly BpfMap[]): Visit[] {
+  /** The record as the analysis' table: each distinct register list and stack made into views once. */
+  table(maps: readonly BpfMap[]): VisitTable {
     const views = new Views(maps);
-    const out: Visit[] = new Array(this.pcs.length);
-    for (let v = 0; v < this.pcs.length; v++) {
-      const state = v < this.versions.length ? views.state(this.regs, v * SPILL_BASE, this.stacks.get(this.versions[v])!, this.versions[v]) : null;
-      const visit: Visit = { pc: this.pcs[v], path: this.pathOf[v], state };
-      const by = this.prunedBy.get(v);
-      if (by !== undefined) visit.prunedBy = by;
-      if (this.remembered.has(v)) visit.remembered = true;
-      out[v] = visit;
-    }
-    return out;
+    const regLists: RegView[][] = new Array(this.regSets);
+    for (let n = 0; n < this.regSets; n++) regLists[n] = views.regList(this.regWords, n * REG_WORDS);
+    return {
+      pcs: this.pcs,
+      pathOf: this.pathOf,
+      regList: this.regSetOf,
+      stack: this.stackOf,
+      regLists,
+      stacks: this.stacks.map((st) => views.stack(st)),
+      prunedBy: this.prunedBy,
+      remembered: this.remembered,
+    };
   }
 }
 
-/** Builds views, sharing equal register views and the stack part of equal stacks. */
+/** The visits of a table as `Visit` objects, states shared between visits with the same registers and stack. */
+export function visitsOf(t: VisitTable): Visit[] {
+  const states = new Map<number, StateView>();
+  const regTexts: (string | undefined)[] = new Array(t.regLists.length);
+  const stackTexts: (string | undefined)[] = new Array(t.stacks.length);
+  const out: Visit[] = new Array(t.pcs.length);
+  for (let v = 0; v < t.pcs.length; v++) {
+    let state: StateView | null = null;
+    if (v < t.regList.length) {
+      const r = t.regList[v];
+      const s = t.stack[v];
+      const key = r * t.stacks.length + s;
+      state = states.get(key) ?? null;
+      if (!state) {
+        const text = (regTexts[r] ??= regListText(t.regLists[r])) + (stackTexts[s] ??= stackText(t.stacks[s]));
+        states.set(key, (state = { text: text.slice(1), regs: t.regLists[r], stack: t.stacks[s] }));
+      }
+    }
+    const visit: Visit = { pc: t.pcs[v], path: t.pathOf[v], state };
+    const by = t.prunedBy.get(v);
+    if (by !== undefined) visit.prunedBy = by;
+    if (t.remembered.has(v)) visit.remembered = true;
+    out[v] = visit;
+  }
+  return out;
+}
+
+const regListText = (regs: RegView[]): string => regs.map((r) => ` R${r.reg}=${r.text}`).join('');
+const stackText = (slots: StackSlotView[]): string =>
+  slots.map((s) => (s.spilled ? ` fp${s.off}=${REG_TYPE_STR[RegType[s.spilled.type]]}` : '')).join('');
+
+/** Builds views, sharing equal register views. */
 class Views {
-  private readonly regViews = new Map<string, RegView>();
-  private readonly stackViews = new Map<number, { slots: StackSlotView[]; text: string }>();
+  /** views by the hash of (reg, type, lo, hi), with the words each was made from */
+  private readonly regViews = new Map<number, { reg: number; type: number; lo: number; hi: number; view: RegView }[]>();
 
   constructor(private readonly maps: readonly BpfMap[]) {}
 
-  /** the state whose registers are at regs[at..at+33) and whose stack is that of `stackState` */
-  state(regs: Int32Array, at: number, stackState: VState, version: number): StateView {
-    const views: RegView[] = [];
-    let text = '';
+  /** the initialised registers among the REG_WORDS words at words[at..] */
+  regList(words: Int32Array, at: number): RegView[] {
+    const out: RegView[] = [];
     for (let r = 0; r < MAX_BPF_REG; r++) {
-      const t = regs[at + r * 3];
-      if (t === NOT_INIT) continue;
-      const view = this.reg(r, t, regs[at + r * 3 + 1], regs[at + r * 3 + 2]);
-      views.push(view);
-      text += ` R${r}=${view.text}`;
+      const t = words[at + r * 3];
+      if (t !== NOT_INIT) out.push(this.reg(r, t, words[at + r * 3 + 1], words[at + r * 3 + 2]));
     }
-    const stack = this.stack(stackState, version);
-    return { text: (text + stack.text).slice(1), regs: views, stack: stack.slots };
+    return out;
   }
 
   private reg(reg: number, type: number, lo: number, hi: number): RegView {
-    const key = `${reg},${type},${lo},${hi}`;
-    let v = this.regViews.get(key);
-    if (!v) this.regViews.set(key, (v = regView(this.maps, reg, type, lo, hi)));
-    return v;
+    const h = Math.imul(Math.imul(Math.imul(reg + 2, 31) ^ type, 0x9e3779b1) ^ lo, 0x85ebca6b) ^ hi;
+    let bucket = this.regViews.get(h);
+    if (!bucket) this.regViews.set(h, (bucket = []));
+    for (const e of bucket) if (e.reg === reg && e.type === type && e.lo === lo && e.hi === hi) return e.view;
+    const view = regView(this.maps, reg, type, lo, hi);
+    bucket.push({ reg, type, lo, hi, view });
+    return view;
   }
 
-  private stack(st: VState, version: number): { slots: StackSlotView[]; text: string } {
-    let sv = this.stackViews.get(version);
-    if (sv) return sv;
+  /** the slots of a stack that hold anything, lowest address first (read from its bitmaps) */
+  stack(st: VState): StackSlotView[] {
     const w = st.w;
     const slots: StackSlotView[] = [];
-    let text = '';
-    for (let b = 0; b < MAX_BPF_STACK; b += 8) {
-      let bytes = '';
-      let any = false;
-      for (let i = 0; i < 8; i++) {
-        const k = st.kind(b + i);
-        if (k !== StackSlot.INVALID) any = true;
-        bytes += BYTE_CHAR[k];
+    for (let slot = 0; slot < STACK_SLOTS; slot++) {
+      const k = MASK_BASE + (slot >> 2);
+      const shift = (slot & 3) * 8;
+      const written = (w[k] >>> shift) & 0xff;
+      if (written === 0) continue;
+      const spill = (w[k + MASK_WORDS] >>> shift) & 0xff;
+      const view: StackSlotView = { off: slot * BPF_REG_SIZE - MAX_BPF_STACK, bytes: slotBytes(written, spill & written) };
+      if (written & spill & 1) {
+        const i = SPILL_BASE + slot * 3;
+        view.spilled = this.reg(-1, w[i], w[i + 1], w[i + 2]);
       }
-      if (!any) continue;
-      const slot: StackSlotView = { off: b - MAX_BPF_STACK, bytes };
-      if (st.kind(b) === StackSlot.SPILL) {
-        const i = SPILL_BASE + (b >> 3) * 3;
-        slot.spilled = this.reg(-1, w[i], w[i + 1], w[i + 2]);
-        text += ` fp${b - MAX_BPF_STACK}=${REG_TYPE_STR[w[i]]}`;
-      }
-      slots.push(slot);
+      slots.push(view);
     }
-    this.stackViews.set(version, (sv = { slots, text }));
-    return sv;
+    return slots;
   }
 }
 
-const BYTE_CHAR = ['?', 's', 'm'];
+/** A slot's 8 byte kinds from its written and spill bits (bit i: the byte at the slot's address + i), made once each. */
+const BYTES: (string | undefined)[] = [];
+function slotBytes(written: number, spill: number): string {
+  const key = written | (spill << 8);
+  let s = BYTES[key];
+  if (s === undefined) {
+    s = '';
+    for (let i = 0; i < BPF_REG_SIZE; i++) s += (written >> i) & 1 ? ((spill >> i) & 1 ? 's' : 'm') : '?';
+    BYTES[key] = s;
+  }
+  return s;
+}
 
 function regView(maps: readonly BpfMap[], reg: number, type: number, lo: number, hi: number): RegView {
   const v: RegView = { reg, type: REG_TYPE_NAMES[type], text: regText(maps, type, lo, hi) };

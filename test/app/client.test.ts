@@ -1,11 +1,11 @@
 /**
  * The app's engine client over a real Session behind a MessageChannel (a stand-in for the worker):
- * typed calls, errors as values when the engine throws or dies, and halt() restarting an engine
- * that does not answer.
+ * typed calls, errors as values when the engine throws or dies, halt() restarting an engine
+ * that does not answer, and the watchdog restarting one that went silent by itself.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { expose } from 'comlink';
-import { EngineClient, type RestartNotice } from '../../app/engine/client';
+import { EngineClient, type RestartNotice, type Watchdog } from '../../app/engine/client';
 import { Session } from '../../src/session';
 import { PROTOCOL_VERSION } from '../../src/protocol';
 
@@ -35,13 +35,13 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.dispose();
 });
 
-function client(make: () => object): { c: EngineClient; workers: FakeWorker[] } {
+function client(make: () => object, watchdog: Watchdog | null = null): { c: EngineClient; workers: FakeWorker[] } {
   const workers: FakeWorker[] = [];
   const c = new EngineClient(() => {
     const w = new FakeWorker(make());
     workers.push(w);
     return w as unknown as Worker;
-  });
+  }, watchdog);
   clients.push(c);
   return { c, workers };
 }
@@ -109,5 +109,47 @@ describe('EngineClient', () => {
     await ready(c);
     expect(await c.halt(500)).toBe('interrupted');
     expect(workers).toHaveLength(1);
+  });
+
+  test('the watchdog replaces a worker that stops answering, once, and says so', async () => {
+    let made = 0;
+    let hung = false;
+    const { c, workers } = client(() => {
+      const first = made++ === 0;
+      return {
+        hello: () => (first && hung ? new Promise(() => {}) : Promise.resolve({ protocol: PROTOCOL_VERSION, settings: {}, progTypes: [] })),
+        continue: () => new Promise(() => {}),
+      };
+    }, { everyMs: 5, silentMs: () => 100 });
+    await ready(c);
+    const notices: RestartNotice[] = [];
+    const restarted = new Promise<void>((r) => c.onRestart((x) => (notices.push(x), r())));
+    const pending = c.api.continue({ breakpoints: [] });
+    hung = true; // the worker is busy for ever from now on (or died without an error event)
+    await restarted;
+    expect(notices).toEqual([{ reason: 'silent', message: expect.stringMatching(/^The engine stopped answering for \d+ s, so it was restarted; your text, settings and pins are kept/) }]);
+    expect(workers[0].terminated).toBe(true);
+    const r = await pending;
+    expect(!r.ok && r.error.code).toBe('internal');
+    // the new worker answers: it is kept, however long we watch
+    for (let i = 0; i < 40; i++) await new Promise((r2) => setTimeout(r2, 5));
+    expect(workers).toHaveLength(2);
+    expect(workers[1].terminated).toBe(false);
+    expect(c.status).toMatchObject({ kind: 'ready', restarts: 1 });
+  });
+
+  test('an engine busy with a long run answers between its chunks and is never replaced', async () => {
+    // silent for 100 ms is too long: the run below takes far longer, so only answers between chunks keep it
+    const { c, workers } = client(() => new Session(), { everyMs: 5, silentMs: () => 100 });
+    await ready(c);
+    expect((await c.api.configure({ verify: false, timeLimitMs: 2000, budget: 100_000_000 })).ok).toBe(true);
+    const load = await c.api.load({ text: 'r0 = 0\nloop:\nr0 += 1\ngoto loop\n', syntax: 'llvm', progType: 1, logLevel: 0, logSize: 0, privileged: true });
+    expect(load.ok && load.value.ok).toBe(true);
+    expect((await c.api.debugStart({ packet: new Uint8Array(60) })).ok).toBe(true);
+    const r = await c.api.continue({ breakpoints: [] });
+    // it ends at the time limit, or at the budget if the machine runs 1e8 instructions sooner
+    expect(r.ok && (r.value.limit?.limit === 'time' || r.value.snapshot.state === 'budget')).toBe(true);
+    expect(workers).toHaveLength(1);
+    expect(workers[0].terminated).toBe(false);
   });
 });

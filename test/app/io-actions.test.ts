@@ -10,7 +10,7 @@ import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { lessonById } from '../../src/lessons';
 import { answerText } from '../../src/session/request';
 import { encodeShare } from '../../src/share';
-import type { EngineApi } from '../../src/protocol';
+import type { EngineApi, SharedSession } from '../../src/protocol';
 import { XDP_DROP_UDP } from '../support/programs';
 import { ide } from './ide';
 
@@ -116,6 +116,81 @@ describe('share links', () => {
     }
     expect(await b.io.openShared(good)).toBe(true);
     expect(b.s().text).toBe('r0 = 2\nexit\n');
+  });
+});
+
+describe('links that ask first', () => {
+  const LOOP: SharedSession = {
+    v: 1, source: 'r0 = 0\nloop:\nr0 += 1\ngoto loop\n', syntax: 'llvm', progType: 1, load: { logLevel: 1, logSize: 65536, privileged: true },
+    settings: { seed: 1, ncpus: 1, cpu: 0, budget: 100_000_000, semantics: '4.8', verify: false }, maps: [], input: { packet: '00'.repeat(60) }, breakpoints: [], step: 100_000_000,
+  };
+  const guard = () => {
+    const calls: string[] = [];
+    return { calls, guard: { begin: () => calls.push('begin'), end: () => calls.push('end') } };
+  };
+
+  test('a link past the default budget or replaying far waits for an answer; the work is guarded', async () => {
+    const b = ide();
+    b.actions.setText('r0 = 7\nexit\n');
+    for (const [session, ask] of [
+      [LOOP, { budget: 100_000_000, step: 100_000_000 }],
+      [{ ...LOOP, step: 0 }, { budget: 100_000_000, step: 0 }],
+      [{ ...LOOP, settings: { ...LOOP.settings, budget: 1_000_000 }, step: 100_001 }, { budget: 1_000_000, step: 100_001 }],
+    ] as [SharedSession, { budget: number; step: number }][]) {
+      const g = guard();
+      expect(await b.io.openShared(encodeShare(session), { guard: g.guard })).toBe(true);
+      expect(b.s().linkAsk).toEqual(ask);
+      expect(b.s().text).toBe('r0 = 7\nexit\n');
+      expect(g.calls).toEqual([]);
+      await b.io.answerLink(null);
+      expect(b.s().linkAsk).toBeNull();
+      expect(b.s().text).toBe('r0 = 7\nexit\n');
+      expect(b.s().notices.at(-1)?.text).toBe('The link was not opened. Your program is unchanged.');
+    }
+    const g = guard();
+    await b.io.openShared(encodeShare(LOOP), { guard: g.guard });
+    await b.io.answerLink('load');
+    expect(g.calls).toEqual(['begin', 'end']);
+    expect(b.s().text).toBe(LOOP.source);
+    expect(b.s().load?.ok).toBe(true);
+    expect(b.s().snap).toBeNull();
+    expect(b.s().engineSettings.budget).toBe(100_000_000);
+  });
+
+  test('"Run to step" replays within the time limit (pausing with its reason) or the budget', async () => {
+    const b = ide();
+    b.actions.setSettings({ engineSettings: { ...b.s().engineSettings, timeLimitMs: 300 } });
+    await b.io.openShared(encodeShare(LOOP));
+    await b.io.answerLink('replay');
+    const snap = b.s().snap!;
+    expect(snap.step).toBeGreaterThan(0);
+    // stopped by the time limit with its reason, or (compiled runs are fast) at the link's budget
+    if (snap.state === 'budget') expect(snap.step).toBe(100_000_000);
+    else {
+      expect(snap.state).toBe('paused');
+      expect(snap.step).toBeLessThan(100_000_000);
+      expect(b.s().notices.map((n) => n.text).join('\n')).toMatch(/stopped after 300 ms/);
+    }
+  });
+
+  test('a link that stopped the page last time opens as text, loading and running nothing', async () => {
+    const b = ide();
+    expect(await b.io.openShared(encodeShare(LOOP), { mode: 'text' })).toBe(true);
+    expect(b.s().linkAsk).toBeNull();
+    expect(b.s().text).toBe(LOOP.source);
+    expect(b.s().load).toBeNull();
+    expect(b.s().snap).toBeNull();
+    expect(b.s().notices.at(-1)).toMatchObject({ kind: 'error', text: 'This link stopped the page last time, so it was opened without loading or running it.' });
+  });
+
+  test('a link within the defaults opens at once, guarded', async () => {
+    const b = ide();
+    const g = guard();
+    const small = { ...LOOP, settings: { ...LOOP.settings, budget: 1000 }, step: 10 };
+    expect(await b.io.openShared(encodeShare(small), { guard: g.guard })).toBe(true);
+    expect(b.s().linkAsk).toBeNull();
+    expect(g.calls).toEqual(['begin', 'end']);
+    expect(b.s().snap?.step).toBe(10);
   });
 });
 

@@ -5,6 +5,25 @@ import { MONARCH } from '../../app/monaco/language';
 import { registerHint } from '../../app/panels/editor/hints';
 import { initialState } from '../../app/store/state';
 import { progTypeInfos } from '../../src/kernel/progtypes';
+import type { AnalysisView, VerifierStateView } from '../../src/protocol';
+
+/** An analysis view whose visits are `states[pc]` in turn, all on path 0, each with its own register list and stack. */
+function viewOf(states: Pick<VerifierStateView, 'regs' | 'stack'>[][]): AnalysisView {
+  const visits = states.flatMap((list, pc) => list.map((st) => ({ pc, st })));
+  const n = Int32Array.from(visits.keys());
+  return {
+    table: {
+      pcs: Int32Array.from(visits, (v) => v.pc),
+      pathOf: new Int32Array(visits.length),
+      regList: n,
+      stack: n,
+      regLists: visits.map((v) => v.st.regs),
+      stacks: visits.map((v) => v.st.stack),
+      pruned: new Int32Array(0),
+    },
+    paths: [],
+  };
+}
 
 const none: EditorContext = { program: null, snap: null, analysis: undefined, pc: null, maps: [], progTypes: progTypeInfos() };
 
@@ -29,7 +48,7 @@ describe('hovers', () => {
       ...none,
       pc: 0,
       snap: { regs: [0n, 0xffff880000001000n], pointers: [null, { region: 'ctx (__sk_buff)', kind: 'ctx', offset: 0 }] } as never,
-      analysis: { states: [[{ regs: [{ reg: 1, type: 'ctx' }], stack: [], order: 0, path: 0 }]], paths: [], visitPcs: [0], prunedVisits: [] },
+      analysis: viewOf([[{ regs: [{ reg: 1, type: 'ctx' }], stack: [] }]]),
     };
     const h = hoverFor('r1', 'r6 = r1', ctx)!;
     expect(h).toContain('0xffff880000001000');
@@ -75,15 +94,12 @@ describe('inline register types', () => {
     const s = initialState();
     s.load = {
       stage: 'load', diagnostics: [], ok: true, errno: 0, errnoName: '', log: '', logTruncated: false, progType: 1, maps: [],
-      analysis: {
-        states: [[
-          { regs: [{ reg: 0, type: 'imm0' }, { reg: 1, type: 'ctx' }, { reg: 10, type: 'fp' }], stack: [], order: 0, path: 0 },
-          { regs: [{ reg: 0, type: 'inv' }, { reg: 10, type: 'fp' }], stack: [], order: 1, path: 0 },
-        ]],
-        paths: [],
-        visitPcs: [0, 0],
-        prunedVisits: [],
-      },
+      analysis: viewOf([
+        [
+          { regs: [{ reg: 0, type: 'imm0' }, { reg: 1, type: 'ctx' }, { reg: 10, type: 'fp' }], stack: [] },
+          { regs: [{ reg: 0, type: 'inv' }, { reg: 10, type: 'fp' }], stack: [] },
+        ],
+      ]),
     };
     expect(registerHint(s, 0)).toBe('R0=imm0 | inv R10=fp');
   });

@@ -104,6 +104,10 @@ test('the map inspector updates during a run', async () => {
   await closeSettings(page);
   await page.getByRole('tab', { name: 'Input' }).click();
   await page.getByRole('spinbutton', { name: 'Repeat' }).fill('50000');
+  // 50,000 runs can take longer than the default 10 s time limit on a loaded machine
+  await openSettings(page);
+  await page.getByRole('spinbutton', { name: 'Time limit (s)' }).fill('120');
+  await closeSettings(page);
   const maps = page.getByRole('region', { name: 'Maps', exact: true });
   const row6 = maps.getByRole('row').filter({ has: page.getByRole('cell', { name: '6', exact: true }) });
   await page.getByRole('button', { name: 'Run', exact: true }).click();

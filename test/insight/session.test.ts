@@ -4,7 +4,7 @@
  */
 import { expect, test } from 'vitest';
 import { Session } from '../../src/session';
-import type { LoadResult } from '../../src/protocol';
+import { statesAt, type LoadResult } from '../../src/protocol';
 
 const TEXT = `.type socket_filter
 .map counts array key=4 value=8 entries=1
@@ -32,7 +32,7 @@ test('the visits of a load answer provenance; map loads are named in the notes',
   const a = load.analysis!;
   expect(a.paths).toEqual([{ id: 0, parent: -1, from: 0, to: 0, end: 'error' }]);
   expect(a.errorVisit).toBe(6);
-  const at = a.states[7][0];
+  const at = statesAt(a, 7)[0];
   expect([at.order, at.path]).toEqual([6, 0]);
   const r = await s.provenance({ visit: at.order, place: { reg: 0 } });
   if (!r.ok) throw new Error(r.error.message);

@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { MemoryStorage } from '../../src/kernel/storage';
 import { Session } from '../../src/session';
-import type { LoadRequest, LoadResult, Outcome } from '../../src/protocol';
+import { statesAt, type LoadRequest, type LoadResult, type Outcome } from '../../src/protocol';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 
 const value = <T>(o: Outcome<T>): T => {
@@ -41,7 +41,7 @@ describe('load', () => {
     expect(r.log).toMatch(/processed \d+ insns\n$/);
     expect(r.progId).toBeGreaterThan(0);
     expect(r.maps.map((m) => m.name)).toEqual(['counts']);
-    const at0 = r.analysis!.states[0][0];
+    const at0 = statesAt(r.analysis, 0)[0];
     expect(at0.regs).toEqual([
       { reg: 1, type: 'ctx' },
       { reg: 10, type: 'fp' },

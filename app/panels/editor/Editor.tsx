@@ -9,6 +9,7 @@ import type * as Monaco from 'monaco-editor/editor';
 import { setupMonaco } from '../../monaco/setup';
 import { LANGUAGE_ID } from '../../monaco/language';
 import type { EditorContext } from '../../monaco/providers';
+import { statesAt } from '../../../src/protocol';
 import { actions, selectCurrentPc, selectInspected, selectReveal, selectTheme, store, useApp } from '../../store';
 import { useDecorations } from './decorations';
 import { editorLabel, installTabMode } from './tabmode';
@@ -27,7 +28,7 @@ function editorContext(): EditorContext {
       const st = store.getState();
       const lines = st.load?.program?.lines;
       const pc = lines?.findIndex((l) => l === line) ?? -1;
-      const views = pc >= 0 ? st.load?.analysis?.states[pc] : undefined;
+      const views = pc >= 0 ? statesAt(st.load?.analysis, pc) : undefined;
       return views ? { views, shown: selectInspected(st)?.visit ?? null } : undefined;
     },
   };

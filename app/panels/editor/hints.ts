@@ -1,10 +1,11 @@
 /** The verifier's register types at a pc, as the editor shows them inline. */
 import type { State } from '../../store/state';
 import { typesOf } from '../../lib/pointers';
+import { statesAt } from '../../../src/protocol';
 
 /** Register types at pc as one inline hint: "R1=ctx R2=fp-8". */
 export function registerHint(s: State, pc: number): string {
-  const states = s.load?.analysis?.states[pc];
+  const states = statesAt(s.load?.analysis, pc);
   if (!states?.length) return '';
   const parts: string[] = [];
   for (let r = 0; r <= 10; r++) {

@@ -4,13 +4,12 @@
  * an instruction shows it in the editor; clicking a state shows it in the registers and stack
  * panels.
  */
-import type { ExplorationView } from '../../../src/protocol';
+import { statesAt, type ExplorationView } from '../../../src/protocol';
 import { actions, selectLoad, useApp } from '../../store';
 
 export function BlockDetails({ x, block, onClose }: { x: ExplorationView; block: number; onClose: () => void }) {
   const load = useApp(selectLoad);
   const b = x.blocks[block];
-  const states = load?.analysis?.states;
   return (
     <section className="block-details" aria-label={`Block at instruction ${b.start}`}>
       <div className="dialog-head">
@@ -32,7 +31,7 @@ export function BlockDetails({ x, block, onClose }: { x: ExplorationView; block:
               {i.pc}: {i.text}
             </button>
             <ul>
-              {(states?.[i.pc] ?? []).map((s) => (
+              {statesAt(load?.analysis, i.pc).map((s) => (
                 <li key={s.order}>
                   <button type="button" className="link state-link" title="Show this state in the registers and stack panels" onClick={() => actions.inspectVisit(s.order)}>
                     path {s.path}: {s.regs.map((r) => `R${r.reg}=${r.type}`).join(' ')}

@@ -70,7 +70,7 @@ export function VerifierPanel() {
     if (!load) return [];
     const parsed = parseLog(load.log, !load.ok);
     const a = load.analysis;
-    return a ? withVisits(parsed, a.visitPcs, a.prunedVisits) : parsed;
+    return a ? withVisits(parsed, a.table.pcs, a.table.pruned) : parsed;
   }, [load]);
   const list = useRef<HTMLOListElement>(null);
   const firstLink = useMemo(() => lines.findIndex((x) => x.pc !== undefined && (x.kind !== 'state' || x.visit !== undefined)), [lines]);

@@ -16,7 +16,7 @@ const LEVEL2_STATE = /^\d+: R\d+=|^\d+:$/;
  * line when pruned, in walk order; a `from P to I:` line and a level-2 state line belong to the
  * visit they announce, and so does a branch's state line (the state its fall-through goes on with).
  */
-export function withVisits(lines: LogLine[], visitPcs: readonly number[], pruned: readonly number[]): LogLine[] {
+export function withVisits(lines: LogLine[], visitPcs: ArrayLike<number>, pruned: Iterable<number>): LogLine[] {
   const isPruned = new Set(pruned);
   let v = 0;
   return lines.map((l) => {
