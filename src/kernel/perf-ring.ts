@@ -16,9 +16,9 @@ import type { AddressSpace } from '../mem';
 
 export const PERF_PAGE_SIZE = 4096;
 /** data pages of a ring when none is said: samples/bpf's perf_event_mmap (page_cnt = 8) */
-const PERF_DEFAULT_PAGES = 8;
+export const PERF_DEFAULT_PAGES = 8;
 /** most data pages a simulated reader may map (perf allows any power of two within mlock limits) */
-const PERF_MAX_PAGES = 1024;
+export const PERF_MAX_PAGES = 1024;
 /** sizeof(struct perf_event_header) */
 const HEADER = 8;
 /** PERF_RECORD_LOST: header, id, lost */

@@ -20,7 +20,7 @@
 import type { AddressSpace } from '../mem';
 
 /** bytes of one CPU's ring: 4.8's TRACE_BUF_SIZE_DEFAULT (1441792, "16384 * 88") */
-const TRACE_BUF_SIZE = 1441792;
+export const TRACE_BUF_SIZE = 1441792;
 /** a page's data bytes: PAGE_SIZE less the buffer page header (timestamp and commit) */
 export const BUF_PAGE_SIZE = 4080;
 /** pages of one CPU's ring: DIV_ROUND_UP(TRACE_BUF_SIZE, BUF_PAGE_SIZE) */

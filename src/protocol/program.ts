@@ -94,7 +94,7 @@ export interface LoadSetup {
 }
 
 /** The verifier's state of one register or stack slot, in the log's notation. */
-interface RegTypeView {
+export interface RegTypeView {
   reg: number;
   /** e.g. "ctx", "fp-8", "imm0", "map_value_or_null(ks=4,vs=8)" */
   type: string;
@@ -130,7 +130,7 @@ export interface VerifierStateView {
  * it through `statesAt(view, pc)` (src/protocol/states.ts), which makes `VerifierStateView`s
  * on first request.
  */
-export interface StateTable {
+interface StateTable {
   /** every visit's slot and path, in walk order (also past the state limit) */
   pcs: Int32Array;
   pathOf: Int32Array;

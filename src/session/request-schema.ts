@@ -11,7 +11,7 @@ import { byName, MAP_TYPE_NAMES, PROG_TYPE_NAMES } from '../isa';
 import { LIMITS } from '../protocol';
 
 /** More instructions than this is not a program but a hostile request (the kernel refuses >= 4096). */
-const MAX_REQUEST_INSNS = 65536;
+export const MAX_REQUEST_INSNS = 65536;
 /*
  * The limits below protect the engine from hostile requests; they never change what the kernel
  * would answer, so each sits above the kernel's own limit: a request past a kernel limit reaches
@@ -22,10 +22,10 @@ export const MAX_REPEAT = 1_000_000;
 /** Most repetitions of a request's run: any u32, as BPF_PROG_TEST_RUN's (the step budget bounds the work). */
 const MAX_REQUEST_REPEAT = 0xffffffff;
 /** Largest run.data / run.ctx / run.mem in bytes. */
-const MAX_RUN_BYTES = 1 << 20;
+export const MAX_RUN_BYTES = 1 << 20;
 /** Most maps, and most extra programs, in one request (a program may use 64 maps). */
-const MAX_OBJECTS = 1024;
-const MAX_ENTRIES_PER_MAP = 1 << 20;
+export const MAX_OBJECTS = 1024;
+export const MAX_ENTRIES_PER_MAP = 1 << 20;
 /** Largest entry value in bytes: above 4.8's largest map value (KMALLOC_MAX_SIZE, 4 MiB on x86-64) */
 const MAX_VALUE_BYTES = 1 << 22;
 
