@@ -1,12 +1,28 @@
 /**
  * Screenshots of the IDE's main views for the README, taken from the built app in Chromium:
  *   npx vite build && npx tsx scripts/screenshots.ts
- * writes docs/screenshots/{debugger,verifier,maps-terminal}.png.
+ * writes docs/screenshots/{debugger,verifier,maps-terminal,graph,show-run}.png.
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { appState, setEditorText, showTerminal, startHarness, until, waitForEditor } from '../test/browser/harness';
 import { EXAMPLE_PROGRAM } from '../app/store/example';
+import { CLASSICS } from '../test/insight/classics';
+
+/** A socket filter that reads the stack on one branch only: three paths, the third refused. */
+const GRAPH_PROGRAM = `# The verifier's walk: two branches pushed, the third path refused
+.type socket_filter
+  r2 = *(u32 *)(r1 +0)      # skb->len
+  r0 = 0
+  if r2 > 10 goto big
+  exit
+big:
+  if r2 > 100 goto huge
+  exit
+huge:
+  r0 = *(u64 *)(r10 -8)     # nothing wrote fp-8 on this path
+  exit
+`;
 
 const OUT = 'docs/screenshots';
 
@@ -48,6 +64,28 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'Load', exact: true }).click();
     await settle(page);
     await page.screenshot({ path: `${OUT}/verifier.png` });
+
+    // "show me a run" on a packet read without a range check: the run that the verifier prevented
+    await setEditorText(page, CLASSICS.find((c) => c.id === 'packet-off-by-one')!.source);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await settle(page);
+    await page.getByRole('button', { name: 'Show me a run' }).click();
+    await until(async () => (await appState(page, 'witness')) !== null && !(await appState<boolean>(page, 'searching')), 30_000, 'the search');
+    await settle(page);
+    await page.screenshot({ path: `${OUT}/show-run.png` });
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+
+    // the exploration graph of a refused program with branches: the refused path in red
+    await setEditorText(page, GRAPH_PROGRAM);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await settle(page);
+    await page.getByRole('button', { name: 'Graph', exact: true }).click();
+    await page.locator('.graph-pane[data-ready="true"]').waitFor({ timeout: 60_000 });
+    await page.locator('.gblock.refused').click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${OUT}/graph.png` });
+    await page.getByRole('button', { name: 'Restore Exploration graph', exact: true }).click();
+    await page.getByRole('button', { name: 'Collapse Exploration graph', exact: true }).click();
 
     // maps live after runs, and the kernel's shell, in the light theme
     await theme(page, 'light');

@@ -5,14 +5,22 @@
  */
 import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Panel } from '../../ui/Panel';
-import { actions, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogSize, selectStale, useApp } from '../../store';
+import { actions, io, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogSize, selectProgTypes, selectStale, useApp } from '../../store';
 import { explainErrno, explainRefusal, type Explanation } from './explain';
+import { refusalWhere } from './naming';
 import { parseLog, withVisits, type LogLine } from './logLines';
 import { LogSettings } from '../toolbar/Settings';
 import { ShowRun } from './ShowRun';
 import { GraphButton } from './GraphButton';
 
 const MAX_LINES = 20000;
+
+/** Opens a lesson by id (the gallery's data loads with it). */
+async function openLesson(id: string): Promise<void> {
+  const { lessonById } = await import('../../../src/lessons');
+  const l = lessonById(id);
+  if (l) await io.openLesson(l);
+}
 
 function ExplanationBox({ e }: { e: Explanation }) {
   return (
@@ -22,6 +30,14 @@ function ExplanationBox({ e }: { e: Explanation }) {
       <p>
         <em>Fix:</em> {e.fix}
       </p>
+      {e.lesson ? (
+        <p className="small">
+          Lesson:{' '}
+          <button type="button" className="link" title="Opens the lesson in the editor, in place of this program" onClick={() => void openLesson(e.lesson!.id)}>
+            {e.lesson.title}
+          </button>
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -87,7 +103,11 @@ export function VerifierPanel() {
     list.current?.querySelector('li.current')?.scrollIntoView({ block: 'nearest' });
   }, [pc]);
   // the verifier's refusal names its message by id; other refusals (verifier off, the kernel after it) by errno
-  const explanation = load && !load.ok && load.stage === 'load' ? (load.refusal ? explainRefusal(load.refusal) : explainErrno(load.errno, logLevel, logSize)) : undefined;
+  const progTypes = useApp(selectProgTypes);
+  const explanation = useMemo(
+    () => (load && !load.ok && load.stage === 'load' ? (load.refusal ? explainRefusal(load.refusal, refusalWhere(load, progTypes)) : explainErrno(load.errno, logLevel, logSize)) : undefined),
+    [load, progTypes, logLevel, logSize],
+  );
   const copy = () => void navigator.clipboard?.writeText(load?.log ?? '');
   const tools = (
     <>

@@ -4,9 +4,15 @@
  * (src/verifier/messages.ts), never by its wording: the table's type makes this record list every
  * id (the type check fails on a missing one), and the explanation gets the message's arguments by
  * name. Refusals that do not come from the verifier (it was switched off, or the kernel refused
- * after it) are explained by errno.
+ * after it) are explained by errno. With where the refusal happened (`RefusalWhere`: the program
+ * type, the refused instruction, the verifier's registers there) an explanation names things:
+ * the context field at the offset, the types that allow it, the register holding data_end
+ * (naming.ts), and the lesson that teaches the rule.
  */
 import type { VerifierMessageId, VerifierMessages, VerifierRefusal } from '../../../src/protocol';
+import { dataEndRegister, LESSONS, namedCtxAccess, scratchRegister, type LessonRef, type RefusalWhere } from './naming';
+
+export type { RefusalWhere } from './naming';
 
 export interface Explanation {
   /** a short name of the problem */
@@ -15,6 +21,8 @@ export interface Explanation {
   meaning: string;
   /** what to change */
   fix: string;
+  /** the lesson that teaches the rule */
+  lesson?: LessonRef;
 }
 
 /** A message's arguments by their names in the table. */
@@ -83,7 +91,7 @@ const EXPLAIN: { [K in VerifierMessageId]: (a: Args<K>) => Explanation } = {
 
   misaligned: (a) => ({ title: 'Misaligned access', meaning: `An access of ${a.size} bytes at offset ${a.off}: outside packets, accesses must be aligned to their size (the remainder ${a.off} % ${a.size} must be 0, as C computes it).`, fix: `Use an offset that is a multiple of ${a.size}, or a smaller access size.` }),
   map_value_access: (a) => ({ title: 'Outside the map value', meaning: `The access reads or writes ${a.size} bytes at offset ${a.off} of a map value of ${a.value_size} bytes: it does not fit inside the value.`, fix: `Keep offset + size within 0..${a.value_size}; check the offsets in your value layout.` }),
-  packet_access: (a) => ({ title: 'Packet access without a bounds check', meaning: `The access of ${a.size} bytes at offset ${a.off} through ${r(a.reg)} goes beyond the ${a.range} bytes proven to exist (r=${a.range}). The verifier only trusts bytes that a comparison with data_end has checked.`, fix: `Before the access, compare: \`r4 = ${r(a.reg)}; r4 += ${Number(a.off) + Number(a.size)}; if r4 > r_data_end goto out\`.` }),
+  packet_access: (a) => packetAccess(a, {}),
   ctx_access: (a) => ({ title: 'Context field not allowed', meaning: `This program type may not access ${a.size} bytes at offset ${a.off} of its context (the field does not exist, is read-only, or needs another size).`, fix: 'Check the context layout of the program type (hover the field in the Context panel): __sk_buff fields are 4-byte reads; tc programs may write mark, priority, tc_index, cb[] and tc_classid.' }),
   stack_access: (a) => ({ title: 'Outside the stack', meaning: `The access of ${a.size} bytes at fp${Number(a.off) >= 0 ? '+' : ''}${a.off} is outside the 512-byte stack, which spans fp-512 to fp-1.`, fix: 'Use negative offsets from r10 between -512 and -size.' }),
   spill_overwrite: () => ({ title: 'Overwriting part of a saved pointer (unprivileged)', meaning: 'A store overwrites some bytes of a stack slot that holds a spilled pointer; unprivileged programs may not forge pointers this way.', fix: 'Store to another slot, or overwrite the whole 8-byte slot.' }),
@@ -131,10 +139,53 @@ const EXPLAIN: { [K in VerifierMessageId]: (a: Args<K>) => Explanation } = {
   misconfigured_ret: () => internal('kernel subsystem misconfigured verifier'),
 };
 
-/** The explanation of a refusal of the verifier, by its message's id. */
-export function explainRefusal(refusal: Pick<VerifierRefusal, 'id' | 'args'>): Explanation {
+/** A packet access past the checked range: the fix names the register holding data_end on the refused path. */
+function packetAccess(a: Args<'packet_access'>, w: RefusalWhere): Explanation {
+  const reg = Number(a.reg);
+  const end = dataEndRegister(w, reg);
+  const tmp = scratchRegister(w, [reg, Number(end.reg.slice(1))]);
+  const known = w.regs?.some((x) => x.type === 'pkt_end');
+  const first = end.load ? `load data_end (\`${end.load}\`), then ` : known ? '' : `with ${end.reg} holding data_end, `;
+  return {
+    title: 'Packet access without a bounds check',
+    meaning: `The access of ${a.size} bytes at offset ${a.off} through ${r(a.reg)} goes beyond the ${a.range} bytes proven to exist (r=${a.range}). The verifier only trusts bytes that a comparison with data_end${known ? ` (in ${end.reg} here)` : ''} has checked.`,
+    fix: `Before the access, ${first}compare: \`${tmp} = ${r(a.reg)}; ${tmp} += ${Number(a.off) + Number(a.size)}; if ${tmp} > ${end.reg} goto out\`.`,
+    lesson: LESSONS.packetRange,
+  };
+}
+
+/** The lesson of each refusal that one teaches (a NULL check's is picked by type below). */
+const LESSON_OF: Partial<Record<VerifierMessageId, LessonRef>> = {
+  back_edge: LESSONS.loop,
+  map_value_access: LESSONS.mapBounds,
+  packet_access: LESSONS.packetRange,
+  packet_write: LESSONS.directAccess,
+  ctx_access: LESSONS.ctxReadonly,
+  stack_read_uninit: LESSONS.uninitStack,
+  stack_arg_uninit: LESSONS.uninitStack,
+  func_unknown: LESSONS.unknownFunc,
+  gpl_only: LESSONS.gplOnly,
+  leak_into_map: LESSONS.pointerLeak,
+  leak_into_ctx: LESSONS.pointerLeak,
+  leak_into_packet: LESSONS.pointerLeak,
+  leak_into_helper: LESSONS.pointerLeak,
+  leak_as_return: LESSONS.pointerLeak,
+  ld_abs_not_allowed: LESSONS.directAccess,
+  ld_abs_r6_not_ctx: LESSONS.ldAbs,
+};
+
+/** The explanation of a refusal of the verifier, by its message's id; `where` lets it name things. */
+export function explainRefusal(refusal: Pick<VerifierRefusal, 'id' | 'args'>, where: RefusalWhere = {}): Explanation {
+  const a = refusal.args;
+  if (refusal.id === 'ctx_access') {
+    const named = namedCtxAccess(Number(a.off), Number(a.size), where);
+    if (named) return named;
+  }
+  if (refusal.id === 'packet_access') return packetAccess(a as Args<'packet_access'>, where);
   const explain = EXPLAIN[refusal.id] as (a: Record<string, number | string>) => Explanation;
-  return explain(refusal.args);
+  const e = explain(a);
+  const lesson = refusal.id === 'invalid_mem_access' ? (a.type === 'map_value_or_null' ? LESSONS.nullCheck : undefined) : LESSON_OF[refusal.id];
+  return lesson ? { ...e, lesson } : e;
 }
 
 /** Explanations of failures that come without a refusal of the verifier: by errno. */

@@ -4,7 +4,8 @@
  * `defineProgType`, which fills in the data the app sees from the type's own functions.
  */
 import { BPF_FUNC_MAX_ID, Errno, helperById, helperByName, type HelperProto } from '../../isa';
-import type { ProgTypeInfo, ProgTypeOps, RunRefused } from './types';
+import type { Layout } from '../../isa';
+import type { CtxAccess, CtxAccessResult, CtxInfo, ProgTypeInfo, ProgTypeOps, RunRefused } from './types';
 
 /** A type's func_proto: the prototype it offers for helper `id`, or null. */
 type FuncProto = (id: number, privileged: boolean) => HelperProto | null;
@@ -52,17 +53,34 @@ const offered = (f: FuncProto, privileged: boolean): number[] => {
   return out;
 };
 
-/** A program type: its ops, with the helper lists of its data taken from its func_proto. */
+/** A context struct's fields with what `access` answers for each, at its own offset and size. */
+function ctxInfo(ctx: { layout: Layout } | { record: { from: number; end: number } }, access: (a: CtxAccess) => CtxAccessResult): CtxInfo {
+  if ('record' in ctx) return { kind: 'record', ...ctx.record };
+  const fields = ctx.layout.fields.map((f) => ({
+    name: f.name,
+    offset: f.offset,
+    size: f.size,
+    read: access({ off: f.offset, size: f.size, write: false }),
+    write: access({ off: f.offset, size: f.size, write: true }) !== false,
+  }));
+  return { kind: 'struct', layout: ctx.layout, fields };
+}
+
+/** A program type: its ops, with the data the app sees (helpers, the context's rights) taken from its own functions. */
 export function defineProgType(
   spec: Omit<ProgTypeOps, 'info'> & {
-    info: Omit<ProgTypeInfo, 'helpers' | 'unprivilegedHelpers'>;
+    info: Omit<ProgTypeInfo, 'helpers' | 'unprivilegedHelpers' | 'ctx' | 'ldAbs'>;
     /** BPF_PROG_LOAD accepts it without CAP_SYS_ADMIN (4.8: socket filters only) */
     unprivileged: boolean;
+    /** the context: a struct, or a tracepoint's record (readable offsets) */
+    ctx: { layout: Layout } | { record: { from: number; end: number } };
   },
 ): ProgTypeOps {
-  const { unprivileged, ...ops } = spec;
+  const { unprivileged, ctx, ...ops } = spec;
   const info: ProgTypeInfo = {
     ...spec.info,
+    ctx: ctxInfo(ctx, spec.ctxAccess),
+    ldAbs: spec.ldAbs,
     helpers: offered(spec.funcProto, true),
     unprivilegedHelpers: unprivileged ? offered(spec.funcProto, false) : null,
   };

@@ -59,6 +59,7 @@ export const kprobeOps = defineProgType({
     ctxIn: { kind: 'fields', layout: PT_REGS, fields: PT_REGS.fields.map((f) => f.name), replaces: true },
   },
   unprivileged: false,
+  ctx: { layout: PT_REGS },
   ctxAccess: access,
   ldAbs: false,
   packetWrite: false,

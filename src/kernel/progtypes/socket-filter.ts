@@ -24,6 +24,7 @@ function access(a: CtxAccess): CtxAccessResult {
 export const socketFilterOps = defineProgType({
   info: { type: ProgType.SocketFilter, name: 'socket_filter', title: 'socket filter', packet: true, ctxIn: SKB_CTX_IN },
   unprivileged: true,
+  ctx: { layout: SK_BUFF },
   ctxAccess: access,
   ldAbs: true,
   packetWrite: false,

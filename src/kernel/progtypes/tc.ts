@@ -39,6 +39,7 @@ const tc = (type: number, name: string, title: string): ProgTypeOps =>
   defineProgType({
     info: { type, name, title, packet: true, ctxIn: SKB_CTX_IN },
     unprivileged: false,
+    ctx: { layout: SK_BUFF },
     ctxAccess: access,
     ldAbs: true,
     packetWrite: false,

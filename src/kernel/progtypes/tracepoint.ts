@@ -209,6 +209,8 @@ function buildContext(kernel: KernelServices, input: RunInput): RunContext | Run
 export const tracepointOps = defineProgType({
   info: { type: ProgType.Tracepoint, name: 'tracepoint', title: 'tracepoint program', packet: false, ctxIn: { kind: 'record' } },
   unprivileged: false,
+  // the first 8 bytes hold 4.8's pt_regs pointer; negative offsets pass too (access above), but a record is read from 8
+  ctx: { record: { from: 8, end: PERF_MAX_TRACE_SIZE } },
   ctxAccess: access,
   ldAbs: false,
   packetWrite: false,

@@ -88,6 +88,26 @@ export interface RunContext {
   packetOut?(): PacketOut;
 }
 
+/** One field of a context struct and what the type's is_valid_access answers for it, at its own size. */
+export interface CtxFieldInfo {
+  name: string;
+  offset: number;
+  size: number;
+  /** a load of it: false (refused), or what it loads */
+  read: CtxAccessResult;
+  /** a store to it is allowed */
+  write: boolean;
+}
+
+/**
+ * A program type's context as data: a struct (__sk_buff, xdp_md, pt_regs) with each field's
+ * rights, or a tracepoint's raw record, readable from `from` up to `end` (its fields depend on the
+ * tracepoint).
+ */
+export type CtxInfo =
+  | { kind: 'struct'; layout: Layout; fields: readonly CtxFieldInfo[] }
+  | { kind: 'record'; from: number; end: number };
+
 /** A program type as data, for the app and the share-link validator (structured-clone safe). */
 export interface ProgTypeInfo {
   /** enum bpf_prog_type */
@@ -104,6 +124,10 @@ export interface ProgTypeInfo {
    * tracepoint's raw record (`record`), or nothing (null: ctx_in must be absent or zero)
    */
   ctxIn: { kind: 'fields'; layout: Layout; fields: readonly string[]; replaces: boolean } | { kind: 'record' } | null;
+  /** the context as programs see it, with what 4.8's is_valid_access lets them do with each part */
+  ctx: CtxInfo;
+  /** LD_ABS / LD_IND are allowed (4.8's may_access_skb) */
+  ldAbs: boolean;
   /** helper ids offered to a loader with CAP_SYS_ADMIN */
   helpers: readonly number[];
   /** helper ids offered without it; null when the type cannot be loaded without it */

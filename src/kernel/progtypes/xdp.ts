@@ -61,6 +61,7 @@ function buildContext(kernel: KernelServices, input: RunInput): RunContext | Run
 export const xdpOps = defineProgType({
   info: { type: ProgType.Xdp, name: 'xdp', title: 'XDP program', packet: true, ctxIn: null },
   unprivileged: false,
+  ctx: { layout: XDP_MD },
   ctxAccess: access,
   ldAbs: false,
   packetWrite: true,
