@@ -50,6 +50,7 @@ export const selectTabMovesFocus = (s: State) => s.tabMovesFocus;
 export const selectProgType = (s: State) => s.progType;
 /** The editor's program type as the kernel describes it (undefined until the engine said). */
 export const selectProgTypeInfo = (s: State) => s.progTypes.find((t) => t.type === s.progType);
+export const selectProgTypes = (s: State) => s.progTypes;
 export const selectLogLevel = (s: State) => s.logLevel;
 export const selectLogSize = (s: State) => s.logSize;
 export const selectPrivileged = (s: State) => s.privileged;
