@@ -26,7 +26,7 @@ function lazyPanel(id: PanelId, body: ReactNode, tools?: ReactNode): ReactNode {
   );
 }
 
-export const PANE_VIEWS: Record<PanelId, () => ReactNode> = {
+const PANE_VIEWS: Record<PanelId, () => ReactNode> = {
   editor: () => lazyPanel('editor', <Editor />, <EditorKeysHint />),
   verifier: () => <VerifierPanel />,
   graph: () => (

@@ -75,7 +75,7 @@ function host(mem?: Uint8Array): { host: RunHost; init: MachineInit } {
   return { host: h, init: { r1: region ? space.addr(region) : 0n, r2: BigInt(mem?.length ?? 0), r10: space.addr(stack, MAX_BPF_STACK) } };
 }
 
-export interface VmCase {
+interface VmCase {
   name: string;
   insns: Slot[];
   mem?: Uint8Array;

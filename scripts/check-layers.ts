@@ -4,11 +4,13 @@
  * Also that no file imports itself back through others: no import cycle anywhere in src/, app/,
  * scripts/, bench/, test/ or tools/, type-only imports included (each is named with its path).
  * Also that the repository stands alone: no file of it names the reference shelf that sits beside
- * our own checkouts (a user's clone has none; test/data holds what the tests need).
+ * our own checkouts (a user's clone has none; test/data holds what the tests need). And that
+ * nothing is exported that no other file imports (deadExports, below).
  * Exits non-zero with one line per violation.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
 
 // BPFLAB_CHECK_ROOT checks another tree (the check's own test gives it a small one)
 const ROOT = process.env.BPFLAB_CHECK_ROOT ? resolve(process.env.BPFLAB_CHECK_ROOT) : resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -159,6 +161,68 @@ const CODE_DIRS = ['src', 'app', 'scripts', 'bench', 'test', 'tools'].map((d) =>
 for (const cycle of importCycles(CODE_DIRS.flatMap(files))) {
   problems.push(`import cycle (type-only imports count too): ${cycle.map((f) => relative(ROOT, f)).join(' -> ')}`);
 }
+
+/**
+ * Exports nothing imports: an exported name (value or type) that no other file of src/, app/,
+ * scripts/, bench/ or test/ reaches, directly or through a barrel's re-export. Tests count as
+ * importers (docs/architecture.md says why: a function a test calls is part of its module's
+ * face). Names are resolved by the TypeScript compiler (aliases, `import type`, barrels). A re-export nobody imports through is dead too; a use inside the declaring file is no
+ * import (drop the `export`). A module imported dynamically (`import('./x')`, the CLI's lazy
+ * commands, the app's lazy panels) counts as used whole; `export default` is a tool's (configs).
+ */
+function deadExports(all: readonly string[]): string[] {
+  const program = ts.createProgram(all, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    jsx: ts.JsxEmit.ReactJSX,
+    resolveJsonModule: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
+  });
+  const checker = program.getTypeChecker();
+  const ours = program.getSourceFiles().filter((sf) => all.includes(sf.fileName) && !sf.isDeclarationFile);
+  const used = new Set<ts.Symbol>();
+  const whole = new Set<ts.SourceFile>();
+  const fileOf = (s: ts.Symbol) => s.declarations?.[0]?.getSourceFile();
+  const markFrom = (sf: ts.SourceFile, start: ts.Symbol | undefined) => {
+    // the import's own alias, a barrel's re-export, the declaration: each step counts as imported
+    for (let s = start, n = 0; s && n < 16; n++) {
+      if (fileOf(s) !== sf) used.add(s);
+      if (!(s.flags & ts.SymbolFlags.Alias)) break;
+      const next = checker.getImmediateAliasedSymbol(s);
+      if (next === s) break;
+      s = next;
+    }
+  };
+  for (const sf of ours) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isExportSpecifier(node)) return; // a re-export is not a use of what it names
+      if (ts.isIdentifier(node)) markFrom(sf, checker.getSymbolAtLocation(node));
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+        const target = checker.getSymbolAtLocation(node.arguments[0])?.valueDeclaration;
+        if (target && ts.isSourceFile(target)) whole.add(target);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  const out: string[] = [];
+  for (const sf of ours) {
+    const mod = checker.getSymbolAtLocation(sf);
+    if (!mod || whole.has(sf)) continue;
+    for (const e of checker.getExportsOfModule(mod)) {
+      const decl = e.declarations?.[0];
+      if (!decl || decl.getSourceFile() !== sf || e.escapedName === 'default' || used.has(e)) continue;
+      const line = sf.getLineAndCharacterOfPosition(decl.getStart()).line + 1;
+      out.push(`${relative(ROOT, sf.fileName)}:${line}: export ${e.name} is imported by no other file (drop the export, or the code if nothing uses it)`);
+    }
+  }
+  return out;
+}
+
+for (const p of deadExports(['src', 'app', 'scripts', 'bench', 'test'].map((d) => join(ROOT, d)).filter((d) => existsSync(d)).flatMap(files))) problems.push(p);
 
 // The shelf's path is assembled here so that this file does not name it either.
 const SHELF = ['..' + '/shared', '/work' + '/shared'];

@@ -11,7 +11,7 @@ interface Line {
   notRun?: string;
 }
 
-export interface KernelSummary {
+interface KernelSummary {
   lines: string[];
   /** why the run fails for the kernel's sake (BPFLAB_REQUIRE_KERNEL=1 and nothing ran), if it does */
   failed?: string;

@@ -16,7 +16,7 @@ export interface VitestReport {
   }[];
 }
 
-export interface Tally {
+interface Tally {
   passed: number;
   failed: number;
   /** what failed, one line each */

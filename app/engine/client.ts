@@ -29,7 +29,7 @@ export interface Watchdog {
 }
 
 /** Longer than any command runs between two yields (a command yields within its time limit). */
-export const DEFAULT_WATCHDOG: Watchdog = { everyMs: 1000, silentMs: () => 30_000 };
+const DEFAULT_WATCHDOG: Watchdog = { everyMs: 1000, silentMs: () => 30_000 };
 
 type Methods = { [K in keyof EngineApi]: EngineApi[K] };
 const METHODS = [
@@ -43,7 +43,7 @@ type Missing = Exclude<keyof EngineApi, (typeof METHODS)[number]>;
 const _allListed: Missing extends never ? true : Missing = true;
 void _allListed;
 
-export type WorkerFactory = () => Worker;
+type WorkerFactory = () => Worker;
 
 interface Live {
   worker: Worker;

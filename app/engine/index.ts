@@ -1,2 +1,2 @@
 /** engine: the app's one door to the engine worker. */
-export { EngineClient, engineWorker, type EngineStatus, type RestartNotice, type WorkerFactory } from './client';
+export { EngineClient, engineWorker, type EngineStatus, type RestartNotice } from './client';

@@ -26,7 +26,7 @@ export interface OpenLesson {
 }
 
 /** What opening a lesson puts in the store (the tracepoint record, if it has fields, comes from the engine). */
-export interface LessonOpening {
+interface LessonOpening {
   lesson: OpenLesson;
   text: string;
   progType: number;

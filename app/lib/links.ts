@@ -25,7 +25,7 @@ const CHALLENGE_LINK = /^#challenge=([a-z0-9-]{1,64})$/;
 export const showLink = (fragment: string): void => history.replaceState(history.state, '', `#${fragment}`);
 
 /** Where the link being opened is kept until its open has ended. */
-export const OPENING_KEY = 'bpflab.link.opening';
+const OPENING_KEY = 'bpflab.link.opening';
 
 function storage(): Storage | null {
   try {

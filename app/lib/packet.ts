@@ -5,7 +5,7 @@
  */
 import { bytesHex, readBE } from './format';
 
-export interface PacketField {
+interface PacketField {
   name: string;
   /** offset in the frame */
   offset: number;
@@ -24,7 +24,7 @@ export interface PacketLayer {
   truncated?: boolean;
 }
 
-export const ETHERTYPE_NAMES: Record<number, string> = {
+const ETHERTYPE_NAMES: Record<number, string> = {
   0x0800: 'IPv4',
   0x86dd: 'IPv6',
   0x0806: 'ARP',
@@ -32,7 +32,7 @@ export const ETHERTYPE_NAMES: Record<number, string> = {
   0x88a8: '802.1AD',
 };
 
-export const IP_PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6', 47: 'GRE', 132: 'SCTP' };
+const IP_PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6', 47: 'GRE', 132: 'SCTP' };
 
 const hex = (n: number, digits: number): string => '0x' + n.toString(16).padStart(digits, '0');
 const mac = (b: Uint8Array, o: number): string => bytesHex(b.subarray(o, o + 6), ':');

@@ -9,7 +9,7 @@ import { bytesHex, parseHexBytes, readLE } from './format';
 import { DEFAULT_INPUT, buildRunInput, editableCtxFields, type InputState } from './input';
 
 /** The store's fields a share link is made from. */
-export interface ShareSource {
+interface ShareSource {
   text: string;
   syntax: 'auto' | 'llvm' | 'ubpf';
   progType: number;

@@ -15,7 +15,7 @@ export function returnsText(retval: number, verdict?: string): string {
 }
 
 /** The program a snapshot stands in: its name, or its id when it has none. */
-export function programName(s: Pick<DebugSnapshot, 'progName' | 'progId'>): string {
+function programName(s: Pick<DebugSnapshot, 'progName' | 'progId'>): string {
   return s.progName || `prog ${s.progId}`;
 }
 
@@ -39,7 +39,7 @@ export function runText(s: DebugSnapshot, mainProgId?: number): string {
   }
 }
 
-export interface StatusInput {
+interface StatusInput {
   engine: EngineStatus;
   load: LoadResult | null;
   snap: DebugSnapshot | null;

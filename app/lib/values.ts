@@ -42,7 +42,7 @@ function intText(v: bigint, bits: number, signed: boolean): string {
 }
 
 /** Whether a format can show `size` bytes (integers need whole elements). */
-export function formatFits(fmt: ValueFormat, size: number): boolean {
+function formatFits(fmt: ValueFormat, size: number): boolean {
   if (fmt === 'u32' || fmt === 's32') return size > 0 && size % 4 === 0;
   if (fmt === 'u64' || fmt === 's64') return size > 0 && size % 8 === 0;
   return true;

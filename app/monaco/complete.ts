@@ -12,7 +12,7 @@ import { DIRECTIVE_DOCS, KEYWORD_DOCS, REGISTER_DOCS, helperMarkdown, mnemonicMa
 
 export type SuggestionKind = 'mnemonic' | 'keyword' | 'register' | 'helper' | 'map' | 'label' | 'directive' | 'enum' | 'size' | 'property';
 
-export interface Suggestion {
+interface Suggestion {
   label: string;
   kind: SuggestionKind;
   detail: string;
@@ -23,7 +23,7 @@ export interface Suggestion {
 }
 
 /** Where the cursor stands, as far as completion cares. */
-export type Place =
+type Place =
   | 'none'
   | 'statement'
   | 'directive'
@@ -88,7 +88,7 @@ export function labelsIn(text: string): string[] {
 }
 
 /** Maps declared in the text (`.map NAME`). */
-export function mapsIn(text: string): string[] {
+function mapsIn(text: string): string[] {
   return [...new Set([...text.matchAll(/^\s*\.map\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]))];
 }
 

@@ -32,7 +32,7 @@ export const MONARCH: Monaco.languages.IMonarchLanguage = {
   },
 };
 
-export const CONFIG: Monaco.languages.LanguageConfiguration = {
+const CONFIG: Monaco.languages.LanguageConfiguration = {
   comments: { lineComment: '#' },
   brackets: [
     ['(', ')'],

@@ -45,4 +45,3 @@ export function setupMonaco(context: () => EditorContext): typeof monaco {
   return monaco;
 }
 
-export { monaco };

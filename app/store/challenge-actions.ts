@@ -10,7 +10,7 @@ import type { IoContext } from './io-context';
 import type { ChallengeProgress, OpenChallenge } from './state';
 
 /** The challenge as the store keeps it while it is open (persisted, so a reload keeps the bar). */
-export const openChallengeOf = (c: Challenge): OpenChallenge => ({
+const openChallengeOf = (c: Challenge): OpenChallenge => ({
   id: c.id,
   title: c.title,
   statement: c.statement,

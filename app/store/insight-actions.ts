@@ -12,7 +12,7 @@ import { lineOfPc } from './selectors';
 import { visitIndex } from './visits';
 
 /** How long "show me a run" may search (the engine allows up to 30 s). */
-export const SEARCH_MS = 8000;
+const SEARCH_MS = 8000;
 
 type DebugActions = ReturnType<typeof makeDebugActions>;
 

@@ -9,10 +9,10 @@ import { bytesOf, contentsFromShared, ctxOutsideFields, inputFromShared, setFrom
 import type { IoContext } from './io-context';
 
 /** A link replaying past this step asks first, whatever its budget. */
-export const FAR_STEP = 100_000;
+const FAR_STEP = 100_000;
 
 /** Whether opening a link asks first: it may run more than the default budget, or replays far. */
-export const asksFirst = (x: SharedSession): boolean =>
+const asksFirst = (x: SharedSession): boolean =>
   x.settings.budget > LIMITS.steps.default || x.step > FAR_STEP;
 
 /**

@@ -12,14 +12,14 @@ import { validLesson, validProgramSet } from '../lib/lesson';
 import { validChallenge, validProgress } from '../lib/challenge';
 
 export const STORAGE_KEY = 'bpflab:state';
-export const STORAGE_VERSION = 1;
+const STORAGE_VERSION = 1;
 
 export const PERSISTED = [
   'text', 'syntax', 'breakpoints', 'progType', 'logLevel', 'logSize', 'privileged', 'theme', 'engineSettings', 'input',
   'formats', 'layout', 'history', 'lesson', 'tailSet', 'challenge', 'progress',
 ] as const satisfies readonly (keyof State)[];
 
-export type Persisted = Pick<State, (typeof PERSISTED)[number]>;
+type Persisted = Pick<State, (typeof PERSISTED)[number]>;
 
 export function pickPersisted(s: State): Persisted {
   const out = {} as Record<string, unknown>;

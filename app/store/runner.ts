@@ -9,8 +9,6 @@ import type { ActionContext } from './context';
 import type { LoadActions } from './load-actions';
 import { reconcileTrace } from './terminal';
 
-export type CommandRunner = ReturnType<typeof makeCommandRunner>;
-
 interface Queued {
   kind: 'step' | 'back';
   count: number;

@@ -9,7 +9,7 @@ import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView, ObjectS
 import type { GradeResult, ProvenanceView, RunSearchResult } from './deps';
 
 /** Programs loaded beside the edited one (tail-call targets) and the prog_array slots they fill. */
-export type ProgramSet = Pick<LoadSetup, 'progs' | 'slots'>;
+type ProgramSet = Pick<LoadSetup, 'progs' | 'slots'>;
 import type { OpenLesson } from '../lib/lesson';
 import type { EngineStatus } from '../engine';
 import { DEFAULT_INPUT, type InputState } from '../lib/input';
@@ -18,7 +18,7 @@ import { DEFAULT_LAYOUT, type LayoutState } from '../ui/layout';
 import { EXAMPLE_PROGRAM } from './example';
 import type { TermState } from './terminal';
 
-export interface EditorSlice {
+interface EditorSlice {
   text: string;
   syntax: Syntax;
   /** 1-based source lines with a breakpoint */
@@ -44,16 +44,16 @@ export interface SettingsSlice {
   input: InputState;
 }
 
-export interface LoadSlice {
+interface LoadSlice {
   load: LoadResult | null;
   /** the signature of what was loaded: the editor and settings at Load */
   loadedSig: string | null;
   loading: boolean;
 }
 
-export type Busy = 'idle' | 'stepping' | 'running';
+type Busy = 'idle' | 'stepping' | 'running';
 
-export interface DebugSlice {
+interface DebugSlice {
   snap: DebugSnapshot | null;
   busy: Busy;
   /** live progress of a long run */
@@ -74,7 +74,7 @@ export interface MapFormat {
   layout: string;
 }
 
-export interface MapsSlice {
+interface MapsSlice {
   maps: MapInfo[];
   selectedMap: number | null;
   /** bumps whenever map contents may have changed: inspectors refetch */
@@ -85,7 +85,7 @@ export interface MapsSlice {
   formats: Record<string, MapFormat>;
 }
 
-export interface TerminalSlice {
+interface TerminalSlice {
   term: TermState;
   /** commands typed, newest last (arrow up recalls them) */
   history: string[];
@@ -97,19 +97,19 @@ export interface Notice {
   text: string;
 }
 
-export interface EngineSlice {
+interface EngineSlice {
   engine: EngineStatus;
   /** the kernel's program types as the engine describes them (empty until it has) */
   progTypes: ProgTypeInfo[];
   notices: Notice[];
 }
 
-export interface LayoutSlice {
+interface LayoutSlice {
   layout: LayoutState;
 }
 
 /** A capture opened in the engine and its replay through the loaded program. */
-export interface CaptureState {
+interface CaptureState {
   file: string;
   format: string;
   packets: number;
@@ -122,7 +122,7 @@ export interface CaptureState {
 }
 
 /** Sharing, lessons, imports and exports. */
-export interface IoSlice {
+interface IoSlice {
   /** the lesson open in the editor (its setup goes with every Load) */
   lesson: OpenLesson | null;
   /** one-shot parts of the next Load's setup: a fresh world, a link's map contents */
@@ -146,7 +146,7 @@ export interface IoSlice {
 }
 
 /** The verifier made visible: the state the panels show without a run, provenance, "show me a run". */
-export interface InsightSlice {
+interface InsightSlice {
   /** the visit of the verifier's walk whose state the registers and stack panels show (no run) */
   inspect: number | null;
   /** where a value came from, as the engine traced it */
@@ -171,7 +171,7 @@ export interface ChallengeProgress {
   goals: string[];
 }
 
-export interface ChallengeSlice {
+interface ChallengeSlice {
   challenge: OpenChallenge | null;
   /** the last Check's answer */
   grade: GradeResult | null;

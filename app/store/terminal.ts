@@ -19,7 +19,7 @@ export interface TermState {
 }
 
 /** Entries kept; older ones scroll away for good. */
-export const TERM_LIMIT = 5000;
+const TERM_LIMIT = 5000;
 
 function capped(t: TermState): TermState {
   if (t.entries.length <= TERM_LIMIT) return t;

@@ -7,7 +7,7 @@
 import { statesAt, type AnalysisView, type VerifierStateView } from './deps';
 import type { State } from './state';
 
-export interface VisitAt {
+interface VisitAt {
   pc: number;
   view: VerifierStateView;
 }

@@ -14,7 +14,7 @@ const tabId = (base: string, id: string) => `${base}-tab-${id}`;
 const panelId = (base: string) => `${base}-panel`;
 
 /** The index a key moves to among `n` tabs from `at`, or null if the key is not the tablist's. */
-export function tabMove(key: string, at: number, n: number): number | null {
+function tabMove(key: string, at: number, n: number): number | null {
   switch (key) {
     case 'ArrowRight':
       return (at + 1) % n;

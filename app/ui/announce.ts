@@ -20,7 +20,7 @@ export function refusalLine(log: string): string | undefined {
   return line || undefined;
 }
 
-export function loadText(r: LoadResult): string {
+function loadText(r: LoadResult): string {
   if (r.stage === 'assemble') {
     const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;

@@ -55,7 +55,7 @@ export function wrapTab(e: { key: string; shiftKey: boolean; preventDefault(): v
 }
 
 /** Whether `el` can take focus now: in the page, not disabled, not under an inert or closed part. */
-export function canFocus(el: Element | null | undefined): el is HTMLElement {
+function canFocus(el: Element | null | undefined): el is HTMLElement {
   if (!(el instanceof HTMLElement) || !el.isConnected || el === document.body) return false;
   if ((el as HTMLButtonElement).disabled) return false;
   return !el.closest('[inert]');

@@ -13,7 +13,7 @@
 
 export type PhoneTab = 'editor' | 'log' | 'state' | 'maps' | 'terminal';
 
-export interface PaneDef {
+interface PaneDef {
   title: string;
   /** the column (0-based) it starts in on a wide screen */
   column: number;
@@ -26,7 +26,7 @@ export interface PaneDef {
 }
 
 /** Every pane, in default order (top to bottom within a column). */
-export const PANES = {
+const PANES = {
   editor: { title: 'Editor', column: 0, size: 0.62, phone: 'editor' },
   verifier: { title: 'Verifier log', column: 0, size: 0.38, phone: 'log' },
   // collapsed at first: the graph's chunk (elkjs, @xyflow/react) loads when it is shown with a walk to draw
@@ -56,7 +56,7 @@ export const PHONE_TABS: { id: PhoneTab; title: string }[] = [
 /** The panes a phone tab shows, in order. */
 export const panesOfTab = (t: PhoneTab): PanelId[] => PANEL_IDS.filter((id) => (PANES[id] as PaneDef).phone === t);
 
-export interface Column {
+interface Column {
   /** fraction of the width */
   size: number;
   panels: PanelId[];

@@ -6,7 +6,7 @@
 import { useSyncExternalStore } from 'react';
 
 /** Widest viewport (CSS px) that gets the phone layout. */
-export const PHONE_MAX = 799;
+const PHONE_MAX = 799;
 
 function useMedia(query: string): boolean {
   return useSyncExternalStore(

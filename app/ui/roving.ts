@@ -23,7 +23,7 @@ function nested(bar: HTMLElement, el: Element): boolean {
 }
 
 /** The toolbar's items in document order: the controls its arrows move between. */
-export function rovingItems(bar: HTMLElement): HTMLElement[] {
+function rovingItems(bar: HTMLElement): HTMLElement[] {
   return [...bar.querySelectorAll<HTMLElement>(ITEM)].filter(
     (el) => (el.tabIndex >= 0 || demoted.has(el)) && !nested(bar, el) && el.getClientRects().length > 0,
   );

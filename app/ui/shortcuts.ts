@@ -2,14 +2,14 @@
 
 export type Command = 'load' | 'run' | 'continue' | 'step' | 'stepBack' | 'restart' | 'stop' | 'pause';
 
-export interface Shortcut {
+interface Shortcut {
   key: string;
   shift?: boolean;
   ctrl?: boolean;
   command: Command;
 }
 
-export const SHORTCUTS: Shortcut[] = [
+const SHORTCUTS: Shortcut[] = [
   { key: 'Enter', ctrl: true, command: 'load' },
   { key: 'F5', command: 'continue' },
   { key: 'F5', ctrl: true, command: 'run' },

@@ -16,7 +16,7 @@ import { parseLlvm } from './parse-llvm';
 import { isUbpfStart, parseUbpf } from './parse-ubpf';
 
 /** Options of `assemble`: the syntax of every line, or `auto` (decided line by line). */
-export interface AsmOptions {
+interface AsmOptions {
   syntax?: 'auto' | Syntax;
 }
 

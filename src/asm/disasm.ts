@@ -12,7 +12,7 @@ import { ubpfInsnText } from './print-ubpf';
 export type DisasmFormat = 'kernel' | 'llvm' | 'ubpf';
 
 /** Options of `disassemble`. */
-export interface DisasmOptions {
+interface DisasmOptions {
   /** map loads by name (a Program's `mapRefs`), printed as `map[NAME]` */
   mapRefs?: readonly MapRef[];
   /** print helper calls by name (llvm format) */
@@ -22,7 +22,7 @@ export interface DisasmOptions {
 }
 
 /** One instruction's text in a format (without the kernel format's `N: ` index). */
-export function formatInsn(insn: Insn, format: DisasmFormat, opts: PrintOptions = {}): string {
+function formatInsn(insn: Insn, format: DisasmFormat, opts: PrintOptions = {}): string {
   if (format === 'kernel') return kernelInsnText(insn);
   return format === 'llvm' ? llvmInsnText(insn, opts) : ubpfInsnText(insn, opts);
 }

@@ -28,7 +28,7 @@ import type { Span } from './diagnostic';
 export type Operand = { reg: number } | { imm: number };
 
 /** A reference resolved once every label is known. */
-export type Fixup =
+type Fixup =
   /** a jump's offset: `off` (16 bits) or, for ja32 and local calls, `imm` */
   | ({ kind: 'jump'; label: string; field: 'off' | 'imm' } & Span)
   /** `call NAME`: a label (bpf-to-bpf call) or a helper's name */

@@ -7,7 +7,7 @@
  */
 import type { Span } from './diagnostic';
 
-export type TokKind = 'ident' | 'num' | 'op' | 'str';
+type TokKind = 'ident' | 'num' | 'op' | 'str';
 
 /** One token: its text and the 1-based columns it covers (end is exclusive). */
 export interface Token extends Span {
@@ -15,7 +15,7 @@ export interface Token extends Span {
   text: string;
 }
 
-export interface LexResult {
+interface LexResult {
   toks: Token[];
   /** still inside a block comment at the end of the line */
   inBlock: boolean;

@@ -17,7 +17,7 @@ export interface Reg extends Span {
 }
 
 /** A number as written: its value (sign applied), whether it was hex, where it is. */
-export interface Num extends Span {
+interface Num extends Span {
   value: bigint;
   hex: boolean;
   text: string;

@@ -27,7 +27,7 @@ const LOCK_SYMS: Record<string, AtomicName> = { '+=': 'add', '|=': 'or', '&=': '
 const END_WORD = /^(le|be|bswap)(16|32|64)$/;
 
 /** What the driver knows about the line beyond its tokens. */
-export interface LlvmLineCtx {
+interface LlvmLineCtx {
   /** the opcode of a pasted verifier-log line (`12: (18) r1 = 0x0`) */
   pastedCode?: number;
 }

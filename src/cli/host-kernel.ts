@@ -20,7 +20,7 @@ export const ORACLE_SCRIPT = fileURLToPath(new URL('../../tools/kernel-oracle.py
 export class OracleFailure extends Error {}
 
 export type HostStatus = { available: true; kernel: string } | { available: false; why: string };
-export type HostAnswers = { available: true; answers: Answer[] } | { available: false; why: string };
+type HostAnswers = { available: true; answers: Answer[] } | { available: false; why: string };
 
 /** Exit status with which the oracle says the machine cannot answer. */
 const UNAVAILABLE = 3;

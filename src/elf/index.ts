@@ -1,3 +1,3 @@
 /** elf: clang-compiled BPF objects (ELF64 LE, 4.8-era maps section) into Programs. Imports isa, program, asm. */
-export { readBpfObject, describeProgram, type BpfObject, type ObjectProgram, type ObjectResult } from './object';
+export { readBpfObject, describeProgram, type BpfObject, type ObjectProgram } from './object';
 export { programSource, type SourceSyntax } from './source';

@@ -51,7 +51,7 @@ export interface BpfObject {
   kernVersion?: number;
 }
 
-export type ObjectResult = { ok: true; object: BpfObject } | { ok: false; error: string };
+type ObjectResult = { ok: true; object: BpfObject } | { ok: false; error: string };
 
 const R_BPF_64_64 = 1;
 const R_BPF_64_32 = 10;

@@ -18,12 +18,12 @@ export const MAX_NAME_BYTES = 255;
 /** Most sections read: SHN_LORESERVE, the count e_shnum holds without extended numbering. */
 export const MAX_SECTIONS = 0xff00;
 
-export const EM_BPF = 247;
-export const ET_REL = 1;
+const EM_BPF = 247;
+const ET_REL = 1;
 export const SHT = { NULL: 0, PROGBITS: 1, SYMTAB: 2, STRTAB: 3, RELA: 4, NOBITS: 8, REL: 9 } as const;
 export const SHF_EXECINSTR = 0x4;
 export const STT = { NOTYPE: 0, OBJECT: 1, FUNC: 2, SECTION: 3, FILE: 4 } as const;
-export const SHN_UNDEF = 0;
+const SHN_UNDEF = 0;
 const SHN_LORESERVE = 0xff00;
 const SHN_XINDEX = 0xffff;
 
@@ -54,7 +54,7 @@ export interface ElfSymbol {
   shndx: number;
 }
 
-export interface ElfRel {
+interface ElfRel {
   /** byte offset inside the target section */
   offset: number;
   sym: number;
@@ -183,7 +183,7 @@ function sections(b: Bytes, h: Header): ElfSection[] {
  * The symbol table read in place: entries are decoded when asked for (an object may hold millions
  * of symbols; a loader needs the few in its program and map sections), and each name once.
  */
-export class SymbolTable {
+class SymbolTable {
   readonly length: number;
   private readonly view: DataView;
   private readonly names = new Map<number, string>();

@@ -5,7 +5,7 @@
  */
 import { decodeProgram, type Insn } from '../isa';
 
-export interface Block {
+interface Block {
   id: number;
   /** first slot and last slot (an ld_imm64 ends at its second slot) */
   start: number;
@@ -14,13 +14,13 @@ export interface Block {
   pcs: number[];
 }
 
-export interface Edge {
+interface Edge {
   from: number;
   to: number;
   kind: 'fall' | 'taken' | 'jump';
 }
 
-export interface Cfg {
+interface Cfg {
   blocks: Block[];
   edges: Edge[];
   /** for each slot, the block holding it (-1 for none: past the end) */

@@ -3,8 +3,8 @@
  * analysis and the program: the paths of the walk, where a value came from, the control-flow
  * graph with the exploration over it.
  */
-export { trailOf, errorVisit } from './trail';
+export { errorVisit } from './trail';
 export { provenance, plainText } from './provenance';
-export { buildCfg, type Cfg, type Block, type Edge } from './cfg';
+export { buildCfg } from './cfg';
 export { exploration } from './exploration';
-export { searchRun, type SearchOptions } from './search/search';
+export { searchRun } from './search/search';

@@ -11,7 +11,6 @@ export const Cmd = {
   OBJ_PIN: 6,
   OBJ_GET: 7,
 } as const;
-export type CmdValue = (typeof Cmd)[keyof typeof Cmd];
 
 /** enum bpf_map_type */
 export const MapType = {
@@ -25,7 +24,6 @@ export const MapType = {
   StackTrace: 7,
   CgroupArray: 8,
 } as const;
-export type MapTypeValue = (typeof MapType)[keyof typeof MapType];
 
 /** Per-CPU map types: one value per possible CPU (bpf(2) copies `percpuValueStride` bytes for each). */
 export const PERCPU_MAP_TYPES: ReadonlySet<number> = new Set([MapType.PercpuHash, MapType.PercpuArray]);
@@ -61,7 +59,6 @@ export const ProgType = {
   Tracepoint: 5,
   Xdp: 6,
 } as const;
-export type ProgTypeValue = (typeof ProgType)[keyof typeof ProgType];
 
 export const PROG_TYPE_NAMES: Record<number, string> = {
   0: 'unspec',

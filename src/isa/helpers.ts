@@ -17,7 +17,7 @@ export type ArgKind =
   | 'const_stack_size'
   | 'const_stack_size_or_zero'
   | 'ptr_to_ctx';
-export type RetKind = 'integer' | 'void' | 'map_value_or_null';
+type RetKind = 'integer' | 'void' | 'map_value_or_null';
 
 export interface HelperProto {
   id: number;

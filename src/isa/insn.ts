@@ -52,7 +52,7 @@ interface Base extends RawInsn {
   later: boolean;
 }
 
-export type AluInsn = Base & {
+type AluInsn = Base & {
   kind: 'alu';
   alu64: boolean;
   op: AluName;
@@ -61,25 +61,25 @@ export type AluInsn = Base & {
   /** movsx only: the source width in bits */
   extendBits?: 8 | 16 | 32;
 };
-export type EndInsn = Base & { kind: 'end'; alu64: boolean; order: 'le' | 'be' | 'bswap'; bits: number };
-export type LdImm64Insn = Base & {
+type EndInsn = Base & { kind: 'end'; alu64: boolean; order: 'le' | 'be' | 'bswap'; bits: number };
+type LdImm64Insn = Base & {
   kind: 'ld_imm64';
   /** the full 64-bit value: imm of the first slot is the low half, imm of the second the high half */
   imm64: bigint;
   /** the raw second slot (all its fields but imm must be zero for a valid instruction) */
   next: RawInsn;
 };
-export type LdPktInsn = Base & { kind: 'ld_abs' | 'ld_ind'; bytes: Bytes };
-export type LdxInsn = Base & { kind: 'ldx'; bytes: Bytes; signExtend: boolean };
-export type StInsn = Base & { kind: 'st'; bytes: Bytes };
-export type StxInsn = Base & { kind: 'stx'; bytes: Bytes };
-export type AtomicInsn = Base & { kind: 'atomic'; bytes: Bytes; aop: AtomicName; fetch: boolean };
-export type JaInsn = Base & { kind: 'ja'; /** ja32 (gotol): the offset is in imm */ long: boolean };
-export type JcondInsn = Base & { kind: 'jcond'; jmp32: boolean; op: JmpName; useSrc: boolean };
+type LdPktInsn = Base & { kind: 'ld_abs' | 'ld_ind'; bytes: Bytes };
+type LdxInsn = Base & { kind: 'ldx'; bytes: Bytes; signExtend: boolean };
+type StInsn = Base & { kind: 'st'; bytes: Bytes };
+type StxInsn = Base & { kind: 'stx'; bytes: Bytes };
+type AtomicInsn = Base & { kind: 'atomic'; bytes: Bytes; aop: AtomicName; fetch: boolean };
+type JaInsn = Base & { kind: 'ja'; /** ja32 (gotol): the offset is in imm */ long: boolean };
+type JcondInsn = Base & { kind: 'jcond'; jmp32: boolean; op: JmpName; useSrc: boolean };
 export type CallInsn = Base & { kind: 'call'; target: 'helper' | 'local' | 'kfunc' };
-export type CallxInsn = Base & { kind: 'callx' };
-export type ExitInsn = Base & { kind: 'exit' };
-export type InvalidInsn = Base & { kind: 'invalid'; why: string };
+type CallxInsn = Base & { kind: 'callx' };
+type ExitInsn = Base & { kind: 'exit' };
+type InvalidInsn = Base & { kind: 'invalid'; why: string };
 
 export type Insn =
   | AluInsn
@@ -158,7 +158,7 @@ export const JMP_OP_OF: Record<JmpName, number> = {
   jsle: JmpOp.JSLE,
 };
 /** Conditional jumps that Linux 4.8 knows. */
-export const JMP_4_8: ReadonlySet<JmpName> = new Set(['jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge']);
+const JMP_4_8: ReadonlySet<JmpName> = new Set(['jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge']);
 
 const ATOMIC_NAMES: Record<number, [AtomicName, boolean]> = {
   [AtomicOp.ADD]: ['add', false],

@@ -114,7 +114,7 @@ const LATER_JMP: ReadonlySet<JmpName> = new Set(['jlt', 'jle', 'jslt', 'jsle']);
 const U = (b: Bytes) => `u${b * 8}`;
 
 /** What a mnemonic means, for the editor: its operands, the kernel syntax, a sentence, and when it came. */
-export interface MnemonicDoc {
+interface MnemonicDoc {
   /** "dst, src|imm" */
   operands: string;
   /** the same instruction in the kernel/LLVM syntax, e.g. "r1 += r2" */

@@ -23,10 +23,9 @@ export const Class = {
   JMP32: 0x06,
   ALU64: 0x07,
 } as const;
-export type ClassValue = (typeof Class)[keyof typeof Class];
 
 export const Size = { W: 0x00, H: 0x08, B: 0x10, DW: 0x18 } as const;
-export type SizeValue = (typeof Size)[keyof typeof Size];
+type SizeValue = (typeof Size)[keyof typeof Size];
 
 export const Mode = {
   IMM: 0x00,

@@ -1,8 +1,6 @@
 /** Registers: R0 return value, R1-R5 arguments (clobbered by calls), R6-R9 callee-saved, R10 frame pointer. */
 
 export const MAX_BPF_REG = 11;
-export const R0 = 0;
-export const R1 = 1;
 export const R6 = 6;
 /** The read-only frame pointer. */
 export const R10 = 10;

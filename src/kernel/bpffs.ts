@@ -22,19 +22,19 @@ const HOST_FILES = new Set(['/sys/kernel/debug/tracing/trace_pipe']);
 
 export type PinnedKind = 'map' | 'prog';
 
-export interface PinnedNode<T> {
+interface PinnedNode<T> {
   type: 'obj';
   kind: PinnedKind;
   obj: T;
 }
-export interface DirNode<T> {
+interface DirNode<T> {
   type: 'dir';
   children: Map<string, Node<T>>;
 }
-export type Node<T> = DirNode<T> | PinnedNode<T>;
+type Node<T> = DirNode<T> | PinnedNode<T>;
 
 /** A path split into components, or a negative errno (empty, too long). */
-export function splitPath(path: string): string[] | number {
+function splitPath(path: string): string[] | number {
   if (path.length === 0) return -E.ENOENT;
   if (path.length >= PATH_MAX) return -E.ENAMETOOLONG;
   const parts: string[] = [];
@@ -63,7 +63,7 @@ export function normalizePath(path: string): string {
 }
 
 /** One directory entry, for `ls`. */
-export interface DirEntry<T> {
+interface DirEntry<T> {
   name: string;
   node: Node<T>;
 }

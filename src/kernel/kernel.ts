@@ -43,12 +43,12 @@ export interface KernelOptions {
 }
 
 /** 4.8's BPF_MAX_REFCNT */
-export const BPF_MAX_REFCNT = 32768;
+const BPF_MAX_REFCNT = 32768;
 /** RLIMIT_NOFILE: fds are below this */
-export const NOFILE = 1024;
+const NOFILE = 1024;
 /** where map objects live: the low 32 bits are what the 4.8 verifier log prints */
-export const MAP_ADDR_BASE = 0xffff88003a5c0000n;
-export const MAP_ADDR_STEP = 0x800n;
+const MAP_ADDR_BASE = 0xffff88003a5c0000n;
+const MAP_ADDR_STEP = 0x800n;
 
 /** A map as the shell and the IDE list it. */
 export interface MapInfo {

@@ -27,7 +27,7 @@ export const LOST_RECORD_BYTES = 24;
 const MAX_RECORD = 0xffff;
 
 /** What a reader of the ring sees, oldest first. */
-export type PerfRecord = { kind: 'sample'; cpu: number; data: Uint8Array } | { kind: 'lost'; cpu: number; lost: number };
+type PerfRecord = { kind: 'sample'; cpu: number; data: Uint8Array } | { kind: 'lost'; cpu: number; lost: number };
 
 /** Bytes a PERF_RECORD_SAMPLE with PERF_SAMPLE_RAW of `size` raw bytes takes. */
 export const sampleBytes = (size: number): number => HEADER + Math.ceil((size + 4) / 8) * 8;

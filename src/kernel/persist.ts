@@ -22,7 +22,7 @@ import { fileOf, type Prog } from './prog';
 import type { Cgroup, PerfEvent } from './types';
 
 /** What persistence needs of the kernel (kernel.ts's Kernel, which passes itself): bpf(2)'s side, the storage, and opening perf events and cgroups. */
-export interface PersistKernel extends Pick<SysKernel, 'fs' | 'hold' | 'release' | 'installFd' | 'createMap' | 'createProg'> {
+interface PersistKernel extends Pick<SysKernel, 'fs' | 'hold' | 'release' | 'installFd' | 'createMap' | 'createProg'> {
   readonly storage: StoragePort | undefined;
   /** what the storage holds, as last written */
   stored: Map<string, string>;

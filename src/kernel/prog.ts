@@ -12,7 +12,7 @@ import { sha1 } from './sha1';
 
 const LD_IMM64 = Class.LD | Mode.IMM | Size.DW;
 /** MAX_USED_MAPS: distinct maps a program may use */
-export const MAX_USED_MAPS = 64;
+const MAX_USED_MAPS = 64;
 
 /** Licenses 4.8's license_is_gpl_compatible accepts. */
 export const GPL_COMPATIBLE_LICENSES: readonly string[] = [
@@ -34,7 +34,7 @@ export const gplCompatible = (license: string): boolean => GPL_COMPATIBLE_LICENS
 export type LoadCheckId = 'insn_cnt_too_large' | 'kprobe_kern_version' | 'not_privileged' | 'insns_not_copied' | 'unknown_prog_type' | 'empty_program';
 
 /** A refusal of those checks: the errno, which check, and the number it was about (if any). */
-export interface LoadCheckFailure {
+interface LoadCheckFailure {
   errno: number;
   id: LoadCheckId;
   args: number[];
@@ -142,7 +142,7 @@ export function progTag(bytes: Uint8Array): string {
 /** Which check of the pre-scan refused (the verifier's message table has the text 4.8 prints). */
 export type PrescanFailureId = 'ldx_reserved' | 'stx_reserved' | 'ld_imm64_invalid' | 'ld_imm64_unrecognized' | 'map_fd_invalid' | 'too_many_maps';
 
-export interface PrescanError {
+interface PrescanError {
   errno: number;
   id: PrescanFailureId;
   /** map_fd_invalid: the fd; too_many_maps: the limit */

@@ -59,7 +59,7 @@ const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
 
 /** 4.8's load_pointer: an LD_ABS/LD_IND offset to a MAC-relative offset, or -1 when out of bounds. */
-export function ldAbsOffset(skb: Skb, k: number, size: number): number {
+function ldAbsOffset(skb: Skb, k: number, size: number): number {
   let at: number;
   if (k >= 0) {
     if (k + size > skb.len) return -1;
@@ -146,7 +146,7 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
  * Advances the world's clock to `executed` instructions into this invocation (journaled, like
  * the clock itself, so stepping back and forth replays the same times).
  */
-export function retire(env: HelperEnv, executed: number): void {
+function retire(env: HelperEnv, executed: number): void {
   const run = env.run;
   if (executed <= run.clocked) return;
   const before = run.clocked;

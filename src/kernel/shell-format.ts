@@ -90,7 +90,7 @@ export function mapShowPlain(m: MapInfo, showPinned: boolean): string {
 }
 
 /** strftime("%FT%T%z") of the wall-clock time a program was loaded (UTC). */
-export function bootTime(ns: bigint): string {
+function bootTime(ns: bigint): string {
   const d = new Date((BOOT_EPOCH_S + Number(ns / 1_000_000_000n)) * 1000);
   return d.toISOString().replace(/\.\d+Z$/, '+0000');
 }

@@ -13,14 +13,14 @@ import type { UnavailablePin } from './persist';
 import { bpftool, type BpftoolOptions } from './shell-bpftool';
 import { strerror } from './shell-format';
 
-export interface ShellResult {
+interface ShellResult {
   output: string;
   exitCode: number;
 }
 
-export type ShellOptions = BpftoolOptions;
+type ShellOptions = BpftoolOptions;
 
-export const TRACE_PIPE = '/sys/kernel/debug/tracing/trace_pipe';
+const TRACE_PIPE = '/sys/kernel/debug/tracing/trace_pipe';
 
 const HELP = `bpflab shell: a simulated Linux 4.8 machine
   bpftool prog { show | list | dump xlated | pin | help } ...

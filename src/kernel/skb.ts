@@ -19,18 +19,18 @@ export const ETH_P_IP = 0x0800;
 export const ETH_P_IPV6 = 0x86dd;
 export const ETH_P_8021Q = 0x8100;
 export const ETH_P_8021AD = 0x88a8;
-export const ETH_P_802_3 = 0x0001;
-export const ETH_P_802_2 = 0x0004;
+const ETH_P_802_3 = 0x0001;
+const ETH_P_802_2 = 0x0004;
 /** 4.8 keeps "a VLAN tag is present" in bit 12 of skb->vlan_tci (the DEI/CFI bit) */
 export const VLAN_TAG_PRESENT = 0x1000;
-export const PACKET_HOST = 0;
-export const PACKET_MULTICAST = 2;
+const PACKET_HOST = 0;
+const PACKET_MULTICAST = 2;
 export const PACKET_OTHERHOST = 3;
 /** BPF_PROG_TEST_RUN's data size bounds for skb programs */
 export const MIN_FRAME = ETH_HLEN;
 export const MAX_FRAME = 3712;
 /** the loopback device, skb->dev of every test-run skb */
-export const LOOPBACK_IFINDEX = 1;
+const LOOPBACK_IFINDEX = 1;
 
 /** The 16 bits of `v` byte-swapped (ntohs/htons of a __be16 read as a little-endian number). */
 export const swab16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
@@ -40,7 +40,7 @@ export const deviceExists = (world: World, ifindex: number): boolean =>
   ifindex === LOOPBACK_IFINDEX || world.netDevices.some((d) => d.ifindex === ifindex);
 
 /** The sk_buff fields a program or a helper can observe, besides the bytes. */
-export interface SkbFields {
+interface SkbFields {
   /** skb->data - skb->mac_header: 0 for tc, 14 for socket filters */
   dataOff: number;
   /** skb->network_header - skb->mac_header */
@@ -185,13 +185,13 @@ export function ethTypeTrans(frame: Uint8Array): number {
 }
 
 /** pkt_type against loopback's all-zero address (its broadcast address is zeros too). */
-export function pktTypeOf(frame: Uint8Array): number {
+function pktTypeOf(frame: Uint8Array): number {
   if (frame[0] & 1) return PACKET_MULTICAST;
   for (let i = 0; i < 6; i++) if (frame[i] !== 0) return PACKET_OTHERHOST;
   return PACKET_HOST;
 }
 
-export type SkbBuildError = { errno: 'EINVAL' | 'E2BIG' | 'ENODEV'; message: string };
+type SkbBuildError = { errno: 'EINVAL' | 'E2BIG' | 'ENODEV'; message: string };
 
 const ctxOff = (name: string): number => fieldNamed(SK_BUFF, name).offset;
 /** The __sk_buff fields BPF_PROG_TEST_RUN's ctx_in may set (every other byte must be zero). */

@@ -38,7 +38,7 @@ export interface SysKernel {
 export type ProgLoadResult = SysResult<number> & { log: string; analysis?: unknown; reason?: string };
 
 /** What every attr may carry about the raw call. */
-export interface AttrCommon {
+interface AttrCommon {
   /** bpf(2)'s size argument (default 48, sizeof(union bpf_attr) in 4.8); fields past it read as 0 */
   size?: number;
   /** raw bytes the caller put after the command's last field, up to `size` */
@@ -99,7 +99,7 @@ export interface ObjAttr extends AttrCommon {
 export type BpfAttr = MapCreateAttr | MapElemAttr | MapGetNextKeyAttr | ProgLoadAttr | ObjAttr;
 
 /** sizeof(union bpf_attr) in 4.8 */
-export const BPF_ATTR_SIZE = 48;
+const BPF_ATTR_SIZE = 48;
 const PAGE_SIZE = 4096;
 
 /** Offsets of each command's fields in union bpf_attr, and where its last field ends (CHECK_ATTR). */

@@ -12,7 +12,7 @@ import { TASK_REGION_SIZE, TASK_STRUCT, taskStructBytes } from './task';
 import type { Cgroup, NetDevice, StackFrame, Task, World } from './types';
 
 /** A kernel symbol: where a function starts and how long it is. */
-export interface KernelSymbol {
+interface KernelSymbol {
   addr: bigint;
   size: number;
   name: string;
@@ -80,7 +80,7 @@ function mulberry32(state: number): [number, number] {
   return [s, (t ^ (t >>> 14)) >>> 0];
 }
 
-export interface WorldOptions {
+interface WorldOptions {
   seed?: number;
   ncpus?: number;
 }

@@ -7,7 +7,7 @@
  */
 import type { LessonLevel, LessonProgType } from './types';
 
-export interface ChallengeGoal {
+interface ChallengeGoal {
   /** stable within the challenge: progress remembers goals by it */
   id: string;
   /** the goal in words, as the IDE lists it */

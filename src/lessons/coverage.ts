@@ -9,7 +9,7 @@ import type { Program } from '../program';
 import type { Lesson } from './types';
 
 /** What one lesson uses: its own program and the ones it loads beside it. */
-export interface LessonUse {
+interface LessonUse {
   id: string;
   progTypes: number[];
   mapTypes: number[];
@@ -17,16 +17,16 @@ export interface LessonUse {
 }
 
 /** Lesson ids per program type, map type and helper id. */
-export interface Coverage {
+interface Coverage {
   progTypes: Map<number, string[]>;
   mapTypes: Map<number, string[]>;
   helpers: Map<number, string[]>;
 }
 
 /** The seed's program types (XDP is in 4.8 but not in the seed header: a bonus). */
-export const REQUIRED_PROG_TYPES = [1, 2, 3, 4, 5];
+const REQUIRED_PROG_TYPES = [1, 2, 3, 4, 5];
 /** The seed's map types. */
-export const REQUIRED_MAP_TYPES = [1, 2, 3, 4, 5, 6, 7, 8];
+const REQUIRED_MAP_TYPES = [1, 2, 3, 4, 5, 6, 7, 8];
 /** The seed's helpers (probe_write_user, 36, is in 4.8 but not in the seed: a bonus). */
 export const REQUIRED_HELPERS = Array.from({ length: 35 }, (_, i) => i + 1);
 

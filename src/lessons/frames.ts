@@ -12,7 +12,7 @@ import { bytesToHex } from '../isa';
 export const ip4 = (s: string): number[] => s.split('.').map((x) => Number(x) & 0xff);
 
 /** A MAC address as its six bytes. */
-export const mac = (s: string): number[] => s.split(':').map((x) => parseInt(x, 16) & 0xff);
+const mac = (s: string): number[] => s.split(':').map((x) => parseInt(x, 16) & 0xff);
 
 const be16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
 
@@ -29,7 +29,7 @@ export const fromHex = (s: string): number[] => Array.from({ length: s.length >>
 /** An address as text ("10.0.0.1", "52:54:00:12:34:56") or as its bytes. */
 type Addr = string | readonly number[];
 
-export interface FrameSpec {
+interface FrameSpec {
   /** MAC addresses (defaults 52:54:00:ab:cd:ef from 52:54:00:12:34:56) */
   src?: Addr;
   dst?: Addr;
@@ -55,7 +55,7 @@ export interface Ipv4Spec extends FrameSpec, TransportSpec {
   id?: number;
 }
 
-export interface Ipv6Spec extends FrameSpec, TransportSpec {
+interface Ipv6Spec extends FrameSpec, TransportSpec {
   /** the 16 bytes of each address */
   saddr: readonly number[];
   daddr: readonly number[];

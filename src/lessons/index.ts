@@ -15,11 +15,10 @@ import type { Lesson, LessonLevel } from './types';
 import { VERIFIER_LESSONS } from './verifier';
 
 export type * from './types';
-export { lessonRequest, indexKey, type LessonRequest, type RequestSlotEntry } from './request';
-export { coverageGaps, coverageMarkdown, coverageOf, generatedPart, programUses, withGeneratedPart, REQUIRED_HELPERS, REQUIRED_MAP_TYPES, REQUIRED_PROG_TYPES } from './coverage';
-export type { Coverage, LessonUse } from './coverage';
+export { lessonRequest } from './request';
+export { coverageGaps, coverageMarkdown, coverageOf, generatedPart, programUses, withGeneratedPart, REQUIRED_HELPERS } from './coverage';
 export { SAMPLE_PACKETS, checksumsValid, inetChecksum } from './frames';
-export { CHALLENGES, challengeById, type Challenge, type ChallengeGoal } from './challenges';
+export { CHALLENGES, challengeById, type Challenge } from './challenges';
 
 const LEVEL_ORDER: readonly LessonLevel[] = ['basics', 'maps', 'packets', 'tc', 'tracing', 'verifier'];
 

@@ -17,7 +17,7 @@ export interface RequestSlotEntry {
 }
 
 /** The JSON a lesson is run with (`run --json`). */
-export interface LessonRequest {
+interface LessonRequest {
   source: string;
   /** the gallery runs lessons in the IDE's world (a task in /app, cgroups with classids) */
   world: 'ide';
@@ -34,7 +34,7 @@ export interface LessonRequest {
 }
 
 /** A 32-bit array index as a map key: 4 bytes little-endian, in hex. */
-export const indexKey = (i: number): string => bytesToHex([i, i >>> 8, i >>> 16, i >>> 24].map((b) => b & 0xff));
+const indexKey = (i: number): string => bytesToHex([i, i >>> 8, i >>> 16, i >>> 24].map((b) => b & 0xff));
 
 /** A slot of an fd array as a request map's element (`value_prog`, and bpflab's `value_perf_cpu` and `value_cgroup`). */
 export function slotEntry(index: number, v: LessonSlotValue): RequestSlotEntry {

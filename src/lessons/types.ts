@@ -14,7 +14,7 @@ export type LessonProgType = 'socket_filter' | 'kprobe' | 'sched_cls' | 'sched_a
 export type LessonLevel = 'basics' | 'maps' | 'packets' | 'tc' | 'tracing' | 'verifier';
 
 /** What the test run gets (BPF_PROG_TEST_RUN's data_in and ctx_in, or a tracepoint record). */
-export interface LessonInput {
+interface LessonInput {
   /** a whole Ethernet frame, hex in wire order (socket_filter, sched_cls, sched_act, xdp) */
   packet?: string;
   /** ctx_in as hex: a `struct __sk_buff` (tc, socket filter), a `struct pt_regs` (kprobe) */
@@ -28,7 +28,7 @@ export interface LessonInput {
 /** What one slot of a map of file descriptors holds before the run: a program of `progs`, a perf event, a cgroup. */
 export type LessonSlotValue = SlotValue;
 
-export interface LessonSlot {
+interface LessonSlot {
   /** the map's name in the source's `.map` */
   map: string;
   index: number;
@@ -36,37 +36,37 @@ export interface LessonSlot {
 }
 
 /** An element as `.entry` spells it: key and value hex bytes in memory order. */
-export interface LessonEntry {
+interface LessonEntry {
   key: string;
   value: string;
 }
 
 /** Initial contents of one map: `.entry` lines of the source, or slots of an fd array. */
-export interface LessonMapInit {
+interface LessonMapInit {
   map: string;
   entries?: LessonEntry[];
   slots?: Omit<LessonSlot, 'map'>[];
 }
 
 /** A program loaded beside the lesson's (a tail-call target), in the same assembly. */
-export interface LessonProg {
+interface LessonProg {
   name: string;
   source: string;
 }
 
 /** The verifier's verdict: accepted, or the errno and the exact last line of the 4.8 log. */
-export type LessonVerdict =
+type LessonVerdict =
   | { accepted: true }
   | { accepted: false; errno: string; lastLine: string };
 
 /** A map as the run leaves it (every element, in dump order; per-CPU values for every CPU). */
-export interface LessonMapDump {
+interface LessonMapDump {
   name: string;
   entries: LessonEntry[];
 }
 
 /** What an accepted lesson's test run gives. */
-export interface LessonRunOutcome {
+interface LessonRunOutcome {
   /** the low 32 bits of r0, as BPF_PROG_TEST_RUN's retval */
   retval: number;
   /** what the return value means for the program type ("TC_ACT_OK", "drop", ...) */

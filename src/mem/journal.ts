@@ -9,7 +9,7 @@
  * (`dropBefore`): the VM's history does that when it gives up its oldest checkpoints. Marks are
  * absolute positions, so marks taken before a drop stay valid after it.
  */
-export type Undo = () => void;
+type Undo = () => void;
 
 /**
  * What an entry costs when its pusher does not say: a closure holding a few values, with its

@@ -96,7 +96,7 @@ export interface PageSaver {
 }
 
 /** Sees every byte change made through `writeAt` (the VM collects a step's helper writes with it). */
-export type WriteWatcher = (region: Region, offset: number, old: Uint8Array, data: Uint8Array) => void;
+type WriteWatcher = (region: Region, offset: number, old: Uint8Array, data: Uint8Array) => void;
 
 export class AddressSpace {
   private readonly byHi = new Map<number, Region>();

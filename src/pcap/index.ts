@@ -3,7 +3,7 @@ import { isPcap, readPcap } from './pcap';
 import { isPcapng, readPcapng } from './pcapng';
 import { CAPTURE_LIMITS, type CaptureResult } from './types';
 
-export { LINKTYPE_ETHERNET, type Capture, type CaptureFormat, type CaptureResult, type Packet } from './types';
+export { LINKTYPE_ETHERNET, type Capture, type Packet } from './types';
 
 /** Reads a pcap or pcapng file, telling them apart by their first bytes; never throws. */
 export function parseCapture(file: Uint8Array): CaptureResult {

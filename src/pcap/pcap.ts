@@ -6,8 +6,8 @@
  */
 import { CAPTURE_LIMITS as L, type CaptureResult, type Packet } from './types';
 
-export const PCAP_MAGIC_US = 0xa1b2c3d4;
-export const PCAP_MAGIC_NS = 0xa1b23c4d;
+const PCAP_MAGIC_US = 0xa1b2c3d4;
+const PCAP_MAGIC_NS = 0xa1b23c4d;
 
 /** Whether the first four bytes are a pcap magic number in either byte order. */
 export function isPcap(b: Uint8Array): boolean {

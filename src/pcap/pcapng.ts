@@ -8,12 +8,12 @@
  */
 import { CAPTURE_LIMITS as L, type CaptureResult, type Packet } from './types';
 
-export const BT_SHB = 0x0a0d0d0a;
-export const BT_IDB = 1;
-export const BT_PB = 2;
-export const BT_SPB = 3;
-export const BT_EPB = 6;
-export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const BT_SHB = 0x0a0d0d0a;
+const BT_IDB = 1;
+const BT_PB = 2;
+const BT_SPB = 3;
+const BT_EPB = 6;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
 

@@ -14,7 +14,7 @@ export interface Packet {
   linkType: number;
 }
 
-export type CaptureFormat = 'pcap' | 'pcapng';
+type CaptureFormat = 'pcap' | 'pcapng';
 
 /** A capture read to its end, or as far as it could be read. */
 export interface Capture {

@@ -19,7 +19,7 @@ export interface RunInput {
   repeat?: number;
 }
 
-export type RegionKindName = 'stack' | 'ctx' | 'packet' | 'map_value' | 'task' | 'kernel' | 'user' | 'mem' | 'map';
+type RegionKindName = 'stack' | 'ctx' | 'packet' | 'map_value' | 'task' | 'kernel' | 'user' | 'mem' | 'map';
 
 /** Where a 64-bit value points, if anywhere: a region of the run's address space and an offset. */
 export interface PointerView {
@@ -36,7 +36,7 @@ export interface AccessView {
   addr: bigint;
 }
 
-export interface WriteView extends AccessView {
+interface WriteView extends AccessView {
   old: Uint8Array;
   new: Uint8Array;
 }
@@ -98,7 +98,7 @@ export interface CtxView extends RegionView {
 }
 
 /** What the run produced once it ended (the kernel's view: retval, packet out, verdict name). */
-export interface RunResult {
+interface RunResult {
   /** the low 32 bits of r0, as BPF_PROG_TEST_RUN's retval */
   retval: number;
   /** what the program type makes of it: "TC_ACT_SHOT", "keep 64 bytes", "XDP_PASS" */

@@ -8,7 +8,7 @@
  */
 
 /** A limit's default and the most it may be raised to. */
-export interface LimitRange {
+interface LimitRange {
   default: number;
   ceiling: number;
 }

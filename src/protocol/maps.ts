@@ -22,13 +22,13 @@ export interface MapInfo {
 }
 
 /** A perf event record written by bpf_perf_event_output. */
-export interface PerfRecordView {
+interface PerfRecordView {
   cpu: number;
   data: Uint8Array;
 }
 
 /** A stack frame of a STACK_TRACE entry, with its symbol. */
-export interface FrameView {
+interface FrameView {
   ip: bigint;
   symbol: string;
 }

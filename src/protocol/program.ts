@@ -130,7 +130,7 @@ export interface VerifierStateView {
  * it through `statesAt(view, pc)` (src/protocol/states.ts), which makes `VerifierStateView`s
  * on first request.
  */
-export interface StateTable {
+interface StateTable {
   /** every visit's slot and path, in walk order (also past the state limit) */
   pcs: Int32Array;
   pathOf: Int32Array;

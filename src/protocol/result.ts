@@ -5,7 +5,7 @@
  * refuses is not an engine error but a `LoadResult` whose verdict says so.
  */
 
-export type EngineErrorCode =
+type EngineErrorCode =
   /** the request is malformed or out of range */
   | 'bad_request'
   /** the request needs a loaded program and there is none */
@@ -15,7 +15,7 @@ export type EngineErrorCode =
   /** a bug in the engine: reported, never swallowed */
   | 'internal';
 
-export interface EngineError {
+interface EngineError {
   code: EngineErrorCode;
   message: string;
 }

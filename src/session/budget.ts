@@ -13,7 +13,7 @@ export const CHUNK_STEPS = 20_000;
 export type Clock = () => number;
 export const wallClock: Clock = () => performance.now();
 
-export interface BudgetLimits {
+interface BudgetLimits {
   timeMs: number;
   /** bytes the work may hold (checked against what the caller reports); none: not bounded here */
   memoryBytes?: number;

@@ -23,7 +23,7 @@ let nextRunId = 1;
  * within the limit; the rest is room for the trace lines kept and the segment being recorded.
  * Only if the whole recorded state still passes the limit does the session's Budget stop the run.
  */
-export const historyBound = (memoryLimitMiB: number): number => Math.floor((memoryLimitMiB * 2 ** 20 * 7) / 8);
+const historyBound = (memoryLimitMiB: number): number => Math.floor((memoryLimitMiB * 2 ** 20 * 7) / 8);
 
 /**
  * Calls `work(chunk)` until it says it is done or about `ms` milliseconds have passed, with
@@ -44,7 +44,7 @@ function sliced(ms: number, work: (chunk: number) => boolean): boolean {
 const TRACE_KEPT = 2_000;
 
 /** Why a run could not start (BPF_PROG_TEST_RUN's refusal). */
-export interface RunRefusal {
+interface RunRefusal {
   errno: number;
   message: string;
 }

@@ -30,7 +30,7 @@ export function exportText(p: Program, syntax: SourceSyntax, header: readonly st
 }
 
 /** A map of a request, as kernel-oracle reads it. */
-export interface RequestMap {
+interface RequestMap {
   name: string;
   type: string | number;
   key_size: number;
@@ -58,7 +58,7 @@ export interface RunRequest {
 }
 
 /** What a request needs beyond the program; the program's directives win where they are set. */
-export interface RequestOptions {
+interface RequestOptions {
   /** enum bpf_prog_type when the program has no `.type` (default socket_filter) */
   progType?: number;
   /** when the program has no `.license` (default "GPL") */

@@ -1,4 +1,3 @@
 /** session: one user's world (kernel, loaded program, debug run) behind the EngineApi. */
-export { Session, type SessionOptions } from './session';
-export { checkSettings } from './settings';
+export { Session } from './session';
 export { createBrowserSession } from './browser';

@@ -53,7 +53,7 @@ export function explorationOf(loaded: Loaded | null): Outcome<ExplorationView> {
 }
 
 /** The longest search the IDE may ask for, and the default. */
-export const MAX_SEARCH_MS = 30_000;
+const MAX_SEARCH_MS = 30_000;
 const DEFAULT_SEARCH_MS = 5_000;
 
 /** Searches an input that drives the last load's refused path to its refused instruction. */

@@ -35,7 +35,7 @@ export const asmDiagnostics = (ds: readonly Diagnostic[]): Diagnostic[] =>
   ds.map((d) => ({ line: d.line, col: d.col, endCol: d.endCol, message: d.message, severity: d.severity }));
 
 /** Closes what an earlier load left open. */
-export function release(k: Kernel, l: Loaded | null): void {
+function release(k: Kernel, l: Loaded | null): void {
   if (!l) return;
   if (l.progFd !== null) k.close(l.progFd);
   for (const fd of l.progFds) k.close(fd);

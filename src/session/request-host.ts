@@ -11,7 +11,7 @@ import { requestPrograms, type ObjectReader } from './request-object';
 import { mergeMaps, RequestError, type ReadyProg } from './request-setup';
 
 /** The instruction form of a request: what tools/kernel-oracle.py reads. */
-export interface HostRequest {
+interface HostRequest {
   prog_type?: number;
   insns: string[];
   license: string;

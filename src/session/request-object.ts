@@ -15,7 +15,7 @@ import { programOf, RequestError, type ReadyProg } from './request-setup';
 /** Reads the file a request's `object` names: its bytes, or a sentence saying why not. */
 export type ObjectReader = (path: string) => Uint8Array | string;
 
-export interface RequestPrograms {
+interface RequestPrograms {
   main: ReadyProg;
   /** programs loaded before the main one, by the name `value_prog` slots give: `progs`, the object's */
   extra: Map<string, ReadyProg>;

@@ -29,7 +29,7 @@ export const MAX_ENTRIES_PER_MAP = 1 << 20;
 /** Largest entry value in bytes: above 4.8's largest map value (KMALLOC_MAX_SIZE, 4 MiB on x86-64) */
 const MAX_VALUE_BYTES = 1 << 22;
 
-export interface MapEntrySpec {
+interface MapEntrySpec {
   /** where the entry is in the request (`maps[0].entries[3]`), for request_error */
   where?: string;
   key: Uint8Array;
@@ -55,7 +55,7 @@ export interface MapSpec {
   ref?: boolean;
 }
 
-export interface FixupSpec {
+interface FixupSpec {
   insn: number;
   map: string;
 }

@@ -73,7 +73,7 @@ export function applyFixups(p: Pick<ReadyProg, 'bytes' | 'fixups' | 'where' | 's
 
 /** MAP_CREATE and MAP_UPDATE_ELEM for each map and its entries (program values come later). */
 /** Says (by throwing a RequestError) when the request's time limit is reached; `doing` names the step. */
-export type Tick = (doing: string) => void;
+type Tick = (doing: string) => void;
 
 export function createMaps(k: Kernel, specs: MapSpec[], tick: Tick = () => {}): MapTable {
   const maps: MapTable = new Map();

@@ -28,15 +28,15 @@ import { applyFixups, createMaps, fillSlots, mergeMaps, dumpMap, loadProgs, prog
  * Instructions all repetitions of one request may run together: past it the run stops with
  * EINTR, as the kernel's test run does when a signal interrupts a long repeat.
  */
-export const MAX_TOTAL_STEPS = 1_000_000_000;
+const MAX_TOTAL_STEPS = 1_000_000_000;
 
 /** Slots of a perf_event_array whose events are read after a run. */
 const MAX_PERF_SLOTS = 4096;
 
 /** What bpflab reports as its kernel release. */
-export const KERNEL_RELEASE = '4.8.0-bpflab';
+const KERNEL_RELEASE = '4.8.0-bpflab';
 
-export interface RequestOptions {
+interface RequestOptions {
   /** seed of the simulated world (default 1) */
   seed?: number;
   /** simulated CPUs (default: the kernel's default, 2) */
@@ -108,7 +108,7 @@ export type Answer =
   | { available: true; request_error: string };
 
 /** Answers one parsed request. */
-export function answerRequest(req: Request, opts: RequestOptions = {}): Answer {
+function answerRequest(req: Request, opts: RequestOptions = {}): Answer {
   try {
     return answerOrThrow(req, opts);
   } catch (e) {

@@ -123,7 +123,7 @@ async function guard<T>(what: string, f: () => Promise<Outcome<T>> | Outcome<T>)
   }
 }
 
-export interface SessionOptions {
+interface SessionOptions {
   settings?: Partial<EngineSettings>;
   /** the clock the time limits are measured with (tests make time pass faster) */
   clock?: Clock;

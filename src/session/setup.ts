@@ -47,7 +47,7 @@ export function loadOtherProg(k: Kernel, progType: number, name: string, insns: 
 }
 
 /** The maps a load created, by the name the source gives them. */
-export type MapFds = ReadonlyMap<string, number>;
+type MapFds = ReadonlyMap<string, number>;
 
 
 /** Puts a share link's contents into freshly created maps (created without their `.entry` lines). */

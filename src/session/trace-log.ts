@@ -5,13 +5,13 @@
  * only lowers the count. Positions (`total`, `since`) count every line ever added, so a reader
  * that remembered where it was keeps working when old lines go.
  */
-export interface TraceEntry {
+interface TraceEntry {
   step: number;
   line: string;
 }
 
 /** Lines a debug run keeps for the terminal. */
-export const TRACE_LOG_LINES = 10_000;
+const TRACE_LOG_LINES = 10_000;
 
 export class TraceLog {
   private lines: TraceEntry[] = [];

@@ -44,7 +44,7 @@ export function stopView(s: StopReason): StopView {
   }
 }
 
-export function effectView(e: Effect): EffectView {
+function effectView(e: Effect): EffectView {
   switch (e.kind) {
     case 'map_update':
       return { ...e, key: copy(e.key), old: e.old ? copy(e.old) : null, value: copy(e.value) };

@@ -28,7 +28,7 @@ export const MAX_INFLATED_BYTES = 1024 * 1024;
 const INFLATE_CHUNK = 256;
 
 /** The result of opening a share link. */
-export type DecodeResult = { ok: true; session: SharedSession } | { ok: false; error: string };
+type DecodeResult = { ok: true; session: SharedSession } | { ok: false; error: string };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

@@ -1,2 +1,2 @@
 /** share: the URL codec for sessions (versioned, compressed, validated). Imports protocol and isa. */
-export { encodeShare, decodeShare, MAX_FRAGMENT_LENGTH, MAX_INFLATED_BYTES, type DecodeResult } from './codec';
+export { encodeShare, decodeShare, MAX_FRAGMENT_LENGTH, MAX_INFLATED_BYTES } from './codec';

@@ -267,7 +267,7 @@ function session(v: unknown, types: readonly ProgTypeInfo[]): SharedSession {
 }
 
 /** The result of checking a value as a shared session. */
-export type SessionCheck = { ok: true; session: SharedSession } | { ok: false; error: string };
+type SessionCheck = { ok: true; session: SharedSession } | { ok: false; error: string };
 
 /**
  * Checks any value (typically parsed JSON) as a version-1 or -2 shared session, its input against the

@@ -99,7 +99,7 @@ export interface PathInfo {
 }
 
 /** A map the program uses, as the analysis lists it. */
-export interface AnalysisMap {
+interface AnalysisMap {
   id: number;
   name: string;
   mapType: number;

@@ -9,7 +9,7 @@
 import { Class, Errno, JmpOp, Src, type RawInsn } from '../isa';
 import { refusal, type VerifierRefusal } from './messages';
 
-export interface CfgError {
+interface CfgError {
   errno: number;
   /** the message of the table; ja_x_bit is 4.8's silent EINVAL */
   refusal: VerifierRefusal;
@@ -21,7 +21,7 @@ const FALLTHROUGH = 1;
 const BRANCH = 2;
 
 /** Result of the search: the pruning points, or the first failure. */
-export type CfgResult = { ok: true; pruningPoints: Uint8Array } | ({ ok: false } & CfgError);
+type CfgResult = { ok: true; pruningPoints: Uint8Array } | ({ ok: false } & CfgError);
 
 /** Runs the search. */
 export function checkCfg(insns: readonly RawInsn[]): CfgResult {

@@ -45,7 +45,7 @@ export interface VerifierEnv {
 }
 
 /** An unexplored branch: the state to continue with at `insnIdx`, pushed by the jump at `prevIdx`. */
-export interface Branch {
+interface Branch {
   state: VState;
   insnIdx: number;
   prevIdx: number;
@@ -53,7 +53,7 @@ export interface Branch {
 }
 
 /** 4.8's BPF_COMPLEXITY_LIMIT_STACK: at most this many branches may wait. */
-export const BPF_COMPLEXITY_LIMIT_STACK = 1024;
+const BPF_COMPLEXITY_LIMIT_STACK = 1024;
 
 /**
  * push_stack: saves a copy of the current state to be explored later from `insnIdx`, and

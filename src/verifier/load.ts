@@ -17,16 +17,16 @@ import { doCheck } from './walk';
 
 /** The largest log_size 4.8 takes (UINT_MAX >> 8). */
 export const LOG_SIZE_MAX = 0xffffff;
-export const LOG_SIZE_MIN = 128;
+const LOG_SIZE_MIN = 128;
 
 /** The verdict with the analysis typed. */
-export interface VerifierVerdict extends ProgLoadVerdict {
+interface VerifierVerdict extends ProgLoadVerdict {
   analysis?: VerifierAnalysis;
   /** why the load failed, by the message table's id (also in the analysis) */
   refusal?: VerifierRefusal;
 }
 
-export interface VerifyOptions {
+interface VerifyOptions {
   /** build `verdict.analysis` (default true) */
   analysis?: boolean;
   /** how many visits keep their state in the analysis (default 8192) */

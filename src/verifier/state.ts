@@ -47,7 +47,6 @@ export const RegType = {
   PTR_TO_PACKET: 9,
   PTR_TO_PACKET_END: 10,
 } as const;
-export type RegTypeValue = (typeof RegType)[keyof typeof RegType];
 export type RegTypeName = keyof typeof RegType;
 
 /** The kernel's enum names, by value. */
@@ -273,7 +272,7 @@ export function isSpillable(t: number): boolean {
 }
 
 /** The signed 64-bit value of an imm's halves. */
-export const payloadValue = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+const payloadValue = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
 
 /** The signed 64-bit value of an imm's halves in decimal (the log's %lld), without BigInt when it fits 32 bits. */
 export const payloadDecimal = (lo: number, hi: number): string => (hi === lo >> 31 ? String(lo) : payloadValue(lo, hi).toString());

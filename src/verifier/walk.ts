@@ -18,10 +18,10 @@ import { IndexedStates, ScanStates, type ExploredStates } from './prune';
 import { checkRegRead } from './regcheck';
 
 /** 4.8's BPF_COMPLEXITY_LIMIT_INSNS */
-export const BPF_COMPLEXITY_LIMIT_INSNS = 65536;
+const BPF_COMPLEXITY_LIMIT_INSNS = 65536;
 
 /** What the walk did: the errno (0: accepted) and the number of visits. */
-export interface WalkResult {
+interface WalkResult {
   errno: number;
   processed: number;
 }

@@ -82,8 +82,8 @@ export function neg64(L: Int32Array, H: Int32Array, d: number): void {
   H[d] = (~H[d] + (l === 0 ? 1 : 0)) | 0;
 }
 
-export const bswap16 = (v: number): number => ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
-export const bswap32 = (v: number): number =>
+const bswap16 = (v: number): number => ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
+const bswap32 = (v: number): number =>
   ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | ((v >>> 24) & 0xff);
 
 /** Byte-swaps the low `bits` (16, 32, 64) of dst; narrower widths zero the rest. */

@@ -15,7 +15,7 @@ import { decodeAt, R10, BPF_MAXINSNS, type Insn } from '../isa';
 import { uninitializedReads } from './check-flow';
 import { insnProblem, type ProgramProblem } from './rules';
 
-export interface CheckOptions {
+interface CheckOptions {
   /** whether helper `id` exists for this run */
   hasHelper(id: number): boolean;
   /** whether `fd` is an open map (ld_imm64 with src_reg 1); without it, no map references are allowed */

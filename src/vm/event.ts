@@ -11,7 +11,7 @@ import type { Cpu } from './cpu';
 import type { MemAccess, MemWrite, RegWrite, StepEvent } from './types';
 
 /** The memory access an instruction is about to make, with the bytes there before. */
-export interface PendingAccess {
+interface PendingAccess {
   access: MemAccess;
   region: Region;
   write: boolean;
@@ -58,7 +58,7 @@ export function memWrite(cpu: Cpu, region: Region, offset: number, old: Uint8Arr
 }
 
 /** RegWrites from the history's [reg, oldLo, oldHi] triples and the registers now. */
-export function regWrites(cpu: Cpu, changes: Int32Array): RegWrite[] {
+function regWrites(cpu: Cpu, changes: Int32Array): RegWrite[] {
   const out: RegWrite[] = [];
   for (let e = 0; e < changes.length; e += 3) {
     const r = changes[e];

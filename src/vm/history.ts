@@ -26,7 +26,7 @@ export const CHECKPOINT_STEPS = 8192;
  * A segment's journal past this many bytes (or a sixteenth of the bound, if less) ends the segment
  * early (a loop of large helper writes), so the bound is passed by little before it is settled.
  */
-export const SEGMENT_BYTES = 4 * 1024 * 1024;
+const SEGMENT_BYTES = 4 * 1024 * 1024;
 /** What a checkpoint costs: the Cpu's registers, frames and the bookkeeping around them. */
 export const CHECKPOINT_BYTES = 1536;
 

@@ -67,10 +67,10 @@ export type Engine = 'auto' | 'interpreter' | 'compiled';
  * compiling costs roughly as much as interpreting this many (about 2 ms, plus 2,000 instructions
  * a slot for generating and optimising its code).
  */
-export const tierUpAfter = (slots: number): number => 300_000 + 2_000 * slots;
+const tierUpAfter = (slots: number): number => 300_000 + 2_000 * slots;
 
 /** The default instruction budget of a run: far above the longest legal 4.8 run (about 135k). */
-export const DEFAULT_BUDGET = 1_000_000;
+const DEFAULT_BUDGET = 1_000_000;
 
 const PAST_END: Insn = { kind: 'invalid', why: 'past the end of the program', code: 0, dst: 0, src: 0, off: 0, imm: 0, slots: 1, later: false };
 /** largest chunk handed to the hot loop at once, so its counter stays a small integer */

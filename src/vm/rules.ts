@@ -20,7 +20,7 @@ export interface ProgramProblem {
 }
 
 /** What a rule may need besides the instruction. */
-export interface RuleContext {
+interface RuleContext {
   /** the instruction's slot and the program's slot count */
   pc: number;
   n: number;

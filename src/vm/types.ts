@@ -28,7 +28,7 @@ export interface MemWrite extends MemAccess {
   new: Uint8Array;
 }
 
-export interface HelperCall {
+interface HelperCall {
   id: number;
   name: string;
   args: [bigint, bigint, bigint, bigint, bigint];
@@ -52,7 +52,7 @@ export type StopReason =
   | { kind: 'budget'; executed: number };
 
 /** A run that stopped without ending: at a breakpoint, or after the number of steps asked for. */
-export interface Pause {
+interface Pause {
   kind: 'paused';
   at: 'breakpoint' | 'limit';
 }

@@ -8,7 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
 
-export const CHROMIUM = process.env.BPFLAB_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.BPFLAB_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -20,7 +20,7 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-export interface Harness {
+interface Harness {
   url: string;
   browser: Browser;
   /** a fresh context and page; console errors and outside requests are collected */
@@ -146,7 +146,7 @@ export async function closeSettings(page: Page): Promise<void> {
 }
 
 /** Expands a pane collapsed to its title bar (the terminal starts so). */
-export async function expandPane(page: Page, title: string): Promise<void> {
+async function expandPane(page: Page, title: string): Promise<void> {
   const b = page.getByRole('button', { name: `Expand ${title}`, exact: true });
   if (await b.count()) await b.click();
   await page.getByRole('button', { name: `Collapse ${title}`, exact: true }).waitFor();

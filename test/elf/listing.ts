@@ -1,9 +1,9 @@
 /** Reads the llvm-objdump and llvm-readelf listings committed beside the ELF fixtures. */
 import { readFileSync } from 'node:fs';
 
-export const FIXTURES = 'test/fixtures/elf';
+const FIXTURES = 'test/fixtures/elf';
 
-export interface ListedSection {
+interface ListedSection {
   name: string;
   /** slot index -> the instruction's bytes as printed (8 or 16) */
   insns: Map<number, number[]>;
@@ -33,7 +33,7 @@ export function objdump(name: string): ListedSection[] {
   return out;
 }
 
-export interface ListedSymbol {
+interface ListedSymbol {
   value: number;
   size: number;
   type: string;

@@ -30,14 +30,14 @@ export interface SymbolSpec {
   size?: number;
 }
 
-export interface RelSpec {
+interface RelSpec {
   offset: number;
   sym: number;
   type?: number;
 }
 
 /** A string table and the offset of each string in it (index 0 is the empty string). */
-export function strtab(names: readonly string[]): { bytes: Uint8Array; offsets: Map<string, number> } {
+function strtab(names: readonly string[]): { bytes: Uint8Array; offsets: Map<string, number> } {
   const enc = new TextEncoder();
   const parts: Uint8Array[] = [new Uint8Array(1)];
   const offsets = new Map<string, number>([['', 0]]);
@@ -70,7 +70,7 @@ export function rels(list: readonly RelSpec[]): Uint8Array {
   return b;
 }
 
-export interface ObjectSpec {
+interface ObjectSpec {
   /** sections after the null section; `.strtab` (names and symbols) and `.symtab` are added last */
   sections: SectionSpec[];
   symbols?: SymbolSpec[];

@@ -4,7 +4,7 @@
  * search must find, for each, an input that reaches the refused instruction and shows it; the
  * browser test does the same through the IDE. docs/verifier.md lists them.
  */
-export interface Classic {
+interface Classic {
   id: string;
   title: string;
   privileged: boolean;

@@ -48,10 +48,3 @@ export function analyze(text: string, opts: { privileged?: boolean; stateLimit?:
 
 /** The visits of slot `pc`, in walk order. */
 export const visitsAt = (a: VerifierAnalysis, pc: number): number[] => a.visitsByPc[pc] ?? [];
-
-/** The slot of the instruction on source line `line` (1-based). */
-export function pcOfLine(p: Program, line: number): number {
-  const pc = p.sourceMap.findIndex((s) => s?.line === line);
-  if (pc < 0) throw new Error(`no instruction on line ${line}`);
-  return pc;
-}

@@ -18,7 +18,7 @@ function slot(code: number, dst: number, src: number, off: number, imm: number):
 
 export const ALU = { add: 0x00, sub: 0x10, mul: 0x20, div: 0x30, or: 0x40, and: 0x50, lsh: 0x60, rsh: 0x70, neg: 0x80, mod: 0x90, xor: 0xa0, mov: 0xb0, arsh: 0xc0 } as const;
 export const JMP = { jeq: 0x10, jgt: 0x20, jge: 0x30, jset: 0x40, jne: 0x50, jsgt: 0x60, jsge: 0x70 } as const;
-export const SIZE = { 1: 0x10, 2: 0x08, 4: 0x00, 8: 0x18 } as const;
+const SIZE = { 1: 0x10, 2: 0x08, 4: 0x00, 8: 0x18 } as const;
 export type Size = keyof typeof SIZE;
 
 export const alu64i = (op: keyof typeof ALU, dst: number, imm: number): Slot => slot(0x07 | ALU[op], dst, 0, 0, imm);
@@ -46,7 +46,7 @@ export const ld64 = (dst: number, v: bigint): Slot[] => [
   slot(0, 0, 0, 0, Number(BigInt.asIntN(32, v >> 32n))),
 ];
 /** ld_imm64 that a map fixup turns into a map reference: two slots */
-export const ldMap = (dst: number): Slot[] => ld64(dst, 0n);
+const ldMap = (dst: number): Slot[] => ld64(dst, 0n);
 
 /** A program under construction that knows where its map loads are (for `map_fixups`). */
 export class Prog {

@@ -2,7 +2,7 @@
 import type { Answer } from '../../src/session/request';
 import type { OracleAnswer } from '../support/oracle';
 
-export interface CompareOptions {
+interface CompareOptions {
   /** maps not compared (fd arrays: the host answers prog ids or errors there) */
   skipMaps?: string[];
   /** maps compared as sets of entries (hash maps: the host seeds its hash, so the order differs) */

@@ -11,7 +11,7 @@ import { hex } from '../support/kernel';
 /** One argument: a number (mov or ld_imm64), a stack address fp+off, the ctx (r6), or a map. */
 type Arg = number | bigint | { fp: number } | 'ctx' | { map: string };
 
-export interface DiffCase {
+interface DiffCase {
   name: string;
   request: Record<string, unknown>;
   /** maps whose values are not comparable (fds, prog ids) */
@@ -33,33 +33,33 @@ function setArg(p: Prog, reg: number, a: Arg): void {
 }
 
 /** A step that calls helper `id` with `args` (r0 is the step's result). */
-export const helper =
+const helper =
   (id: number, ...args: Arg[]) =>
   (p: Prog): void => {
     args.forEach((a, i) => setArg(p, i + 1, a));
     p.emit(call(id));
   };
 /** A step whose result is `size` bytes of the stack at fp+off. */
-export const stackAt = (off: number, size: Size) => (p: Prog) => void p.emit(ldx(size, 0, 10, off));
+const stackAt = (off: number, size: Size) => (p: Prog) => void p.emit(ldx(size, 0, 10, off));
 /** A step whose result is a __sk_buff field. */
-export const ctxField = (off: number) => (p: Prog) => void p.emit(ldx(4, 0, 6, off));
+const ctxField = (off: number) => (p: Prog) => void p.emit(ldx(4, 0, 6, off));
 /** Fills stack bytes (u32 words) before a call that reads them. */
-export const fill = (off: number, words: number[]) => (p: Prog) => void words.forEach((w, i) => p.emit(st(4, 10, off + 4 * i, w)));
+const fill = (off: number, words: number[]) => (p: Prog) => void words.forEach((w, i) => p.emit(st(4, 10, off + 4 * i, w)));
 type Step = (p: Prog) => void;
 /** A step's r0 is kept as a result; a `prep` step only prepares; a `post` step rewrites the last result. */
 type Item = Step | { prep: Step } | { post: Step };
 
 /** Turns the previous result into 0/1 (non-zero). */
-export const nonZero: Item = { post: (p) => void p.emit(jmpi('jeq', 0, 0, 1), mov(0, 1)) };
+const nonZero: Item = { post: (p) => void p.emit(jmpi('jeq', 0, 0, 1), mov(0, 1)) };
 /** The 16-bit end-around fold of the previous result (csum_from32to16). */
-export const fold: Item = {
+const fold: Item = {
   post: (p) => {
     for (let i = 0; i < 2; i++) p.emit(movr(1, 0), alu64i('rsh', 1, 16), alu64i('and', 0, 0xffff), alu64r('add', 0, 1));
   },
 };
 
 /** A program that runs the steps and stores each result in out[0] (u64 slots), then returns `verdict`. */
-export function resultsProgram(items: Item[], verdict = 0): Prog {
+function resultsProgram(items: Item[], verdict = 0): Prog {
   const p = new Prog().emit(movr(6, 1));
   for (let i = 0; i < RESULTS; i++) p.emit(st(8, 10, -8 * (i + 1), 0));
   let slot = 0;

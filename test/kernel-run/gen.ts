@@ -11,7 +11,7 @@ import { ALU, JMP, alu32i, alu32r, alu64i, alu64r, call, end, exit, jmpi, jmpr, 
 import { hex } from '../support/kernel';
 
 /** mulberry32 */
-export function rng(seed: number): () => number {
+function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

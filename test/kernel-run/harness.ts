@@ -19,7 +19,7 @@ export function setWorld(k: Kernel): void {
 /** The register value of a negative errno. */
 export const neg = (errno: number): bigint => BigInt.asUintN(64, BigInt(-errno));
 
-export interface Harness {
+interface Harness {
   k: Kernel;
   run: PreparedRun;
   ctx: bigint;

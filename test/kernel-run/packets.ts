@@ -1,7 +1,7 @@
 /** Packet builders for the run-side tests: Ethernet, VLAN, IPv4 (with a correct checksum), IPv6, UDP. */
 
-export const MAC_DST = [0x02, 0, 0, 0, 0, 0x02];
-export const MAC_SRC = [0x02, 0, 0, 0, 0, 0x01];
+const MAC_DST = [0x02, 0, 0, 0, 0, 0x02];
+const MAC_SRC = [0x02, 0, 0, 0, 0, 0x01];
 
 /** The IPv4 header checksum of 20 bytes. */
 export function ipv4Checksum(h: Uint8Array): number {

@@ -11,7 +11,7 @@ import type { Program } from '../../src/program';
 import { REPO_ROOT } from '../support/data';
 
 /** Assembles text that must assemble cleanly (no errors, no warnings). */
-export function assembleClean(text: string, what: string): Program {
+function assembleClean(text: string, what: string): Program {
   const r = assemble(text);
   const problems = r.diagnostics.map((d) => `${what}:${d.line}:${d.col}: ${d.severity}: ${d.message}`);
   if (!r.ok || problems.length) throw new Error(problems.join('\n'));

@@ -12,7 +12,7 @@ import { dataPath } from './data';
 const CONFORMANCE_DIR = dataPath('conformance');
 
 /** One INDEX.json record (the fields harnesses use; the rest stay reachable as unknown). */
-export interface IndexRecord {
+interface IndexRecord {
   file: string;
   suite: 'bpf_conformance' | 'ubpf' | 'ubpf_legacy';
   category: string;
@@ -40,7 +40,7 @@ export interface IndexRecord {
 }
 
 /** A section's body: comment-free lines, and the 1-based line of the first one in its file. */
-export interface Section {
+interface Section {
   name: string;
   lines: string[];
   /** the file the body came from (the `.data` file, or the `@ FILE` include) */

@@ -28,10 +28,10 @@ export interface OracleAnswer {
 }
 
 /** BPFLAB_REQUIRE_KERNEL=1: a machine that cannot answer fails the kernel suites instead of skipping them. */
-export const kernelRequired = (): boolean => process.env.BPFLAB_REQUIRE_KERNEL === '1';
+const kernelRequired = (): boolean => process.env.BPFLAB_REQUIRE_KERNEL === '1';
 
 /** A line of the tally: requests a suite put to the kernel, or why a suite did not run. */
-export interface TallyLine {
+interface TallyLine {
   file: string;
   suite?: string;
   requests?: number;
@@ -46,7 +46,7 @@ function tally(line: Omit<TallyLine, 'file'>): void {
 }
 
 /** Whether the host kernel answers (once a process). Throws if the oracle itself is broken. */
-export const kernelStatus = (): HostStatus => hostStatus();
+const kernelStatus = (): HostStatus => hostStatus();
 
 /**
  * A describe block that runs only against a host kernel: skipped with the reason where there is

@@ -7,7 +7,7 @@ import { AluOp, Class, JmpOp, Mode, Pseudo, Size, Src, writeRaw, type RawInsn } 
 export type Slots = RawInsn[];
 const r = (code: number, dst = 0, src = 0, off = 0, imm = 0): Slots => [{ code, dst, src, off, imm }];
 
-export const SZ = { 1: Size.B, 2: Size.H, 4: Size.W, 8: Size.DW } as const;
+const SZ = { 1: Size.B, 2: Size.H, 4: Size.W, 8: Size.DW } as const;
 export type Width = keyof typeof SZ;
 
 export const raw = r;

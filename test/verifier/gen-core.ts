@@ -60,7 +60,7 @@ export interface GenProgram {
 }
 
 /** What the generator believes a register holds. */
-export type Kind =
+type Kind =
   | { k: 'none' }
   | { k: 'scalar'; fresh: boolean }
   | { k: 'known' }
@@ -74,7 +74,7 @@ export type Kind =
   | { k: 'pktend' }
   | { k: 'mixed' };
 
-export interface Item {
+interface Item {
   slots: RawInsn[];
   /** a forward jump to the start of item `to` (its off is resolved at layout) */
   to?: number;

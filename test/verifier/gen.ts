@@ -13,7 +13,7 @@ import { Gen, Rng, type GenOptions, type GenProgram } from './gen-core';
 import { body, genExit } from './gen-blocks';
 
 export { Rng } from './gen-core';
-export type { GenMap, GenOptions, GenProgram } from './gen-core';
+export type { GenMap, GenProgram } from './gen-core';
 
 /** A random program for `opts`, reproducible from `seed`. */
 export function generate(seed: number, opts: GenOptions): GenProgram {

@@ -79,7 +79,7 @@ function randomFrame(rng: Rng): Uint8Array {
  */
 export const isLinux48Crash = (message: string): boolean => message.startsWith('division by zero: Linux 4.8');
 
-export interface Outcome {
+interface Outcome {
   accepted: boolean;
   /** the verifier's message when refused */
   message?: string;
@@ -122,7 +122,7 @@ export function checkOne(w: World, seed: number, runs = 2): Outcome {
 }
 
 /** Describes a counterexample for a report: world, seed, program hex. */
-export function describe(w: World, seed: number, o: Outcome): string {
+function describe(w: World, seed: number, o: Outcome): string {
   return `type ${w.progType} ${w.privileged ? 'priv' : 'unpriv'} seed ${seed}: ${o.fault}\n  ${slotsToHex(o.prog.bytes).join(' ')}`;
 }
 

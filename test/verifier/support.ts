@@ -31,8 +31,8 @@ export function fakeMap(mapType: number, keySize: number, valueSize: number, max
 /** The suite's maps: one HASH (key 8, value 8, 1024 entries) and one PROG_ARRAY (key 4, value 4, 4 entries). */
 export const HASH_FD = 3;
 export const PROG_ARRAY_FD = 4;
-export const hashMap = fakeMap(MapType.Hash, 8, 8, 1024, 0xffff88003a5c0000n, 1);
-export const progArray = fakeMap(MapType.ProgArray, 4, 4, 4, 0xffff88003a5c0800n, 2);
+const hashMap = fakeMap(MapType.Hash, 8, 8, 1024, 0xffff88003a5c0000n, 1);
+const progArray = fakeMap(MapType.ProgArray, 4, 4, 4, 0xffff88003a5c0800n, 2);
 
 /** fds 0-2 are open but not maps (EINVAL, as stdin in the 4.8 harness); other unknown fds are not open. */
 export function resolveSuiteFd(fd: number): BpfMap | 'EBADF' | 'EINVAL' {
@@ -41,7 +41,7 @@ export function resolveSuiteFd(fd: number): BpfMap | 'EBADF' | 'EINVAL' {
   return fd >= 0 && fd <= 2 ? 'EINVAL' : 'EBADF';
 }
 
-export interface SuiteRun {
+interface SuiteRun {
   ret: number;
   errno: string;
   verdict: string;
@@ -74,7 +74,7 @@ const PROG_TYPES: Record<string, number> = {
 };
 
 /** The test's program with its fixups applied (map fds in the listed ld_imm64s). */
-export function suiteBytes(t: SuiteTest): Uint8Array {
+function suiteBytes(t: SuiteTest): Uint8Array {
   const bytes = hexToSlots(t.insns) as Uint8Array;
   const fix = (idx: number, fd: number) => writeRaw(bytes, idx, { ...readRaw(bytes, idx), imm: fd });
   for (const i of t.fixup_map) fix(i, HASH_FD);

@@ -19,7 +19,7 @@ export interface FakeHostOptions {
 }
 
 /** Helpers most tests use: 1 adds r1 to a journaled counter; 2 stores r2 (8 bytes) at r1; 3 logs. */
-export const TEST_HELPERS: Record<number, Helper> = {
+const TEST_HELPERS: Record<number, Helper> = {
   1: (h, [a]) => {
     const old = h.counter;
     h.mem.journal?.push(() => (h.counter = old));

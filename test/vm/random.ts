@@ -10,7 +10,7 @@ import { call, exit, ins, lddw, mov64, movReg } from './build';
 import { FakeHost, loadedProg } from './host';
 
 /** A few instructions; jump and call offsets are fixed up once the program is laid out. */
-export type Piece = { slots: RawInsn[]; fix?: 'jump' | 'back' | 'call' };
+type Piece = { slots: RawInsn[]; fix?: 'jump' | 'back' | 'call' };
 
 const reg = fc.integer({ min: 0, max: 9 });
 const imm = fc.oneof(fc.integer({ min: -4, max: 70 }), fc.integer({ min: -0x80000000, max: 0x7fffffff }));

@@ -13,7 +13,7 @@
  */
 import type * as Monaco from 'monaco-editor/editor';
 
-export const TAB_TOGGLE_KEYS = 'Ctrl+M';
+const TAB_TOGGLE_KEYS = 'Ctrl+M';
 
 export function editorLabel(movesFocus: boolean): string {
   return movesFocus

@@ -23,7 +23,7 @@ export interface GNode {
   insns: number;
 }
 
-export interface GEdge {
+interface GEdge {
   id: string;
   source: string;
   target: string;

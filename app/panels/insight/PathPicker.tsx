@@ -3,7 +3,7 @@ import type { PathView, VerifierStateView } from '../../../src/protocol';
 import { actions } from '../../store';
 
 /** "path 2 (from 7 to 10)" */
-export function pathLabel(paths: readonly PathView[] | undefined, id: number): string {
+function pathLabel(paths: readonly PathView[] | undefined, id: number): string {
   const p = paths?.[id];
   return !p || p.parent < 0 ? `path ${id} (from insn 0)` : `path ${id} (from ${p.from} to ${p.to})`;
 }

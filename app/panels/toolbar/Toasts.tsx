@@ -11,7 +11,7 @@ import { actions, selectNotices, useApp, type Notice } from '../../store';
 import { focusFirst } from '../../ui/focus';
 
 /** How long a toast stays, in milliseconds. */
-export const TOAST_MS = { info: 6000, error: 15000 } as const;
+const TOAST_MS = { info: 6000, error: 15000 } as const;
 
 /** Dismisses toast `id`; if focus was in it, focus goes to another toast or back where it came from. */
 function dismiss(id: number, box: HTMLElement | null, cameFrom: RefObject<Element | null>): void {

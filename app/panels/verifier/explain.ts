@@ -12,7 +12,6 @@
 import type { VerifierMessageId, VerifierMessages, VerifierRefusal } from '../../../src/protocol';
 import { dataEndRegister, LESSONS, namedCtxAccess, scratchRegister, type LessonRef, type RefusalWhere } from './naming';
 
-export type { RefusalWhere } from './naming';
 
 export interface Explanation {
   /** a short name of the problem */

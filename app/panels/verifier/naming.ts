@@ -42,7 +42,7 @@ export const LESSONS = {
   belowRecord: { id: 'verifier-hole-below-record', title: 'A hole in the 4.8 verifier' },
 } as const satisfies Record<string, LessonRef>;
 
-export interface Named {
+interface Named {
   title: string;
   meaning: string;
   fix: string;

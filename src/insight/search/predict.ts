@@ -11,7 +11,7 @@ import type { Shadow } from './shadow';
 import { konst, type Sym } from './sym';
 import type { Constraint } from './shadow';
 
-export type Expect = 'null' | 'bounds' | 'bad-pointer' | 'ctx' | 'uninit' | 'indirect-uninit' | 'leak' | 'misaligned';
+type Expect = 'null' | 'bounds' | 'bad-pointer' | 'ctx' | 'uninit' | 'indirect-uninit' | 'leak' | 'misaligned';
 
 export interface Prediction {
   expect: Expect;
@@ -75,7 +75,7 @@ export function packetAccessEnd(ev: StepEvent, before: readonly bigint[], pktBas
 }
 
 /** Stack bytes (offsets from the frame pointer) the run's steps wrote. */
-export function writtenStack(events: readonly StepEvent[]): Set<number> {
+function writtenStack(events: readonly StepEvent[]): Set<number> {
   const out = new Set<number>();
   for (const e of events) for (const w of e.writes) if (w.kind === 'stack') for (let i = 0; i < w.size; i++) out.add(w.offset + i - 512);
   return out;

@@ -22,7 +22,7 @@ import { Rig, valuation, type Candidate, type Trace } from './rig';
 import { applyEdits, holds, solve, type SolveEnv, type Want } from './solve';
 import { evaluate, leavesOf, type Sym } from './sym';
 
-export interface SearchOptions {
+interface SearchOptions {
   /** milliseconds the search may take */
   timeMs: number;
   /** the frame to start from */

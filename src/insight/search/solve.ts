@@ -119,7 +119,7 @@ function bswap(v: bigint, bits: number): bigint {
 }
 
 /** Edits making `s` evaluate to `t` for candidate `c`, if the expression can be inverted. */
-export function invert(s: Sym, t: bigint, c: Candidate, env: SolveEnv, depth = 0): Edits | null {
+function invert(s: Sym, t: bigint, c: Candidate, env: SolveEnv, depth = 0): Edits | null {
   if (depth > 32) return null;
   const cur = (x: Sym): bigint => evaluate(x, valuation(c));
   switch (s.t) {

@@ -42,7 +42,7 @@ function bswap(v: bigint, bits: number): bigint {
 }
 
 /** One ALU operation exactly as the interpreter does it (4.8: division by 0 gives 0, as the program would end). */
-export function alu(op: AluName, w: 32 | 64, a: bigint, b: bigint): bigint {
+function alu(op: AluName, w: 32 | 64, a: bigint, b: bigint): bigint {
   const m = w === 32 ? MASK32 : MASK64;
   const x = a & m;
   const y = b & m;
@@ -174,4 +174,3 @@ export function cat(parts: Sym[]): Sym {
   return { t: 'cat', parts };
 }
 
-export const isConst = (s: Sym): s is { t: 'k'; v: bigint } => s.t === 'k';

@@ -12,28 +12,28 @@ import { err, fault, readArg, ret, skbOf, u32, type HelperImpl } from './env';
 const M32 = 0xffffffff;
 
 /** csum_add: 32-bit add with the carry folded back in. */
-export function csumAdd(a: number, b: number): number {
+function csumAdd(a: number, b: number): number {
   const res = ((a >>> 0) + (b >>> 0)) >>> 0;
   return (res + (res < b >>> 0 ? 1 : 0)) >>> 0;
 }
 
 /** csum_sub: csum_add of the complement. */
-export const csumSub = (a: number, b: number): number => csumAdd(a, ~b >>> 0);
+const csumSub = (a: number, b: number): number => csumAdd(a, ~b >>> 0);
 
 /** csum_fold: the 16-bit end-around sum of a 32-bit checksum, complemented. */
-export function csumFold(sum: number): number {
+function csumFold(sum: number): number {
   let s = (sum >>> 16) + (sum & 0xffff);
   s = (s >>> 16) + (s & 0xffff);
   return ~s & 0xffff;
 }
 
 /** csum16_add: 16-bit add with end-around carry. */
-export function csum16Add(csum: number, addend: number): number {
+function csum16Add(csum: number, addend: number): number {
   const res = (csum + addend) & 0xffff;
   return (res + (res < addend ? 1 : 0)) & 0xffff;
 }
 
-export const csum16Sub = (csum: number, addend: number): number => csum16Add(csum, ~addend & 0xffff);
+const csum16Sub = (csum: number, addend: number): number => csum16Add(csum, ~addend & 0xffff);
 
 /**
  * x86-64 csum_partial: the unfolded 32-bit one's-complement sum of the little-endian words of
@@ -54,17 +54,17 @@ export function csumPartial(buf: Uint8Array, seed: number): number {
 }
 
 /** csum_replace2 (RFC 1624 in 16-bit arithmetic). */
-export const csumReplace2 = (sum: number, from: number, to: number): number =>
+const csumReplace2 = (sum: number, from: number, to: number): number =>
   ~csum16Add(csum16Sub(~sum & 0xffff, from & 0xffff), to & 0xffff) & 0xffff;
 
 /** csum_replace4. */
-export function csumReplace4(sum: number, from: number, to: number): number {
+function csumReplace4(sum: number, from: number, to: number): number {
   const tmp = csumSub(~sum >>> 0, from >>> 0);
   return csumFold(csumAdd(tmp, to >>> 0));
 }
 
 /** csum_replace_by_diff. */
-export const csumReplaceByDiff = (sum: number, diff: number): number => csumFold(csumAdd(diff >>> 0, ~sum >>> 0));
+const csumReplaceByDiff = (sum: number, diff: number): number => csumFold(csumAdd(diff >>> 0, ~sum >>> 0));
 
 const MAX_OFFSET = 0xffff;
 const L3_FLAGS = HelperFlag.HDR_FIELD_MASK;

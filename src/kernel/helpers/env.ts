@@ -4,7 +4,7 @@
  * Helpers return a `HelperOutcome`; errno results are negative numbers in r0, as in the kernel.
  */
 import { Errno, type ErrnoName } from '../../isa';
-import { isMemFault, type AddressSpace, type MemFault } from '../../mem';
+import type { AddressSpace, MemFault } from '../../mem';
 import type { Skb } from '../skb';
 import type { Effect, HelperOutcome, KernelServices, LoadedProg, World } from '../types';
 
@@ -48,8 +48,6 @@ export const fault = (f: MemFault | string): HelperOutcome => ({ kind: 'fault', 
 
 /** The low 32 bits of a register, as a u32 argument. */
 export const u32 = (v: bigint): number => Number(v & 0xffffffffn);
-/** The low 32 bits as a signed int argument. */
-export const s32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
 
 /** Reads `len` bytes of program memory (a helper's key, value or buffer argument). */
 export function readArg(env: HelperEnv, addr: bigint, len: number): Uint8Array | MemFault {
@@ -62,8 +60,6 @@ export function writeArg(env: HelperEnv, addr: bigint, data: Uint8Array): MemFau
   if (data.length === 0) return null;
   return env.mem.write(addr, data);
 }
-
-export { isMemFault };
 
 /** The skb of the run, or a fault for a program type without one (unverified programs only). */
 export function skbOf(env: HelperEnv): Skb | HelperOutcome {

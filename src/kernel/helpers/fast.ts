@@ -11,7 +11,7 @@
 import type { BpfMap, KernelServices } from '../types';
 import type { HelperEnv } from './env';
 
-export type FastHelper = (env: HelperEnv, L: Int32Array, H: Int32Array) => boolean;
+type FastHelper = (env: HelperEnv, L: Int32Array, H: Int32Array) => boolean;
 
 const out = new Int32Array(2);
 

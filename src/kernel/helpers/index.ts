@@ -22,9 +22,9 @@ import { skbGetTunnelKey, skbGetTunnelOpt, skbSetTunnelKey, skbSetTunnelOpt } fr
 import { skbVlanPop, skbVlanPush } from './vlan';
 import type { HelperImpl } from './env';
 
-export type { HelperEnv, HelperImpl, RunState } from './env';
+export type { HelperEnv, RunState } from './env';
 
-export interface HelperEntry {
+interface HelperEntry {
   proto: HelperProto;
   /** the file under kernel/helpers/ that implements it */
   family: string;

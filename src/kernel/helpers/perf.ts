@@ -11,7 +11,7 @@ import { err, fault, readArg, ret, type HelperEnv, type HelperImpl } from './env
 import { mapArg } from './maps';
 
 /** BPF_F_CTXLEN_MASK: bits 32-51 */
-export const CTXLEN_MASK = 0xfffffn << 32n;
+const CTXLEN_MASK = 0xfffffn << 32n;
 
 /** The event a flags argument selects, or the errno of the lookup. */
 function selectEvent(env: HelperEnv, map: BpfMap, flags: bigint): PerfEvent | 'E2BIG' | 'ENOENT' {

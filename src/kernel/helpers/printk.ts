@@ -8,7 +8,7 @@
  */
 
 /** What the check leaves for the formatter: each argument's cast and where the %s string is. */
-export interface PrintkPlan {
+interface PrintkPlan {
   /** 0: (u32) arg, 1: (long) arg, 2: (u64) arg, per argument slot */
   mods: [number, number, number];
   /** the slot whose value is replaced by the string read for %s, or -1 */
@@ -62,7 +62,7 @@ export function checkPrintkFormat(fmt: Uint8Array): PrintkPlan | null {
 }
 
 /** One vararg as __trace_printk receives it: a number, or the kernel buffer holding %s's string. */
-export type PrintkArg = bigint | { str: string };
+type PrintkArg = bigint | { str: string };
 
 /** The casts 4.8 applies to r3..r5 before calling __trace_printk. */
 export function castArgs(plan: PrintkPlan, regs: [bigint, bigint, bigint], str: string | null): PrintkArg[] {

@@ -9,7 +9,7 @@ import { castArgs, checkPrintkFormat, tracePipeLine, TRACE_BUF_SIZE, vsnprintf }
 import { err, fault, readArg, ret, u32, type HelperEnv, type HelperImpl } from './env';
 
 /** strncpy_from_unsafe into trace_printk's 64-byte buffer: at most 63 characters, stops at a fault. */
-export function readUnsafeString(env: HelperEnv, addr: bigint, max = 63): string {
+function readUnsafeString(env: HelperEnv, addr: bigint, max = 63): string {
   let s = '';
   for (let i = 0; i < max; i++) {
     const b = env.mem.read(addr + BigInt(i), 1);

@@ -58,7 +58,7 @@ export interface MapTypeOps {
   create(ctx: MapCtx, attr: MapAttr): MapBase;
 }
 
-export const PAGE_SIZE = 4096;
+const PAGE_SIZE = 4096;
 /** KMALLOC_SHIFT_MAX - 1 on x86-64 with SLUB: values of 2 MiB and more are refused */
 export const KMALLOC_MAX_HALF = 1 << 21;
 /** U32_MAX - PAGE_SIZE: the cost bound 4.8's allocators check */

@@ -12,7 +12,7 @@ import { MapBase, arrayNextKey, indexKey, keyIndex, type FileObject, type FileTa
 import { BPF_ARRAY_HEADER, checkArrayAttr } from './array';
 
 /** How a slot gets and drops its object: the kernel provides these per map type. */
-export interface FdSlotOps<T> {
+interface FdSlotOps<T> {
   /** the object fd names, with a reference taken, or a negative errno (EBADF, EINVAL, ...) */
   get(fd: number, map: FdArrayMap<T>): T | Errno;
   /** drops the reference a slot held */

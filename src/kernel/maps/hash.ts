@@ -9,7 +9,7 @@ import type { Errno, MapAttr } from '../types';
 import { badUpdateFlags, type MapCtx, type MapTypeOps } from './common';
 import { HashTab, checkHashAttr } from './hashtab';
 
-export class HashMap extends HashTab {
+class HashMap extends HashTab {
   readonly userValueSize: number;
 
   constructor(ctx: MapCtx, attr: MapAttr) {

@@ -24,10 +24,6 @@ export const MAP_TYPES: ReadonlyMap<number, MapTypeOps> = new Map([
   [MapType.CgroupArray, cgroupArrayOps],
 ]);
 
-export { MapBase, type FileObject, type FileTable, type MapCtx, type MapCreateEnv, type MapTypeOps } from './common';
-export { FdArrayMap } from './fd-array';
-export { ProgArrayMap } from './prog-array';
+export { MapBase, type FileObject, type FileTable } from './common';
 export { StackTraceMap } from './stack-trace';
-export { HashTab } from './hashtab';
-export { ArrayMap } from './array';
 export { jhash, jhash2 } from './jhash';

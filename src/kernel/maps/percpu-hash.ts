@@ -10,7 +10,7 @@ import type { Errno, MapAttr } from '../types';
 import { badUpdateFlags, type MapCtx, type MapTypeOps } from './common';
 import { HashTab, checkHashAttr } from './hashtab';
 
-export class PercpuHashMap extends HashTab {
+class PercpuHashMap extends HashTab {
   readonly userValueSize: number;
 
   constructor(ctx: MapCtx, attr: MapAttr) {

@@ -14,12 +14,12 @@ import { BPF_ARRAY_HEADER } from './array';
 import { jhash2, roundupPowOfTwo } from './jhash';
 
 /** sysctl kernel.perf_event_max_stack's default */
-export const PERF_EVENT_MAX_STACK = 127;
+const PERF_EVENT_MAX_STACK = 127;
 /** sizeof(struct stack_map_bucket) before its ips: freelist node, hash, nr */
 const STACK_BUCKET_SIZE = 16;
 
 /** stack_map_alloc's checks and cost. */
-export function checkStackAttr(attr: MapAttr, env: MapCreateEnv): { cost: number } | Errno {
+function checkStackAttr(attr: MapAttr, env: MapCreateEnv): { cost: number } | Errno {
   if (!env.privileged) return -E.EPERM;
   if (attr.mapFlags) return -E.EINVAL;
   const v = attr.valueSize;

@@ -8,7 +8,7 @@ import type { Layout } from '../../isa';
 import type { CtxAccess, CtxAccessResult, CtxInfo, ProgTypeInfo, ProgTypeOps, RunRefused } from './types';
 
 /** A type's func_proto: the prototype it offers for helper `id`, or null. */
-export type FuncProto = (id: number, privileged: boolean) => HelperProto | null;
+type FuncProto = (id: number, privileged: boolean) => HelperProto | null;
 
 const idsOf = (names: readonly string[]): ReadonlySet<number> =>
   new Set(

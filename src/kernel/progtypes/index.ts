@@ -34,4 +34,4 @@ export function verdictOf(type: number, retval: number, len: number): Verdict {
   return PROG_TYPES.get(type)?.verdict(retval, len) ?? { name: `r0 = ${retval >>> 0}` };
 }
 
-export type { CtxAccess, CtxAccessResult, PacketOut, ProgTypeInfo, ProgTypeOps, RunContext, RunInput, RunRefused, Verdict } from './types';
+export type { PacketOut, RunContext, RunInput, RunRefused, Verdict } from './types';

@@ -21,7 +21,7 @@ const DEFAULT_SP = 0xffffc90000007e58n;
 const reg = (name: string): number => fieldNamed(PT_REGS, name).offset;
 
 /** Default pt_regs of a probe hit in the world's innermost kernel function. */
-export function defaultPtRegs(world: World): Uint8Array {
+function defaultPtRegs(world: World): Uint8Array {
   const out = new Uint8Array(PT_REGS.size);
   const put = (name: string, v: bigint): void => out.set(leBytes(v, 8), reg(name));
   put('ip', world.kernelStack[0]?.ip ?? 0n);

@@ -43,7 +43,7 @@ export const SkbCtx = {
  * number (data and data_end load 64-bit pointers: their high half is `skbFieldHigh`). No BigInt:
  * this is on every ctx load of a run.
  */
-export function skbFieldLow(skb: Skb, off: number): number {
+function skbFieldLow(skb: Skb, off: number): number {
   const f = skb.f;
   switch (off) {
     case SkbCtx.len:
@@ -86,17 +86,17 @@ export function skbFieldLow(skb: Skb, off: number): number {
 }
 
 /** The high 32 bits of the field at `off`: the packet's upper half for data and data_end, else 0. */
-export const skbFieldHigh = (skb: Skb, off: number): number => (off === SkbCtx.data || off === SkbCtx.data_end ? skb.region.hi >>> 0 : 0);
+const skbFieldHigh = (skb: Skb, off: number): number => (off === SkbCtx.data || off === SkbCtx.data_end ? skb.region.hi >>> 0 : 0);
 
 /** The value a program's 4-byte load of the field at `off` gives (data/data_end: 64-bit pointers). */
-export function readSkbField(skb: Skb, off: number): bigint {
+function readSkbField(skb: Skb, off: number): bigint {
   const hi = skbFieldHigh(skb, off);
   const lo = BigInt(skbFieldLow(skb, off));
   return hi === 0 ? lo : (BigInt(hi) << 32n) | lo;
 }
 
 /** Performs a program's store of `v32` (the value's low 32 bits) into the field at `off` with the real field's width. */
-export function writeSkbField(skb: Skb, off: number, v32: number): void {
+function writeSkbField(skb: Skb, off: number, v32: number): void {
   skb.save();
   const f = skb.f;
   switch (off) {
@@ -126,7 +126,7 @@ const mirrored = new WeakMap<Region, number>();
  * comparison. A change goes through the space (journaled), so that stepping back restores what
  * the debugger shows too.
  */
-export function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
+function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
   if (mirrored.get(region) === skb.version) return;
   mirrored.set(region, skb.version);
   const old = region.bytes;

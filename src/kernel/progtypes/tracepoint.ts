@@ -15,7 +15,7 @@ import { defineProgType, funcProto, refuse, tracingFuncProto } from './common';
 import { mapPtRegs } from './kprobe';
 import type { CtxAccess, CtxAccessResult, RunContext, RunInput, RunRefused } from './types';
 
-export interface TracepointField {
+interface TracepointField {
   name: string;
   /** the C type as the format file prints it */
   type: string;
@@ -24,7 +24,7 @@ export interface TracepointField {
   signed: boolean;
 }
 
-export interface TracepointDef {
+interface TracepointDef {
   /** "sched:sched_switch" */
   name: string;
   /** the event id (common_type) in bpflab's tracefs */

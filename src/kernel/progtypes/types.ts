@@ -89,7 +89,7 @@ export interface RunContext {
 }
 
 /** One field of a context struct and what the type's is_valid_access answers for it, at its own size. */
-export interface CtxFieldInfo {
+interface CtxFieldInfo {
   name: string;
   offset: number;
   size: number;

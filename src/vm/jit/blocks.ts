@@ -43,10 +43,10 @@ export function jumpTarget(code: Code, i: number): number {
 }
 
 /** Whether control never falls from `op` into the next slot inside the same block. */
-export const endsBlock = (op: number): boolean => isJump(op) || isCall(op) || isExit(op) || isBad(op);
+const endsBlock = (op: number): boolean => isJump(op) || isCall(op) || isExit(op) || isBad(op);
 
 /** The slots where blocks start; `stops` (breakpoints) start blocks of their own too. */
-export function leaders(code: Code, stops?: ReadonlySet<number>): Uint8Array {
+function leaders(code: Code, stops?: ReadonlySet<number>): Uint8Array {
   const n = code.n;
   const lead = new Uint8Array(n + 1);
   lead[0] = 1;

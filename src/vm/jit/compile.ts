@@ -26,10 +26,10 @@ import type { Site } from './site';
 /** Instructions per chunk function: V8 optimises these; much larger functions are left to its baseline tiers. */
 export const CHUNK_INSNS = 200;
 
-export type ChunkFn = (cpu: Cpu, limit: number, block: number) => number;
+type ChunkFn = (cpu: Cpu, limit: number, block: number) => number;
 
 /** A compiled program: which chunk and which of its blocks starts at each slot (-1: not a block start). */
-export interface Compiled {
+interface Compiled {
   readonly chunkOf: Int32Array;
   readonly blockOf: Int32Array;
   readonly fns: ChunkFn[];
