@@ -66,8 +66,9 @@ describe('debug runs stop at their limits, paused, with what they did', () => {
   });
 
   it('Continue of a loop with the largest budget pauses after the time limit ("stopped after 10 s") and goes on when asked', async () => {
-    // each reading of the clock is 4 s: the limit is reached at the third look, whatever the machine's speed
-    const s = await loopRun(LOOP, {}, fakeClock(4000));
+    // each reading of the clock is 11 s: the limit is reached at the first look after a chunk, whatever
+    // the machine's speed (compiled chunks are long: a few more looks could reach the instruction budget)
+    const s = await loopRun(LOOP, {}, fakeClock(11_000));
     const u = ok(await s.continue({ breakpoints: [] }));
     expect(u.limit).toEqual({ limit: 'time', message: `stopped after 10 s (the time limit of one command; raise it in the settings, up to 120 s, or go on from here)` });
     expect(u.snapshot.state).toBe('paused');
