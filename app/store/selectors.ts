@@ -93,7 +93,10 @@ export const selectCurrentPc = (s: State): number | null => {
 /** The verifier's states at the current pc (for register types and stack slot kinds). */
 export const selectStatesAtPc = (s: State) => {
   const pc = selectCurrentPc(s);
-  if (pc === null) return statesAt(selectRunningOther(s)?.analysis, s.snap!.pc);
+  if (pc === null) {
+    const other = selectRunningOther(s);
+    return other && s.snap ? statesAt(other.analysis, s.snap.pc) : undefined;
+  }
   return statesAt(s.load?.analysis, pc);
 };
 export const selectLesson = (s: State) => s.lesson;

@@ -153,7 +153,8 @@ test('Stop ends a runaway run quickly and keeps the text', async () => {
   await closeSettings(page);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await until(async () => (await appState(page, 'busy')) === 'running', 10_000, 'the run to start');
-  await page.waitForTimeout(500);
+  // stop it mid-way: once it has reported progress (or, compiled runs being fast, reached its budget)
+  await until(async () => ((await appState<number | null>(page, 'progressStep')) ?? 0) > 0 || (await idle(page)), 10_000, 'the run under way');
   const t0 = Date.now();
   await page.keyboard.press('Shift+F5');
   await until(async () => (await idle(page)) && (await appState(page, 'snap')) === null, 10_000, 'the stop', 2);
@@ -182,11 +183,15 @@ test('after a run is stopped, new text and a refused Load stay in view in the ed
     await setEditorText(page, refused);
     await page.getByRole('button', { name: 'Load', exact: true }).click();
     await until(async () => (await appState(page, 'load.ok')) === false && (await idle(page)), 10_000, 'the refusal');
-    await page.waitForTimeout(300);
     const editor = page.getByRole('region', { name: 'Editor', exact: true });
-    const box = await editor.boundingBox();
-    const line = await editor.locator('.view-line', { hasText: 'call bpf_map_lookup_elem' }).boundingBox();
-    expect(box && line && line.x >= box.x && line.x < box.x + 120).toBe(true);
+    const inView = async () => {
+      const box = await editor.boundingBox();
+      const line = await editor.locator('.view-line', { hasText: 'call bpf_map_lookup_elem' }).boundingBox();
+      return !!(box && line && line.x >= box.x && line.x < box.x + 120);
+    };
+    // the refusal reveals its line: wait until the editor has laid it out, then it must stay in view
+    await until(inView, 10_000, 'the refused line laid out in view');
+    expect(await inView()).toBe(true);
     expect(own.consoleErrors).toEqual([]);
   } finally {
     await own.context.close();

@@ -29,8 +29,26 @@ test('bpftool map dump in the terminal, and a pinned map survives a reload', asy
   expect(dump).toMatch(/key: 01 00 00 00\s+value: 2a 00 00 00 00 00 00 00/);
   await shell(page, `bpftool map pin id ${id} /sys/fs/bpf/hits`, `# bpftool map pin id ${id} /sys/fs/bpf/hits`);
   await shell(page, 'ls /sys/fs/bpf', /^hits\s*$/m);
-  // bpffs writes to IndexedDB in the background: give it a moment, as a user would before reloading
-  await page.waitForTimeout(300);
+  // bpffs writes to IndexedDB in the background: reload once the pin and its map are stored
+  const stored = () =>
+    page.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const open = indexedDB.open('bpflab');
+          open.onerror = () => resolve([]);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('bpffs')) return resolve([]);
+            const req = db.transaction('bpffs', 'readonly').objectStore('bpffs').getAllKeys();
+            req.onsuccess = () => resolve(req.result.map(String));
+            req.onerror = () => resolve([]);
+          };
+        }),
+    );
+  await until(async () => {
+    const keys = await stored();
+    return keys.some((k) => k.endsWith('/sys/fs/bpf/hits')) && keys.some((k) => k.includes('obj/map/'));
+  }, 10_000, 'the pin and its map in IndexedDB');
   await page.reload();
   await waitForEditor(page);
   await until(async () => (await appState<{ pins: string[] }[]>(page, 'maps')).some((m) => m.pins.includes('/sys/fs/bpf/hits')), 10_000, 'the pinned map after the reload');
