@@ -7,7 +7,7 @@
  * on the page.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { opener } from './focus';
+import { arrowMove, opener } from './focus';
 import { Modal } from './Modal';
 
 export interface MenuItem {
@@ -29,21 +29,6 @@ function useOutside(open: boolean, root: React.RefObject<HTMLElement | null>, cl
   }, [open, root, close]);
 }
 
-/** Where a key moves the menu's focus: the index of the next item, or null if the key is not the menu's. */
-function menuMove(key: string, at: number, n: number): number | null {
-  switch (key) {
-    case 'ArrowDown':
-      return (at + 1) % n;
-    case 'ArrowUp':
-      return (at + n - 1) % n;
-    case 'Home':
-      return 0;
-    case 'End':
-      return n - 1;
-    default:
-      return null;
-  }
-}
 
 /**
  * `openers`: names of what the items open (app/ui/focus.ts), so a dialog opened from the menu
@@ -66,7 +51,7 @@ export function MenuButton({ label, items, title, openers = [] }: { label: React
   }, [open]);
   const onKey = (e: KeyboardEvent) => {
     const all = [...(list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const next = menuMove(e.key, all.indexOf(document.activeElement as HTMLElement), all.length);
+    const next = arrowMove('vertical', e.key, all.indexOf(document.activeElement as HTMLElement), all.length);
     if (next !== null) all[next]?.focus();
     else if (e.key === 'Escape' || e.key === 'Tab') close(true);
     else return;

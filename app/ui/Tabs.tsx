@@ -4,6 +4,7 @@
  * it controls, and the panel is labelled by its tab.
  */
 import { useRef, type KeyboardEvent } from 'react';
+import { arrowMove } from './focus';
 
 export interface TabSpec<T extends string> {
   id: T;
@@ -13,28 +14,13 @@ export interface TabSpec<T extends string> {
 const tabId = (base: string, id: string) => `${base}-tab-${id}`;
 const panelId = (base: string) => `${base}-panel`;
 
-/** The index a key moves to among `n` tabs from `at`, or null if the key is not the tablist's. */
-function tabMove(key: string, at: number, n: number): number | null {
-  switch (key) {
-    case 'ArrowRight':
-      return (at + 1) % n;
-    case 'ArrowLeft':
-      return (at + n - 1) % n;
-    case 'Home':
-      return 0;
-    case 'End':
-      return n - 1;
-    default:
-      return null;
-  }
-}
 
 export function TabList<T extends string>(props: { base: string; label: string; tabs: TabSpec<T>[]; selected: T; onSelect: (id: T) => void }) {
   const { base, label, tabs, selected, onSelect } = props;
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: KeyboardEvent) => {
     const at = tabs.findIndex((t) => t.id === selected);
-    const next = tabMove(e.key, at, tabs.length);
+    const next = arrowMove('horizontal', e.key, at, tabs.length);
     if (next === null) return;
     e.preventDefault();
     onSelect(tabs[next].id);

@@ -83,3 +83,17 @@ export function focusFirst(...candidates: (Element | string | null | undefined)[
   }
   return false;
 }
+
+/**
+ * Where an arrow key moves focus among `n` items from `at` (wrapping; Home and End to the ends),
+ * or null if the key is not one of the list's: Left/Right on a horizontal list (toolbar, tabs),
+ * Up/Down on a vertical one (menu).
+ */
+export function arrowMove(axis: 'horizontal' | 'vertical', key: string, at: number, n: number): number | null {
+  const [back, forth] = axis === 'horizontal' ? ['ArrowLeft', 'ArrowRight'] : ['ArrowUp', 'ArrowDown'];
+  if (key === forth) return (at + 1) % n;
+  if (key === back) return (at + n - 1) % n;
+  if (key === 'Home') return 0;
+  if (key === 'End') return n - 1;
+  return null;
+}

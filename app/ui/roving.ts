@@ -7,6 +7,7 @@
  * of the Tab order (tabindex -1, a file input a menu item clicks).
  */
 import { useEffect, type RefObject } from 'react';
+import { arrowMove } from './focus';
 
 const ITEM = 'button:not([disabled]), select:not([disabled]), input:not([disabled]):not([type="hidden"]), textarea:not([disabled]), a[href]';
 /** what the toolbar opens: its own keys, not the toolbar's */
@@ -45,21 +46,6 @@ function settle(bar: HTMLElement, current: HTMLElement | null): HTMLElement | nu
   return stop;
 }
 
-/** Where a key moves focus among `n` items from `at`, or null if the key is not the toolbar's. */
-function rovingMove(key: string, at: number, n: number): number | null {
-  switch (key) {
-    case 'ArrowRight':
-      return (at + 1) % n;
-    case 'ArrowLeft':
-      return (at + n - 1) % n;
-    case 'Home':
-      return 0;
-    case 'End':
-      return n - 1;
-    default:
-      return null;
-  }
-}
 
 /** Gives the toolbar `ref` points at roving focus (see the file's comment); `layout` names its current element's shape. */
 export function useRovingFocus(ref: RefObject<HTMLElement | null>, layout?: string): void {
@@ -73,7 +59,7 @@ export function useRovingFocus(ref: RefObject<HTMLElement | null>, layout?: stri
       const items = rovingItems(bar);
       const at = items.findIndex((el) => el === target || el.contains(target));
       if (at < 0 || !items.length) return;
-      const next = rovingMove(e.key, at, items.length);
+      const next = arrowMove('horizontal', e.key, at, items.length);
       if (next === null) return;
       e.preventDefault();
       current = settle(bar, items[next]);

@@ -110,7 +110,6 @@ function nextKeyAfter(keys: Iterable<string>): number {
   return n + 1;
 }
 
-/** The records of everything pinned, as they would be stored now. */
 /** The last record written of each map, with the map's content stamp then. */
 const written = new WeakMap<MapBase, { stamp: string; json: string }>();
 
@@ -124,6 +123,7 @@ function mapJson(m: MapBase, visit: (o: MapBase | Prog) => string): string {
   return json;
 }
 
+/** The records of everything pinned, as they would be stored now. */
 function snapshot(k: PersistKernel): Map<string, string> {
   const out = new Map<string, string>();
   const seen = new Set<MapBase | Prog>();

@@ -96,10 +96,10 @@ export function LoadSettings({ withProgType }: { withProgType?: boolean }) {
         <input
           type="number"
           min={1}
-          max={100000000}
+          max={LIMITS.steps.ceiling}
           className="num"
           value={es.budget}
-          onChange={(e) => actions.setSettings({ engineSettings: { ...es, budget: Math.min(100_000_000, Math.max(1, Math.floor(Number(e.target.value) || 1))) } })}
+          onChange={(e) => actions.setSettings({ engineSettings: { ...es, budget: inRange(Number(e.target.value), 1, LIMITS.steps.ceiling) } })}
         />
       </label>
       <label title={`Seconds one command (Continue, a seek, a capture replay) may run before it pauses (at most ${LIMITS.timeMs.ceiling / 1000})`}>
