@@ -5,6 +5,7 @@
 import type { CaptureProgress, ExportFormat, ExportResult, ObjectProgramView, ObjectSetView } from './deps';
 import { bytesHex } from '../lib/format';
 import type { IoContext } from './io-context';
+import { programSetOf } from './selectors';
 
 export function makeFileActions(io: IoContext) {
   const { get, set, api, port, base, leaveProgram, fresh } = io;
@@ -96,7 +97,7 @@ export function makeFileActions(io: IoContext) {
   async function exportAs(format: ExportFormat): Promise<ExportResult | null> {
     const input = await io.runInput();
     const s = get();
-    const setup = s.lesson?.setup ?? s.tailSet ?? undefined;
+    const setup = programSetOf(s);
     const r = await api.exportProgram({
       format,
       text: s.text,

@@ -2,9 +2,12 @@
 import type { State } from './state';
 import { statesAt, type LoadSetup } from './deps';
 
+/** The programs and slots of the session's tail-call set: the open lesson's, else the one opened from an object or a link. */
+export const programSetOf = (s: Pick<State, 'lesson' | 'tailSet'>) => s.lesson?.setup ?? s.tailSet ?? undefined;
+
 /** What the next Load sets up beside the program: the open lesson's programs and slots, and one-shot parts. */
 export function loadSetupOf(s: Pick<State, 'lesson' | 'pendingSetup' | 'tailSet'>): LoadSetup | undefined {
-  const l = s.lesson?.setup ?? s.tailSet ?? undefined;
+  const l = programSetOf(s);
   const p = s.pendingSetup;
   if (!l && !p) return undefined;
   return { ...l, ...p };

@@ -6,7 +6,7 @@ import { openingOf } from '../lib/lesson';
 import { toShared } from '../lib/session-io';
 import type { Lesson } from '../../src/lessons';
 import type { IoContext } from './io-context';
-import { loadSignature } from './selectors';
+import { loadSignature, programSetOf } from './selectors';
 
 /** The most characters of a link the Share button makes (decodeShare reads up to 128 KiB). */
 const SHARE_LIMIT = 128 * 1024;
@@ -29,7 +29,7 @@ export function makeShareActions(c: IoContext) {
     if (typeof types === 'string') return { error: types };
     const info = types.find((t) => t.type === s.progType);
     if (!info) return { error: `program type ${s.progType} is not one of the kernel's` };
-    const shared = toShared({ ...s, setup: s.lesson?.setup ?? s.tailSet ?? undefined }, info, state);
+    const shared = toShared({ ...s, setup: programSetOf(s) }, info, state);
     if (typeof shared === 'string') return { error: shared };
     const { encodeShare, decodeShare } = await import('../../src/share');
     const fragment = encodeShare(shared);
