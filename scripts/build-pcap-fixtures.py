@@ -70,7 +70,8 @@ def pcap(order, nano, snaplen=65535, linktype=1, packets=PACKETS, cut_last=False
 
 
 def packet(i, ts, data, orig, linktype):
-    return {"index": i, "timestampNs": str(ts), "data": data.hex(), "originalLength": orig, "linkType": linktype}
+    # ts None: the block carries no timestamp (a Simple Packet Block)
+    return {"index": i, "timestampNs": None if ts is None else str(ts), "data": data.hex(), "originalLength": orig, "linkType": linktype}
 
 
 def pad4(b):
@@ -140,7 +141,7 @@ def pcapng_one_section(order, nano_iface):
         out += epb(order, iface, units, data, len(p), [(1, b"\x01\x00\x00\x00")] if i == 0 else [(1, b"a comment")])
         expected.append(packet(i, ts_read, data, len(p), 1))
     out += spb(order, len(PACKETS[4]), PACKETS[4])
-    expected.append(packet(4, 0, PACKETS[4], len(PACKETS[4]), 1))
+    expected.append(packet(4, None, PACKETS[4], len(PACKETS[4]), 1))
     out += isb(order)
     return out, expected
 

@@ -232,7 +232,8 @@ function cat(k: Kernel, args: string[]): ShellResult {
   let exitCode = 0;
   for (const p of args) {
     if (normalizePath(p) === TRACE_PIPE) {
-      output += k.trace.read().map((l) => l + '\n').join('');
+      // a record prints as written; one whose message has no newline of its own ends its line here
+      output += k.trace.read().map((l) => (l.endsWith('\n') ? l : l + '\n')).join('');
       continue;
     }
     const node = k.fs.lookup(p);

@@ -203,6 +203,8 @@ export interface World {
   readonly clockNs: bigint;
   nsPerInsn: number;
   advanceClock(instructions: number): void;
+  /** time spent in the kernel beside the program's instructions (a trace_printk writing its record) */
+  passTime(ns: number): void;
   /** the next number of the seeded PRNG (bpf_get_prandom_u32) */
   nextRandom32(): number;
   task: Task;

@@ -172,6 +172,12 @@ export class SimWorld implements World {
     this.mem.journal?.push(() => (this._elapsed = old));
   }
 
+  passTime(ns: number): void {
+    const old = this._elapsed;
+    this._elapsed += Math.max(0, Math.floor(ns));
+    this.mem.journal?.push(() => (this._elapsed = old));
+  }
+
   nextRandom32(): number {
     const old = this.prng;
     const [state, out] = mulberry32(this.prng);

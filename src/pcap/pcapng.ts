@@ -67,12 +67,24 @@ interface Reader {
   warnings: string[];
 }
 
-function packet(r: Reader, ifId: number, ts: bigint, capLen: number, origLen: number, dataOff: number, end: number, what: string): void {
+/** The largest time in ns a capture can give (int64, as the replay keeps it): past it, the packet has no time. */
+const MAX_NS = (1n << 63n) - 1n;
+
+/** `ts` in the interface's units (null: the block has none) as nanoseconds since the epoch, or null past int64. */
+function nanoseconds(r: Reader, iface: Iface, ts: bigint | null, what: string): bigint | null {
+  if (ts === null) return null;
+  const ns = ((ts + iface.offsetSec * iface.unitsPerSec) * 1_000_000_000n) / iface.unitsPerSec;
+  if (ns <= MAX_NS && ns >= -MAX_NS) return ns;
+  r.warnings.push(`${what}: its timestamp is past what 64-bit nanoseconds hold; it is shown without a time`);
+  return null;
+}
+
+function packet(r: Reader, ifId: number, ts: bigint | null, capLen: number, origLen: number, dataOff: number, end: number, what: string): void {
   const iface = r.ifaces[ifId] ?? bad(`${what}: interface ${ifId} was not described by an earlier block`);
   if (capLen > L.packetBytes) bad(`${what}: its captured length ${capLen} exceeds ${L.packetBytes} bytes`);
   if (dataOff + capLen > end) bad(`${what}: its ${capLen} captured bytes run past the block`);
   if (r.packets.length >= L.packets) bad(`the capture has more than ${L.packets} packets`);
-  const timestampNs = ((ts + iface.offsetSec * iface.unitsPerSec) * 1_000_000_000n) / iface.unitsPerSec;
+  const timestampNs = nanoseconds(r, iface, ts, what);
   r.packets.push({
     index: r.packets.length,
     timestampNs,
@@ -111,7 +123,8 @@ function block(r: Reader, type: number, body: number, end: number, at: number): 
       const orig = v.getUint32(body, le);
       const iface = r.ifaces[0] ?? bad(`${what}: a simple packet block before any interface was described`);
       const cap = Math.min(orig, end - body - 4, iface.snaplen || Infinity);
-      packet(r, 0, 0n, cap, orig, body + 4, end, `packet ${r.packets.length + 1} (${what})`);
+      // a Simple Packet Block has no timestamp (nor interface id: it is interface 0's)
+      packet(r, 0, null, cap, orig, body + 4, end, `packet ${r.packets.length + 1} (${what})`);
       return;
     }
     default:

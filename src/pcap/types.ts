@@ -4,8 +4,11 @@
 export interface Packet {
   /** 0-based position in the file */
   index: number;
-  /** capture time in nanoseconds since the Unix epoch */
-  timestampNs: bigint;
+  /**
+   * capture time in nanoseconds since the Unix epoch; null when the file gives none (a pcapng
+   * Simple Packet Block carries no timestamp) or one past what 64-bit nanoseconds hold
+   */
+  timestampNs: bigint | null;
   /** the captured bytes: a view into the file's buffer (copy before changing it) */
   data: Uint8Array;
   /** the packet's length on the wire (more than data.length when the capture was cut at snaplen) */

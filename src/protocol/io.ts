@@ -78,6 +78,9 @@ export interface CaptureProgress {
  * The per-packet results of a replay, column-wise (typed arrays keep a million rows small):
  * row i is packet i of the capture, `verdicts[i]` an index into `names`.
  */
+/** `CaptureReplay.timestamps` of a packet without a time (a pcapng Simple Packet Block has none): int64's least value. */
+export const NO_TIME = -(1n << 63n);
+
 export interface CaptureReplay {
   /** packets in the capture */
   total: number;
@@ -91,7 +94,7 @@ export interface CaptureReplay {
   names: string[];
   /** captured bytes of each packet */
   lengths: Uint32Array;
-  /** capture time in nanoseconds since the epoch */
+  /** capture time in nanoseconds since the epoch, of every packet (run or not); `NO_TIME` where the file gives none */
   timestamps: BigInt64Array;
   /** instructions each run executed */
   steps: Uint32Array;

@@ -13,7 +13,7 @@ import { CHUNK_STEPS, wallClock, type Budget, type Clock } from './budget';
 import type { LoadedProg } from '../kernel/types';
 import type { Capture } from '../pcap';
 import { LINKTYPE_ETHERNET } from '../pcap';
-import type { CaptureProgress, CaptureReplay, EngineSettings, LimitStop } from '../protocol';
+import { NO_TIME, type CaptureProgress, type CaptureReplay, type EngineSettings, type LimitStop } from '../protocol';
 import { Machine } from '../vm';
 
 /** Milliseconds of replay between looks at the worker's messages (the client's halt waits 60). */
@@ -56,6 +56,11 @@ export class CaptureReplayer {
       steps: new Uint32Array(n),
       counts: [],
     };
+    // what the file says of every packet is known before any runs (a stopped replay's rows keep their times)
+    capture.packets.forEach((p, i) => {
+      this.out.lengths[i] = p.data.length;
+      this.out.timestamps[i] = p.timestampNs ?? NO_TIME;
+    });
   }
 
   /** packets whose run has finished (the one in progress not counted) */
@@ -81,8 +86,6 @@ export class CaptureReplayer {
   private begin(i: number): void {
     const pkt = this.capture.packets[i];
     const out = this.out;
-    out.lengths[i] = pkt.data.length;
-    out.timestamps[i] = pkt.timestampNs;
     if (pkt.linkType !== LINKTYPE_ETHERNET) {
       out.verdicts[i] = this.verdictIndex(`skipped: link type ${pkt.linkType}`);
       return;

@@ -2,7 +2,8 @@
  * One debug run: a prepared run (the kernel's context, packet and stack for the program) driven
  * by a recording Machine, so every step can be undone. Repetitions (BPF_PROG_TEST_RUN's repeat)
  * follow one another on the same skb; stepping back stops at the start of a repetition.
- * trace_printk lines are captured with the step that printed them, and undone with it.
+ * trace_printk lines are captured with the step that printed them, and undone with it; the
+ * terminal that shows them is trace_pipe's reader, so they do not stay in the pipe.
  */
 import { kernelInsnText } from '../asm';
 import type { Kernel } from '../kernel/kernel';
@@ -94,12 +95,15 @@ export class DebugRun {
     return new DebugRun(k, prog, input, p, lines, settings, otherLines);
   }
 
-  /** trace_printk goes through kernel.traceWrite: note each line with its step, journaled with the run. */
+  /**
+   * trace_printk goes through kernel.traceWrite: note each line with its step, journaled with the
+   * run. The IDE's terminal is trace_pipe's reader while a debug run runs (as a `cat trace_pipe`
+   * left open beside the program would be): it shows each line once, at the step that printed it,
+   * and a line read is gone from the pipe, so a later `cat trace_pipe` does not print it again.
+   */
   private captureTrace(): void {
     const k = this.k;
-    const write = Object.getPrototypeOf(k).traceWrite as Kernel['traceWrite'];
-    k.traceWrite = (line: string, cpu?: number, msgLen?: number) => {
-      write.call(k, line, cpu, msgLen);
+    k.traceWrite = (line: string) => {
       this.trace.push({ step: this.machine.helperStep, line });
       k.mem.journal?.push(() => void this.trace.pop());
     };

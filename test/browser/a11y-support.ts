@@ -17,15 +17,15 @@ const AXE_SOURCE = (createRequire(import.meta.url)('axe-core') as { source: stri
  */
 export const AXE_DISABLED_RULES: Record<string, string> = {};
 
-/** axe-core's violations in the page as it is now, one readable line each. */
-export async function axeViolations(page: Page): Promise<string[]> {
+/** axe-core's violations in the page as it is now (or only inside the element `within` selects), one readable line each. */
+export async function axeViolations(page: Page, within?: string): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
   const rules = Object.fromEntries(Object.keys(AXE_DISABLED_RULES).map((id) => [id, { enabled: false }]));
-  const violations = await page.evaluate(async (r) => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
-    const res = await axe.run(document, { rules: r, resultTypes: ['violations'] });
+  const violations = await page.evaluate(async ([r, inside]) => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: Document | { include: string[] }, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    const res = await axe.run(inside ? { include: [inside] } : document, { rules: r, resultTypes: ['violations'] });
     return res.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300)}`) }));
-  }, rules);
+  }, [rules, within ?? ''] as const);
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.help}) at ${n}`));
 }
 

@@ -88,7 +88,22 @@ test('a pcap replays with the expected verdict counts; a packet of it opens a de
   }, [...bytes]);
   await page.locator('.app').dispatchEvent('drop', { dataTransfer: dt });
   await until(async () => (await appState<string>(page, 'capture.file')) === 'eth-be-ns.pcapng' && (await appState<unknown>(page, 'capture.replay')) !== null, 20_000, 'the dropped capture');
-  expect(await appState<number>(page, 'capture.packets')).toBeGreaterThan(0);
+  expect(await appState<number>(page, 'capture.packets')).toBe(5);
+  await until(async () => (await rows.nth(5).innerText()).includes('XDP_'), 10_000, 'the last row of the pcapng');
+  // times count from the first packet; the last is a Simple Packet Block, which has no time
+  const times = await cap.getByRole('table', { name: 'Packets' }).locator('[role=row] > [role=cell]:nth-child(2)').allInnerTexts();
+  expect(times).toEqual(['0.000 ms', '1.001 ms', '2.001 ms', '3.002 ms', 'no time']);
+  // the verdict column is as wide as its names: "steps" follows the verdict, with no wide empty column between
+  const gaps = await rows.evaluateAll((els) =>
+    els.slice(1).map((row) => {
+      const cells = row.querySelectorAll('[role=cell]');
+      const text = document.createRange();
+      text.selectNodeContents(cells[4]);
+      return cells[5].getBoundingClientRect().left - text.getBoundingClientRect().right;
+    }),
+  );
+  expect(gaps.length).toBe(5);
+  for (const g of gaps) expect(g).toBeLessThan(48);
   await cap.getByRole('button', { name: 'Close capture' }).click();
   await cap.waitFor({ state: 'hidden' });
 });

@@ -8,6 +8,7 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { appState, closeSettings, openSettings, pageForFile, setEditorText, until } from './harness';
+import { axeViolations, focused } from './a11y-support';
 import { CLASSICS } from '../insight/classics';
 import { lessonById } from '../../src/lessons';
 
@@ -65,4 +66,23 @@ test('where no input can reach the fault, it says why', async () => {
   expect(await page.getByRole('note', { name: 'Show me a run' }).innerText()).toMatch(/No run to show\.[\s\S]*never returns NULL/);
   expect(await appState(page, 'snap')).toBeNull();
   await setPrivileged(page, true);
+});
+
+test('the box closes from the keyboard, focus goes back to Show me a run, and axe finds nothing in it', async () => {
+  const { page } = file.o;
+  const c = CLASSICS[0];
+  await loadRefused(page, c.source, c.privileged);
+  await showRun(page);
+  const box = page.getByRole('note', { name: 'Show me a run' });
+  await box.waitFor();
+  // the box itself (the editor behind it is axe.test.ts's)
+  expect(await axeViolations(page, '.show-run')).toEqual([]);
+  const close = box.getByRole('button', { name: 'Close Show me a run' });
+  await close.focus();
+  await page.keyboard.press('Enter');
+  await box.waitFor({ state: 'hidden' });
+  expect(await appState(page, 'witness')).toBeNull();
+  expect(await focused(page)).toContain('Show me a run');
+  // the debug run it started stays
+  expect(await appState(page, 'snap')).not.toBeNull();
 });

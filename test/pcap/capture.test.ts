@@ -11,7 +11,7 @@ const EXPECTED: Record<string, { format: string; packets: Record<string, unknown
 
 const plain = (p: Packet) => ({
   index: p.index,
-  timestampNs: String(p.timestampNs),
+  timestampNs: p.timestampNs === null ? null : String(p.timestampNs),
   data: Buffer.from(p.data).toString('hex'),
   originalLength: p.originalLength,
   linkType: p.linkType,
@@ -73,5 +73,38 @@ describe('round trips through a writer', () => {
         );
       }),
     );
+  });
+
+  it('pcapng with power-of-2 timestamp resolutions (if_tsresol with its top bit set)', () => {
+    fc.assert(
+      fc.property(written, fc.boolean(), fc.constantFrom(0, 10, 20, 30), (ps, le, n) => {
+        const r = parseCapture(writePcapng(ps, { le, tsresol: n, pow2: true }));
+        if (!r.ok) throw new Error(r.error);
+        // written as floor(ns * 2^n / 1e9) units of 2^-n s, read back as floor(units * 1e9 / 2^n) ns
+        const perSec = 1n << BigInt(n);
+        expect(r.capture.packets.map((p) => p.timestampNs)).toEqual(ps.map((p) => (((p.timestampNs * perSec) / 1_000_000_000n) * 1_000_000_000n) / perSec));
+        for (const [i, p] of r.capture.packets.entries()) expect(ps[i].timestampNs - p.timestampNs!).toBeLessThan(1_000_000_000n / perSec + 2n);
+      }),
+    );
+  });
+
+  it('simple packet blocks carry no time: their packets have none (not 0, not the epoch)', () => {
+    fc.assert(
+      // an SPB's captured length is its original length (no snaplen here): packets not cut
+      fc.property(written, fc.boolean(), (whole, le) => {
+        const ps = whole.map((p) => ({ ...p, originalLength: p.data.length }));
+        const r = parseCapture(writePcapng(ps, { le, tsresol: 6, spb: true }));
+        if (!r.ok) throw new Error(r.error);
+        expect(r.capture.packets.map((p) => p.timestampNs)).toEqual(ps.map(() => null));
+        expect(r.capture.packets.map((p) => p.data)).toEqual(ps.map((p) => p.data));
+      }),
+    );
+  });
+
+  it('a timestamp past 64-bit nanoseconds (units of seconds, 2e10 s) reads as no time, with a warning', () => {
+    const r = parseCapture(writePcapng([{ timestampNs: 20_000_000_000n * 1_000_000_000n, data: new Uint8Array(14), originalLength: 14 }], { le: true, tsresol: 0 }));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.capture.packets[0].timestampNs).toBeNull();
+    expect(r.capture.warnings).toEqual([expect.stringMatching(/packet 1 .*past what 64-bit nanoseconds hold/)]);
   });
 });

@@ -37,7 +37,10 @@ class Out {
 }
 
 /** A pcap file; timestamps are truncated to the resolution. */
-export function writePcap(packets: WrittenPacket[], o: { le: boolean; nano: boolean; linkType?: number }): Uint8Array {
+export function writePcap(
+  packets: WrittenPacket[],
+  o: { le: boolean; nano: boolean; linkType?: number },
+): Uint8Array {
   const w = new Out(o.le);
   w.u32(o.nano ? 0xa1b23c4d : 0xa1b2c3d4);
   w.u16(2);
@@ -70,10 +73,15 @@ function block(le: boolean, type: number, body: (w: Out) => void): Uint8Array {
 }
 
 /**
- * A one-section pcapng file with one interface of the given timestamp resolution (10^-tsresol),
- * its packets in Enhanced Packet Blocks or (`pb`) obsolete Packet Blocks with a drops count.
+ * A one-section pcapng file with one interface of the given timestamp resolution (10^-tsresol,
+ * or 2^-tsresol with `pow2`), its packets in Enhanced Packet Blocks, (`pb`) obsolete Packet
+ * Blocks with a drops count, or (`spb`) Simple Packet Blocks, which have no timestamp.
  */
-export function writePcapng(packets: WrittenPacket[], o: { le: boolean; tsresol: number; linkType?: number; pb?: boolean }): Uint8Array {
+export function writePcapng(
+  packets: WrittenPacket[],
+  o: { le: boolean; tsresol: number; pow2?: boolean; linkType?: number; pb?: boolean; spb?: boolean },
+): Uint8Array {
+  const perSec = o.pow2 ? 1n << BigInt(o.tsresol) : 10n ** BigInt(o.tsresol);
   const parts = [
     block(o.le, 0x0a0d0d0a, (w) => {
       w.u32(0x1a2b3c4d);
@@ -88,24 +96,29 @@ export function writePcapng(packets: WrittenPacket[], o: { le: boolean; tsresol:
       w.u32(0);
       w.u16(9);
       w.u16(1);
-      w.u8(o.tsresol);
+      w.u8(o.pow2 ? 0x80 | o.tsresol : o.tsresol);
       w.pad4();
       w.u16(0);
       w.u16(0);
     }),
     ...packets.map((p) =>
-      block(o.le, o.pb ? 2 : 6, (w) => {
-        const units = (p.timestampNs * 10n ** BigInt(o.tsresol)) / 1_000_000_000n;
-        if (o.pb) {
-          w.u16(0); // interface id
-          w.u16(7); // drops count
-        } else w.u32(0);
-        w.u32(Number(units >> 32n));
-        w.u32(Number(units & 0xffffffffn));
-        w.u32(p.data.length);
-        w.u32(p.originalLength);
-        w.bytes(p.data);
-      }),
+      o.spb
+        ? block(o.le, 3, (w) => {
+            w.u32(p.originalLength);
+            w.bytes(p.data);
+          })
+        : block(o.le, o.pb ? 2 : 6, (w) => {
+            const units = (p.timestampNs * perSec) / 1_000_000_000n;
+            if (o.pb) {
+              w.u16(0); // interface id
+              w.u16(7); // drops count
+            } else w.u32(0);
+            w.u32(Number(units >> 32n));
+            w.u32(Number(units & 0xffffffffn));
+            w.u32(p.data.length);
+            w.u32(p.originalLength);
+            w.bytes(p.data);
+          }),
     ),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -157,6 +157,46 @@ describe('a debug run', () => {
   });
 });
 
+describe('trace_printk lines in a debug run', () => {
+  const stamp = (line: string) => line.match(/ (\d+\.\d{6}): : /)![1];
+  const TRACE_PIPE = 'cat /sys/kernel/debug/tracing/trace_pipe';
+
+  test('each line has its own stamp, advancing per call, per repetition and per run, as a real trace', async () => {
+    const { s } = await started({}, 3);
+    const first = value(await s.continue({ breakpoints: [] })).snapshot.trace.map((t) => t.line);
+    expect(first.length).toBe(3);
+    // a stop and a new run: later again
+    value(await s.stop());
+    value(await s.debugStart(input(2)));
+    const second = value(await s.continue({ breakpoints: [] })).snapshot.trace.map((t) => t.line);
+    const stamps = [...first, ...second].map(stamp);
+    expect(stamps).toEqual(['100.000000', '100.000001', '100.000002', '100.000003', '100.000004']);
+  });
+
+  test('the terminal reads them: cat trace_pipe does not print them again, and prints once what others wrote', async () => {
+    const { s } = await started({}, 2);
+    const u = value(await s.continue({ breakpoints: [] }));
+    expect(u.snapshot.trace.length).toBe(2);
+    expect(value(await s.shell(TRACE_PIPE)).output).toBe('');
+    // outside a debug run (a capture replay's lines, say), a line no reader took yet comes out once, with no blank line after it
+    value(await s.stop());
+    const k = await (s as unknown as { kernel(): Promise<{ traceWrite(l: string): void }> }).kernel();
+    k.traceWrite('          bpflab-1234  [000] ..s1   100.000009: : by hand\n');
+    expect(value(await s.shell(TRACE_PIPE)).output).toBe('          bpflab-1234  [000] ..s1   100.000009: : by hand\n');
+    expect(value(await s.shell(TRACE_PIPE)).output).toBe('');
+  });
+
+  test('stepping back over a call takes its line back, and stepping again prints it with the same stamp', async () => {
+    const { s } = await started();
+    const end = value(await s.continue({ breakpoints: [] })).snapshot;
+    expect(end.trace.length).toBe(1);
+    const back = value(await s.stepBack(end.step - end.trace[0].step)).snapshot;
+    expect(back.trace).toEqual([]);
+    const again = value(await s.continue({ breakpoints: [] })).snapshot;
+    expect(again.trace).toEqual(end.trace);
+  });
+});
+
 describe('every program type runs in the debugger', () => {
   const packet = buildRunInput(progTypeOps(3)!.info, DEFAULT_INPUT) as { packet: Uint8Array };
   test.each([

@@ -3,24 +3,45 @@
  * table of every packet's verdict and return value (a million rows stay smooth). Choosing a
  * packet starts a debug run on it, paused before the first instruction.
  */
-import { useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { actions, io, selectBusy, selectCapture, useApp } from '../../store';
 import { focusFirst } from '../../ui/focus';
-import type { CaptureReplay } from '../../../src/protocol';
+import { NO_TIME, type CaptureReplay } from '../../../src/protocol';
 
 const ROW = 24;
 
-function timeText(r: CaptureReplay, i: number): string {
-  const t = r.timestamps[i] - r.timestamps[0];
-  return `${(Number(t) / 1e6).toFixed(3)} ms`;
+/** The first time the capture gives (times show relative to it), or null when no packet has one. */
+function firstTime(r: CaptureReplay): bigint | null {
+  for (const t of r.timestamps) if (t !== NO_TIME) return t;
+  return null;
+}
+
+/** A packet's time since the first packet that has one; a packet without a time (a pcapng Simple Packet Block) shows none. */
+function TimeCell({ t, base }: { t: bigint; base: bigint | null }) {
+  if (t === NO_TIME || base === null) {
+    return (
+      <span role="cell" className="muted" title="The file gives this packet no time (a pcapng Simple Packet Block has none)">
+        no time
+      </span>
+    );
+  }
+  return <span role="cell">{`${(Number(t - base) / 1e6).toFixed(3)} ms`}</span>;
+}
+
+/** The verdict column as wide as its longest name (8 to 40 characters): no empty gap before "steps". */
+function verdictWidth(names: readonly string[]): string {
+  const longest = names.reduce((n, x) => Math.max(n, x.length), 'not run'.length);
+  return `${Math.min(40, Math.max(8, longest)) + 1}ch`;
 }
 
 function Rows({ r, debugged }: { r: CaptureReplay; debugged: number | null }) {
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders through its own state
   const v = useVirtualizer({ count: r.total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
-  const grid = { gridTemplateColumns: '5em 8em 5em 8em minmax(10em, 1fr) 5em 7em' };
+  const base = useMemo(() => firstTime(r), [r]);
+  // the spare width goes to the last column (after Debug), not between the verdict and its steps
+  const grid = { gridTemplateColumns: `5em 8em 5em 8em ${verdictWidth(r.names)} 6em minmax(7em, 1fr)` };
   return (
     <div role="table" aria-label="Packets" aria-rowcount={r.total + 1} className="entries capture-table">
       <div role="row" aria-rowindex={1} className="erow ehead" style={grid}>
@@ -48,7 +69,7 @@ function Rows({ r, debugged }: { r: CaptureReplay; debugged: number | null }) {
                 style={{ ...grid, position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${it.start}px)` }}
               >
                 <span role="cell">{i + 1}</span>
-                <span role="cell">{timeText(r, i)}</span>
+                <TimeCell t={r.timestamps[i]} base={base} />
                 <span role="cell">{r.lengths[i]}</span>
                 <span role="cell">{ran ? `0x${r.retvals[i].toString(16)}` : ''}</span>
                 <span role="cell">{ran ? r.names[r.verdicts[i]] : 'not run'}</span>
