@@ -57,6 +57,8 @@ export function makeActions(store: Store, port: EnginePort) {
     setLayout: (layout: LayoutState) => set({ layout }),
     /** shows a program of the loaded setup in the editor (null: the program being edited) */
     showProgram: (name: string | null) => set({ programTab: name }),
+    /** the Log pane shows this program's verifier log (null: the edited program's) */
+    showLog: (name: string | null) => set({ logProgram: name }),
     selectMap: (id: number) => set({ selectedMap: id }),
     setMapFormat: (name: string, f: MapFormat) => set({ formats: { ...get().formats, [name]: f } }),
     revealLine: c.revealLine,

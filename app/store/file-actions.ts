@@ -22,10 +22,13 @@ export function makeFileActions(io: IoContext) {
   async function takeObjectSet(file: string, programs: readonly ObjectProgramView[], whole: ObjectSetView): Promise<void> {
     const main = programs[whole.main];
     await leaveProgram();
-    set({ ...fresh, text: whole.source, progType: main.progType ?? get().progType, lesson: null, pendingSetup: null, tailSet: { progs: whole.progs, slots: whole.slots }, breakpoints: [] });
-    const wired = whole.slots.map((s) => `${s.value.prog} in slot ${s.index} of ${s.map}`).join(', ');
+    const tailSet = { progs: whole.progs, slots: whole.slots, ...(whole.entryNote ? { entryNote: whole.entryNote } : {}) };
+    set({ ...fresh, text: whole.source, progType: main.progType ?? get().progType, lesson: null, pendingSetup: null, tailSet, breakpoints: [] });
+    const inSlots = new Set(whole.slots.map((s) => s.value.prog));
+    const unwired = whole.progs.filter((p) => !inSlots.has(p.name)).map((p) => p.name);
+    const parts = [...whole.slots.map((s) => `${s.value.prog} in slot ${s.index} of ${s.map}`), ...(unwired.length ? [`${unwired.join(', ')} beside it in no slot`] : [])];
     const notes = whole.notes.length ? ` ${whole.notes.join('; ')}.` : '';
-    base.notify('info', `Opened ${file} whole: ${main.name} in the editor, ${wired}.${notes}`);
+    base.notify('info', `Opened ${file} whole: ${main.name} in the editor, ${parts.join(', ')}.${notes}`);
     void base.assembleNow();
   }
 

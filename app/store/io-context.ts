@@ -19,6 +19,6 @@ export function makeIoContext(c: ActionContext, base: Actions): IoContext {
     async leaveProgram(): Promise<void> {
       if (c.get().busy === 'running' || c.get().snap) await base.stop();
     },
-    fresh: { load: null, loadedSig: null, snap: null, maxStep: 0, diagnostics: [], program: null, objectChoice: null, tailSet: null, inspect: null, provenance: null, witness: null, challenge: null, grade: null },
+    fresh: { load: null, loadedSig: null, snap: null, maxStep: 0, diagnostics: [], program: null, objectChoice: null, tailSet: null, logProgram: null, inspect: null, provenance: null, witness: null, challenge: null, grade: null },
   };
 }

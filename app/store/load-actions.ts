@@ -46,7 +46,9 @@ export function makeLoadActions(c: ActionContext) {
     if (!r) return false;
     if (r.stage === 'load' && get().pendingSetup === s.pendingSetup) set({ pendingSetup: null });
     if (r.setupProblems?.length) c.notify('error', `Setting up beside the program: ${r.setupProblems.join('; ')}`);
-    const patch: Partial<State> = { load: r, snap: null, programTab: null, maps: r.maps, mapGen: get().mapGen + 1, inspect: null, provenance: null, witness: null };
+    // the Log pane keeps showing the program it showed, if the new load has it
+    const logProgram = r.programLogs?.some((l) => l.name === get().logProgram) ? get().logProgram : null;
+    const patch: Partial<State> = { load: r, snap: null, programTab: null, maps: r.maps, mapGen: get().mapGen + 1, inspect: null, provenance: null, witness: null, logProgram };
     if (r.stage === 'assemble') patch.diagnostics = r.diagnostics;
     else if (r.program) Object.assign(patch, { diagnostics: r.diagnostics, program: r.program });
     if (r.progType !== s.progType && r.stage === 'load') patch.progType = r.progType; // a .type directive won

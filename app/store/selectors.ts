@@ -3,7 +3,14 @@ import type { State } from './state';
 import { statesAt, type LoadSetup } from './deps';
 
 /** The programs and slots of the session's tail-call set: the open lesson's, else the one opened from an object or a link. */
-export const programSetOf = (s: Pick<State, 'lesson' | 'tailSet'>) => s.lesson?.setup ?? s.tailSet ?? undefined;
+export const programSetOf = (s: Pick<State, 'lesson' | 'tailSet'>): Pick<LoadSetup, 'progs' | 'slots'> | undefined =>
+  s.lesson?.setup ?? (s.tailSet ? { progs: s.tailSet.progs, slots: s.tailSet.slots } : undefined);
+/** Why the entry program of an object opened whole is in no prog_array slot (its loader's rules), if it is in none. */
+export const selectEntryNote = (s: State) => (s.lesson ? undefined : s.tailSet?.entryNote);
+/** The chosen program's BPF_PROG_LOAD (null: the edited program's, `load` itself). */
+export const selectLogProgram = (s: State) => s.logProgram;
+const NO_LOGS: never[] = [];
+export const selectProgramLogs = (s: State) => s.load?.programLogs ?? NO_LOGS;
 
 /** What the next Load sets up beside the program: the open lesson's programs and slots, and one-shot parts. */
 export function loadSetupOf(s: Pick<State, 'lesson' | 'pendingSetup' | 'tailSet'>): LoadSetup | undefined {

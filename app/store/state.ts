@@ -9,7 +9,8 @@ import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView, ObjectS
 import type { GradeResult, ProvenanceView, RunSearchResult } from './deps';
 
 /** Programs loaded beside the edited one (tail-call targets) and the prog_array slots they fill. */
-type ProgramSet = Pick<LoadSetup, 'progs' | 'slots'>;
+/** The programs and slots of a set, and (an object's) why its entry program is in no slot. */
+type ProgramSet = Pick<LoadSetup, 'progs' | 'slots'> & { entryNote?: string };
 import type { OpenLesson } from '../lib/lesson';
 import type { EngineStatus } from '../engine';
 import { DEFAULT_INPUT, type InputState } from '../lib/input';
@@ -137,6 +138,8 @@ interface IoSlice {
   /** an object with several programs waits for the user to pick one (or its whole tail-call set) */
   objectChoice: { file: string; programs: ObjectProgramView[]; set?: ObjectSetView } | null;
   capture: CaptureState | null;
+  /** the program whose verifier log the Log pane shows: a program of `load.programLogs` by name, or null for the edited one */
+  logProgram: string | null;
   /** an exported text the Export dialog shows */
   exported: { format: ExportFormat; filename: string; mime: string; text: string } | null;
   /** a link is being opened (loaded and replayed) */
@@ -220,6 +223,7 @@ export const initialState = (): State => ({
   lesson: null,
   pendingSetup: null,
   tailSet: null,
+  logProgram: null,
   share: null,
   objectChoice: null,
   capture: null,

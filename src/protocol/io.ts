@@ -39,11 +39,14 @@ export interface ObjectSetView {
   main: number;
   /** its source declaring every map of the object (a loader creates them all) */
   source: string;
-  /** the other programs of the main one's type, by name, with their text */
+  /** the object's other programs, by name, with their text (each with its `.type`, when its section gives one) */
   progs: { name: string; text: string }[];
+  /** prog_array slots their section names wire (a slot may name the main program by its `.name`) */
   slots: { map: string; index: number; value: { prog: string } }[];
   /** what was left out, and why */
   notes: string[];
+  /** why the main program is in no slot, when it is in none by its loader's rules */
+  entryNote?: string;
 }
 
 /** What a clang object holds, or why it cannot be read. */

@@ -82,9 +82,17 @@ export type SlotValue =
 export interface LoadSetup {
   /** boot a fresh kernel first, so the world (clock, PRNG) starts as its seed makes it; pinned objects come back */
   freshWorld?: boolean;
-  /** programs loaded first, with the main program's type and its maps (tail-call targets) */
+  /**
+   * programs loaded beside the main one, with its maps (tail-call targets, and an object's other
+   * programs), each with the type its `.type` directive names, else the main program's; those of
+   * the main program's type load before it, the others after it
+   */
   progs?: { name: string; text: string; syntax?: Syntax }[];
-  /** fd-array slots filled once the maps and `progs` exist */
+  /**
+   * fd-array slots filled once the main program and `progs` are loaded; a slot's `prog` may name
+   * the main program itself by its `.name` (samples/bpf's loader puts every `socket/N` program in
+   * slot N, the one it attaches too)
+   */
   slots?: { map: string; index: number; value: SlotValue }[];
   /**
    * contents that replace the source's `.entry` lines of these maps (a share link's maps), values
@@ -196,6 +204,26 @@ export interface LoadResult {
   setupProblems?: string[];
   /** the setup's other programs that loaded (tail-call targets), in the setup's order */
   others?: OtherProgramView[];
+  /**
+   * what BPF_PROG_LOAD of each of the setup's other programs answered, in the setup's order (those
+   * that did not assemble are not here): each had its own load with the request's log_level and
+   * log_size, as a loader makes one bpf(2) call a program
+   */
+  programLogs?: ProgramLogView[];
+}
+
+/** One BPF_PROG_LOAD of a program of the setup: its verdict and its own verifier log. */
+export interface ProgramLogView {
+  name: string;
+  progType: number;
+  ok: boolean;
+  errno: number;
+  errnoName: string;
+  /** the log as the verifier wrote it ("" at log_level 0) */
+  log: string;
+  /** the log filled log_size (the load failed with ENOSPC) */
+  logTruncated: boolean;
+  progId?: number;
 }
 
 /** A program of the setup beside the main one (a tail-call target): its text, lines and verifier states. */
@@ -203,6 +231,8 @@ export interface OtherProgramView {
   /** its name in the setup (what prog_array slots name) */
   name: string;
   progId: number;
+  /** the type it was loaded with */
+  progType: number;
   text: string;
   program: ProgramView;
   analysis?: AnalysisView;

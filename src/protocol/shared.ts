@@ -96,7 +96,7 @@ export interface SharedProgram {
 export interface SharedSlot {
   map: string;
   index: number;
-  /** PROG_ARRAY: a program of the session's `progs` */
+  /** PROG_ARRAY: a program of the session's `progs`, or the edited program by its `.name` directive */
   prog?: string;
   /** PERF_EVENT_ARRAY: a perf event opened on this CPU */
   perfCpu?: number;

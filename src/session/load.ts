@@ -7,11 +7,12 @@
 import { assemble } from '../asm';
 import { Cmd, Errno, LINUX_VERSION_CODE, errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
+import type { ProgLoadResult } from '../kernel/sys';
 import type { Program } from '../program';
 import type { VerifierAnalysis } from '../verifier';
-import type { Diagnostic, LoadRequest, LoadResult, OtherProgramView, ProgramView } from '../protocol';
+import type { Diagnostic, LoadRequest, LoadResult, OtherProgramView, ProgramLogView, ProgramView } from '../protocol';
 import { analysisView, programView } from './analysis';
-import { createMap, fillContents, fillSlots, loadProgs, withMapFds } from './setup';
+import { assembleProgs, createMap, fillContents, fillSlots, loadProgs, withMapFds, type LoadedProgs, type LogAsk, type SetupProg } from './setup';
 
 /** What a load leaves open: its fds, released by the next load. */
 export interface Loaded {
@@ -63,16 +64,34 @@ function createMaps(k: Kernel, p: Program, l: Loaded, replaced: ReadonlySet<stri
   return null;
 }
 
-/** The setup beside the program: map contents, other programs, fd-array slots; what failed. */
-function runSetup(k: Kernel, req: LoadRequest, progType: number, l: Loaded): string[] {
+/**
+ * The setup beside the program, around its BPF_PROG_LOAD (`loadMain`): map contents, then the
+ * other programs of its type, the main program, the programs of other types (so that a prog_array
+ * the main program uses takes its type, as the loader that attaches it first would have it), and
+ * the fd-array slots last (a slot may name the main program by its `.name`). Each other program
+ * loads with the request's log_level and log_size, in a call of its own. What failed, in order.
+ */
+function withSetup(k: Kernel, req: LoadRequest, progType: number, l: Loaded, p: Program, loadMain: () => number | null): { problems: string[]; logs: ProgramLogView[] } {
   const problems: string[] = [];
   const setup = req.setup;
-  if (!setup) return problems;
-  if (setup.contents) fillContents(k, l.mapsByName, setup.contents, problems);
-  const progs = setup.progs?.length ? loadProgs(k, progType, l.mapsByName, setup.progs, problems, l.others) : new Map<string, number>();
-  l.progFds.push(...progs.values());
-  if (setup.slots?.length) fillSlots(k, l.mapsByName, setup.slots, progs, problems);
-  return problems;
+  if (setup?.contents) fillContents(k, l.mapsByName, setup.contents, problems);
+  const ready = setup?.progs?.length ? assembleProgs(setup.progs, l.mapsByName, progType, problems) : [];
+  const done: LoadedProgs = { fds: new Map(), views: l.others, logs: [] };
+  const log: LogAsk = { level: req.logLevel, size: req.logSize };
+  const group = (same: boolean): SetupProg[] => ready.filter((x) => (x.progType === progType) === same);
+  loadProgs(k, l.mapsByName, group(true), log, problems, done);
+  const mainFd = loadMain();
+  loadProgs(k, l.mapsByName, group(false), log, problems, done);
+  l.progFds.push(...done.fds.values());
+  const name = p.directives.name;
+  const slots = new Map(done.fds);
+  if (mainFd !== null && name !== undefined && !slots.has(name)) slots.set(name, mainFd);
+  if (setup?.slots?.length) fillSlots(k, l.mapsByName, setup.slots, slots, problems);
+  // the views and logs in the setup's order, whatever the order of the loads
+  const order = new Map(ready.map((x, i) => [x.name, i]));
+  const byOrder = (a: { name: string }, b: { name: string }) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0);
+  l.others.sort(byOrder);
+  return { problems, logs: done.logs.sort(byOrder) };
 }
 
 /** Assembles and loads; `previous` is released first. */
@@ -92,18 +111,23 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   try {
     const bad = createMaps(k, p, loaded, new Set((req.setup?.contents ?? []).map((c) => c.name)));
     if (bad) return { result: failedAt(progType, bad.errno, [...warnings, bad.diag], view), loaded };
-    const setupProblems = runSetup(k, req, progType, loaded);
     const wantLog = req.logLevel > 0;
-    const r = k.bpf(Cmd.PROG_LOAD, {
-      progType,
-      insns: withMapFds(p, loaded.mapsByName),
-      license: p.directives.license ?? req.license ?? 'GPL',
-      logLevel: wantLog ? req.logLevel : 0,
-      logSize: wantLog ? req.logSize : 0,
-      logBuf: wantLog ? new Uint8Array(Math.max(0, Math.min(req.logSize, 0xffffff))) : null,
-      kernVersion: p.directives.kernVersion ?? req.kernVersion ?? LINUX_VERSION_CODE,
-      name: p.directives.name ?? '',
+    let r!: ProgLoadResult;
+    const setup = withSetup(k, req, progType, loaded, p, () => {
+      r = k.bpf(Cmd.PROG_LOAD, {
+        progType,
+        insns: withMapFds(p, loaded.mapsByName),
+        license: p.directives.license ?? req.license ?? 'GPL',
+        logLevel: wantLog ? req.logLevel : 0,
+        logSize: wantLog ? req.logSize : 0,
+        logBuf: wantLog ? new Uint8Array(Math.max(0, Math.min(req.logSize, 0xffffff))) : null,
+        kernVersion: p.directives.kernVersion ?? req.kernVersion ?? LINUX_VERSION_CODE,
+        name: p.directives.name ?? '',
+      });
+      if (r.ok) loaded.progFd = r.value;
+      return r.ok ? r.value : null;
     });
+    const setupProblems = setup.problems;
     const verifierAnalysis = r.analysis as VerifierAnalysis | undefined;
     if (verifierAnalysis) loaded.analysis = verifierAnalysis;
     const analysis = verifierAnalysis ? analysisView(verifierAnalysis) : undefined;
@@ -123,10 +147,8 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
     if (!r.ok && verifierAnalysis?.refusal) result.refusal = verifierAnalysis.refusal;
     if (setupProblems.length) result.setupProblems = setupProblems;
     if (loaded.others.length) result.others = loaded.others;
-    if (r.ok) {
-      loaded.progFd = r.value;
-      result.progId = k.progOfFd(r.value)?.id;
-    }
+    if (setup.logs.length) result.programLogs = setup.logs;
+    if (r.ok) result.progId = k.progOfFd(r.value)?.id;
     return { result, loaded };
   } finally {
     k.privileged = was;

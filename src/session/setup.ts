@@ -6,12 +6,13 @@
  * problem the IDE shows; the main program still loads, as a loader that ignores the failure would.
  */
 import { assemble } from '../asm';
-import { Cmd, errnoName } from '../isa';
+import { Cmd, Errno, PROG_TYPE_NAMES, errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import { withMapFds } from '../kernel/loader';
 import type { ProgLoadResult } from '../kernel/sys';
 import { leBytes } from '../mem';
-import type { LoadSetup, OtherProgramView, SlotValue } from '../protocol';
+import type { Program } from '../program';
+import type { LoadSetup, OtherProgramView, ProgramLogView, SlotValue } from '../protocol';
 import type { VerifierAnalysis } from '../verifier';
 import { analysisView, programView } from './analysis';
 
@@ -37,13 +38,21 @@ export function openSlotObject(k: Kernel, value: Exclude<SlotValue, { prog: stri
   return `cannot open ${'perfCpu' in value ? `a perf event on CPU ${value.perfCpu}` : `cgroup ${value.cgroup}`}: ${errnoName(opened.errno)}`;
 }
 
-/**
- * BPF_PROG_LOAD of a program beside the main one (a tail-call target), with a level-1 log whose
- * last line says why it failed; 1 MiB of log, so that a long program does not fail for the log.
- */
-export function loadOtherProg(k: Kernel, progType: number, name: string, insns: Uint8Array, license = 'GPL', kernVersion = 0): ProgLoadResult {
-  const logSize = 1 << 20;
-  return k.bpf(Cmd.PROG_LOAD, { progType, insns, license, logLevel: 1, logSize, logBuf: new Uint8Array(logSize), kernVersion, name });
+/** log_level and log_size of a BPF_PROG_LOAD. */
+export interface LogAsk {
+  level: number;
+  size: number;
+}
+
+/** What `run --json` loads its other programs with: a level-1 log of 1 MiB, whose last line says why one failed. */
+const SETUP_LOG: LogAsk = { level: 1, size: 1 << 20 };
+
+/** BPF_PROG_LOAD of a program beside the main one (a tail-call target), with a log as `log` asks (level 0: none). */
+export function loadOtherProg(k: Kernel, progType: number, name: string, insns: Uint8Array, license = 'GPL', kernVersion = 0, log: LogAsk = SETUP_LOG): ProgLoadResult {
+  const want = log.level > 0;
+  const logSize = want ? log.size : 0;
+  const logBuf = want ? new Uint8Array(Math.max(0, Math.min(logSize, 0xffffff))) : null;
+  return k.bpf(Cmd.PROG_LOAD, { progType, insns, license, logLevel: want ? log.level : 0, logSize, logBuf, kernVersion, name });
 }
 
 /** The maps a load created, by the name the source gives them. */
@@ -68,19 +77,18 @@ export function fillContents(k: Kernel, fds: MapFds, contents: NonNullable<LoadS
   }
 }
 
-/**
- * Loads `progs` with the main program's type; their fds by name (the caller closes them). Each
- * that loaded is described in `views` (text, lines, the verifier's states) when given.
- */
-export function loadProgs(
-  k: Kernel,
-  progType: number,
-  fds: MapFds,
-  progs: NonNullable<LoadSetup['progs']>,
-  problems: string[],
-  views?: OtherProgramView[],
-): Map<string, number> {
-  const out = new Map<string, number>();
+/** A program of the setup, assembled, with the type it loads with. */
+export interface SetupProg {
+  name: string;
+  text: string;
+  program: Program;
+  /** its `.type` directive's, else the main program's */
+  progType: number;
+}
+
+/** Assembles the setup's programs; one that does not, or uses a map the main program does not declare, is a problem. */
+export function assembleProgs(progs: NonNullable<LoadSetup['progs']>, fds: MapFds, mainType: number, problems: string[]): SetupProg[] {
+  const out: SetupProg[] = [];
   for (const p of progs) {
     const asm = assemble(p.text, { syntax: p.syntax ?? 'auto' });
     if (!asm.ok) {
@@ -88,26 +96,54 @@ export function loadProgs(
       problems.push(`program ${p.name} does not assemble${first ? ` (line ${first.line}: ${first.message})` : ''}`);
       continue;
     }
-    const prog = asm.program;
-    const missing = prog.mapRefs.find((r) => !fds.has(r.map));
+    const missing = asm.program.mapRefs.find((r) => !fds.has(r.map));
     if (missing) {
       problems.push(`program ${p.name} uses map ${missing.map}, which the main program does not declare`);
       continue;
     }
-    const r = loadOtherProg(k, progType, p.name, withMapFds(prog, fds), prog.directives.license, prog.directives.kernVersion);
+    out.push({ name: p.name, text: p.text, program: asm.program, progType: asm.program.directives.progType ?? mainType });
+  }
+  return out;
+}
+
+/** What loading the setup's programs gives: fds by name (the caller closes them), views of those that loaded, every load's verdict and log. */
+export interface LoadedProgs {
+  fds: Map<string, number>;
+  views: OtherProgramView[];
+  logs: ProgramLogView[];
+}
+
+/**
+ * BPF_PROG_LOAD of each of `progs` with its own type and the log `log` asks for, one call a
+ * program as a loader makes them; each that loaded is described in `out.views` (text, lines, the
+ * verifier's states), each load's verdict and log in `out.logs`.
+ */
+export function loadProgs(k: Kernel, fds: MapFds, progs: readonly SetupProg[], log: LogAsk, problems: string[], out: LoadedProgs): void {
+  for (const p of progs) {
+    const prog = p.program;
+    const r = loadOtherProg(k, p.progType, p.name, withMapFds(prog, fds), prog.directives.license, prog.directives.kernVersion, log);
+    const id = r.ok ? k.progOfFd(r.value)?.id : undefined;
+    out.logs.push({
+      name: p.name,
+      progType: p.progType,
+      ok: r.ok,
+      errno: r.ok ? 0 : r.errno,
+      errnoName: r.ok ? '' : errnoName(r.errno),
+      log: r.log,
+      logTruncated: !r.ok && r.errno === Errno.ENOSPC,
+      ...(id === undefined ? {} : { progId: id }),
+    });
     if (!r.ok) {
       const last = r.log.trimEnd().split('\n').at(-1) ?? '';
       problems.push(`program ${p.name} did not load: ${errnoName(r.errno)}${last ? ` (${last})` : ''}`);
       continue;
     }
-    out.set(p.name, r.value);
-    const id = k.progOfFd(r.value)?.id;
-    if (views && id !== undefined) {
+    out.fds.set(p.name, r.value);
+    if (id !== undefined) {
       const analysis = r.analysis as VerifierAnalysis | undefined;
-      views.push({ name: p.name, progId: id, text: p.text, program: programView(prog), analysis: analysis ? analysisView(analysis) : undefined });
+      out.views.push({ name: p.name, progId: id, progType: p.progType, text: p.text, program: programView(prog), analysis: analysis ? analysisView(analysis) : undefined });
     }
   }
-  return out;
 }
 
 function slotFd(k: Kernel, value: SlotValue, progs: ReadonlyMap<string, number>): { fd: number; close: boolean } | string {
@@ -117,6 +153,18 @@ function slotFd(k: Kernel, value: SlotValue, progs: ReadonlyMap<string, number>)
   }
   const fd = openSlotObject(k, value);
   return typeof fd === 'string' ? fd : { fd, close: true };
+}
+
+/**
+ * Why a prog_array refused a program, when it is 4.8's one-type rule (bpf_prog_array_compatible:
+ * the first program loaded with or put into the array sets its type); else "".
+ */
+function otherType(k: Kernel, mapFd: number, progFd: number): string {
+  const owner = (k.mapOfFd(mapFd) as { ownerProgType?: number } | undefined)?.ownerProgType;
+  const type = k.progOfFd(progFd)?.progType;
+  if (!owner || type === undefined || owner === type) return '';
+  const name = (t: number) => PROG_TYPE_NAMES[t] ?? String(t);
+  return ` (a prog_array holds programs of one type: this one holds ${name(owner)} programs, and the program is a ${name(type)} one)`;
 }
 
 /** Fills fd-array slots with programs, perf events and cgroups (as MAP_UPDATE_ELEM with their fds). */
@@ -133,7 +181,8 @@ export function fillSlots(k: Kernel, fds: MapFds, slots: NonNullable<LoadSetup['
       continue;
     }
     const r = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd, key: le32(s.index), value: le32(got.fd), flags: 0 });
+    const why = r.ok ? '' : otherType(k, mapFd, got.fd);
     if (got.close) k.close(got.fd);
-    if (!r.ok) problems.push(`slot ${s.index} of ${s.map}: BPF_MAP_UPDATE_ELEM gave ${errnoName(r.errno)}`);
+    if (!r.ok) problems.push(`slot ${s.index} of ${s.map}: BPF_MAP_UPDATE_ELEM gave ${errnoName(r.errno)}${why}`);
   }
 }

@@ -211,8 +211,16 @@ function programs(v: unknown, path: string): SharedProgram[] {
   });
 }
 
-/** Version 2's fd-array slots: each holds exactly one of a program of `progs`, a perf event's CPU, a cgroup. */
-function slots(v: unknown, path: string, progs: readonly SharedProgram[], ncpus: number): SharedSlot[] {
+/** The name a source's `.name` directive gives its program (an identifier, bare or quoted), if it has one. */
+function nameOf(source: string): string | undefined {
+  return /^[ \t]*\.name[ \t]+("?)([A-Za-z_][A-Za-z0-9_]*)\1[ \t]*$/m.exec(source)?.[2];
+}
+
+/**
+ * Version 2's fd-array slots: each holds exactly one of a program of `progs` (or the edited one,
+ * by its `.name`: a loader may put the program it attaches into a slot too), a perf event's CPU, a cgroup.
+ */
+function slots(v: unknown, path: string, progs: readonly SharedProgram[], ncpus: number, main?: string): SharedSlot[] {
   return array(v, path, L.slots).map((x, i) => {
     const at = `${path}[${i}]`;
     const o = object(x, at, ['map', 'index'], ['prog', 'perfCpu', 'cgroup']);
@@ -223,7 +231,7 @@ function slots(v: unknown, path: string, progs: readonly SharedProgram[], ncpus:
     if (kinds.length !== 1) fail(at, 'must hold exactly one of prog, perfCpu, cgroup');
     if (o.prog !== undefined) {
       out.prog = text(o.prog, `${at}.prog`, L.progName);
-      if (!progs.some((p) => p.name === out.prog)) fail(`${at}.prog`, `names no program of progs (${out.prog})`);
+      if (out.prog !== main && !progs.some((p) => p.name === out.prog)) fail(`${at}.prog`, `names no program of progs (${out.prog})`);
     }
     if (o.perfCpu !== undefined) out.perfCpu = int(o.perfCpu, `${at}.perfCpu`, 0, ncpus - 1);
     if (o.cgroup !== undefined) out.cgroup = text(o.cgroup, `${at}.cgroup`, L.source);
@@ -249,7 +257,7 @@ function session(v: unknown, types: readonly ProgTypeInfo[]): SharedSession {
     names.add(m.name);
   });
   const progs = o.progs === undefined ? [] : programs(o.progs, 'progs');
-  const filled = o.slots === undefined ? [] : slots(o.slots, 'slots', progs, world.ncpus);
+  const filled = o.slots === undefined ? [] : slots(o.slots, 'slots', progs, world.ncpus, nameOf(source));
   return {
     v: o.v,
     source,

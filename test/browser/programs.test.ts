@@ -72,3 +72,63 @@ test('an object with several sections opens whole and runs its tail calls', asyn
   expect(await tabs.getByRole('tab', { name: 'tcp_prog' }).getAttribute('aria-selected')).toBe('true');
   expect(await statusText(page)).toContain('in tcp_prog');
 });
+
+test("each program of the set has its own verifier log at the chosen log_level; the entry's empty slot is explained", async () => {
+  const { page } = file.o;
+  await page.getByLabel('Open object').setInputFiles('test/fixtures/elf/tc_tail.o');
+  await page.getByRole('dialog', { name: 'Choose a program' }).getByRole('button', { name: 'All 3 programs, tail calls wired' }).click();
+  await until(async () => ((await appState<string>(page, 'text')) ?? '').includes('the entry of its tail-call set'), 5000, 'the entry program');
+  const log = page.getByRole('region', { name: 'Verifier log' });
+  await log.getByRole('combobox', { name: 'Log level' }).selectOption('2');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await until(async () => ((await appState<unknown[]>(page, 'load.programLogs')) ?? []).length === 2 && (await idle(page)), 10_000, 'the load');
+  const picker = log.getByRole('combobox', { name: 'Program' });
+  expect(await picker.locator('option').allInnerTexts()).toEqual(['cls_entry (edited), sched_cls', 'tcp_prog, sched_cls', 'udp_prog, sched_cls']);
+  // the edited program's log first
+  expect(await log.locator('.verdict').innerText()).toMatch(/^Accepted: prog id \d+/);
+  await picker.selectOption({ label: 'tcp_prog, sched_cls' });
+  const lines = log.getByRole('list', { name: 'Log lines of tcp_prog' });
+  await lines.waitFor();
+  const tcp = await appState<{ progId: number; log: string }>(page, 'load.programLogs.0');
+  expect(await log.locator('.verdict').innerText()).toBe(`tcp_prog: Accepted: prog id ${tcp.progId}`);
+  const text = await lines.innerText();
+  // its own log, at level 2 (a state line before each instruction), not the entry's
+  expect(text).toMatch(/^0: R1=ctx R10=fp$/m);
+  expect(text).toMatch(/processed \d+ insns/);
+  expect(text).not.toContain('call 12');
+  expect(tcp.log).toContain(text.split('\n')[0]);
+  // back to the edited program's
+  await picker.selectOption({ index: 0 });
+  await log.getByRole('list', { name: /^Log lines \(arrow keys/ }).waitFor();
+  expect(await log.getByRole('list', { name: /^Log lines \(arrow keys/ }).innerText()).toContain('(85) call 12');
+  // the prog_array says why the entry is in no slot
+  const maps = page.getByRole('region', { name: 'Maps', exact: true });
+  const all = await appState<{ id: number; name: string }[]>(page, 'maps');
+  await maps.getByRole('combobox', { name: 'Map', exact: true }).selectOption(String(all.find((m) => m.name === 'jmp_tc')!.id));
+  expect(await maps.getByRole('note', { name: "The entry program's slot" }).innerText()).toMatch(/cls_entry, the entry, is in no slot: its section classifier names none/);
+  await log.getByRole('combobox', { name: 'Log level' }).selectOption('1');
+});
+
+test('an object of several program types opens whole: each program loads with its own type, and the kernel refuses a kprobe in a socket filter prog_array', async () => {
+  const { page } = file.o;
+  await page.getByLabel('Open object').setInputFiles('test/fixtures/elf/mixed_types.o');
+  await page.getByRole('dialog', { name: 'Choose a program' }).getByRole('button', { name: 'All 4 programs, tail calls wired' }).click();
+  await until(async () => ((await appState<string>(page, 'text')) ?? '').includes('section socket/0'), 5000, 'the entry program');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await until(async () => ((await appState<unknown[]>(page, 'load.programLogs')) ?? []).length === 3 && (await idle(page)), 10_000, 'the load');
+  expect(await appState<boolean>(page, 'load.ok')).toBe(true);
+  const tabs = page.getByRole('tablist', { name: 'Programs' });
+  await tabs.waitFor();
+  expect(await tabs.getByRole('tab').allInnerTexts()).toEqual(['sock_entry (edited)', 'sock_next', 'probe', 'on_switch']);
+  await page.locator('.toast.error').filter({ hasText: 'slot 2 of jmp_table: BPF_MAP_UPDATE_ELEM gave EINVAL (a prog_array holds programs of one type: this one holds socket_filter programs, and the program is a kprobe one)' }).waitFor();
+  const log = page.getByRole('region', { name: 'Verifier log' });
+  const picker = log.getByRole('combobox', { name: 'Program' });
+  expect(await picker.locator('option').allInnerTexts()).toEqual(['sock_entry (edited), socket_filter', 'sock_next, socket_filter', 'probe, kprobe', 'on_switch, tracepoint']);
+  await picker.selectOption({ label: 'on_switch, tracepoint' });
+  await log.getByRole('list', { name: 'Log lines of on_switch' }).waitFor();
+  expect(await log.locator('.verdict').innerText()).toMatch(/^on_switch: Accepted: prog id \d+$/);
+  // a run follows the socket filters' tail call: slot 1 holds sock_next
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await until(async () => (await appState<string>(page, 'snap.state')) === 'exited' && (await idle(page)), 10_000, 'the run to end');
+  expect(await appState<string>(page, 'snap.progName')).toBe('sock_next');
+});

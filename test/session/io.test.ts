@@ -115,21 +115,34 @@ describe('shareState and the load setup', () => {
     ]);
   });
 
-  test('a long tail-call target loads as run --json loads it (its level-1 log is over 64 KiB)', async () => {
+  test('each program of the set loads with the log_level and log_size of the load, in a call of its own (a long one needs a log_size that holds its log)', async () => {
     const s = new Session();
-    const r = ok(
-      await s.load({
-        text: '.type socket_filter\n.map jmp prog_array key=4 value=4 entries=1\nr0 = 0\nexit\n',
-        syntax: 'auto',
-        progType: 1,
-        logLevel: 1,
-        logSize: 65536,
-        privileged: true,
-        setup: { progs: [{ name: 'long', text: 'r0 = 0\n'.repeat(4000) + 'exit\n' }], slots: [{ map: 'jmp', index: 0, value: { prog: 'long' } }] },
-      }),
-    );
-    expect(r.ok).toBe(true);
-    expect(r.setupProblems).toBeUndefined();
+    const load = async (logLevel: 0 | 1 | 2, logSize: number) =>
+      ok(
+        await s.load({
+          text: '.type socket_filter\n.map jmp prog_array key=4 value=4 entries=1\nr0 = 0\nexit\n',
+          syntax: 'auto',
+          progType: 1,
+          logLevel,
+          logSize,
+          privileged: true,
+          setup: { progs: [{ name: 'long', text: 'r0 = 0\n'.repeat(4000) + 'exit\n' }], slots: [{ map: 'jmp', index: 0, value: { prog: 'long' } }] },
+        }),
+      );
+    // its level-1 log is over 64 KiB: as BPF_PROG_LOAD with log_size 65536, it fails with ENOSPC and a cut log
+    const small = await load(1, 65536);
+    expect(small.ok).toBe(true);
+    expect(small.programLogs).toEqual([expect.objectContaining({ name: 'long', ok: false, errnoName: 'ENOSPC', logTruncated: true })]);
+    expect(small.programLogs![0].log.length).toBe(65535);
+    expect(small.setupProblems).toEqual([expect.stringMatching(/^program long did not load: ENOSPC/), 'slot 0 of jmp: no program long was loaded']);
+    // a log_size that holds it, or no log at all: it loads
+    for (const [level, size] of [[1, 1 << 20], [0, 0]] as const) {
+      const r = await load(level, size);
+      expect(r.setupProblems).toBeUndefined();
+      expect(r.programLogs).toEqual([expect.objectContaining({ name: 'long', ok: true, logTruncated: false })]);
+      expect(r.programLogs![0].log.length > 0).toBe(level > 0);
+      expect(r.programLogs![0].log).toMatch(level ? /processed 4001 insns/ : /^$/);
+    }
   });
 });
 

@@ -73,6 +73,13 @@ describe('version 2: a tail-call set', () => {
     expect(decodeShare(frag, TYPES)).toEqual({ ok: true, session: V2 });
   });
 
+  it("a slot may hold the edited program by its .name (samples/bpf's loader puts the entry's socket/0 in slot 0), no other name", () => {
+    const named = { ...V2, source: `.name parse_eth\n${V2.source}`, slots: [...V2.slots, { map: 'jmp_table', index: 0, prog: 'parse_eth' }] };
+    expect(decodeShare(encodeShare(named), TYPES)).toEqual({ ok: true, session: named });
+    const unnamed = { ...V2, slots: [...V2.slots, { map: 'jmp_table', index: 0, prog: 'parse_eth' }] };
+    expect(decodeShare(encodeShare(unnamed), TYPES)).toMatchObject({ ok: false, error: expect.stringMatching(/slots\[3\]\.prog: names no program of progs \(parse_eth\)/) });
+  });
+
   it('a version-1 link still opens, as a session without programs', () => {
     const frag = encodeShare(TYPICAL);
     expect(frag).toMatch(/^v1\./);

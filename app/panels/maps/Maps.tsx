@@ -4,11 +4,23 @@
  * values as hex, integers or a struct layout; per-CPU values in columns.
  */
 import { useState } from 'react';
-import { actions, selectFormats, selectMaps, selectSelectedMap, useApp } from '../../store';
+import { actions, selectEntryNote, selectFormats, selectMaps, selectSelectedMap, useApp } from '../../store';
 import { VALUE_FORMATS, type ValueFormat } from '../../lib/values';
+import { MapType } from '../../../src/isa';
 import type { MapInfo } from '../../../src/protocol';
 import { defaultFormat, editable, parseEntry } from './entries';
 import { EntryTable } from './EntryTable';
+
+/** Under a prog_array of an object opened whole: why its entry program is in no slot (an empty slot is not a gap to wonder about). */
+function EntryNote({ m }: { m: MapInfo }) {
+  const note = useApp(selectEntryNote);
+  if (!note || m.type !== MapType.ProgArray) return null;
+  return (
+    <p className="small muted pad-s entry-note" role="note" aria-label="The entry program's slot">
+      {note}.
+    </p>
+  );
+}
 
 function FormatControls({ m }: { m: MapInfo }) {
   const formats = useApp(selectFormats);
@@ -110,6 +122,7 @@ export default function Maps() {
         {m.ncpus > 1 ? ` · ${m.ncpus} CPUs` : ''}
         {m.pins.length ? ` · pinned ${m.pins.join(', ')}` : ''}
       </p>
+      <EntryNote m={m} />
       {open === 'format' ? (
         <div className="pad-s">
           <FormatControls m={m} />

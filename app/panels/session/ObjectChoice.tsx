@@ -26,10 +26,11 @@ export function ObjectChoice() {
         {choice.set ? (
           <li>
             <button type="button" className="btn" onClick={() => void io.chooseObjectProgram('all')}>
-              All {choice.set.progs.length + 1} programs, tail calls wired
+              All {choice.set.progs.length + 1} programs{choice.set.slots.length ? ', tail calls wired' : ''}
             </button>{' '}
             <span className="muted small">
-              {choice.programs[choice.set.main].name} in the editor; {choice.set.slots.map((s) => `${s.value.prog} in slot ${s.index} of ${s.map}`).join(', ')}
+              {choice.programs[choice.set.main].name} in the editor, the others beside it
+              {choice.set.slots.length ? `; ${choice.set.slots.map((s) => `${s.value.prog} in slot ${s.index} of ${s.map}`).join(', ')}` : ''}
             </span>
           </li>
         ) : null}

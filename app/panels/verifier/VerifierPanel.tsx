@@ -5,7 +5,8 @@
  */
 import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Panel } from '../../ui/Panel';
-import { actions, io, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogSize, selectProgTypes, selectStale, useApp } from '../../store';
+import { actions, io, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogProgram, selectLogSize, selectProgramLogs, selectProgTypes, selectStale, useApp } from '../../store';
+import type { LoadResult, ProgramLogView, ProgTypeInfo } from '../../../src/protocol';
 import { explainErrno, explainRefusal, type Explanation } from './explain';
 import { refusalWhere } from './naming';
 import { parseLog, withVisits, type LogLine } from './logLines';
@@ -46,11 +47,11 @@ function ExplanationBox({ e }: { e: Explanation }) {
  * One line of the log. Memoized: a step or a cursor move changes the class of a few lines, and
  * a level-2 log has thousands.
  */
-const LogRow = memo(function LogRow({ l, current, cursor, inspected, tabbable }: { l: LogLine; current: boolean; cursor: boolean; inspected: boolean; tabbable: boolean }) {
+const LogRow = memo(function LogRow({ l, current, cursor, inspected, tabbable, plain }: { l: LogLine; current: boolean; cursor: boolean; inspected: boolean; tabbable: boolean; plain?: boolean }) {
   const open = () => (l.visit !== undefined ? actions.inspectVisit(l.visit) : actions.revealPc(l.pc!));
   return (
     <li className={[l.kind, current ? 'current' : '', cursor ? 'cursor' : '', inspected ? 'inspected' : ''].join(' ')} data-pc={l.pc} data-visit={l.visit}>
-      {l.pc !== undefined && (l.kind !== 'state' || l.visit !== undefined) ? (
+      {!plain && l.pc !== undefined && (l.kind !== 'state' || l.visit !== undefined) ? (
         <button type="button" className="loglink" tabIndex={tabbable ? 0 : -1} title={`Show instruction ${l.pc} in the editor and the verifier's state there in the registers and stack panels`} onClick={open}>
           {l.text}
         </button>
@@ -72,6 +73,55 @@ function onLogKey(e: KeyboardEvent<HTMLOListElement>): void {
   e.preventDefault();
   for (const l of links) l.tabIndex = l === next ? 0 : -1;
   next.focus();
+}
+
+const typeName = (types: readonly ProgTypeInfo[], t: number) => types.find((x) => x.type === t)?.name ?? `type ${t}`;
+
+/**
+ * Which program's log the pane shows, when the load set up others beside the edited one (a
+ * lesson's tail-call targets, an object's other programs): each had its own BPF_PROG_LOAD.
+ */
+function ProgramPicker({ load, logs, chosen }: { load: LoadResult; logs: readonly ProgramLogView[]; chosen: ProgramLogView | undefined }) {
+  const types = useApp(selectProgTypes);
+  const main = load.program?.directives.name;
+  return (
+    <label className="small log-program">
+      Program{' '}
+      <select value={chosen?.name ?? ''} onChange={(e) => actions.showLog(e.target.value || null)}>
+        <option value="">
+          {main ? `${main} (edited)` : 'the edited program'}, {typeName(types, load.progType)}
+        </option>
+        {logs.map((l) => (
+          <option key={l.name} value={l.name}>
+            {l.name}, {typeName(types, l.progType)}
+            {l.ok ? '' : `, refused (${l.errnoName})`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The log of another program of the set: its verdict and its lines as its own BPF_PROG_LOAD wrote them. */
+function OtherLog({ l, logLevel }: { l: ProgramLogView; logLevel: number }) {
+  const lines = useMemo(() => parseLog(l.log, !l.ok), [l]);
+  return (
+    <>
+      <p className={`pad verdict ${l.ok ? 'ok' : 'bad'}`}>
+        {l.name}: {l.ok ? `Accepted: prog id ${l.progId}` : `Refused: ${l.errnoName} (${l.errno})`}
+        {l.logTruncated ? ' — the log did not fit in log_size and was cut' : ''}
+      </p>
+      {!l.log ? <p className="muted pad">{logLevel === 0 ? 'log_level 0: no log was asked for, so the kernel wrote none.' : 'The kernel wrote no log.'}</p> : null}
+      {lines.length ? (
+        <ol className="log mono" aria-label={`Log lines of ${l.name}`}>
+          {lines.slice(0, MAX_LINES).map((x, i) => (
+            <LogRow key={i} l={x} current={false} cursor={false} inspected={false} tabbable={false} plain />
+          ))}
+        </ol>
+      ) : null}
+      {lines.length > MAX_LINES ? <p className="muted pad">… {lines.length - MAX_LINES} more lines (Copy log has them all)</p> : null}
+    </>
+  );
 }
 
 export function VerifierPanel() {
@@ -108,12 +158,17 @@ export function VerifierPanel() {
     () => (load && !load.ok && load.stage === 'load' ? (load.refusal ? explainRefusal(load.refusal, refusalWhere(load, progTypes)) : explainErrno(load.errno, logLevel, logSize)) : undefined),
     [load, progTypes, logLevel, logSize],
   );
-  const copy = () => void navigator.clipboard?.writeText(load?.log ?? '');
+  const programLogs = useApp(selectProgramLogs);
+  const logProgram = useApp(selectLogProgram);
+  const other = logProgram === null ? undefined : programLogs.find((l) => l.name === logProgram);
+  const shownLog = other ? other.log : (load?.log ?? '');
+  const copy = () => void navigator.clipboard?.writeText(shownLog);
   const tools = (
     <>
+      {load?.stage === 'load' && programLogs.length ? <ProgramPicker load={load} logs={programLogs} chosen={other} /> : null}
       <LogSettings />
       {load?.stage === 'load' && load.analysis ? <GraphButton /> : null}
-      {load?.log ? (
+      {shownLog ? (
         <button type="button" className="btn small" onClick={copy}>
           Copy log
         </button>
@@ -126,26 +181,27 @@ export function VerifierPanel() {
       {load?.stage === 'assemble' ? (
         <p className="pad bad">The program does not assemble ({load.diagnostics.length} error{load.diagnostics.length === 1 ? '' : 's'}); nothing was loaded.</p>
       ) : null}
-      {load?.stage === 'load' ? (
+      {other ? <OtherLog l={other} logLevel={logLevel} /> : null}
+      {!other && load?.stage === 'load' ? (
         <p className={`pad verdict ${load.ok ? 'ok' : 'bad'}`}>
           {load.ok ? `Accepted: prog id ${load.progId}` : `Refused: ${load.errnoName} (${load.errno})`}
           {load.logTruncated ? ' — the log did not fit in log_size and was cut' : ''}
           {stale ? ' — the editor changed since this load' : ''}
         </p>
       ) : null}
-      {explanation ? <ExplanationBox e={explanation} /> : null}
-      <ShowRun />
-      {load?.stage === 'load' && !load.log ? (
+      {!other && explanation ? <ExplanationBox e={explanation} /> : null}
+      {!other ? <ShowRun /> : null}
+      {!other && load?.stage === 'load' && !load.log ? (
         <p className="muted pad">{logLevel === 0 ? 'log_level 0: no log was asked for, so the kernel wrote none.' : 'The kernel wrote no log.'}</p>
       ) : null}
-      {lines.length ? (
+      {!other && lines.length ? (
         <ol className="log mono" aria-label="Log lines (arrow keys move between instructions)" ref={list} onKeyDown={onLogKey}>
           {lines.slice(0, MAX_LINES).map((l, i) => (
             <LogRow key={i} l={l} current={l.pc !== undefined && l.pc === pc} cursor={l.pc !== undefined && cursorPcs.has(l.pc)} inspected={l.visit !== undefined && l.visit === inspected?.visit && l.kind !== 'state'} tabbable={i === firstLink} />
           ))}
         </ol>
       ) : null}
-      {lines.length > MAX_LINES ? <p className="muted pad">… {lines.length - MAX_LINES} more lines (Copy log has them all)</p> : null}
+      {!other && lines.length > MAX_LINES ? <p className="muted pad">… {lines.length - MAX_LINES} more lines (Copy log has them all)</p> : null}
     </Panel>
   );
 }
