@@ -10,7 +10,7 @@ const printk = lesson({
   id: 'trace-printk',
   title: 'Print to the terminal with trace_printk',
   level: 'tracing',
-  summary: 'bpf_trace_printk formats a message like printk and appends it to trace_pipe, which the terminal shows with cat. This kprobe prints the process id and the user id of whoever hit it.',
+  summary: 'bpf_trace_printk formats a message like printk and appends it to trace_pipe, which the terminal reads while the program runs. This kprobe prints the process id and the user id of whoever hit it.',
   tryNext: [
     'Pass 14 as the size: the NUL is not counted in, and trace_printk returns -EINVAL (-22) without printing.',
     'Add a fourth %d: trace_printk takes three arguments at most, so it refuses the format (-EINVAL).',
@@ -28,8 +28,8 @@ const printk = lesson({
     ;
     ; bpf_trace_printk(fmt, fmt_size, arg1, arg2, arg3) formats like printk
     ; (%d %u %x, with l or ll, %p and one %s; three arguments at most) and
-    ; appends a line to /sys/kernel/debug/tracing/trace_pipe: run
-    ; "cat /sys/kernel/debug/tracing/trace_pipe" in the terminal to read it.
+    ; appends a line to /sys/kernel/debug/tracing/trace_pipe, which the terminal
+    ; reads as the run prints (once: cat trace_pipe after it prints nothing new).
     ; The format must be on the stack, NUL-terminated, and fmt_size counts the
     ; NUL. It is a debugging aid: the kernel warns when a program uses it.
     ; Strings go onto the stack 8 bytes at a time, as little-endian numbers:
