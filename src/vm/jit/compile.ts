@@ -20,7 +20,7 @@ import type { Cpu } from '../cpu';
 import { chunksOf, findBlocks, isJump, jumpTarget, type Block, type Chunk } from './blocks';
 import { ALU, emitJump } from './emit-alu';
 import { cannotRun, MEM } from './emit-mem';
-import { mulhiu, rt, type Runtime } from './runtime';
+import { rt, type Runtime } from './runtime';
 import type { Site } from './site';
 
 /** Instructions per chunk function: V8 optimises these; much larger functions are left to its baseline tiers. */
@@ -136,8 +136,8 @@ export function compile(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<
       chunkOf[start] = c;
       blockOf[start] = k;
     }
-    const factory = new Function('rt', 'mulhiu', src) as (r: Runtime, m: typeof mulhiu) => ChunkFn;
-    fns.push(factory(rt, mulhiu));
+    const factory = new Function('rt', src) as (r: Runtime) => ChunkFn;
+    fns.push(factory(rt));
   });
   return { chunkOf, blockOf, fns, sourceSize };
 }
