@@ -49,6 +49,16 @@ export interface PreparedRun {
   finish(r0: bigint): RunOutput;
   /** readies another invocation on the same packet and context (tail-call count back to 0) */
   again(): void;
+  /**
+   * Readies another invocation on the next packet `data` (BPF_PROG_TEST_RUN again, with the same
+   * ctx_in): the packet's bytes rewritten, the skb and context as a fresh build would make them,
+   * the stack zeroed, the tail-call count back to 0, reusing every region and buffer (nothing is
+   * mapped or allocated when the size is the same), so the same registers start it. Refuses as
+   * prepareRun would (then nothing changed). Null for types without a packet: prepare a new run.
+   */
+  reload: ((data: Uint8Array) => RunRefused | null) | null;
+  /** the bytes the verdict is judged against (finish's `len`: skb->len, the XDP frame), 0 without a packet */
+  packetLen(): number;
   /** advances the world's clock to `executed` instructions of this invocation (call it when the run stops) */
   retire(executed: number): void;
   /** unmaps the run's regions from the kernel's address space */
@@ -120,6 +130,13 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
   };
   const host = makeHost(env, built);
   const regions = { stack, ctx: built.ctx, packet: built.packet, mem: built.mem, regs: built.regs };
+  const again = (): void => {
+    state.clocked = 0;
+    state.tailCalls = 0;
+    state.prog = prog;
+    state.redirect = null;
+  };
+  const reload = built.reload;
   return {
     ok: true,
     host,
@@ -130,12 +147,18 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     ctxLayout: built.layout ?? null,
     finish: (r0) => finishRun(state, built, r0),
     retire: (executed) => retire(env, executed),
-    again() {
-      state.clocked = 0;
-      state.tailCalls = 0;
-      state.prog = prog;
-      state.redirect = null;
-    },
+    again,
+    reload:
+      reload === undefined
+        ? null
+        : (data) => {
+            const refused = reload(data);
+            if (refused) return refused;
+            stack.bytes.fill(0);
+            again();
+            return null;
+          },
+    packetLen: () => built.packetLen?.() ?? 0,
     dispose() {
       for (const r of Object.values(regions)) if (r) mem.unmap(r);
     },

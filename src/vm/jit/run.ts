@@ -12,32 +12,38 @@
 import { execute } from '../core';
 import type { Code } from '../code';
 import type { Cpu } from '../cpu';
-import { compiled } from './compile';
+import { compiled, type Compiled } from './compile';
 
-/** Breakpoints of a run: slots of `main` (the Code whose opcodes the interpreter patches). */
-export interface Stops {
-  main: Code;
-  slots: ReadonlySet<number>;
+/**
+ * The main program of a run in compiled form, as its Machine looks it up once (per machine, and
+ * per set of breakpoints): a capture replay's thousands of runs look nothing up. `stops`: the
+ * breakpoints (slots of `code`, the Code whose opcodes the interpreter patches) `form` was
+ * compiled with.
+ */
+export interface MainForm {
+  code: Code;
+  form: Compiled;
+  stops?: ReadonlySet<number>;
 }
 
 /**
  * Runs until the run stops, `limit` instructions (counted from the start of the run) have
- * executed, or (with `stops`) control reaches a breakpoint: then `cpu.atBreakpoint`. Compiled
- * code records as the interpreter does (its stores go through the Cpu's page copy-on-write and
- * journal when they are installed); it builds no step events.
+ * executed, or (with `main.stops`) control reaches a breakpoint: then `cpu.atBreakpoint`. Other
+ * programs (tail calls) run in their plain compiled form. Compiled code records as the
+ * interpreter does (its stores go through the Cpu's page copy-on-write and journal when they are
+ * installed); it builds no step events.
  */
-export function runCompiled(cpu: Cpu, limit: number, stops?: Stops): void {
-  const modern = cpu.modern;
+export function runCompiled(cpu: Cpu, limit: number, main: MainForm): void {
+  const stops = main.stops;
   let code = cpu.code;
-  const formOf = (c: Code) => compiled(c.bytes, modern, stops !== undefined && c === stops.main ? stops.slots : undefined);
-  let prog = formOf(code);
+  let prog = code === main.code ? main.form : compiled(code.bytes, cpu.modern);
   while (cpu.stop === null && cpu.executed < limit && !cpu.atBreakpoint) {
     if (cpu.code !== code) {
       code = cpu.code;
-      prog = formOf(code);
+      prog = code === main.code ? main.form : compiled(code.bytes, cpu.modern);
     }
     const pc = cpu.pc;
-    if (stops !== undefined && code === stops.main && stops.slots.has(pc)) {
+    if (stops !== undefined && code === main.code && stops.has(pc)) {
       cpu.atBreakpoint = true;
       return;
     }
