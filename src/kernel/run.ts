@@ -6,7 +6,7 @@
  * BPF_PROG_TEST_RUN builds it (skb.ts); `again` prepares another repetition on the same skb
  * (run.repeat). Non-goal: running the instructions (that is the VM's).
  */
-import { MAX_BPF_STACK } from '../isa';
+import { Class, MAX_BPF_STACK } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
 import { FAST_HELPERS } from './helpers/fast';
@@ -64,6 +64,10 @@ export interface PreparedRun {
   /** unmaps the run's regions from the kernel's address space */
   dispose(): void;
 }
+
+/** the opcodes of a helper call (tail calls included) and of callx */
+const CALL = 0x85;
+const CALLX = 0x8d;
 
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
@@ -137,6 +141,8 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     state.redirect = null;
   };
   const reload = built.reload;
+  // whether the program can change its stack at all (decided on the first reload)
+  let writesStack: boolean | undefined;
   return {
     ok: true,
     host,
@@ -154,7 +160,7 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
         : (data) => {
             const refused = reload(data);
             if (refused) return refused;
-            stack.bytes.fill(0);
+            if ((writesStack ??= mayWriteMemory(prog.bytes))) stack.bytes.fill(0);
             again();
             return null;
           },
@@ -163,6 +169,20 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
       for (const r of Object.values(regions)) if (r) mem.unmap(r);
     },
   };
+}
+
+/**
+ * Whether a program has an instruction that can write memory: a store (ST, STX, atomics) or a
+ * call (a helper writes through its pointers; a tail call runs another program on the same
+ * stack). A program without one leaves its stack as the run began: zeroed, for every packet.
+ */
+function mayWriteMemory(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i += 8) {
+    const code = bytes[i];
+    const cls = code & 7;
+    if (cls === Class.ST || cls === Class.STX || code === CALL || code === CALLX) return true;
+  }
+  return false;
 }
 
 /**
@@ -210,9 +230,11 @@ function makeHost(env: HelperEnv, built: Built): RunHost {
       if (!skb) return null;
       const at = ldAbsOffset(skb, offset, size);
       if (at < 0) return null;
-      let v = 0;
-      for (let i = 0; i < size; i++) v = v * 256 + skb.frame[at + i];
-      return v;
+      const b = skb.region.bytes;
+      // big-endian, as 4.8's load_pointer + ntohs/ntohl
+      if (size === 1) return b[at];
+      if (size === 2) return (b[at] << 8) | b[at + 1];
+      return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
     },
     hasHelper: (id) => helperOffered(env.run.progType, id, env.run.prog.privileged),
     callFast(id, L, H, executed) {

@@ -26,8 +26,9 @@ function countedName(verdict: string): string {
   return verdict.startsWith('keep all ') ? 'keep all' : verdict;
 }
 
-/** Entries of the replay's verdict cache (retval and packet length to the verdict's index). */
-const VERDICT_CACHE = 64;
+/** Entries of the replay's verdict cache (retval and packet length to the verdict's index): 2^VERDICT_BITS. */
+const VERDICT_BITS = 6;
+const VERDICT_CACHE = 1 << VERDICT_BITS;
 
 /**
  * One replay in progress: `slice` runs packets until its time is up. Its packets share one run
@@ -98,7 +99,8 @@ export class CaptureReplayer {
 
   /** The index of the verdict of `retval` on a packet of `len` bytes (verdictOf, cached). */
   private verdictOfRun(retval: number, len: number): number {
-    const h = (retval ^ Math.imul(len, 0x9e3779b1)) & (VERDICT_CACHE - 1);
+    // multiplicative hashing: the top bits of the product depend on every bit of retval and len
+    const h = Math.imul(retval ^ Math.imul(len, 0x85ebca6b), 0x9e3779b1) >>> (32 - VERDICT_BITS);
     if (this.cacheLen[h] === len && this.cacheRet[h] === retval) return this.cacheIdx[h];
     const i = this.verdictIndex(countedName(verdictOf(this.prog.progType, retval, len).name));
     this.cacheRet[h] = retval;
@@ -143,11 +145,14 @@ export class CaptureReplayer {
   /**
    * Runs the current packet for up to CHUNK_STEPS instructions; once it stops, records its result.
    * A packet whose program loops (unverified) thus never holds the worker longer than a chunk.
+   * Returns the instructions it ran.
    */
-  private advance(): void {
+  private advance(): number {
     const m = this.machine!;
+    const before = m.stepCount;
     const stop = m.run(CHUNK_STEPS);
-    if (stop.kind === 'paused') return;
+    const ran = m.stepCount - before;
+    if (stop.kind === 'paused') return ran;
     const i = this.current;
     const run = this.run!;
     const out = this.out;
@@ -163,6 +168,7 @@ export class CaptureReplayer {
     }
     // a type that cannot reload its run prepares one a packet
     if (run.reload === null) this.release();
+    return ran;
   }
 
   /** Unmaps the packets' run (between slices nothing of the replay stays mapped). */
@@ -171,21 +177,26 @@ export class CaptureReplayer {
     this.run = null;
   }
 
-  /** Runs packets (or chunks of a long one) for about `ms` milliseconds (at least one chunk). */
+  /**
+   * Runs packets (or chunks of a long one) for about `ms` milliseconds (at least one chunk). The
+   * clock is read every 64 packets or chunks, or sooner once they ran CHUNK_STEPS instructions.
+   */
   slice(ms: number): void {
     const end = this.clock() + ms;
     const n = this.capture.packets.length;
     let chunks = 0;
+    let steps = 0;
     try {
-      do {
+      for (;;) {
         if (this.current < 0) {
           if (this.next >= n) return;
           this.begin(this.next++);
-          if (this.current < 0) continue;
         }
-        this.advance();
-        chunks++;
-      } while ((chunks & 15) !== 0 || this.clock() < end);
+        if (this.current >= 0) steps += this.advance();
+        if ((++chunks & 63) !== 0 && steps < CHUNK_STEPS) continue;
+        steps = 0;
+        if (this.clock() >= end) return;
+      }
     } finally {
       if (this.current < 0) this.release();
     }
