@@ -118,6 +118,8 @@ export class Skb {
 
   /** the fields as the test run built them, before the program ran (reload starts the next packet from them) */
   private readonly start: SkbFields;
+  /** `version` right after the build or the last reload: while it is the same, the fields are still `start`'s (and the frame's) */
+  private fresh = 0;
 
   constructor(
     private readonly mem: AddressSpace,
@@ -131,13 +133,15 @@ export class Skb {
 
   /**
    * Makes this skb the one the test run builds from the next frame `data` (which checkFrame
-   * accepted) with the same ctx_in: every field back to how the build left it, the frame's bytes in
+   * accepted) with the same ctx_in: every field back to how the build left it (copied only when
+   * something changed one), the frame's bytes in
    * the region (its buffer reused when the size is the same). Nothing is journaled: a replay
    * records nothing.
    */
   reload(data: Uint8Array): void {
-    this.version++;
-    copyFields(this.f, this.start);
+    // every change of the fields announces itself with save(), which counts a version
+    if (this.version !== this.fresh) copyFields(this.f, this.start);
+    this.fresh = ++this.version;
     setFrameFields(this.f, data);
     const r = this.region;
     if (r.bytes.length === data.length) r.bytes.set(data);
