@@ -43,19 +43,26 @@ test('the light editor is editable before Monaco arrives, and Load and Run work 
     await page.keyboard.type('.type socket_filter\nr0 = 7\nexit\n');
     expect(await appState<string>(page, 'text')).toBe('.type socket_filter\nr0 = 7\nexit\n');
     expect(await page.locator('.editor-pane .light-numbers').innerText()).toBe('1\n2\n3\n4');
+    // F9 sets a breakpoint on the caret's line (exit), shown in the light editor's gutter
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('F9');
+    expect(await appState(page, 'breakpoints')).toEqual([3]);
+    await page.locator('.editor-pane .light-bp').waitFor();
     await click(page, 'Load');
     expect(await appState<boolean>(page, 'load.ok')).toBe(true);
     expect(await appState(page, 'load.log')).toBe('0: (b7) r0 = 7\n1: (95) exit\nprocessed 2 insns\n');
-    await click(page, 'Run');
+    // Run stops at the breakpoint, and the gutter points at its line
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await until(async () => (await appState(page, 'snap.line')) === 3 && (await idle(page)), 10_000, 'the breakpoint');
+    expect(await appState(page, 'snap.state')).toBe('paused');
+    const arrow = page.locator('.editor-pane .light-pc');
+    await arrow.waitFor();
+    expect(await arrow.evaluate((e) => (e as HTMLElement).style.top)).toBe('36px');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await until(async () => (await appState(page, 'snap.state')) === 'exited' && (await idle(page)), 10_000, 'the run');
     expect(await appState(page, 'snap.result.retval')).toBe(7);
-    // F9 sets a breakpoint on the caret's line, shown in the light editor's gutter
-    await light(page).click();
-    await page.keyboard.press('Control+Home');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('F9');
-    expect(await appState(page, 'breakpoints')).toEqual([2]);
-    await page.locator('.editor-pane .light-bp').waitFor();
     // nothing of Monaco yet, and nothing an accessibility checker would report
     expect(await which(page)).toBe('light');
     expect(await page.locator('.monaco-editor').count()).toBe(0);
@@ -99,6 +106,8 @@ test('keys typed while Monaco takes over are all kept, in place, and every step 
     const want = `r0 = 1${typed}\nexit`;
     await until(async () => (await appState<string>(page, 'text')) === want, 5000, 'the typed text');
     expect(await focusInside(page, '.monaco-editor')).toBe(true);
+    // the user was typing: Tab indents, in Monaco as it did in the light editor
+    expect(await appState(page, 'tabMovesFocus')).toBe(false);
     // Undo walks back through Monaco's typing and then the light editor's, to the text the page opened with
     const seen: string[] = [];
     for (let i = 0; i < 20 && seen.at(-1) !== EXAMPLE_PROGRAM; i++) {

@@ -66,9 +66,11 @@ test('a link whose replay kills the page opens as text only, with a notice, on t
 
   // the reload: the address bar held no link any more
   const again = await file.h.open('/', context);
-  await waitForEditor(again.page);
+  // the notice comes at start and leaves by itself after a while: look before waiting for Monaco,
+  // which under load can take longer than the notice stays
   const notice = again.page.locator('.toast.error').filter({ hasText: 'This link stopped the page last time' });
   await notice.waitFor({ timeout: 20_000 });
+  await waitForEditor(again.page);
   expect(await appState<string>(again.page, 'text')).toBe(LOOP.source);
   expect(await appState<unknown>(again.page, 'load')).toBeNull();
   expect(await appState<unknown>(again.page, 'snap')).toBeNull();

@@ -10,7 +10,7 @@
  */
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { EDITOR_COLORS } from '../../monaco/colors';
-import { actions, selectTabMovesFocus, selectTheme, store, useApp } from '../../store';
+import { actions, lineOfPc, selectCurrentPc, selectTabMovesFocus, selectTheme, store, useApp, type State } from '../../store';
 import { EDITOR_LOOK, edited } from './look';
 import { editorLabel, pointerFlag, tabMode, togglesTabMode, type TabMode } from './tabmode';
 
@@ -60,6 +60,13 @@ function indent(t: HTMLTextAreaElement, out: boolean): void {
   t.setSelectionRange(start, start + spaces);
   document.execCommand('delete');
   t.setSelectionRange(Math.max(start, a - spaces), Math.max(start, b - spaces));
+}
+
+/** Puts the caret at the start of `line` and scrolls it to the middle (a log line clicked, a lesson's step). */
+function reveal(t: HTMLTextAreaElement, line: number): void {
+  const at = t.value.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+  t.setSelectionRange(at, at);
+  t.scrollTop = Math.max(0, (line - 1) * EDITOR_LOOK.lineHeight - t.clientHeight / 2);
 }
 
 /** The keys the light editor handles itself: Ctrl+M, Tab when it indents, F9. */
@@ -116,9 +123,16 @@ class Steps {
   }
 }
 
-/** Line numbers, and the breakpoints as dots beside them; scrolled with the text. */
+/** The line of the instruction a run stands at, if it is in the edited program. */
+function pcLine(s: State): number | null {
+  const pc = selectCurrentPc(s);
+  return pc === null || (s.snap && s.snap.progId !== s.load?.progId) ? null : (lineOfPc(s, pc) ?? null);
+}
+
+/** Line numbers, the breakpoints as dots and the current instruction as an arrow beside them; scrolled with the text. */
 function Gutter({ lines, color, ref }: { lines: number; color: string; ref: Ref<HTMLDivElement> }) {
   const breakpoints = useApp((s) => s.breakpoints);
+  const pc = useApp(pcLine);
   return (
     <div className="light-gutter" ref={ref} aria-hidden="true" style={{ color }}>
       <div className="light-gutter-lines" style={{ height: lines * EDITOR_LOOK.lineHeight }}>
@@ -127,6 +141,7 @@ function Gutter({ lines, color, ref }: { lines: number; color: string; ref: Ref<
           .map((l) => (
             <span key={l} className="light-bp" style={{ top: (l - 1) * EDITOR_LOOK.lineHeight }} />
           ))}
+        {pc !== null && pc <= lines ? <span className="light-pc pc-glyph" style={{ top: (pc - 1) * EDITOR_LOOK.lineHeight }} /> : null}
         <pre className="light-numbers">{Array.from({ length: lines }, (_, i) => i + 1).join('\n')}</pre>
       </div>
     </div>
@@ -187,6 +202,7 @@ export function LightEditor({ ref }: { ref: Ref<LightHandle> }) {
     t.addEventListener('compositionend', onCompositionEnd);
     // text put in the store from outside (a lesson, a link, an object): its own undo step
     const unsub = store.subscribe((s, prev) => {
+      if (s.reveal !== prev.reveal && s.reveal) reveal(t, s.reveal.line);
       if (s.text === prev.text || s.text === t.value) return;
       steps.replaced(t.value, s.text);
       t.value = s.text;
