@@ -22,7 +22,7 @@ export function sub64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: n
 }
 
 /** The upper 32 bits of the unsigned 64-bit product of two 32-bit numbers. */
-export function mulhiu(a: number, b: number): number {
+function mulhiu(a: number, b: number): number {
   const a0 = a & 0xffff;
   const a1 = a >>> 16;
   const b0 = b & 0xffff;

@@ -15,6 +15,8 @@ export interface Block {
   start: number;
   end: number;
   count: number;
+  /** characters of its generated code (as the compiler estimates them) */
+  size: number;
   /** the slot of each instruction, in order */
   slots: number[];
 }
@@ -71,21 +73,27 @@ function leaders(code: Code, stops?: ReadonlySet<number>): Uint8Array {
   return lead;
 }
 
-/** Splits the program into blocks of at most `maxCount` instructions (a stop always starts one). */
-export function findBlocks(code: Code, maxCount: number, stops?: ReadonlySet<number>): Block[] {
+/**
+ * Splits the program into blocks (a stop always starts one) of at most `max.count` instructions
+ * and `max.size` characters of generated code, `sizeOf(slot)` an instruction's: a straight run
+ * longer than that is cut into pieces, each a block (control falls from one into the next).
+ */
+export function findBlocks(code: Code, max: { count: number; size: number }, sizeOf: (slot: number) => number, stops?: ReadonlySet<number>): Block[] {
   const lead = leaders(code, stops);
   const n = code.n;
   const blocks: Block[] = [];
   for (let start = 0; start <= n; start++) {
     if (!lead[start]) continue;
     const slots: number[] = [];
+    let size = 0;
     let p = start;
     for (;;) {
       slots.push(p);
+      size += sizeOf(p);
       const o = code.op[p];
       const next = o === 0x18 ? p + 2 : p + 1;
-      if (endsBlock(o) || next > n || lead[next] || slots.length >= maxCount) {
-        blocks.push({ start, end: next, count: slots.length, slots });
+      if (endsBlock(o) || next > n || lead[next] || slots.length >= max.count || size + sizeOf(next) > max.size) {
+        blocks.push({ start, end: next, count: slots.length, size, slots });
         // a block cut for length continues in a new block: make its first slot a leader
         if (!endsBlock(o) && next <= n) lead[next] = 1;
         break;
@@ -96,19 +104,22 @@ export function findBlocks(code: Code, maxCount: number, stops?: ReadonlySet<num
   return blocks;
 }
 
-/** Groups blocks (in slot order) into chunks of at most `maxCount` instructions each. */
-export function chunksOf(blocks: Block[], maxCount: number): Chunk[] {
+/** Groups blocks (in slot order) into chunks of at most `max.count` instructions and `max.size` characters each. */
+export function chunksOf(blocks: Block[], max: { count: number; size: number }): Chunk[] {
   const chunks: Chunk[] = [];
   let cur: Block[] = [];
+  let count = 0;
   let size = 0;
   for (const b of blocks) {
-    if (cur.length > 0 && size + b.count > maxCount) {
+    if (cur.length > 0 && (count + b.count > max.count || size + b.size > max.size)) {
       chunks.push({ blocks: cur });
       cur = [];
+      count = 0;
       size = 0;
     }
     cur.push(b);
-    size += b.count;
+    count += b.count;
+    size += b.size;
   }
   if (cur.length > 0) chunks.push({ blocks: cur });
   return chunks;

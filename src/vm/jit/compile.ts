@@ -1,10 +1,13 @@
 /**
- * The compiler from BPF to JavaScript. A program becomes one function per chunk of about 200
- * instructions (V8 optimises functions of that size; one function for a whole 4,096-instruction
- * program never gets optimised). A chunk function keeps r0-r10 in locals as two int32 halves,
- * loops over its basic blocks with a switch, and leaves when control goes to another chunk, a
- * call switches frame or program, the run stops, or the next block would pass the instruction
- * limit. Each block adds its length to the count on entry, so the generated code knows the
+ * The compiler from BPF to JavaScript. A program becomes one function per chunk of consecutive
+ * blocks, as large as V8 still optimises: V8 leaves functions of more than 60 KB of bytecode to
+ * its baseline tiers (about 50,000 characters of our code: a 2,020-instruction ALU program in one
+ * function runs 300 times slower than in two), and every return to the dispatcher costs the
+ * registers' loads and stores, so chunks are cut at CHUNK_SOURCE characters, about half the
+ * limit. A chunk function keeps r0-r10 in locals as two int32 halves, loops over its basic blocks
+ * with a switch (a block falling into the next one falls through its case), and leaves when
+ * control goes to another chunk, a call switches frame or program, the run stops, or the next
+ * block would pass the instruction limit. Each block adds its length to the count on entry, so the generated code knows the
  * exact count at every instruction: a stop in the middle of a block counts as the interpreter
  * counts, and the limit is never passed (the interpreter runs the last partial block).
  *
@@ -20,11 +23,15 @@ import type { Cpu } from '../cpu';
 import { chunksOf, findBlocks, isJump, jumpTarget, type Block, type Chunk } from './blocks';
 import { ALU, emitJump } from './emit-alu';
 import { cannotRun, MEM } from './emit-mem';
-import { mulhiu, rt, type Runtime } from './runtime';
+import { rt, type Runtime } from './runtime';
 import type { Site } from './site';
 
-/** Instructions per chunk function: V8 optimises these; much larger functions are left to its baseline tiers. */
-export const CHUNK_INSNS = 200;
+/** Characters of generated code per chunk function (a single block may pass it; see above). */
+const CHUNK_SOURCE = 24_000;
+/** Instructions per chunk function at most. */
+export const CHUNK_INSNS = 1_000;
+/** What storing the registers back adds at each place that synchronises (estimated for sizing chunks). */
+const SYNC_SIZE = 400;
 
 type ChunkFn = (cpu: Cpu, limit: number, block: number) => number;
 
@@ -67,30 +74,42 @@ function registersOf(chunk: Chunk, code: Code): number[] {
 
 const SYNC_MARK = '\u0001SYNC\u0001';
 
-/** The body of one block: the limit check, the count, its instructions, the fall-through. */
-function emitBlock(b: Block, code: Code, modern: boolean, goto: (t: number) => string): string {
+/** What the emitters know of slot `i`, `left` instructions before its block's end. */
+function siteAt(code: Code, i: number, modern: boolean, left: number, goto: (t: number) => string): Site {
+  return {
+    i,
+    op: code.op[i],
+    d: code.dst[i],
+    s: code.src[i],
+    off: code.off[i],
+    imm: code.imm[i],
+    imm2: code.imm2[i],
+    why: code.why.get(i),
+    modern,
+    count: left === 0 ? 'n' : `(n-${left})`,
+    stop: `${left === 0 ? '' : `n-=${left};`}pc_=${i};st=1;break out;`,
+    sync: SYNC_MARK,
+    goto,
+  };
+}
+
+/** The characters an instruction's code takes (about: its jumps as if they left the chunk), for cutting chunks. */
+function insnSize(code: Code, i: number, modern: boolean): number {
+  const text = emitInsn(siteAt(code, i, modern, 99, (t) => `pc_=${t};st=0;break out;`), code);
+  return text.length + (text.split(SYNC_MARK).length - 1) * (SYNC_SIZE - SYNC_MARK.length);
+}
+
+/**
+ * The body of one block: the limit check, the count, its instructions, the fall-through (no code
+ * when control falls into the next case of the switch: `fallsTo`).
+ */
+function emitBlock(b: Block, code: Code, modern: boolean, goto: (t: number) => string, fallsTo = -1): string {
   let out = `if(n>limit-${b.count}){pc_=${b.start};st=2;break out;}n+=${b.count};`;
   b.slots.forEach((i, k) => {
-    const left = b.count - 1 - k;
-    const x: Site = {
-      i,
-      op: code.op[i],
-      d: code.dst[i],
-      s: code.src[i],
-      off: code.off[i],
-      imm: code.imm[i],
-      imm2: code.imm2[i],
-      why: code.why.get(i),
-      modern,
-      count: left === 0 ? 'n' : `(n-${left})`,
-      stop: `${left === 0 ? '' : `n-=${left};`}pc_=${i};st=1;break out;`,
-      sync: SYNC_MARK,
-      goto,
-    };
-    out += emitInsn(x, code);
+    out += emitInsn(siteAt(code, i, modern, b.count - 1 - k, goto), code);
   });
   const last = code.op[b.slots[b.slots.length - 1]];
-  if (!isJump(last) && last !== 0x85 && last !== 0x8d && last !== 0x95 && last !== OP_BAD && last !== OP_FELL_OFF) out += goto(b.end);
+  if (!isJump(last) && last !== 0x85 && last !== 0x8d && last !== 0x95 && last !== OP_BAD && last !== OP_FELL_OFF && b.end !== fallsTo) out += goto(b.end);
   return out;
 }
 
@@ -103,7 +122,10 @@ function chunkSource(chunk: Chunk, code: Code, modern: boolean, blockIndex: Map<
   };
   let body = '';
   chunk.blocks.forEach((b, k) => {
-    body += `case ${k}:{${emitBlock(b, code, modern, goto)}}\n`;
+    // the next case starts where this block ends (and is no stop): fall into it
+    const next = chunk.blocks[k + 1];
+    const fallsTo = next !== undefined && next.start === b.end && !stops?.has(b.end) ? b.end : -1;
+    body += `case ${k}:{${emitBlock(b, code, modern, goto, fallsTo)}}\n`;
     blockIndex.set(b.start, k);
   });
   const regs = registersOf(chunk, code);
@@ -122,8 +144,11 @@ function chunkSource(chunk: Chunk, code: Code, modern: boolean, blockIndex: Map<
 /** Compiles a program's bytes for one division semantics (and a set of slots control leaves the chunks at). */
 export function compile(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<number>): Compiled {
   const code = decodeCode(0, bytes);
-  const blocks = findBlocks(code, CHUNK_INSNS, stops);
-  const chunks = chunksOf(blocks, CHUNK_INSNS);
+  const sizes = new Int32Array(code.n + 2);
+  for (let i = 0; i <= code.n; i++) sizes[i] = insnSize(code, i, modern);
+  const max = { count: CHUNK_INSNS, size: CHUNK_SOURCE };
+  const blocks = findBlocks(code, max, (i) => sizes[i], stops);
+  const chunks = chunksOf(blocks, max);
   const chunkOf = new Int32Array(code.n + 1).fill(-1);
   const blockOf = new Int32Array(code.n + 1).fill(-1);
   const fns: ChunkFn[] = [];
@@ -136,8 +161,8 @@ export function compile(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<
       chunkOf[start] = c;
       blockOf[start] = k;
     }
-    const factory = new Function('rt', 'mulhiu', src) as (r: Runtime, m: typeof mulhiu) => ChunkFn;
-    fns.push(factory(rt, mulhiu));
+    const factory = new Function('rt', src) as (r: Runtime) => ChunkFn;
+    fns.push(factory(rt));
   });
   return { chunkOf, blockOf, fns, sourceSize };
 }

@@ -22,10 +22,24 @@ function sub64(x: Site, r: boolean): string {
   return `t=(${lo(d)}-${bl})|0;${hi(d)}=(${hi(d)}-${bh}-((${lo(d)}>>>0)<(${bl}>>>0)?1:0))|0;${lo(d)}=t;`;
 }
 
+/**
+ * The upper 32 bits of the unsigned product of `a` and `b` (int32 expressions taken as unsigned),
+ * inline (a call is not inlined into a chunk as large as ours) and exact in doubles: with
+ * a = a1 * 2^16 + a0, floor(a * b / 2^32) = floor((a1 * b + floor(a0 * b / 2^16)) / 2^16), every
+ * term below 2^49. A constant b under 2^21 keeps the whole product under 2^53. `|0` takes the
+ * result (in [0, 2^32)) to its int32 bits.
+ */
+function mulhiuExpr(a: string, b: string, bConst?: number): string {
+  if (bConst !== undefined && bConst >>> 0 < 0x200000) return `(((${a}>>>0)*${bConst >>> 0})/4294967296|0)`;
+  const bu = bConst !== undefined ? ulit(bConst) : `(${b}>>>0)`;
+  return `((((${a}>>>16)*${bu})+Math.floor(((${a}&65535)*${bu})/65536))/65536|0)`;
+}
+
 function mul64(x: Site, r: boolean): string {
   const [bl, bh] = operand(x, r);
   const d = x.d;
-  return `t=Math.imul(${lo(d)},${bl});${hi(d)}=(Math.imul(${lo(d)},${bh})+Math.imul(${hi(d)},${bl})+mulhiu(${lo(d)},${bl}))|0;${lo(d)}=t;`;
+  const hiA = r || x.imm < 0 ? `Math.imul(${lo(d)},${bh})+` : '';
+  return `t=Math.imul(${lo(d)},${bl});${hi(d)}=(${hiA}Math.imul(${hi(d)},${bl})+${mulhiuExpr(lo(d), bl, r ? undefined : x.imm)})|0;${lo(d)}=t;`;
 }
 
 function bitwise64(x: Site, r: boolean, opr: string): string {

@@ -21,6 +21,14 @@ export interface Stops {
 }
 
 /**
+ * The compiled form of `c` for this run. (A module function, not a closure in runCompiled: a
+ * closure made on every run costs more than a short run itself under tools that name closures.)
+ */
+function formOf(c: Code, modern: boolean, stops: Stops | undefined) {
+  return compiled(c.bytes, modern, stops !== undefined && c === stops.main ? stops.slots : undefined);
+}
+
+/**
  * Runs until the run stops, `limit` instructions (counted from the start of the run) have
  * executed, or (with `stops`) control reaches a breakpoint: then `cpu.atBreakpoint`. Compiled
  * code records as the interpreter does (its stores go through the Cpu's page copy-on-write and
@@ -29,12 +37,11 @@ export interface Stops {
 export function runCompiled(cpu: Cpu, limit: number, stops?: Stops): void {
   const modern = cpu.modern;
   let code = cpu.code;
-  const formOf = (c: Code) => compiled(c.bytes, modern, stops !== undefined && c === stops.main ? stops.slots : undefined);
-  let prog = formOf(code);
+  let prog = formOf(code, modern, stops);
   while (cpu.stop === null && cpu.executed < limit && !cpu.atBreakpoint) {
     if (cpu.code !== code) {
       code = cpu.code;
-      prog = formOf(code);
+      prog = formOf(code, modern, stops);
     }
     const pc = cpu.pc;
     if (stops !== undefined && code === stops.main && stops.slots.has(pc)) {

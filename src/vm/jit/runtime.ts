@@ -5,7 +5,7 @@
  */
 import { MAX_BPF_STACK } from '../../isa';
 import type { Region } from '../../mem';
-import { divmod32, divmod64, mulhiu } from '../alu';
+import { divmod32, divmod64 } from '../alu';
 import { atomic } from '../atomic';
 import type { Cpu } from '../cpu';
 
@@ -77,4 +77,3 @@ export const rt = {
 };
 
 export type Runtime = typeof rt;
-export { mulhiu };
