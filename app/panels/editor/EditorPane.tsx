@@ -9,14 +9,21 @@ import { lazy, Suspense, useCallback, useRef, useState } from 'react';
 import { useAfterPaint } from '../../ui/paint';
 import { LightEditor, type LightHandle, type LightState } from './LightEditor';
 
-const Editor = lazy(() => import('./Editor'));
+/** Monaco's chunk has come (a pane shown again, a phone's tab switched back, need not wait for a paint). */
+let arrived = false;
+const Editor = lazy(() =>
+  import('./Editor').then((m) => {
+    arrived = true;
+    return m;
+  }),
+);
 
 export default function EditorPane() {
   const light = useRef<LightHandle>(null);
   const lightLayer = useRef<HTMLDivElement>(null);
   const monacoLayer = useRef<HTMLDivElement>(null);
   const [which, setWhich] = useState<'light' | 'monaco'>('light');
-  const loadMonaco = useAfterPaint();
+  const loadMonaco = useAfterPaint() || arrived;
   const takeOver = useCallback((adopt: (s: LightState | null) => void) => {
     const l = light.current;
     if (!l) return adopt(null); // handed over already (a remount of the editor)

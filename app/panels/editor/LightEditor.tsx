@@ -206,6 +206,9 @@ export function LightEditor({ ref }: { ref: Ref<LightHandle> }) {
       if (s.text === prev.text || s.text === t.value) return;
       steps.replaced(t.value, s.text);
       t.value = s.text;
+      // as Monaco does: a new text is shown from its top
+      t.setSelectionRange(0, 0);
+      t.scrollTop = 0;
       setLines(lineCount(s.text));
     });
     return () => {
