@@ -163,13 +163,16 @@ describe('EngineClient', () => {
   });
 
   test('an engine busy with a long run answers between its chunks and is never replaced', async () => {
-    // silent for 100 ms is too long: the run below takes far longer, so only answers between chunks keep it
-    const { c, workers } = client(() => new Session(), { everyMs: 5, silentMs: () => 100 });
+    // silent for 100 ms during the run is too long: the run takes far longer, so only answers between
+    // chunks keep it (before the run, a loaded machine may take longer than that to load: not the point)
+    let silentMs = 30_000;
+    const { c, workers } = client(() => new Session(), { everyMs: 5, silentMs: () => silentMs });
     await ready(c);
     expect((await c.api.configure({ verify: false, timeLimitMs: 2000, budget: 100_000_000 })).ok).toBe(true);
     const load = await c.api.load({ text: 'r0 = 0\nloop:\nr0 += 1\ngoto loop\n', syntax: 'llvm', progType: 1, logLevel: 0, logSize: 0, privileged: true });
     expect(load.ok && load.value.ok).toBe(true);
     expect((await c.api.debugStart({ packet: new Uint8Array(60) })).ok).toBe(true);
+    silentMs = 100;
     const r = await c.api.continue({ breakpoints: [] });
     // it ends at the time limit, or at the budget if the machine runs 1e8 instructions sooner
     expect(r.ok && (r.value.limit?.limit === 'time' || r.value.snapshot.state === 'budget')).toBe(true);
