@@ -22,21 +22,20 @@ export function execute(cpu: Cpu, max: number): number {
   let pc = cpu.pc;
   outer: for (;;) {
     const code = cpu.code;
-    const OP = code.op;
-    const DST = code.dst;
-    const SRC = code.src;
+    const W = code.word;
     const OFF = code.off;
     const IMM = code.imm;
     for (;;) {
       if (left === 0) break outer;
       left--;
       const i = pc++;
-      const d = DST[i];
-      const s = SRC[i];
+      const w = W[i];
+      const d = (w >>> 9) & 15;
+      const s = w >>> 13;
       const imm = IMM[i];
       let v = 0;
       // prettier-ignore
-      switch (OP[i]) {
+      switch (w & 511) {
         // ALU64, immediate operand (sign-extended) and register operand
         case 0x07: add64(L, H, d, imm, imm >> 31); break;                       // add
         case 0x0f: add64(L, H, d, L[s], H[s]); break;
@@ -198,7 +197,7 @@ export function execute(cpu: Cpu, max: number): number {
 
         case OP_BAD:
         default:
-          cpu.fault(i, code.why.get(i) ?? `cannot run opcode 0x${OP[i].toString(16)}`);
+          cpu.fault(i, code.why.get(i) ?? `cannot run opcode 0x${(w & 511).toString(16)}`);
           pc = i;
           break outer;
       }
