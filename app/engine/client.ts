@@ -34,7 +34,7 @@ const DEFAULT_WATCHDOG: Watchdog = { everyMs: 1000, silentMs: () => 30_000 };
 type Methods = { [K in keyof EngineApi]: EngineApi[K] };
 const METHODS = [
   'hello', 'configure', 'assemble', 'load', 'debugStart', 'step', 'stepBack', 'goto', 'continue', 'restart',
-  'interrupt', 'stop', 'snapshot', 'seek', 'maps', 'mapEntries', 'mapUpdate', 'mapDelete', 'shell',
+  'interrupt', 'stop', 'snapshot', 'seek', 'maps', 'mapEntries', 'mapUpdate', 'mapDelete', 'unavailablePins', 'removeUnavailablePin', 'shell',
   'shareState', 'tracepointRecord', 'readObject', 'captureOpen', 'captureRun', 'capturePacket', 'exportProgram',
   'provenance', 'exploration', 'searchRun', 'showRun', 'gradeChallenge',
 ] as const satisfies readonly (keyof EngineApi)[];

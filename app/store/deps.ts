@@ -9,6 +9,7 @@ export type {
   LoadRequest,
   LoadResult,
   MapInfo,
+  UnavailablePinView,
   Outcome,
   ProgramView,
   OtherProgramView,

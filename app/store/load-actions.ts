@@ -10,11 +10,18 @@ export function makeLoadActions(c: ActionContext) {
   const { get, set, api } = c;
 
   async function refreshMaps(): Promise<void> {
-    const maps = await api.maps();
+    const [maps, pins] = await Promise.all([api.maps(), api.unavailablePins()]);
+    if (pins.ok) set({ unavailablePins: pins.value });
     if (!maps.ok) return;
     const sel = get().selectedMap;
     const selectedMap = maps.value.some((m) => m.id === sel) ? sel : (maps.value[0]?.id ?? null);
     set({ maps: maps.value, selectedMap, mapGen: get().mapGen + 1 });
+  }
+
+  /** The pins that could not be restored (a Load may boot a new kernel: a CPU count changed). */
+  async function refreshPins(): Promise<void> {
+    const pins = await api.unavailablePins();
+    if (pins.ok) set({ unavailablePins: pins.value });
   }
 
   async function assembleNow(): Promise<void> {
@@ -51,6 +58,7 @@ export function makeLoadActions(c: ActionContext) {
     else if (r.program) Object.assign(patch, { diagnostics: r.diagnostics, program: r.program });
     if (r.progType !== s.progType && r.stage === 'load') patch.progType = r.progType; // a .type directive won
     set(patch);
+    void refreshPins();
     // what was loaded, with the program type the directive chose
     set({ loadedSig: loadSignature({ ...s, progType: patch.progType ?? s.progType }) });
     if (get().selectedMap === null || !r.maps.some((m) => m.id === get().selectedMap)) set({ selectedMap: r.maps[0]?.id ?? null });

@@ -38,5 +38,14 @@ export function makeMapActions(c: ActionContext, loader: LoadActions) {
     return why;
   }
 
-  return { shell, mapUpdate, mapDelete };
+  /** Removes a stored pin that could not be restored (the user confirmed): its records leave storage for good. */
+  async function removeUnavailablePin(path: string): Promise<boolean> {
+    const r = c.value(await api.removeUnavailablePin(path));
+    if (!r) return false;
+    set({ unavailablePins: r });
+    c.notify('info', `Removed the pin ${path} and its stored contents.`);
+    return true;
+  }
+
+  return { shell, mapUpdate, mapDelete, removeUnavailablePin };
 }

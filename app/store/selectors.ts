@@ -77,6 +77,7 @@ export const selectBusy = (s: State) => s.busy;
 export const selectProgress = (s: State) => s.progressStep;
 export const selectMaxStep = (s: State) => s.maxStep;
 export const selectMaps = (s: State) => s.maps;
+export const selectUnavailablePins = (s: State) => s.unavailablePins;
 export const selectSelectedMap = (s: State) => s.selectedMap;
 export const selectMapGen = (s: State) => s.mapGen;
 export const selectTouched = (s: State) => s.touched;

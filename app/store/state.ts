@@ -4,7 +4,7 @@
  * listed in PERSISTED (persist.ts).
  */
 import { DEFAULT_SETTINGS, ProgType } from './deps';
-import type { DebugSnapshot, Diagnostic, EngineSettings, LoadResult, MapInfo, ProgramView, Syntax } from './deps';
+import type { DebugSnapshot, Diagnostic, EngineSettings, LoadResult, MapInfo, ProgramView, Syntax, UnavailablePinView } from './deps';
 import type { CaptureReplay, ExportFormat, LoadSetup, ObjectProgramView, ObjectSetView, ProgTypeInfo } from './deps';
 import type { GradeResult, ProvenanceView, RunSearchResult } from './deps';
 
@@ -76,6 +76,8 @@ export interface MapFormat {
 
 interface MapsSlice {
   maps: MapInfo[];
+  /** pins stored but not restored in this kernel (they do not fit it), with the reason */
+  unavailablePins: UnavailablePinView[];
   selectedMap: number | null;
   /** bumps whenever map contents may have changed: inspectors refetch */
   mapGen: number;
@@ -207,6 +209,7 @@ export const initialState = (): State => ({
   maxStep: 0,
   programTab: null,
   maps: [],
+  unavailablePins: [],
   selectedMap: null,
   mapGen: 0,
   touched: [],

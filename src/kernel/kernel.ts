@@ -374,9 +374,14 @@ export class Kernel implements KernelServices {
   /** Queues a write of the pinned state to the storage port (no-op without one). */
   scheduleSync(): void {
     if (!this.storage) return;
-    this.syncChain = this.syncChain.then(() => saveSnapshot(this)).catch((e: unknown) => {
-      this.syncError = e;
-    });
+    this.syncChain = this.syncChain
+      .then(() => saveSnapshot(this))
+      .then(() => {
+        this.syncError = null;
+      })
+      .catch((e: unknown) => {
+        this.syncError = e;
+      });
   }
 
   /** Writes every pinned object (with current map contents) to the storage port. */

@@ -4,10 +4,15 @@
  * PROG_ARRAY) as JSON records in the kernel's storage port, and the restore that rebuilds it in
  * a new kernel. Records live under the prefix "bpffs/": "dir<path>", "pin<path>" (naming an
  * object key), "obj/map/<n>" and "obj/prog/<n>" (n stable across restarts, not the object's id).
- * A save serializes only maps whose content stamp changed, writes only records that changed and
- * deletes what is gone, except the records of pins that could not be restored (they do not fit
- * this kernel): those stay, are listed as unavailable, and come back in a kernel where they fit.
- * Restored objects get new ids and addresses; hash maps keep their order.
+ * A large map (more than one chunk of CHUNK_BYTES of values: maps/common.ts) is stored as an
+ * index record naming its chunk records, "obj/map/<n>/<i>.<stamp>" (null for a chunk with
+ * nothing to store), so that editing one entry of a 7M-entry array rewrites one chunk and the
+ * index. A save serializes only maps (and chunks) whose content stamp changed, writes only records
+ * that changed (new chunks before the index that names them) and deletes what is gone last, so a
+ * save stopped half-way leaves the last complete state readable; except the records of pins that
+ * could not be restored (they do not fit this kernel): those stay, are listed as unavailable, and
+ * come back in a kernel where they fit. Restore reads both the chunked and the whole-map records
+ * (the form before chunks). Restored objects get new ids and addresses; hash maps keep their order.
  */
 import { Errno as E, MapType, VALUE_ARRAY_MAP_TYPES, errnoName } from '../isa';
 import type { StoragePort } from './storage';
@@ -66,9 +71,18 @@ interface MapRecord {
   ncpus: number;
   /** key and user-side value in hex, in GET_NEXT_KEY order (arrays: non-zero values only) */
   entries: [string, string][];
+  /** a large map: the keys of its chunk records in order (null: a chunk with nothing stored); then `entries` is empty */
+  chunks?: (string | null)[];
   /** fd arrays: index and what the slot holds (a program key, a perf event's cpu, a cgroup path) */
   slots?: [number, string | number][];
   owner?: number;
+}
+
+/** One chunk of a large map's entries, as `MapRecord.entries`. */
+interface ChunkRecord {
+  v: number;
+  kind: 'chunk';
+  entries: [string, string][];
 }
 
 interface ProgRecord {
@@ -110,8 +124,9 @@ function nextKeyAfter(keys: Iterable<string>): number {
   return n + 1;
 }
 
-/** The last record written of each map, with the map's content stamp then. */
+/** The last record written of each map, with the map's content stamp then; and of each chunk, by stamp. */
 const written = new WeakMap<MapBase, { stamp: string; json: string }>();
+const writtenChunks = new WeakMap<MapBase, Map<string, string | null>>();
 
 /** A map's record, from the last save if its content stamp has not changed since. */
 function mapJson(m: MapBase, visit: (o: MapBase | Prog) => string): string {
@@ -123,6 +138,39 @@ function mapJson(m: MapBase, visit: (o: MapBase | Prog) => string): string {
   return json;
 }
 
+/** Keeps a user-side entry in a record: an array's all-zero values are not stored. */
+function keep(m: MapBase, e: { key: Uint8Array; value: Uint8Array }, into: [string, string][]): void {
+  if (VALUE_ARRAY_MAP_TYPES.has(m.mapType) && e.value.every((b) => b === 0)) return;
+  into.push([hex(e.key), hex(e.value)]);
+}
+
+/**
+ * A large map's records into `out`: each chunk whose stamp the last save did not write is
+ * serialized, then the index naming them (added after its chunks, so it is written after them).
+ */
+function chunkedMap(m: MapBase, key: string, out: Map<string, string>): boolean {
+  const chunks = m.chunks();
+  if (!chunks) return false;
+  const last = writtenChunks.get(m) ?? new Map<string, string | null>();
+  const now = new Map<string, string | null>();
+  const names: (string | null)[] = [];
+  chunks.stamps.forEach((stamp, i) => {
+    const name = `${key}/${i}.${stamp}`;
+    let json = last.get(name);
+    if (json === undefined) {
+      const entries: [string, string][] = [];
+      for (const e of chunks.entries(i)) keep(m, e, entries);
+      json = entries.length ? JSON.stringify({ v: V, kind: 'chunk', entries } satisfies ChunkRecord) : null;
+    }
+    now.set(name, json);
+    names.push(json === null ? null : name);
+    if (json !== null) out.set(PREFIX + name, json);
+  });
+  writtenChunks.set(m, now);
+  out.set(PREFIX + key, JSON.stringify({ ...mapHeader(m), chunks: names } satisfies MapRecord));
+  return true;
+}
+
 /** The records of everything pinned, as they would be stored now. */
 function snapshot(k: PersistKernel): Map<string, string> {
   const out = new Map<string, string>();
@@ -131,7 +179,8 @@ function snapshot(k: PersistKernel): Map<string, string> {
     const key = objKey(k, o);
     if (!seen.has(o)) {
       seen.add(o);
-      out.set(PREFIX + key, 'bytes' in o ? JSON.stringify(progRecord(o, visit)) : mapJson(o, visit));
+      if ('bytes' in o) out.set(PREFIX + key, JSON.stringify(progRecord(o, visit)));
+      else if (!chunkedMap(o, key, out)) out.set(PREFIX + key, mapJson(o, visit));
     }
     return key;
   };
@@ -142,12 +191,16 @@ function snapshot(k: PersistKernel): Map<string, string> {
   return out;
 }
 
-function mapRecord(m: MapBase, visit: (o: MapBase | Prog) => string): MapRecord {
-  const r: MapRecord = {
+function mapHeader(m: MapBase): MapRecord {
+  return {
     v: V, kind: 'map', type: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
     flags: m.mapFlags, name: m.name, ncpus: m.valueCopies,
     entries: [],
   };
+}
+
+function mapRecord(m: MapBase, visit: (o: MapBase | Prog) => string): MapRecord {
+  const r = mapHeader(m);
   if (m instanceof FdArrayMap) {
     r.slots = [];
     for (let i = 0; i < m.maxEntries; i++) {
@@ -160,11 +213,7 @@ function mapRecord(m: MapBase, visit: (o: MapBase | Prog) => string): MapRecord 
     if (m instanceof ProgArrayMap) r.owner = m.ownerProgType;
     return r;
   }
-  const isArray = VALUE_ARRAY_MAP_TYPES.has(m.mapType);
-  for (const { key, value } of m.entries()) {
-    if (isArray && value.every((b) => b === 0)) continue;
-    r.entries.push([hex(key), hex(value)]);
-  }
+  for (const e of m.entries()) keep(m, e, r.entries);
   return r;
 }
 
@@ -195,9 +244,17 @@ export async function saveSnapshot(k: PersistKernel): Promise<void> {
   const next = snapshot(k);
   // what could not be restored stays as it was stored, until its pin is removed
   for (const u of k.unavailable.values()) for (const key of u.keys) if (!next.has(key) && k.stored.has(key)) next.set(key, k.stored.get(key)!);
-  for (const key of k.stored.keys()) if (!next.has(key)) await storage.delete(key);
-  for (const [key, value] of next) if (k.stored.get(key) !== value) await storage.set(key, value);
-  k.stored = next;
+  // new records first, in snapshot order (a map's chunks before its index), deletions last
+  for (const [key, value] of next) {
+    if (k.stored.get(key) === value) continue;
+    await storage.set(key, value);
+    k.stored.set(key, value);
+  }
+  for (const key of [...k.stored.keys()]) {
+    if (next.has(key)) continue;
+    await storage.delete(key);
+    k.stored.delete(key);
+  }
 }
 
 /** Rebuilds the pinned state a storage holds into a fresh kernel. */
@@ -213,12 +270,12 @@ export async function loadSnapshot(k: PersistKernel): Promise<void> {
   const objs = new Map<string, MapBase | Prog>();
   const failed = new Map<string, string>();
   const parsed = [...records].map(([key, v]) => [key.slice(PREFIX.length), JSON.parse(v)] as [string, Record<string, unknown>]);
-  for (const [key, r] of parsed) if (r.kind === 'map') restoreMap(k, key, r as unknown as MapRecord, objs, failed);
+  const byKey = new Map(parsed);
+  for (const [key, r] of parsed) if (r.kind === 'map') restoreMap(k, key, r as unknown as MapRecord, byKey, objs, failed);
   for (const [key, r] of parsed) if (r.kind === 'prog') restoreProg(k, key, r as unknown as ProgRecord, objs, failed);
   for (const [key, r] of parsed) if (r.kind === 'map') fillSlots(k, objs.get(key), r as unknown as MapRecord, objs);
   const dirs = parsed.filter(([key]) => key.startsWith('dir')).map(([key]) => key.slice(3));
   for (const d of dirs.sort((a, b) => a.length - b.length)) k.fs.mkdir(d);
-  const byKey = new Map(parsed);
   k.unavailable.clear();
   for (const [key, r] of parsed) {
     if (!key.startsWith('pin')) continue;
@@ -244,7 +301,8 @@ function reach(key: string, byKey: Map<string, Record<string, unknown>>, seen = 
   if (seen.has(key) || !byKey.has(key)) return [...seen];
   seen.add(key);
   const r = byKey.get(key)!;
-  const next = r.kind === 'prog' ? ((r.maps as string[]) ?? []) : ((r.slots as [number, unknown][] | undefined) ?? []).map(([, w]) => w).filter((w): w is string => typeof w === 'string' && w.startsWith('obj/'));
+  const slots = ((r.slots as [number, unknown][] | undefined) ?? []).map(([, w]) => w);
+  const next = r.kind === 'prog' ? ((r.maps as string[]) ?? []) : [...slots, ...((r.chunks as unknown[] | undefined) ?? [])].filter((w): w is string => typeof w === 'string' && w.startsWith('obj/'));
   for (const n of next) reach(n, byKey, seen);
   return [...seen];
 }
@@ -257,7 +315,25 @@ function whyNotRestored(k: PersistKernel, r: MapRecord, errno: number): string {
   return `${errnoName(-errno)}: MAP_CREATE refused it in this kernel`;
 }
 
-function restoreMap(k: PersistKernel, key: string, r: MapRecord, objs: Map<string, MapBase | Prog>, failed: Map<string, string>): void {
+/** A stored map's entries: inline (a small map, or a record from before chunks), or from its chunk records; a string if a chunk is missing. */
+function storedEntries(r: MapRecord, byKey: Map<string, Record<string, unknown>>): [string, string][] | string {
+  if (!r.chunks) return r.entries;
+  const out: [string, string][] = [];
+  for (const name of r.chunks) {
+    if (name === null) continue;
+    const c = byKey.get(name);
+    if (c?.kind !== 'chunk') return `a part of its stored contents is missing (${name})`;
+    for (const e of (c as unknown as ChunkRecord).entries) out.push(e);
+  }
+  return out;
+}
+
+function restoreMap(k: PersistKernel, key: string, r: MapRecord, byKey: Map<string, Record<string, unknown>>, objs: Map<string, MapBase | Prog>, failed: Map<string, string>): void {
+  const entries = storedEntries(r, byKey);
+  if (typeof entries === 'string') {
+    failed.set(key, entries);
+    return;
+  }
   const m = k.createMap({ mapType: r.type, keySize: r.keySize, valueSize: r.valueSize, maxEntries: r.maxEntries, mapFlags: r.flags, name: r.name });
   if (typeof m === 'number') {
     failed.set(key, whyNotRestored(k, r, m));
@@ -267,7 +343,7 @@ function restoreMap(k: PersistKernel, key: string, r: MapRecord, objs: Map<strin
   objs.set(key, m);
   k.objKeys.set(m, key);
   if (m instanceof StackTraceMap) {
-    for (const [, v] of r.entries) {
+    for (const [, v] of entries) {
       const b = unhex(v);
       const ips: bigint[] = [];
       for (let i = 0; i + 8 <= b.length; i += 8) ips.push(leValue(b, i, 8));
@@ -277,7 +353,7 @@ function restoreMap(k: PersistKernel, key: string, r: MapRecord, objs: Map<strin
     return;
   }
   // newest first within a bucket: insert in reverse GET_NEXT_KEY order to keep the order
-  for (const [kh, vh] of [...r.entries].reverse()) m.update(unhex(kh), perCpuValue(unhex(vh), m), 0n);
+  for (let i = entries.length - 1; i >= 0; i--) m.update(unhex(entries[i][0]), perCpuValue(unhex(entries[i][1]), m), 0n);
 }
 
 /** A stored user-side value resized to this kernel's CPU count (extra CPUs read zeros). */

@@ -6,7 +6,7 @@
  * BPF_PROG_TEST_RUN builds it (skb.ts); `again` prepares another repetition on the same skb
  * (run.repeat). Non-goal: running the instructions (that is the VM's).
  */
-import { MAX_BPF_STACK } from '../isa';
+import { Class, MAX_BPF_STACK } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
 import { FAST_HELPERS } from './helpers/fast';
@@ -49,11 +49,25 @@ export interface PreparedRun {
   finish(r0: bigint): RunOutput;
   /** readies another invocation on the same packet and context (tail-call count back to 0) */
   again(): void;
+  /**
+   * Readies another invocation on the next packet `data` (BPF_PROG_TEST_RUN again, with the same
+   * ctx_in): the packet's bytes rewritten, the skb and context as a fresh build would make them,
+   * the stack zeroed, the tail-call count back to 0, reusing every region and buffer (nothing is
+   * mapped or allocated when the size is the same), so the same registers start it. Refuses as
+   * prepareRun would (then nothing changed). Null for types without a packet: prepare a new run.
+   */
+  reload: ((data: Uint8Array) => RunRefused | null) | null;
+  /** the bytes the verdict is judged against (finish's `len`: skb->len, the XDP frame), 0 without a packet */
+  packetLen(): number;
   /** advances the world's clock to `executed` instructions of this invocation (call it when the run stops) */
   retire(executed: number): void;
   /** unmaps the run's regions from the kernel's address space */
   dispose(): void;
 }
+
+/** the opcodes of a helper call (tail calls included) and of callx */
+const CALL = 0x85;
+const CALLX = 0x8d;
 
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
@@ -120,6 +134,15 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
   };
   const host = makeHost(env, built);
   const regions = { stack, ctx: built.ctx, packet: built.packet, mem: built.mem, regs: built.regs };
+  const again = (): void => {
+    state.clocked = 0;
+    state.tailCalls = 0;
+    state.prog = prog;
+    state.redirect = null;
+  };
+  const reload = built.reload;
+  // whether the program can change its stack at all (decided on the first reload)
+  let writesStack: boolean | undefined;
   return {
     ok: true,
     host,
@@ -130,16 +153,36 @@ export function prepareRun(kernel: KernelServices, prog: LoadedProg, input: RunI
     ctxLayout: built.layout ?? null,
     finish: (r0) => finishRun(state, built, r0),
     retire: (executed) => retire(env, executed),
-    again() {
-      state.clocked = 0;
-      state.tailCalls = 0;
-      state.prog = prog;
-      state.redirect = null;
-    },
+    again,
+    reload:
+      reload === undefined
+        ? null
+        : (data) => {
+            const refused = reload(data);
+            if (refused) return refused;
+            if ((writesStack ??= mayWriteMemory(prog.bytes))) stack.bytes.fill(0);
+            again();
+            return null;
+          },
+    packetLen: () => built.packetLen?.() ?? 0,
     dispose() {
       for (const r of Object.values(regions)) if (r) mem.unmap(r);
     },
   };
+}
+
+/**
+ * Whether a program has an instruction that can write memory: a store (ST, STX, atomics) or a
+ * call (a helper writes through its pointers; a tail call runs another program on the same
+ * stack). A program without one leaves its stack as the run began: zeroed, for every packet.
+ */
+function mayWriteMemory(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i += 8) {
+    const code = bytes[i];
+    const cls = code & 7;
+    if (cls === Class.ST || cls === Class.STX || code === CALL || code === CALLX) return true;
+  }
+  return false;
 }
 
 /**
@@ -187,9 +230,11 @@ function makeHost(env: HelperEnv, built: Built): RunHost {
       if (!skb) return null;
       const at = ldAbsOffset(skb, offset, size);
       if (at < 0) return null;
-      let v = 0;
-      for (let i = 0; i < size; i++) v = v * 256 + skb.frame[at + i];
-      return v;
+      const b = skb.region.bytes;
+      // big-endian, as 4.8's load_pointer + ntohs/ntohl
+      if (size === 1) return b[at];
+      if (size === 2) return (b[at] << 8) | b[at + 1];
+      return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
     },
     hasHelper: (id) => helperOffered(env.run.progType, id, env.run.prog.privileged),
     callFast(id, L, H, executed) {

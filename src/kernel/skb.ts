@@ -73,6 +73,33 @@ interface SkbFields {
 
 const cloneFields = (f: SkbFields): SkbFields => ({ ...f, cb: [...f.cb], tunnel: f.tunnel && cloneTunnel(f.tunnel) });
 
+/** Puts `from`'s values in `f` (in place: the skb keeps its one fields object across a replay's packets). */
+function copyFields(f: SkbFields, from: SkbFields): void {
+  f.dataOff = from.dataOff;
+  f.netOff = from.netOff;
+  f.protocol = from.protocol;
+  f.pktType = from.pktType;
+  f.mark = from.mark;
+  f.priority = from.priority;
+  f.queueMapping = from.queueMapping;
+  f.vlanTci = from.vlanTci;
+  f.vlanProto = from.vlanProto;
+  f.ifindex = from.ifindex;
+  f.iif = from.iif;
+  f.tcIndex = from.tcIndex;
+  f.tcClassid = from.tcClassid;
+  for (let i = 0; i < 5; i++) f.cb[i] = from.cb[i];
+  f.hash = from.hash;
+  f.route = from.route;
+  f.tunnel = from.tunnel && cloneTunnel(from.tunnel);
+}
+
+/** The fields eth_type_trans and the device derive from the frame's bytes. */
+function setFrameFields(f: SkbFields, frame: Uint8Array): void {
+  f.protocol = ethTypeTrans(frame);
+  f.pktType = pktTypeOf(frame);
+}
+
 /** A deep copy of tunnel metadata (it is replaced, never edited in place, but callers may keep it). */
 export function cloneTunnel(t: TunnelInfo): TunnelInfo {
   return { ...t, src: t.src.slice(), dst: t.dst.slice(), flags: [...t.flags], options: t.options.slice() };
@@ -89,6 +116,11 @@ export class Skb {
    */
   version = 0;
 
+  /** the fields as the test run built them, before the program ran (reload starts the next packet from them) */
+  private readonly start: SkbFields;
+  /** `version` right after the build or the last reload: while it is the same, the fields are still `start`'s (and the frame's) */
+  private fresh = 0;
+
   constructor(
     private readonly mem: AddressSpace,
     region: Region,
@@ -96,6 +128,25 @@ export class Skb {
   ) {
     this.region = region;
     this.f = fields;
+    this.start = cloneFields(fields);
+  }
+
+  /**
+   * Makes this skb the one the test run builds from the next frame `data` (which checkFrame
+   * accepted) with the same ctx_in: every field back to how the build left it (copied only when
+   * something changed one), the frame's bytes in
+   * the region (its buffer reused when the size is the same). Nothing is journaled: a replay
+   * records nothing.
+   */
+  reload(data: Uint8Array): void {
+    // every change of the fields announces itself with save(), which counts a version
+    if (this.version !== this.fresh) copyFields(this.f, this.start);
+    this.fresh = ++this.version;
+    setFrameFields(this.f, data);
+    const r = this.region;
+    if (r.bytes.length === data.length) r.bytes.set(data);
+    else r.bytes = data.slice();
+    r.size = data.length;
   }
 
   /** the bytes from the MAC header to the tail */
@@ -244,7 +295,8 @@ function applyCtxIn(ctxIn: Uint8Array, world: World, f: SkbFields): SkbBuildErro
 
 /**
  * Builds the skb of a socket filter (`atNetwork`: data at the network header) or tc program
- * from a whole Ethernet frame and an optional ctx_in, mapping the packet into `mem`.
+ * from a whole Ethernet frame and an optional ctx_in, mapping the packet into `mem`; `route`:
+ * the skb has a route (test-run skbs have none).
  */
 export function buildSkb(
   mem: AddressSpace,
@@ -252,14 +304,15 @@ export function buildSkb(
   atNetwork: boolean,
   ctxIn: Uint8Array | undefined,
   world: World,
+  route = false,
 ): Skb | SkbBuildError {
   const bad = checkFrame(data);
   if (bad) return bad;
   const f: SkbFields = {
     dataOff: atNetwork ? ETH_HLEN : 0,
     netOff: ETH_HLEN,
-    protocol: ethTypeTrans(data),
-    pktType: pktTypeOf(data),
+    protocol: 0,
+    pktType: 0,
     mark: 0,
     priority: 0,
     queueMapping: 0,
@@ -271,13 +324,14 @@ export function buildSkb(
     tcClassid: 0,
     cb: [0, 0, 0, 0, 0],
     hash: 0,
-    route: false,
+    route,
     tunnel: world.tunnel ? cloneTunnel(world.tunnel) : null,
   };
   if (ctxIn) {
     const err = applyCtxIn(ctxIn, world, f);
     if (err) return err;
   }
+  setFrameFields(f, data);
   // direct packet writes are XDP's only in 4.8, so the skb's packet is read-only to loads/stores
   const region = mem.map('packet', 'packet', data.slice(), false);
   return new Skb(mem, region, f);

@@ -6,7 +6,7 @@
  */
 import type { AssembleRequest, AssembleResult, LoadRequest, LoadResult } from './program';
 import type { ContinueOptions, DebugSnapshot, DebugUpdate, RunInput, RunProgress } from './debug';
-import type { MapDeleteRequest, MapEditResult, MapInfo, MapPage, MapPageRequest, MapUpdateRequest } from './maps';
+import type { MapDeleteRequest, MapEditResult, MapInfo, MapPage, MapPageRequest, MapUpdateRequest, UnavailablePinView } from './maps';
 import type { Outcome } from './result';
 import type { ProgTypeInfo } from './progtypes';
 import type {
@@ -86,6 +86,10 @@ export interface EngineApi {
   mapEntries(req: MapPageRequest): Promise<Outcome<MapPage>>;
   mapUpdate(req: MapUpdateRequest): Promise<Outcome<MapEditResult>>;
   mapDelete(req: MapDeleteRequest): Promise<Outcome<MapEditResult>>;
+  /** pins stored but not restored in this kernel, with the reason (`ls /sys/fs/bpf` lists them too) */
+  unavailablePins(): Promise<Outcome<UnavailablePinView[]>>;
+  /** removes a stored pin that could not be restored, as `rm PATH` does (its records leave storage); the pins left */
+  removeUnavailablePin(path: string): Promise<Outcome<UnavailablePinView[]>>;
 
   /** runs one line of the kernel's shell (bpftool, ls, cat trace_pipe, ...) */
   shell(line: string): Promise<Outcome<ShellResult>>;

@@ -21,6 +21,18 @@ export interface MapInfo {
   pins: string[];
 }
 
+/**
+ * A pin stored in bpffs but not restored in this kernel (its map does not fit here, or a program's
+ * map did not): kept in storage, listed with the reason (as `ls /sys/fs/bpf` does), back in a
+ * kernel where it fits, removed only by the user.
+ */
+export interface UnavailablePinView {
+  /** the pin's path under /sys/fs/bpf */
+  path: string;
+  kind: 'map' | 'prog';
+  reason: string;
+}
+
 /** A perf event record written by bpf_perf_event_output. */
 interface PerfRecordView {
   cpu: number;

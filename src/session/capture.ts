@@ -1,6 +1,7 @@
 /**
  * Replaying a packet capture through the loaded program: each packet is one BPF_PROG_TEST_RUN
- * (the fast, unrecorded VM path), its return value and verdict kept in typed arrays. The replay
+ * (the fast, unrecorded VM path, on one run state reloaded a packet), its return value and
+ * verdict kept in typed arrays. The replay
  * runs in slices of a few milliseconds; between slices the caller yields to its messages, so a
  * Stop is seen at once and the worker never stalls.
  *
@@ -8,13 +9,14 @@
  */
 import { errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
+import { verdictOf } from '../kernel/progtypes';
 import { prepareRun, type PreparedRun } from '../kernel/run';
 import { CHUNK_STEPS, wallClock, type Budget, type Clock } from './budget';
 import type { LoadedProg } from '../kernel/types';
 import type { Capture } from '../pcap';
 import { LINKTYPE_ETHERNET } from '../pcap';
 import type { CaptureProgress, CaptureReplay, EngineSettings, LimitStop } from '../protocol';
-import { Machine } from '../vm';
+import { Machine, type Engine } from '../vm';
 
 /** Milliseconds of replay between looks at the worker's messages (the client's halt waits 60). */
 const SLICE_MS = 15;
@@ -24,7 +26,17 @@ function countedName(verdict: string): string {
   return verdict.startsWith('keep all ') ? 'keep all' : verdict;
 }
 
-/** One replay in progress: `slice` runs packets until its time is up. */
+/** Entries of the replay's verdict cache (retval and packet length to the verdict's index): 2^VERDICT_BITS. */
+const VERDICT_BITS = 6;
+const VERDICT_CACHE = 1 << VERDICT_BITS;
+
+/**
+ * One replay in progress: `slice` runs packets until its time is up. Its packets share one run
+ * state: the first packet of a slice prepares the run (maps the stack, the context and the
+ * packet) and every later one only reloads it (PreparedRun.reload: the packet's bytes, the skb's
+ * fields, a zeroed stack) and resets the one machine, so a packet costs no mapping, no decoding
+ * and no compiled-code lookup. Between slices nothing stays mapped (unless a packet is still running).
+ */
 export class CaptureReplayer {
   private next = 0;
   private readonly names: string[] = [];
@@ -32,8 +44,14 @@ export class CaptureReplayer {
   private readonly out: CaptureReplay;
   /** one machine for the whole replay: decoding the program once, not once a packet */
   private machine: Machine | null = null;
-  /** the packet being run, when its run spans chunks */
-  private current: { i: number; prep: PreparedRun } | null = null;
+  /** the run state the packets reuse (prepared by the first packet of a slice) */
+  private run: PreparedRun | null = null;
+  /** the packet being run (its run may span chunks), or -1 */
+  private current = -1;
+  // verdict names by (retval, packet length): a packet's verdict is an index, found without building its name
+  private readonly cacheRet = new Uint32Array(VERDICT_CACHE);
+  private readonly cacheLen = new Int32Array(VERDICT_CACHE).fill(-1);
+  private readonly cacheIdx = new Int32Array(VERDICT_CACHE);
 
   constructor(
     private readonly k: Kernel,
@@ -42,6 +60,8 @@ export class CaptureReplayer {
     private readonly ctx: Uint8Array | undefined,
     private readonly settings: EngineSettings,
     private readonly clock: Clock = wallClock,
+    /** what the machine runs with (Machine's `engine`; tests force 'compiled' or 'interpreter') */
+    private readonly engine: Engine = 'auto',
   ) {
     const n = capture.packets.length;
     this.out = {
@@ -60,11 +80,11 @@ export class CaptureReplayer {
 
   /** packets whose run has finished (the one in progress not counted) */
   private get done(): number {
-    return this.current ? this.current.i : this.next;
+    return this.current >= 0 ? this.current : this.next;
   }
 
   private get finished(): boolean {
-    return this.current === null && this.next >= this.capture.packets.length;
+    return this.current < 0 && this.next >= this.capture.packets.length;
   }
 
   private verdictIndex(name: string): number {
@@ -77,7 +97,19 @@ export class CaptureReplayer {
     return i;
   }
 
-  /** Prepares packet `i` as BPF_PROG_TEST_RUN with repeat 1, or records why it does not run. */
+  /** The index of the verdict of `retval` on a packet of `len` bytes (verdictOf, cached). */
+  private verdictOfRun(retval: number, len: number): number {
+    // multiplicative hashing: the top bits of the product depend on every bit of retval and len
+    const h = Math.imul(retval ^ Math.imul(len, 0x85ebca6b), 0x9e3779b1) >>> (32 - VERDICT_BITS);
+    if (this.cacheLen[h] === len && this.cacheRet[h] === retval) return this.cacheIdx[h];
+    const i = this.verdictIndex(countedName(verdictOf(this.prog.progType, retval, len).name));
+    this.cacheRet[h] = retval;
+    this.cacheLen[h] = len;
+    this.cacheIdx[h] = i;
+    return i;
+  }
+
+  /** Readies packet `i` as BPF_PROG_TEST_RUN with repeat 1, or records why it does not run. */
   private begin(i: number): void {
     const pkt = this.capture.packets[i];
     const out = this.out;
@@ -87,57 +119,87 @@ export class CaptureReplayer {
       out.verdicts[i] = this.verdictIndex(`skipped: link type ${pkt.linkType}`);
       return;
     }
-    const prep = prepareRun(this.k, this.prog, { data: pkt.data.slice(), ctx: this.ctx });
-    if (!prep.ok) {
-      out.verdicts[i] = this.verdictIndex(`error: ${prep.error ?? errnoName(prep.errno)}`);
-      return;
+    const run = this.run;
+    if (run?.reload) {
+      const refused = run.reload(pkt.data);
+      if (refused) {
+        out.verdicts[i] = this.verdictIndex(`error: ${refused.error ?? errnoName(refused.errno)}`);
+        return;
+      }
+      this.machine!.reset(run.init);
+    } else {
+      this.release();
+      // the packet's bytes are copied into the run's packet region: the capture stays as read
+      const prep = prepareRun(this.k, this.prog, { data: pkt.data, ctx: this.ctx });
+      if (!prep.ok) {
+        out.verdicts[i] = this.verdictIndex(`error: ${prep.error ?? errnoName(prep.errno)}`);
+        return;
+      }
+      this.run = prep;
+      if (this.machine) this.machine.rehost(prep.host, prep.init);
+      else this.machine = new Machine(prep.host, this.prog, prep.init, { semantics: this.settings.semantics, budget: this.settings.budget, engine: this.engine });
     }
-    if (this.machine) this.machine.rehost(prep.host, prep.init);
-    else this.machine = new Machine(prep.host, this.prog, prep.init, { semantics: this.settings.semantics, budget: this.settings.budget });
-    this.current = { i, prep };
+    this.current = i;
   }
 
   /**
    * Runs the current packet for up to CHUNK_STEPS instructions; once it stops, records its result.
    * A packet whose program loops (unverified) thus never holds the worker longer than a chunk.
+   * Returns the instructions it ran.
    */
-  private advance(): void {
-    const cur = this.current!;
+  private advance(): number {
     const m = this.machine!;
+    const before = m.stepCount;
     const stop = m.run(CHUNK_STEPS);
-    if (stop.kind === 'paused') return;
-    const { i, prep } = cur;
+    const ran = m.stepCount - before;
+    if (stop.kind === 'paused') return ran;
+    const i = this.current;
+    const run = this.run!;
     const out = this.out;
-    this.current = null;
-    try {
-      prep.retire(m.stepCount);
-      out.steps[i] = m.stepCount;
-      if (stop.kind === 'exit') {
-        const r = prep.finish(stop.r0);
-        out.retvals[i] = r.retval >>> 0;
-        out.verdicts[i] = this.verdictIndex(countedName(r.verdict.name));
-      } else {
-        out.verdicts[i] = this.verdictIndex(stop.kind === 'fault' ? 'fault' : 'instruction budget');
-      }
-    } finally {
-      prep.dispose();
+    this.current = -1;
+    run.retire(m.stepCount);
+    out.steps[i] = m.stepCount;
+    if (stop.kind === 'exit') {
+      const retval = m.retval;
+      out.retvals[i] = retval;
+      out.verdicts[i] = this.verdictOfRun(retval, run.packetLen());
+    } else {
+      out.verdicts[i] = this.verdictIndex(stop.kind === 'fault' ? 'fault' : 'instruction budget');
     }
+    // a type that cannot reload its run prepares one a packet
+    if (run.reload === null) this.release();
+    return ran;
   }
 
-  /** Runs packets (or chunks of a long one) for about `ms` milliseconds (at least one chunk). */
+  /** Unmaps the packets' run (between slices nothing of the replay stays mapped). */
+  private release(): void {
+    this.run?.dispose();
+    this.run = null;
+  }
+
+  /**
+   * Runs packets (or chunks of a long one) for about `ms` milliseconds (at least one chunk). The
+   * clock is read every 64 packets or chunks, or sooner once they ran CHUNK_STEPS instructions.
+   */
   slice(ms: number): void {
     const end = this.clock() + ms;
     const n = this.capture.packets.length;
     let chunks = 0;
-    do {
-      if (!this.current) {
-        if (this.next >= n) return;
-        this.begin(this.next++);
-        if (!this.current) continue;
+    let steps = 0;
+    try {
+      for (;;) {
+        if (this.current < 0) {
+          if (this.next >= n) return;
+          this.begin(this.next++);
+        }
+        if (this.current >= 0) steps += this.advance();
+        if ((++chunks & 63) !== 0 && steps < CHUNK_STEPS) continue;
+        steps = 0;
+        if (this.clock() >= end) return;
       }
-      this.advance();
-      chunks++;
-    } while ((chunks & 15) !== 0 || this.clock() < end);
+    } finally {
+      if (this.current < 0) this.release();
+    }
   }
 
   /**
@@ -160,8 +222,8 @@ export class CaptureReplayer {
 
   /** Releases what the replay's machine mapped (call-frame stacks); the replay cannot go on after it. */
   dispose(): void {
-    this.current?.prep.dispose();
-    this.current = null;
+    this.current = -1;
+    this.release();
     this.machine?.dispose();
     this.machine = null;
   }

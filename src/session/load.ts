@@ -11,7 +11,7 @@ import type { Program } from '../program';
 import type { VerifierAnalysis } from '../verifier';
 import type { Diagnostic, LoadRequest, LoadResult, OtherProgramView, ProgramView } from '../protocol';
 import { analysisView, programView } from './analysis';
-import { createMap, fillContents, fillSlots, loadProgs, withMapFds } from './setup';
+import { createMap, everyCpu, fillContents, fillSlots, loadProgs, withMapFds } from './setup';
 
 /** What a load leaves open: its fds, released by the next load. */
 export interface Loaded {
@@ -56,7 +56,7 @@ function createMaps(k: Kernel, p: Program, l: Loaded, replaced: ReadonlySet<stri
     l.mapsByName.set(m.name, r.value);
     if (replaced.has(m.name)) continue;
     for (const e of m.entries ?? []) {
-      const u = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: r.value, key: e.key, value: e.value, flags: 0 });
+      const u = k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: r.value, key: e.key, value: everyCpu(k, r.value, e.value), flags: 0 });
       if (!u.ok) return { errno: u.errno, diag: { ...at, message: `an entry of ${m.name} failed: BPF_MAP_UPDATE_ELEM gave ${errnoName(u.errno)}` } };
     }
   }

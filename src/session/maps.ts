@@ -7,7 +7,7 @@ import { Cmd, FD_ARRAY_MAP_TYPES, MAP_TYPE_NAMES, MapType, PERCPU_MAP_TYPES, err
 import type { Kernel } from '../kernel/kernel';
 import { symbolize } from '../kernel/world';
 import type { BpfMap } from '../kernel/types';
-import type { MapEditResult, MapEntryView, MapInfo, MapPage } from '../protocol';
+import type { MapEditResult, MapEntryView, MapInfo, MapPage, UnavailablePinView } from '../protocol';
 import { le32 } from './setup';
 
 
@@ -34,6 +34,11 @@ export function listMaps(k: Kernel): MapInfo[] {
     count: count(m),
     pins,
   }));
+}
+
+/** Pins stored but not restored in this kernel, by path. */
+export function listUnavailable(k: Kernel): UnavailablePinView[] {
+  return [...k.unavailable].map(([path, u]) => ({ path, kind: u.kind, reason: u.reason })).sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 function fdSlot(k: Kernel, m: BpfMap, i: number): MapEntryView {

@@ -34,6 +34,7 @@ import {
   type MapInfo,
   type MapPage,
   type MapPageRequest,
+  type UnavailablePinView,
   type MapUpdateRequest,
   type Outcome,
   type ProgressSink,
@@ -67,7 +68,7 @@ import { Budget, wallClock, type Clock } from './budget';
 import { DebugRun } from './debug';
 import { asmDiagnostics, loadProgram, type Loaded } from './load';
 import { programView } from './analysis';
-import { listMaps, mapEdit, mapPage } from './maps';
+import { listMaps, listUnavailable, mapEdit, mapPage } from './maps';
 import { checkSettings } from './settings';
 import { CaptureReplayer } from './capture';
 import { exportProgram, objectView, tracepointRecord } from './io';
@@ -414,6 +415,20 @@ export class Session implements EngineApi {
 
   async maps(): Promise<Outcome<MapInfo[]>> {
     return guard('maps', async () => done(listMaps(await this.kernel())));
+  }
+
+  async unavailablePins(): Promise<Outcome<UnavailablePinView[]>> {
+    return guard('unavailablePins', async () => done(listUnavailable(await this.kernel())));
+  }
+
+  async removeUnavailablePin(path: string): Promise<Outcome<UnavailablePinView[]>> {
+    return guard('removeUnavailablePin', async () => {
+      const k = await this.kernel();
+      if (typeof path !== 'string' || !k.unavailable.has(path)) return fail('bad_request', `no unavailable pin at ${String(path)}`);
+      k.unlink(path);
+      await k.sync();
+      return done(listUnavailable(k));
+    });
   }
 
   async mapEntries(req: MapPageRequest): Promise<Outcome<MapPage>> {

@@ -30,6 +30,16 @@ export function fitValue(k: Kernel, fd: number, value: Uint8Array): Uint8Array {
 }
 
 
+/** A value of value_size bytes for every CPU of a per-CPU map (as MAP_UPDATE_ELEM copies it in); other maps' values as they are. */
+export function everyCpu(k: Kernel, fd: number, value: Uint8Array): Uint8Array {
+  const m = k.mapOfFd(fd);
+  if (!m || m.userValueSize === m.valueSize || value.length !== m.valueSize) return value;
+  const out = new Uint8Array(m.userValueSize);
+  const stride = Math.ceil(m.valueSize / 8) * 8;
+  for (let at = 0; at + m.valueSize <= out.length; at += stride) out.set(value, at);
+  return out;
+}
+
 /** Opens the perf event or cgroup a slot gets; the fd (the caller closes it), or what could not be opened. */
 export function openSlotObject(k: Kernel, value: Exclude<SlotValue, { prog: string }>): number | string {
   const opened = 'perfCpu' in value ? k.perfEventOpen({ cpu: value.perfCpu }) : k.cgroupOpen(value.cgroup);

@@ -29,7 +29,8 @@ import { Cpu, type Semantics } from './cpu';
 import { OP_BREAK, setOp, type Code } from './code';
 import { buildEvent, memWrite, pendingAccess } from './event';
 import { History, CHECKPOINT_STEPS, HISTORY_BYTES } from './history';
-import { runCompiled, type Stops } from './jit/run';
+import { compiled, stopsKey } from './jit/compile';
+import { runCompiled, type MainForm } from './jit/run';
 import { setBig } from './alu';
 import type { MemWrite, RunResult, StepEvent, StopReason } from './types';
 
@@ -61,6 +62,13 @@ export interface MachineOptions {
 }
 
 export type Engine = 'auto' | 'interpreter' | 'compiled';
+
+/** A run's breakpoints as the compiler's stops: the set, its cache key, the main program compiled with them (once a run compiles). */
+interface StopSet {
+  stops: ReadonlySet<number>;
+  key: string;
+  main?: MainForm;
+}
 
 /**
  * Instructions `run()` interprets before 'auto' compiles a program of `slots` instructions:
@@ -221,6 +229,11 @@ export class Machine {
     return this.history.journal.size;
   }
 
+  /** The low 32 bits of r0 as an unsigned number (BPF_PROG_TEST_RUN's retval once the run exited), without a BigInt. */
+  get retval(): number {
+    return this.cpu.L[0] >>> 0;
+  }
+
   /** Register `n` (0..10) as an unsigned 64-bit value. */
   reg(n: number): bigint {
     return this.cpu.reg(n);
@@ -364,7 +377,7 @@ export class Machine {
       h.settle(cpu);
     }
     const patched = bps === undefined ? undefined : this.patch(bps);
-    const stops: Stops | undefined = patched === undefined ? undefined : { main: this.mainCode, slots: new Set(patched.map(([pc]) => pc)) };
+    const stops = patched === undefined ? undefined : this.stopsAt(patched);
     try {
       while (want > 0 && cpu.stop === null) {
         const before = cpu.executed;
@@ -380,6 +393,29 @@ export class Machine {
     } finally {
       if (patched !== undefined) this.unpatch(patched);
     }
+  }
+
+  /** the main program's compiled form, looked up on its first compiled run */
+  private plain: MainForm | undefined;
+  /** the last set of breakpoints a run went to, its cache key, and the main program compiled with them as stops once a run compiled */
+  private lastStops: StopSet | undefined;
+
+  /**
+   * The breakpoints `patched` as the compiler's stops: the set and its cache key are made only
+   * when the set differs from the last run's, not on every runRecorded.
+   */
+  private stopsAt(patched: [number, number][]): StopSet {
+    const last = this.lastStops;
+    if (last !== undefined && last.stops.size === patched.length && patched.every(([pc]) => last.stops.has(pc))) return last;
+    const stops = new Set(patched.map(([pc]) => pc));
+    return (this.lastStops = { stops, key: stopsKey(stops) });
+  }
+
+  /** The main program's compiled form for a run (with `stopped`: compiled with those stops), looked up once. */
+  private mainForm(stopped: StopSet | undefined): MainForm {
+    const code = this.mainCode;
+    if (stopped === undefined) return (this.plain ??= { code, form: compiled(code.bytes, this.cpu.modern) });
+    return (stopped.main ??= { code, form: compiled(code.bytes, this.cpu.modern, stopped.stops, stopped.key), stops: stopped.stops });
   }
 
   /** Puts OP_BREAK at the main program's breakpoints; returns what to put back. */
@@ -403,11 +439,11 @@ export class Machine {
    * compiled or interpreted as the engine says; with breakpoints, compiled code leaves its chunks
    * at them (vm/jit/run.ts) and the interpreter meets their OP_BREAK.
    */
-  private exec(want: number, stops: Stops | undefined): void {
+  private exec(want: number, stops: StopSet | undefined): void {
     const cpu = this.cpu;
     while (want > 0 && cpu.stop === null && !cpu.atBreakpoint) {
       if (this.compiledCode) {
-        runCompiled(cpu, cpu.executed + want, stops);
+        runCompiled(cpu, cpu.executed + want, this.mainForm(stops));
         return;
       }
       const tiering = this.engine === 'auto' && this.interpreted < this.tierUp;

@@ -98,6 +98,14 @@ describe('load', () => {
 });
 
 describe('maps and the shell', () => {
+  test("a per-CPU map's .entry gives every CPU the value (it loaded with EFAULT before)", async () => {
+    const s = new Session({ settings: { ncpus: 3 } });
+    const r = await load(s, { progType: 1, text: '.map c percpu_array key=4 value=4 entries=2\n.entry c key=01000000 value=2a000000\nr0 = 0\nexit\n' });
+    expect(r.ok).toBe(true);
+    const page = value(await s.mapEntries({ mapId: r.maps[0].id, offset: 1, limit: 1 }));
+    expect(Array.from(page.entries[0].value!)).toEqual([42, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
   test('entries can be edited and read back in pages', async () => {
     const s = new Session();
     const r = await load(s);

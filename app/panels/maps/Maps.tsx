@@ -1,7 +1,8 @@
 /**
  * Map inspectors: pick a map, see its entries (virtualized, so 100,000 entries scroll smoothly),
  * live during runs with the last step's entry flashing; add, edit and delete entries; keys and
- * values as hex, integers or a struct layout; per-CPU values in columns.
+ * values as hex, integers or a struct layout; per-CPU values in columns. Pins that this kernel
+ * could not restore are listed above, with the reason (UnavailablePins.tsx).
  */
 import { useState } from 'react';
 import { actions, selectFormats, selectMaps, selectSelectedMap, useApp } from '../../store';
@@ -9,6 +10,7 @@ import { VALUE_FORMATS, type ValueFormat } from '../../lib/values';
 import type { MapInfo } from '../../../src/protocol';
 import { defaultFormat, editable, parseEntry } from './entries';
 import { EntryTable } from './EntryTable';
+import { UnavailablePins } from './UnavailablePins';
 
 function FormatControls({ m }: { m: MapInfo }) {
   const formats = useApp(selectFormats);
@@ -81,7 +83,14 @@ export default function Maps() {
   // the format and add-entry forms open on demand, so the entries keep the pane's height
   const [open, setOpen] = useState<'format' | 'add' | null>(null);
   const m = maps.find((x) => x.id === selected) ?? maps[0];
-  if (!m) return <p className="muted pad">No maps yet: declare one with .map and Load, or create one in the terminal.</p>;
+  if (!m) {
+    return (
+      <div className="maps">
+        <UnavailablePins />
+        <p className="muted pad">No maps yet: declare one with .map and Load, or create one in the terminal.</p>
+      </div>
+    );
+  }
   const toggle = (which: 'format' | 'add') => setOpen(open === which ? null : which);
   return (
     <div className="maps">
@@ -105,6 +114,7 @@ export default function Maps() {
           </button>
         ) : null}
       </div>
+      <UnavailablePins />
       <p className="small muted mono pad-s map-info">
         {m.typeName} · key {m.keySize} · value {m.valueSize} · max {m.maxEntries} · {m.count} entr{m.count === 1 ? 'y' : 'ies'}
         {m.ncpus > 1 ? ` · ${m.ncpus} CPUs` : ''}

@@ -102,6 +102,20 @@ export function LoadSettings({ withProgType }: { withProgType?: boolean }) {
           onChange={(e) => actions.setSettings({ engineSettings: { ...es, budget: inRange(Number(e.target.value), 1, LIMITS.steps.ceiling) } })}
         />
       </label>
+      <label title="Simulated CPUs (per-CPU maps hold a value for each): a change takes effect at the next Load, in a new kernel where pinned objects come back from bpffs">
+        CPUs
+        <input
+          type="number"
+          min={1}
+          max={64}
+          className="num"
+          value={es.ncpus}
+          onChange={(e) => {
+            const ncpus = inRange(Number(e.target.value), 1, 64);
+            actions.setSettings({ engineSettings: { ...es, ncpus, cpu: Math.min(es.cpu, ncpus - 1) } });
+          }}
+        />
+      </label>
       <label title={`Seconds one command (Continue, a seek, a capture replay) may run before it pauses (at most ${LIMITS.timeMs.ceiling / 1000})`}>
         Time limit (s)
         <input

@@ -10,7 +10,9 @@ import type { Errno, MapAttr } from '../types';
 import {
   COST_LIMIT,
   KMALLOC_MAX_HALF,
+  CHUNK_BYTES,
   MapBase,
+  Stamp,
   addrHalves,
   arrayNextKey,
   indexKey,
@@ -19,6 +21,7 @@ import {
   badUpdateFlags,
   UPDATE,
   type MapCreateEnv,
+  type MapChunks,
   type MapCtx,
   type MapPageOf,
   type MapTypeOps,
@@ -122,6 +125,36 @@ export class ArrayMap extends MapBase {
 
   override contentStamp(): string {
     return this.valuesStamp();
+  }
+
+  /** Chunks of consecutive indexes (holding only the indexes that are not all zeros: what a save keeps); a stamp reads the chunk's bytes on every CPU. */
+  override chunks(): MapChunks | null {
+    const per = Math.max(1, Math.floor(CHUNK_BYTES / (this.stride * this.values.length)));
+    const n = Math.ceil(this.maxEntries / per);
+    if (n < 2) return null;
+    const stamps: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const st = new Stamp();
+      const from = i * per * this.stride;
+      const to = Math.min(this.maxEntries, (i + 1) * per) * this.stride;
+      for (const r of this.values) st.bytes(r.bytes, from, to);
+      stamps.push(st.toString());
+    }
+    const entries = (i: number): MapPageOf['entries'] => {
+      const out: MapPageOf['entries'] = [];
+      for (let j = i * per; j < Math.min(this.maxEntries, (i + 1) * per); j++) if (!this.zeroAt(j)) out.push({ key: indexKey(j), value: this.userValue(j) });
+      return out;
+    };
+    return { stamps, entries };
+  }
+
+  /** Whether index `j` holds zeros on every CPU. */
+  private zeroAt(j: number): boolean {
+    for (const r of this.values) {
+      const b = r.bytes;
+      for (let o = j * this.stride, end = o + this.stride; o < end; o++) if (b[o] !== 0) return false;
+    }
+    return true;
   }
 
   /** A page indexes the values directly: O(page), whatever the size of the array. */

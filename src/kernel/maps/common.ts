@@ -90,12 +90,55 @@ export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => {
   return true;
 };
 
-/** The base of every map: identity, attributes, journaling, and the regions it maps. */
 /** A page of a map's entries (user-side values) and how many entries the map has. */
 export interface MapPageOf {
   total: number;
   entries: { key: Uint8Array; value: Uint8Array }[];
 }
+
+/** Bytes of values (all CPUs) a chunk of a large map covers, for bpffs persistence. */
+export const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A large map cut into chunks for bpffs persistence: a save rewrites only the chunks whose stamp
+ * changed. Chunk i's entries, read in chunk order, are the map's entries in GET_NEXT_KEY order.
+ */
+export interface MapChunks {
+  /** a fingerprint of each chunk's content (computed once, when the chunks are asked for) */
+  stamps: string[];
+  /** chunk i's entries (an array may leave out entries that hold only zeros) */
+  entries(i: number): { key: Uint8Array; value: Uint8Array }[];
+}
+
+/** A running pair of 32-bit hashes (FNV-1a and a multiply-xorshift), fed words or bytes. */
+export class Stamp {
+  a = 0x811c9dc5;
+  b = 0x9e3779b9;
+
+  word(w: number): void {
+    this.a = Math.imul(this.a ^ w, 0x01000193);
+    this.b = Math.imul(this.b + w, 0x85ebca6b) ^ (this.b >>> 13);
+  }
+
+  /** Feeds bytes[from, to): as 32-bit words where aligned, then byte by byte. */
+  bytes(bytes: Uint8Array, from = 0, to = bytes.length): void {
+    const start = bytes.byteOffset + from;
+    let i = from;
+    if (start % 4 === 0 && to - from >= 64) {
+      const words = new Int32Array(bytes.buffer, start, (to - from) >> 2);
+      for (let w = 0; w < words.length; w++) this.word(words[w]);
+      i += words.length * 4;
+    }
+    for (; i < to; i++) this.word(bytes[i]);
+    this.a = Math.imul(this.a ^ (to - from), 0x01000193);
+  }
+
+  toString(): string {
+    return `${(this.a >>> 0).toString(16)}.${(this.b >>> 0).toString(16)}`;
+  }
+}
+
+/** The base of every map: identity, attributes, journaling, and the regions it maps. */
 
 export abstract class MapBase implements BpfMap {
   readonly id: number;
@@ -159,22 +202,17 @@ export abstract class MapBase implements BpfMap {
 
   /** Two 32-bit hashes over the bytes of the map's value regions. */
   protected valuesStamp(): string {
-    let a = 0x811c9dc5;
-    let b = 0x9e3779b9;
-    for (const r of this.regions) {
-      const bytes = r.bytes;
-      const words = bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) : new Int32Array(0);
-      for (let i = 0; i < words.length; i++) {
-        a = Math.imul(a ^ words[i], 0x01000193);
-        b = Math.imul(b + words[i], 0x85ebca6b) ^ (b >>> 13);
-      }
-      for (let i = words.length * 4; i < bytes.length; i++) {
-        a = Math.imul(a ^ bytes[i], 0x01000193);
-        b = Math.imul(b + bytes[i], 0x85ebca6b) ^ (b >>> 13);
-      }
-      a = Math.imul(a ^ bytes.length, 0x01000193);
-    }
-    return `${(a >>> 0).toString(16)}.${(b >>> 0).toString(16)}`;
+    const st = new Stamp();
+    for (const r of this.regions) st.bytes(r.bytes);
+    return st.toString();
+  }
+
+  /**
+   * The map in chunks of about CHUNK_BYTES, for bpffs persistence to rewrite only what changed;
+   * null (the default, and for maps of one chunk): the map is saved as one record.
+   */
+  chunks(): MapChunks | null {
+    return null;
   }
 
   /** Drops what the map holds on other objects (PROG_ARRAY slots when user references end). */

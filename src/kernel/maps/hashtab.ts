@@ -13,7 +13,7 @@
 import { BPF_F_NO_PREALLOC, Errno as E, MAX_BPF_STACK } from '../../isa';
 import { COPY_COST, UNDO_COST, type Region } from '../../mem';
 import type { Errno, MapAttr } from '../types';
-import { COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, UPDATE, addrHalves, bytesEqual, round8, type MapCreateEnv, type MapCtx, type MapPageOf } from './common';
+import { CHUNK_BYTES, COST_LIMIT, KMALLOC_MAX_HALF, MapBase, PCPU_MIN_UNIT_SIZE, Stamp, UPDATE, addrHalves, bytesEqual, round8, type MapChunks, type MapCreateEnv, type MapCtx, type MapPageOf } from './common';
 import { jhash, roundupPowOfTwo } from './jhash';
 
 /** sizeof(struct htab_elem) in 4.8 on x86-64: hash_node, rcu head, hash, key aligned to 8 */
@@ -216,6 +216,35 @@ export abstract class HashTab extends MapBase {
   /** Which elements the buckets hold (the layout) and the values' bytes. */
   override contentStamp(): string {
     return `${this.layoutGen}:${this.valuesStamp()}`;
+  }
+
+  /**
+   * Chunks of consecutive buckets (their elements in GET_NEXT_KEY order); a chunk's stamp reads
+   * its elements' keys and values, in order.
+   */
+  override chunks(): MapChunks | null {
+    const per = Math.max(1, Math.floor(CHUNK_BYTES / (this.stride * this.values.length + this.keySize)));
+    const n = Math.ceil(this.nBuckets / per);
+    if (n < 2) return null;
+    const stamps: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const st = new Stamp();
+      for (let b = i * per; b < Math.min(this.nBuckets, (i + 1) * per); b++) {
+        for (const s of this.buckets[b]) {
+          st.bytes(this.keys[s]!);
+          for (const r of this.values) st.bytes(r.bytes, s * this.stride, (s + 1) * this.stride);
+        }
+      }
+      stamps.push(st.toString());
+    }
+    const entries = (i: number): MapPageOf['entries'] => {
+      const out: MapPageOf['entries'] = [];
+      for (let b = i * per; b < Math.min(this.nBuckets, (i + 1) * per); b++) {
+        for (const s of this.buckets[b]) out.push({ key: this.keys[s]!.slice(), value: this.userValue(s) });
+      }
+      return out;
+    };
+    return { stamps, entries };
   }
 
   private remember(offset: number, bucket: number, pos: number): void {

@@ -9,7 +9,7 @@
  */
 import { SK_BUFF, fieldNamed } from '../../isa';
 import type { AddressSpace, Region, RegionHooks } from '../../mem';
-import { SKB_CTX_IN_FIELDS, VLAN_TAG_PRESENT, buildSkb, swab16, type Skb } from '../skb';
+import { SKB_CTX_IN_FIELDS, VLAN_TAG_PRESENT, buildSkb, checkFrame, swab16, type Skb } from '../skb';
 import type { KernelServices } from '../types';
 import { refuse } from './common';
 import type { CtxAccess, CtxAccessResult, ProgTypeInfo, RunContext, RunInput, RunRefused } from './types';
@@ -117,18 +117,20 @@ function writeSkbField(skb: Skb, off: number, v32: number): void {
   }
 }
 
-/** The skb version each ctx mirror was last made at. */
-const mirrored = new WeakMap<Region, number>();
+/** Whether the mirror bytes of the fields at `offs` show what the skb holds. */
+function mirrorShows(bytes: Uint8Array, skb: Skb, offs: readonly number[]): boolean {
+  for (const o of offs) {
+    const v = skbFieldLow(skb, o);
+    if (bytes[o] !== (v & 0xff) || bytes[o + 1] !== ((v >>> 8) & 0xff) || bytes[o + 2] !== ((v >>> 16) & 0xff) || bytes[o + 3] !== v >>> 24) return false;
+  }
+  return true;
+}
 
 /**
- * Rewrites the display mirror of the ctx region from the skb, when the skb changed since it was
- * last made (the skb's `version`): a helper call that leaves the skb alone (a map lookup) costs a
- * comparison. A change goes through the space (journaled), so that stepping back restores what
- * the debugger shows too.
+ * Rewrites the display mirror of the ctx region from the skb. A change goes through the space
+ * (journaled), so that stepping back restores what the debugger shows too.
  */
-function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
-  if (mirrored.get(region) === skb.version) return;
-  mirrored.set(region, skb.version);
+function writeSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
   const old = region.bytes;
   let now: Uint8Array | null = null;
   for (const field of SK_BUFF.fields) {
@@ -144,8 +146,42 @@ function refreshSkbMirror(mem: AddressSpace, region: Region, skb: Skb): void {
   if (now !== null) mem.writeAt(region, 0, now);
 }
 
+/** The __sk_buff fields whose values come from the frame's bytes and size (the rest of a fresh skb is ctx_in's). */
+const FRAME_FIELDS = [SkbCtx.len, SkbCtx.pkt_type, SkbCtx.protocol, SkbCtx.data_end];
+
+/** The ctx region's mirror of an skb. */
+interface SkbMirror {
+  /** rewrites it when the skb changed since it was last made (a helper that leaves the skb alone costs a comparison) */
+  refresh(): void;
+  /**
+   * After Skb.reload: when nothing changed the skb since the last build or reload, only the
+   * fields that come from the frame can differ, and a packet like the last one costs four comparisons.
+   */
+  reloaded(): void;
+}
+
+function skbMirror(mem: AddressSpace, region: Region, skb: Skb): SkbMirror {
+  // the skb version the mirror was made at, and the version right after the last build or reload
+  let at = -1;
+  let fresh = skb.version;
+  const refresh = (): void => {
+    if (at === skb.version) return;
+    at = skb.version;
+    writeSkbMirror(mem, region, skb);
+  };
+  return {
+    refresh,
+    reloaded() {
+      const untouched = at === fresh && skb.version === fresh + 1;
+      fresh = skb.version;
+      if (untouched && mirrorShows(region.bytes, skb, FRAME_FIELDS)) at = fresh;
+      else refresh();
+    },
+  };
+}
+
 /** The hooks of the ctx region of a program whose type allows the accesses `access` allows, over `skb`. */
-function skbCtxHooks(mem: AddressSpace, access: (a: CtxAccess) => CtxAccessResult, skb: Skb, region: Region): RegionHooks {
+function skbCtxHooks(access: (a: CtxAccess) => CtxAccessResult, skb: Skb, refresh: () => void): RegionHooks {
   return {
     load(off, size) {
       if (!access({ off, size, write: false })) return null;
@@ -154,7 +190,7 @@ function skbCtxHooks(mem: AddressSpace, access: (a: CtxAccess) => CtxAccessResul
     store(off, size, value) {
       if (!access({ off, size, write: true })) return false;
       writeSkbField(skb, off, Number(value & 0xffffffffn));
-      refreshSkbMirror(mem, region, skb);
+      refresh();
       return true;
     },
     loadHalves(off, size, out) {
@@ -166,7 +202,7 @@ function skbCtxHooks(mem: AddressSpace, access: (a: CtxAccess) => CtxAccessResul
     storeHalves(off, size, lo) {
       if (!access({ off, size, write: true })) return false;
       writeSkbField(skb, off, lo >>> 0);
-      refreshSkbMirror(mem, region, skb);
+      refresh();
       return true;
     },
   };
@@ -185,19 +221,28 @@ export const SKB_CTX_IN: ProgTypeInfo['ctxIn'] = { kind: 'fields', layout: SK_BU
 export function buildSkbContext(kernel: KernelServices, input: RunInput, access: (a: CtxAccess) => CtxAccessResult, atNetwork: boolean): RunContext | RunRefused {
   if (!input.data) return refuse('EINVAL', 'a packet (run.data) is needed');
   const mem = kernel.mem;
-  const skb = buildSkb(mem, input.data, atNetwork, input.ctx, kernel.world);
+  const skb = buildSkb(mem, input.data, atNetwork, input.ctx, kernel.world, input.route === true);
   if ('errno' in skb) return refuse(skb.errno, skb.message);
-  if (input.route) skb.f.route = true;
   const ctx = mem.map('ctx', 'ctx (__sk_buff)', new Uint8Array(SK_BUFF.size), true);
-  ctx.hooks = skbCtxHooks(mem, access, skb, ctx);
-  refreshSkbMirror(mem, ctx, skb);
+  const mirror = skbMirror(mem, ctx, skb);
+  const refresh = mirror.refresh;
+  ctx.hooks = skbCtxHooks(access, skb, refresh);
+  refresh();
   return {
     ctx,
     packet: skb.region,
     skb,
     r1: mem.addr(ctx),
     layout: { name: SK_BUFF.name, fields: SK_BUFF.fields },
-    afterHelper: () => refreshSkbMirror(mem, ctx, skb),
+    afterHelper: refresh,
+    reload(data) {
+      const bad = checkFrame(data);
+      if (bad) return refuse(bad.errno, bad.message);
+      skb.reload(data);
+      mirror.reloaded();
+      return null;
+    },
+    packetLen: () => skb.len,
     packetOut: () => ({
       len: skb.len,
       dataOut: skb.dataOut(),

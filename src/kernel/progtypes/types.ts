@@ -86,6 +86,14 @@ export interface RunContext {
   afterHelper?(): void;
   /** the packet as the run left it; absent for types without a packet */
   packetOut?(): PacketOut;
+  /** packetOut().len without copying the packet out: what the verdict is judged against */
+  packetLen?(): number;
+  /**
+   * The same context over another frame, as a fresh build on `data` would make it (the same
+   * ctx_in), reusing the regions and buffers: the next packet of a capture replay. Refuses what
+   * the build would refuse, changing nothing then. Absent for types without a packet.
+   */
+  reload?(data: Uint8Array): RunRefused | null;
 }
 
 /** One field of a context struct and what the type's is_valid_access answers for it, at its own size. */

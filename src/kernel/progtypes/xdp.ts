@@ -6,7 +6,6 @@
  * keeps its size. Non-goal: the driver side (rings, XDP_TX queues).
  */
 import { ProgType, XDP_MD } from '../../isa';
-import { leBytes } from '../../mem';
 import { checkFrame } from '../skb';
 import { defineProgType, refuse, skFilterFuncProto } from './common';
 import type { CtxAccess, CtxAccessResult, RunContext, RunInput, RunRefused } from './types';
@@ -32,19 +31,26 @@ function buildContext(kernel: KernelServices, input: RunInput): RunContext | Run
   const mem = kernel.mem;
   const packet = mem.map('packet', 'packet', input.data.slice(), true);
   const ctx = mem.map('ctx', 'ctx (xdp_md)', new Uint8Array(XDP_MD.size), false);
+  // the low halves of data and data_end (the packet's upper half is their high half)
+  const low = (off: number): number => (packet.lo + (off === 0 ? 0 : packet.size)) >>> 0;
   const value = (off: number): bigint => mem.addr(packet, off === 0 ? 0 : packet.size);
+  // the display mirror: the fields' low 32 bits, as a 4-byte load gives them
+  const mirror = (): void => {
+    const view = new DataView(ctx.bytes.buffer, ctx.bytes.byteOffset, ctx.bytes.byteLength);
+    view.setUint32(0, low(0), true);
+    view.setUint32(4, low(4), true);
+  };
   ctx.hooks = {
     load: (off, size) => (access({ off, size, write: false }) ? value(off) : null),
     store: () => false,
     loadHalves(off, size, out) {
       if (!access({ off, size, write: false })) return false;
-      out[0] = (packet.lo + (off === 0 ? 0 : packet.size)) >>> 0;
+      out[0] = low(off);
       out[1] = packet.hi >>> 0;
       return true;
     },
   };
-  ctx.bytes.set(leBytes(value(0), 4), 0);
-  ctx.bytes.set(leBytes(value(4), 4), 4);
+  mirror();
   return {
     ctx,
     packet,
@@ -54,6 +60,16 @@ function buildContext(kernel: KernelServices, input: RunInput): RunContext | Run
     packetOut() {
       const dataOut = packet.bytes.slice(0, packet.size);
       return { len: packet.size, dataOut, after: () => dataOut };
+    },
+    packetLen: () => packet.size,
+    reload(data) {
+      const bad = checkFrame(data);
+      if (bad) return refuse(bad.errno, bad.message);
+      if (packet.bytes.length === data.length) packet.bytes.set(data);
+      else packet.bytes = data.slice();
+      packet.size = data.length;
+      mirror();
+      return null;
     },
   };
 }

@@ -36,7 +36,7 @@ const SYNC_SIZE = 400;
 type ChunkFn = (cpu: Cpu, limit: number, block: number) => number;
 
 /** A compiled program: which chunk and which of its blocks starts at each slot (-1: not a block start). */
-interface Compiled {
+export interface Compiled {
   readonly chunkOf: Int32Array;
   readonly blockOf: Int32Array;
   readonly fns: ChunkFn[];
@@ -177,15 +177,19 @@ const cache = new WeakMap<Uint8Array, Cached>();
 /** sets of breakpoints kept compiled per program (a Continue after a Continue reuses its code) */
 const STOPPED_KEPT = 4;
 
+/** The cache key of a set of stops: the same for the same slots in any order. */
+export const stopsKey = (stops: ReadonlySet<number>): string => [...stops].sort((a, b) => a - b).join(',');
+
 /**
  * The compiled form of a program's bytes (compiled on first use, kept while the bytes live); with
- * `stops`, the form that leaves its chunks at those slots (see compile).
+ * `stops`, the form that leaves its chunks at those slots (see compile), `key` their stopsKey
+ * when the caller has it.
  */
-export function compiled(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<number>): Compiled {
+export function compiled(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<number>, key = stops === undefined ? '' : stopsKey(stops)): Compiled {
   let e = cache.get(bytes);
   if (e === undefined) cache.set(bytes, (e = { stopped: new Map() }));
   if (stops !== undefined && stops.size > 0) {
-    const key = `${modern ? 'm' : '4'}:${[...stops].sort((a, b) => a - b).join(',')}`;
+    key = `${modern ? 'm' : '4'}:${key}`;
     let c = e.stopped.get(key);
     if (c === undefined) {
       c = compile(bytes, modern, stops);

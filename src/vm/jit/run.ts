@@ -12,39 +12,38 @@
 import { execute } from '../core';
 import type { Code } from '../code';
 import type { Cpu } from '../cpu';
-import { compiled } from './compile';
-
-/** Breakpoints of a run: slots of `main` (the Code whose opcodes the interpreter patches). */
-export interface Stops {
-  main: Code;
-  slots: ReadonlySet<number>;
-}
+import { compiled, type Compiled } from './compile';
 
 /**
- * The compiled form of `c` for this run. (A module function, not a closure in runCompiled: a
- * closure made on every run costs more than a short run itself under tools that name closures.)
+ * The main program of a run in compiled form, as its Machine looks it up once (per machine, and
+ * per set of breakpoints): a capture replay's thousands of runs look nothing up. `stops`: the
+ * breakpoints (slots of `code`, the Code whose opcodes the interpreter patches) `form` was
+ * compiled with.
  */
-function formOf(c: Code, modern: boolean, stops: Stops | undefined) {
-  return compiled(c.bytes, modern, stops !== undefined && c === stops.main ? stops.slots : undefined);
+export interface MainForm {
+  code: Code;
+  form: Compiled;
+  stops?: ReadonlySet<number>;
 }
 
 /**
  * Runs until the run stops, `limit` instructions (counted from the start of the run) have
- * executed, or (with `stops`) control reaches a breakpoint: then `cpu.atBreakpoint`. Compiled
- * code records as the interpreter does (its stores go through the Cpu's page copy-on-write and
- * journal when they are installed); it builds no step events.
+ * executed, or (with `main.stops`) control reaches a breakpoint: then `cpu.atBreakpoint`. Other
+ * programs (tail calls) run in their plain compiled form. Compiled code records as the
+ * interpreter does (its stores go through the Cpu's page copy-on-write and journal when they are
+ * installed); it builds no step events.
  */
-export function runCompiled(cpu: Cpu, limit: number, stops?: Stops): void {
-  const modern = cpu.modern;
+export function runCompiled(cpu: Cpu, limit: number, main: MainForm): void {
+  const stops = main.stops;
   let code = cpu.code;
-  let prog = formOf(code, modern, stops);
+  let prog = code === main.code ? main.form : compiled(code.bytes, cpu.modern);
   while (cpu.stop === null && cpu.executed < limit && !cpu.atBreakpoint) {
     if (cpu.code !== code) {
       code = cpu.code;
-      prog = formOf(code, modern, stops);
+      prog = code === main.code ? main.form : compiled(code.bytes, cpu.modern);
     }
     const pc = cpu.pc;
-    if (stops !== undefined && code === stops.main && stops.slots.has(pc)) {
+    if (stops !== undefined && code === main.code && stops.has(pc)) {
       cpu.atBreakpoint = true;
       return;
     }
