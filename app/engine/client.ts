@@ -5,7 +5,8 @@
  * interrupts a run cooperatively and, if the worker does not answer within the grace period,
  * terminates it and starts a fresh one. A watchdog greets the worker every second: a worker that
  * has not answered for longer than any command may take (it hangs, or it died without an error
- * event) is replaced the same way, and the page is told why.
+ * event) is replaced the same way, and the page is told why. A deferred client starts its worker
+ * at the first call or `start()` (the page starts it after its first paint).
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import { PROTOCOL_VERSION, fail, type EngineApi, type Hello, type Outcome } from '../../src/protocol';
@@ -56,7 +57,8 @@ interface Live {
 export class EngineClient {
   /** the API, each method safe to call at any time */
   readonly api: Methods;
-  private live: Live;
+  /** the worker (null until the first call or `start()` when the client was made deferred) */
+  private current: Live | null = null;
   private restarts = 0;
   private statusListeners = new Set<(s: EngineStatus) => void>();
   private restartListeners = new Set<(n: RestartNotice) => void>();
@@ -69,24 +71,39 @@ export class EngineClient {
   constructor(
     private readonly factory: WorkerFactory,
     private readonly watchdog: Watchdog | null = DEFAULT_WATCHDOG,
+    /** start the worker at the first call or `start()`, not now (the page's first paint goes first) */
+    deferred = false,
   ) {
-    this.live = this.spawn();
     const api = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const name of METHODS) api[name] = (...args: unknown[]) => this.call(name, args);
     this.api = api as unknown as Methods;
-    void this.greet();
+    if (!deferred) this.start();
     if (watchdog) this.watchTimer = setInterval(() => this.watch(watchdog), watchdog.everyMs);
+  }
+
+  /** Starts the worker, if it has not started yet. */
+  start(): void {
+    if (this.current) return;
+    this.current = this.spawn();
+    void this.greet();
+  }
+
+  /** The worker, started if need be. */
+  private get live(): Live {
+    this.start();
+    return this.current!;
   }
 
   /** One look of the watchdog: greet the worker, or replace it if the last greeting is too old. */
   private watch(w: Watchdog): void {
-    const live = this.live;
+    const live = this.current;
+    if (!live) return;
     const now = Date.now();
     if (this.greetedAt === null) {
       this.greetedAt = now;
       live.remote.hello().then(
         () => {
-          if (this.live === live) this.greetedAt = null;
+          if (this.current === live) this.greetedAt = null;
         },
         () => undefined, // a worker that throws on hello is reported by its calls
       );
@@ -121,7 +138,8 @@ export class EngineClient {
    * `graceMs`, terminates it and starts a new one (the run is lost; the editor never is).
    */
   async halt(graceMs = 60): Promise<'interrupted' | 'restarted'> {
-    const live = this.live;
+    if (!this.current) return 'interrupted'; // nothing has run
+    const live = this.current;
     const polite = live.remote.interrupt().then(() => 'interrupted' as const, () => 'failed' as const);
     const timer = new Promise<'late'>((r) => setTimeout(() => r('late'), graceMs));
     const first = await Promise.race([polite, timer]);
@@ -135,7 +153,7 @@ export class EngineClient {
     this.greetedAt = null;
     this.live.kill(notice.message);
     this.restarts++;
-    this.live = this.spawn();
+    this.current = this.spawn();
     this.setStatus({ kind: 'starting' });
     void this.greet().then(() => {
       for (const l of this.restartListeners) l(notice);
@@ -144,7 +162,7 @@ export class EngineClient {
 
   dispose(): void {
     if (this.watchTimer !== null) clearInterval(this.watchTimer);
-    this.live.kill('disposed');
+    this.current?.kill('disposed');
   }
 
   private spawn(): Live {
@@ -159,7 +177,7 @@ export class EngineClient {
     const live: Live = { worker, remote: wrap<EngineApi>(worker), dead, kill };
     worker.addEventListener('error', (e) => {
       e.preventDefault();
-      if (this.live !== live) return;
+      if (this.current !== live) return;
       this.replace({ reason: 'crash', message: `The engine crashed (${e.message || 'worker error'}) and was restarted.` });
     });
     return live;

@@ -12,9 +12,10 @@ import type { State } from './state';
 export const store = makeStore(typeof localStorage !== 'undefined' ? localStorage : undefined);
 /**
  * The watchdog waits for a silent worker longer than a command's time limit (commands yield
- * between chunks well within it) and than a slow load, which does not yield.
+ * between chunks well within it) and than a slow load, which does not yield. The worker starts
+ * after the page's first paint (main.tsx), or sooner if something asks the engine first.
  */
-export const engine = new EngineClient(engineWorker, { everyMs: 1000, silentMs: () => 2 * store.getState().engineSettings.timeLimitMs + 10_000 });
+export const engine = new EngineClient(engineWorker, { everyMs: 1000, silentMs: () => 2 * store.getState().engineSettings.timeLimitMs + 10_000 }, true);
 const port = {
   api: engine.api,
   halt: () => engine.halt(),

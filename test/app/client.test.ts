@@ -35,13 +35,17 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.dispose();
 });
 
-function client(make: () => object, watchdog: Watchdog | null = null): { c: EngineClient; workers: FakeWorker[] } {
+function client(make: () => object, watchdog: Watchdog | null = null, deferred = false): { c: EngineClient; workers: FakeWorker[] } {
   const workers: FakeWorker[] = [];
-  const c = new EngineClient(() => {
-    const w = new FakeWorker(make());
-    workers.push(w);
-    return w as unknown as Worker;
-  }, watchdog);
+  const c = new EngineClient(
+    () => {
+      const w = new FakeWorker(make());
+      workers.push(w);
+      return w as unknown as Worker;
+    },
+    watchdog,
+    deferred,
+  );
   clients.push(c);
   return { c, workers };
 }
@@ -64,6 +68,26 @@ describe('EngineClient', () => {
     expect(c.status.kind).toBe('ready');
     const r = await c.api.assemble({ text: 'r0 = 1\nexit\n', syntax: 'auto' });
     expect(r.ok && r.value.ok && r.value.program.slots).toBe(2);
+  });
+
+  test('a deferred client starts its worker at start() or at its first call, once', async () => {
+    const { c, workers } = client(() => new Session(), { everyMs: 5, silentMs: () => 1000 }, true);
+    // the watchdog looks, halt() has nothing to interrupt: neither starts the worker
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await c.halt()).toBe('interrupted');
+    expect(workers.length).toBe(0);
+    expect(c.status.kind).toBe('starting');
+    c.start();
+    c.start();
+    expect(workers.length).toBe(1);
+    await ready(c);
+
+    const late = client(() => new Session(), null, true);
+    expect(late.workers.length).toBe(0);
+    const r = await late.c.api.assemble({ text: 'r0 = 1\nexit\n', syntax: 'auto' });
+    expect(r.ok && r.value.ok && r.value.program.slots).toBe(2);
+    expect(late.workers.length).toBe(1);
+    await ready(late.c);
   });
 
   test('an exception in the engine comes back as an internal error value', async () => {
@@ -139,13 +163,16 @@ describe('EngineClient', () => {
   });
 
   test('an engine busy with a long run answers between its chunks and is never replaced', async () => {
-    // silent for 100 ms is too long: the run below takes far longer, so only answers between chunks keep it
-    const { c, workers } = client(() => new Session(), { everyMs: 5, silentMs: () => 100 });
+    // silent for 100 ms during the run is too long: the run takes far longer, so only answers between
+    // chunks keep it (before the run, a loaded machine may take longer than that to load: not the point)
+    let silentMs = 30_000;
+    const { c, workers } = client(() => new Session(), { everyMs: 5, silentMs: () => silentMs });
     await ready(c);
     expect((await c.api.configure({ verify: false, timeLimitMs: 2000, budget: 100_000_000 })).ok).toBe(true);
     const load = await c.api.load({ text: 'r0 = 0\nloop:\nr0 += 1\ngoto loop\n', syntax: 'llvm', progType: 1, logLevel: 0, logSize: 0, privileged: true });
     expect(load.ok && load.value.ok).toBe(true);
     expect((await c.api.debugStart({ packet: new Uint8Array(60) })).ok).toBe(true);
+    silentMs = 100;
     const r = await c.api.continue({ breakpoints: [] });
     // it ends at the time limit, or at the budget if the machine runs 1e8 instructions sooner
     expect(r.ok && (r.value.limit?.limit === 'time' || r.value.snapshot.state === 'budget')).toBe(true);

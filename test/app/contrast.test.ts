@@ -74,7 +74,7 @@ const PANEL_SURFACES: [string, string[], string[]][] = [
   ['tr.mark-read / .hx.read (context, packet)', ['text', 'muted'], ['read', 'panel']],
   ['tr.mark-write / .hx.write', ['text', 'muted'], ['write', 'panel']],
   ['ol.log li.current, .prow.selected', ['text', 'muted', 'ok', 'accent'], ['pc', 'panel']],
-  ['ol.log li.error, .explain', ['text', 'bad'], ['err', 'panel']],
+  ['ol.log li.error, .explain, .unavailable-pins (the Maps panel)', ['text', 'bad'], ['err', 'panel']],
   ['.erow.touched (map entry of the last step)', ['text', 'muted', 'accent'], ['changed', 'panel']],
   ['.erow.touched while it flashes', ['text', 'muted', 'accent'], ['flash', 'changed', 'panel']],
 ];

@@ -66,7 +66,8 @@ export async function startHarness(): Promise<Harness> {
       page.on('pageerror', (e) => consoleErrors.push(String(e)));
       await page.route('**/*', (route) => {
         const u = new URL(route.request().url());
-        if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1') return route.continue();
+        // local requests go on to the context's own routes, if a test set any (else to the server)
+        if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1') return route.fallback();
         outsideRequests.push(route.request().url());
         return route.abort();
       });

@@ -6,6 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { axeViolations, setTheme } from './a11y-support';
 import { appState, closeSettings, harnessForFile, idle, openSettings, setEditorText, showTerminal, terminalText, until, waitForEditor } from './harness';
 
 const file = harnessForFile();
@@ -49,6 +50,11 @@ test('the Maps panel lists a pin that does not fit, with the reason; it comes ba
   await pins.waitFor({ timeout: 10_000 });
   expect(await pins.innerText()).toContain('/sys/fs/bpf/big');
   expect(await pins.innerText()).toContain(REASON);
+  expect(await pins.innerText()).toContain('it comes back in a kernel where it fits');
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    expect(await axeViolations(page), `the unavailable pins, ${theme} theme`).toEqual([]);
+  }
 
   // still listed after a reload (the pin stays stored while it does not fit)
   await page.reload();
@@ -69,6 +75,7 @@ test('the Maps panel lists a pin that does not fit, with the reason; it comes ba
   await pins.getByRole('button', { name: 'Remove /sys/fs/bpf/big' }).click();
   const dialog = page.getByRole('dialog', { name: 'Remove /sys/fs/bpf/big' });
   await dialog.waitFor();
+  expect(await axeViolations(page), 'the Remove confirmation').toEqual([]);
   await dialog.getByRole('button', { name: 'Keep it' }).click();
   await until(async () => (await dialog.count()) === 0, 5000, 'the dialog to close');
   expect(await pins.innerText()).toContain('/sys/fs/bpf/big');

@@ -21,7 +21,9 @@ const tabStops = (bar: Locator) =>
 
 const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? (document.activeElement as HTMLElement | null)?.innerText.replace('▾', '').trim() ?? '');
 
+/** Focus lands on `name` after `after` (a closing dialog hands focus back in a later task: wait for it, then check). */
 async function expectFocus(page: Page, name: string, after: string): Promise<void> {
+  await until(async () => (await focusedName(page)) === name, 5000, `focus on ${name}`).catch(() => undefined);
   expect(await focusedName(page), `after ${after} (focus on ${await focused(page)})`).toBe(name);
 }
 

@@ -1,7 +1,8 @@
 /**
  * The editor panel (loaded lazily with Monaco): eBPF assembly with the assembler's errors as
  * markers while typing, breakpoints in the gutter (click or F9), the current instruction and the
- * verifier's error line highlighted, and the current pc's register types inline.
+ * verifier's error line highlighted, and the current pc's register types inline. It takes over
+ * from the light editor of the first paint (`takeOver`, EditorPane.tsx) once it is mounted.
  */
 import { useEffect, useRef, useState } from 'react';
 import MonacoEditor from '@monaco-editor/react';
@@ -14,8 +15,10 @@ import { actions, selectCurrentPc, selectInspected, selectOthers, selectProgramT
 import { TabList, tabPanelProps } from '../../ui/Tabs';
 import { OtherProgram } from './OtherProgram';
 import { useDecorations } from './decorations';
-import { editorLabel, installTabMode } from './tabmode';
+import { editorLabel, installTabMode, type TabMode } from './tabmode';
 import { watchReducedMotion } from '../../ui/motion';
+import { EDITOR_LOOK, edited } from './look';
+import type { LightState } from './LightEditor';
 
 function editorContext(): EditorContext {
   const s = store.getState();
@@ -38,8 +41,6 @@ function editorContext(): EditorContext {
 
 const monaco = setupMonaco(editorContext);
 
-const ASSEMBLE_DELAY_MS = 200;
-
 /**
  * Monaco scrolls its content itself and keeps the browser's own scroll position of its
  * scrollable element at 0; when the browser scrolls that element anyway (focusing the hidden
@@ -55,7 +56,80 @@ function pinNativeScroll(e: Monaco.editor.IStandaloneCodeEditor): void {
   });
 }
 
-export default function Editor() {
+/** The minimal edit that turns `from` into `to` (common prefix and suffix kept). */
+function diffEdit(model: Monaco.editor.ITextModel, from: string, to: string): Monaco.editor.IIdentifiedSingleEditOperation {
+  let p = 0;
+  while (p < from.length && p < to.length && from[p] === to[p]) p++;
+  let s = 0;
+  while (s < from.length - p && s < to.length - p && from[from.length - 1 - s] === to[to.length - 1 - s]) s++;
+  return { range: monaco.Range.fromPositions(model.getPositionAt(p), model.getPositionAt(from.length - s)), text: to.slice(p, to.length - s) };
+}
+
+/**
+ * Takes the light editor's place: its texts as undo steps (Ctrl+Z walks back through what was
+ * typed before Monaco came), its selection, scroll position, focus and Tab mode.
+ */
+function adopt(e: Monaco.editor.IStandaloneCodeEditor, s: LightState, tabs: TabMode): void {
+  const model = e.getModel()!;
+  model.setValue(s.versions[0]);
+  for (const v of s.versions.slice(1)) {
+    e.pushUndoStop();
+    e.executeEdits('bpflab', [diffEdit(model, model.getValue(), v)]);
+  }
+  e.pushUndoStop();
+  const a = model.getPositionAt(s.selection.start);
+  const b = model.getPositionAt(s.selection.end);
+  e.setSelection(s.selection.backward ? monaco.Selection.fromPositions(b, a) : monaco.Selection.fromPositions(a, b));
+  e.setScrollPosition({ scrollTop: s.scrollTop, scrollLeft: s.scrollLeft }, monaco.editor.ScrollType.Immediate);
+  if (s.focused) e.focus();
+  tabs.set(s.tabMovesFocus);
+}
+
+/**
+ * `takeOver(adopt)`: calls `adopt` with the light editor's state, in the task the light editor
+ * leaves in (null: it has left already).
+ */
+type TakeOver = (adopt: (s: LightState | null) => void) => void;
+
+/** The editor's own handlers: breakpoints from the gutter and F9, the cursor's line, Tab's mode, motion. */
+function wire(e: Monaco.editor.IStandaloneCodeEditor): TabMode {
+  e.onMouseDown((ev) => {
+    const t = ev.target.type;
+    if (t === monaco.editor.MouseTargetType.GUTTER_GLYPH_MARGIN || t === monaco.editor.MouseTargetType.GUTTER_LINE_DECORATIONS) {
+      if (ev.target.position) actions.toggleBreakpoint(ev.target.position.lineNumber);
+    }
+  });
+  e.onDidChangeCursorPosition((ev) => actions.setCursorLine(ev.position.lineNumber));
+  e.addCommand(monaco.KeyCode.F9, () => {
+    const p = e.getPosition();
+    if (p) actions.toggleBreakpoint(p.lineNumber);
+  });
+  pinNativeScroll(e);
+  const tabs = installTabMode(monaco, e, (tabMovesFocus) => store.setState({ tabMovesFocus }));
+  const unwatch = watchReducedMotion((reduce) => e.updateOptions({ cursorBlinking: reduce ? 'solid' : 'blink' }));
+  e.onDidDispose(unwatch);
+  return tabs;
+}
+
+const OPTIONS: Monaco.editor.IStandaloneEditorConstructionOptions = {
+  ariaLabel: editorLabel(true),
+  glyphMargin: true,
+  lineNumbersMinChars: 3,
+  minimap: { enabled: false },
+  fontFamily: EDITOR_LOOK.fontFamily,
+  fontSize: EDITOR_LOOK.fontSize,
+  lineHeight: EDITOR_LOOK.lineHeight,
+  scrollBeyondLastLine: false,
+  automaticLayout: true,
+  renderLineHighlight: 'line',
+  tabSize: EDITOR_LOOK.tabSize,
+  fixedOverflowWidgets: true,
+  // typing a whole line and Enter never changes what was typed: a list that opened by
+  // itself has nothing chosen until the user moves in it (setup.ts: Tab takes the first)
+  suggest: { selectionMode: 'never' },
+};
+
+export default function Editor({ takeOver }: { takeOver?: TakeOver }) {
   const theme = useApp(selectTheme);
   const reveal = useApp(selectReveal);
   const others = useApp(selectOthers);
@@ -63,7 +137,8 @@ export default function Editor() {
   const shown = tab === null ? undefined : others.find((o) => o.name === tab);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const [ed, setEd] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // while the light editor's text goes in, the edits are not the user's
+  const adopting = useRef(false);
   useDecorations(monaco, ed, actions.setBreakpoints);
 
   useEffect(() => {
@@ -72,8 +147,6 @@ export default function Editor() {
     e.revealLineInCenter(reveal.line);
     e.setSelection(new monaco.Selection(reveal.line, 1, reveal.line, 1));
   }, [reveal]);
-
-  useEffect(() => () => clearTimeout(timer.current), []);
 
   // text put in the store from outside (a lesson, a share link, an object): into the editor as
   // one edit, so Undo brings the previous text back
@@ -95,29 +168,27 @@ export default function Editor() {
 
   const onMount = (e: Monaco.editor.IStandaloneCodeEditor) => {
     editorRef.current = e;
-    setEd(e);
-    e.onMouseDown((ev) => {
-      const t = ev.target.type;
-      if (t === monaco.editor.MouseTargetType.GUTTER_GLYPH_MARGIN || t === monaco.editor.MouseTargetType.GUTTER_LINE_DECORATIONS) {
-        if (ev.target.position) actions.toggleBreakpoint(ev.target.position.lineNumber);
+    const tabs = wire(e);
+    const ready = () => {
+      setEd(e);
+      void actions.assembleNow();
+    };
+    if (!takeOver) return ready();
+    takeOver((s) => {
+      if (!s) return ready();
+      adopting.current = true;
+      try {
+        adopt(e, s, tabs);
+      } finally {
+        adopting.current = false;
       }
+      actions.setText(e.getValue());
+      ready();
     });
-    e.onDidChangeCursorPosition((ev) => actions.setCursorLine(ev.position.lineNumber));
-    e.addCommand(monaco.KeyCode.F9, () => {
-      const p = e.getPosition();
-      if (p) actions.toggleBreakpoint(p.lineNumber);
-    });
-    pinNativeScroll(e);
-    installTabMode(monaco, e, (tabMovesFocus) => store.setState({ tabMovesFocus }));
-    const unwatch = watchReducedMotion((reduce) => e.updateOptions({ cursorBlinking: reduce ? 'solid' : 'blink' }));
-    e.onDidDispose(unwatch);
-    void actions.assembleNow();
   };
 
   const onChange = (value: string | undefined) => {
-    actions.setText(value ?? '');
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => void actions.assembleNow(), ASSEMBLE_DELAY_MS);
+    if (!adopting.current) edited(value ?? '');
   };
 
   const host = (
@@ -129,21 +200,7 @@ export default function Editor() {
         onMount={onMount}
         onChange={onChange}
         loading={<p className="muted pad">Loading the editor…</p>}
-        options={{
-          ariaLabel: editorLabel(true),
-          glyphMargin: true,
-          lineNumbersMinChars: 3,
-          minimap: { enabled: false },
-          fontSize: 13,
-          scrollBeyondLastLine: false,
-          automaticLayout: true,
-          renderLineHighlight: 'line',
-          tabSize: 4,
-          fixedOverflowWidgets: true,
-          // typing a whole line and Enter never changes what was typed: a list that opened by
-          // itself has nothing chosen until the user moves in it (setup.ts: Tab takes the first)
-          suggest: { selectionMode: 'never' },
-        }}
+        options={OPTIONS}
       />
     </div>
   );

@@ -10,6 +10,7 @@ import { LANGUAGE_ID } from '../../monaco/language';
 import type { OtherProgramView } from '../../store/deps';
 import { selectTheme, store, useApp, type State } from '../../store';
 import { registerHint } from './hints';
+import { EDITOR_LOOK } from './look';
 
 /** The overlays of `prog` in state `s`: the current and the last instruction when the run is in it. */
 function overlays(s: State, prog: OtherProgramView): { line: number; options: Monaco.editor.IModelDecorationOptions }[] {
@@ -73,10 +74,12 @@ export function OtherProgram({ monaco, prog }: { monaco: typeof Monaco; prog: Ot
           glyphMargin: true,
           lineNumbersMinChars: 3,
           minimap: { enabled: false },
-          fontSize: 13,
+          fontFamily: EDITOR_LOOK.fontFamily,
+          fontSize: EDITOR_LOOK.fontSize,
+          lineHeight: EDITOR_LOOK.lineHeight,
           scrollBeyondLastLine: false,
           automaticLayout: true,
-          tabSize: 4,
+          tabSize: EDITOR_LOOK.tabSize,
           fixedOverflowWidgets: true,
         }}
       />

@@ -49,6 +49,7 @@ export function UnavailablePins() {
   return (
     <section className="pad-s unavailable-pins" aria-label="Unavailable pins">
       <h3 className="small">Pinned, not available in this kernel</h3>
+      <p className="small pin-hint">Kept in storage: it comes back in a kernel where it fits (for example with fewer CPUs in Settings, then Load).</p>
       <ul>
         {pins.map((p) => (
           <li key={p.path} className="small">
