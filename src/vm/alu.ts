@@ -1,7 +1,10 @@
 /**
  * 64-bit arithmetic on registers held as two signed 32-bit halves (`L[r]` low, `H[r]` high), the
  * representation the interpreter's hot loop uses so that it never touches BigInt. Each function
- * updates register `d` in place from an operand given as halves (`bl`, `bh`). Division's slow
+ * updates register `d` in place from an operand given as halves (`bl`, `bh`). The common
+ * operations (add, sub, mul, shifts, neg, compares) are written out in the interpreter's switch
+ * itself (vm/core.ts): V8 inlines only so many calls into a function that large, and which ones
+ * depends on the programs run before; these are the rest. Division's slow
  * cases (operands beyond 32 bits) fall back to BigInt: they are rare and never in straight-line
  * ALU code. Division by zero is the caller's business (it depends on the semantics mode).
  */
@@ -12,74 +15,6 @@ export function add64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: n
   const r = (a + bl) | 0;
   H[d] = (H[d] + bh + ((r >>> 0) < (a >>> 0) ? 1 : 0)) | 0;
   L[d] = r;
-}
-
-/** dst -= b */
-export function sub64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: number): void {
-  const a = L[d];
-  H[d] = (H[d] - bh - ((a >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
-  L[d] = (a - bl) | 0;
-}
-
-/** The upper 32 bits of the unsigned 64-bit product of two 32-bit numbers. */
-function mulhiu(a: number, b: number): number {
-  const a0 = a & 0xffff;
-  const a1 = a >>> 16;
-  const b0 = b & 0xffff;
-  const b1 = b >>> 16;
-  const t = a1 * b0 + ((a0 * b0) >>> 16);
-  const w = (t & 0xffff) + a0 * b1;
-  return (a1 * b1 + (t >>> 16) + (w >>> 16)) | 0;
-}
-
-/** dst *= b (the low 64 bits of the product) */
-export function mul64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: number): void {
-  const al = L[d];
-  H[d] = (Math.imul(al, bh) + Math.imul(H[d], bl) + mulhiu(al, bl)) | 0;
-  L[d] = Math.imul(al, bl);
-}
-
-/** dst <<= n, n already masked to 0..63 */
-export function lsh64(L: Int32Array, H: Int32Array, d: number, n: number): void {
-  if (n === 0) return;
-  if (n < 32) {
-    H[d] = (H[d] << n) | (L[d] >>> (32 - n));
-    L[d] = L[d] << n;
-  } else {
-    H[d] = L[d] << (n - 32);
-    L[d] = 0;
-  }
-}
-
-/** dst >>= n (logical), n already masked to 0..63 */
-export function rsh64(L: Int32Array, H: Int32Array, d: number, n: number): void {
-  if (n === 0) return;
-  if (n < 32) {
-    L[d] = (L[d] >>> n) | (H[d] << (32 - n));
-    H[d] = H[d] >>> n;
-  } else {
-    L[d] = H[d] >>> (n - 32);
-    H[d] = 0;
-  }
-}
-
-/** dst s>>= n (arithmetic), n already masked to 0..63 */
-export function arsh64(L: Int32Array, H: Int32Array, d: number, n: number): void {
-  if (n === 0) return;
-  if (n < 32) {
-    L[d] = (L[d] >>> n) | (H[d] << (32 - n));
-    H[d] = H[d] >> n;
-  } else {
-    L[d] = H[d] >> (n - 32);
-    H[d] = H[d] >> 31;
-  }
-}
-
-/** dst = -dst */
-export function neg64(L: Int32Array, H: Int32Array, d: number): void {
-  const l = L[d];
-  L[d] = -l | 0;
-  H[d] = (~H[d] + (l === 0 ? 1 : 0)) | 0;
 }
 
 const bswap16 = (v: number): number => ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
@@ -110,19 +45,6 @@ export function truncate(L: Int32Array, H: Int32Array, d: number, bits: number):
     H[d] = 0;
   }
 }
-
-/** Unsigned a > b for 64-bit values given as halves. */
-export const gtu = (ah: number, al: number, bh: number, bl: number): boolean =>
-  ah !== bh ? ah >>> 0 > bh >>> 0 : al >>> 0 > bl >>> 0;
-/** Unsigned a >= b */
-export const geu = (ah: number, al: number, bh: number, bl: number): boolean =>
-  ah !== bh ? ah >>> 0 > bh >>> 0 : al >>> 0 >= bl >>> 0;
-/** Signed a > b */
-export const gts = (ah: number, al: number, bh: number, bl: number): boolean =>
-  ah !== bh ? ah > bh : al >>> 0 > bl >>> 0;
-/** Signed a >= b */
-export const ges = (ah: number, al: number, bh: number, bl: number): boolean =>
-  ah !== bh ? ah > bh : al >>> 0 >= bl >>> 0;
 
 /** bigints of 0..255 and of 2^64 - 1, made once: most values that leave the VM (r0, helper arguments) are these */
 const SMALL = Array.from({ length: 256 }, (_, i) => BigInt(i));

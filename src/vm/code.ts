@@ -29,6 +29,11 @@ export interface Code {
   /** number of slots */
   readonly n: number;
   readonly op: Uint16Array;
+  /**
+   * The interpreter's view of a slot in one load: the opcode (9 bits), dst << 9, src << 13.
+   * Patch an opcode with setOp, which keeps it equal to `op`.
+   */
+  readonly word: Int32Array;
   readonly dst: Uint8Array;
   readonly src: Uint8Array;
   readonly off: Int32Array;
@@ -38,6 +43,12 @@ export interface Code {
   readonly why: Map<number, string>;
   /** each slot decoded on its own (for step events), built on first use */
   insns(): readonly Insn[];
+}
+
+/** Puts opcode `o` at `pc` (a breakpoint's OP_BREAK, or the opcode back). */
+export function setOp(code: Code, pc: number, o: number): void {
+  code.op[pc] = o;
+  code.word[pc] = (code.word[pc] & ~511) | o;
 }
 
 /** Pre-decodes a program's bytes. */
@@ -70,12 +81,15 @@ export function decodeCode(id: number, bytes: Uint8Array): Code {
   }
   op[n] = OP_FELL_OFF;
   why.set(n, 'execution fell off the end of the program');
+  const word = new Int32Array(n + 1);
+  for (let pc = 0; pc <= n; pc++) word[pc] = op[pc] | (dst[pc] << 9) | (src[pc] << 13);
   let insns: Insn[] | undefined;
   return {
     id,
     bytes,
     n,
     op,
+    word,
     dst,
     src,
     off,

@@ -8,7 +8,7 @@
  * immediates are sign-extended for 64-bit operations and jumps, and division by zero follows
  * the Cpu's semantics mode (see divide()).
  */
-import { add64, arsh64, bswap, divmod32, divmod64, ges, geu, gts, gtu, lsh64, mul64, neg64, rsh64, sub64, truncate } from './alu';
+import { bswap, divmod32, divmod64, truncate } from './alu';
 import { OP_BAD, OP_BREAK } from './code';
 import type { Cpu } from './cpu';
 import { atomic } from './atomic';
@@ -22,47 +22,47 @@ export function execute(cpu: Cpu, max: number): number {
   let pc = cpu.pc;
   outer: for (;;) {
     const code = cpu.code;
-    const OP = code.op;
-    const DST = code.dst;
-    const SRC = code.src;
+    const W = code.word;
     const OFF = code.off;
     const IMM = code.imm;
     for (;;) {
       if (left === 0) break outer;
       left--;
       const i = pc++;
-      const d = DST[i];
-      const s = SRC[i];
+      const w = W[i];
+      const d = (w >>> 9) & 15;
+      const s = w >>> 13;
       const imm = IMM[i];
       let v = 0;
+      let t = 0;
       // prettier-ignore
-      switch (OP[i]) {
+      switch (w & 511) {
         // ALU64, immediate operand (sign-extended) and register operand
-        case 0x07: add64(L, H, d, imm, imm >> 31); break;                       // add
-        case 0x0f: add64(L, H, d, L[s], H[s]); break;
-        case 0x17: sub64(L, H, d, imm, imm >> 31); break;                       // sub
-        case 0x1f: sub64(L, H, d, L[s], H[s]); break;
-        case 0x27: mul64(L, H, d, imm, imm >> 31); break;                       // mul
-        case 0x2f: mul64(L, H, d, L[s], H[s]); break;
+        case 0x07: v = L[d]; t = (v + imm) | 0; H[d] = (H[d] + (imm >> 31) + ((t >>> 0) < (v >>> 0) ? 1 : 0)) | 0; L[d] = t; break; // add
+        case 0x0f: v = L[d]; t = (v + L[s]) | 0; H[d] = (H[d] + H[s] + ((t >>> 0) < (v >>> 0) ? 1 : 0)) | 0; L[d] = t; break;
+        case 0x17: v = L[d]; H[d] = (H[d] - (imm >> 31) - ((v >>> 0) < (imm >>> 0) ? 1 : 0)) | 0; L[d] = (v - imm) | 0; break; // sub
+        case 0x1f: v = L[d]; t = L[s]; H[d] = (H[d] - H[s] - ((v >>> 0) < (t >>> 0) ? 1 : 0)) | 0; L[d] = (v - t) | 0; break;
+        case 0x27: v = L[d]; t = imm; H[d] = (Math.imul(v, imm >> 31) + Math.imul(H[d], t) + (((((v >>> 16) * (t >>> 0)) + Math.floor(((v & 65535) * (t >>> 0)) / 65536)) / 65536) | 0)) | 0; L[d] = Math.imul(v, t); break; // mul: the high half of v * t exact in doubles, as compiled code has it (jit/emit-alu.ts)
+        case 0x2f: v = L[d]; t = L[s]; H[d] = (Math.imul(v, H[s]) + Math.imul(H[d], t) + (((((v >>> 16) * (t >>> 0)) + Math.floor(((v & 65535) * (t >>> 0)) / 65536)) / 65536) | 0)) | 0; L[d] = Math.imul(v, t); break;
         case 0x37: if (!divide(cpu, i, d, imm, imm >> 31, 0x37, false)) { pc = i; break outer; } break; // div, sdiv
         case 0x3f: if (!divide(cpu, i, d, L[s], H[s], 0x3f, true)) { pc = i; break outer; } break;
         case 0x47: L[d] |= imm; H[d] |= imm >> 31; break;                       // or
         case 0x4f: L[d] |= L[s]; H[d] |= H[s]; break;
         case 0x57: L[d] &= imm; H[d] &= imm >> 31; break;                       // and
         case 0x5f: L[d] &= L[s]; H[d] &= H[s]; break;
-        case 0x67: lsh64(L, H, d, imm & 63); break;                             // lsh
-        case 0x6f: lsh64(L, H, d, L[s] & 63); break;
-        case 0x77: rsh64(L, H, d, imm & 63); break;                             // rsh
-        case 0x7f: rsh64(L, H, d, L[s] & 63); break;
-        case 0x87: case 0x8f: neg64(L, H, d); break;                            // neg
+        case 0x67: v = imm & 63; if (v !== 0) { if (v < 32) { H[d] = (H[d] << v) | (L[d] >>> (32 - v)); L[d] <<= v; } else { H[d] = L[d] << (v - 32); L[d] = 0; } } break; // lsh
+        case 0x6f: v = L[s] & 63; if (v !== 0) { if (v < 32) { H[d] = (H[d] << v) | (L[d] >>> (32 - v)); L[d] <<= v; } else { H[d] = L[d] << (v - 32); L[d] = 0; } } break;
+        case 0x77: v = imm & 63; if (v !== 0) { if (v < 32) { L[d] = (L[d] >>> v) | (H[d] << (32 - v)); H[d] = H[d] >>> v; } else { L[d] = H[d] >>> (v - 32); H[d] = 0; } } break; // rsh
+        case 0x7f: v = L[s] & 63; if (v !== 0) { if (v < 32) { L[d] = (L[d] >>> v) | (H[d] << (32 - v)); H[d] = H[d] >>> v; } else { L[d] = H[d] >>> (v - 32); H[d] = 0; } } break;
+        case 0x87: case 0x8f: v = L[d]; L[d] = -v | 0; H[d] = (~H[d] + (v === 0 ? 1 : 0)) | 0; break; // neg
         case 0x97: if (!divide(cpu, i, d, imm, imm >> 31, 0x97, false)) { pc = i; break outer; } break; // mod, smod
         case 0x9f: if (!divide(cpu, i, d, L[s], H[s], 0x9f, true)) { pc = i; break outer; } break;
         case 0xa7: L[d] ^= imm; H[d] ^= imm >> 31; break;                       // xor
         case 0xaf: L[d] ^= L[s]; H[d] ^= H[s]; break;
         case 0xb7: L[d] = imm; H[d] = imm >> 31; break;                         // mov
         case 0xbf: v = OFF[i]; if (v === 0) { L[d] = L[s]; H[d] = H[s]; } else { L[d] = v === 32 ? L[s] : v === 16 ? (L[s] << 16) >> 16 : (L[s] << 24) >> 24; H[d] = L[d] >> 31; } break; // mov, movsx
-        case 0xc7: arsh64(L, H, d, imm & 63); break;                            // arsh
-        case 0xcf: arsh64(L, H, d, L[s] & 63); break;
+        case 0xc7: v = imm & 63; if (v !== 0) { if (v < 32) { L[d] = (L[d] >>> v) | (H[d] << (32 - v)); H[d] = H[d] >> v; } else { L[d] = H[d] >> (v - 32); H[d] = H[d] >> 31; } } break; // arsh
+        case 0xcf: v = L[s] & 63; if (v !== 0) { if (v < 32) { L[d] = (L[d] >>> v) | (H[d] << (32 - v)); H[d] = H[d] >> v; } else { L[d] = H[d] >> (v - 32); H[d] = H[d] >> 31; } } break;
         case 0xd7: bswap(L, H, d, imm); break;                                  // bswap16/32/64
 
         // ALU (32-bit): results zero-extend into the upper half
@@ -92,32 +92,32 @@ export function execute(cpu: Cpu, max: number): number {
         case 0xc4: L[d] >>= imm & 31; H[d] = 0; break;                          // arsh32
         case 0xcc: L[d] >>= L[s] & 31; H[d] = 0; break;
         case 0xd4: truncate(L, H, d, imm); break;                               // le16/32/64
-        case 0xdc: bswap(L, H, d, imm); break;                                  // be16/32/64
+        case 0xdc: if (imm === 16) { v = L[d]; L[d] = ((v & 255) << 8) | ((v >>> 8) & 255); H[d] = 0; } else bswap(L, H, d, imm); break; // be16/32/64
 
         // JMP: 64-bit compares, immediates sign-extended
         case 0x05: pc += OFF[i]; break;                                         // ja
         case 0x15: if (L[d] === imm && H[d] === imm >> 31) pc += OFF[i]; break; // jeq
         case 0x1d: if (L[d] === L[s] && H[d] === H[s]) pc += OFF[i]; break;
-        case 0x25: if (gtu(H[d], L[d], imm >> 31, imm)) pc += OFF[i]; break;    // jgt
-        case 0x2d: if (gtu(H[d], L[d], H[s], L[s])) pc += OFF[i]; break;
-        case 0x35: if (geu(H[d], L[d], imm >> 31, imm)) pc += OFF[i]; break;    // jge
-        case 0x3d: if (geu(H[d], L[d], H[s], L[s])) pc += OFF[i]; break;
+        case 0x25: if (H[d] !== imm >> 31 ? H[d] >>> 0 > imm >> 31 >>> 0 : L[d] >>> 0 > imm >>> 0) pc += OFF[i]; break;    // jgt
+        case 0x2d: if (H[d] !== H[s] ? H[d] >>> 0 > H[s] >>> 0 : L[d] >>> 0 > L[s] >>> 0) pc += OFF[i]; break;
+        case 0x35: if (H[d] !== imm >> 31 ? H[d] >>> 0 > imm >> 31 >>> 0 : L[d] >>> 0 >= imm >>> 0) pc += OFF[i]; break;    // jge
+        case 0x3d: if (H[d] !== H[s] ? H[d] >>> 0 > H[s] >>> 0 : L[d] >>> 0 >= L[s] >>> 0) pc += OFF[i]; break;
         case 0x45: if (((L[d] & imm) | (H[d] & (imm >> 31))) !== 0) pc += OFF[i]; break; // jset
         case 0x4d: if (((L[d] & L[s]) | (H[d] & H[s])) !== 0) pc += OFF[i]; break;
         case 0x55: if (L[d] !== imm || H[d] !== imm >> 31) pc += OFF[i]; break; // jne
         case 0x5d: if (L[d] !== L[s] || H[d] !== H[s]) pc += OFF[i]; break;
-        case 0x65: if (gts(H[d], L[d], imm >> 31, imm)) pc += OFF[i]; break;    // jsgt
-        case 0x6d: if (gts(H[d], L[d], H[s], L[s])) pc += OFF[i]; break;
-        case 0x75: if (ges(H[d], L[d], imm >> 31, imm)) pc += OFF[i]; break;    // jsge
-        case 0x7d: if (ges(H[d], L[d], H[s], L[s])) pc += OFF[i]; break;
-        case 0xa5: if (gtu(imm >> 31, imm, H[d], L[d])) pc += OFF[i]; break;    // jlt
-        case 0xad: if (gtu(H[s], L[s], H[d], L[d])) pc += OFF[i]; break;
-        case 0xb5: if (geu(imm >> 31, imm, H[d], L[d])) pc += OFF[i]; break;    // jle
-        case 0xbd: if (geu(H[s], L[s], H[d], L[d])) pc += OFF[i]; break;
-        case 0xc5: if (gts(imm >> 31, imm, H[d], L[d])) pc += OFF[i]; break;    // jslt
-        case 0xcd: if (gts(H[s], L[s], H[d], L[d])) pc += OFF[i]; break;
-        case 0xd5: if (ges(imm >> 31, imm, H[d], L[d])) pc += OFF[i]; break;    // jsle
-        case 0xdd: if (ges(H[s], L[s], H[d], L[d])) pc += OFF[i]; break;
+        case 0x65: if (H[d] !== imm >> 31 ? H[d] > imm >> 31 : L[d] >>> 0 > imm >>> 0) pc += OFF[i]; break;    // jsgt
+        case 0x6d: if (H[d] !== H[s] ? H[d] > H[s] : L[d] >>> 0 > L[s] >>> 0) pc += OFF[i]; break;
+        case 0x75: if (H[d] !== imm >> 31 ? H[d] > imm >> 31 : L[d] >>> 0 >= imm >>> 0) pc += OFF[i]; break;    // jsge
+        case 0x7d: if (H[d] !== H[s] ? H[d] > H[s] : L[d] >>> 0 >= L[s] >>> 0) pc += OFF[i]; break;
+        case 0xa5: if (imm >> 31 !== H[d] ? imm >> 31 >>> 0 > H[d] >>> 0 : imm >>> 0 > L[d] >>> 0) pc += OFF[i]; break;    // jlt
+        case 0xad: if (H[s] !== H[d] ? H[s] >>> 0 > H[d] >>> 0 : L[s] >>> 0 > L[d] >>> 0) pc += OFF[i]; break;
+        case 0xb5: if (imm >> 31 !== H[d] ? imm >> 31 >>> 0 > H[d] >>> 0 : imm >>> 0 >= L[d] >>> 0) pc += OFF[i]; break;    // jle
+        case 0xbd: if (H[s] !== H[d] ? H[s] >>> 0 > H[d] >>> 0 : L[s] >>> 0 >= L[d] >>> 0) pc += OFF[i]; break;
+        case 0xc5: if (imm >> 31 !== H[d] ? imm >> 31 > H[d] : imm >>> 0 > L[d] >>> 0) pc += OFF[i]; break;    // jslt
+        case 0xcd: if (H[s] !== H[d] ? H[s] > H[d] : L[s] >>> 0 > L[d] >>> 0) pc += OFF[i]; break;
+        case 0xd5: if (imm >> 31 !== H[d] ? imm >> 31 > H[d] : imm >>> 0 >= L[d] >>> 0) pc += OFF[i]; break;    // jsle
+        case 0xdd: if (H[s] !== H[d] ? H[s] > H[d] : L[s] >>> 0 >= L[d] >>> 0) pc += OFF[i]; break;
 
         // JMP32: compares of the low halves
         case 0x06: pc += imm; break;                                            // ja32 (gotol)
@@ -198,7 +198,7 @@ export function execute(cpu: Cpu, max: number): number {
 
         case OP_BAD:
         default:
-          cpu.fault(i, code.why.get(i) ?? `cannot run opcode 0x${OP[i].toString(16)}`);
+          cpu.fault(i, code.why.get(i) ?? `cannot run opcode 0x${(w & 511).toString(16)}`);
           pc = i;
           break outer;
       }

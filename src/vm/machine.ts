@@ -26,7 +26,7 @@ import type { Insn } from '../isa';
 import type { RunHost } from '../kernel/types';
 import { execute } from './core';
 import { Cpu, type Semantics } from './cpu';
-import { OP_BREAK, type Code } from './code';
+import { OP_BREAK, setOp, type Code } from './code';
 import { buildEvent, memWrite, pendingAccess } from './event';
 import { History, CHECKPOINT_STEPS, HISTORY_BYTES } from './history';
 import { compiled, stopsKey } from './jit/compile';
@@ -420,19 +420,18 @@ export class Machine {
 
   /** Puts OP_BREAK at the main program's breakpoints; returns what to put back. */
   private patch(bps: ReadonlySet<number>): [number, number][] {
-    const op = this.mainCode.op;
+    const code = this.mainCode;
     const saved: [number, number][] = [];
     for (const pc of bps) {
-      if (!Number.isInteger(pc) || pc < 0 || pc >= this.mainCode.n) continue;
-      saved.push([pc, op[pc]]);
-      op[pc] = OP_BREAK;
+      if (!Number.isInteger(pc) || pc < 0 || pc >= code.n) continue;
+      saved.push([pc, code.op[pc]]);
+      setOp(code, pc, OP_BREAK);
     }
     return saved;
   }
 
   private unpatch(saved: [number, number][]): void {
-    const op = this.mainCode.op;
-    for (const [pc, o] of saved) op[pc] = o;
+    for (const [pc, o] of saved) setOp(this.mainCode, pc, o);
   }
 
   /**

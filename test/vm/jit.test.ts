@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { Machine, type Engine } from '../../src/vm';
-import { compile, CHUNK_INSNS } from '../../src/vm/jit/compile';
+import { compile, CHUNK_INSNS, CHUNK_SOURCE } from '../../src/vm/jit/compile';
 import { call, exit, ins, lddw, machine, mov64, movReg, prog } from './build';
 import { FakeHost, loadedProg } from './host';
 import { layout, randomHost, richPiece } from './random';
@@ -137,6 +137,24 @@ describe('compiled code counts and stops as the interpreter does', () => {
     const [a, b] = both(body, { budget: 5000 });
     expect(b).toEqual(a);
     expect(compile(prog(body), false).fns.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test(`every chunk function stays under ${CHUNK_SOURCE} characters (what V8 still optimises, with a margin), whatever the instructions`, () => {
+    const shapes: Record<string, (i: number) => RawInsn> = {
+      alu: (i) => (i % 3 ? ins(0x2f, 2 + (i % 8), 2 + ((i + 3) % 8)) : ins(0x27, 2 + (i % 8), 0, 0, -i)),
+      jumps: (i) => (i % 2 ? ins(0x2d, 2 + (i % 8), 2 + ((i + 3) % 8), 1) : ins(0x07, 2 + (i % 8), 0, 0, i)),
+      memory: (i) => [ins(0x7b, 10, 2 + (i % 8), -8 - 8 * (i % 60)), ins(0x79, 2 + (i % 8), 10, -8 - 8 * (i % 60)), ins(0x61, 3, 1, (i % 16) * 4), ins(0x63, 1, 4, (i % 16) * 4)][i % 4],
+      calls: (i) => (i % 3 ? ins(0x07, 2 + (i % 8), 0, 0, i) : call(5)),
+    };
+    for (const [name, shape] of Object.entries(shapes)) {
+      const body = Array.from({ length: 4000 }, (_, i) => shape(i));
+      body.push(exit());
+      const c = compile(prog(body), false);
+      expect(c.fns.length, name).toBeGreaterThan(2);
+      for (const size of c.sourceSizes) expect(size, name).toBeLessThanOrEqual(CHUNK_SOURCE);
+      const [a, b] = both(body, { budget: 3000, mem: 64 });
+      expect(b, name).toEqual(a);
+    }
   });
 
   test('entering compiled code in the middle of a block after single steps', () => {

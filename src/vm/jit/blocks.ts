@@ -104,14 +104,18 @@ export function findBlocks(code: Code, max: { count: number; size: number }, siz
   return blocks;
 }
 
-/** Groups blocks (in slot order) into chunks of at most `max.count` instructions and `max.size` characters each. */
-export function chunksOf(blocks: Block[], max: { count: number; size: number }): Chunk[] {
+/**
+ * Groups blocks (in slot order) into chunks of at most `max.count` instructions and `max.size`
+ * characters each, a block counting `b.size` and `blockSize` for its own code.
+ */
+export function chunksOf(blocks: Block[], max: { count: number; size: number }, blockSize: number): Chunk[] {
   const chunks: Chunk[] = [];
   let cur: Block[] = [];
   let count = 0;
   let size = 0;
   for (const b of blocks) {
-    if (cur.length > 0 && (count + b.count > max.count || size + b.size > max.size)) {
+    const bytes = b.size + blockSize;
+    if (cur.length > 0 && (count + b.count > max.count || size + bytes > max.size)) {
       chunks.push({ blocks: cur });
       cur = [];
       count = 0;
@@ -119,7 +123,7 @@ export function chunksOf(blocks: Block[], max: { count: number; size: number }):
     }
     cur.push(b);
     count += b.count;
-    size += b.size;
+    size += bytes;
   }
   if (cur.length > 0) chunks.push({ blocks: cur });
   return chunks;

@@ -26,12 +26,16 @@ import { cannotRun, MEM } from './emit-mem';
 import { rt, type Runtime } from './runtime';
 import type { Site } from './site';
 
-/** Characters of generated code per chunk function (a single block may pass it; see above). */
-const CHUNK_SOURCE = 24_000;
+/** Characters of generated code per chunk function (see above). */
+export const CHUNK_SOURCE = 24_000;
 /** Instructions per chunk function at most. */
 export const CHUNK_INSNS = 1_000;
 /** What storing the registers back adds at each place that synchronises (estimated for sizing chunks). */
 const SYNC_SIZE = 400;
+/** A chunk function's own code: its declarations, its loop and switch, storing the registers back (a little more). */
+const FRAME_SIZE = 1_000;
+/** What a block adds to its instructions' code: its case, the limit check, the count (a little more, for sizing chunks). */
+const BLOCK_SIZE = 80;
 
 type ChunkFn = (cpu: Cpu, limit: number, block: number) => number;
 
@@ -40,8 +44,8 @@ export interface Compiled {
   readonly chunkOf: Int32Array;
   readonly blockOf: Int32Array;
   readonly fns: ChunkFn[];
-  /** characters of generated source, for the benchmark */
-  readonly sourceSize: number;
+  /** characters of each chunk function's generated source */
+  readonly sourceSizes: number[];
 }
 
 /** The code of one instruction. */
@@ -146,17 +150,17 @@ export function compile(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<
   const code = decodeCode(0, bytes);
   const sizes = new Int32Array(code.n + 2);
   for (let i = 0; i <= code.n; i++) sizes[i] = insnSize(code, i, modern);
-  const max = { count: CHUNK_INSNS, size: CHUNK_SOURCE };
-  const blocks = findBlocks(code, max, (i) => sizes[i], stops);
-  const chunks = chunksOf(blocks, max);
+  const max = { count: CHUNK_INSNS, size: CHUNK_SOURCE - FRAME_SIZE };
+  const blocks = findBlocks(code, { count: CHUNK_INSNS, size: max.size - BLOCK_SIZE }, (i) => sizes[i], stops);
+  const chunks = chunksOf(blocks, max, BLOCK_SIZE);
   const chunkOf = new Int32Array(code.n + 1).fill(-1);
   const blockOf = new Int32Array(code.n + 1).fill(-1);
   const fns: ChunkFn[] = [];
-  let sourceSize = 0;
+  const sourceSizes: number[] = [];
   chunks.forEach((chunk, c) => {
     const index = new Map<number, number>();
     const src = chunkSource(chunk, code, modern, index, stops);
-    sourceSize += src.length;
+    sourceSizes.push(src.length);
     for (const [start, k] of index) {
       chunkOf[start] = c;
       blockOf[start] = k;
@@ -164,7 +168,7 @@ export function compile(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<
     const factory = new Function('rt', src) as (r: Runtime) => ChunkFn;
     fns.push(factory(rt));
   });
-  return { chunkOf, blockOf, fns, sourceSize };
+  return { chunkOf, blockOf, fns, sourceSizes };
 }
 
 interface Cached {
