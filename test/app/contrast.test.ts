@@ -79,8 +79,18 @@ const PANEL_SURFACES: [string, string[], string[]][] = [
   ['.erow.touched while it flashes', ['text', 'muted', 'accent'], ['flash', 'changed', 'panel']],
 ];
 
-/** Decorations the editor paints under a line (app/panels/editor/decorations.ts), over its background. */
+/**
+ * Decorations the editor paints under a line (app/panels/editor/decorations.ts), over its
+ * background, alone and together: the current line (pc, or err when faulted) and the last one
+ * can meet, and on the refused line the current instruction is a ring (.pc-err-line), no tint.
+ */
 const LINE_DECORATIONS: string[][] = [[], ['pc'], ['err'], ['last'], ['pc', 'last'], ['err', 'last']];
+
+test('the current instruction on the refused line adds no tint over its red', () => {
+  const rule = /\.pc-err-line\s*\{([^}]*)\}/.exec(css);
+  expect(rule?.[1]).toBeDefined();
+  expect(rule![1]).not.toMatch(/background/);
+});
 
 describe.each(THEMES)('%s theme', (theme, selector) => {
   const v = themeVars(selector);

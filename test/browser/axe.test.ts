@@ -12,11 +12,15 @@ import { appState, click, idle, pageForFile, setEditorText, until, waitForEditor
 import { AXE_DISABLED_RULES, axeViolations, setTheme, type Theme } from './a11y-support';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { XDP_DROP_UDP } from '../support/programs';
+import { CLASSICS } from '../insight/classics';
 
 const file = pageForFile();
 
 const REFUSED =
   '.type socket_filter\n.map m array key=4 value=8 entries=1\n*(u32 *)(r10 -4) = 0\nr2 = r10\nr2 += -4\nr1 = map[m] ll\ncall bpf_map_lookup_elem\n# r0 may be NULL here\nr0 = *(u64 *)(r0 +0)\nexit\n';
+
+/** a number from the packet used as a pointer: Show me a run faults on the refused line, which has a comment */
+const SCALAR_DEREF = CLASSICS.find((c) => c.id === 'scalar-deref')!;
 
 async function clean(page: Page, what: string): Promise<void> {
   expect(await axeViolations(page), what).toEqual([]);
@@ -56,6 +60,21 @@ describe.each<Theme>(['dark', 'light'])('%s theme', (theme) => {
     await clean(page, 'refused load with its notice');
     await toast.getByRole('button', { name: 'Dismiss' }).click();
     await toast.waitFor({ state: 'detached' });
+  });
+
+  test('a run shown at the refused line ("Show me a run"), the line red once, its comment readable', async () => {
+    const { page } = file.o;
+    await setTheme(page, theme);
+    await setEditorText(page, SCALAR_DEREF.source);
+    await click(page, 'Load');
+    await page.locator('.monaco-editor .err-line').first().waitFor();
+    await page.getByRole('button', { name: 'Show me a run' }).click();
+    await until(async () => (await appState<string>(page, 'snap.state')) === 'faulted', 30_000, 'the run shown');
+    await page.locator('.monaco-editor .pc-err-line').first().waitFor();
+    expect(await page.locator('.monaco-editor .fault-line').count()).toBe(0);
+    await clean(page, 'a run shown at the refused line');
+    await page.getByRole('button', { name: 'Close Show me a run' }).click();
+    await click(page, 'Stop');
   });
 
   test('the Settings popover', async () => {
