@@ -139,7 +139,6 @@ export class Stamp {
 }
 
 /** The base of every map: identity, attributes, journaling, and the regions it maps. */
-
 export abstract class MapBase implements BpfMap {
   readonly id: number;
   name: string;
