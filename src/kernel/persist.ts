@@ -297,13 +297,17 @@ export async function loadSnapshot(k: PersistKernel): Promise<void> {
 }
 
 /** The object records `key` reaches: itself, a program's maps, a PROG_ARRAY's programs. */
-function reach(key: string, byKey: Map<string, Record<string, unknown>>, seen = new Set<string>()): string[] {
-  if (seen.has(key) || !byKey.has(key)) return [...seen];
-  seen.add(key);
-  const r = byKey.get(key)!;
-  const slots = ((r.slots as [number, unknown][] | undefined) ?? []).map(([, w]) => w);
-  const next = r.kind === 'prog' ? ((r.maps as string[]) ?? []) : [...slots, ...((r.chunks as unknown[] | undefined) ?? [])].filter((w): w is string => typeof w === 'string' && w.startsWith('obj/'));
-  for (const n of next) reach(n, byKey, seen);
+function reach(key: string, byKey: Map<string, Record<string, unknown>>): string[] {
+  const seen = new Set<string>();
+  const visit = (k: string): void => {
+    const r = byKey.get(k);
+    if (seen.has(k) || !r) return;
+    seen.add(k);
+    const slots = ((r.slots as [number, unknown][] | undefined) ?? []).map(([, w]) => w);
+    const next = r.kind === 'prog' ? ((r.maps as string[]) ?? []) : [...slots, ...((r.chunks as unknown[] | undefined) ?? [])].filter((w): w is string => typeof w === 'string' && w.startsWith('obj/'));
+    for (const n of next) visit(n);
+  };
+  visit(key);
   return [...seen];
 }
 
