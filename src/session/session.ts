@@ -342,19 +342,29 @@ export class Session implements EngineApi {
       const run = this.run;
       if (!run) return noRun();
       const target = targetOf(run);
-      return this.busy(async () => {
-        const budget = this.budget();
-        let limit: LimitStop | null = null;
-        while (!run.seekFor(SLICE_MS, target) && !this.interrupted) {
-          limit = budget.reached(run.memoryBytes);
-          if (limit) break;
-          await yieldToEvents();
-          if (this.run !== run) return fail('no_run', 'the run was stopped');
-        }
-        const u = this.update(run);
-        if (limit) u.limit = limit;
-        return done(u);
-      });
+      return this.sliceLoop(run, () => run.seekFor(SLICE_MS, target));
+    });
+  }
+
+  /**
+   * Runs `slice` (one SLICE_MS of the run; true when it has finished) as a long command until it
+   * finishes, an interrupt comes or the budget is reached, taking messages between slices;
+   * `between` is called before each yield.
+   */
+  private sliceLoop(run: DebugRun, slice: () => boolean, between?: () => void): Promise<Outcome<DebugUpdate>> {
+    return this.busy(async () => {
+      const budget = this.budget();
+      let limit: LimitStop | null = null;
+      while (!slice() && !this.interrupted) {
+        limit = budget.reached(run.memoryBytes);
+        if (limit) break;
+        between?.();
+        await yieldToEvents();
+        if (this.run !== run) return fail('no_run', 'the run was stopped');
+      }
+      const u = this.update(run);
+      if (limit) u.limit = limit;
+      return done(u);
     });
   }
 
@@ -364,27 +374,16 @@ export class Session implements EngineApi {
       if (!run) return noRun();
       if (this.continuing) return fail('bad_request', 'the program is already running');
       const bps = new Set((opts?.breakpoints ?? []).filter((x) => Number.isInteger(x)));
-      return this.busy(async () => {
-        const budget = this.budget();
-        let limit: LimitStop | null = null;
-        let reported = Date.now();
-        let sent = run.trace.total;
-        while (!run.runFor(SLICE_MS, bps) && !this.interrupted) {
-          limit = budget.reached(run.memoryBytes);
-          if (limit) break;
-          if (progress && Date.now() - reported >= PROGRESS_MS) {
-            const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.since(sent) };
-            sent = run.trace.total;
-            reported = Date.now();
-            void progress(snap);
-          }
-          await yieldToEvents();
-          if (this.run !== run) return fail('no_run', 'the run was stopped');
-        }
-        const u = this.update(run);
-        if (limit) u.limit = limit;
-        return done(u);
-      });
+      let reported = Date.now();
+      let sent = run.trace.total;
+      const report = (): void => {
+        if (!progress || Date.now() - reported < PROGRESS_MS) return;
+        const snap = { runId: run.runId, step: run.stepCount, touchedMaps: run.takeTouched().maps, trace: run.trace.since(sent) };
+        sent = run.trace.total;
+        reported = Date.now();
+        void progress(snap);
+      };
+      return this.sliceLoop(run, () => run.runFor(SLICE_MS, bps), report);
     });
   }
 
