@@ -177,11 +177,8 @@ export interface PathView {
   end: 'exit' | 'pruned' | 'error' | 'unexplored';
 }
 
-/** What a load answers: the verdict exactly as bpf(2) gives it, plus what the IDE overlays. */
-export interface LoadResult {
-  /** 'assemble' when the text did not assemble (then diagnostics say why and nothing was loaded) */
-  stage: 'assemble' | 'load';
-  diagnostics: Diagnostic[];
+/** What one BPF_PROG_LOAD answers: the verdict and the verifier's log. */
+interface ProgLoadVerdict {
   ok: boolean;
   /** 0 or a positive errno (EINVAL 22, EACCES 13, ENOSPC 28, ...) */
   errno: number;
@@ -194,6 +191,13 @@ export interface LoadResult {
   /** the program id when loaded */
   progId?: number;
   progType: number;
+}
+
+/** What a load answers: the verdict exactly as bpf(2) gives it, plus what the IDE overlays. */
+export interface LoadResult extends ProgLoadVerdict {
+  /** 'assemble' when the text did not assemble (then diagnostics say why and nothing was loaded) */
+  stage: 'assemble' | 'load';
+  diagnostics: Diagnostic[];
   program?: ProgramView;
   analysis?: AnalysisView;
   /** why the verifier refused it, by message id (absent when accepted, or refused outside the verifier) */
@@ -213,17 +217,8 @@ export interface LoadResult {
 }
 
 /** One BPF_PROG_LOAD of a program of the setup: its verdict and its own verifier log. */
-export interface ProgramLogView {
+export interface ProgramLogView extends ProgLoadVerdict {
   name: string;
-  progType: number;
-  ok: boolean;
-  errno: number;
-  errnoName: string;
-  /** the log as the verifier wrote it ("" at log_level 0) */
-  log: string;
-  /** the log filled log_size (the load failed with ENOSPC) */
-  logTruncated: boolean;
-  progId?: number;
 }
 
 /** A program of the setup beside the main one (a tail-call target): its text, lines and verifier states. */
