@@ -6,7 +6,7 @@
  * BPF_PROG_TEST_RUN builds it (skb.ts); `again` prepares another repetition on the same skb
  * (run.repeat). Non-goal: running the instructions (that is the VM's).
  */
-import { Class, MAX_BPF_STACK } from '../isa';
+import { Class, JmpOp, MAX_BPF_STACK, Src } from '../isa';
 import type { Region } from '../mem';
 import { HELPER_REGISTRY, helperOffered, type HelperEnv, type RunState } from './helpers';
 import { FAST_HELPERS } from './helpers/fast';
@@ -66,8 +66,8 @@ export interface PreparedRun {
 }
 
 /** the opcodes of a helper call (tail calls included) and of callx */
-const CALL = 0x85;
-const CALLX = 0x8d;
+const CALL = Class.JMP | JmpOp.CALL | Src.K;
+const CALLX = Class.JMP | JmpOp.CALL | Src.X;
 
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
