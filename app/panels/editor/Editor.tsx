@@ -11,7 +11,7 @@ import { setupMonaco } from '../../monaco/setup';
 import { LANGUAGE_ID } from '../../monaco/language';
 import type { EditorContext } from '../../monaco/providers';
 import { statesAt } from '../../../src/protocol';
-import { actions, selectCurrentPc, selectInspected, selectOthers, selectProgramTab, selectReveal, selectTheme, store, useApp } from '../../store';
+import { actions, pcsOfLine, selectCurrentPc, selectInspected, selectOthers, selectProgramTab, selectReveal, selectTheme, store, useApp } from '../../store';
 import { TabList, tabPanelProps } from '../../ui/Tabs';
 import { OtherProgram } from './OtherProgram';
 import { useDecorations } from './decorations';
@@ -31,9 +31,8 @@ function editorContext(): EditorContext {
     progTypes: s.progTypes,
     verifierAt: (line) => {
       const st = store.getState();
-      const lines = st.load?.program?.lines;
-      const pc = lines?.findIndex((l) => l === line) ?? -1;
-      const views = pc >= 0 ? statesAt(st.load?.analysis, pc) : undefined;
+      const pc = pcsOfLine(st.load?.program?.lines, line).at(0);
+      const views = pc !== undefined ? statesAt(st.load?.analysis, pc) : undefined;
       return views ? { views, shown: selectInspected(st)?.visit ?? null } : undefined;
     },
   };
