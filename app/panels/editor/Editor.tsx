@@ -17,7 +17,7 @@ import { OtherProgram } from './OtherProgram';
 import { useDecorations } from './decorations';
 import { editorLabel, installTabMode, type TabMode } from './tabmode';
 import { watchReducedMotion } from '../../ui/motion';
-import { EDITOR_LOOK, edited } from './look';
+import { MONACO_OPTIONS, edited } from './look';
 import type { LightState } from './LightEditor';
 
 function editorContext(): EditorContext {
@@ -111,18 +111,9 @@ function wire(e: Monaco.editor.IStandaloneCodeEditor): TabMode {
 }
 
 const OPTIONS: Monaco.editor.IStandaloneEditorConstructionOptions = {
+  ...MONACO_OPTIONS,
   ariaLabel: editorLabel(true),
-  glyphMargin: true,
-  lineNumbersMinChars: 3,
-  minimap: { enabled: false },
-  fontFamily: EDITOR_LOOK.fontFamily,
-  fontSize: EDITOR_LOOK.fontSize,
-  lineHeight: EDITOR_LOOK.lineHeight,
-  scrollBeyondLastLine: false,
-  automaticLayout: true,
   renderLineHighlight: 'line',
-  tabSize: EDITOR_LOOK.tabSize,
-  fixedOverflowWidgets: true,
   // typing a whole line and Enter never changes what was typed: a list that opened by
   // itself has nothing chosen until the user moves in it (setup.ts: Tab takes the first)
   suggest: { selectionMode: 'never' },
