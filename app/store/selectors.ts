@@ -127,4 +127,4 @@ export const selectChallenge = (s: State) => s.challenge;
 export const selectGrade = (s: State) => s.grade;
 export const selectGrading = (s: State) => s.grading;
 export const selectChallengeProgress = (s: State) => s.progress;
-export { selectInspected } from './visits';
+export { pcsOfLine, selectInspected } from './visits';

@@ -25,10 +25,8 @@ export function makeShareActions(c: IoContext) {
       if (!r.ok) return { error: r.error.message };
       state = r.value;
     } else if (s.load) warning = 'The program was edited since it was loaded: the link carries the text, not the run.';
-    const types = await c.progTypes();
-    if (typeof types === 'string') return { error: types };
-    const info = types.find((t) => t.type === s.progType);
-    if (!info) return { error: `program type ${s.progType} is not one of the kernel's` };
+    const info = await c.progTypeInfo(s.progType);
+    if (typeof info === 'string') return { error: info };
     const shared = toShared({ ...s, setup: programSetOf(s) }, info, state);
     if (typeof shared === 'string') return { error: shared };
     const { encodeShare, decodeShare } = await import('../../src/share');
@@ -38,7 +36,7 @@ export function makeShareActions(c: IoContext) {
         error: `the link would be ${fragment.length} characters long; links of at most ${SHARE_LIMIT} open`,
       };
     // never hand out a link that would not open
-    const check = decodeShare(fragment, types);
+    const check = decodeShare(fragment, get().progTypes);
     if (!check.ok) return { error: `the session cannot be shared: ${check.error}` };
     return warning ? { fragment, warning } : { fragment };
   }

@@ -43,8 +43,8 @@ export interface Inspected {
   choices: readonly VerifierStateView[];
 }
 
-function pcsOfLine(s: State, line: number | null): number[] {
-  const lines = s.load?.program?.lines;
+/** The instruction slots an editor line assembled to, in order (none for no line or no program). */
+export function pcsOfLine(lines: readonly (number | null)[] | undefined, line: number | null): number[] {
   if (!lines || line === null) return [];
   const out: number[] = [];
   lines.forEach((l, pc) => l === line && out.push(pc));
@@ -55,7 +55,7 @@ function inspect(s: State): Inspected | null {
   const a = s.load?.analysis;
   if (s.snap || !a) return null;
   const idx = visitIndex(a);
-  const pcs = pcsOfLine(s, s.cursorLine);
+  const pcs = pcsOfLine(s.load?.program?.lines, s.cursorLine);
   if (s.inspect !== null) {
     const at = idx.get(s.inspect);
     if (at && (s.cursorLine === null || pcs.includes(at.pc))) return { visit: s.inspect, pc: at.pc, view: at.view, choices: statesAt(a, at.pc) };

@@ -11,13 +11,13 @@ import { setupMonaco } from '../../monaco/setup';
 import { LANGUAGE_ID } from '../../monaco/language';
 import type { EditorContext } from '../../monaco/providers';
 import { statesAt } from '../../../src/protocol';
-import { actions, selectCurrentPc, selectInspected, selectOthers, selectProgramTab, selectReveal, selectTheme, store, useApp } from '../../store';
+import { actions, pcsOfLine, selectCurrentPc, selectInspected, selectOthers, selectProgramTab, selectReveal, selectTheme, store, useApp } from '../../store';
 import { TabList, tabPanelProps } from '../../ui/Tabs';
 import { OtherProgram } from './OtherProgram';
 import { useDecorations } from './decorations';
 import { editorLabel, installTabMode, type TabMode } from './tabmode';
 import { watchReducedMotion } from '../../ui/motion';
-import { EDITOR_LOOK, edited } from './look';
+import { MONACO_OPTIONS, edited } from './look';
 import type { LightState } from './LightEditor';
 
 function editorContext(): EditorContext {
@@ -31,9 +31,8 @@ function editorContext(): EditorContext {
     progTypes: s.progTypes,
     verifierAt: (line) => {
       const st = store.getState();
-      const lines = st.load?.program?.lines;
-      const pc = lines?.findIndex((l) => l === line) ?? -1;
-      const views = pc >= 0 ? statesAt(st.load?.analysis, pc) : undefined;
+      const pc = pcsOfLine(st.load?.program?.lines, line).at(0);
+      const views = pc !== undefined ? statesAt(st.load?.analysis, pc) : undefined;
       return views ? { views, shown: selectInspected(st)?.visit ?? null } : undefined;
     },
   };
@@ -112,18 +111,9 @@ function wire(e: Monaco.editor.IStandaloneCodeEditor): TabMode {
 }
 
 const OPTIONS: Monaco.editor.IStandaloneEditorConstructionOptions = {
+  ...MONACO_OPTIONS,
   ariaLabel: editorLabel(true),
-  glyphMargin: true,
-  lineNumbersMinChars: 3,
-  minimap: { enabled: false },
-  fontFamily: EDITOR_LOOK.fontFamily,
-  fontSize: EDITOR_LOOK.fontSize,
-  lineHeight: EDITOR_LOOK.lineHeight,
-  scrollBeyondLastLine: false,
-  automaticLayout: true,
   renderLineHighlight: 'line',
-  tabSize: EDITOR_LOOK.tabSize,
-  fixedOverflowWidgets: true,
   // typing a whole line and Enter never changes what was typed: a list that opened by
   // itself has nothing chosen until the user moves in it (setup.ts: Tab takes the first)
   suggest: { selectionMode: 'never' },

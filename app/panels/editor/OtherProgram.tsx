@@ -9,29 +9,18 @@ import type * as Monaco from 'monaco-editor/editor';
 import { LANGUAGE_ID } from '../../monaco/language';
 import type { OtherProgramView } from '../../store/deps';
 import { selectTheme, store, useApp, type State } from '../../store';
-import { registerHint } from './hints';
-import { EDITOR_LOOK } from './look';
+import { LAST_LINE, pcOverlay, type Overlay } from './decorations';
+import { MONACO_OPTIONS } from './look';
 
 /** The overlays of `prog` in state `s`: the current and the last instruction when the run is in it. */
-function overlays(s: State, prog: OtherProgramView): { line: number; options: Monaco.editor.IModelDecorationOptions }[] {
+function overlays(s: State, prog: OtherProgramView): Overlay[] {
   const snap = s.snap;
   if (!snap || snap.progId !== prog.progId) return [];
-  const out: { line: number; options: Monaco.editor.IModelDecorationOptions }[] = [];
+  const out: Overlay[] = [];
   const last = snap.last ? prog.program.lines[snap.last.pcBefore] : null;
-  if (last) out.push({ line: last, options: { isWholeLine: true, className: 'last-line' } });
+  if (last) out.push({ line: last, options: LAST_LINE });
   const line = prog.program.lines[snap.pc];
-  if (line) {
-    const hint = registerHint(prog.analysis, snap.pc);
-    out.push({
-      line,
-      options: {
-        isWholeLine: true,
-        className: snap.state === 'faulted' ? 'fault-line' : 'pc-line',
-        glyphMarginClassName: 'pc-glyph',
-        after: hint ? { content: `  ${hint}`, inlineClassName: 'reg-hint' } : undefined,
-      },
-    });
-  }
+  if (line) out.push(pcOverlay(line, snap.pc, prog.analysis, snap.state === 'faulted' ? 'fault-line' : 'pc-line'));
   return out;
 }
 
@@ -47,7 +36,7 @@ export function OtherProgram({ monaco, prog }: { monaco: typeof Monaco; prog: Ot
       const n = model.getLineCount();
       const shown = overlays(s, prog).filter((o) => o.line >= 1 && o.line <= n);
       collection.set(shown.map((o) => ({ range: new monaco.Range(o.line, 1, o.line, model.getLineMaxColumn(o.line)), options: o.options })));
-      const pc = shown.find((o) => o.options.className !== 'last-line');
+      const pc = shown.find((o) => o.options !== LAST_LINE);
       if (pc) ed.revealLineInCenterIfOutsideViewport(pc.line);
     };
     apply(store.getState());
@@ -69,18 +58,9 @@ export function OtherProgram({ monaco, prog }: { monaco: typeof Monaco; prog: Ot
         onMount={setEd}
         loading={<p className="muted pad">Loading the editor…</p>}
         options={{
+          ...MONACO_OPTIONS,
           ariaLabel: `eBPF assembly of ${prog.name}, a program of the setup (read-only)`,
           readOnly: true,
-          glyphMargin: true,
-          lineNumbersMinChars: 3,
-          minimap: { enabled: false },
-          fontFamily: EDITOR_LOOK.fontFamily,
-          fontSize: EDITOR_LOOK.fontSize,
-          lineHeight: EDITOR_LOOK.lineHeight,
-          scrollBeyondLastLine: false,
-          automaticLayout: true,
-          tabSize: EDITOR_LOOK.tabSize,
-          fixedOverflowWidgets: true,
         }}
       />
     </div>

@@ -6,12 +6,30 @@
 import { useEffect, useRef } from 'react';
 import type * as Monaco from 'monaco-editor/editor';
 import type { State } from '../../store';
+import type { AnalysisView } from '../../store/deps';
 import { lineOfPc, selectCurrentPc, selectInspected, store } from '../../store';
 import { registerHint } from './hints';
 
-interface Overlay {
+export interface Overlay {
   line: number;
   options: Monaco.editor.IModelDecorationOptions;
+}
+
+/** The last instruction a run executed (this editor's and OtherProgram's). */
+export const LAST_LINE: Monaco.editor.IModelDecorationOptions = { isWholeLine: true, className: 'last-line' };
+
+/** A run's current instruction on `line` (slot `pc`), with the verifier's register types there inline. */
+export function pcOverlay(line: number, pc: number, analysis: AnalysisView | undefined, className: string): Overlay {
+  const hint = registerHint(analysis, pc);
+  return {
+    line,
+    options: {
+      isWholeLine: true,
+      className,
+      glyphMarginClassName: 'pc-glyph',
+      after: hint ? { content: `  ${hint}`, inlineClassName: 'reg-hint' } : undefined,
+    },
+  };
 }
 
 const BREAKPOINT: Monaco.editor.IModelDecorationOptions = {
@@ -31,23 +49,14 @@ function overlays(s: State): Overlay[] {
   const last = s.snap?.last;
   if (last && s.snap!.progId === s.load?.progId) {
     const l = lineOfPc(s, last.pcBefore);
-    if (l !== undefined) out.push({ line: l, options: { isWholeLine: true, className: 'last-line' } });
+    if (l !== undefined) out.push({ line: l, options: LAST_LINE });
   }
   out.push(...insightOverlays(s));
   const pc = selectCurrentPc(s);
   const line = pc !== null ? lineOfPc(s, pc) : undefined;
   if (pc !== null && line !== undefined) {
-    const hint = registerHint(s.load?.analysis, pc);
-    out.push({
-      line,
-      options: {
-        isWholeLine: true,
-        // on the refused line, a ring: a second tint over its red would leave text under 4.5:1
-        className: line === err ? 'pc-err-line' : s.snap?.state === 'faulted' ? 'fault-line' : 'pc-line',
-        glyphMarginClassName: 'pc-glyph',
-        after: hint ? { content: `  ${hint}`, inlineClassName: 'reg-hint' } : undefined,
-      },
-    });
+    // on the refused line, a ring: a second tint over its red would leave text under 4.5:1
+    out.push(pcOverlay(line, pc, s.load?.analysis, line === err ? 'pc-err-line' : s.snap?.state === 'faulted' ? 'fault-line' : 'pc-line'));
   }
   return out;
 }

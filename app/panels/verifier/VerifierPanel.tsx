@@ -5,7 +5,7 @@
  */
 import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Panel } from '../../ui/Panel';
-import { actions, io, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogProgram, selectLogSize, selectProgramLogs, selectProgTypes, selectStale, useApp } from '../../store';
+import { actions, io, pcsOfLine, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogProgram, selectLogSize, selectProgramLogs, selectProgTypes, selectStale, useApp } from '../../store';
 import type { LoadResult, ProgramLogView, ProgTypeInfo } from '../../../src/protocol';
 import { explainErrno, explainRefusal, type Explanation } from './explain';
 import { refusalWhere } from './naming';
@@ -141,11 +141,7 @@ export function VerifierPanel() {
   const list = useRef<HTMLOListElement>(null);
   const firstLink = useMemo(() => lines.findIndex((x) => x.pc !== undefined && (x.kind !== 'state' || x.visit !== undefined)), [lines]);
   // the editor's cursor line -> the slots on it -> their log lines, brought into view
-  const cursorPcs = useMemo(() => {
-    const pcs = new Set<number>();
-    load?.program?.lines.forEach((l, pc) => l !== null && l === cursorLine && pcs.add(pc));
-    return pcs;
-  }, [load, cursorLine]);
+  const cursorPcs = useMemo(() => new Set(pcsOfLine(load?.program?.lines, cursorLine)), [load, cursorLine]);
   useEffect(() => {
     list.current?.querySelector('li.cursor')?.scrollIntoView({ block: 'nearest' });
   }, [cursorPcs]);
