@@ -165,6 +165,20 @@ export async function terminalText(page: Page): Promise<string> {
   return page.getByRole('region', { name: 'Terminal', exact: true }).locator('.xterm-rows').innerText();
 }
 
+/** Types a line into the terminal's shell and waits until the terminal shows expectText; returns what it shows. */
+export async function shell(page: Page, line: string, expectText: string | RegExp): Promise<string> {
+  await showTerminal(page);
+  await page.locator('.xterm').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+  let text = '';
+  await until(async () => {
+    text = await terminalText(page);
+    return typeof expectText === 'string' ? text.includes(expectText) : expectText.test(text);
+  }, 10_000, `the terminal to show ${expectText}`);
+  return text;
+}
+
 /** A harness for the whole test file (started before its tests, closed after them). */
 export function harnessForFile(): { h: Harness } {
   const file = {} as { h: Harness };

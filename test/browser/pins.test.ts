@@ -7,7 +7,7 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { axeViolations, setTheme } from './a11y-support';
-import { appState, closeSettings, harnessForFile, idle, openSettings, setEditorText, showTerminal, terminalText, until, waitForEditor } from './harness';
+import { appState, closeSettings, harnessForFile, idle, openSettings, setEditorText, until, waitForEditor, shell } from './harness';
 
 const file = harnessForFile();
 
@@ -15,13 +15,6 @@ const BIG = '.type socket_filter\n.map big percpu_array key=4 value=8 entries=60
 const PLAIN = '.type socket_filter\nr0 = 0\nexit\n';
 const REASON = "unavailable: ENOMEM: the map does not fit in the kernel's 64 MiB of map memory at this CPU count (it was pinned at 2 CPUs)";
 
-async function shell(page: Page, line: string, expectText: string): Promise<void> {
-  await showTerminal(page);
-  await page.locator('.xterm').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  await until(async () => (await terminalText(page)).includes(expectText), 10_000, `the terminal to show ${expectText}`);
-}
 
 async function loadAt(page: Page, cpus: number): Promise<void> {
   await openSettings(page);

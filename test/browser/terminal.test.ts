@@ -1,22 +1,8 @@
 /** The terminal: the kernel's shell (bpftool), and a pinned map that survives a reload (bpffs in IndexedDB). */
 import { expect, test } from 'vitest';
-import { appState, harnessForFile, setEditorText, showTerminal, terminalText, until, waitForEditor } from './harness';
-import type { Page } from 'playwright-core';
+import { appState, harnessForFile, setEditorText, until, waitForEditor, shell } from './harness';
 
 const file = harnessForFile();
-
-async function shell(page: Page, line: string, expectText: string | RegExp): Promise<string> {
-  await showTerminal(page);
-  await page.locator('.xterm').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  let text = '';
-  await until(async () => {
-    text = await terminalText(page);
-    return typeof expectText === 'string' ? text.includes(expectText) : expectText.test(text);
-  }, 10_000, `the terminal to show ${expectText}`);
-  return text;
-}
 
 test('bpftool map dump in the terminal, and a pinned map survives a reload', async () => {
   const { page, context, consoleErrors, outsideRequests } = await file.h.open();

@@ -5,19 +5,12 @@
  */
 import { expect, test } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
-import { appState, closeSettings, harnessForFile, openSettings, setEditorText, terminalText, showTerminal, until, waitForEditor } from './harness';
+import { appState, closeSettings, harnessForFile, openSettings, setEditorText, until, waitForEditor, shell } from './harness';
 
 const file = harnessForFile();
 
 const TEXT = '.type socket_filter\n.map hits hash key=4 value=8 entries=8\n.entry hits key=01000000 value=2a00000000000000\nr0 = 0\nexit\n';
 
-async function shell(page: Page, line: string, expectText: RegExp): Promise<void> {
-  await showTerminal(page);
-  await page.locator('.xterm').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  await until(async () => expectText.test(await terminalText(page)), 10_000, `the terminal to show ${expectText}`);
-}
 
 /** The engine's worker (Monaco has workers of its own). */
 async function engineWorker(page: Page, not?: Worker): Promise<Worker> {

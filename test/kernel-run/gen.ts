@@ -9,17 +9,12 @@
  */
 import { ALU, JMP, alu32i, alu32r, alu64i, alu64r, call, end, exit, jmpi, jmpr, ld64, ldabs, ldind, ldx, mov, movr, Prog, st, stx, xadd, type Size, type Slot } from './bpf';
 import { hex } from '../support/kernel';
+import { Rng } from '../verifier/gen-core';
 
-/** mulberry32 */
+/** gen-core's mulberry32, as numbers in [0, 1). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next() / 4294967296;
 }
 
 const REGS = [0, 1, 2, 3, 4, 5, 7, 8, 9];

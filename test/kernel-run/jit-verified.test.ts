@@ -10,26 +10,14 @@
  * verdict, redirect), every map's contents, trace_pipe, the world's clock and its PRNG must agree.
  */
 import { describe, expect, test } from 'vitest';
-import { bytesToHex, Cmd, LINUX_VERSION_CODE, MapType } from '../../src/isa';
+import { bytesToHex, Cmd, LINUX_VERSION_CODE } from '../../src/isa';
 import { prepareRun } from '../../src/kernel/run';
 import { Machine, type Engine } from '../../src/vm';
 import { generate, Rng } from '../verifier/gen';
-import { makeWorld, WORLDS, type World } from '../verifier/soundness';
+import { makeWorld, randomizeMaps, WORLDS, type World } from '../verifier/soundness';
 
 const PROGRAMS = 3000;
 const RUNS = 2;
-
-function fillMaps(w: World, rng: Rng): void {
-  for (const m of w.maps) {
-    if (m.type === MapType.ProgArray) continue;
-    for (let key = 0; key < 4; key++) {
-      const kb = new Uint8Array(m.keySize);
-      kb[0] = key;
-      if (rng.chance(0.7)) w.k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: m.fd, key: kb, value: rng.bytes(m.valueSize * (m.type === MapType.PercpuHash ? 2 : 1)) });
-      else if (m.type === MapType.Hash || m.type === MapType.PercpuHash) w.k.bpf(Cmd.MAP_DELETE_ELEM, { mapFd: m.fd, key: kb });
-    }
-  }
-}
 
 function frame(rng: Rng): Uint8Array {
   const f = rng.bytes(14 + rng.int(120));
@@ -43,7 +31,7 @@ function frame(rng: Rng): Uint8Array {
  * as the debugger does: helpers then take their general path (with effects), not the fast one.
  */
 function outcome(w: World, fd: number, rng: Rng, engine: Engine | 'stepped'): unknown {
-  fillMaps(w, rng);
+  randomizeMaps(w, rng);
   const prog = w.k.progOfFd(fd)!;
   const run = prepareRun(w.k, prog, { data: frame(rng) });
   if (!run.ok) return { refused: run.message };

@@ -9,17 +9,12 @@
 import fc from 'fast-check';
 import { LIMITS, type SharedSession } from '../../src/protocol';
 import { sharedSession } from '../share/arbitrary';
+import { Rng } from '../verifier/gen-core';
 
-/** mulberry32: a small seeded generator. */
+/** A seeded generator of numbers in [0, 1) (gen-core's mulberry32). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next() / 4294967296;
 }
 
 type Rand = () => number;

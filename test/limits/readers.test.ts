@@ -16,23 +16,10 @@ import { progTypeInfos } from '../../src/kernel/progtypes';
 import { TYPICAL } from '../share/arbitrary';
 import { wrap } from '../support/share-links';
 import { cpuMs, WELL_UNDER_A_SECOND } from './cpu';
+import { repeatedPcap } from '../pcap/writer';
 
-/** A little-endian microsecond pcap of `n` packets of `size` bytes, written straight into one buffer. */
-function pcapOf(n: number, size: number): Uint8Array {
-  const b = new Uint8Array(24 + n * (16 + size));
-  const v = new DataView(b.buffer);
-  v.setUint32(0, 0xa1b2c3d4, true);
-  v.setUint16(4, 2, true);
-  v.setUint16(6, 4, true);
-  v.setUint32(16, 65535, true);
-  v.setUint32(20, 1, true);
-  for (let i = 0, off = 24; i < n; i++, off += 16 + size) {
-    v.setUint32(off, i, true);
-    v.setUint32(off + 8, size, true);
-    v.setUint32(off + 12, size, true);
-  }
-  return b;
-}
+/** A pcap of `n` packets of `size` zero bytes, the i-th stamped i seconds. */
+const pcapOf = (n: number, size: number): Uint8Array => repeatedPcap(new Uint8Array(size), n, (i) => i);
 
 const TYPES = progTypeInfos();
 

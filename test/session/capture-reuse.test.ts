@@ -10,7 +10,7 @@
  * interpreted, in one slice and in slices of 64 packets (a new run state each slice).
  */
 import { describe, expect, test } from 'vitest';
-import { Cmd, LINUX_VERSION_CODE, MapType, ProgType, bytesToHex, errnoName } from '../../src/isa';
+import { Cmd, LINUX_VERSION_CODE, ProgType, bytesToHex, errnoName } from '../../src/isa';
 import { Kernel } from '../../src/kernel/kernel';
 import { prepareRun, type PreparedRun } from '../../src/kernel/run';
 import type { LoadedProg } from '../../src/kernel/types';
@@ -21,7 +21,7 @@ import { loadProgram } from '../../src/session/load';
 import { progLoad } from '../../src/verifier';
 import { Machine, type Engine } from '../../src/vm';
 import { generate, Rng } from '../verifier/gen';
-import { makeWorld, type World } from '../verifier/soundness';
+import { makeWorld, randomizeMaps } from '../verifier/soundness';
 
 /** What one packet gave: its verdict's name, retval and instruction count. */
 interface PacketResult {
@@ -427,8 +427,8 @@ describe('capture replay: one run state for all packets, nothing leaks between t
       expect(lb.ok).toBe(true);
       if (!lb.ok) continue;
       const rng = new Rng(seed ^ 0x5eed);
-      fill(a, new Rng(seed ^ 1));
-      fill(b, new Rng(seed ^ 1));
+      randomizeMaps(a, new Rng(seed ^ 1));
+      randomizeMaps(b, new Rng(seed ^ 1));
       const packets: Packet[] = [];
       for (let p = 0; p < 24; p++) {
         const len = p === 11 ? 8 : 14 + rng.int(120);
@@ -451,15 +451,3 @@ describe('capture replay: one run state for all packets, nothing leaks between t
     expect(compared).toBeGreaterThan(60);
   });
 });
-
-/** Random contents for the world's maps (keys 0..3). */
-function fill(w: World, rng: Rng): void {
-  for (const m of w.maps) {
-    if (m.type === MapType.ProgArray) continue;
-    for (let key = 0; key < 4; key++) {
-      const kb = new Uint8Array(m.keySize);
-      kb[0] = key;
-      if (rng.chance(0.7)) w.k.bpf(Cmd.MAP_UPDATE_ELEM, { mapFd: m.fd, key: kb, value: rng.bytes(m.valueSize * (m.type === MapType.PercpuHash ? 2 : 1)) });
-    }
-  }
-}

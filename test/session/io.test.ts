@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { Session } from '../../src/session';
 import { lessonById } from '../../src/lessons';
 import type { DebugSnapshot, Outcome } from '../../src/protocol';
+import { repeatedPcap } from '../pcap/writer';
 
 const ok = <T>(o: Outcome<T>): T => {
   if (!o.ok) throw new Error(o.error.message);
@@ -146,23 +147,8 @@ describe('shareState and the load setup', () => {
   });
 });
 
-/** A pcap of `n` copies of `frame` (little-endian, microseconds). */
-function pcapOf(frame: Uint8Array, n: number): Uint8Array {
-  const out = new Uint8Array(24 + n * (16 + frame.length));
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, 0xa1b2c3d4, true);
-  dv.setUint16(4, 2, true);
-  dv.setUint16(6, 4, true);
-  dv.setUint32(16, 65535, true);
-  dv.setUint32(20, 1, true);
-  for (let i = 0, o = 24; i < n; i++, o += 16 + frame.length) {
-    dv.setUint32(o, 1_700_000_000 + i, true);
-    dv.setUint32(o + 8, frame.length, true);
-    dv.setUint32(o + 12, frame.length, true);
-    out.set(frame, o + 16);
-  }
-  return out;
-}
+/** A pcap of `n` copies of `frame`, stamped from 1,700,000,000 s on. */
+const pcapOf = (frame: Uint8Array, n: number): Uint8Array => repeatedPcap(frame, n, (i) => 1_700_000_000 + i);
 
 describe('captures', () => {
   test('a replay runs every packet; an interrupt stops it between slices with the results so far', async () => {

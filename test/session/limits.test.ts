@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS, type Outcome } from '../../src/protocol';
 import { Session } from '../../src/session';
 import { answerValue, type Answer } from '../../src/session/request';
+import { repeatedPcap } from '../pcap/writer';
 
 const ok = <T>(o: Outcome<T>): T => {
   if (!o.ok) throw new Error(o.error.message);
@@ -128,19 +129,7 @@ describe('capture replays', () => {
   function pcap(n: number): Uint8Array {
     const frame = new Uint8Array(60);
     frame[12] = 0x08;
-    const out = new Uint8Array(24 + n * 76);
-    const dv = new DataView(out.buffer);
-    dv.setUint32(0, 0xa1b2c3d4, true);
-    dv.setUint16(4, 2, true);
-    dv.setUint16(6, 4, true);
-    dv.setUint32(16, 65535, true);
-    dv.setUint32(20, 1, true);
-    for (let i = 0, o = 24; i < n; i++, o += 76) {
-      dv.setUint32(o + 8, 60, true);
-      dv.setUint32(o + 12, 60, true);
-      out.set(frame, o + 16);
-    }
-    return out;
+    return repeatedPcap(frame, n);
   }
 
   it('a looping program over a capture stops at the time limit with the packets so far, never stuck in one packet', async () => {

@@ -52,7 +52,7 @@ export function makeWorld(progType: number, privileged: boolean): World {
 }
 
 /** Fills the generic maps with random entries for keys 0..3 (some left out). */
-function randomizeMaps(w: World, rng: Rng): void {
+export function randomizeMaps(w: World, rng: Rng): void {
   for (const m of w.maps) {
     if (m.type === MapType.ProgArray) continue;
     for (let key = 0; key < 4; key++) {
