@@ -13,13 +13,17 @@ import { OP_BAD, OP_BREAK } from './code';
 import type { Cpu } from './cpu';
 import { atomic } from './atomic';
 
+/** bytes of a load or store by the opcode's size bits (BPF_W, BPF_H, BPF_B, BPF_DW) */
+const WIDTH = new Int32Array([4, 2, 1, 8]);
+
 /** Runs up to `max` instructions; returns how many ran (the one that stopped the run included). */
 // eslint-disable-next-line max-lines-per-function -- the interpreter's switch, one line per opcode, is the one exception
 export function execute(cpu: Cpu, max: number): number {
   const L = cpu.L;
   const H = cpu.H;
-  let left = max;
-  let pc = cpu.pc;
+  let left = max | 0;
+  let pc = cpu.pc | 0;
+  cpu.forgetPlain(); // memory may have changed since the last slice
   outer: for (;;) {
     const code = cpu.code;
     const W = code.word;
@@ -170,10 +174,8 @@ export function execute(cpu: Cpu, max: number): number {
         case 0x50: if (!cpu.loadSkb(i, (imm + L[s]) | 0, 1)) { pc = i; break outer; } break; // ld_ind b
 
         // LDX: dst = *(size *)(src + off), zero- or sign-extended
-        case 0x61: v = cpu.load(L[s], H[s], OFF[i], 4); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
-        case 0x69: v = cpu.load(L[s], H[s], OFF[i], 2); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
-        case 0x71: v = cpu.load(L[s], H[s], OFF[i], 1); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
-        case 0x79: v = cpu.load(L[s], H[s], OFF[i], 8); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
+        case 0x61: case 0x69: case 0x71: case 0x79:                             // one call site for the four widths, so V8 inlines it
+          v = cpu.load(L[s], H[s], OFF[i], WIDTH[(w >>> 3) & 3]); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = cpu.vHi; break;
         case 0x81: v = cpu.load(L[s], H[s], OFF[i], 4); if (cpu.stop !== null) { pc = i; break outer; } L[d] = v; H[d] = v >> 31; break;
         case 0x89: v = cpu.load(L[s], H[s], OFF[i], 2); if (cpu.stop !== null) { pc = i; break outer; } L[d] = (v << 16) >> 16; H[d] = L[d] >> 31; break;
         case 0x91: v = cpu.load(L[s], H[s], OFF[i], 1); if (cpu.stop !== null) { pc = i; break outer; } L[d] = (v << 24) >> 24; H[d] = L[d] >> 31; break;

@@ -13,6 +13,13 @@ import type { StopReason } from './types';
 
 /** Linux's MAX_CALL_FRAMES: the main program and 7 nested bpf-to-bpf calls. */
 export const MAX_CALL_FRAMES = 8;
+/** no bytes: what the interpreter's last-region cache holds when empty */
+const NO_BYTES = new Uint8Array(0);
+/**
+ * The stops of exits with r0 of 0-255, made once: most runs end with one, and a run a packet
+ * should not allocate. Frozen, since every run that exits with the value shares its stop.
+ */
+const SMALL_EXITS: readonly StopReason[] = Array.from({ length: 256 }, (_, v) => Object.freeze({ kind: 'exit' as const, r0: BigInt(v) }));
 const TAIL_CALL = helperByName('tail_call')!.id;
 /** registers a bpf-to-bpf call saves and its exit restores: r6-r9 and the frame pointer */
 const SAVED = 5;
@@ -140,7 +147,9 @@ export class Cpu {
       this.H[0] = 0;
     }
     this.pc = pc;
-    this.stop = cause === undefined ? { kind: 'exit', r0: this.reg(0) } : { kind: 'exit', r0: 0n, cause };
+    if (cause !== undefined) this.stop = { kind: 'exit', r0: 0n, cause };
+    else if (this.H[0] === 0 && this.L[0] >>> 0 < 256) this.stop = SMALL_EXITS[this.L[0]];
+    else this.stop = { kind: 'exit', r0: this.reg(0) };
   }
 
   fault(pc: number, message: string, mem?: MemFault): void {
@@ -182,12 +191,52 @@ export class Cpu {
   load(bl: number, bh: number, off: number, size: number): number {
     const lo = (bl + off) | 0;
     const hi = (bh + (off >> 31) + ((lo >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+    const o = (lo >>> 0) - this.plainLo;
+    if (hi !== this.plainHi || o < 0 || o + size > this.plainSize) return this.loadSlow(hi, lo, size);
+    const v = this.plainView;
+    if (size === 8) {
+      this.vHi = v.getInt32(o + 4, true);
+      return v.getInt32(o, true);
+    }
+    this.vHi = 0;
+    return size === 4 ? v.getInt32(o, true) : size === 2 ? v.getUint16(o, true) : v.getUint8(o);
+  }
+
+  /**
+   * The region the last plain load went to (no hooks), so that the next load there skips the
+   * lookup: its addresses' upper half (0: none), its first byte's lower half, the bytes a load
+   * may read, and the bytes. It is forgotten wherever regions may change: at every call, return,
+   * helper, LD_ABS and hooked store (helpers replace a packet's bytes; frame stacks come and go),
+   * and at the start of every slice of a run (forgetPlain), since the kernel or the debugger may
+   * have changed memory between slices.
+   */
+  private plainHi = 0;
+  private plainLo = 0;
+  private plainSize = 0;
+  private plainBytes: Uint8Array = NO_BYTES;
+  private plainView: DataView = new DataView(NO_BYTES.buffer);
+
+  /** Empties the cache: no load matches a size of 0, whatever its address (an address's upper half may be 0). */
+  forgetPlain(): void {
+    this.plainHi = 0;
+    this.plainSize = 0;
+  }
+
+  /** load() past the last region: the lookup, its faults, and hooked regions. */
+  private loadSlow(hi: number, lo: number, size: number): number {
     const r = this.mem.regionOfHi(hi);
     if (r === undefined) return this.memFault(hi, lo, size, false, 'no region');
     const o = (lo >>> 0) - r.lo;
     if (o < 0 || o + size > r.size) return this.memFault(hi, lo, size, false, 'out of bounds', r);
     if (r.hooks !== undefined) return this.hookLoad(r, o, size, hi, lo);
     const b = r.bytes;
+    this.plainHi = hi;
+    this.plainLo = r.lo;
+    this.plainSize = Math.min(r.size, b.length);
+    if (this.plainBytes !== b) {
+      this.plainBytes = b;
+      this.plainView = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
     if (size !== 8) this.vHi = 0;
     switch (size) {
       case 1:
@@ -256,6 +305,7 @@ export class Cpu {
   }
 
   private hookStore(r: Region, o: number, size: number, hi: number, lo: number, vl: number, vh: number): void {
+    this.forgetPlain(); // a hooked store may change what other regions hold
     const h = r.hooks!;
     if (h.storeHalves !== undefined) {
       // the low `size` bytes of (vh, vl), as the BigInt path's asUintN keeps them
@@ -274,6 +324,7 @@ export class Cpu {
    * pc to continue at, or -1 when the run stopped.
    */
   callHelper(pc: number, id: number, ran: number): number {
+    this.forgetPlain(); // helpers may replace a packet's bytes; calls and returns map and unmap frame stacks
     const L = this.L;
     const H = this.H;
     this.lastHelper = id;
@@ -319,6 +370,7 @@ export class Cpu {
 
   /** A bpf-to-bpf call at `pc` to `target`: a fresh frame whose stack is its own region. */
   callLocal(pc: number, target: number): number {
+    this.forgetPlain(); // helpers may replace a packet's bytes; calls and returns map and unmap frame stacks
     const d = this.depth;
     if (d + 1 >= MAX_CALL_FRAMES) {
       this.fault(pc, `too many nested calls (at most ${MAX_CALL_FRAMES} frames)`);
@@ -354,6 +406,7 @@ export class Cpu {
 
   /** EXIT inside a called function: back to the caller with its r6-r10. */
   returnLocal(): number {
+    this.forgetPlain(); // helpers may replace a packet's bytes; calls and returns map and unmap frame stacks
     const d = this.depth - 1;
     const L = this.L;
     const H = this.H;
@@ -419,6 +472,7 @@ export class Cpu {
 
   /** Loads a big-endian value of the skb into r0; false when out of bounds (the run has ended). */
   loadSkb(pc: number, offset: number, size: 1 | 2 | 4): boolean {
+    this.forgetPlain(); // helpers may replace a packet's bytes; calls and returns map and unmap frame stacks
     const v = this.host.loadSkb(offset, size);
     if (v === null) {
       this.exit(pc, 'ld_abs');

@@ -40,3 +40,43 @@ describe('compiled == interpreted through run --json', () => {
 
   test.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s', (_, l) => same(lessonRequest(l) as unknown as Record<string, unknown>));
 });
+
+describe('loads see memory a helper changed', () => {
+  // The interpreter and compiled code remember the region their last load went to. A helper may
+  // give the packet new bytes (skb_vlan_push's second tag goes into the frame), so a load after
+  // it must read the new frame, not the old one: bytes 12-13 become the first tag's 81 00.
+  const source = `.type sched_cls
+    r6 = r1
+    r2 = *(u32 *)(r6 +76)
+    r3 = *(u32 *)(r6 +80)
+    r4 = r2
+    r4 += 14
+    if r4 > r3 goto drop
+    r7 = *(u8 *)(r2 +12)
+    r1 = r6
+    r2 = 0x0081
+    r3 = 5
+    call bpf_skb_vlan_push
+    r1 = r6
+    r2 = 0x0081
+    r3 = 9
+    call bpf_skb_vlan_push
+    r2 = *(u32 *)(r6 +76)
+    r3 = *(u32 *)(r6 +80)
+    r4 = r2
+    r4 += 14
+    if r4 > r3 goto drop
+    r0 = *(u8 *)(r2 +12)
+    r0 <<= 8
+    r0 |= r7
+    exit
+  drop:
+    r0 = 0
+    exit
+  `;
+  const frame = '0000000000010000000000020800' + '45'.padEnd(92, '0');
+  test.each(['interpreter', 'compiled'] as const)('%s', (engine) => {
+    const a = answer({ source, log_level: 0, run: { data: frame } }, engine);
+    expect('run' in a && a.run ? [a.run.retval, a.run.data_out?.slice(24, 32)] : a).toEqual([0x8108, '81000005']);
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { describeFault, type MemFault } from '../../src/mem';
-import { exit, ins, lddw, machine, mov64, movReg } from './build';
+import { call, exit, ins, lddw, machine, mov64, movReg } from './build';
 
 const MEM = () => Uint8Array.from([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x80]);
 
@@ -31,6 +31,29 @@ describe('LDX', () => {
   test('negative offsets from r10 reach the stack; unaligned accesses work', () => {
     const { m } = machine([lddw(1, 0x0102030405060708n), ins(0x7b, 10, 1, -9), ins(0x61, 0, 10, -8), exit()]);
     expect(m.run()).toEqual({ kind: 'exit', r0: 0x04050607n });
+  });
+});
+
+describe('the last region a load went to', () => {
+  // Loads remember the region they went to last. Once that is forgotten (a call, a new slice),
+  // an address below 4 GiB with the same low half must still fault, not read the old region.
+  const below4g = [ins(0x71, 0, 1, 3), call(1), ins(0xbc, 3, 1), ins(0x71, 0, 3, 3), exit()];
+  test.each(['interpreter', 'compiled'] as const)('%s: after a helper call', (engine) => {
+    const { m } = machine(below4g, { mem: MEM(), engine });
+    expect(m.run()).toMatchObject({ kind: 'fault', pc: 3, mem: { reason: 'no region', size: 1, write: false } });
+  });
+  test.each(['interpreter', 'compiled'] as const)('%s: in the next slice', (engine) => {
+    const { m } = machine([ins(0x71, 0, 1, 3), ins(0xbc, 3, 1), ins(0x71, 0, 3, 3), exit()], { mem: MEM(), engine });
+    expect(m.run(1)).toEqual({ kind: 'paused', at: 'limit' });
+    expect(m.reg(0)).toBe(0x44n);
+    expect(m.run()).toMatchObject({ kind: 'fault', pc: 2, mem: { reason: 'no region' } });
+  });
+  test.each(['interpreter', 'compiled'] as const)('%s: a region replaced between slices is read anew', (engine) => {
+    const { m, host } = machine([ins(0x71, 0, 1, 3), ins(0x71, 0, 1, 4), exit()], { mem: MEM(), engine });
+    m.run(1);
+    host.memRegion!.bytes = Uint8Array.from([0, 0, 0, 0, 0xa5]);
+    host.memRegion!.size = 5;
+    expect(m.run()).toEqual({ kind: 'exit', r0: 0xa5n });
   });
 });
 

@@ -35,6 +35,7 @@ export interface MainForm {
  */
 export function runCompiled(cpu: Cpu, limit: number, main: MainForm): void {
   const stops = main.stops;
+  cpu.forgetPlain(); // memory may have changed since the last slice
   let code = cpu.code;
   let prog = code === main.code ? main.form : compiled(code.bytes, cpu.modern);
   while (cpu.stop === null && cpu.executed < limit && !cpu.atBreakpoint) {
