@@ -26,6 +26,13 @@ function countedName(verdict: string): string {
   return verdict.startsWith('keep all ') ? 'keep all' : verdict;
 }
 
+/**
+ * Packets from which a replay compiles the program before the first one: 'auto' would interpret
+ * about 300,000 instructions first (some 10,000 packets of a short filter), the slowest part of a
+ * replay's first round.
+ */
+export const COMPILE_FROM_START = 1000;
+
 /** Entries of the replay's verdict cache (retval and packet length to the verdict's index): 2^VERDICT_BITS. */
 const VERDICT_BITS = 6;
 const VERDICT_CACHE = 1 << VERDICT_BITS;
@@ -46,6 +53,8 @@ export class CaptureReplayer {
   private machine: Machine | null = null;
   /** the run state the packets reuse (prepared by the first packet of a slice) */
   private run: PreparedRun | null = null;
+  /** what the machine runs with */
+  readonly engine: Engine;
   /** the packet being run (its run may span chunks), or -1 */
   private current = -1;
   // verdict names by (retval, packet length): a packet's verdict is an index, found without building its name
@@ -60,10 +69,15 @@ export class CaptureReplayer {
     private readonly ctx: Uint8Array | undefined,
     private readonly settings: EngineSettings,
     private readonly clock: Clock = wallClock,
-    /** what the machine runs with (Machine's `engine`; tests force 'compiled' or 'interpreter') */
-    private readonly engine: Engine = 'auto',
+    /**
+     * what the machine runs with (Machine's `engine`; tests force 'compiled' or 'interpreter').
+     * By default a capture of COMPILE_FROM_START packets or more compiles before its first
+     * packet (its packets will run the program that often anyway), a smaller one as 'auto' does.
+     */
+    engine?: Engine,
   ) {
     const n = capture.packets.length;
+    this.engine = engine ?? (n >= COMPILE_FROM_START ? 'compiled' : 'auto');
     this.out = {
       total: n,
       done: 0,

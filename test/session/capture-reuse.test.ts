@@ -16,7 +16,7 @@ import { prepareRun, type PreparedRun } from '../../src/kernel/run';
 import type { LoadedProg } from '../../src/kernel/types';
 import type { Capture, Packet } from '../../src/pcap';
 import { DEFAULT_SETTINGS, type EngineSettings, type LoadRequest } from '../../src/protocol';
-import { CaptureReplayer } from '../../src/session/capture';
+import { COMPILE_FROM_START, CaptureReplayer } from '../../src/session/capture';
 import { loadProgram } from '../../src/session/load';
 import { progLoad } from '../../src/verifier';
 import { Machine, type Engine } from '../../src/vm';
@@ -449,5 +449,38 @@ describe('capture replay: one run state for all packets, nothing leaks between t
       compared++;
     }
     expect(compared).toBeGreaterThan(60);
+  });
+});
+
+describe('the engine a replay runs with by default', () => {
+  // 'auto' would interpret the first ~300,000 instructions of a long replay before compiling
+  const cb = `.type socket_filter
+    r6 = r1
+    r7 = *(u32 *)(r6 +64)
+    r0 = *(u8 *)skb[30]
+    r7 += r0
+    r1 = 99
+    *(u32 *)(r6 +64) = r1
+    r0 = r7
+    exit
+  `;
+  test.each([
+    [COMPILE_FROM_START - 1, 'auto'],
+    [COMPILE_FROM_START, 'compiled'],
+  ])('%i packets: %s, and the same results as a fresh run a packet', (n, engine) => {
+    const packets = Array.from({ length: n }, (_, i) => packetOf(frame(SIZES[i % SIZES.length], i), i));
+    const cap: Capture = { format: 'pcap', packets, warnings: [] };
+    const ref = load(cb);
+    const want = freshReplay(ref.k, ref.prog, cap, undefined, DEFAULT_SETTINGS);
+    const x = load(cb);
+    const r = new CaptureReplayer(x.k, x.prog, cap, undefined, DEFAULT_SETTINGS);
+    try {
+      expect(r.engine).toBe(engine);
+      r.slice(1e12);
+      const out = r.result(false);
+      expect(Array.from({ length: out.done }, (_, i) => ({ verdict: out.names[out.verdicts[i]], retval: out.retvals[i], steps: out.steps[i] }))).toEqual(want);
+    } finally {
+      r.dispose();
+    }
   });
 });
