@@ -76,7 +76,11 @@ export function MenuButton({ label, items, title, openers = [] }: { label: React
         onKeyDown={(e) => {
           if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
           e.preventDefault();
-          setOpen(e.key === 'ArrowDown' ? 0 : items.length - 1);
+          const at = e.key === 'ArrowDown' ? 0 : items.length - 1;
+          // already open with focus back on the button (a dialog's focus return can land here
+          // after the menu opened): the state would not change, so move focus directly
+          if (open !== null) list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]')[at]?.focus();
+          else setOpen(at);
         }}
       >
         {label}

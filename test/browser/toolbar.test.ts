@@ -262,6 +262,30 @@ test('a toast dismissed from the keyboard (Dismiss or Escape) gives focus back t
   }
 });
 
+test('the Session menu open with focus back on its button: ArrowDown and ArrowUp go into the menu', async () => {
+  const o = await file.h.open();
+  try {
+    const { page } = o;
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await waitForEditor(page);
+    const session = page.getByRole('button', { name: 'Session', exact: true });
+    await session.click();
+    const menu = page.getByRole('menu', { name: 'Session' });
+    await menu.waitFor();
+    await expectFocus(page, 'Lessons…', 'opening the menu');
+    for (const [key, item] of [['ArrowDown', 'Lessons…'], ['ArrowUp', 'Share']] as const) {
+      // what a dialog's late focus return does: the button has focus, the menu stays open
+      await session.evaluate((b: HTMLElement) => b.focus());
+      await expectFocus(page, 'Session', 'focusing the button');
+      expect(await menu.isVisible()).toBe(true);
+      await page.keyboard.press(key);
+      await expectFocus(page, item, key);
+    }
+  } finally {
+    await o.context.close();
+  }
+});
+
 test('a narrower window (1024x700): the Session menu by keyboard, and the dialogs its items open give focus back to it', async () => {
   const o = await file.h.open();
   try {
