@@ -16,10 +16,12 @@ export const MAX_CALL_FRAMES = 8;
 /** no bytes: what the interpreter's last-region cache holds when empty */
 const NO_BYTES = new Uint8Array(0);
 /**
- * The stops of exits with r0 of 0-255, made once: most runs end with one, and a run a packet
- * should not allocate. Frozen, since every run that exits with the value shares its stop.
+ * The stops of exits with r0 of 0-255 and of -1 (a socket filter's "keep all"), made once: most
+ * runs end with one, and a run a packet should not allocate. Frozen, since every run that exits
+ * with the value shares its stop.
  */
 const SMALL_EXITS: readonly StopReason[] = Array.from({ length: 256 }, (_, v) => Object.freeze({ kind: 'exit' as const, r0: BigInt(v) }));
+const EXIT_ALL_ONES: StopReason = Object.freeze({ kind: 'exit' as const, r0: 0xffff_ffff_ffff_ffffn });
 const TAIL_CALL = helperByName('tail_call')!.id;
 /** registers a bpf-to-bpf call saves and its exit restores: r6-r9 and the frame pointer */
 const SAVED = 5;
@@ -149,6 +151,7 @@ export class Cpu {
     this.pc = pc;
     if (cause !== undefined) this.stop = { kind: 'exit', r0: 0n, cause };
     else if (this.H[0] === 0 && this.L[0] >>> 0 < 256) this.stop = SMALL_EXITS[this.L[0]];
+    else if (this.H[0] === -1 && this.L[0] === -1) this.stop = EXIT_ALL_ONES;
     else this.stop = { kind: 'exit', r0: this.reg(0) };
   }
 

@@ -273,3 +273,14 @@ describe('compiled runs to breakpoints pause where the interpreter does', () => 
     expect(hits).toBeGreaterThan(400);
   });
 });
+
+describe('exit values', () => {
+  // exits with r0 of 0-255 or -1 share stops made once: the boundaries must still say r0 exactly
+  const values = [0n, 1n, 255n, 256n, 0xffffffffn, 0x1_0000_00ffn, 0xffffffff_000000ffn, 0xffffffff_ffffffffn, 0xffffffff_fffffffen, 0x7fffffff_ffffffffn];
+  test.each(['interpreter', 'compiled'] as const)('%s', (engine) => {
+    for (const v of values) {
+      const { m } = machine([lddw(0, v), exit()], { engine });
+      expect({ v, stop: m.run() }).toEqual({ v, stop: { kind: 'exit', r0: v } });
+    }
+  });
+});
