@@ -34,7 +34,7 @@ const DEFAULT_WATCHDOG: Watchdog = { everyMs: 1000, silentMs: () => 30_000 };
 
 type Methods = { [K in keyof EngineApi]: EngineApi[K] };
 const METHODS = [
-  'hello', 'configure', 'assemble', 'load', 'debugStart', 'step', 'stepBack', 'goto', 'continue', 'restart',
+  'hello', 'ping', 'configure', 'assemble', 'load', 'debugStart', 'step', 'stepBack', 'goto', 'continue', 'restart',
   'interrupt', 'stop', 'snapshot', 'seek', 'maps', 'mapEntries', 'mapUpdate', 'mapDelete', 'unavailablePins', 'removeUnavailablePin', 'shell',
   'shareState', 'tracepointRecord', 'readObject', 'captureOpen', 'captureRun', 'capturePacket', 'exportProgram',
   'provenance', 'exploration', 'searchRun', 'showRun', 'gradeChallenge',
@@ -101,11 +101,11 @@ export class EngineClient {
     const now = Date.now();
     if (this.greetedAt === null) {
       this.greetedAt = now;
-      live.remote.hello().then(
+      live.remote.ping().then(
         () => {
           if (this.current === live) this.greetedAt = null;
         },
-        () => undefined, // a worker that throws on hello is reported by its calls
+        () => undefined, // a worker that throws on ping is reported by its calls
       );
       return;
     }

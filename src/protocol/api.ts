@@ -47,6 +47,8 @@ export type ProgressSink = (p: RunProgress) => void;
 
 export interface EngineApi {
   hello(): Promise<Hello>;
+  /** the client's watchdog asks every second whether the worker still answers: nothing to copy across */
+  ping(): Promise<true>;
   /** changes settings; the world is re-seeded at the next load */
   configure(settings: Partial<EngineSettings>): Promise<Outcome<EngineSettings>>;
 

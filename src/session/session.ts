@@ -201,6 +201,10 @@ export class Session implements EngineApi {
     return { protocol: PROTOCOL_VERSION, settings: { ...this.settings }, progTypes: progTypeInfos() };
   }
 
+  async ping(): Promise<true> {
+    return true;
+  }
+
   async configure(patch: Partial<EngineSettings>): Promise<Outcome<EngineSettings>> {
     const next = { ...this.settings, ...patch };
     const problem = checkSettings(next);

@@ -141,7 +141,8 @@ describe('EngineClient', () => {
     const { c, workers } = client(() => {
       const first = made++ === 0;
       return {
-        hello: () => (first && hung ? new Promise(() => {}) : Promise.resolve({ protocol: PROTOCOL_VERSION, settings: {}, progTypes: [] })),
+        hello: () => Promise.resolve({ protocol: PROTOCOL_VERSION, settings: {}, progTypes: [] }),
+        ping: () => (first && hung ? new Promise(() => {}) : Promise.resolve(true)),
         continue: () => new Promise(() => {}),
       };
     }, { everyMs: 5, silentMs: () => 100 });
