@@ -6,6 +6,9 @@ export const hex64 = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toStrin
 /** Short hex: 0x and the digits without padding. */
 export const hexShort = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
 
+/** A program type by its kernel name ("sched_cls"), from the engine's list; "type N" if it has none. */
+export const progTypeName = (types: readonly { type: number; name: string }[], t: number): string => types.find((x) => x.type === t)?.name ?? `type ${t}`;
+
 export const u64 = (v: bigint): string => BigInt.asUintN(64, v).toString();
 export const s64 = (v: bigint): string => BigInt.asIntN(64, v).toString();
 

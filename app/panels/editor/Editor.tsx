@@ -11,7 +11,8 @@ import { setupMonaco } from '../../monaco/setup';
 import { LANGUAGE_ID } from '../../monaco/language';
 import type { EditorContext } from '../../monaco/providers';
 import { statesAt } from '../../../src/protocol';
-import { actions, pcsOfLine, selectCurrentPc, selectInspected, selectOthers, selectProgramTab, selectReveal, selectTheme, store, useApp } from '../../store';
+import { actions, pcsOfLine, selectCurrentPc, selectInspected, selectLoad, selectOthers, selectProgramTab, selectProgTypes, selectReveal, selectTheme, store, useApp } from '../../store';
+import { progTypeName } from '../../lib/format';
 import { TabList, tabPanelProps } from '../../ui/Tabs';
 import { OtherProgram } from './OtherProgram';
 import { useDecorations } from './decorations';
@@ -124,6 +125,8 @@ export default function Editor({ takeOver }: { takeOver?: TakeOver }) {
   const reveal = useApp(selectReveal);
   const others = useApp(selectOthers);
   const tab = useApp(selectProgramTab);
+  const types = useApp(selectProgTypes);
+  const mainType = useApp(selectLoad)?.progType;
   const shown = tab === null ? undefined : others.find((o) => o.name === tab);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const [ed, setEd] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -204,7 +207,7 @@ export default function Editor({ takeOver }: { takeOver?: TakeOver }) {
         <TabList
           base="program"
           label="Programs"
-          tabs={[{ id: MAIN, label: programLabel(store.getState().load?.program?.directives.name) }, ...others.map((o) => ({ id: `p:${o.name}`, label: o.name }))]}
+          tabs={[{ id: MAIN, label: programLabel(store.getState().load?.program?.directives.name) }, ...others.map((o) => ({ id: `p:${o.name}`, label: o.progType === mainType ? o.name : `${o.name} (${progTypeName(types, o.progType)})` }))]}
           selected={selected}
           onSelect={(id) => actions.showProgram(id === MAIN ? null : id.slice(2))}
         />

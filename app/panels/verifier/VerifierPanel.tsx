@@ -6,13 +6,14 @@
 import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Panel } from '../../ui/Panel';
 import { actions, io, pcsOfLine, selectCurrentPc, selectCursorLine, selectInspected, selectLoad, selectLogLevel, selectLogProgram, selectLogSize, selectProgramLogs, selectProgTypes, selectStale, useApp } from '../../store';
-import type { LoadResult, ProgramLogView, ProgTypeInfo } from '../../../src/protocol';
+import type { LoadResult, ProgramLogView } from '../../../src/protocol';
 import { explainErrno, explainRefusal, type Explanation } from './explain';
 import { refusalWhere } from './naming';
 import { parseLog, withVisits, type LogLine } from './logLines';
 import { LogSettings } from '../toolbar/Settings';
 import { ShowRun } from './ShowRun';
 import { GraphButton } from './GraphButton';
+import { progTypeName } from '../../lib/format';
 
 const MAX_LINES = 20000;
 
@@ -75,7 +76,6 @@ function onLogKey(e: KeyboardEvent<HTMLOListElement>): void {
   next.focus();
 }
 
-const typeName = (types: readonly ProgTypeInfo[], t: number) => types.find((x) => x.type === t)?.name ?? `type ${t}`;
 
 /**
  * Which program's log the pane shows, when the load set up others beside the edited one (a
@@ -89,11 +89,11 @@ function ProgramPicker({ load, logs, chosen }: { load: LoadResult; logs: readonl
       Program{' '}
       <select value={chosen?.name ?? ''} onChange={(e) => actions.showLog(e.target.value || null)}>
         <option value="">
-          {main ? `${main} (edited)` : 'the edited program'}, {typeName(types, load.progType)}
+          {main ? `${main} (edited)` : 'the edited program'}, {progTypeName(types, load.progType)}
         </option>
         {logs.map((l) => (
           <option key={l.name} value={l.name}>
-            {l.name}, {typeName(types, l.progType)}
+            {l.name}, {progTypeName(types, l.progType)}
             {l.ok ? '' : `, refused (${l.errnoName})`}
           </option>
         ))}
