@@ -14,7 +14,7 @@
  * come back in a kernel where they fit. Restore reads both the chunked and the whole-map records
  * (the form before chunks). Restored objects get new ids and addresses; hash maps keep their order.
  */
-import { Errno as E, MapType, VALUE_ARRAY_MAP_TYPES, errnoName } from '../isa';
+import { Errno as E, MapType, VALUE_ARRAY_MAP_TYPES, bytesToHex, errnoName } from '../isa';
 import type { StoragePort } from './storage';
 import type { SysKernel, SysResult } from './sys';
 import { leValue } from '../mem';
@@ -56,7 +56,7 @@ export interface UnavailablePin {
 }
 const V = 1;
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+/** Stored hex back to bytes; a damaged record reads as zeros where it is not hex (hexToBytes would refuse it whole). */
 const unhex = (s: string): Uint8Array => new Uint8Array((s.match(/../g) ?? []).map((x) => parseInt(x, 16)));
 
 interface MapRecord {
@@ -141,7 +141,7 @@ function mapJson(m: MapBase, visit: (o: MapBase | Prog) => string): string {
 /** Keeps a user-side entry in a record: an array's all-zero values are not stored. */
 function keep(m: MapBase, e: { key: Uint8Array; value: Uint8Array }, into: [string, string][]): void {
   if (VALUE_ARRAY_MAP_TYPES.has(m.mapType) && e.value.every((b) => b === 0)) return;
-  into.push([hex(e.key), hex(e.value)]);
+  into.push([bytesToHex(e.key), bytesToHex(e.value)]);
 }
 
 /**
@@ -228,7 +228,7 @@ function progRecord(p: Prog, visit: (o: MapBase | Prog) => string): ProgRecord {
   });
   return {
     v: V, kind: 'prog', type: p.progType, name: p.name, license: p.license, privileged: p.privileged,
-    kernVersion: p.kernVersion, insns: hex(p.bytes), maps: p.maps.map((m) => visit(m)), mapSlots, tag: p.tag,
+    kernVersion: p.kernVersion, insns: bytesToHex(p.bytes), maps: p.maps.map((m) => visit(m)), mapSlots, tag: p.tag,
   };
 }
 

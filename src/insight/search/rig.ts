@@ -4,7 +4,7 @@
  * candidate input in the interpreter, step by step along the verifier's refused path, with the
  * shadow (shadow.ts) recording the path conditions of the run.
  */
-import { MapType, PT_REGS, ProgType, errnoName, hexToBytes } from '../../isa';
+import { MapType, PT_REGS, ProgType, bytesToHex, errnoName, hexToBytes } from '../../isa';
 import { createDeclaredMaps, loadDeclared, withMapFds } from '../../kernel/loader';
 import { Kernel } from '../../kernel/kernel';
 import { helperOffered } from '../../kernel/helpers';
@@ -95,7 +95,7 @@ export class Rig {
     for (const m of program.maps) {
       const map = k.mapOfFd(fds.get(m.name)!)!;
       rig.mapInfo.set(map.id, { name: m.name, hash: HASH_TYPES.includes(m.type), maxEntries: m.maxEntries, keySize: m.keySize, valueSize: m.valueSize, userValueSize: map.userValueSize });
-      rig.declared.set(m.name, new Map((m.entries ?? []).map((e) => [hexOf(e.key), e.value.slice()])));
+      rig.declared.set(m.name, new Map((m.entries ?? []).map((e) => [bytesToHex(e.key), e.value.slice()])));
     }
     return rig;
   }
@@ -178,5 +178,3 @@ export class Rig {
     }
   }
 }
-
-const hexOf = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

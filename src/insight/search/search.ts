@@ -10,7 +10,7 @@
  * (8 MB gzip) and needs SharedArrayBuffer, so a cross-origin-isolated page, which a static host
  * cannot promise (docs/verifier.md has the measurements).
  */
-import { PT_REGS, SK_BUFF, ProgType } from '../../isa';
+import { PT_REGS, SK_BUFF, ProgType, hexToBytes } from '../../isa';
 import { checkFrame, MAX_FRAME, MIN_FRAME } from '../../kernel/skb';
 import type { Program } from '../../program';
 import type { RunSearchMap, RunSearchResult } from '../../protocol';
@@ -67,7 +67,8 @@ function admitFrame(c: Candidate): Candidate | null {
 /** The map contents of `c` as differences from the declared ones. */
 function mapsDiff(c: Candidate, declared: Candidate['maps']): RunSearchMap[] {
   const out: RunSearchMap[] = [];
-  const hex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+  // the keys are bytesToHex's (rig.ts), so always hex
+  const hex = (h: string): Uint8Array => hexToBytes(h) ?? new Uint8Array(0);
   for (const [name, want] of c.maps) {
     const had = declared.get(name) ?? new Map<string, Uint8Array>();
     const entries = [...want].filter(([k, v]) => !had.has(k) || had.get(k)!.some((b, i) => b !== v[i])).map(([k, v]) => ({ key: hex(k), value: v.slice() }));

@@ -6,7 +6,7 @@
  * they stayed in the packet. A value the model cannot derive exactly is left concrete, and
  * every derived value is checked against the run's own before it is trusted.
  */
-import { fieldNamed, ProgType, SK_BUFF, XDP_MD, type Insn, type JmpName } from '../../isa';
+import { bytesToHex, fieldNamed, ProgType, SK_BUFF, XDP_MD, type Insn, type JmpName } from '../../isa';
 import type { StepEvent } from '../../vm';
 import { byteOf, cat, evaluate, konst, leaf, type Sym, type Valuation } from './sym';
 
@@ -227,7 +227,7 @@ export class Shadow {
       if (m) {
         const keyAddr = before[2];
         const key = cat(Array.from(lookup.key, (b, i) => this.mem.get(addrKey(keyAddr + BigInt(i))) ?? konst(BigInt(b))));
-        const keyHexNow = Array.from(lookup.key, (b) => b.toString(16).padStart(2, '0')).join('');
+        const keyHexNow = bytesToHex(lookup.key);
         if (lookup.found) this.values.push({ start: r0, end: r0 + BigInt(m.valueSize), map: m.name, key: keyHexNow });
         result = { t: 'lookup', map: m.name, hash: m.hash, maxEntries: m.maxEntries, key, keySize: m.keySize, ptr: lookup.found ? r0 : 0xffff_dead_0000_0000n };
         if (evaluate(result, this.model.val) !== r0) {
