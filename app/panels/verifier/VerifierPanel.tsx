@@ -17,6 +17,11 @@ import { progTypeName } from '../../lib/format';
 
 const MAX_LINES = 20000;
 
+/** What a log shows past its first MAX_LINES lines: how many more there are, and where they are. */
+function MoreLines({ count }: { count: number }) {
+  return count > MAX_LINES ? <p className="muted pad">… {count - MAX_LINES} more lines (Copy log has them all)</p> : null;
+}
+
 /** Opens a lesson by id (the gallery's data loads with it). */
 async function openLesson(id: string): Promise<void> {
   const { lessonById } = await import('../../../src/lessons');
@@ -119,7 +124,7 @@ function OtherLog({ l, logLevel }: { l: ProgramLogView; logLevel: number }) {
           ))}
         </ol>
       ) : null}
-      {lines.length > MAX_LINES ? <p className="muted pad">… {lines.length - MAX_LINES} more lines (Copy log has them all)</p> : null}
+      <MoreLines count={lines.length} />
     </>
   );
 }
@@ -197,7 +202,7 @@ export function VerifierPanel() {
           ))}
         </ol>
       ) : null}
-      {!other && lines.length > MAX_LINES ? <p className="muted pad">… {lines.length - MAX_LINES} more lines (Copy log has them all)</p> : null}
+      {!other ? <MoreLines count={lines.length} /> : null}
     </Panel>
   );
 }
