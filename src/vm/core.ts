@@ -15,13 +15,17 @@ import { atomic } from './atomic';
 
 /** bytes of a load or store by the opcode's size bits (BPF_W, BPF_H, BPF_B, BPF_DW) */
 const WIDTH = new Int32Array([4, 2, 1, 8]);
+/** the most instructions one call runs */
+const MAX_SLICE = 0x3fffffff;
 
-/** Runs up to `max` instructions; returns how many ran (the one that stopped the run included). */
+/** Runs up to `max` instructions (at most MAX_SLICE); returns how many ran (the one that stopped the run included). */
 // eslint-disable-next-line max-lines-per-function -- the interpreter's switch, one line per opcode, is the one exception
 export function execute(cpu: Cpu, max: number): number {
   const L = cpu.L;
   const H = cpu.H;
-  let left = max | 0;
+  // at most MAX_SLICE at once, so the count stays a small integer (callers loop for more)
+  const want = max < MAX_SLICE ? max | 0 : MAX_SLICE;
+  let left = want;
   let pc = cpu.pc | 0;
   cpu.forgetPlain(); // memory may have changed since the last slice
   outer: for (;;) {
@@ -151,12 +155,12 @@ export function execute(cpu: Cpu, max: number): number {
         // calls and exit: they may switch program or frame, so the loop reloads its arrays
         case 0x85:                                                              // call helper / call local
           cpu.pc = i;
-          pc = s === 1 ? cpu.callLocal(i, i + 1 + imm) : cpu.callHelper(i, imm, max - left);
+          pc = s === 1 ? cpu.callLocal(i, i + 1 + imm) : cpu.callHelper(i, imm, want - left);
           if (pc < 0) { pc = i; break outer; }
           continue outer;
         case 0x8d:                                                              // callx: helper id in dst
           cpu.pc = i;
-          pc = cpu.callHelper(i, L[d], max - left);
+          pc = cpu.callHelper(i, L[d], want - left);
           if (pc < 0) { pc = i; break outer; }
           continue outer;
         case 0x95:                                                              // exit
@@ -212,7 +216,7 @@ export function execute(cpu: Cpu, max: number): number {
     stop.pc = pc;
     stop.progId = cpu.code.id;
   }
-  const ran = max - left;
+  const ran = want - left;
   cpu.executed += ran;
   return ran;
 }

@@ -7,6 +7,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { Machine, type Engine } from '../../src/vm';
+import { Cpu } from '../../src/vm/cpu';
+import { execute } from '../../src/vm/core';
 import { compile, CHUNK_INSNS, CHUNK_SOURCE } from '../../src/vm/jit/compile';
 import { call, exit, ins, lddw, machine, mov64, movReg, prog } from './build';
 import { FakeHost, loadedProg } from './host';
@@ -282,5 +284,16 @@ describe('exit values', () => {
       const { m } = machine([lddw(0, v), exit()], { engine });
       expect({ v, stop: m.run() }).toEqual({ v, stop: { kind: 'exit', r0: v } });
     }
+  });
+});
+
+describe('the interpreter asked for more than it runs at once', () => {
+  test.each([Infinity, 2 ** 31, 2 ** 32 + 5])('execute(cpu, %s) runs the program, not zero instructions', (max) => {
+    const host = new FakeHost();
+    const cpu = new Cpu(host, { id: 1, bytes: prog([mov64(0, 0), ins(0x07, 0, 0, 0, 1), ins(0xa5, 0, 0, -2, 1000), exit()]) }, 'modern');
+    cpu.L[10] = Number(host.r10 & 0xffffffffn) | 0;
+    cpu.H[10] = Number(host.r10 >> 32n) | 0;
+    expect(execute(cpu, max)).toBe(1 + 2 * 1000 + 1);
+    expect(cpu.stop).toEqual({ kind: 'exit', r0: 1000n });
   });
 });
