@@ -81,7 +81,6 @@ function onLogKey(e: KeyboardEvent<HTMLOListElement>): void {
   next.focus();
 }
 
-
 /**
  * Which program's log the pane shows, when the load set up others beside the edited one (a
  * lesson's tail-call targets, an object's other programs): each had its own BPF_PROG_LOAD.
