@@ -262,13 +262,20 @@ test('a toast dismissed from the keyboard (Dismiss or Escape) gives focus back t
   }
 });
 
+/** A page 1024x700 with the editor ready; its Session menu button. */
+async function narrowPage(page: Page): Promise<Locator> {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await waitForEditor(page);
+  const session = page.getByRole('button', { name: 'Session', exact: true });
+  await session.waitFor();
+  return session;
+}
+
 test('the Session menu open with focus back on its button: ArrowDown and ArrowUp go into the menu', async () => {
   const o = await file.h.open();
   try {
     const { page } = o;
-    await page.setViewportSize({ width: 1024, height: 700 });
-    await waitForEditor(page);
-    const session = page.getByRole('button', { name: 'Session', exact: true });
+    const session = await narrowPage(page);
     await session.click();
     const menu = page.getByRole('menu', { name: 'Session' });
     await menu.waitFor();
@@ -290,10 +297,7 @@ test('a narrower window (1024x700): the Session menu by keyboard, and the dialog
   const o = await file.h.open();
   try {
     const { page } = o;
-    await page.setViewportSize({ width: 1024, height: 700 });
-    await waitForEditor(page);
-    const session = page.getByRole('button', { name: 'Session', exact: true });
-    await session.waitFor();
+    await narrowPage(page);
     await page.keyboard.press('Tab');
     await expectFocus(page, 'Load', 'Tab');
     await page.keyboard.press('End');

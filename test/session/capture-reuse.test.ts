@@ -110,6 +110,18 @@ function capture(extra: (i: number) => Uint8Array | undefined = () => undefined)
   return { format: 'pcap', packets, warnings: [] };
 }
 
+/** r0 = cb[4] + the packet's byte 30 (LD_ABS, from the network header), then cb[4] = 99 */
+const CB_FILTER = `.type socket_filter
+  r6 = r1
+  r7 = *(u32 *)(r6 +64)
+  r0 = *(u8 *)skb[30]
+  r7 += r0
+  r1 = 99
+  *(u32 *)(r6 +64) = r1
+  r0 = r7
+  exit
+`;
+
 /** A kernel with `text` loaded (verified unless `verify` is false); its program and map fds. */
 function load(text: string, verify = true, setup?: LoadRequest['setup']): { k: Kernel; prog: LoadedProg; mapFds: number[]; maps: Map<string, number> } {
   const k = new Kernel(verify ? { verifier: progLoad, seed: 1 } : { seed: 1 });
@@ -261,17 +273,7 @@ describe('capture replay: one run state for all packets, nothing leaks between t
   });
 
   test('a socket filter that writes cb[] sees only its own packet and a zero cb[]', () => {
-    // r0 = cb[4] + the packet's byte 30 (LD_ABS, from the network header), then cb[4] = 99
-    const text = `.type socket_filter
-      r6 = r1
-      r7 = *(u32 *)(r6 +64)
-      r0 = *(u8 *)skb[30]
-      r7 += r0
-      r1 = 99
-      *(u32 *)(r6 +64) = r1
-      r0 = r7
-      exit
-    `;
+    const text = CB_FILTER;
     const cap = capture();
     const want = compare(text, cap);
     for (const [i, r] of want.entries()) if (ran([r]).length) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data[14 + 30] });
@@ -454,25 +456,15 @@ describe('capture replay: one run state for all packets, nothing leaks between t
 
 describe('the engine a replay runs with by default', () => {
   // 'auto' would interpret the first ~300,000 instructions of a long replay before compiling
-  const cb = `.type socket_filter
-    r6 = r1
-    r7 = *(u32 *)(r6 +64)
-    r0 = *(u8 *)skb[30]
-    r7 += r0
-    r1 = 99
-    *(u32 *)(r6 +64) = r1
-    r0 = r7
-    exit
-  `;
   test.each([
     [COMPILE_FROM_START - 1, 'auto'],
     [COMPILE_FROM_START, 'compiled'],
   ])('%i packets: %s, and the same results as a fresh run a packet', (n, engine) => {
     const packets = Array.from({ length: n }, (_, i) => packetOf(frame(SIZES[i % SIZES.length], i), i));
     const cap: Capture = { format: 'pcap', packets, warnings: [] };
-    const ref = load(cb);
+    const ref = load(CB_FILTER);
     const want = freshReplay(ref.k, ref.prog, cap, undefined, DEFAULT_SETTINGS);
-    const x = load(cb);
+    const x = load(CB_FILTER);
     const r = new CaptureReplayer(x.k, x.prog, cap, undefined, DEFAULT_SETTINGS);
     try {
       expect(r.engine).toBe(engine);
