@@ -9,6 +9,9 @@ export const hexShort = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toSt
 /** A program type by its kernel name ("sched_cls"), from the engine's list; "type N" if it has none. */
 export const progTypeName = (types: readonly { type: number; name: string }[], t: number): string => types.find((x) => x.type === t)?.name ?? `type ${t}`;
 
+/** A tail-call slot of an object's set: "prog in slot N of map". */
+export const slotText = (s: { map: string; index: number; value: { prog: string } }): string => `${s.value.prog} in slot ${s.index} of ${s.map}`;
+
 export const u64 = (v: bigint): string => BigInt.asUintN(64, v).toString();
 export const s64 = (v: bigint): string => BigInt.asIntN(64, v).toString();
 

@@ -3,7 +3,7 @@
  * is changed only once a file was read in full.
  */
 import type { CaptureProgress, ExportFormat, ExportResult, ObjectProgramView, ObjectSetView } from './deps';
-import { bytesHex } from '../lib/format';
+import { bytesHex, slotText } from '../lib/format';
 import type { IoContext } from './io-context';
 import { programSetOf } from './selectors';
 
@@ -26,7 +26,7 @@ export function makeFileActions(io: IoContext) {
     set({ ...fresh, text: whole.source, progType: main.progType ?? get().progType, lesson: null, pendingSetup: null, tailSet, breakpoints: [] });
     const inSlots = new Set(whole.slots.map((s) => s.value.prog));
     const unwired = whole.progs.filter((p) => !inSlots.has(p.name)).map((p) => p.name);
-    const parts = [...whole.slots.map((s) => `${s.value.prog} in slot ${s.index} of ${s.map}`), ...(unwired.length ? [`${unwired.join(', ')} beside it in no slot`] : [])];
+    const parts = [...whole.slots.map(slotText), ...(unwired.length ? [`${unwired.join(', ')} beside it in no slot`] : [])];
     const notes = whole.notes.length ? ` ${whole.notes.join('; ')}.` : '';
     base.notify('info', `Opened ${file} whole: ${main.name} in the editor, ${parts.join(', ')}.${notes}`);
     void base.assembleNow();

@@ -46,8 +46,9 @@ export function MenuButton({ label, items, title, openers = [] }: { label: React
     if (refocus) button.current?.focus();
   };
   useOutside(open !== null, root, () => setOpen(null));
+  const focusItem = (i: number) => list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]')[i]?.focus();
   useEffect(() => {
-    if (open !== null) list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]')[open]?.focus();
+    if (open !== null) focusItem(open);
   }, [open]);
   const onKey = (e: KeyboardEvent) => {
     const all = [...(list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
@@ -79,7 +80,7 @@ export function MenuButton({ label, items, title, openers = [] }: { label: React
           const at = e.key === 'ArrowDown' ? 0 : items.length - 1;
           // already open with focus back on the button (a dialog's focus return can land here
           // after the menu opened): the state would not change, so move focus directly
-          if (open !== null) list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]')[at]?.focus();
+          if (open !== null) focusItem(at);
           else setOpen(at);
         }}
       >

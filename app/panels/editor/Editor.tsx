@@ -11,7 +11,7 @@ import { setupMonaco } from '../../monaco/setup';
 import { LANGUAGE_ID } from '../../monaco/language';
 import type { EditorContext } from '../../monaco/providers';
 import { statesAt } from '../../../src/protocol';
-import { actions, pcsOfLine, selectCurrentPc, selectInspected, selectLoad, selectOthers, selectProgramTab, selectProgTypes, selectReveal, selectTheme, store, useApp } from '../../store';
+import { actions, pcsOfLine, selectCurrentPc, selectInspected, selectOthers, selectProgramTab, selectProgTypes, selectReveal, selectTheme, store, useApp } from '../../store';
 import { progTypeName } from '../../lib/format';
 import { TabList, tabPanelProps } from '../../ui/Tabs';
 import { OtherProgram } from './OtherProgram';
@@ -120,13 +120,13 @@ const OPTIONS: Monaco.editor.IStandaloneEditorConstructionOptions = {
   suggest: { selectionMode: 'never' },
 };
 
-export default function Editor({ takeOver }: { takeOver?: TakeOver }) {
+export default function Editor({ takeOver }: { takeOver: TakeOver }) {
   const theme = useApp(selectTheme);
   const reveal = useApp(selectReveal);
   const others = useApp(selectOthers);
   const tab = useApp(selectProgramTab);
   const types = useApp(selectProgTypes);
-  const mainType = useApp(selectLoad)?.progType;
+  const mainType = useApp((s) => s.load?.progType);
   const shown = tab === null ? undefined : others.find((o) => o.name === tab);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const [ed, setEd] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -166,7 +166,6 @@ export default function Editor({ takeOver }: { takeOver?: TakeOver }) {
       setEd(e);
       void actions.assembleNow();
     };
-    if (!takeOver) return ready();
     takeOver((s) => {
       if (!s) return ready();
       adopting.current = true;

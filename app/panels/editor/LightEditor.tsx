@@ -126,7 +126,7 @@ class Steps {
 /** The line of the instruction a run stands at, if it is in the edited program. */
 function pcLine(s: State): number | null {
   const pc = selectCurrentPc(s);
-  return pc === null || (s.snap && s.snap.progId !== s.load?.progId) ? null : (lineOfPc(s, pc) ?? null);
+  return pc === null ? null : (lineOfPc(s, pc) ?? null);
 }
 
 /** Line numbers, the breakpoints as dots and the current instruction as an arrow beside them; scrolled with the text. */
@@ -139,9 +139,9 @@ function Gutter({ lines, color, ref }: { lines: number; color: string; ref: Ref<
         {breakpoints
           .filter((l) => l <= lines)
           .map((l) => (
-            <span key={l} className="light-bp" style={{ top: (l - 1) * EDITOR_LOOK.lineHeight }} />
+            <span key={l} className="light-bp bp-glyph" style={{ top: (l - 1) * EDITOR_LOOK.lineHeight }} />
           ))}
-        {pc !== null && pc <= lines ? <span className="light-pc pc-glyph" style={{ top: (pc - 1) * EDITOR_LOOK.lineHeight }} /> : null}
+        {pc !== null && pc <= lines ? <span className="light-pc pc-glyph" style={{ top: (pc - 1) * EDITOR_LOOK.lineHeight, height: EDITOR_LOOK.lineHeight }} /> : null}
         <pre className="light-numbers">{Array.from({ length: lines }, (_, i) => i + 1).join('\n')}</pre>
       </div>
     </div>

@@ -42,8 +42,8 @@ export interface TabMode {
   toggle(): void;
 }
 
-export function tabMode(apply: (movesFocus: boolean) => void, initial = true): TabMode {
-  let movesFocus = !initial;
+export function tabMode(apply: (movesFocus: boolean) => void): TabMode {
+  let movesFocus = false;
   const mode: TabMode = {
     get movesFocus() {
       return movesFocus;
@@ -59,12 +59,12 @@ export function tabMode(apply: (movesFocus: boolean) => void, initial = true): T
     },
     toggle: () => mode.set(!movesFocus),
   };
-  mode.set(initial);
+  mode.set(true);
   return mode;
 }
 
 /** A flag that is true from a pointer press on `node` until the task it focuses the text in ends. */
-export function pointerFlag(node: HTMLElement): { readonly down: boolean; take(): boolean; dispose(): void } {
+export function pointerFlag(node: HTMLElement): { take(): boolean; dispose(): void } {
   let down = false;
   const onPointer = () => {
     down = true;
@@ -72,9 +72,6 @@ export function pointerFlag(node: HTMLElement): { readonly down: boolean; take()
   };
   node.addEventListener('pointerdown', onPointer, true);
   return {
-    get down() {
-      return down;
-    },
     take() {
       const d = down;
       down = false;

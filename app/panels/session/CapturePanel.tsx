@@ -39,9 +39,8 @@ function Rows({ r, debugged }: { r: CaptureReplay; debugged: number | null }) {
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders through its own state
   const v = useVirtualizer({ count: r.total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
-  const base = useMemo(() => firstTime(r), [r]);
   // the spare width goes to the last column (after Debug), not between the verdict and its steps
-  const grid = { gridTemplateColumns: `5em 8em 5em 8em ${verdictWidth(r.names)} 6em minmax(7em, 1fr)` };
+  const [base, grid] = useMemo(() => [firstTime(r), { gridTemplateColumns: `5em 8em 5em 8em ${verdictWidth(r.names)} 6em minmax(7em, 1fr)` }] as const, [r]);
   return (
     <div role="table" aria-label="Packets" aria-rowcount={r.total + 1} className="entries capture-table">
       <div role="row" aria-rowindex={1} className="erow ehead" style={grid}>

@@ -4,6 +4,7 @@
  */
 import { io, selectObjectChoice, useApp } from '../../store';
 import { Modal, useCloseModal } from '../../ui/Modal';
+import { slotText } from '../../lib/format';
 
 function Cancel() {
   const close = useCloseModal();
@@ -30,7 +31,7 @@ export function ObjectChoice() {
             </button>{' '}
             <span className="muted small">
               {choice.programs[choice.set.main].name} in the editor, the others beside it
-              {choice.set.slots.length ? `; ${choice.set.slots.map((s) => `${s.value.prog} in slot ${s.index} of ${s.map}`).join(', ')}` : ''}
+              {choice.set.slots.length ? `; ${choice.set.slots.map(slotText).join(', ')}` : ''}
             </span>
           </li>
         ) : null}
