@@ -5,14 +5,14 @@
  * and maps are closed (pinned objects live on, as in Linux).
  */
 import { assemble } from '../asm';
-import { Cmd, Errno, LINUX_VERSION_CODE, errnoName } from '../isa';
+import { Cmd, LINUX_VERSION_CODE, errnoName } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { ProgLoadResult } from '../kernel/sys';
 import type { Program } from '../program';
 import type { VerifierAnalysis } from '../verifier';
 import type { Diagnostic, LoadRequest, LoadResult, OtherProgramView, ProgramLogView, ProgramView } from '../protocol';
 import { analysisView, programView } from './analysis';
-import { assembleProgs, createMap, everyCpu, fillContents, fillSlots, loadProgs, withMapFds, type LoadedProgs, type LogAsk, type SetupProg } from './setup';
+import { assembleProgs, createMap, everyCpu, fillContents, fillSlots, loadProg, loadProgs, loadVerdict, withMapFds, type LoadedProgs, type LogAsk, type SetupProg } from './setup';
 
 /** What a load leaves open: its fds, released by the next load. */
 export interface Loaded {
@@ -111,19 +111,11 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
   try {
     const bad = createMaps(k, p, loaded, new Set((req.setup?.contents ?? []).map((c) => c.name)));
     if (bad) return { result: failedAt(progType, bad.errno, [...warnings, bad.diag], view), loaded };
-    const wantLog = req.logLevel > 0;
     let r!: ProgLoadResult;
     const setup = withSetup(k, req, progType, loaded, p, () => {
-      r = k.bpf(Cmd.PROG_LOAD, {
-        progType,
-        insns: withMapFds(p, loaded.mapsByName),
-        license: p.directives.license ?? req.license ?? 'GPL',
-        logLevel: wantLog ? req.logLevel : 0,
-        logSize: wantLog ? req.logSize : 0,
-        logBuf: wantLog ? new Uint8Array(Math.max(0, Math.min(req.logSize, 0xffffff))) : null,
-        kernVersion: p.directives.kernVersion ?? req.kernVersion ?? LINUX_VERSION_CODE,
-        name: p.directives.name ?? '',
-      });
+      const license = p.directives.license ?? req.license ?? 'GPL';
+      const kernVersion = p.directives.kernVersion ?? req.kernVersion ?? LINUX_VERSION_CODE;
+      r = loadProg(k, progType, p.directives.name ?? '', withMapFds(p, loaded.mapsByName), license, kernVersion, { level: req.logLevel, size: req.logSize });
       if (r.ok) loaded.progFd = r.value;
       return r.ok ? r.value : null;
     });
@@ -134,12 +126,7 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
     const result: LoadResult = {
       stage: 'load',
       diagnostics: warnings,
-      ok: r.ok,
-      errno: r.ok ? 0 : r.errno,
-      errnoName: r.ok ? '' : errnoName(r.errno),
-      log: r.log,
-      logTruncated: !r.ok && r.errno === Errno.ENOSPC,
-      progType,
+      ...loadVerdict(k, r, progType),
       program: view,
       analysis,
       maps: [],
@@ -148,7 +135,6 @@ export function loadProgram(k: Kernel, req: LoadRequest, previous: Loaded | null
     if (setupProblems.length) result.setupProblems = setupProblems;
     if (loaded.others.length) result.others = loaded.others;
     if (setup.logs.length) result.programLogs = setup.logs;
-    if (r.ok) result.progId = k.progOfFd(r.value)?.id;
     return { result, loaded };
   } finally {
     k.privileged = was;

@@ -9,7 +9,7 @@ import { bytesToHex, Cmd, errnoName, ProgType } from '../isa';
 import type { Kernel } from '../kernel/kernel';
 import type { SysResult } from '../kernel/sys';
 import type { MapSpec, ProgSpec, Request } from './request-schema';
-import { createMap, fitValue, le32, loadOtherProg, openSlotObject, setMapFd } from './setup';
+import { createMap, fitValue, le32, loadProg, openSlotObject, setMapFd } from './setup';
 
 /** A problem with the request itself (answered as request_error). */
 export class RequestError extends Error {}
@@ -134,7 +134,7 @@ export function loadProgs(k: Kernel, progType: number, maps: MapTable, ready: Ma
   for (const [name, p] of ready) {
     tick('loading the programs of progs');
     applyFixups(p, maps);
-    const r = loadOtherProg(k, progType, name, p.bytes, p.license, p.kernVersion);
+    const r = loadProg(k, progType, name, p.bytes, p.license, p.kernVersion);
     if (!r.ok) throw new RequestError(`${p.where ?? 'progs'}: program ${name}: PROG_LOAD failed: ${errnoName(r.errno)}\n${r.log}`);
     fds.set(name, r.value);
   }

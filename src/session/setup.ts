@@ -57,12 +57,26 @@ export interface LogAsk {
 /** What `run --json` loads its other programs with: a level-1 log of 1 MiB, whose last line says why one failed. */
 const SETUP_LOG: LogAsk = { level: 1, size: 1 << 20 };
 
-/** BPF_PROG_LOAD of a program beside the main one (a tail-call target), with a log as `log` asks (level 0: none). */
-export function loadOtherProg(k: Kernel, progType: number, name: string, insns: Uint8Array, license = 'GPL', kernVersion = 0, log: LogAsk = SETUP_LOG): ProgLoadResult {
+/** BPF_PROG_LOAD of a program (the edited one, or one beside it), with a log as `log` asks (level 0: none). */
+export function loadProg(k: Kernel, progType: number, name: string, insns: Uint8Array, license = 'GPL', kernVersion = 0, log: LogAsk = SETUP_LOG): ProgLoadResult {
   const want = log.level > 0;
   const logSize = want ? log.size : 0;
   const logBuf = want ? new Uint8Array(Math.max(0, Math.min(logSize, 0xffffff))) : null;
   return k.bpf(Cmd.PROG_LOAD, { progType, insns, license, logLevel: want ? log.level : 0, logSize, logBuf, kernVersion, name });
+}
+
+/** What the Log pane shows of a BPF_PROG_LOAD: the verdict, its log, and the program's id once loaded. */
+export function loadVerdict(k: Kernel, r: ProgLoadResult, progType: number): Omit<ProgramLogView, 'name'> {
+  const id = r.ok ? k.progOfFd(r.value)?.id : undefined;
+  return {
+    progType,
+    ok: r.ok,
+    errno: r.ok ? 0 : r.errno,
+    errnoName: r.ok ? '' : errnoName(r.errno),
+    log: r.log,
+    logTruncated: !r.ok && r.errno === Errno.ENOSPC,
+    ...(id === undefined ? {} : { progId: id }),
+  };
 }
 
 /** The maps a load created, by the name the source gives them. */
@@ -131,27 +145,18 @@ export interface LoadedProgs {
 export function loadProgs(k: Kernel, fds: MapFds, progs: readonly SetupProg[], log: LogAsk, problems: string[], out: LoadedProgs): void {
   for (const p of progs) {
     const prog = p.program;
-    const r = loadOtherProg(k, p.progType, p.name, withMapFds(prog, fds), prog.directives.license, prog.directives.kernVersion, log);
-    const id = r.ok ? k.progOfFd(r.value)?.id : undefined;
-    out.logs.push({
-      name: p.name,
-      progType: p.progType,
-      ok: r.ok,
-      errno: r.ok ? 0 : r.errno,
-      errnoName: r.ok ? '' : errnoName(r.errno),
-      log: r.log,
-      logTruncated: !r.ok && r.errno === Errno.ENOSPC,
-      ...(id === undefined ? {} : { progId: id }),
-    });
+    const r = loadProg(k, p.progType, p.name, withMapFds(prog, fds), prog.directives.license, prog.directives.kernVersion, log);
+    const verdict = loadVerdict(k, r, p.progType);
+    out.logs.push({ name: p.name, ...verdict });
     if (!r.ok) {
       const last = r.log.trimEnd().split('\n').at(-1) ?? '';
       problems.push(`program ${p.name} did not load: ${errnoName(r.errno)}${last ? ` (${last})` : ''}`);
       continue;
     }
     out.fds.set(p.name, r.value);
-    if (id !== undefined) {
+    if (verdict.progId !== undefined) {
       const analysis = r.analysis as VerifierAnalysis | undefined;
-      out.views.push({ name: p.name, progId: id, progType: p.progType, text: p.text, program: programView(prog), analysis: analysis ? analysisView(analysis) : undefined });
+      out.views.push({ name: p.name, progId: verdict.progId, progType: p.progType, text: p.text, program: programView(prog), analysis: analysis ? analysisView(analysis) : undefined });
     }
   }
 }

@@ -3,7 +3,7 @@ import { encodeProgram, type RawInsn } from '../../src/isa';
 import { Machine, type MachineOptions } from '../../src/vm';
 import { FakeHost, type FakeHostOptions } from './host';
 
-type Slot = RawInsn & { slots?: number; next?: RawInsn };
+export type Slot = RawInsn & { slots?: number; next?: RawInsn };
 
 /** One slot from its fields. */
 export const ins = (code: number, dst = 0, src = 0, off = 0, imm = 0): Slot => ({ code, dst, src, off, imm });

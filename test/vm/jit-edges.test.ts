@@ -8,12 +8,8 @@
  * also checked against BigInt.
  */
 import { describe, expect, test } from 'vitest';
-import { Machine, type Engine } from '../../src/vm';
-import { exit, ins, lddw, movReg, prog } from './build';
-import { FakeHost } from './host';
-import type { RawInsn } from '../../src/isa';
-
-type Slot = RawInsn & { slots?: number; next?: RawInsn };
+import type { Engine } from '../../src/vm';
+import { exit, ins, lddw, machine, movReg, type Slot } from './build';
 
 /** a value whose product with the odd `b` is -1 modulo 2^32: the high half's rounding edge (just below a carry) */
 function belowCarry(b: bigint): bigint {
@@ -34,8 +30,7 @@ const IMMS: number[] = [0, 1, -1, 2, -2, 7, 31, 32, 33, 63, 64, 0xffff, 0x10000,
 const MEM = 8 * VALUES.length * VALUES.length + 64;
 
 function run(insns: Slot[], engine: Engine, semantics: '4.8' | 'modern'): unknown {
-  const host = new FakeHost({ mem: new Uint8Array(MEM) });
-  const m = new Machine(host, { id: 1, bytes: prog([movReg(9, 1), ...insns, exit()]) }, { r1: host.r1, r2: BigInt(MEM), r10: host.r10 }, { engine, semantics, budget: 1e6 });
+  const { m, host } = machine([movReg(9, 1), ...insns, exit()], { mem: new Uint8Array(MEM), engine, semantics, budget: 1e6 });
   m.run();
   return { regs: m.regs(), stopped: m.stopped, steps: m.stepCount, host: host.snapshot() };
 }
@@ -100,8 +95,7 @@ describe('compiled ALU operations equal the interpreter at the edges', () => {
         want.push((a * b) & mask);
       }
     }
-    const host = new FakeHost({ mem: new Uint8Array(8 * k) });
-    const m = new Machine(host, { id: 1, bytes: prog([movReg(9, 1), ...insns, exit()]) }, { r1: host.r1, r2: 0n, r10: host.r10 }, { engine: 'compiled' });
+    const { m, host } = machine([movReg(9, 1), ...insns, exit()], { mem: new Uint8Array(8 * k), engine: 'compiled' });
     m.run();
     expect(m.stopped?.kind).toBe('exit');
     const view = new DataView(host.memRegion!.bytes.buffer);
