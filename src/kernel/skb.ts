@@ -73,24 +73,15 @@ interface SkbFields {
 
 const cloneFields = (f: SkbFields): SkbFields => ({ ...f, cb: [...f.cb], tunnel: f.tunnel && cloneTunnel(f.tunnel) });
 
-/** Puts `from`'s values in `f` (in place: the skb keeps its one fields object across a replay's packets). */
+/**
+ * Puts `from`'s values in `f` (in place: the skb keeps its one fields object across a replay's
+ * packets). Every field, whatever SkbFields holds; cb[] and the tunnel are copied, not shared.
+ */
 function copyFields(f: SkbFields, from: SkbFields): void {
-  f.dataOff = from.dataOff;
-  f.netOff = from.netOff;
-  f.protocol = from.protocol;
-  f.pktType = from.pktType;
-  f.mark = from.mark;
-  f.priority = from.priority;
-  f.queueMapping = from.queueMapping;
-  f.vlanTci = from.vlanTci;
-  f.vlanProto = from.vlanProto;
-  f.ifindex = from.ifindex;
-  f.iif = from.iif;
-  f.tcIndex = from.tcIndex;
-  f.tcClassid = from.tcClassid;
-  for (let i = 0; i < 5; i++) f.cb[i] = from.cb[i];
-  f.hash = from.hash;
-  f.route = from.route;
+  const cb = f.cb;
+  Object.assign(f, from);
+  for (let i = 0; i < cb.length; i++) cb[i] = from.cb[i];
+  f.cb = cb;
   f.tunnel = from.tunnel && cloneTunnel(from.tunnel);
 }
 

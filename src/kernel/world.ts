@@ -167,9 +167,7 @@ export class SimWorld implements World {
 
   /** Called per instruction by the VM: plain number arithmetic, a BigInt only when read. */
   advanceClock(instructions: number): void {
-    const old = this._elapsed;
-    this._elapsed += Math.max(0, Math.floor(instructions * this.nsPerInsn));
-    this.mem.journal?.push(() => (this._elapsed = old));
+    this.passTime(instructions * this.nsPerInsn);
   }
 
   passTime(ns: number): void {

@@ -77,12 +77,13 @@ export interface CaptureProgress {
   total: number;
 }
 
+/** `CaptureReplay.timestamps` of a packet without a time (a pcapng Simple Packet Block has none): int64's least value. */
+export const NO_TIME = -(1n << 63n);
+
 /**
  * The per-packet results of a replay, column-wise (typed arrays keep a million rows small):
  * row i is packet i of the capture, `verdicts[i]` an index into `names`.
  */
-/** `CaptureReplay.timestamps` of a packet without a time (a pcapng Simple Packet Block has none): int64's least value. */
-export const NO_TIME = -(1n << 63n);
 
 export interface CaptureReplay {
   /** packets in the capture */

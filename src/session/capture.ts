@@ -145,7 +145,7 @@ export class CaptureReplayer {
       }
       this.machine!.reset(run.init);
     } else {
-      this.release();
+      // (advance() released the last packet's run if it could not reload)
       // the packet's bytes are copied into the run's packet region: the capture stays as read
       const prep = prepareRun(this.k, this.prog, { data: pkt.data, ctx: this.ctx });
       if (!prep.ok) {

@@ -97,7 +97,7 @@ export function objectSet(o: BpfObject, syntax: 'llvm' | 'ubpf'): ObjectSetView 
   if (o.programs.length < 2) return undefined;
   const main = o.programs[0];
   const named = names(o.programs);
-  const mainName = main.program.directives.name ?? named[0];
+  const mainName = main.program.directives.name!;
   const notes: string[] = [];
   const progs: ObjectSetView['progs'] = [];
   const slots: ObjectSetView['slots'] = [];

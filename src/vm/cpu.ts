@@ -209,7 +209,7 @@ export class Cpu {
    * The region the last plain load went to (no hooks), so that the next load there skips the
    * lookup: its addresses' upper half (0: none), its first byte's lower half, the bytes a load
    * may read, and the bytes. It is forgotten wherever regions may change: at every call, return,
-   * helper, LD_ABS and hooked store (helpers replace a packet's bytes; frame stacks come and go),
+   * helper and hooked store (helpers replace a packet's bytes; frame stacks come and go),
    * and at the start of every slice of a run (forgetPlain), since the kernel or the debugger may
    * have changed memory between slices.
    */
@@ -475,7 +475,6 @@ export class Cpu {
 
   /** Loads a big-endian value of the skb into r0; false when out of bounds (the run has ended). */
   loadSkb(pc: number, offset: number, size: 1 | 2 | 4): boolean {
-    this.forgetPlain(); // helpers may replace a packet's bytes; calls and returns map and unmap frame stacks
     const v = this.host.loadSkb(offset, size);
     if (v === null) {
       this.exit(pc, 'ld_abs');

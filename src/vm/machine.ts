@@ -29,7 +29,7 @@ import { Cpu, type Semantics } from './cpu';
 import { OP_BREAK, setOp, type Code } from './code';
 import { buildEvent, memWrite, pendingAccess } from './event';
 import { History, CHECKPOINT_STEPS, HISTORY_BYTES } from './history';
-import { compiled, stopsKey } from './jit/compile';
+import { compiled } from './jit/compile';
 import { runCompiled, type MainForm } from './jit/run';
 import { setBig } from './alu';
 import type { MemWrite, RunResult, StepEvent, StopReason } from './types';
@@ -63,10 +63,9 @@ export interface MachineOptions {
 
 export type Engine = 'auto' | 'interpreter' | 'compiled';
 
-/** A run's breakpoints as the compiler's stops: the set, its cache key, the main program compiled with them (once a run compiles). */
+/** A run's breakpoints as the compiler's stops: the set, and the main program compiled with them (once a run compiles). */
 interface StopSet {
   stops: ReadonlySet<number>;
-  key: string;
   main?: MainForm;
 }
 
@@ -397,25 +396,25 @@ export class Machine {
 
   /** the main program's compiled form, looked up on its first compiled run */
   private plain: MainForm | undefined;
-  /** the last set of breakpoints a run went to, its cache key, and the main program compiled with them as stops once a run compiled */
+  /** the last set of breakpoints a run went to, and the main program compiled with them as stops once a run compiled */
   private lastStops: StopSet | undefined;
 
   /**
-   * The breakpoints `patched` as the compiler's stops: the set and its cache key are made only
-   * when the set differs from the last run's, not on every runRecorded.
+   * The breakpoints `patched` as the compiler's stops: a new set only when they differ from the
+   * last run's, so its compiled form is looked up once a set, not on every runRecorded.
    */
   private stopsAt(patched: [number, number][]): StopSet {
     const last = this.lastStops;
     if (last !== undefined && last.stops.size === patched.length && patched.every(([pc]) => last.stops.has(pc))) return last;
     const stops = new Set(patched.map(([pc]) => pc));
-    return (this.lastStops = { stops, key: stopsKey(stops) });
+    return (this.lastStops = { stops });
   }
 
   /** The main program's compiled form for a run (with `stopped`: compiled with those stops), looked up once. */
   private mainForm(stopped: StopSet | undefined): MainForm {
     const code = this.mainCode;
     if (stopped === undefined) return (this.plain ??= { code, form: compiled(code.bytes, this.cpu.modern) });
-    return (stopped.main ??= { code, form: compiled(code.bytes, this.cpu.modern, stopped.stops, stopped.key), stops: stopped.stops });
+    return (stopped.main ??= { code, form: compiled(code.bytes, this.cpu.modern, stopped.stops), stops: stopped.stops });
   }
 
   /** Puts OP_BREAK at the main program's breakpoints; returns what to put back. */

@@ -182,18 +182,17 @@ const cache = new WeakMap<Uint8Array, Cached>();
 const STOPPED_KEPT = 4;
 
 /** The cache key of a set of stops: the same for the same slots in any order. */
-export const stopsKey = (stops: ReadonlySet<number>): string => [...stops].sort((a, b) => a - b).join(',');
+const stopsKey = (stops: ReadonlySet<number>): string => [...stops].sort((a, b) => a - b).join(',');
 
 /**
  * The compiled form of a program's bytes (compiled on first use, kept while the bytes live); with
- * `stops`, the form that leaves its chunks at those slots (see compile), `key` their stopsKey
- * when the caller has it.
+ * `stops`, the form that leaves its chunks at those slots (see compile).
  */
-export function compiled(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<number>, key = stops === undefined ? '' : stopsKey(stops)): Compiled {
+export function compiled(bytes: Uint8Array, modern: boolean, stops?: ReadonlySet<number>): Compiled {
   let e = cache.get(bytes);
   if (e === undefined) cache.set(bytes, (e = { stopped: new Map() }));
   if (stops !== undefined && stops.size > 0) {
-    key = `${modern ? 'm' : '4'}:${key}`;
+    const key = `${modern ? 'm' : '4'}:${stopsKey(stops)}`;
     let c = e.stopped.get(key);
     if (c === undefined) {
       c = compile(bytes, modern, stops);
