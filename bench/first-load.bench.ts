@@ -69,7 +69,7 @@ export default async function firstLoad(): Promise<void> {
         marks: (globalThis as unknown as { __marks: { editable: number; monaco: number } }).__marks,
         resources: performance.getEntriesByType('resource').map((r) => ({ name: r.name, start: r.startTime })),
       }));
-      const asked = (before: number) => files([...resources.filter((r) => r.start < before).map((r) => new URL(r.name).pathname)]);
+      const asked = (before: number) => files(resources.filter((r) => r.start < before).map((r) => new URL(r.name).pathname));
       if (i >= 0) loads.push({ editable: marks.editable, monaco: marks.monaco, before: asked(marks.editable), beforeMonaco: asked(marks.monaco) });
       await ctx.close();
     }
@@ -95,7 +95,7 @@ export default async function firstLoad(): Promise<void> {
   console.log(`| JS+CSS by then, raw / gzip | ${kb(sum(beforeMonaco, 'raw'))} / ${kb(sum(beforeMonaco, 'gzip'))} | | for information |`);
 }
 
-/** The built files among `paths` that are JS or CSS, with their sizes (the page itself included). */
+/** The built files among `paths` that are JS or CSS, with their sizes. */
 function files(paths: string[]): File[] {
   return [...new Set(paths)]
     .filter((p) => /\.(js|css)$/.test(p))

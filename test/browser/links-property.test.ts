@@ -10,7 +10,7 @@ import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { encodeShare } from '../../src/share';
 import { randomLinks, rng } from '../limits/links';
-import { harnessForFile, waitForEditor } from './harness';
+import { appState, harnessForFile, waitForEditor } from './harness';
 
 const file = harnessForFile();
 
@@ -45,7 +45,7 @@ test(`${COUNT} random valid links open in the page, each ending within its limit
   }, TIME_MS);
   await page.reload();
   await waitForEditor(page);
-  expect(await page.evaluate(() => (globalThis as unknown as { bpflab: { state: () => { engineSettings: { timeLimitMs: number } } } }).bpflab.state().engineSettings.timeLimitMs)).toBe(TIME_MS);
+  expect(await appState<number>(page, 'engineSettings.timeLimitMs')).toBe(TIME_MS);
 
   const answer = rng(0x15);
   let slowestLook = 0;

@@ -14,17 +14,10 @@ import { bytesToHex, Cmd, LINUX_VERSION_CODE } from '../../src/isa';
 import { prepareRun } from '../../src/kernel/run';
 import { Machine, type Engine } from '../../src/vm';
 import { generate, Rng } from '../verifier/gen';
-import { makeWorld, randomizeMaps, WORLDS, type World } from '../verifier/soundness';
+import { kernelState, makeWorld, randomFrame, randomizeMaps, WORLDS, type World } from '../verifier/soundness';
 
 const PROGRAMS = 3000;
 const RUNS = 2;
-
-function frame(rng: Rng): Uint8Array {
-  const f = rng.bytes(14 + rng.int(120));
-  f[12] = 0x88;
-  f[13] = 0xb5;
-  return f;
-}
 
 /**
  * Everything a run leaves that can be observed. 'stepped' runs it one recorded step at a time,
@@ -33,7 +26,7 @@ function frame(rng: Rng): Uint8Array {
 function outcome(w: World, fd: number, rng: Rng, engine: Engine | 'stepped'): unknown {
   randomizeMaps(w, rng);
   const prog = w.k.progOfFd(fd)!;
-  const run = prepareRun(w.k, prog, { data: frame(rng) });
+  const run = prepareRun(w.k, prog, { data: randomFrame(rng) });
   if (!run.ok) return { refused: run.message };
   try {
     const m = new Machine(run.host, prog, run.init, { budget: 200_000, engine: engine === 'stepped' ? 'interpreter' : engine });
@@ -43,8 +36,7 @@ function outcome(w: World, fd: number, rng: Rng, engine: Engine | 'stepped'): un
     run.retire(m.stepCount);
     const bytes = Object.fromEntries(Object.entries(run.regions).map(([name, r]) => [name, r ? bytesToHex(r.bytes.subarray(0, r.size)) : null]));
     const out = stop.kind === 'exit' ? run.finish(stop.r0) : null;
-    const maps = w.maps.map((x) => [...w.k.mapOfFd(x.fd)!.entries()].map((e) => `${bytesToHex(e.key)}=${bytesToHex(e.value)}`));
-    return { stop, regs: m.regs(), steps: m.stepCount, pc: m.pc, bytes, out, maps, trace: w.k.trace.read(), clock: w.k.world.clockNs, prng: w.k.world.nextRandom32() };
+    return { stop, regs: m.regs(), steps: m.stepCount, pc: m.pc, bytes, out, ...kernelState(w.k, w.maps.map((x) => x.fd)) };
   } finally {
     run.dispose();
   }

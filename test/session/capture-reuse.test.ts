@@ -15,25 +15,19 @@ import { Kernel } from '../../src/kernel/kernel';
 import { prepareRun, type PreparedRun } from '../../src/kernel/run';
 import type { LoadedProg } from '../../src/kernel/types';
 import type { Capture, Packet } from '../../src/pcap';
-import { DEFAULT_SETTINGS, type EngineSettings, type LoadRequest } from '../../src/protocol';
+import { DEFAULT_SETTINGS, type CaptureReplay, type EngineSettings, type LoadRequest } from '../../src/protocol';
 import { COMPILE_FROM_START, CaptureReplayer } from '../../src/session/capture';
 import { loadProgram } from '../../src/session/load';
 import { progLoad } from '../../src/verifier';
 import { Machine, type Engine } from '../../src/vm';
 import { generate, Rng } from '../verifier/gen';
-import { makeWorld, randomizeMaps } from '../verifier/soundness';
+import { kernelState, makeWorld, randomFrame, randomizeMaps } from '../verifier/soundness';
 
 /** What one packet gave: its verdict's name, retval and instruction count. */
 interface PacketResult {
   verdict: string;
   retval: number;
   steps: number;
-}
-
-/** The kernel's state a replay leaves: every map, trace_pipe, the clock and the PRNG. */
-function kernelState(k: Kernel, mapFds: readonly number[]): unknown {
-  const maps = mapFds.map((fd) => [...k.mapOfFd(fd)!.entries()].map((e) => `${bytesToHex(e.key)}=${bytesToHex(e.value)}`));
-  return { maps, trace: k.trace.read(), clock: k.world.clockNs, prng: k.world.nextRandom32() };
 }
 
 /** The reference: each packet one fresh test run (prepareRun, a new interpreter), as the kernel does it. */
@@ -71,13 +65,17 @@ function replay(k: Kernel, prog: LoadedProg, capture: Capture, ctx: Uint8Array |
     } else r.slice(1e12);
     const out = r.result(false);
     expect(out.done).toBe(capture.packets.length);
-    return Array.from({ length: out.done }, (_, i) => ({ verdict: out.names[out.verdicts[i]], retval: out.retvals[i], steps: out.steps[i] }));
+    return resultsOf(out);
   } finally {
     r.dispose();
   }
 }
 
-/** An Ethernet frame of `len` bytes: IPv4 ethertype when long enough, byte i = seed + i elsewhere. */
+/** Each packet's verdict, retval and steps of a replay's results. */
+const resultsOf = (out: CaptureReplay): PacketResult[] =>
+  Array.from({ length: out.done }, (_, i) => ({ verdict: out.names[out.verdicts[i]], retval: out.retvals[i], steps: out.steps[i] }));
+
+/** An Ethernet frame of `len` bytes, byte i = seed + 7 i, but for a unicast destination and ethertype 0x88b5 (no length rules). */
 function frame(len: number, seed: number): Uint8Array {
   const f = new Uint8Array(len);
   for (let i = 0; i < len; i++) f[i] = (seed + i * 7) & 0xff;
@@ -151,7 +149,8 @@ function compare(text: string, cap: Capture, opts: { verify?: boolean; ctx?: Uin
 }
 
 /** The packets that ran (neither refused by the test run nor skipped). */
-const ran = (r: PacketResult[]) => r.filter((x) => !x.verdict.startsWith('error') && !x.verdict.startsWith('skipped'));
+const didRun = (x: PacketResult): boolean => !x.verdict.startsWith('error') && !x.verdict.startsWith('skipped');
+const ran = (r: PacketResult[]) => r.filter(didRun);
 
 /** Everything of a prepared run that a program or the debugger can see: registers at entry, the regions' addresses and bytes, the skb. */
 function runView(p: PreparedRun): unknown {
@@ -261,7 +260,7 @@ describe('capture replay: one run state for all packets, nothing leaks between t
     const cap = capture();
     const want = compare(text, cap);
     // every packet that ran saw a fresh skb: r0 is its length alone
-    for (const [i, r] of want.entries()) if (ran([r]).length) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data.length });
+    for (const [i, r] of want.entries()) if (didRun(r)) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data.length });
     expect(ran(want).length).toBe(RAN);
     // with ctx_in (mark 5, priority 3, cb[0] 7): every packet starts from those
     const ctx = new Uint8Array(48 + 20);
@@ -269,14 +268,14 @@ describe('capture replay: one run state for all packets, nothing leaks between t
     ctx[32] = 3;
     ctx[48] = 7;
     const withCtx = compare(text, cap, { ctx });
-    for (const [i, r] of withCtx.entries()) if (ran([r]).length) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data.length + 15 });
+    for (const [i, r] of withCtx.entries()) if (didRun(r)) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data.length + 15 });
   });
 
   test('a socket filter that writes cb[] sees only its own packet and a zero cb[]', () => {
     const text = CB_FILTER;
     const cap = capture();
     const want = compare(text, cap);
-    for (const [i, r] of want.entries()) if (ran([r]).length) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data[14 + 30] });
+    for (const [i, r] of want.entries()) if (didRun(r)) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data[14 + 30] });
   });
 
   test('an XDP program that writes the packet directly reads each packet as it came', () => {
@@ -296,7 +295,7 @@ describe('capture replay: one run state for all packets, nothing leaks between t
     `;
     const cap = capture();
     const want = compare(text, cap);
-    for (const [i, r] of want.entries()) if (ran([r]).length) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data[20] });
+    for (const [i, r] of want.entries()) if (didRun(r)) expect({ i, retval: r.retval }).toEqual({ i, retval: cap.packets[i].data[20] });
   });
 
   test('an unverified program: the stack starts zeroed for each packet; a fault or the budget on packet k, and packet k+1 runs normally', () => {
@@ -433,13 +432,7 @@ describe('capture replay: one run state for all packets, nothing leaks between t
       randomizeMaps(b, new Rng(seed ^ 1));
       const packets: Packet[] = [];
       for (let p = 0; p < 24; p++) {
-        const len = p === 11 ? 8 : 14 + rng.int(120);
-        const f = rng.bytes(len);
-        if (len >= 14) {
-          f[12] = 0x88;
-          f[13] = 0xb5;
-        }
-        packets.push(packetOf(f, p));
+        packets.push(packetOf(p === 11 ? rng.bytes(8) : randomFrame(rng), p));
       }
       const cap: Capture = { format: 'pcap', packets, warnings: [] };
       const settings = { ...DEFAULT_SETTINGS, budget: 200_000 };
@@ -469,8 +462,7 @@ describe('the engine a replay runs with by default', () => {
     try {
       expect(r.engine).toBe(engine);
       r.slice(1e12);
-      const out = r.result(false);
-      expect(Array.from({ length: out.done }, (_, i) => ({ verdict: out.names[out.verdicts[i]], retval: out.retvals[i], steps: out.steps[i] }))).toEqual(want);
+      expect(resultsOf(r.result(false))).toEqual(want);
     } finally {
       r.dispose();
     }

@@ -6,15 +6,12 @@ import { describe, expect, test } from 'vitest';
 import { Session } from '../../src/session';
 import { answerValue } from '../../src/session/request';
 import { bytesToHex } from '../../src/isa';
-import type { DebugUpdate, LoadRequest, Outcome } from '../../src/protocol';
+import type { DebugUpdate, LoadRequest } from '../../src/protocol';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
 import { DEFAULT_INPUT, buildRunInput } from '../../app/lib/input';
 import { progTypeOps } from '../../src/kernel/progtypes';
+import { value } from '../support/outcome';
 
-const value = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
 const req = (over: Partial<LoadRequest> = {}): LoadRequest => ({ text: EXAMPLE_PROGRAM, syntax: 'auto', progType: 3, logLevel: 1, logSize: 65536, privileged: true, ...over });
 const input = (repeat = 1) => ({ ...(buildRunInput(progTypeOps(3)!.info, DEFAULT_INPUT) as object), repeat });
 

@@ -8,13 +8,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Session } from '../../src/session';
 import { lessonById } from '../../src/lessons';
-import type { DebugSnapshot, Outcome } from '../../src/protocol';
+import type { DebugSnapshot } from '../../src/protocol';
 import { repeatedPcap } from '../pcap/writer';
+import { value as ok } from '../support/outcome';
 
-const ok = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(o.error.message);
-  return o.value;
-};
 const TCP_SYN = lessonById('count-packets')!.input!.packet!;
 const packet = Uint8Array.from(Buffer.from(TCP_SYN, 'hex'));
 const view = (s: DebugSnapshot) => ({ step: s.step, pc: s.pc, regs: s.regs, repetition: s.repetition, position: s.position, state: s.state, stack: s.stack.bytes });

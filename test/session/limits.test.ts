@@ -6,15 +6,12 @@
  * Time is a fake clock where the test would otherwise wait.
  */
 import { describe, expect, it } from 'vitest';
-import { LIMITS, type Outcome } from '../../src/protocol';
+import { LIMITS } from '../../src/protocol';
 import { Session } from '../../src/session';
 import { answerValue, type Answer } from '../../src/session/request';
 import { repeatedPcap } from '../pcap/writer';
+import { value as ok } from '../support/outcome';
 
-const ok = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(o.error.message);
-  return o.value;
-};
 
 /** A clock that moves `stepMs` on every reading: a limit of N ms is reached after N/stepMs readings. */
 function fakeClock(stepMs: number): () => number {

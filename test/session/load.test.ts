@@ -5,13 +5,10 @@
 import { describe, expect, test } from 'vitest';
 import { MemoryStorage } from '../../src/kernel/storage';
 import { Session } from '../../src/session';
-import { statesAt, type LoadRequest, type LoadResult, type Outcome } from '../../src/protocol';
+import { statesAt, type LoadRequest, type LoadResult } from '../../src/protocol';
 import { EXAMPLE_PROGRAM } from '../../app/store/example';
+import { value } from '../support/outcome';
 
-const value = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
 const req = (over: Partial<LoadRequest>): LoadRequest => ({ text: EXAMPLE_PROGRAM, syntax: 'auto', progType: 3, logLevel: 1, logSize: 65536, privileged: true, ...over });
 const load = async (s: Session, over: Partial<LoadRequest> = {}): Promise<LoadResult> => value(await s.load(req(over)));
 

@@ -6,14 +6,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Session } from '../../src/session';
-import { LIMITS, type DebugSnapshot, type EngineSettings, type Outcome } from '../../src/protocol';
+import { LIMITS, type DebugSnapshot, type EngineSettings } from '../../src/protocol';
 import { DEFAULT_INPUT, buildRunInput } from '../../app/lib/input';
 import { progTypeOps } from '../../src/kernel/progtypes';
+import { value } from '../support/outcome';
 
-const value = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
 
 /**
  * 2 instructions, then rounds of 5: r0 += 3, store r0, r1 += 1, the breakpoint's test, goto.

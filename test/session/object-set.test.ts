@@ -7,27 +7,24 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { objectView } from '../../src/session/io';
 import { Session } from '../../src/session';
-import type { LoadResult, ObjectSetView, Outcome } from '../../src/protocol';
+import type { LoadResult, ObjectSetView } from '../../src/protocol';
 import { ProgType } from '../../src/isa';
+import { value } from '../support/outcome';
 
 const view = (name: string) => {
   const v = objectView({ bytes: new Uint8Array(readFileSync(`test/fixtures/elf/${name}`)), syntax: 'llvm' });
   if (!v.ok) throw new Error(v.error);
   return v;
 };
-const value = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
 
 /** Loads the set as the IDE's Load does (the entry's text, the others and slots as the setup), and the prog_array's slots by program id. */
-async function loadSet(set: ObjectSetView, progType: number, logLevel: 0 | 1 | 2 = 1): Promise<{ r: LoadResult; slots: Map<number, number>; s: Session }> {
+async function loadSet(set: ObjectSetView, progType: number, logLevel: 0 | 1 | 2 = 1): Promise<{ r: LoadResult; slots: Map<number, number> }> {
   const s = new Session();
   const r = value(await s.load({ text: set.source, syntax: 'auto', progType, logLevel, logSize: 1 << 20, privileged: true, setup: { progs: set.progs, slots: set.slots } }));
   const arr = r.maps.find((m) => m.type === 3)!;
   const page = value(await s.mapEntries({ mapId: arr.id, offset: 0, limit: 64 }));
   const slots = new Map(page.entries.filter((e) => e.prog).map((e) => [e.key[0], e.prog!.id] as [number, number]));
-  return { r, slots, s };
+  return { r, slots };
 }
 
 describe('object sets', () => {

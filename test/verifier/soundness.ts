@@ -5,7 +5,7 @@
  * is loaded through PROG_LOAD, run on fresh random inputs, then closed.
  * Shared by the CI test (test/verifier/soundness.test.ts) and `npm run fuzz` (scripts/fuzz.ts).
  */
-import { Cmd, LINUX_VERSION_CODE, MapType, ProgType, slotsToHex } from '../../src/isa';
+import { Cmd, LINUX_VERSION_CODE, MapType, ProgType, bytesToHex, slotsToHex } from '../../src/isa';
 import { Kernel } from '../../src/kernel/kernel';
 import { prepareRun } from '../../src/kernel/run';
 import { verify } from '../../src/verifier';
@@ -65,11 +65,17 @@ export function randomizeMaps(w: World, rng: Rng): void {
 }
 
 /** A random Ethernet frame that the test run accepts (an ethertype without length rules). */
-function randomFrame(rng: Rng): Uint8Array {
+export function randomFrame(rng: Rng): Uint8Array {
   const f = rng.bytes(14 + rng.int(120));
   f[12] = 0x88;
   f[13] = 0xb5;
   return f;
+}
+
+/** What a kernel shows after runs: every map of `mapFds` (key=value in hex), trace_pipe, the clock and the PRNG. */
+export function kernelState(k: Kernel, mapFds: readonly number[]): { maps: string[][]; trace: string[]; clock: bigint; prng: number } {
+  const maps = mapFds.map((fd) => [...k.mapOfFd(fd)!.entries()].map((e) => `${bytesToHex(e.key)}=${bytesToHex(e.value)}`));
+  return { maps, trace: k.trace.read(), clock: k.world.clockNs, prng: k.world.nextRandom32() };
 }
 
 /**
