@@ -106,16 +106,30 @@ function ProgramPicker({ load, logs, chosen }: { load: LoadResult; logs: readonl
   );
 }
 
+/** A BPF_PROG_LOAD's verdict line (`name`: another program of the set; `stale`: the editor changed since). */
+function Verdict({ v, name, stale }: { v: Pick<ProgramLogView, 'ok' | 'progId' | 'errno' | 'errnoName' | 'logTruncated'>; name?: string; stale?: boolean }) {
+  return (
+    <p className={`pad verdict ${v.ok ? 'ok' : 'bad'}`}>
+      {name ? `${name}: ` : ''}
+      {v.ok ? `Accepted: prog id ${v.progId}` : `Refused: ${v.errnoName} (${v.errno})`}
+      {v.logTruncated ? ' — the log did not fit in log_size and was cut' : ''}
+      {stale ? ' — the editor changed since this load' : ''}
+    </p>
+  );
+}
+
+/** What stands for an empty log: whether none was asked for. */
+function NoLog({ logLevel }: { logLevel: number }) {
+  return <p className="muted pad">{logLevel === 0 ? 'log_level 0: no log was asked for, so the kernel wrote none.' : 'The kernel wrote no log.'}</p>;
+}
+
 /** The log of another program of the set: its verdict and its lines as its own BPF_PROG_LOAD wrote them. */
 function OtherLog({ l, logLevel }: { l: ProgramLogView; logLevel: number }) {
   const lines = useMemo(() => parseLog(l.log, !l.ok), [l]);
   return (
     <>
-      <p className={`pad verdict ${l.ok ? 'ok' : 'bad'}`}>
-        {l.name}: {l.ok ? `Accepted: prog id ${l.progId}` : `Refused: ${l.errnoName} (${l.errno})`}
-        {l.logTruncated ? ' — the log did not fit in log_size and was cut' : ''}
-      </p>
-      {!l.log ? <p className="muted pad">{logLevel === 0 ? 'log_level 0: no log was asked for, so the kernel wrote none.' : 'The kernel wrote no log.'}</p> : null}
+      <Verdict v={l} name={l.name} />
+      {!l.log ? <NoLog logLevel={logLevel} /> : null}
       {lines.length ? (
         <ol className="log mono" aria-label={`Log lines of ${l.name}`}>
           {lines.slice(0, MAX_LINES).map((x, i) => (
@@ -181,27 +195,24 @@ export function VerifierPanel() {
       {load?.stage === 'assemble' ? (
         <p className="pad bad">The program does not assemble ({load.diagnostics.length} error{load.diagnostics.length === 1 ? '' : 's'}); nothing was loaded.</p>
       ) : null}
-      {other ? <OtherLog l={other} logLevel={logLevel} /> : null}
-      {!other && load?.stage === 'load' ? (
-        <p className={`pad verdict ${load.ok ? 'ok' : 'bad'}`}>
-          {load.ok ? `Accepted: prog id ${load.progId}` : `Refused: ${load.errnoName} (${load.errno})`}
-          {load.logTruncated ? ' — the log did not fit in log_size and was cut' : ''}
-          {stale ? ' — the editor changed since this load' : ''}
-        </p>
-      ) : null}
-      {!other && explanation ? <ExplanationBox e={explanation} /> : null}
-      {!other ? <ShowRun /> : null}
-      {!other && load?.stage === 'load' && !load.log ? (
-        <p className="muted pad">{logLevel === 0 ? 'log_level 0: no log was asked for, so the kernel wrote none.' : 'The kernel wrote no log.'}</p>
-      ) : null}
-      {!other && lines.length ? (
-        <ol className="log mono" aria-label="Log lines (arrow keys move between instructions)" ref={list} onKeyDown={onLogKey}>
-          {lines.slice(0, MAX_LINES).map((l, i) => (
-            <LogRow key={i} l={l} current={l.pc !== undefined && l.pc === pc} cursor={l.pc !== undefined && cursorPcs.has(l.pc)} inspected={l.visit !== undefined && l.visit === inspected?.visit && l.kind !== 'state'} tabbable={i === firstLink} />
-          ))}
-        </ol>
-      ) : null}
-      {!other ? <MoreLines count={lines.length} /> : null}
+      {other ? (
+        <OtherLog l={other} logLevel={logLevel} />
+      ) : (
+        <>
+          {load?.stage === 'load' ? <Verdict v={load} stale={stale} /> : null}
+          {explanation ? <ExplanationBox e={explanation} /> : null}
+          <ShowRun />
+          {load?.stage === 'load' && !load.log ? <NoLog logLevel={logLevel} /> : null}
+          {lines.length ? (
+            <ol className="log mono" aria-label="Log lines (arrow keys move between instructions)" ref={list} onKeyDown={onLogKey}>
+              {lines.slice(0, MAX_LINES).map((l, i) => (
+                <LogRow key={i} l={l} current={l.pc !== undefined && l.pc === pc} cursor={l.pc !== undefined && cursorPcs.has(l.pc)} inspected={l.visit !== undefined && l.visit === inspected?.visit && l.kind !== 'state'} tabbable={i === firstLink} />
+              ))}
+            </ol>
+          ) : null}
+          <MoreLines count={lines.length} />
+        </>
+      )}
     </Panel>
   );
 }
