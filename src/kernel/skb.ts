@@ -10,7 +10,7 @@
  * GSO, and checksum offload (the skb is always CHECKSUM_NONE, as in the test run).
  */
 import { SK_BUFF, fieldNamed } from '../isa';
-import { leValue, type AddressSpace, type Region } from '../mem';
+import { leValue, refill, type AddressSpace, type Region } from '../mem';
 import type { TunnelInfo, World } from './types';
 
 export const ETH_HLEN = 14;
@@ -134,10 +134,7 @@ export class Skb {
     if (this.version !== this.fresh) copyFields(this.f, this.start);
     this.fresh = ++this.version;
     setFrameFields(this.f, data);
-    const r = this.region;
-    if (r.bytes.length === data.length) r.bytes.set(data);
-    else r.bytes = data.slice();
-    r.size = data.length;
+    refill(this.region, data);
   }
 
   /** the bytes from the MAC header to the tail */

@@ -72,6 +72,13 @@ export const isMemFault = (x: unknown): x is MemFault =>
   typeof x === 'object' && x !== null && (x as MemFault).fault === 'mem';
 
 /** Describes a fault the way the debugger and the CLI print it. */
+/** Gives a region the bytes of `data` (a packet reloaded): in place when the length is the same, else a new buffer. */
+export function refill(r: Region, data: Uint8Array): void {
+  if (r.bytes.length === data.length) r.bytes.set(data);
+  else r.bytes = data.slice();
+  r.size = data.length;
+}
+
 export function describeFault(f: MemFault): string {
   const where = f.region ? `region ${f.region}` : 'no region';
   const what =

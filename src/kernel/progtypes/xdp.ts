@@ -7,6 +7,7 @@
  */
 import { ProgType, XDP_MD } from '../../isa';
 import { checkFrame } from '../skb';
+import { refill } from '../../mem';
 import { defineProgType, refuse, skFilterFuncProto } from './common';
 import type { CtxAccess, CtxAccessResult, RunContext, RunInput, RunRefused } from './types';
 import type { KernelServices } from '../types';
@@ -65,9 +66,7 @@ function buildContext(kernel: KernelServices, input: RunInput): RunContext | Run
     reload(data) {
       const bad = checkFrame(data);
       if (bad) return refuse(bad.errno, bad.message);
-      if (packet.bytes.length === data.length) packet.bytes.set(data);
-      else packet.bytes = data.slice();
-      packet.size = data.length;
+      refill(packet, data);
       mirror();
       return null;
     },
